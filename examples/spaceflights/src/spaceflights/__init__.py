@@ -1,0 +1,3 @@
+"""spaceflights"""
+
+__version__ = "0.1"

@@ -1,0 +1,2 @@
+"""Project settings. There is no need to edit this file unless you want to change values
+from the Kedro defaults."""

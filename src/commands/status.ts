@@ -1,0 +1,31 @@
+import {Args} from '@oclif/core'
+
+import {BaseCommand} from '../base-command.js'
+import {renderStatus} from '../render/status.js'
+import {inspectStatus, type StatusReport} from '../status/status.js'
+
+export default class Status extends BaseCommand {
+  static args = {
+    path: Args.string({default: '.', description: 'directory where a kedro command would run (the project or below it)'}),
+  }
+
+  static description = `Walks up from PATH to the Kedro project root as kedro does, detects the kedro-telemetry version
+(installed in the project's virtualenv, pinned in requirements, or assumed), and applies its consent rules in order:
+DO_NOT_TRACK, KEDRO_DISABLE_TELEMETRY, GITHUB_REPOSITORY_OWNER, .telemetry (read with PyYAML 1.1 rules), default.
+Also reports .telemetry in git, the identifiers kedro sends, and whether kedro marks the run as CI.`
+
+  static examples = [
+    {command: '<%= config.bin %> <%= command.id %>', description: 'the project in the current directory'},
+    {command: '<%= config.bin %> <%= command.id %> examples/spaceflights', description: 'another directory'},
+    {command: 'DO_NOT_TRACK=1 <%= config.bin %> <%= command.id %> --json', description: 'what a CI job with DO_NOT_TRACK would do, as JSON'},
+  ]
+
+  static summary = 'Say whether kedro-telemetry will send usage data from a project, and why.'
+
+  async run(): Promise<StatusReport> {
+    const {args} = await this.parse(Status)
+    const report = await inspectStatus({path: args.path})
+    if (!this.jsonEnabled()) this.log(renderStatus(report, this.style))
+    return report
+  }
+}

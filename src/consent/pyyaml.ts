@@ -1,0 +1,91 @@
+/**
+ * Reads YAML the way PyYAML's `yaml.safe_load` does, as far as `.telemetry` needs: which plain scalars are booleans,
+ * which documents raise, and what the top-level value is. The npm `yaml` package parses; its YAML 1.1 schema is
+ * adjusted where PyYAML differs (PyYAML's booleans are yes/no/true/false/on/off only: `y` and `n` stay strings).
+ */
+import {type Document, parseAllDocuments, Scalar, type ScalarTag, type Tags} from 'yaml'
+
+const BOOL_TAG = 'tag:yaml.org,2002:bool'
+
+// PyYAML resolver.py: the implicit bool resolver for plain scalars.
+const PY_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/
+const PY_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/
+// PyYAML constructor.py: an explicit `!!bool` looks the lower-cased text up in this table, else it raises.
+const PY_BOOL_VALUES: Record<string, boolean> = {false: false, no: false, off: false, on: true, true: true, yes: true}
+
+const explicitBool: ScalarTag = {
+  default: false,
+  identify: (value) => typeof value === 'boolean',
+  resolve(text, onError) {
+    const value = PY_BOOL_VALUES[text.toLowerCase()]
+    if (value === undefined) onError(`could not construct a bool from ${JSON.stringify(text)}`)
+    return new Scalar(value ?? text)
+  },
+  tag: BOOL_TAG,
+}
+const implicitTrue: ScalarTag = {
+  default: true,
+  identify: (value) => value === true,
+  resolve: () => new Scalar(true),
+  tag: BOOL_TAG,
+  test: PY_TRUE,
+}
+const implicitFalse: ScalarTag = {
+  default: true,
+  identify: (value) => value === false,
+  resolve: () => new Scalar(false),
+  tag: BOOL_TAG,
+  test: PY_FALSE,
+}
+
+function pyyamlTags(tags: Tags): Tags {
+  // The explicit tag comes first: for `!!bool x` the yaml package takes the first test-less tag of that name.
+  return [explicitBool, implicitTrue, implicitFalse, ...tags.filter((tag) => typeof tag === 'string' || tag.tag !== BOOL_TAG)]
+}
+
+// PyYAML reader.py refuses these characters anywhere in the stream.
+// eslint-disable-next-line no-control-regex
+const NON_PRINTABLE = /[^\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u
+
+export type SafeLoadResult =
+  | {document: Document | null; error: null; ok: true; value: unknown}
+  | {document: null; error: string; ok: false; value: undefined}
+
+function failure(error: string): SafeLoadResult {
+  return {document: null, error, ok: false, value: undefined}
+}
+
+/** Parses text as `yaml.safe_load` would, or says why PyYAML would raise. */
+export function safeLoad(text: string): SafeLoadResult {
+  const bad = NON_PRINTABLE.exec(text)
+  if (bad) {
+    const code = bad[0].codePointAt(0)!.toString(16).padStart(4, '0')
+    return failure(`unacceptable character #x${code}: special characters are not allowed`)
+  }
+
+  const documents = parseAllDocuments(text, {
+    customTags: pyyamlTags,
+    merge: true,
+    prettyErrors: false,
+    schema: 'yaml-1.1',
+    uniqueKeys: false,
+    version: '1.1',
+  })
+  // An empty stream is None for PyYAML; the yaml package returns no document for it.
+  if (documents.length === 0) return {document: null, error: null, ok: true, value: null}
+  if (documents.length > 1) return failure('expected a single document in the stream, but found another document')
+  const [document] = documents
+  if (document.errors.length > 0) return failure(firstLine(document.errors[0].message))
+  // PyYAML's SafeLoader raises on any tag it cannot construct (e.g. !!python/object); the yaml package only warns.
+  const unresolved = document.warnings.find((warning) => warning.code === 'TAG_RESOLVE_FAILED')
+  if (unresolved) return failure(firstLine(unresolved.message))
+  try {
+    return {document, error: null, ok: true, value: document.toJS({maxAliasCount: 1000})}
+  } catch (error) {
+    return failure(firstLine((error as Error).message))
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0].trim()
+}

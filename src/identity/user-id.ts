@@ -1,0 +1,83 @@
+/**
+ * The user id kedro-telemetry sends: `uuid` in the `[telemetry]` table of `telemetry.toml` in appdirs'
+ * `user_config_dir("kedro")`.
+ */
+import {readFile} from 'node:fs/promises'
+import {homedir} from 'node:os'
+import path from 'node:path'
+import {parse as parseToml} from 'smol-toml'
+
+export const USER_ID_FILE = 'telemetry.toml'
+
+export interface Platform {
+  env: NodeJS.ProcessEnv
+  /** Python's `sys.platform` naming: linux, darwin, win32. */
+  platform: NodeJS.Platform
+  /** Where a relative config dir resolves (kedro's working directory). */
+  workingDirectory: string
+}
+
+/**
+ * appdirs 1.4 `user_config_dir("kedro")`. On Linux `os.getenv('XDG_CONFIG_HOME', '~/.config')`: a set but empty
+ * XDG_CONFIG_HOME yields the relative path `kedro`, resolved against the working directory.
+ */
+export function kedroConfigDir({env, platform, workingDirectory}: Platform): string {
+  const home = env.HOME || env.USERPROFILE || homedir()
+  if (platform === 'darwin') return path.posix.join(home, 'Library', 'Application Support', 'kedro')
+  if (platform === 'win32') {
+    const local = env.LOCALAPPDATA || path.win32.join(home, 'AppData', 'Local')
+    return path.win32.join(local, 'kedro', 'kedro')
+  }
+
+  const base = env.XDG_CONFIG_HOME ?? path.posix.join(home, '.config')
+  return path.resolve(workingDirectory, base, 'kedro')
+}
+
+export function kedroUserIdPath(platform: Platform): string {
+  const dir = kedroConfigDir(platform)
+  return platform.platform === 'win32' ? path.win32.join(dir, USER_ID_FILE) : path.posix.join(dir, USER_ID_FILE)
+}
+
+/** Python's `uuid.UUID(text).hex`, or null where Python raises (kedro then sends an empty id). */
+export function normaliseUuid(value: unknown): null | string {
+  if (typeof value !== 'string') return null
+  const hex = value.replaceAll('urn:', '').replaceAll('uuid:', '').replace(/^[{}]+|[{}]+$/g, '').replaceAll('-', '')
+  return /^[\dA-Fa-f]{32}$/.test(hex) ? hex.toLowerCase() : null
+}
+
+export interface UserIdReading {
+  exists: boolean
+  path: string
+  problem: null | string
+  /** The id kedro sends (32 lowercase hex), or null when there is none yet or it is unreadable. */
+  userId: null | string
+}
+
+export async function readUserId(filePath: string): Promise<UserIdReading> {
+  let text: string
+  try {
+    text = await readFile(filePath, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    return code === 'ENOENT'
+      ? {exists: false, path: filePath, problem: 'no file yet: kedro creates one with a new uuid on its first send', userId: null}
+      : {exists: true, path: filePath, problem: `unreadable (${code}): kedro would send an empty id`, userId: null}
+  }
+
+  let data: Record<string, unknown>
+  try {
+    data = parseToml(text) as Record<string, unknown>
+  } catch {
+    return {exists: true, path: filePath, problem: 'not valid TOML: kedro would send an empty id', userId: null}
+  }
+
+  const table = data.telemetry as Record<string, unknown> | undefined
+  if (!table || typeof table !== 'object' || !('uuid' in table)) {
+    return {exists: true, path: filePath, problem: 'no [telemetry] uuid: kedro replaces the whole file with a new uuid on its first send', userId: null}
+  }
+
+  const userId = normaliseUuid(table.uuid)
+  return userId
+    ? {exists: true, path: filePath, problem: null, userId}
+    : {exists: true, path: filePath, problem: 'the uuid is malformed: kedro would send an empty id', userId: null}
+}

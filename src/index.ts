@@ -1,0 +1,16 @@
+/** kedro-consent as a library: the same answers the `telemetry` CLI gives, as typed functions. */
+export {kedroDetectsCi, KEDRO_CI_VARIABLES, wideDetectsCi} from './ci/detect.js'
+export {safeLoad} from './consent/pyyaml.js'
+export {
+  type ConsentDecision, type ConsentInput, consentModel, type ConsentSource, type DecidedBy, resolveConsent,
+} from './consent/rules.js'
+export {interpretTelemetryBytes, readTelemetryFile, TELEMETRY_FILE_NAME, type TelemetryFileReading} from './consent/telemetry-file.js'
+export {EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, InputError} from './errors.js'
+export {hashedProjectId, kedroHash} from './identity/hash.js'
+export {kedroConfigDir, kedroUserIdPath, normaliseUuid, readUserId} from './identity/user-id.js'
+export {findPythonEnvironment} from './project/environment.js'
+export {readPyproject} from './project/pyproject.js'
+export {findProjectRoot, isKedroProject} from './project/root.js'
+export {detectVersions, LATEST_KNOWN_KEDRO_VERSION, LATEST_KNOWN_TELEMETRY_VERSION} from './project/versions.js'
+export {inspectStatus, type StatusOptions, type StatusReport} from './status/status.js'
+export {compareVersions} from './versions.js'

@@ -1,0 +1,67 @@
+/** The parts of a Kedro project's `pyproject.toml` that kedro-telemetry reads or sends. */
+import {readFile} from 'node:fs/promises'
+import path from 'node:path'
+import {parse as parseToml} from 'smol-toml'
+
+import {PYPROJECT} from './root.js'
+
+export interface PyprojectInfo {
+  /** `[tool.kedro] example_pipeline`, sent as is. */
+  examplePipeline: unknown
+  /** `[project] dependencies` and every optional-dependencies list, as written. */
+  dependencies: string[]
+  /** Parse error, when the file is not valid TOML (kedro-telemetry would then fail too). */
+  error: null | string
+  kedroInitVersion: null | string
+  packageName: null | string
+  path: string
+  /** `[tool.kedro_telemetry] project_id`, null when the table or key is missing. */
+  projectId: null | string
+  /** `[tool.kedro] tools`, as written. */
+  tools: unknown
+}
+
+type Table = Record<string, unknown>
+
+function table(value: unknown): Table | null {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Table) : null
+}
+
+function stringOrNull(value: unknown): null | string {
+  return typeof value === 'string' ? value : null
+}
+
+export async function readPyproject(projectRoot: string): Promise<PyprojectInfo> {
+  const file = path.join(projectRoot, PYPROJECT)
+  const info: PyprojectInfo = {
+    dependencies: [], error: null, examplePipeline: undefined, kedroInitVersion: null, packageName: null, path: file,
+    projectId: null, tools: undefined,
+  }
+  let data: Table
+  try {
+    data = parseToml(await readFile(file, 'utf8')) as Table
+  } catch (error) {
+    return {...info, error: (error as Error).message.split('\n')[0]}
+  }
+
+  return {...info, ...pyprojectFields(data)}
+}
+
+export function pyprojectFields(data: Table): Omit<PyprojectInfo, 'error' | 'path'> {
+  const tool = table(data.tool)
+  const kedro = table(tool?.kedro)
+  const telemetry = table(tool?.kedro_telemetry)
+  const project = table(data.project)
+  const optional = table(project?.['optional-dependencies']) ?? {}
+  const dependencies = [project?.dependencies, ...Object.values(optional)]
+    .flatMap((list) => (Array.isArray(list) ? list : []))
+    .filter((item): item is string => typeof item === 'string')
+  return {
+    dependencies,
+    examplePipeline: kedro?.example_pipeline,
+    kedroInitVersion: stringOrNull(kedro?.kedro_init_version),
+    packageName: stringOrNull(kedro?.package_name),
+    projectId: telemetry && 'project_id' in telemetry ? String(telemetry.project_id) : null,
+    tools: kedro?.tools,
+  }
+}

@@ -1,0 +1,61 @@
+/** Exact version pins (`==`, `===`) of named distributions in requirements files and pyproject dependencies. */
+import {readdir, readFile} from 'node:fs/promises'
+import path from 'node:path'
+
+import {normaliseDistributionName} from './environment.js'
+
+export interface Requirement {
+  /** `path:line` or `pyproject.toml` where the requirement was written. */
+  origin: string
+  /** The exact version when the only specifier is `==X` or `===X` without a wildcard, else null. */
+  pinned: null | string
+  specifier: string
+}
+
+const REQUIREMENT = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*([^;#]*?)\s*(?:;.*)?$/
+
+export function parseRequirement(line: string): null | {name: string; pinned: null | string; specifier: string} {
+  const text = line.replace(/\s+#.*$/, '').trim()
+  if (!text || text.startsWith('#') || text.startsWith('-')) return null
+  const match = REQUIREMENT.exec(text)
+  if (!match) return null
+  const specifier = match[2].replaceAll(/\s+/g, '')
+  const pin = /^={2,3}([^,=*<>!~]+)$/.exec(specifier)
+  return {name: normaliseDistributionName(match[1]), pinned: pin ? pin[1] : null, specifier}
+}
+
+async function requirementFiles(projectRoot: string): Promise<string[]> {
+  const files: string[] = []
+  // Kedro 0.19+ templates keep requirements at the root; 0.18 templates under src/.
+  for (const directory of [projectRoot, path.join(projectRoot, 'src')]) {
+    const entries = await readdir(directory).catch(() => [] as string[])
+    files.push(...entries.filter((name) => /^requirements.*\.txt$/.test(name)).sort().map((name) => path.join(directory, name)))
+  }
+
+  return files
+}
+
+/** Every requirement naming `names`, keyed by normalised name, in file order (requirements files, then pyproject). */
+export async function findRequirements(
+  projectRoot: string,
+  pyprojectDependencies: string[],
+  names: string[],
+): Promise<Map<string, Requirement[]>> {
+  const wanted = new Set(names.map((name) => normaliseDistributionName(name)))
+  const found = new Map<string, Requirement[]>()
+  const add = (origin: string, line: string) => {
+    const requirement = parseRequirement(line)
+    if (!requirement || !wanted.has(requirement.name)) return
+    const list = found.get(requirement.name) ?? []
+    list.push({origin, pinned: requirement.pinned, specifier: requirement.specifier})
+    found.set(requirement.name, list)
+  }
+
+  for (const file of await requirementFiles(projectRoot)) {
+    const text = await readFile(file, 'utf8').catch(() => '')
+    for (const [index, line] of text.split(/\r?\n/).entries()) add(`${path.relative(projectRoot, file)}:${index + 1}`, line)
+  }
+
+  for (const dependency of pyprojectDependencies) add('pyproject.toml', dependency)
+  return found
+}

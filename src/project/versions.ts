@@ -1,0 +1,94 @@
+/**
+ * Which Kedro and kedro-telemetry versions apply to a project: installed in its Python environment, else pinned in
+ * its requirements, else assumed (the latest known) and said so.
+ */
+import path from 'node:path'
+
+import {versionAtLeast} from '../versions.js'
+import {findPythonEnvironment, type PythonEnvironment} from './environment.js'
+import {findRequirements, type Requirement} from './requirements.js'
+
+export const LATEST_KNOWN_TELEMETRY_VERSION = '0.8.0'
+export const LATEST_KNOWN_KEDRO_VERSION = '1.5.0'
+/** Kedro 0.19.7 made kedro-telemetry a dependency of kedro itself. */
+const KEDRO_BUNDLES_TELEMETRY_FROM = '0.19.7'
+
+export type VersionSource = 'assumed' | 'installed' | 'not-installed' | 'pinned'
+
+export interface DetectedVersion {
+  /** Where the version comes from, in words (a path, a requirement line, or why it is assumed). */
+  detail: string
+  source: VersionSource
+  version: null | string
+}
+
+export interface ProjectVersions {
+  environment: null | {prefix: string; source: PythonEnvironment['source']}
+  /** Every distribution installed in the environment (normalised name -> version); empty without one. */
+  installed: Record<string, string>
+  kedro: DetectedVersion
+  telemetry: DetectedVersion
+}
+
+function describeConstraints(requirements: Requirement[] | undefined): string {
+  if (!requirements?.length) return ''
+  return ` (${requirements.map((r) => `${r.origin} asks for ${r.specifier || 'any version'}`).join('; ')}, not an exact pin)`
+}
+
+function fromPins(name: string, requirements: Requirement[] | undefined): DetectedVersion | null {
+  const pinned = requirements?.find((requirement) => requirement.pinned)
+  return pinned ? {detail: `${name}==${pinned.pinned} in ${pinned.origin}`, source: 'pinned', version: pinned.pinned} : null
+}
+
+export async function detectVersions(options: {
+  env: NodeJS.ProcessEnv
+  kedroInitVersion: null | string
+  projectRoot: null | string
+  pyprojectDependencies: string[]
+}): Promise<ProjectVersions> {
+  const {env, kedroInitVersion, projectRoot, pyprojectDependencies} = options
+  const environment = await findPythonEnvironment(projectRoot, env)
+  const installed = Object.fromEntries([...(environment?.distributions ?? new Map())].map(([key, d]) => [key, d.version]))
+  const where = environment && `${environment.source} (${environment.prefix})`
+
+  if (environment && installed.kedro) {
+    const telemetry = environment.distributions.get('kedro-telemetry')
+    return {
+      environment: {prefix: environment.prefix, source: environment.source},
+      installed,
+      kedro: {detail: `${where}`, source: 'installed', version: installed.kedro},
+      telemetry: telemetry
+        ? {detail: `${where}: ${path.basename(telemetry.location)}`, source: 'installed', version: telemetry.version}
+        : {detail: `kedro-telemetry is not installed in ${where}`, source: 'not-installed', version: null},
+    }
+  }
+
+  const requirements = projectRoot
+    ? await findRequirements(projectRoot, pyprojectDependencies, ['kedro', 'kedro-telemetry'])
+    : new Map<string, Requirement[]>()
+  const noKedroHere = environment ? `; ${where} has no kedro installed` : '; no Python environment found'
+  const kedro = fromPins('kedro', requirements.get('kedro')) ?? (kedroInitVersion
+    ? {detail: `estimated from kedro_init_version in pyproject.toml${describeConstraints(requirements.get('kedro'))}${noKedroHere}`, source: 'assumed' as const, version: kedroInitVersion}
+    : {detail: `the latest known Kedro${describeConstraints(requirements.get('kedro'))}${noKedroHere}`, source: 'assumed' as const, version: LATEST_KNOWN_KEDRO_VERSION})
+
+  let telemetryDetail = `the latest known kedro-telemetry${describeConstraints(requirements.get('kedro-telemetry'))}${noKedroHere}`
+  if (kedro.source === 'pinned' && !versionAtLeastSafe(kedro.version!, KEDRO_BUNDLES_TELEMETRY_FROM)) {
+    telemetryDetail += `; kedro ${kedro.version} does not install kedro-telemetry itself, so it may not be installed at all`
+  }
+
+  return {
+    environment: environment && {prefix: environment.prefix, source: environment.source},
+    installed,
+    kedro,
+    telemetry: fromPins('kedro-telemetry', requirements.get('kedro-telemetry'))
+      ?? {detail: telemetryDetail, source: 'assumed', version: LATEST_KNOWN_TELEMETRY_VERSION},
+  }
+}
+
+function versionAtLeastSafe(version: string, floor: string): boolean {
+  try {
+    return versionAtLeast(version, floor)
+  } catch {
+    return true
+  }
+}

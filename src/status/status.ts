@@ -1,0 +1,277 @@
+/**
+ * `telemetry status` as a library call: everything kedro-telemetry would decide and use for a kedro command run in
+ * one directory, with the evidence for each answer. No oclif, no terminal: a plain, JSON-ready report.
+ */
+import {constants} from 'node:fs'
+import {access, realpath, stat} from 'node:fs/promises'
+import path from 'node:path'
+import {parse as parseToml} from 'smol-toml'
+
+import {kedroDetectsCi, wideDetectsCi} from '../ci/detect.js'
+import {type ConsentDecision, resolveConsent} from '../consent/rules.js'
+import {readTelemetryFile, TELEMETRY_FILE_NAME, type TelemetryFileReading} from '../consent/telemetry-file.js'
+import {InputError} from '../errors.js'
+import {contentAtHead, type GitContext, type GitFileFacts, inspectFile, openRepository} from '../git/repository.js'
+import {hashedProjectId} from '../identity/hash.js'
+import {kedroUserIdPath, readUserId} from '../identity/user-id.js'
+import {type PyprojectInfo, pyprojectFields, readPyproject} from '../project/pyproject.js'
+import {findProjectRoot, PYPROJECT} from '../project/root.js'
+import {detectVersions, LATEST_KNOWN_TELEMETRY_VERSION, type VersionSource} from '../project/versions.js'
+import {compareVersions, isValidVersion} from '../versions.js'
+import {adviseFor} from './advice.js'
+
+/** Kedro before 0.19 looks for the project in the working directory only. */
+const KEDRO_WALKS_UP_FROM = '0.19.0'
+
+export const SCOPE = ['Kedro CLI', 'Kedro-Viz CLI', 'Kedro-Viz UI'] as const
+
+export interface StatusOptions {
+  env?: NodeJS.ProcessEnv
+  /** Where a kedro command would run; relative paths resolve against `cwd`. */
+  path?: string
+  cwd?: string
+  platform?: NodeJS.Platform
+}
+
+export interface StatusReport {
+  advice: string
+  ci: {
+    kedroDetects: boolean
+    kedroMatchedBy: null | string
+    note: string
+    wideDetects: boolean
+    wideVendor: null | string
+  }
+  consent: ConsentDecision
+  file: {
+    consent: boolean | null
+    exists: boolean
+    kedroWouldFail: boolean
+    kind: TelemetryFileReading['kind'] | null
+    meant: boolean | null
+    path: null | string
+    problem: null | string
+    rawConsent: null | string
+    symlink: boolean
+    valid: boolean
+  }
+  git: {
+    available: boolean
+    commits: GitFileFacts['commits']
+    error: null | string
+    everCommitted: boolean | null
+    ignored: boolean | null
+    ignoredBy: GitFileFacts['ignoredBy']
+    note: null | string
+    repository: boolean | null
+    root: null | string
+    tracked: boolean | null
+  }
+  identity: {
+    hashedProjectId: null | string
+    projectId: null | string
+    projectIdCommitted: boolean | null
+    projectIdNote: string
+    pyprojectPath: null | string
+    userId: null | string
+    userIdExists: boolean
+    userIdNote: null | string
+    userIdPath: string
+  }
+  path: string
+  project: {
+    isKedroProject: boolean
+    kedroVersion: null | string
+    kedroVersionDetail: string
+    kedroVersionSource: VersionSource
+    note: null | string
+    packageName: null | string
+    pythonEnvironment: null | {prefix: string; source: string}
+    root: null | string
+    telemetryVersion: null | string
+    telemetryVersionDetail: string
+    telemetryVersionSource: VersionSource
+  }
+  scope: string[]
+  warnings: string[]
+}
+
+/** Resolves and checks the directory a kedro command would run in; bad input is an InputError (exit 2). */
+export async function resolveWorkingDirectory(input: string, cwd: string): Promise<string> {
+  const absolute = path.resolve(cwd, input)
+  const info = await stat(absolute).catch((error: NodeJS.ErrnoException) => error)
+  if (info instanceof Error) {
+    if (info.code === 'ENOENT') throw new InputError(`${input}: no such directory`, {code: 'ENOENT', hint: 'pass the directory where you run kedro, e.g. `telemetry status path/to/project`'})
+    throw new InputError(`${input}: cannot be read (${info.code})`, {code: info.code, hint: 'check the path and its permissions'})
+  }
+
+  if (!info.isDirectory()) {
+    throw new InputError(`${input}: is a file, not a directory`, {code: 'ENOTDIR', hint: 'pass the directory that holds pyproject.toml, not a file in it'})
+  }
+
+  await checkReadable(absolute, input)
+  return realpath(absolute)
+}
+
+/** Separate so that tests can give it an access function that refuses (root can read everything). */
+export async function checkReadable(
+  directory: string,
+  shownAs: string,
+  canAccess: (file: string, mode: number) => Promise<void> = access,
+): Promise<void> {
+  try {
+    await canAccess(directory, constants.R_OK | constants.X_OK)
+  } catch (error) {
+    throw new InputError(`${shownAs}: directory is not readable (${(error as NodeJS.ErrnoException).code})`, {
+      code: 'EACCES', hint: 'run as a user who can read the project, or fix its permissions',
+    })
+  }
+}
+
+function walksUp(kedroVersion: null | string): boolean {
+  return !kedroVersion || !isValidVersion(kedroVersion) || compareVersions(kedroVersion, KEDRO_WALKS_UP_FROM) >= 0
+}
+
+export async function inspectStatus(options: StatusOptions = {}): Promise<StatusReport> {
+  const env = options.env ?? process.env
+  const platform = options.platform ?? process.platform
+  const workingDirectory = await resolveWorkingDirectory(options.path ?? '.', options.cwd ?? process.cwd())
+  const warnings: string[] = []
+
+  let root = await findProjectRoot(workingDirectory)
+  const pyproject: null | PyprojectInfo = root ? await readPyproject(root) : null
+  if (pyproject?.error) warnings.push(`${pyproject.path} is not valid TOML (${pyproject.error}): kedro would fail to start`)
+  const versions = await detectVersions({
+    env, kedroInitVersion: pyproject?.kedroInitVersion ?? null, projectRoot: root, pyprojectDependencies: pyproject?.dependencies ?? [],
+  })
+  let projectNote: null | string = null
+  if (root && root !== workingDirectory && !walksUp(versions.kedro.version)) {
+    projectNote = `Kedro ${versions.kedro.version} looks for the project in the working directory only, so it does not see ${root}`
+    root = null
+  }
+
+  let telemetryVersion = versions.telemetry.version
+  if (telemetryVersion !== null && !isValidVersion(telemetryVersion)) {
+    warnings.push(`kedro-telemetry version "${telemetryVersion}" is not a valid version; estimated with the rules of ${LATEST_KNOWN_TELEMETRY_VERSION}`)
+    telemetryVersion = LATEST_KNOWN_TELEMETRY_VERSION
+  }
+
+  const file = root ? await readTelemetryFile(root) : null
+  const consent = resolveConsent({env, file, projectRoot: root, telemetryVersion})
+  const repository = root ? await openRepository(root, env) : null
+  const git = await inspectGit(repository)
+  const identity = await inspectIdentity({env, platform, pyproject: root ? pyproject : null, repository, root, workingDirectory})
+  const kedroCi = kedroDetectsCi(env)
+  const wideCi = wideDetectsCi(env)
+
+  const report: StatusReport = {
+    advice: '',
+    ci: {
+      kedroDetects: kedroCi.detected,
+      kedroMatchedBy: kedroCi.matchedBy,
+      note: 'Being in CI only sets is_ci_env in the payload; it never stops kedro-telemetry from sending.',
+      wideDetects: wideCi.detected,
+      wideVendor: wideCi.vendor,
+    },
+    consent,
+    file: {
+      consent: file?.consent ?? null,
+      exists: file?.exists ?? false,
+      kedroWouldFail: file?.kedroWouldFail ?? false,
+      kind: file?.kind ?? null,
+      meant: file?.meant ?? null,
+      path: file?.path ?? null,
+      problem: file?.problem ?? null,
+      rawConsent: file?.rawConsent ?? null,
+      symlink: file?.symlink ?? false,
+      valid: file?.valid ?? false,
+    },
+    git: git.facts,
+    identity: identity.facts,
+    path: workingDirectory,
+    project: {
+      isKedroProject: root !== null,
+      kedroVersion: versions.kedro.version,
+      kedroVersionDetail: versions.kedro.detail,
+      kedroVersionSource: versions.kedro.source,
+      note: projectNote,
+      packageName: root ? pyproject?.packageName ?? null : null,
+      pythonEnvironment: versions.environment,
+      root,
+      telemetryVersion: versions.telemetry.version,
+      telemetryVersionDetail: versions.telemetry.detail,
+      telemetryVersionSource: versions.telemetry.source,
+    },
+    scope: [...SCOPE],
+    warnings: [...warnings, ...git.warnings],
+  }
+  report.advice = adviseFor(report)
+  return report
+}
+
+async function inspectGit(context: GitContext | null): Promise<{facts: StatusReport['git']; warnings: string[]}> {
+  const empty: StatusReport['git'] = {
+    available: true, commits: [], error: null, everCommitted: null, ignored: null, ignoredBy: null, note: null,
+    repository: null, root: null, tracked: null,
+  }
+  if (!context) return {facts: {...empty, note: 'not a Kedro project: kedro reads no .telemetry here'}, warnings: []}
+  if (!context.repository) {
+    const note = context.available ? (context.error ?? 'not a git repository') : context.error
+    return {facts: {...empty, available: context.available, error: context.error, note, repository: false}, warnings: []}
+  }
+
+  try {
+    const facts = await inspectFile(context.git, TELEMETRY_FILE_NAME)
+    return {facts: {...empty, ...facts, repository: true, root: context.root}, warnings: []}
+  } catch (error) {
+    const message = (error as Error).message.trim().split('\n')[0]
+    return {facts: {...empty, error: message, note: `git failed: ${message}`, repository: true, root: context.root}, warnings: [`git failed: ${message}`]}
+  }
+}
+
+async function inspectIdentity(options: {
+  env: NodeJS.ProcessEnv
+  platform: NodeJS.Platform
+  pyproject: null | PyprojectInfo
+  repository: GitContext | null
+  root: null | string
+  workingDirectory: string
+}): Promise<{facts: StatusReport['identity']}> {
+  const {env, platform, pyproject, repository, root, workingDirectory} = options
+  const userIdPath = kedroUserIdPath({env, platform, workingDirectory})
+  const user = await readUserId(userIdPath)
+  const projectId = pyproject?.projectId ?? null
+  let projectIdCommitted: boolean | null = null
+  if (projectId !== null && repository?.repository) {
+    const committed = await contentAtHead(repository.git, PYPROJECT)
+    projectIdCommitted = committed !== null && committedProjectId(committed) === projectId
+  }
+
+  let projectIdNote: string
+  if (!root) projectIdNote = 'not a Kedro project: no project id is sent'
+  else if (projectId === null) projectIdNote = 'no [tool.kedro_telemetry] project_id yet: on its first send kedro appends one to pyproject.toml, a file usually committed'
+  else if (projectIdCommitted) projectIdNote = 'committed in pyproject.toml: anyone with the repository can recompute the hash that is sent'
+  else projectIdNote = 'in pyproject.toml (not committed at HEAD); once committed, anyone with the repository can recompute the sent hash'
+
+  return {
+    facts: {
+      hashedProjectId: projectId === null ? null : hashedProjectId(projectId, pyproject?.packageName ?? null),
+      projectId,
+      projectIdCommitted,
+      projectIdNote,
+      pyprojectPath: root ? path.join(root, PYPROJECT) : null,
+      userId: user.userId,
+      userIdExists: user.exists,
+      userIdNote: user.problem,
+      userIdPath,
+    },
+  }
+}
+
+function committedProjectId(text: string): null | string {
+  try {
+    return pyprojectFields(parseToml(text) as Record<string, unknown>).projectId
+  } catch {
+    return null
+  }
+}
