@@ -4,7 +4,8 @@ export {safeLoad} from './consent/pyyaml.js'
 export {
   type ConsentDecision, type ConsentInput, consentModel, type ConsentSource, type DecidedBy, resolveConsent,
 } from './consent/rules.js'
-export {interpretTelemetryBytes, readTelemetryFile, TELEMETRY_FILE_NAME, type TelemetryFileReading} from './consent/telemetry-file.js'
+export {interpretTelemetryBytes} from './consent/interpret.js'
+export {readTelemetryFile, TELEMETRY_FILE_NAME, type TelemetryFileReading} from './consent/telemetry-file.js'
 export {EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, InputError} from './errors.js'
 export {hashedProjectId, kedroHash} from './identity/hash.js'
 export {kedroConfigDir, kedroUserIdPath, normaliseUuid, readUserId} from './identity/user-id.js'

@@ -1,7 +1,6 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 
 import {BaseCommand} from '../base-command.js'
-import {renderStatus} from '../render/status.js'
 import {inspectStatus, type StatusReport} from '../status/status.js'
 
 export default class Status extends BaseCommand {
@@ -25,7 +24,7 @@ Also reports .telemetry in git, the identifiers kedro sends, and whether kedro m
   async run(): Promise<StatusReport> {
     const {args} = await this.parse(Status)
     const report = await inspectStatus({path: args.path})
-    if (!this.jsonEnabled()) this.log(renderStatus(report, this.style))
+    if (!this.jsonEnabled()) await this.render(report, (await import('../render/status.js')).renderStatus)
     return report
   }
 }

@@ -3,7 +3,7 @@
  * which documents raise, and what the top-level value is. The npm `yaml` package parses; its YAML 1.1 schema is
  * adjusted where PyYAML differs (PyYAML's booleans are yes/no/true/false/on/off only: `y` and `n` stay strings).
  */
-import {type Document, parseAllDocuments, Scalar, type ScalarTag, type Tags} from 'yaml'
+import {CST, type Document, Lexer, parseAllDocuments, Scalar, type ScalarTag, type Tags} from 'yaml'
 
 const BOOL_TAG = 'tag:yaml.org,2002:bool'
 
@@ -63,6 +63,8 @@ export function safeLoad(text: string): SafeLoadResult {
     return failure(`unacceptable character #x${code}: special characters are not allowed`)
   }
 
+  if (hasTabPyYamlRefuses(text)) return failure("found character '\\t' that cannot start any token")
+
   const documents = parseAllDocuments(text, {
     customTags: pyyamlTags,
     merge: true,
@@ -84,6 +86,33 @@ export function safeLoad(text: string): SafeLoadResult {
   } catch (error) {
     return failure(firstLine((error as Error).message))
   }
+}
+
+/**
+ * PyYAML skips only spaces between tokens and ends a plain scalar at a tab, so a tab anywhere but inside a quoted
+ * scalar, a block scalar or a comment raises ("found character '\t' that cannot start any token").
+ */
+function hasTabPyYamlRefuses(text: string): boolean {
+  if (!text.includes('\t')) return false
+  // The lexer marks each plain or block scalar with a scalar token; the lexeme after it is the scalar's text.
+  let nextIsBlockScalar = false
+  let scalarFollows: 'block' | 'plain' | null = null
+  for (const lexeme of new Lexer().lex(text)) {
+    const type = CST.tokenType(lexeme)
+    if (scalarFollows) {
+      if (scalarFollows === 'plain' && lexeme.includes('\t')) return true
+      scalarFollows = null
+    } else if (type === 'block-scalar-header') {
+      nextIsBlockScalar = true
+    } else if (type === 'scalar') {
+      scalarFollows = nextIsBlockScalar ? 'block' : 'plain'
+      nextIsBlockScalar = false
+    } else if (type === 'space' && lexeme.includes('\t')) {
+      return true
+    }
+  }
+
+  return false
 }
 
 function firstLine(message: string): string {

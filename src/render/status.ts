@@ -38,6 +38,11 @@ function versionText(version: null | string, source: VersionSource, detail: stri
   return `${version ?? 'none'} (${SOURCE_LABEL[source]}: ${detail})`
 }
 
+/** A table cell would cut a long hash with an ellipsis: split it into whole lines of 64 instead. */
+function unbreakable(text: string, style: Style): string {
+  return style.tables ? (text.match(/.{1,64}/g) ?? [text]).join('\n') : text
+}
+
 function section(title: string, body: string, style: Style): string {
   return `${style.chalk.bold(title)}\n${body}`
 }
@@ -91,7 +96,10 @@ export function renderStatus(report: StatusReport, style: Style): string {
     ['user id file', identity.userIdPath],
     ['user id', identity.userId ?? identity.userIdNote ?? 'none'],
     ['project id', identity.projectId ?? identity.projectIdNote],
-    ...(identity.projectId === null ? [] : [['', identity.projectIdNote], ['sent as', `${identity.hashedProjectId} (sha512 of project_id + package name)`]]),
+    ...(identity.projectId === null ? [] : [
+      ['', identity.projectIdNote],
+      ['sent as', `${unbreakable(identity.hashedProjectId!, style)}\n(sha512 of project_id + package name)`],
+    ]),
   ]
   parts.push(section('Identity', renderTable(style, identityRows), style))
 

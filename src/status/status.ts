@@ -11,7 +11,7 @@ import {kedroDetectsCi, wideDetectsCi} from '../ci/detect.js'
 import {type ConsentDecision, resolveConsent} from '../consent/rules.js'
 import {readTelemetryFile, TELEMETRY_FILE_NAME, type TelemetryFileReading} from '../consent/telemetry-file.js'
 import {InputError} from '../errors.js'
-import {contentAtHead, type GitContext, type GitFileFacts, inspectFile, openRepository} from '../git/repository.js'
+import {type GitContext, type GitFileFacts, inspectRepository, type RepositoryInspection} from '../git/repository.js'
 import {hashedProjectId} from '../identity/hash.js'
 import {kedroUserIdPath, readUserId} from '../identity/user-id.js'
 import {type PyprojectInfo, pyprojectFields, readPyproject} from '../project/pyproject.js'
@@ -139,6 +139,8 @@ export async function inspectStatus(options: StatusOptions = {}): Promise<Status
   const warnings: string[] = []
 
   let root = await findProjectRoot(workingDirectory)
+  // git runs in child processes: start it now so it overlaps the file reads below.
+  const repositoryPending = root ? inspectRepository(root, env, {file: TELEMETRY_FILE_NAME, headFile: PYPROJECT}) : null
   const pyproject: null | PyprojectInfo = root ? await readPyproject(root) : null
   if (pyproject?.error) warnings.push(`${pyproject.path} is not valid TOML (${pyproject.error}): kedro would fail to start`)
   const versions = await detectVersions({
@@ -158,9 +160,9 @@ export async function inspectStatus(options: StatusOptions = {}): Promise<Status
 
   const file = root ? await readTelemetryFile(root) : null
   const consent = resolveConsent({env, file, projectRoot: root, telemetryVersion})
-  const repository = root ? await openRepository(root, env) : null
-  const git = await inspectGit(repository)
-  const identity = await inspectIdentity({env, platform, pyproject: root ? pyproject : null, repository, root, workingDirectory})
+  const repository = root ? await repositoryPending : null
+  const git = gitFacts(repository)
+  const identity = await inspectIdentity({env, headPyproject: repository?.headContent ?? null, platform, pyproject: root ? pyproject : null, repository: repository?.context ?? null, root, workingDirectory})
   const kedroCi = kedroDetectsCi(env)
   const wideCi = wideDetectsCi(env)
 
@@ -209,42 +211,42 @@ export async function inspectStatus(options: StatusOptions = {}): Promise<Status
   return report
 }
 
-async function inspectGit(context: GitContext | null): Promise<{facts: StatusReport['git']; warnings: string[]}> {
+function gitFacts(inspection: null | RepositoryInspection): {facts: StatusReport['git']; warnings: string[]} {
   const empty: StatusReport['git'] = {
     available: true, commits: [], error: null, everCommitted: null, ignored: null, ignoredBy: null, note: null,
     repository: null, root: null, tracked: null,
   }
-  if (!context) return {facts: {...empty, note: 'not a Kedro project: kedro reads no .telemetry here'}, warnings: []}
+  if (!inspection) return {facts: {...empty, note: 'not a Kedro project: kedro reads no .telemetry here'}, warnings: []}
+  const {context, facts, factsError} = inspection
   if (!context.repository) {
     const note = context.available ? (context.error ?? 'not a git repository') : context.error
     return {facts: {...empty, available: context.available, error: context.error, note, repository: false}, warnings: []}
   }
 
-  try {
-    const facts = await inspectFile(context.git, TELEMETRY_FILE_NAME)
-    return {facts: {...empty, ...facts, repository: true, root: context.root}, warnings: []}
-  } catch (error) {
-    const message = (error as Error).message.trim().split('\n')[0]
-    return {facts: {...empty, error: message, note: `git failed: ${message}`, repository: true, root: context.root}, warnings: [`git failed: ${message}`]}
+  if (!facts) {
+    return {facts: {...empty, error: factsError, note: `git failed: ${factsError}`, repository: true, root: context.root}, warnings: [`git failed: ${factsError}`]}
   }
+
+  return {facts: {...empty, ...facts, repository: true, root: context.root}, warnings: []}
 }
 
 async function inspectIdentity(options: {
   env: NodeJS.ProcessEnv
+  /** pyproject.toml as committed at HEAD, when the project is in a repository. */
+  headPyproject: null | string
   platform: NodeJS.Platform
   pyproject: null | PyprojectInfo
   repository: GitContext | null
   root: null | string
   workingDirectory: string
 }): Promise<{facts: StatusReport['identity']}> {
-  const {env, platform, pyproject, repository, root, workingDirectory} = options
+  const {env, headPyproject, platform, pyproject, repository, root, workingDirectory} = options
   const userIdPath = kedroUserIdPath({env, platform, workingDirectory})
   const user = await readUserId(userIdPath)
   const projectId = pyproject?.projectId ?? null
   let projectIdCommitted: boolean | null = null
   if (projectId !== null && repository?.repository) {
-    const committed = await contentAtHead(repository.git, PYPROJECT)
-    projectIdCommitted = committed !== null && committedProjectId(committed) === projectId
+    projectIdCommitted = headPyproject !== null && committedProjectId(headPyproject) === projectId
   }
 
   let projectIdNote: string

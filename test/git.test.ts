@@ -1,0 +1,124 @@
+import {expect} from 'chai'
+import {mkdirSync, rmSync, symlinkSync} from 'node:fs'
+import path from 'node:path'
+
+import {contentAtHead, inspectFile, openRepository, parseCheckIgnore} from '../src/git/repository.js'
+import {git, gitCommitAll, gitInit, makeProject, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
+
+async function factsFor(root: string) {
+  const context = await openRepository(root)
+  if (!context.repository) throw new Error('expected a repository')
+  return inspectFile(context.git, '.telemetry')
+}
+
+describe('git facts about .telemetry (real git)', () => {
+  after(removeTempDirs)
+
+  it('reports the ignore rule, with its file and line', async () => {
+    const root = makeProject({'.gitignore': '# personal\n.telemetry\n'})
+    gitInit(root)
+    const facts = await factsFor(root)
+    expect(facts).to.include({everCommitted: false, ignored: true, tracked: false})
+    expect(facts.ignoredBy).to.deep.equal({line: 2, pattern: '.telemetry', source: '.gitignore'})
+  })
+
+  it('a negated rule is shown but means not ignored', async () => {
+    const root = makeProject({'.gitignore': '.*\n!.telemetry\n'})
+    gitInit(root)
+    const facts = await factsFor(root)
+    expect(facts.ignored).to.equal(false)
+    expect(facts.ignoredBy?.pattern).to.equal('!.telemetry')
+  })
+
+  it('finds rules in a parent folder and in .git/info/exclude', async () => {
+    const repo = tempDir()
+    gitInit(repo)
+    writeFiles(repo, {'.gitignore': '**/.telemetry\n'})
+    const root = makeProject({}, path.join(repo, 'projects', 'a'))
+    mkdirSync(root, {recursive: true})
+    // git names in-repository sources relative to the repository root.
+    expect((await factsFor(root)).ignoredBy?.source).to.equal('.gitignore')
+    const other = makeProject()
+    gitInit(other)
+    writeFiles(other, {'.git/info/exclude': '.telemetry\n'})
+    expect((await factsFor(other)).ignoredBy?.source).to.equal('.git/info/exclude')
+  })
+
+  it('honours the user\'s global excludes file, named by its absolute path', async () => {
+    const root = makeProject()
+    gitInit(root)
+    const config = tempDir()
+    writeFiles(config, {'gitconfig': `[core]\n\texcludesFile = ${config}/ignore\n`, 'ignore': '.telemetry\n'})
+    const context = await openRepository(root, {...process.env, GIT_CONFIG_GLOBAL: `${config}/gitconfig`})
+    if (!context.repository) throw new Error('expected a repository')
+    expect((await inspectFile(context.git, '.telemetry')).ignoredBy).to.deep.equal({line: 1, pattern: '.telemetry', source: `${config}/ignore`})
+  })
+
+  it('tracked and ever committed, with the commits as evidence, even after removal', async () => {
+    const root = makeProject({'.telemetry': 'consent: false\n'})
+    gitInit(root)
+    const added = gitCommitAll(root, 'add consent')
+    let facts = await factsFor(root)
+    expect(facts).to.include({everCommitted: true, ignored: false, tracked: true})
+    expect(facts.commits.map((c) => c.hash)).to.deep.equal([added])
+    expect(facts.commits[0].subject).to.equal('add consent')
+
+    git(root, 'rm', '-q', '--cached', '.telemetry')
+    writeFiles(root, {'.gitignore': '.telemetry\n'})
+    const removed = gitCommitAll(root, 'untrack consent')
+    facts = await factsFor(root)
+    expect(facts).to.include({everCommitted: true, ignored: true, tracked: false})
+    expect(facts.commits.map((c) => c.hash)).to.deep.equal([removed, added])
+  })
+
+  it('sees commits on other branches too', async () => {
+    const root = makeProject()
+    gitInit(root)
+    gitCommitAll(root, 'initial')
+    git(root, 'checkout', '-q', '-b', 'side')
+    writeFiles(root, {'.telemetry': 'consent: true\n'})
+    gitCommitAll(root, 'side')
+    git(root, 'checkout', '-q', '-')
+    expect((await factsFor(root)).everCommitted).to.equal(true)
+  })
+
+  it('a repository without commits has nothing committed', async () => {
+    const root = makeProject()
+    gitInit(root)
+    expect(await factsFor(root)).to.include({everCommitted: false, tracked: false})
+    const context = await openRepository(root)
+    expect(context.repository && await contentAtHead(context.git, 'pyproject.toml')).to.equal(null)
+  })
+
+  it('not a repository and no git binary are answers, not crashes', async () => {
+    expect(await openRepository(makeProject())).to.include({available: true, repository: false})
+    const emptyPath = tempDir()
+    const noGit = await openRepository(makeProject(), {PATH: emptyPath})
+    expect(noGit).to.include({available: false, repository: false})
+    expect(noGit.error).to.match(/git is not installed/)
+  })
+
+  it('reads a file at HEAD', async () => {
+    const root = makeProject()
+    gitInit(root)
+    gitCommitAll(root, 'initial')
+    writeFiles(root, {'pyproject.toml': 'changed'})
+    const context = await openRepository(root)
+    expect(context.repository ? await contentAtHead(context.git, 'pyproject.toml') : null).to.contain('[tool.kedro]')
+  })
+
+  it('parses check-ignore -v output', () => {
+    expect(parseCheckIgnore('.gitignore:3:/.telemetry\t.telemetry')).to.deep.equal({line: 3, pattern: '/.telemetry', source: '.gitignore'})
+    expect(parseCheckIgnore('')).to.equal(null)
+    expect(parseCheckIgnore('::\t.telemetry')).to.equal(null)
+  })
+
+  it('a symlinked project root is inspected through its real path', async () => {
+    const root = makeProject({'.gitignore': '.telemetry\n'})
+    gitInit(root)
+    const link = path.join(tempDir(), 'link')
+    symlinkSync(root, link)
+    expect((await factsFor(link)).ignored).to.equal(true)
+    rmSync(link)
+  })
+})

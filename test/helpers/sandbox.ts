@@ -1,0 +1,120 @@
+/**
+ * Real files, real git, real processes: every test builds its projects in a fresh temp directory and runs the CLI as
+ * a child process with an environment built from scratch, so no variable of this machine (CI=true, HOME,
+ * XDG_CONFIG_HOME) leaks into a result.
+ */
+import {execFileSync, spawnSync} from 'node:child_process'
+import {mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const BIN = path.join(REPO_ROOT, 'bin', 'run.js')
+export const EXAMPLE = path.join(REPO_ROOT, 'examples', 'spaceflights')
+const NO_NETWORK = path.join(REPO_ROOT, 'test', 'fixtures', 'no-network.mjs')
+
+const created: string[] = []
+
+/** A fresh, resolved temp directory, removed after the run. */
+export function tempDir(prefix = 'kc-'): string {
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), prefix)))
+  created.push(dir)
+  return dir
+}
+
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, {force: true, recursive: true})
+}
+
+/** Writes files (path -> content) under `root`, creating folders. */
+export function writeFiles(root: string, files: Record<string, string | Uint8Array>): void {
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(root, name)
+    mkdirSync(path.dirname(file), {recursive: true})
+    writeFileSync(file, content)
+  }
+}
+
+export const PYPROJECT = `[project]
+name = "demo"
+dependencies = ["kedro==1.5.0"]
+
+[tool.kedro]
+package_name = "demo"
+project_name = "demo"
+kedro_init_version = "1.5.0"
+tools = "['Linting']"
+example_pipeline = "False"
+source_dir = "src"
+`
+
+/** A minimal Kedro project; `extra` files are added or override the defaults. */
+export function makeProject(extra: Record<string, string | Uint8Array> = {}, root = tempDir('kc-project-')): string {
+  writeFiles(root, {'pyproject.toml': PYPROJECT, ...extra})
+  return root
+}
+
+const GIT_ENV = {
+  GIT_AUTHOR_EMAIL: 'test@example.invalid', GIT_AUTHOR_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.invalid',
+  GIT_COMMITTER_NAME: 'Test', GIT_CONFIG_NOSYSTEM: '1', HOME: tmpdir(),
+}
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {cwd, encoding: 'utf8', env: {...process.env, ...GIT_ENV}}).trim()
+}
+
+export function gitInit(cwd: string): void {
+  git(cwd, 'init', '-q')
+}
+
+export function gitCommitAll(cwd: string, message: string): string {
+  git(cwd, 'add', '-A')
+  git(cwd, 'commit', '-q', '--allow-empty', '-m', message)
+  return git(cwd, 'rev-parse', 'HEAD')
+}
+
+export interface CliResult {
+  code: null | number
+  stderr: string
+  stdout: string
+}
+
+export interface CliOptions {
+  cwd?: string
+  /** Variables on top of the clean base environment (HOME and XDG_CONFIG_HOME in a temp dir, PATH). */
+  env?: Record<string, string | undefined>
+  /** Run under a pseudo-terminal (util-linux `script`), so stdout is a TTY. */
+  tty?: boolean
+}
+
+/** The environment a test's CLI run starts from: nothing of this machine's but PATH. */
+export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const home = tempDir('kc-home-')
+  const env: Record<string, string | undefined> = {
+    HOME: home, LANG: 'C.UTF-8', NODE_OPTIONS: `--import=${NO_NETWORK}`, PATH: process.env.PATH,
+    XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share'), ...extra,
+  }
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined))
+}
+
+export function runCli(args: string[], options: CliOptions = {}): CliResult {
+  const env = cleanEnv(options.env)
+  const result = options.tty
+    ? spawnSync('script', ['-qefc', [process.execPath, BIN, ...args].map(shellQuote).join(' '), '/dev/null'], {cwd: options.cwd, encoding: 'utf8', env})
+    : spawnSync(process.execPath, [BIN, ...args], {cwd: options.cwd, encoding: 'utf8', env})
+  return {code: result.status, stderr: result.stderr, stdout: result.stdout}
+}
+
+function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", String.raw`'\''`)}'`
+}
+
+export function runJson<T = any>(args: string[], options: CliOptions = {}): {code: null | number; json: T; stderr: string} {
+  const result = runCli([...args, '--json'], options)
+  try {
+    return {code: result.code, json: JSON.parse(result.stdout) as T, stderr: result.stderr}
+  } catch {
+    throw new Error(`not JSON (exit ${result.code}):\n${result.stdout}\n${result.stderr}`)
+  }
+}

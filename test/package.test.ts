@@ -1,0 +1,68 @@
+import {Plugin} from '@oclif/core/config'
+import {expect} from 'chai'
+import {spawnSync} from 'node:child_process'
+import {existsSync, readFileSync, rmSync} from 'node:fs'
+import path from 'node:path'
+
+import * as library from 'kedro-consent'
+
+import {cleanEnv, EXAMPLE, REPO_ROOT, removeTempDirs, runCli, tempDir} from './helpers/sandbox.js'
+
+describe('the package', () => {
+  after(removeTempDirs)
+
+  it('oclif.manifest.json is what the build produces from the current commands', async () => {
+    const plugin = new Plugin({errorOnManifestCreate: true, ignoreManifest: true, respectNoCacheDefault: true, root: REPO_ROOT, type: 'core'})
+    await plugin.load()
+    const onDisk = readFileSync(path.join(REPO_ROOT, 'oclif.manifest.json'), 'utf8')
+    expect(JSON.parse(onDisk)).to.deep.equal(JSON.parse(JSON.stringify(plugin.manifest)))
+    expect(Object.keys(plugin.manifest.commands)).to.include('status')
+  })
+
+  it('the main entry exports the typed library', async () => {
+    expect(library.inspectStatus).to.be.a('function')
+    expect(library.resolveConsent).to.be.a('function')
+    const report = await library.inspectStatus({env: {DO_NOT_TRACK: '1', HOME: tempDir()}, path: EXAMPLE})
+    expect(report.consent).to.include({decidedBy: 'DO_NOT_TRACK', willSend: false})
+    expect(library.hashedProjectId('3c6ada3277824c7585adb3b159d06167', 'spaceflights')).to.match(/^8cce493d/)
+    expect(existsSync(path.join(REPO_ROOT, 'dist', 'index.d.ts'))).to.equal(true)
+  })
+
+  it('has help with examples, "did you mean", and autocomplete', () => {
+    const help = runCli(['--help'])
+    expect(help.code).to.equal(0)
+    expect(help.stdout).to.contain('status').and.to.contain('autocomplete')
+    // plugin-not-found suggests on an interactive terminal (it asks "Did you mean status?"); here the answer is EOF.
+    const typo = runCli(['statsu'], {env: {NO_COLOR: '1'}, tty: true})
+    expect(typo.stdout).to.match(/statsu is not a telemetry command/).and.to.match(/Did you mean status\?/)
+    expect(runCli(['statsu']).code).to.equal(127)
+    const completion = runCli(['autocomplete', 'bash'])
+    expect(completion.code).to.equal(0)
+    expect(completion.stdout).to.contain('telemetry')
+    expect(runCli(['--version']).stdout).to.match(/^kedro-consent\/\d+\.\d+\.\d+/)
+  })
+})
+
+describe('never sends', () => {
+  after(removeTempDirs)
+
+  const commands = [['status', EXAMPLE], ['status', EXAMPLE, '--json'], ['--help'], ['status', '--help']]
+  for (const args of commands) {
+    it(`telemetry ${args.join(' ').replace(EXAMPLE, 'examples/spaceflights')} opens no network connection`, () => {
+      const log = path.join(tempDir(), 'network.log')
+      const result = runCli(args, {env: {KC_NETWORK_LOG: log}})
+      expect(result.code, result.stderr).to.equal(0)
+      expect(existsSync(log) ? readFileSync(log, 'utf8') : '').to.equal('')
+    })
+  }
+
+  it('the guard itself catches an attempt (so the tests above can fail)', () => {
+    const log = path.join(tempDir(), 'network.log')
+    const attempts = ["fetch('https://heapanalytics.com/api/track')", "require('node:net').connect(443, 'example.com')"]
+    const script = attempts.map((attempt) => `try { ${attempt} } catch {}`).join('\n')
+    const result = spawnSync(process.execPath, ['-e', script], {encoding: 'utf8', env: cleanEnv({KC_NETWORK_LOG: log})})
+    expect(result.status).to.equal(0)
+    expect(readFileSync(log, 'utf8')).to.contain('fetch https://heapanalytics.com/api/track').and.to.contain('net.connect')
+    rmSync(log)
+  })
+})

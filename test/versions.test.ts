@@ -1,0 +1,90 @@
+import {expect} from 'chai'
+
+import {parseCoreMetadata} from '../src/project/environment.js'
+import {parseRequirement} from '../src/project/requirements.js'
+import {detectVersions} from '../src/project/versions.js'
+import {compareVersions} from '../src/versions.js'
+import {makeProject, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
+
+function venv(prefix: string, packages: Record<string, string>, layout = 'lib/python3.11/site-packages'): void {
+  writeFiles(prefix, Object.fromEntries(Object.entries(packages).map(([name, version]) => [
+    `${layout}/${name.replaceAll('-', '_')}-${version}.dist-info/METADATA`,
+    `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\nSummary: x\n\nName: not-this\n`,
+  ])))
+}
+
+describe('versions', () => {
+  after(removeTempDirs)
+
+  it('compares PEP 440 versions', () => {
+    const ordered = ['0.1.3', '0.5.0', '0.6.0.dev1', '0.6.0a1', '0.6.0rc1', '0.6.0', '0.6.0.post1', '0.6.5', '0.8.0', '1.0.0']
+    for (let i = 1; i < ordered.length; i++) expect(compareVersions(ordered[i - 1], ordered[i]), `${ordered[i - 1]} < ${ordered[i]}`).to.be.lessThan(0)
+    expect(compareVersions('0.8', '0.8.0')).to.equal(0)
+  })
+
+  it('parses requirement lines and exact pins only', () => {
+    expect(parseRequirement('kedro-telemetry==0.6.5')).to.deep.equal({name: 'kedro-telemetry', pinned: '0.6.5', specifier: '==0.6.5'})
+    expect(parseRequirement('Kedro_Telemetry === 0.5.0 ; python_version > "3.8"  # why')?.pinned).to.equal('0.5.0')
+    expect(parseRequirement('kedro[jupyter]==1.5.0')).to.include({name: 'kedro', pinned: '1.5.0'})
+    expect(parseRequirement('kedro~=1.5.0')).to.include({pinned: null, specifier: '~=1.5.0'})
+    expect(parseRequirement('kedro==1.*')?.pinned).to.equal(null)
+    expect(parseRequirement('kedro>=0.19,<2')?.pinned).to.equal(null)
+    expect(parseRequirement('# comment')).to.equal(null)
+    expect(parseRequirement('-r other.txt')).to.equal(null)
+  })
+
+  it('reads Name and Version from the metadata headers only', () => {
+    expect(parseCoreMetadata('Metadata-Version: 2.1\nName: kedro\nVersion: 1.5.0\n\nVersion: 9')).to.deep.equal({name: 'kedro', version: '1.5.0'})
+  })
+
+  it('prefers the project .venv: installed versions, no Python run', async () => {
+    const root = makeProject({'requirements.txt': 'kedro-telemetry==0.5.0\n'})
+    venv(`${root}/.venv`, {'kedro': '1.0.0', 'kedro-telemetry': '0.6.5', 'kedro-viz': '12.4.0'})
+    const versions = await detectVersions({env: {}, kedroInitVersion: null, projectRoot: root, pyprojectDependencies: []})
+    expect(versions.environment).to.deep.equal({prefix: `${root}/.venv`, source: '.venv'})
+    expect(versions.kedro).to.include({source: 'installed', version: '1.0.0'})
+    expect(versions.telemetry).to.include({source: 'installed', version: '0.6.5'})
+    expect(versions.installed['kedro-viz']).to.equal('12.4.0')
+  })
+
+  it('$VIRTUAL_ENV comes first, and a Windows layout is read too', async () => {
+    const root = makeProject()
+    venv(`${root}/venv`, {'kedro': '1.0.0', 'kedro-telemetry': '0.6.5'})
+    const active = tempDir()
+    venv(active, {'kedro': '0.19.14', 'kedro-telemetry': '0.7.0'}, 'Lib/site-packages')
+    const versions = await detectVersions({env: {VIRTUAL_ENV: active}, kedroInitVersion: null, projectRoot: root, pyprojectDependencies: []})
+    expect(versions.environment?.source).to.equal('VIRTUAL_ENV')
+    expect(versions.telemetry.version).to.equal('0.7.0')
+  })
+
+  it('kedro installed without kedro-telemetry: not installed', async () => {
+    const root = makeProject()
+    venv(`${root}/.venv`, {kedro: '0.19.3'})
+    const versions = await detectVersions({env: {}, kedroInitVersion: null, projectRoot: root, pyprojectDependencies: []})
+    expect(versions.telemetry).to.include({source: 'not-installed', version: null})
+  })
+
+  it('falls back to pins in requirements files and pyproject', async () => {
+    const root = makeProject({'src/requirements.txt': 'kedro==0.18.14\nkedro-telemetry==0.3.1\n'})
+    const versions = await detectVersions({env: {}, kedroInitVersion: null, projectRoot: root, pyprojectDependencies: []})
+    expect(versions.kedro).to.include({source: 'pinned', version: '0.18.14'})
+    expect(versions.telemetry).to.include({source: 'pinned', version: '0.3.1'})
+    expect(versions.telemetry.detail).to.contain('src/requirements.txt:2')
+    const fromPyproject = await detectVersions({env: {}, kedroInitVersion: null, projectRoot: makeProject(), pyprojectDependencies: ['kedro-telemetry==0.6.0']})
+    expect(fromPyproject.telemetry).to.include({source: 'pinned', version: '0.6.0'})
+  })
+
+  it('assumes the latest known version otherwise, and says what it saw', async () => {
+    const root = makeProject({'requirements.txt': 'kedro-telemetry>=0.4\n'})
+    const versions = await detectVersions({env: {}, kedroInitVersion: '0.19.9', projectRoot: root, pyprojectDependencies: []})
+    expect(versions.telemetry).to.include({source: 'assumed', version: '0.8.0'})
+    expect(versions.telemetry.detail).to.contain('>=0.4').and.to.contain('not an exact pin')
+    expect(versions.kedro).to.include({source: 'assumed', version: '0.19.9'})
+  })
+
+  it('warns that an old pinned kedro may not install kedro-telemetry at all', async () => {
+    const root = makeProject({'requirements.txt': 'kedro==0.19.3\n'})
+    const versions = await detectVersions({env: {}, kedroInitVersion: null, projectRoot: root, pyprojectDependencies: []})
+    expect(versions.telemetry.detail).to.contain('may not be installed')
+  })
+})
