@@ -98,7 +98,18 @@ function decide(
   decisiveName: null | string,
   decision: Omit<ConsentDecision, 'sources'>,
 ): ConsentDecision {
-  return {...decision, sources: sources.map((source) => ({...source, decisive: source.name === decisiveName}))}
+  // Key order is the order a reader of --json wants: the answer first, the evidence last.
+  return {
+    willSend: decision.willSend,
+    decidedBy: decision.decidedBy,
+    explicit: decision.explicit,
+    implicit: decision.implicit,
+    model: decision.model,
+    promptPending: decision.promptPending,
+    kedroWouldFail: decision.kedroWouldFail,
+    reason: decision.reason,
+    sources: sources.map((source) => ({...source, decisive: source.name === decisiveName})),
+  }
 }
 
 export function resolveConsent(input: ConsentInput): ConsentDecision {

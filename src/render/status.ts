@@ -79,7 +79,7 @@ export function renderStatus(report: StatusReport, style: Style): string {
     let fileState = file.exists ? `${file.kind}${file.symlink ? ' (symlink)' : ''}` : 'missing'
     if (file.valid) fileState += `, consent: ${file.rawConsent} (read as ${file.consent ? 'yes' : 'no'})`
     else if (file.problem) fileState += `: ${file.problem}`
-    const ignoredBy = git.ignoredBy ? ` by ${git.ignoredBy.source}:${git.ignoredBy.line} (${git.ignoredBy.pattern})` : ''
+    const ignoredBy = git.ignoredBy ? `, by ${git.ignoredBy.source}:${git.ignoredBy.line} (${git.ignoredBy.pattern})` : ''
     const gitRows = git.repository
       ? [
         ['gitignored', `${yesNo(git.ignored)}${ignoredBy}`],
