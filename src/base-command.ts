@@ -2,8 +2,10 @@
  * The one base for every command: `--json`, colour and TTY handling, and the mapping of errors to exit codes
  * (0 ok, 1 a check failed, 2 usage or input error).
  */
+import * as Args from '@oclif/core/args'
 import {Command} from '@oclif/core/command'
 import {CLIError} from '@oclif/core/errors'
+import * as Flags from '@oclif/core/flags'
 
 import {EXIT_USAGE, InputError} from './errors.js'
 import type {Style} from './render/style.js'
@@ -15,9 +17,11 @@ export abstract class BaseCommand extends Command {
    * Renders a result for people. The renderer (chalk, cli-table3) is loaded only here, so `--json` never pays for it;
    * colour and tables only on a TTY without NO_COLOR.
    */
-  protected async render<T>(result: T, renderer: (result: T, style: Style) => string): Promise<void> {
+  protected async render<T>(result: T, renderer: (result: T, style: Style) => string, stream: 'stderr' | 'stdout' = 'stdout'): Promise<void> {
     const {terminalStyle} = await import('./render/style.js')
-    this.log(renderer(result, terminalStyle(process.stdout, process.env)))
+    const text = renderer(result, terminalStyle(stream === 'stdout' ? process.stdout : process.stderr, process.env))
+    if (stream === 'stdout') this.log(text)
+    else this.logToStderr(text)
   }
 
   async catch(error: Error & {oclif?: {exit?: number}}): Promise<unknown> {
@@ -39,4 +43,15 @@ export abstract class BaseCommand extends Command {
     return super.catch(error)
   }
 
+}
+
+/** Flags shared by the commands that write `.telemetry`. */
+export const consentWriteFlags = {
+  force: Flags.boolean({description: 'overwrite a .telemetry that cannot be edited (not YAML, not a mapping, binary, huge), after saving it as .telemetry.bak'}),
+  gitignore: Flags.boolean({allowNo: true, default: true, description: 'append .telemetry to the project\'s .gitignore when git does not ignore it (--no-gitignore skips this)'}),
+  untrack: Flags.boolean({description: 'when .telemetry is tracked by git, run `git rm --cached .telemetry` (you commit the removal)'}),
+}
+
+export const pathArg = {
+  path: Args.string({default: '.', description: 'directory where kedro runs (the project or below it)'}),
 }

@@ -2,11 +2,21 @@
  * The CLI entry point. The build bundles this file (oclif core, the commands and their dependencies) into one module,
  * dist/cli.js, because resolving and loading hundreds of small files is most of a command's start-up time.
  */
+import History from './commands/history.js'
+import NoticeCommand from './commands/notice.js'
+import OptIn from './commands/opt-in.js'
+import OptOut from './commands/opt-out.js'
+import Revoke from './commands/revoke.js'
 import Status from './commands/status.js'
 
 export {execute} from '@oclif/core/execute'
 
 /** oclif's explicit command discovery: command id -> class. */
 export const COMMANDS = {
+  history: History,
+  notice: NoticeCommand,
+  'opt-in': OptIn,
+  'opt-out': OptOut,
+  revoke: Revoke,
   status: Status,
 }

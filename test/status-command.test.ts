@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import {chmodSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {checkReadable} from '../src/status/status.js'
+import {checkReadable} from '../src/project/working-directory.js'
 import {EXAMPLE, git, gitCommitAll, gitInit, makeProject, removeTempDirs, runCli, runJson, tempDir, writeFiles} from './helpers/sandbox.js'
 import {expectValid} from './helpers/schemas.js'
 

@@ -39,9 +39,20 @@ const implicitFalse: ScalarTag = {
 }
 
 function pyyamlTags(tags: Tags): Tags {
-  // The explicit tag comes first: for `!!bool x` the yaml package takes the first test-less tag of that name.
-  return [explicitBool, implicitTrue, implicitFalse, ...tags.filter((tag) => typeof tag === 'string' || tag.tag !== BOOL_TAG)]
+  // For `!!bool x` the yaml package takes the test-less tag of that name wherever it stands; for writing a boolean it
+  // takes the first tag that identifies it, which must be an implicit one so that no `!!bool` is written.
+  return [implicitTrue, implicitFalse, explicitBool, ...tags.filter((tag) => typeof tag === 'string' || tag.tag !== BOOL_TAG)]
 }
+
+/** Options that make the yaml package parse like PyYAML's SafeLoader (see above). */
+export const PYYAML_PARSE_OPTIONS = {
+  customTags: pyyamlTags,
+  merge: true,
+  prettyErrors: false,
+  schema: 'yaml-1.1',
+  uniqueKeys: false,
+  version: '1.1',
+} as const
 
 // PyYAML reader.py refuses these characters anywhere in the stream.
 // eslint-disable-next-line no-control-regex
@@ -65,14 +76,7 @@ export function safeLoad(text: string): SafeLoadResult {
 
   if (hasTabPyYamlRefuses(text)) return failure("found character '\\t' that cannot start any token")
 
-  const documents = parseAllDocuments(text, {
-    customTags: pyyamlTags,
-    merge: true,
-    prettyErrors: false,
-    schema: 'yaml-1.1',
-    uniqueKeys: false,
-    version: '1.1',
-  })
+  const documents = parseAllDocuments(text, PYYAML_PARSE_OPTIONS)
   // An empty stream is None for PyYAML; the yaml package returns no document for it.
   if (documents.length === 0) return {document: null, error: null, ok: true, value: null}
   if (documents.length > 1) return failure('expected a single document in the stream, but found another document')

@@ -2,21 +2,20 @@
  * `telemetry status` as a library call: everything kedro-telemetry would decide and use for a kedro command run in
  * one directory, with the evidence for each answer. No oclif, no terminal: a plain, JSON-ready report.
  */
-import {constants} from 'node:fs'
-import {access, realpath, stat} from 'node:fs/promises'
 import path from 'node:path'
 import {parse as parseToml} from 'smol-toml'
 
 import {kedroDetectsCi, wideDetectsCi} from '../ci/detect.js'
 import {type ConsentDecision, resolveConsent} from '../consent/rules.js'
 import {readTelemetryFile, TELEMETRY_FILE_NAME, type TelemetryFileReading} from '../consent/telemetry-file.js'
-import {InputError} from '../errors.js'
 import {type GitContext, type GitFileFacts, inspectRepository, type RepositoryInspection} from '../git/repository.js'
 import {hashedProjectId} from '../identity/hash.js'
 import {kedroUserIdPath, readUserId} from '../identity/user-id.js'
-import {type PyprojectInfo, pyprojectFields, readPyproject} from '../project/pyproject.js'
-import {findProjectRoot, PYPROJECT} from '../project/root.js'
-import {detectVersions, LATEST_KNOWN_TELEMETRY_VERSION, type VersionSource} from '../project/versions.js'
+import {loadProject} from '../project/project.js'
+import {type PyprojectInfo, pyprojectFields} from '../project/pyproject.js'
+import {PYPROJECT} from '../project/root.js'
+import {resolveWorkingDirectory} from '../project/working-directory.js'
+import {LATEST_KNOWN_TELEMETRY_VERSION, type VersionSource} from '../project/versions.js'
 import {compareVersions, isValidVersion} from '../versions.js'
 import {adviseFor} from './advice.js'
 
@@ -96,38 +95,6 @@ export interface StatusReport {
   warnings: string[]
 }
 
-/** Resolves and checks the directory a kedro command would run in; bad input is an InputError (exit 2). */
-export async function resolveWorkingDirectory(input: string, cwd: string): Promise<string> {
-  const absolute = path.resolve(cwd, input)
-  const info = await stat(absolute).catch((error: NodeJS.ErrnoException) => error)
-  if (info instanceof Error) {
-    if (info.code === 'ENOENT') throw new InputError(`${input}: no such directory`, {code: 'ENOENT', hint: 'pass the directory where you run kedro, e.g. `telemetry status path/to/project`'})
-    throw new InputError(`${input}: cannot be read (${info.code})`, {code: info.code, hint: 'check the path and its permissions'})
-  }
-
-  if (!info.isDirectory()) {
-    throw new InputError(`${input}: is a file, not a directory`, {code: 'ENOTDIR', hint: 'pass the directory that holds pyproject.toml, not a file in it'})
-  }
-
-  await checkReadable(absolute, input)
-  return realpath(absolute)
-}
-
-/** Separate so that tests can give it an access function that refuses (root can read everything). */
-export async function checkReadable(
-  directory: string,
-  shownAs: string,
-  canAccess: (file: string, mode: number) => Promise<void> = access,
-): Promise<void> {
-  try {
-    await canAccess(directory, constants.R_OK | constants.X_OK)
-  } catch (error) {
-    throw new InputError(`${shownAs}: directory is not readable (${(error as NodeJS.ErrnoException).code})`, {
-      code: 'EACCES', hint: 'run as a user who can read the project, or fix its permissions',
-    })
-  }
-}
-
 function walksUp(kedroVersion: null | string): boolean {
   return !kedroVersion || !isValidVersion(kedroVersion) || compareVersions(kedroVersion, KEDRO_WALKS_UP_FROM) >= 0
 }
@@ -138,14 +105,12 @@ export async function inspectStatus(options: StatusOptions = {}): Promise<Status
   const workingDirectory = await resolveWorkingDirectory(options.path ?? '.', options.cwd ?? process.cwd())
   const warnings: string[] = []
 
-  let root = await findProjectRoot(workingDirectory)
+  const project = await loadProject(workingDirectory, env)
+  const {pyproject, versions} = project
+  let {root} = project
   // git runs in child processes: start it now so it overlaps the file reads below.
   const repositoryPending = root ? inspectRepository(root, env, {file: TELEMETRY_FILE_NAME, headFile: PYPROJECT}) : null
-  const pyproject: null | PyprojectInfo = root ? await readPyproject(root) : null
   if (pyproject?.error) warnings.push(`${pyproject.path} is not valid TOML (${pyproject.error}): kedro would fail to start`)
-  const versions = await detectVersions({
-    env, kedroInitVersion: pyproject?.kedroInitVersion ?? null, projectRoot: root, pyprojectDependencies: pyproject?.dependencies ?? [],
-  })
   let projectNote: null | string = null
   if (root && root !== workingDirectory && !walksUp(versions.kedro.version)) {
     projectNote = `Kedro ${versions.kedro.version} looks for the project in the working directory only, so it does not see ${root}`

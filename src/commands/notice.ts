@@ -1,0 +1,43 @@
+import * as Flags from '@oclif/core/flags'
+
+import {BaseCommand} from '../base-command.js'
+import {InputError} from '../errors.js'
+import {buildNotice, type Notice} from '../notice/notice.js'
+import {loadProject} from '../project/project.js'
+import {LATEST_KNOWN_TELEMETRY_VERSION} from '../project/versions.js'
+import {isValidVersion} from '../versions.js'
+
+export default class NoticeCommand extends BaseCommand {
+  static description = `For each field kedro-telemetry sends: an example input and what the collector receives (raw,
+masked, hashed, or a count); what it never sees; and that the collector sees your IP address. Without
+--telemetry-version, the version that applies to the project in the current directory (as status detects it), else the
+latest known. The notice version (a content hash) is recorded with every consent decision.`
+
+  static examples = [
+    '<%= config.bin %> <%= command.id %>',
+    {command: '<%= config.bin %> <%= command.id %> --telemetry-version 0.5.0', description: 'what the opt-in era collected'},
+  ]
+
+  static flags = {
+    'telemetry-version': Flags.string({description: 'kedro-telemetry version to describe, e.g. 0.8.0'}),
+  }
+
+  static summary = 'Show what kedro-telemetry collects, field by field.'
+
+  async run(): Promise<Notice> {
+    const {flags} = await this.parse(NoticeCommand)
+    let version = flags['telemetry-version']
+    if (version !== undefined && !isValidVersion(version)) {
+      throw new InputError(`--telemetry-version ${version}: not a version`, {code: 'BAD_VERSION', hint: 'give a kedro-telemetry version such as 0.8.0'})
+    }
+
+    if (version === undefined) {
+      const detected = (await loadProject(process.cwd(), process.env)).versions.telemetry.version
+      version = detected && isValidVersion(detected) ? detected : LATEST_KNOWN_TELEMETRY_VERSION
+    }
+
+    const notice = buildNotice(version)
+    if (!this.jsonEnabled()) await this.render(notice, (await import('../render/notice.js')).renderNotice)
+    return notice
+  }
+}

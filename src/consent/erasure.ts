@@ -1,0 +1,14 @@
+/** What revoke tells the user about data already sent: deleting local files erases nothing at the collector. */
+import type {ConsentPlan} from './change.js'
+
+export const TELEMETRY_DOCS = 'https://docs.kedro.org/en/stable/about/telemetry/'
+
+export function erasureStatement(identifiers: ConsentPlan['identifiers']): string {
+  const quoted = [
+    identifiers.userId ? `user id (sent as identity and username): ${identifiers.userId}` : null,
+    identifiers.hashedProjectId ? `project id as sent (project_id): ${identifiers.hashedProjectId}` : null,
+  ].filter(Boolean)
+  const ids = quoted.length > 0 ? ` quoting ${quoted.join('; ')}` : ' (no identifiers were found on this machine, so there may be nothing to quote)'
+  return 'Deleting the local identifiers stops future use; it does not erase what was already sent. Erasure of data ' +
+    `already collected is a request to the data controller named in Kedro's telemetry documentation (${TELEMETRY_DOCS}),${ids}.`
+}

@@ -1,0 +1,162 @@
+/**
+ * What kedro-telemetry collects, per version: each field with an example input and what the collector receives
+ * (raw, masked, hashed, or a count), what it never sees, and that it sees the sender's IP address. The notice has a
+ * version, a hash of its content, that every recorded consent decision quotes.
+ */
+import {createHash} from 'node:crypto'
+
+import {hashedProjectId, kedroHash} from '../identity/hash.js'
+import {compareVersions} from '../versions.js'
+
+export type Treatment = 'count' | 'derived' | 'hashed' | 'masked' | 'raw'
+
+export interface NoticeField {
+  /** What the collector receives for the example. */
+  example: {input: string; sent: string}
+  name: string
+  note: string
+  treatment: Treatment
+}
+
+export interface Notice {
+  endpoint: string
+  events: string[]
+  fields: NoticeField[]
+  /** Parts of this notice that are inferred rather than read from that version's source, with why. */
+  estimated: string[]
+  model: 'opt-in' | 'opt-out'
+  neverSees: string[]
+  seesAnyway: string[]
+  /** The version range this notice describes. */
+  telemetryVersions: string
+  /** Content hash (first 12 hex digits of SHA-256) of everything above. */
+  version: string
+}
+
+const UUID = '0d5c2f6e8a3b4c1d9e7f123456789abc'
+const PROJECT_ID = '3c6ada3277824c7585adb3b159d06167'
+const PACKAGE = 'spaceflights'
+const short = (hash: string) => `${hash.slice(0, 16)}... (128 hex digits)`
+
+function field(name: string, treatment: Treatment, input: string, sent: string, note: string): NoticeField {
+  return {example: {input, sent}, name, note, treatment}
+}
+
+const COMMON_TAIL = [
+  field('project_version', 'raw', 'Kedro 1.5.0 installed', '"1.5.0"', 'the installed Kedro version'),
+  field('telemetry_version', 'raw', 'kedro-telemetry installed', '"0.8.0"', 'the installed kedro-telemetry version'),
+  field('python_version', 'raw', 'the interpreter running kedro', '"3.11.7 (main, May  9 2026, 07:35:25) [GCC 12.2.0]"', 'the full sys.version, build date and compiler included'),
+  field('os', 'raw', 'Linux', '"linux"', 'sys.platform'),
+]
+
+const COMMAND_FIELDS = [
+  field('command', 'masked', 'kedro run --pipeline=data_science --params=lr=0.1', '"kedro run --pipeline ***** --params *****"', 'option names are kept, every value is masked; but values after a leading --help, -h, --version or -v are sent as typed'),
+  field('main_command', 'masked', 'kedro run --pipeline=data_science', '"run"', 'the first token of the masked command'),
+]
+
+const STATISTICS = [
+  field('number_of_datasets', 'count', 'a catalog with 7 datasets and parameters', '7', 'catalog entries, parameters excluded'),
+  field('number_of_nodes', 'count', 'a __default__ pipeline of 12 nodes', '12', 'nodes of the default pipeline'),
+  field('number_of_pipelines', 'count', '__default__, data_processing, data_science', '3', 'registered pipelines'),
+]
+
+function currentFields(version: string): NoticeField[] {
+  const fields = [
+    field('identity', 'raw', `telemetry.toml uuid = "${UUID}"`, `"${UUID}"`, 'the user uuid kedro keeps in telemetry.toml (created on the first send); "missing_user_identity" when unreadable'),
+    field('username', 'raw', `telemetry.toml uuid = "${UUID}"`, `"${UUID}"`, 'the same user uuid again'),
+    field('project_id', 'hashed', `project_id = "${PROJECT_ID}", package_name = "${PACKAGE}"`, `"${short(hashedProjectId(PROJECT_ID, PACKAGE))}"`, 'unsalted SHA-512 of project_id + package_name: pyproject.toml is usually committed, so anyone with the repository can recompute it; kedro adds a project_id to pyproject.toml when there is none'),
+    ...COMMON_TAIL,
+    field('is_ci_env', 'derived', 'CI=true in the environment', 'true', 'whether kedro thinks it runs in CI; it does not stop sending'),
+    field('tools', 'raw', `tools = "['Linting', 'Testing']" in pyproject.toml`, '"Linting, Testing"', 'from [tool.kedro]'),
+    field('example_pipeline', 'raw', 'example_pipeline = "True" in pyproject.toml', '"True"', 'from [tool.kedro]'),
+    ...COMMAND_FIELDS,
+    field('timestamp', 'raw', 'the local clock', '"2026-11-27T21:30:00.123456Z"', 'local time, although it ends in Z'),
+    ...STATISTICS,
+  ]
+  if (compareVersions(version, '0.7.0') >= 0) {
+    fields.push(compareVersions(version, '0.8.0') >= 0
+      ? field('dataset_type_count.<class>', 'count', '3 pandas.CSVDataset entries (Kedro 1.x)', '"dataset_type_count.kedro_datasets.pandas.csv_dataset.CSVDataset": 3', 'one property per dataset class; classes outside kedro_datasets and kedro.io count as "custom"')
+      : field('dataset_type_count', 'count', '3 pandas.CSVDataset entries (Kedro 1.x)', '{"kedro_datasets.pandas.csv_dataset.CSVDataset": 3}', 'a nested object, which the collector rejected (fixed in 0.8.0)'))
+  }
+
+  return fields
+}
+
+function olderFields(version: string): {estimated: string[]; fields: NoticeField[]} {
+  const user = 'alice'
+  const userHash = short(kedroHash(user))
+  if (compareVersions(version, '0.2.2') < 0) {
+    return {
+      estimated: [],
+      fields: [
+        field('identity', 'hashed', 'host name "alice-laptop"', `"${short(kedroHash('alice-laptop'))}"`, 'SHA-512 of the computer name'),
+        field('username', 'hashed', `login "${user}"`, `"${userHash}"`, 'SHA-512 of the login name'),
+        field('package_name', 'hashed', `package_name = "${PACKAGE}"`, `"${short(kedroHash(PACKAGE))}"`, 'SHA-512 of the package name'),
+        field('project_name', 'hashed', 'project_name = "Spaceflights"', `"${short(kedroHash('Spaceflights'))}"`, 'SHA-512 of the project name'),
+        field('project_version', 'raw', 'the project\'s Kedro version', '"0.17.7"', 'from the project metadata'),
+        ...COMMON_TAIL.slice(1),
+        field('command', 'masked', 'kedro run --pipeline=data_science', '"kedro run --pipeline *****"', 'before 0.6.1 masking kept any word found in a flat vocabulary of every command and option name, so a value that happens to be such a word was sent'),
+        field('main_command', 'masked', 'kedro run', '"run"', 'sent with the second event'),
+      ],
+    }
+  }
+
+  const uuidEra = compareVersions(version, '0.4.0') >= 0
+  const identity = uuidEra
+    ? field('identity', 'raw', `telemetry.toml uuid = "${UUID}"`, `"${UUID}"`, 'the user uuid, created on the first send')
+    : field('identity', 'hashed', `login "${user}"`, `"${userHash}"`, 'SHA-512 of getpass.getuser()')
+  const project = compareVersions(version, '0.5.0') >= 0
+    ? field('project_id', 'hashed', `project_id = "${PROJECT_ID}", package_name = "${PACKAGE}"`, `"${short(hashedProjectId(PROJECT_ID, PACKAGE))}"`, 'unsalted SHA-512 of project_id + package_name; kedro adds a project_id to pyproject.toml when there is none')
+    : field('package_name', 'hashed', `package_name = "${PACKAGE}"`, `"${short(kedroHash(PACKAGE))}"`, 'SHA-512 of the package name ("undefined" when there is none)')
+  return {
+    estimated: ['is_ci_env, tools and example_pipeline: present in later releases of this range; which release added each is not known to this tool'],
+    fields: [
+      identity,
+      {...identity, name: 'username'},
+      project,
+      ...COMMON_TAIL,
+      field('is_ci_env', 'derived', 'CI=true in the environment', 'true', 'whether kedro thinks it runs in CI'),
+      field('tools', 'raw', `tools = "['Linting', 'Testing']" in pyproject.toml`, '"Linting, Testing"', 'from [tool.kedro]'),
+      ...COMMAND_FIELDS,
+      ...STATISTICS,
+    ],
+  }
+}
+
+function eraOf(version: string): string {
+  const bounds: [string, string][] = [['0.8.0', '0.8.0 and later'], ['0.7.0', '0.7.x'], ['0.6.0', '0.6.x'], ['0.5.0', '0.5.x'], ['0.4.0', '0.4.x'], ['0.2.2', '0.2.2 to 0.3.x']]
+  return bounds.find(([floor]) => compareVersions(version, floor) >= 0)?.[1] ?? 'before 0.2.2'
+}
+
+/** The notice for one kedro-telemetry version. */
+export function buildNotice(telemetryVersion: string): Notice {
+  const optOut = compareVersions(telemetryVersion, '0.6.0') >= 0
+  const {estimated, fields} = optOut ? {estimated: [], fields: currentFields(telemetryVersion)} : olderFields(telemetryVersion)
+  const events = optOut
+    ? ['one request per kedro command: "Kedro Project Statistics" when the command builds a catalog (e.g. kedro run), otherwise "CLI command"']
+    : ['"Command run: <main_command>" and "CLI command" for every kedro command, and "Kedro Project Statistics" when a catalog is built' +
+      (compareVersions(telemetryVersion, '0.2.2') >= 0 && compareVersions(telemetryVersion, '0.2.4') < 0 ? ' (this version sends the statistics even without consent)' : '')]
+  const content: Omit<Notice, 'version'> = {
+    endpoint: 'POST https://heapanalytics.com/api/track (Heap, app id 2388822444 unless HEAP_APPID_DEV is set)',
+    estimated,
+    events,
+    fields,
+    model: optOut ? 'opt-out' : 'opt-in',
+    neverSees: [
+      'dataset, pipeline and node names, and parameter values',
+      'the contents of your data, configuration or code',
+      'file paths and option values typed on the command line (masked), except after a leading --help, -h, --version or -v',
+      'credentials',
+    ],
+    seesAnyway: [
+      'your IP address: the collector sees where each request comes from, whatever the body holds',
+      'when you work: each request carries a timestamp',
+    ],
+    telemetryVersions: eraOf(telemetryVersion),
+  }
+  return {...content, version: noticeVersion(content)}
+}
+
+export function noticeVersion(content: Omit<Notice, 'version'>): string {
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 12)
+}
