@@ -1,5 +1,10 @@
 /** kedro-consent as a library: the same answers the `telemetry` CLI gives, as typed functions. */
 export {kedroDetectsCi, KEDRO_CI_VARIABLES, wideDetectsCi} from './ci/detect.js'
+export {
+  applyConsentChange, changeConsent, type ChangeOptions, type ChangeResult, type ConsentPlan, planConsentChange,
+} from './consent/change.js'
+export {editConsent} from './consent/edit.js'
+export {erasureStatement} from './consent/erasure.js'
 export {safeLoad} from './consent/pyyaml.js'
 export {
   type ConsentDecision, type ConsentInput, consentModel, type ConsentSource, type DecidedBy, resolveConsent,
@@ -7,8 +12,11 @@ export {
 export {interpretTelemetryBytes} from './consent/interpret.js'
 export {readTelemetryFile, TELEMETRY_FILE_NAME, type TelemetryFileReading} from './consent/telemetry-file.js'
 export {EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, InputError} from './errors.js'
+export {writeFileAtomic} from './fs/atomic-write.js'
+export {appendDecision, type DecisionRecord, historyFile, readHistory} from './history/history.js'
 export {hashedProjectId, kedroHash} from './identity/hash.js'
 export {kedroConfigDir, kedroUserIdPath, normaliseUuid, readUserId} from './identity/user-id.js'
+export {buildNotice, type Notice} from './notice/notice.js'
 export {findPythonEnvironment} from './project/environment.js'
 export {readPyproject} from './project/pyproject.js'
 export {findProjectRoot, isKedroProject} from './project/root.js'

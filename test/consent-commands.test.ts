@@ -22,7 +22,6 @@ function machine(extra: Record<string, string> = {}) {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function change(result: ReturnType<typeof runJson>): any {
   expect(result.code, JSON.stringify(result.json)).to.equal(0)
   expectValid('consent-change.schema.json', result.json)

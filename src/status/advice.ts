@@ -5,28 +5,28 @@ export function adviseFor(report: StatusReport): string {
   const {consent, file, git, project} = report
   const fileName = file.path ?? '.telemetry'
   if (consent.kedroWouldFail) {
-    return `Fix ${fileName}: kedro fails reading it (${file.problem}). Replace its content with "consent: false" to opt out.`
+    return `Fix ${fileName}: kedro fails reading it (${file.problem}). \`telemetry opt-out --force\` saves it as .telemetry.bak and writes "consent: false".`
   }
 
-  if (git.tracked) return '.telemetry is committed: untrack it with `git rm --cached .telemetry` and add it to .gitignore.'
+  if (git.tracked) return '.telemetry is committed: run `telemetry opt-out --untrack` (or `git rm --cached .telemetry`) and commit the removal.'
   if (consent.willSend && file.meant === false) {
-    return `${fileName} says consent: ${file.rawConsent}, which kedro does not read as "no": write consent: false (unquoted) to opt out.`
+    return `${fileName} says consent: ${file.rawConsent}, which kedro does not read as "no": run \`telemetry opt-out\` to write consent: false (unquoted).`
   }
 
   if (consent.willSend && consent.implicit) {
     return project.isKedroProject
-      ? `Kedro sends usage data although nobody said yes: write "consent: false" to ${fileName}, or set DO_NOT_TRACK=1, to opt out.`
-      : 'Outside a project only environment variables count: set DO_NOT_TRACK=1 to stop kedro (e.g. `kedro new`) from sending.'
+      ? 'Kedro sends usage data although nobody said yes: run `telemetry opt-out` (or set DO_NOT_TRACK=1) to stop it.'
+      : 'Outside a project only environment variables count: set DO_NOT_TRACK=1 (in CI: `telemetry opt-out --ci`) to stop kedro (e.g. `kedro new`) from sending.'
   }
 
   if (consent.promptPending) {
-    return `Write "consent: false" (or true) to ${fileName} before kedro runs: kedro-telemetry ${project.telemetryVersion} would prompt, and a non-interactive run hangs.`
+    return `Decide before kedro asks: kedro-telemetry ${project.telemetryVersion} would prompt, and a non-interactive run hangs. Run \`telemetry opt-out\` (or \`telemetry opt-in\`).`
   }
 
   if (git.repository && git.ignored === false) {
-    return 'Add .telemetry to .gitignore so a consent decision stays personal and never lands in the repository.'
+    return 'Add .telemetry to .gitignore so a consent decision stays personal (`telemetry opt-out` and `opt-in` do this when they write).'
   }
 
-  if (consent.willSend) return 'Usage data is sent with explicit consent. To stop, write "consent: false" to .telemetry or set DO_NOT_TRACK=1.'
+  if (consent.willSend) return 'Usage data is sent with explicit consent. To stop: `telemetry opt-out`; to withdraw and delete the identifiers: `telemetry revoke`.'
   return 'Nothing to do: no usage data is sent from here.'
 }
