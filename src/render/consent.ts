@@ -19,9 +19,9 @@ export function renderChange(result: ChangeResult, style: Style): string {
   }
 
   const ignore = git.gitignore
+  // A skipped check (no git, --no-gitignore) is quiet here; --json says why.
   if (ignore.action === 'append') lines.push(`Added .telemetry to ${ignore.file}, so git ignores it`)
   else if (ignore.action === 'already-ignored') lines.push(`git already ignores .telemetry${ignore.file ? ` (${ignore.file})` : ''}`)
-  else if (ignore.action === 'skipped') lines.push(chalk.dim(`.gitignore not checked: ${ignore.reason}`))
   if (git.untracked) lines.push('Ran `git rm --cached .telemetry`: commit that removal so the file leaves the repository')
 
   if (result.revoke) {
