@@ -16,6 +16,9 @@ export {writeFileAtomic} from './fs/atomic-write.js'
 export {appendDecision, type DecisionRecord, historyFile, readHistory} from './history/history.js'
 export {hashedProjectId, kedroHash} from './identity/hash.js'
 export {kedroConfigDir, kedroUserIdPath, normaliseUuid, readUserId} from './identity/user-id.js'
+export {
+  commandProperties, MASK, maskKedroArgs, MaskingError, maskingRulesFor, type MaskingRules, maskWithStructure, structureFor,
+} from './masking/masking.js'
 export {buildNotice, type Notice} from './notice/notice.js'
 export {findPythonEnvironment} from './project/environment.js'
 export {readPyproject} from './project/pyproject.js'

@@ -1,0 +1,175 @@
+/**
+ * kedro-telemetry's masking of the kedro command line, per version (spec section 5):
+ * - 0.8.0 and later ("current"): a leading --help/--version/-h/-v/"" returns the arguments unchanged (so values
+ *   after it leak); an unknown command becomes a single mask; the command path is kept, option names of the command
+ *   are kept, every value is masked except an official starter given to --starter/-s.
+ * - 0.6.1 to 0.7.x ("structured"): the same walk without those three rules (read from kedro-telemetry's source).
+ * - before 0.6.1 ("vocabulary"): any token found anywhere in the command structure is kept. Reconstructed from the
+ *   spec's description, so previews for these versions say "estimated".
+ */
+import {compareVersions} from '../versions.js'
+import {type CliStructure, KEDRO_STRUCTURES, KEDRO_TOP_LEVEL_OPTIONS, PLUGIN_STRUCTURES} from './structures.js'
+
+export const MASK = '*****'
+/** Starter aliases kedro-telemetry 0.8.0 sends unmasked after --starter / -s. */
+export const STARTERS = new Set(['astro-airflow-iris', 'databricks-iris', 'spaceflights-pandas', 'spaceflights-pyspark'])
+const STARTER_OPTIONS = new Set(['--starter', '-s'])
+const LEADING_PASSTHROUGH = new Set(['', '--help', '--version', '-h', '-v'])
+/** Plugins whose commands join the structure when installed: distribution name -> command group. */
+export const PLUGIN_GROUPS: Record<string, string> = {'kedro-airflow': 'airflow', 'kedro-docker': 'docker', 'kedro-viz': 'viz'}
+
+export type MaskingRules = 'current' | 'structured' | 'vocabulary'
+
+/** Where kedro-telemetry itself raises (a TypeError in `in None`): the kedro command would fail in the hook. */
+export class MaskingError extends Error {
+  readonly code = 'KEDRO_TELEMETRY_RAISES'
+  readonly token: string
+
+  constructor(token: string, argumentName: string) {
+    super(`kedro-telemetry raises a TypeError on ${JSON.stringify(token)}: it follows ${JSON.stringify(argumentName)}, an argument name in the command structure`)
+    this.name = 'MaskingError'
+    this.token = token
+  }
+}
+
+export function maskingRulesFor(telemetryVersion: string): MaskingRules {
+  if (compareVersions(telemetryVersion, '0.8.0') >= 0) return 'current'
+  return compareVersions(telemetryVersion, '0.6.1') >= 0 ? 'structured' : 'vocabulary'
+}
+
+export interface ChosenStructure {
+  /** Why the structure may differ from the project's Kedro, or null when it is the right one. */
+  estimated: null | string
+  /** The Kedro version whose command structure is used. */
+  kedroStructureVersion: string
+  plugins: string[]
+  structure: CliStructure
+  topLevelOptions: string[]
+}
+
+/** The structure of the nearest shipped Kedro version not newer than `kedroVersion`, plus installed plugins. */
+export function structureFor(kedroVersion: string, installedPlugins: string[] = []): ChosenStructure {
+  const shipped = Object.keys(KEDRO_STRUCTURES).sort(compareVersions)
+  const notNewer = shipped.filter((version) => compareVersions(version, kedroVersion) <= 0)
+  const chosen = notNewer.at(-1) ?? shipped[0]
+  const estimated = notNewer.length === 0
+    ? `Kedro ${kedroVersion} is older than the oldest command structure shipped (${chosen})`
+    : null
+  const plugins = installedPlugins.map((name) => PLUGIN_GROUPS[name]).filter(Boolean)
+  const structure: CliStructure = {...KEDRO_STRUCTURES[chosen]}
+  for (const group of plugins) structure[group] = PLUGIN_STRUCTURES[group]
+  return {estimated, kedroStructureVersion: chosen, plugins, structure, topLevelOptions: KEDRO_TOP_LEVEL_OPTIONS[chosen] ?? []}
+}
+
+function lookup(current: CliStructure | null, token: string, after: string): boolean {
+  // Python's `token in None` raises; a key mapping to null is an argument name.
+  if (current === null) throw new MaskingError(token, after)
+  return Object.hasOwn(current, token)
+}
+
+function walkCommand(args: string[], root: CliStructure): {current: CliStructure | null; kept: string[]; last: string} {
+  const kept: string[] = []
+  let current: CliStructure | null = root
+  let last = 'kedro'
+  while (kept.length < args.length && !args[kept.length].startsWith('-') && lookup(current, args[kept.length], last)) {
+    last = args[kept.length]
+    current = current![last]
+    kept.push(last)
+  }
+
+  return {current, kept, last}
+}
+
+function maskCurrent(args: string[], structure: CliStructure): string[] {
+  if (args.length === 0 || LEADING_PASSTHROUGH.has(args[0])) return [...args]
+  if (!Object.hasOwn(structure, args[0])) return [MASK]
+  const {current, kept, last} = walkCommand(args, {[args[0]]: structure[args[0]]})
+  const output = [...kept]
+  let previous: null | string = null
+  for (const token of args.slice(kept.length)) {
+    if (token.startsWith('-')) {
+      const equals = token.indexOf('=')
+      if (equals === -1) {
+        const known = lookup(current, token, last)
+        output.push(known ? token : MASK)
+        previous = known ? token : null
+      } else {
+        const [left, value] = [token.slice(0, equals), token.slice(equals + 1)]
+        const known = lookup(current, left, last)
+        if (known) output.push(left)
+        previous = known ? left : null
+        output.push(STARTER_OPTIONS.has(left) && STARTERS.has(value) ? value : MASK)
+      }
+    } else {
+      output.push(previous !== null && STARTER_OPTIONS.has(previous) && STARTERS.has(token) ? token : MASK)
+      previous = null
+    }
+  }
+
+  return output
+}
+
+function withTopLevel(structure: CliStructure, topLevelOptions: string[]): CliStructure {
+  const root: CliStructure = {...structure}
+  for (const option of topLevelOptions) if (!Object.hasOwn(root, option)) root[option] = null
+  return root
+}
+
+function maskStructured(args: string[], structure: CliStructure, topLevelOptions: string[]): string[] {
+  const {current, kept, last} = walkCommand(args, withTopLevel(structure, topLevelOptions))
+  const output = [...kept]
+  for (const token of args.slice(kept.length)) {
+    if (!token.startsWith('-')) {
+      output.push(MASK)
+    } else if (token.includes('=')) {
+      const left = token.split('=')[0]
+      if (lookup(current, left, last)) output.push(left)
+      output.push(MASK)
+    } else {
+      output.push(lookup(current, token, last) ? token : MASK)
+    }
+  }
+
+  return output
+}
+
+function vocabularyOf(structure: CliStructure, into = new Set<string>()): Set<string> {
+  for (const [key, value] of Object.entries(structure)) {
+    into.add(key)
+    if (value) vocabularyOf(value, into)
+  }
+
+  return into
+}
+
+function maskVocabulary(args: string[], structure: CliStructure, topLevelOptions: string[]): string[] {
+  const vocabulary = vocabularyOf(withTopLevel(structure, topLevelOptions))
+  const output: string[] = []
+  for (const token of args) {
+    const parts = token.startsWith('-') ? token.split('=') : [token]
+    for (const part of parts) if (part) output.push(vocabulary.has(part) ? part : MASK)
+  }
+
+  return output
+}
+
+/** Masks with an explicit structure and rule set (see maskKedroArgs for the usual entry point). */
+export function maskWithStructure(args: string[], chosen: Pick<ChosenStructure, 'structure' | 'topLevelOptions'>, rules: MaskingRules): string[] {
+  if (rules === 'current') return maskCurrent(args, chosen.structure)
+  if (rules === 'structured') return maskStructured(args, chosen.structure, chosen.topLevelOptions)
+  return maskVocabulary(args, chosen.structure, chosen.topLevelOptions)
+}
+
+/**
+ * The masked token list kedro-telemetry sends for `kedro <args>`, for a Kedro and kedro-telemetry version (default:
+ * the latest known, 0.8.0). Throws MaskingError where kedro-telemetry would raise.
+ */
+export function maskKedroArgs(args: string[], options: {kedroVersion: string; plugins?: string[]; telemetryVersion?: string}): string[] {
+  const chosen = structureFor(options.kedroVersion, options.plugins)
+  return maskWithStructure(args, chosen, maskingRulesFor(options.telemetryVersion ?? '0.8.0'))
+}
+
+/** The `command` and `main_command` properties built from the masked tokens. */
+export function commandProperties(masked: string[]): {command: string; main_command: string} {
+  return {command: masked.length > 0 ? `kedro ${masked.join(' ')}` : 'kedro', main_command: masked[0] ?? 'kedro'}
+}

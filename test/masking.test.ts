@@ -1,0 +1,163 @@
+import {expect} from 'chai'
+import fc from 'fast-check'
+
+import {KEDRO_STRUCTURES, PLUGIN_STRUCTURES} from '../src/masking/structures.js'
+import {MASK, maskKedroArgs, MaskingError, maskingRulesFor, STARTERS, structureFor} from '../src/masking/masking.js'
+
+const KEDRO_1 = ['1.0.0', '1.5.0']
+const ALL_KEDRO = ['0.19.0', '0.19.14', '1.0.0', '1.5.0']
+
+describe('masking', () => {
+  describe('the published kedro-telemetry test cases', () => {
+    // They exercise `catalog describe-datasets`, which exists from Kedro 1.0 on.
+    const published: [string[], string[]][] = [
+      [[], []],
+      [['info'], ['info']],
+      [['run', '--pipeline=data_science'], ['run', '--pipeline', MASK]],
+      [['catalog', 'describe-datasets'], ['catalog', 'describe-datasets']],
+      [['pipeline', 'create', 'mypipeline'], ['pipeline', 'create', MASK]],
+      [['run', '-p', 'bar'], ['run', '-p', MASK]],
+      [['run', '--params=hello=4', '--pipeline=my_pipeline'], ['run', '--params', MASK, '--pipeline', MASK]],
+      [['new', '--starter=spaceflights-pandas', '--name=my_project'], ['new', '--starter', 'spaceflights-pandas', '--name', MASK]],
+      [['new', '--starter', 'my_starter', '--name=my_project'], ['new', '--starter', MASK, '--name', MASK]],
+      [['new', '-s=databricks-iris', '-n=my_project'], ['new', '-s', 'databricks-iris', '-n', MASK]],
+    ]
+    for (const kedroVersion of KEDRO_1) {
+      for (const [input, output] of published) {
+        it(`Kedro ${kedroVersion}: ${JSON.stringify(input)} -> ${JSON.stringify(output)}`, () => {
+          expect(maskKedroArgs(input, {kedroVersion})).to.deep.equal(output)
+        })
+      }
+    }
+  })
+
+  describe('tricky inputs (kedro-telemetry 0.8.0)', () => {
+    const everyVersion: [string, string[], string[]][] = [
+      ['a leading --help passes everything through, values included', ['--help', 'run', '--params', 'token=abc'], ['--help', 'run', '--params', 'token=abc']],
+      ['so do -h, -v, --version and an empty first token', ['-h', 'x'], ['-h', 'x']],
+      ['-v', ['-v', 'secret'], ['-v', 'secret']],
+      ['--version', ['--version'], ['--version']],
+      ['empty first token', ['', 'secret'], ['', 'secret']],
+      ['-V is not a command: one mask', ['-V'], [MASK]],
+      ['an unknown command is one mask whatever follows', ['deploy', 'prod', '--force'], [MASK]],
+      ['a short-option cluster is one mask', ['run', '-pds'], ['run', MASK]],
+      ['an option without a value', ['run', '--pipeline'], ['run', '--pipeline']],
+      ['only the first = splits', ['run', '--pipeline=a=b'], ['run', '--pipeline', MASK]],
+      ['an unknown --opt=value leaves only a mask', ['run', '--secret=hunter2'], ['run', MASK]],
+      ['a stray positional', ['run', 'positional'], ['run', MASK]],
+      ['a starter after -s', ['new', '-s', 'astro-airflow-iris'], ['new', '-s', 'astro-airflow-iris']],
+      ['a starter is only kept right after --starter', ['new', '--name', 'spaceflights-pandas'], ['new', '--name', MASK]],
+      ['prev survives --starter=value, so a following starter is kept too', ['new', '--starter=spaceflights-pandas', 'spaceflights-pyspark'], ['new', '--starter', 'spaceflights-pandas', 'spaceflights-pyspark']],
+      ['an unknown option named like a starter option is not kept, its starter value is', ['new', '--bogus=spaceflights-pandas', '-s=x'], ['new', MASK, '-s', MASK]],
+      ['an argument name as the last token is kept', ['pipeline', 'create', 'name'], ['pipeline', 'create', 'name']],
+      ['-h is not an option of a command (only --help is)', ['run', '-h'], ['run', MASK]],
+    ]
+    for (const kedroVersion of ALL_KEDRO) {
+      for (const [name, input, output] of everyVersion) {
+        it(`Kedro ${kedroVersion}: ${name}`, () => {
+          expect(maskKedroArgs(input, {kedroVersion})).to.deep.equal(output)
+        })
+      }
+    }
+
+    it('a token after an argument name makes kedro-telemetry raise, reported as a MaskingError', () => {
+      for (const kedroVersion of ALL_KEDRO) {
+        expect(() => maskKedroArgs(['pipeline', 'create', 'name', 'extra'], {kedroVersion})).to.throw(MaskingError, /TypeError/)
+        expect(() => maskKedroArgs(['pipeline', 'create', 'name', '--env=x'], {kedroVersion})).to.throw(MaskingError)
+        expect(() => maskKedroArgs(['ipython', 'args', '--x'], {kedroVersion})).to.throw(MaskingError)
+      }
+    })
+
+    it('commands differ between Kedro versions', () => {
+      // 0.19 has `catalog list` and `kedro micropkg`; 1.x replaced them.
+      expect(maskKedroArgs(['catalog', 'list'], {kedroVersion: '0.19.14'})).to.deep.equal(['catalog', 'list'])
+      expect(maskKedroArgs(['catalog', 'list'], {kedroVersion: '1.5.0'})).to.deep.equal(['catalog', MASK])
+      expect(maskKedroArgs(['catalog', 'describe-datasets'], {kedroVersion: '0.19.14'})).to.deep.equal(['catalog', MASK])
+      // `registry describe` appears in 1.5.0's structure only.
+      expect(maskKedroArgs(['registry', 'describe', 'name'], {kedroVersion: '1.5.0'})).to.deep.equal(['registry', 'describe', 'name'])
+    })
+
+    it('plugin commands are known only when the plugin is installed', () => {
+      const viz = {kedroVersion: '1.5.0', plugins: ['kedro-viz']}
+      expect(maskKedroArgs(['viz'], viz)).to.deep.equal(['viz'])
+      expect(maskKedroArgs(['viz', '--autoreload'], viz)).to.deep.equal(['viz', MASK])
+      expect(maskKedroArgs(['viz', 'run', '--no-browser'], viz)).to.deep.equal(['viz', 'run', MASK])
+      expect(maskKedroArgs(['viz', 'run', '--port=4141'], viz)).to.deep.equal(['viz', 'run', '--port', MASK])
+      expect(maskKedroArgs(['viz'], {kedroVersion: '1.5.0'})).to.deep.equal([MASK])
+      expect(maskKedroArgs(['airflow', 'create', '-t=dags'], {kedroVersion: '1.5.0', plugins: ['kedro-airflow']})).to.deep.equal(['airflow', 'create', '-t', MASK])
+      expect(maskKedroArgs(['docker', 'build', '--image', 'x'], {kedroVersion: '1.5.0', plugins: ['kedro-docker']})).to.deep.equal(['docker', 'build', '--image', MASK])
+    })
+  })
+
+  describe('older rule sets', () => {
+    it('picks the rule set by kedro-telemetry version', () => {
+      expect(maskingRulesFor('0.8.0')).to.equal('current')
+      expect(maskingRulesFor('0.7.0')).to.equal('structured')
+      expect(maskingRulesFor('0.6.1')).to.equal('structured')
+      expect(maskingRulesFor('0.6.0')).to.equal('vocabulary')
+    })
+
+    it('0.6.1 to 0.7.x: no leading-help pass-through, no starters, no single mask for unknown commands', () => {
+      const options = {kedroVersion: '1.5.0', telemetryVersion: '0.7.0'}
+      expect(maskKedroArgs(['--help', 'secret'], options)).to.deep.equal(['--help', MASK])
+      expect(maskKedroArgs(['new', '--starter=spaceflights-pandas'], options)).to.deep.equal(['new', '--starter', MASK])
+      expect(maskKedroArgs(['deploy', 'prod'], options)).to.deep.equal([MASK, MASK])
+      expect(maskKedroArgs(['-V'], options)).to.deep.equal(['-V'])
+      expect(maskKedroArgs(['run', '--pipeline=ds'], options)).to.deep.equal(['run', '--pipeline', MASK])
+    })
+
+    it('before 0.6.1: any word that is a name somewhere in the structure leaks', () => {
+      const options = {kedroVersion: '1.5.0', telemetryVersion: '0.5.0'}
+      // "run" and "create" are command names, so as values they are sent.
+      expect(maskKedroArgs(['run', '--pipeline', 'run'], options)).to.deep.equal(['run', '--pipeline', 'run'])
+      expect(maskKedroArgs(['run', '--pipeline=create', '--x=secret'], options)).to.deep.equal(['run', '--pipeline', 'create', MASK, MASK])
+    })
+  })
+
+  it('picks the nearest shipped structure not newer than the project\'s Kedro', () => {
+    expect(structureFor('1.4.2').kedroStructureVersion).to.equal('1.0.0')
+    expect(structureFor('1.5.0').kedroStructureVersion).to.equal('1.5.0')
+    expect(structureFor('2.0.0').kedroStructureVersion).to.equal('1.5.0')
+    expect(structureFor('0.19.9').kedroStructureVersion).to.equal('0.19.0')
+    const old = structureFor('0.18.14')
+    expect(old.kedroStructureVersion).to.equal('0.19.0')
+    expect(old.estimated).to.match(/older than the oldest/)
+  })
+
+  it('property: after the leading-help case, no input token reaches the output unless it is a name of the structure or an allowed starter', () => {
+    const names = new Set<string>()
+    const collect = (node: null | Record<string, unknown>) => {
+      for (const [key, value] of Object.entries(node ?? {})) {
+        names.add(key)
+        collect(value as null | Record<string, unknown>)
+      }
+    }
+
+    for (const structure of [...Object.values(KEDRO_STRUCTURES), ...Object.values(PLUGIN_STRUCTURES)]) collect(structure)
+    const vocabulary = [...names, ...STARTERS]
+    const token = fc.oneof(
+      fc.constantFrom(...vocabulary),
+      fc.string({maxLength: 12}),
+      fc.tuple(fc.constantFrom(...vocabulary.filter((name) => name.startsWith('-'))), fc.string({maxLength: 8})).map(([name, value]) => `${name}=${value}`),
+    )
+    fc.assert(fc.property(
+      fc.constantFrom(...ALL_KEDRO),
+      fc.array(token, {maxLength: 8}),
+      fc.subarray(['kedro-viz', 'kedro-airflow', 'kedro-docker']),
+      (kedroVersion, args, plugins) => {
+        fc.pre(args.length > 0 && !['', '--help', '--version', '-h', '-v'].includes(args[0]))
+        let masked: string[]
+        try {
+          masked = maskKedroArgs(args, {kedroVersion, plugins})
+        } catch (error) {
+          expect(error).to.be.instanceOf(MaskingError)
+          return
+        }
+
+        for (const out of masked) expect(out === MASK || names.has(out) || STARTERS.has(out), `leaked ${JSON.stringify(out)} from ${JSON.stringify(args)}`).to.equal(true)
+        // Nothing is invented: every kept token (other than a split option name or starter) was in the input.
+        for (const out of masked) if (out !== MASK) expect(args.some((arg) => arg === out || arg.startsWith(`${out}=`) || arg.endsWith(`=${out}`))).to.equal(true)
+      },
+    ), {numRuns: 2000})
+  })
+})
