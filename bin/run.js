@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // dist/cli.js is the bundled CLI: oclif core and every command in one module (see scripts/bundle.js).
-import {execute} from '../dist/cli.js'
+import {delimitPreviewArgv, execute} from '../dist/cli.js'
 
-await execute({dir: import.meta.url})
+// `telemetry preview run --help` previews `kedro run --help`: kedro's arguments are marked off before oclif sees them.
+await execute({args: delimitPreviewArgv(process.argv.slice(2)), dir: import.meta.url})

@@ -7,8 +7,10 @@ import NoticeCommand from './commands/notice.js'
 import OptIn from './commands/opt-in.js'
 import OptOut from './commands/opt-out.js'
 import Revoke from './commands/revoke.js'
+import Preview from './commands/preview.js'
 import Status from './commands/status.js'
 
+export {delimitPreviewArgv} from './commands/preview-argv.js'
 export {execute} from '@oclif/core/execute'
 
 /** oclif's explicit command discovery: command id -> class. */
@@ -17,6 +19,7 @@ export const COMMANDS = {
   notice: NoticeCommand,
   'opt-in': OptIn,
   'opt-out': OptOut,
+  preview: Preview,
   revoke: Revoke,
   status: Status,
 }

@@ -25,4 +25,9 @@ export {readPyproject} from './project/pyproject.js'
 export {findProjectRoot, isKedroProject} from './project/root.js'
 export {detectVersions, LATEST_KNOWN_KEDRO_VERSION, LATEST_KNOWN_TELEMETRY_VERSION} from './project/versions.js'
 export {inspectStatus, type StatusOptions, type StatusReport} from './status/status.js'
+export {
+  buildTelemetryRequests, formatTools, kedroTimestamp, type PreviewOptions, type PreviewResult, type TelemetryRequest,
+} from './request/request.js'
+export {pythonJsonDumps} from './request/python-json.js'
+export {readStatistics} from './statistics/statistics.js'
 export {compareVersions} from './versions.js'

@@ -17,6 +17,8 @@ export interface PyprojectInfo {
   path: string
   /** `[tool.kedro_telemetry] project_id`, null when the table or key is missing. */
   projectId: null | string
+  /** `[tool.kedro] source_dir`: where the package lives (default src). */
+  sourceDir: string
   /** `[tool.kedro] tools`, as written. */
   tools: unknown
 }
@@ -35,7 +37,7 @@ export async function readPyproject(projectRoot: string): Promise<PyprojectInfo>
   const file = path.join(projectRoot, PYPROJECT)
   const info: PyprojectInfo = {
     dependencies: [], error: null, examplePipeline: undefined, kedroInitVersion: null, packageName: null, path: file,
-    projectId: null, tools: undefined,
+    projectId: null, sourceDir: 'src', tools: undefined,
   }
   let data: Table
   try {
@@ -62,6 +64,7 @@ export function pyprojectFields(data: Table): Omit<PyprojectInfo, 'error' | 'pat
     kedroInitVersion: stringOrNull(kedro?.kedro_init_version),
     packageName: stringOrNull(kedro?.package_name),
     projectId: telemetry && 'project_id' in telemetry ? String(telemetry.project_id) : null,
+    sourceDir: stringOrNull(kedro?.source_dir) ?? 'src',
     tools: kedro?.tools,
   }
 }

@@ -1,0 +1,62 @@
+import * as Flags from '@oclif/core/flags'
+
+import {BaseCommand} from '../base-command.js'
+import {InputError} from '../errors.js'
+import {buildTelemetryRequests, type PreviewResult} from '../request/request.js'
+import {isValidVersion} from '../versions.js'
+
+export default class Preview extends BaseCommand {
+  static description = `Builds, without sending anything, the request kedro-telemetry would send for \`kedro KEDRO_ARGS...\` run
+in the project: consent first (as status decides it), then the body exactly as kedro-telemetry builds it for the
+project's Kedro and kedro-telemetry versions: the masked command line, the hashed project id, the user id, versions,
+is_ci_env and, for commands that build the catalog, project statistics read from the project's files. Every token
+from the first one that is not a flag below is kedro's, verbatim; \`--\` also ends the flags. Values kedro cannot
+know here (a user id not created yet, a module path without kedro-datasets installed) are marked estimated.`
+
+  static examples = [
+    {command: '<%= config.bin %> <%= command.id %> run --pipeline ds', description: 'what `kedro run --pipeline ds` would send from this project'},
+    {command: '<%= config.bin %> <%= command.id %> --project examples/spaceflights run --env test', description: 'another project'},
+    {command: '<%= config.bin %> <%= command.id %> --env CI=true --env GITLAB_CI=true run', description: 'as a CI job would'},
+    {command: '<%= config.bin %> <%= command.id %> --ignore-consent --json new --starter spaceflights-pandas', description: 'even when consent is declined, as JSON'},
+  ]
+
+  static flags = {
+    env: Flags.string({description: 'simulate an environment variable for kedro, KEY=VALUE (repeatable)', multiple: true}),
+    'ignore-consent': Flags.boolean({description: 'show the request even when consent is declined (clearly labelled)'}),
+    'kedro-version': Flags.string({description: 'Kedro version to assume, e.g. 1.5.0'}),
+    project: Flags.string({default: '.', description: 'directory where kedro would run'}),
+    'telemetry-version': Flags.string({description: 'kedro-telemetry version to assume, e.g. 0.8.0'}),
+  }
+
+  static strict = false
+
+  static summary = 'Show, byte for byte, the request kedro-telemetry would send for a kedro command. Sends nothing.'
+
+  static usage = '<%= command.id %> [--project PATH] [--kedro-version V] [--telemetry-version V] [--env KEY=VALUE]... [--ignore-consent] [--json] [KEDRO_ARGS...]'
+
+  private kedroArgs(): string[] {
+    const delimiter = this.argv.indexOf('--')
+    return delimiter === -1 ? [] : this.argv.slice(delimiter + 1)
+  }
+
+  async run(): Promise<PreviewResult> {
+    const {flags} = await this.parse(Preview)
+    for (const [flag, value] of [['--kedro-version', flags['kedro-version']], ['--telemetry-version', flags['telemetry-version']]] as const) {
+      if (value !== undefined && !isValidVersion(value)) throw new InputError(`${flag} ${value}: not a version`, {code: 'BAD_VERSION', hint: 'give a version such as 1.5.0'})
+    }
+
+    const env: NodeJS.ProcessEnv = {...process.env}
+    for (const assignment of flags.env ?? []) {
+      const equals = assignment.indexOf('=')
+      if (equals < 1) throw new InputError(`--env ${assignment}: expected KEY=VALUE`, {code: 'BAD_ENV', hint: 'for example --env CI=true'})
+      env[assignment.slice(0, equals)] = assignment.slice(equals + 1)
+    }
+
+    const result = await buildTelemetryRequests({
+      args: this.kedroArgs(), env, ignoreConsent: flags['ignore-consent'], kedroVersion: flags['kedro-version'],
+      project: flags.project, telemetryVersion: flags['telemetry-version'],
+    })
+    if (!this.jsonEnabled()) await this.render(result, (await import('../render/preview.js')).renderPreview)
+    return result
+  }
+}

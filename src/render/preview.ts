@@ -1,0 +1,62 @@
+/** The readable sheet of `telemetry preview`: never repeats a value that masking removed. */
+import type {PyJson} from '../request/python-json.js'
+import type {PreviewResult} from '../request/request.js'
+import {renderTable, type Style} from './style.js'
+
+function show(value: PyJson): string {
+  return typeof value === 'string' ? value : JSON.stringify(value)
+}
+
+export function renderPreview(result: PreviewResult, style: Style): string {
+  const {chalk} = style
+  const parts: string[] = []
+  const {context} = result
+  parts.push(`${chalk.bold('Kedro')} ${context.kedroVersion} (${context.kedroVersionSource}; CLI structure of ${context.kedroStructureVersion}), ` +
+    `${chalk.bold('kedro-telemetry')} ${context.telemetryVersion} (${context.telemetryVersionSource}; ${context.maskingRules} masking rules)` +
+    (context.projectRoot ? `\nProject: ${context.projectRoot}` : '\nNot in a Kedro project'))
+  if (!result.consent.willSend) {
+    parts.push(chalk.green.bold(`NOTHING WOULD BE SENT: ${result.consent.reason} (decided by ${result.decidedBy})`))
+    if (!result.ignoredConsent && result.requests.length === 0) {
+      parts.push('Use --ignore-consent to see the request anyway.')
+    }
+  } else if (result.consent.implicit) {
+    parts.push(chalk.red.bold('WOULD BE SENT, with implicit consent: nobody said yes'))
+  } else {
+    parts.push(chalk.yellow.bold(`WOULD BE SENT (decided by ${result.decidedBy})`))
+  }
+
+  if (result.ignoredConsent) parts.push(chalk.yellow.bold('--ignore-consent: the request below is NOT sent; it shows what would be sent with consent'))
+  if (!result.wouldSend && result.consent.willSend) parts.push(chalk.red.bold('NOTHING WOULD BE SENT: the kedro command fails in kedro-telemetry (see the warnings)'))
+
+  const originOf = new Map(result.origins.map((origin) => [origin.field, origin]))
+  for (const request of result.requests) {
+    parts.push(`${chalk.bold(`${request.method} ${request.url}`)}  (event "${request.event}")\n${Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}`)
+    const rows: string[][] = []
+    const add = (field: string, value: PyJson) => {
+      const origin = originOf.get(field)
+      const leaked = field === 'properties.command' && result.leaked.length > 0
+      const estimated = origin?.estimated ? chalk.yellow(` [estimated: ${origin.estimated}]`) : ''
+      rows.push([
+        field,
+        leaked ? chalk.red(show(value)) : show(value),
+        origin ? `${origin.derivation}, from ${origin.source}${origin.note ? `: ${origin.note}` : ''}${estimated}` : '',
+      ])
+    }
+
+    for (const [key, value] of Object.entries(request.body)) {
+      if (key === 'properties' && value && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [property, item] of Object.entries(value)) add(`properties.${property}`, item)
+      } else {
+        add(key, value)
+      }
+    }
+
+    parts.push(renderTable(style, rows, ['field', 'value', 'how it was derived']))
+    parts.push(`${chalk.bold('Body, exactly as sent')} (Python json.dumps):\n${request.bodyText}`)
+  }
+
+  if (result.leaked.length > 0) parts.push(chalk.red.bold(`Leak: ${result.leaked.length} token(s) after a leading help/version flag are sent unmasked (shown in red above)`))
+  for (const warning of result.warnings) parts.push(chalk.yellow(`Warning: ${warning}`))
+  if (result.estimated.length > 0) parts.push(chalk.yellow(`Estimated: ${result.estimated.join(', ')}`))
+  return parts.join('\n\n')
+}

@@ -1,0 +1,289 @@
+/**
+ * The HTTP requests kedro-telemetry would send for one kedro command, built without sending anything: consent
+ * first, then the body as kedro-telemetry builds it (spec section 6), with how each field was derived.
+ */
+import {kedroDetectsCi} from '../ci/detect.js'
+import {type ConsentDecision, resolveConsent} from '../consent/rules.js'
+import {readTelemetryFile} from '../consent/telemetry-file.js'
+import {hashedProjectId} from '../identity/hash.js'
+import {kedroUserIdPath, readUserId} from '../identity/user-id.js'
+import {commandProperties, MaskingError, maskingRulesFor, maskWithStructure, structureFor} from '../masking/masking.js'
+import {findPythonEnvironment} from '../project/environment.js'
+import {loadProject} from '../project/project.js'
+import {LATEST_KNOWN_KEDRO_VERSION, LATEST_KNOWN_TELEMETRY_VERSION} from '../project/versions.js'
+import {resolveWorkingDirectory} from '../project/working-directory.js'
+import {readStatistics} from '../statistics/statistics.js'
+import {compareVersions, isValidVersion} from '../versions.js'
+import {type PyJson, pythonJsonDumps} from './python-json.js'
+import {probePython} from './python-probe.js'
+
+export const HEAP_ENDPOINT = 'https://heapanalytics.com/api/track'
+export const HEAP_APP_ID = '2388822444'
+export const STATISTICS_EVENT = 'Kedro Project Statistics'
+
+export type Derivation = 'count' | 'derived' | 'hashed' | 'masked' | 'raw'
+
+export interface FieldOrigin {
+  derivation: Derivation
+  /** Why the value may differ from what kedro would send, or null when it is exact. */
+  estimated: null | string
+  /** The body path, e.g. properties.command. */
+  field: string
+  note: string
+  /** Where the value comes from: a file, the command line, the interpreter, the environment. */
+  source: string
+}
+
+export interface TelemetryRequest {
+  body: {[key: string]: PyJson}
+  bodyText: string
+  event: string
+  headers: Record<string, string>
+  method: 'POST'
+  url: string
+}
+
+export interface PreviewOptions {
+  /** The kedro command's arguments, verbatim (without `kedro`). */
+  args: string[]
+  /** The environment kedro would run in. */
+  env: NodeJS.ProcessEnv
+  /** Show the request even when consent is declined. */
+  ignoreConsent?: boolean
+  kedroVersion?: string
+  now?: Date
+  platform?: NodeJS.Platform
+  /** Where kedro would run (default: the current directory). */
+  project?: string
+  /** Run the project's Python for sys.version and installed versions (default true). */
+  probePython?: boolean
+  telemetryVersion?: string
+}
+
+export interface PreviewResult {
+  consent: Pick<ConsentDecision, 'decidedBy' | 'explicit' | 'implicit' | 'reason' | 'willSend'>
+  context: {
+    kedroStructureVersion: string
+    kedroVersion: string
+    kedroVersionSource: string
+    maskingRules: string
+    plugins: string[]
+    projectRoot: null | string
+    python: null | string
+    telemetryVersion: string
+    telemetryVersionSource: string
+  }
+  decidedBy: ConsentDecision['decidedBy']
+  /** Body fields whose value is estimated rather than known (e.g. properties.python_version). */
+  estimated: string[]
+  /** The request was built although consent is declined (--ignore-consent). */
+  ignoredConsent: boolean
+  /** Tokens a leading --help/--version/-h/-v lets through unmasked. */
+  leaked: string[]
+  origins: FieldOrigin[]
+  requests: TelemetryRequest[]
+  warnings: string[]
+  wouldSend: boolean
+}
+
+/** Python's datetime.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ"): local time with a literal Z. */
+export function kedroTimestamp(date: Date): string {
+  const pad = (value: number, width = 2) => String(value).padStart(width, '0')
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds() * 1000, 6)}Z`
+}
+
+/** `[tool.kedro] tools` as kedro-telemetry sends it, or undefined when it omits the property. */
+export function formatTools(tools: unknown): string | undefined {
+  if (Array.isArray(tools)) return tools.length > 0 ? tools.map(String).join(', ') : undefined
+  if (typeof tools !== 'string' || tools === '' || tools === '[]') return undefined
+  const list = /^\[(.*)\]$/s.exec(tools.trim())
+  if (!list) return tools
+  const items = list[1].split(',').map((item) => item.trim().replace(/^(['"])(.*)\1$/, '$2')).filter(Boolean)
+  return items.length > 0 ? items.join(', ') : undefined
+}
+
+/** Kedro commands that build the project's catalog, so that kedro-telemetry sends the statistics event. */
+function createsCatalog(path: string[]): boolean {
+  return path[0] === 'run' || (path[0] === 'catalog' && path.length > 1)
+}
+
+function optionValues(args: string[], names: string[]): string[] {
+  const values: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const [name, inline] = args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined]
+    if (!names.includes(name)) continue
+    const value = inline ?? args[i + 1]
+    if (value !== undefined) values.push(value)
+  }
+
+  return values
+}
+
+export async function buildTelemetryRequests(options: PreviewOptions): Promise<PreviewResult> {
+  const env = options.env
+  const platform = options.platform ?? process.platform
+  const workingDirectory = await resolveWorkingDirectory(options.project ?? '.', process.cwd())
+  const project = await loadProject(workingDirectory, env)
+  const {pyproject, root, versions} = project
+  const warnings: string[] = []
+  const origins: FieldOrigin[] = []
+  const origin = (field: string, derivation: Derivation, source: string, note = '', estimated: null | string = null) => {
+    origins.push({derivation, estimated, field, note, source})
+  }
+
+  const environment = options.probePython === false ? null : await findPythonEnvironment(root, env)
+  const python = options.probePython === false ? null : await probePython(environment?.prefix ?? null, env)
+
+  const pick = (override: string | undefined, probed: null | string | undefined, detected: {detail: string; source: string; version: null | string}, fallback: string) => {
+    if (override) return {source: 'given with a flag', version: override}
+    if (probed) return {source: `reported by ${python!.executable}`, version: probed}
+    if (detected.version && isValidVersion(detected.version) && detected.source !== 'assumed') return {source: `${detected.source}: ${detected.detail}`, version: detected.version}
+    return {source: `assumed: ${detected.source === 'assumed' ? detected.detail : 'the latest known'}`, version: detected.source === 'assumed' && detected.version ? detected.version : fallback}
+  }
+
+  const kedro = pick(options.kedroVersion, python?.kedro, versions.kedro, LATEST_KNOWN_KEDRO_VERSION)
+  const telemetry = pick(options.telemetryVersion, python?.kedroTelemetry, versions.telemetry, LATEST_KNOWN_TELEMETRY_VERSION)
+  const file = root ? await readTelemetryFile(root) : null
+  const decision = resolveConsent({env, file, projectRoot: root, telemetryVersion: versions.telemetry.source === 'not-installed' && !options.telemetryVersion ? null : telemetry.version})
+  const plugins = Object.keys(versions.installed).filter((name) => ['kedro-airflow', 'kedro-docker', 'kedro-viz'].includes(name))
+  const chosen = structureFor(kedro.version, plugins)
+  const rules = maskingRulesFor(telemetry.version)
+  const estimated = new Set<string>()
+  if (chosen.estimated) warnings.push(chosen.estimated)
+
+  const result: PreviewResult = {
+    consent: {decidedBy: decision.decidedBy, explicit: decision.explicit, implicit: decision.implicit, reason: decision.reason, willSend: decision.willSend},
+    context: {
+      kedroStructureVersion: chosen.kedroStructureVersion, kedroVersion: kedro.version, kedroVersionSource: kedro.source, maskingRules: rules,
+      plugins, projectRoot: root, python: python?.executable ?? null, telemetryVersion: telemetry.version, telemetryVersionSource: telemetry.source,
+    },
+    decidedBy: decision.decidedBy,
+    estimated: [],
+    ignoredConsent: false,
+    leaked: [],
+    origins,
+    requests: [],
+    warnings,
+    wouldSend: decision.willSend,
+  }
+  if (!decision.willSend && !options.ignoreConsent) return result
+  result.ignoredConsent = !decision.willSend
+  if (compareVersions(telemetry.version, '0.6.0') < 0) {
+    warnings.push(`kedro-telemetry ${telemetry.version} (before 0.6.0) sent two or three events with other fields; previews of that era are not built yet`)
+    return result
+  }
+
+  let masked: string[]
+  try {
+    masked = maskWithStructure(options.args, chosen, rules)
+  } catch (error) {
+    if (!(error instanceof MaskingError)) throw error
+    warnings.push(`${error.message}: the kedro command fails in kedro-telemetry's hook, and nothing is sent`)
+    result.wouldSend = false
+    return result
+  }
+
+  if (rules === 'current' && options.args.length > 1 && ['', '--help', '--version', '-h', '-v'].includes(options.args[0])) {
+    result.leaked = options.args.slice(1)
+    warnings.push(`a leading ${JSON.stringify(options.args[0])} makes kedro-telemetry send every following token unmasked`)
+  }
+
+  // Identity: the uuid in telemetry.toml; created on the first send when missing; "" when unreadable.
+  const userIdPath = kedroUserIdPath({env, platform, workingDirectory})
+  const user = await readUserId(userIdPath)
+  let userId: string
+  if (user.userId) {
+    userId = user.userId
+    origin('identity', 'raw', userIdPath, 'the user uuid')
+  } else if (!user.exists || /replaces the whole file/.test(user.problem ?? '')) {
+    userId = '<a new uuid4 hex, created on the first send>'
+    estimated.add('identity').add('properties.username')
+    warnings.push(`kedro would create a new user id in ${userIdPath} on its first send; this preview writes nothing`)
+    origin('identity', 'raw', userIdPath, 'created on the first send', 'not created yet')
+  } else {
+    userId = ''
+    origin('identity', 'raw', userIdPath, `${user.problem}: "missing_user_identity"`)
+  }
+
+  const properties: {[key: string]: PyJson} = {username: userId}
+  origin('properties.username', 'raw', userIdPath, 'the user uuid again', estimated.has('properties.username') ? 'not created yet' : null)
+  if (root) {
+    const projectId = pyproject?.projectId ?? null
+    if (projectId === null) {
+      properties.project_id = '<sha512 of a new random project_id>'
+      estimated.add('properties.project_id')
+      warnings.push('pyproject.toml has no [tool.kedro_telemetry] project_id: kedro would append one to it (a change to a committed file) on its first send')
+      origin('properties.project_id', 'hashed', 'pyproject.toml', 'sha512(project_id + package_name)', 'the project id does not exist yet')
+    } else {
+      properties.project_id = hashedProjectId(projectId, pyproject?.packageName ?? null)
+      origin('properties.project_id', 'hashed', 'pyproject.toml', 'sha512(project_id + package_name), unsalted')
+    }
+  } else {
+    properties.project_id = null
+    origin('properties.project_id', 'raw', 'not in a project', 'null outside a project')
+  }
+
+  properties.project_version = kedro.version
+  origin('properties.project_version', 'raw', kedro.source, 'the Kedro version', kedro.source.startsWith('assumed') ? kedro.source : null)
+  properties.telemetry_version = telemetry.version
+  origin('properties.telemetry_version', 'raw', telemetry.source, 'the kedro-telemetry version', telemetry.source.startsWith('assumed') ? telemetry.source : null)
+  properties.python_version = python?.version ?? '<sys.version of the project\'s Python: none found>'
+  if (!python) estimated.add('properties.python_version')
+  origin('properties.python_version', 'raw', python?.executable ?? 'no Python found', 'sys.version', python ? null : 'no Python interpreter could be run')
+  properties.os = python?.platform ?? (platform === 'win32' ? 'win32' : platform)
+  origin('properties.os', 'raw', python?.executable ?? 'this machine', 'sys.platform')
+  const ci = kedroDetectsCi(env)
+  properties.is_ci_env = ci.detected
+  origin('properties.is_ci_env', 'derived', 'environment', ci.matchedBy ? `set by ${ci.matchedBy}` : 'no CI variable kedro knows')
+  if (root) {
+    const tools = formatTools(pyproject?.tools)
+    if (tools !== undefined) {
+      properties.tools = tools
+      origin('properties.tools', 'raw', 'pyproject.toml [tool.kedro] tools', 'list items joined with ", "')
+    }
+
+    if (pyproject?.examplePipeline !== undefined) {
+      properties.example_pipeline = pyproject.examplePipeline as PyJson
+      origin('properties.example_pipeline', 'raw', 'pyproject.toml [tool.kedro] example_pipeline', 'as written')
+    }
+  }
+
+  Object.assign(properties, commandProperties(masked))
+  const maskCount = masked.filter((token) => token === '*****').length
+  origin('properties.command', 'masked', 'the command line', `${maskCount} value${maskCount === 1 ? '' : 's'} replaced by *****`)
+  origin('properties.main_command', 'masked', 'the command line', 'the first masked token')
+
+  const commandPath = masked.filter((token, index) => token === options.args[index] && !token.startsWith('-'))
+  const helpRequested = options.args.includes('--help')
+  let event = 'CLI command'
+  if (root && createsCatalog(commandPath) && !helpRequested) {
+    event = STATISTICS_EVENT
+    const runEnv = optionValues(options.args, ['--env', '-e']).at(-1) ?? env.KEDRO_ENV ?? 'local'
+    const requested = commandPath[0] === 'run' ? optionValues(options.args, ['--pipeline', '-p', '--pipelines']).flatMap((value) => value.split(',')) : []
+    const statistics = await readStatistics({
+      env: runEnv, kedroVersion: kedro.version, packageName: pyproject?.packageName ?? null, projectRoot: root,
+      requested: requested.length > 0 ? requested : null, sitePackages: environment?.sitePackages ?? [],
+      sourceDir: pyproject?.sourceDir ?? 'src',
+      telemetryVersion: telemetry.version,
+    })
+    Object.assign(properties, statistics.properties)
+    warnings.push(...statistics.warnings)
+    for (const key of Object.keys(statistics.properties)) {
+      const reasons = statistics.estimated[key] ?? []
+      if (reasons.length > 0) estimated.add(`properties.${key}`)
+      const source = key === 'number_of_datasets' || key.startsWith('dataset_type_count') ? `conf/base + conf/${runEnv} catalog files` : 'pipeline_registry.py and pipeline modules'
+      origin(`properties.${key}`, 'count', source, '', reasons.length > 0 ? reasons.join('; ') : null)
+    }
+  } else if (['viz', 'ipython', 'jupyter'].includes(commandPath[0] ?? '')) {
+    warnings.push(`kedro ${commandPath[0]} can load the catalog later in its own process, which then sends "${STATISTICS_EVENT}" separately`)
+  }
+
+  const appId = env.HEAP_APPID_DEV ?? HEAP_APP_ID
+  const body = {app_id: appId, event, timestamp: kedroTimestamp(options.now ?? new Date()), properties, identity: userId || 'missing_user_identity'}
+  origin('app_id', 'raw', env.HEAP_APPID_DEV === undefined ? 'kedro-telemetry' : 'HEAP_APPID_DEV', '')
+  origin('event', 'derived', 'the command', event === STATISTICS_EVENT ? 'the command builds the catalog' : 'the command builds no catalog')
+  origin('timestamp', 'raw', 'the clock', 'local time with a literal Z; this preview\'s time')
+  result.requests = [{body, bodyText: pythonJsonDumps(body), event, headers: {'Content-Type': 'application/json'}, method: 'POST', url: HEAP_ENDPOINT}]
+  result.estimated = [...estimated]
+  return result
+}

@@ -1,0 +1,119 @@
+/**
+ * The class name kedro-telemetry reports per dataset (`dataset_type_count.<module>.<qualname>`): a short `type` is
+ * tried as `kedro.io.<type>`, then `kedro_datasets.<type>`, then as written. The module of a kedro-datasets class is
+ * read from the installed kedro-datasets (each subpackage's __init__.py maps class names to modules); without it, the
+ * module follows kedro-datasets' naming convention and the figure is estimated.
+ */
+import {readdir, readFile} from 'node:fs/promises'
+import path from 'node:path'
+
+import {childrenOf, evaluate, parsePython} from './python.js'
+
+/** kedro.io's own datasets (Kedro 1.x). */
+const KEDRO_IO: Record<string, string> = {
+  CachedDataset: 'kedro.io.cached_dataset.CachedDataset',
+  LambdaDataset: 'kedro.io.lambda_dataset.LambdaDataset',
+  MemoryDataset: 'kedro.io.memory_dataset.MemoryDataset',
+  SharedMemoryDataset: 'kedro.io.shared_memory_dataset.SharedMemoryDataset',
+}
+
+/** Where kedro-datasets departs from its naming convention. */
+const MODULE_EXCEPTIONS: Record<string, string> = {
+  'pandas.DeltaTableDataset': 'deltatable_dataset',
+  'pandas.GBQQueryDataset': 'gbq_dataset',
+  'pandas.GBQTableDataset': 'gbq_dataset',
+  'pandas.SQLQueryDataset': 'sql_dataset',
+  'pandas.SQLTableDataset': 'sql_dataset',
+  'spark.DeltaTableDataset': 'deltatable_dataset',
+}
+
+export const DATASET_PACKAGES = ['kedro_datasets', 'kedro_datasets_experimental'] as const
+
+/** subpackage -> class -> module, per installed package. */
+export type ModuleMap = Map<string, Map<string, string>>
+
+export function snakeCase(name: string): string {
+  return name.replaceAll(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').replaceAll(/([a-z\d])([A-Z])/g, '$1_$2').toLowerCase()
+}
+
+/** Reads `lazy_loader.attach(..., submod_attrs={...})` and `from .module import Class` in each subpackage. */
+export async function readModuleMap(packageDirectory: string): Promise<ModuleMap> {
+  const map: ModuleMap = new Map()
+  const entries = await readdir(packageDirectory, {withFileTypes: true}).catch(() => [])
+  for (const entry of entries.filter((item) => item.isDirectory() && !item.name.startsWith('_'))) {
+    const source = await readFile(path.join(packageDirectory, entry.name, '__init__.py'), 'utf8').catch(() => null)
+    if (source === null) continue
+    const classes = new Map<string, string>()
+    const tree = parsePython(source)
+    tree.iterate({
+      enter(node) {
+        if (node.name === 'ImportStatement') {
+          const text = source.slice(node.from, node.to).replaceAll(/[()\n\\]/g, ' ')
+          const match = /^from\s+\.(\w+)\s+import\s+(.+)$/.exec(text)
+          if (match) for (const name of match[2].split(',')) classes.set(name.trim().split(/\s+as\s+/).at(-1)!, match[1])
+        }
+
+        if (node.name === 'ArgList') {
+          const parts = childrenOf(node.node)
+          const index = parts.findIndex((part) => part.name === 'VariableName' && source.slice(part.from, part.to) === 'submod_attrs')
+          const value = index === -1 ? null : evaluate(parts[index + 2], {scope: new Map(), source})
+          if (value?.kind === 'dict') {
+            for (const [module, names] of value.entries) {
+              if (module.kind !== 'str' || names.kind !== 'list') continue
+              for (const name of names.items) if (name.kind === 'str') classes.set(name.value, module.value)
+            }
+          }
+        }
+      },
+    })
+    if (classes.size > 0) map.set(entry.name, classes)
+  }
+
+  return map
+}
+
+export interface ResolvedType {
+  /** The module path kedro-telemetry would report, or null when it cannot be known (a missing type). */
+  className: null | string
+  /** Why the module path is a guess, or null when it is known. */
+  estimated: null | string
+}
+
+/** The fully qualified class name for a catalog `type`, given the installed dataset packages' module maps. */
+export function resolveDatasetType(type: null | string, installed: Map<string, ModuleMap>): ResolvedType {
+  if (!type) return {className: null, estimated: 'a dataset without a plain `type`'}
+  if (!type.includes('.') && KEDRO_IO[type]) return {className: KEDRO_IO[type], estimated: null}
+  for (const packageName of DATASET_PACKAGES) {
+    const relative = type.startsWith(`${packageName}.`) ? type.slice(packageName.length + 1) : (packageName === 'kedro_datasets' ? type : null)
+    if (!relative) continue
+    const parts = relative.split('.')
+    if (parts.length !== 2) continue
+    const [subpackage, className] = parts
+    const modules = installed.get(packageName)
+    const module = modules?.get(subpackage)?.get(className)
+    if (module) return {className: `${packageName}.${subpackage}.${module}.${className}`, estimated: null}
+    if (modules && packageName === 'kedro_datasets') {
+      // Installed but without this class: kedro cannot load it; it would fail building the catalog.
+      return {className: null, estimated: `${type} is not in the installed kedro-datasets`}
+    }
+
+    const guessed = MODULE_EXCEPTIONS[relative] ?? snakeCase(className)
+    return {
+      className: `${packageName}.${subpackage}.${guessed}.${className}`,
+      estimated: `${packageName} is not installed, so the module of ${type} follows its naming convention`,
+    }
+  }
+
+  if (type.startsWith('kedro.io.')) {
+    const name = type.slice('kedro.io.'.length)
+    if (KEDRO_IO[name]) return {className: KEDRO_IO[name], estimated: null}
+  }
+
+  // Anything else is reported as "custom" by kedro-telemetry, whatever its module.
+  return {className: type, estimated: null}
+}
+
+/** The dataset_type_count key for a class: the class path, or "custom" outside Kedro's own packages. */
+export function typeCountKey(className: string): string {
+  return ['kedro_datasets.', 'kedro.io.', 'kedro_datasets_experimental.'].some((prefix) => className.startsWith(prefix)) ? className : 'custom'
+}

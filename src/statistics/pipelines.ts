@@ -1,0 +1,307 @@
+/**
+ * The pipelines a Kedro project registers, read statically: pipeline_registry.py's register_pipelines(), with
+ * find_pipelines() as Kedro implements it, and each create_pipeline() built from node(...) and pipeline(...) calls.
+ * Node identity follows Kedro (name or function, inputs, outputs), so a node reached twice counts once and a
+ * namespaced copy counts again. What cannot be followed makes the figures estimated, with the reasons.
+ */
+import {readdir, readFile, stat} from 'node:fs/promises'
+import path from 'node:path'
+
+import {
+  childrenOf, type EvaluationContext, functionsOf, importsOf, type KedroNode, parsePython, type PyValue, runBody, runStatement, type Scope,
+  unknown,
+} from './python.js'
+
+export interface PipelineReading {
+  /** Why the figures may differ from what kedro computes; empty when they are exact. */
+  estimated: string[]
+  numberOfNodes: null | number
+  numberOfPipelines: null | number
+  /** Node count per registered pipeline. */
+  pipelines: Record<string, number>
+}
+
+type Pipeline = Extract<PyValue, {kind: 'pipeline'}>
+
+export function nodeKey(node: KedroNode): string {
+  return JSON.stringify([node.namespace, node.name ?? node.func, node.inputs, node.outputs])
+}
+
+function pipelineOf(nodes: KedroNode[]): Pipeline {
+  return {kind: 'pipeline', nodes: new Map(nodes.map((node) => [nodeKey(node), node]))}
+}
+
+function datasetNames(value: PyValue | undefined, why: string[]): null | string[] {
+  if (!value || value.kind === 'none') return []
+  if (value.kind === 'str') return [value.value]
+  if (value.kind === 'list' && value.items.every((item) => item.kind === 'str')) return value.items.map((item) => (item as {value: string}).value)
+  if (value.kind === 'dict' && value.entries.every(([, item]) => item.kind === 'str')) return value.entries.map(([, item]) => (item as {value: string}).value)
+  why.push(value.kind === 'unknown' ? value.reason : `node inputs or outputs given as ${value.kind}`)
+  return null
+}
+
+/** The mapping argument of pipeline(): str, list/set (kept as is) or dict (renamed). */
+function mappingOf(value: PyValue | undefined, why: string[]): Map<string, string> {
+  const mapping = new Map<string, string>()
+  if (!value || value.kind === 'none') return mapping
+  if (value.kind === 'str') {
+    mapping.set(value.value, value.value)
+  } else if (value.kind === 'list') {
+    for (const item of value.items) if (item.kind === 'str') mapping.set(item.value, item.value)
+  } else if (value.kind === 'dict') {
+    for (const [key, item] of value.entries) if (key.kind === 'str' && item.kind === 'str') mapping.set(key.value, item.value)
+  } else {
+    why.push(value.kind === 'unknown' ? value.reason : 'a pipeline() mapping that is not a literal')
+  }
+
+  return mapping
+}
+
+function renameDataset(name: string, mapping: Map<string, string>, namespace: null | string): string {
+  if (mapping.has(name)) return mapping.get(name)!
+  if (!namespace || name === 'parameters') return name
+  if (name.startsWith('params:')) return `params:${namespace}.${name.slice('params:'.length)}`
+  return `${namespace}.${name}`
+}
+
+interface ProjectLayout {
+  packageDirectory: string
+  packageName: string
+  sourceDirectory: string
+}
+
+class ProjectEvaluator {
+  readonly estimated: string[] = []
+  private readonly modules = new Map<string, Promise<Map<string, PyValue>>>()
+
+  constructor(private readonly layout: ProjectLayout) {}
+
+  private note(reason: string): void {
+    if (!this.estimated.includes(reason)) this.estimated.push(reason)
+  }
+
+  private builtins(): Map<string, PyValue> {
+    const node: PyValue = {
+      call: (args, keywords, texts) => {
+        const why: string[] = []
+        const name = keywords.get('name')
+        const namespace = keywords.get('namespace')
+        const kedroNode: KedroNode = {
+          func: texts[0] ?? '?',
+          inputs: datasetNames(keywords.get('inputs') ?? args[1], why),
+          name: name?.kind === 'str' ? name.value : null,
+          namespace: namespace?.kind === 'str' ? namespace.value : null,
+          outputs: datasetNames(keywords.get('outputs') ?? args[2], why),
+        }
+        for (const reason of why) this.note(`a node's datasets: ${reason}`)
+        return pipelineOf([kedroNode])
+      },
+      kind: 'function',
+    }
+    const pipeline: PyValue = {
+      call: (args, keywords) => {
+        const why: string[] = []
+        const parts = args[0]?.kind === 'list' ? args[0].items : [args[0]]
+        const nodes: KedroNode[] = []
+        for (const part of parts) {
+          if (part?.kind === 'pipeline') nodes.push(...part.nodes.values())
+          else this.note(part?.kind === 'unknown' ? part.reason : 'pipeline() of something that is not a node or pipeline')
+        }
+
+        const namespaceValue = keywords.get('namespace')
+        const namespace = namespaceValue?.kind === 'str' ? namespaceValue.value : null
+        const mapping = new Map([
+          ...mappingOf(keywords.get('inputs'), why), ...mappingOf(keywords.get('outputs'), why), ...mappingOf(keywords.get('parameters'), why),
+        ])
+        for (const reason of why) this.note(reason)
+        if (!namespace && mapping.size === 0) return pipelineOf(nodes)
+        return pipelineOf(nodes.map((item) => ({
+          ...item,
+          inputs: item.inputs?.map((name) => renameDataset(name, mapping, namespace)) ?? null,
+          name: namespace && item.name ? `${namespace}.${item.name}` : item.name,
+          namespace: namespace ? (item.namespace ? `${namespace}.${item.namespace}` : namespace) : item.namespace,
+          outputs: item.outputs?.map((name) => renameDataset(name, mapping, namespace)) ?? null,
+        })))
+      },
+      kind: 'function',
+    }
+    const sum: PyValue = {
+      call: (args) => {
+        const items = args[0]?.kind === 'list' ? args[0].items : null
+        if (!items) return unknown('sum() of something not followed statically')
+        const nodes: KedroNode[] = []
+        for (const item of items) {
+          if (item.kind === 'pipeline') nodes.push(...item.nodes.values())
+          else return unknown(item.kind === 'unknown' ? item.reason : 'sum() of something that is not a pipeline')
+        }
+
+        return pipelineOf(nodes)
+      },
+      kind: 'function',
+    }
+    return new Map<string, PyValue>([['node', node], ['Pipeline', pipeline], ['pipeline', pipeline], ['sum', sum]])
+  }
+
+  /** find_pipelines(): __default__ from <pkg>/pipeline.py, and one entry per folder of <pkg>/pipelines/. */
+  private async findPipelines(): Promise<PyValue> {
+    const entries: [PyValue, PyValue][] = []
+    const defaultModule = path.join(this.layout.packageDirectory, 'pipeline.py')
+    const defaultPipeline = (await isFile(defaultModule))
+      ? await this.callCreatePipeline(`${this.layout.packageName}.pipeline`)
+      : pipelineOf([])
+    entries.push([{kind: 'str', value: '__default__'}, defaultPipeline])
+    const folder = path.join(this.layout.packageDirectory, 'pipelines')
+    const names = (await readdir(folder, {withFileTypes: true}).catch(() => [])).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()
+    for (const name of names) {
+      if (name === '__pycache__' || name.startsWith('.')) continue
+      const created = await this.callCreatePipeline(`${this.layout.packageName}.pipelines.${name}`)
+      if (created.kind === 'none') continue // Kedro skips a package without create_pipeline, with a warning.
+      entries.push([{kind: 'str', value: name}, created])
+    }
+
+    return {entries, kind: 'dict'}
+  }
+
+  private async callCreatePipeline(moduleName: string): Promise<PyValue> {
+    const members = await this.module(moduleName)
+    const create = members.get('create_pipeline')
+    if (!create) return {kind: 'none'}
+    return create.kind === 'function' ? create.call([], new Map(), []) : create
+  }
+
+  private moduleFile(moduleName: string): Promise<null | string> {
+    const relative = moduleName.split('.')
+    const base = path.join(this.layout.sourceDirectory, ...relative)
+    return (async () => {
+      if (await isFile(`${base}.py`)) return `${base}.py`
+      if (await isFile(path.join(base, '__init__.py'))) return path.join(base, '__init__.py')
+      return null
+    })()
+  }
+
+  /** A project module's top-level functions and imported names, evaluated lazily. */
+  module(moduleName: string): Promise<Map<string, PyValue>> {
+    let pending = this.modules.get(moduleName)
+    if (!pending) {
+      pending = this.loadModule(moduleName)
+      this.modules.set(moduleName, pending)
+    }
+
+    return pending
+  }
+
+  private async loadModule(moduleName: string): Promise<Map<string, PyValue>> {
+    const file = await this.moduleFile(moduleName)
+    const members = new Map<string, PyValue>()
+    if (!file) return members
+    const source = await readFile(file, 'utf8')
+    const tree = parsePython(source)
+    const scope: Scope = new Map()
+    const isPackage = file.endsWith('__init__.py')
+    for (const [local, {module, name}] of importsOf(tree, source)) {
+      const absolute = module.startsWith('.') ? resolveRelative(moduleName, module, isPackage) : module
+      if (absolute === 'kedro.pipeline' || absolute === 'kedro.pipeline.modular_pipeline' || absolute.startsWith('kedro.pipeline.')) {
+        const builtin = this.builtins().get(name ?? '')
+        if (builtin) scope.set(local, builtin)
+      } else if (absolute === 'kedro.framework.project' && name === 'find_pipelines') {
+        scope.set(local, await this.findPipelinesFunction())
+      } else if (absolute === this.layout.packageName || absolute.startsWith(`${this.layout.packageName}.`)) {
+        await this.bindProjectImport(scope, local, absolute, name)
+      }
+    }
+
+    scope.set('sum', this.builtins().get('sum')!)
+    // Top-level statements in order: functions and simple assignments bind names (e.g. a base pipeline reused below).
+    const functions = functionsOf(tree, source)
+    for (const statement of childrenOf(tree.topNode)) {
+      if (statement.name === 'AssignStatement') runStatement(statement, {scope, source})
+
+      const definition = statement.name === 'DecoratedStatement' ? childrenOf(statement).find((child) => child.name === 'FunctionDefinition') : statement
+      const nameNode = definition?.name === 'FunctionDefinition' ? childrenOf(definition).find((child) => child.name === 'VariableName') : undefined
+      const name = nameNode ? source.slice(nameNode.from, nameNode.to) : undefined
+      const body = name ? functions.get(name) : undefined
+      if (name && body) {
+        const value: PyValue = {call: () => runBody(body, {scope: new Map(scope), source} satisfies EvaluationContext), kind: 'function'}
+        scope.set(name, value)
+        members.set(name, value)
+      }
+    }
+
+    for (const [name, value] of scope) if (!members.has(name)) members.set(name, value)
+    return members
+  }
+
+  private async findPipelinesFunction(): Promise<PyValue> {
+    const found = await this.findPipelines()
+    return {call: () => found, kind: 'function'}
+  }
+
+  private async bindProjectImport(scope: Scope, local: string, module: string, name: null | string): Promise<void> {
+    if (name === null) return
+    // `from pkg.pipelines import data_processing as dp` imports a module; `from .pipeline import create_pipeline` a name.
+    const submodule = `${module}.${name}`
+    if (await this.moduleFile(submodule)) {
+      const members = await this.module(submodule)
+      for (const [member, value] of members) scope.set(`${local}.${member}`, value)
+      return
+    }
+
+    const value = (await this.module(module)).get(name)
+    if (value) scope.set(local, value)
+  }
+
+  async registry(): Promise<PyValue> {
+    const members = await this.module(`${this.layout.packageName}.pipeline_registry`)
+    const register = members.get('register_pipelines')
+    if (!register || register.kind !== 'function') return unknown('no register_pipelines() in pipeline_registry.py')
+    return register.call([], new Map(), [])
+  }
+}
+
+function resolveRelative(current: string, relative: string, isPackage: boolean): string {
+  const dots = /^\.+/.exec(relative)![0].length
+  const base = current.split('.')
+  const parent = base.slice(0, base.length - (isPackage ? dots - 1 : dots))
+  const rest = relative.slice(dots)
+  return rest ? [...parent, rest].join('.') : parent.join('.')
+}
+
+async function isFile(file: string): Promise<boolean> {
+  return (await stat(file).catch(() => null))?.isFile() ?? false
+}
+
+/**
+ * Registered pipelines and the node count of __default__. `requested` (Kedro 1.5.0's `run --pipeline(s)`) keeps only
+ * those pipelines, with __default__ as their sum.
+ */
+export async function readPipelines(options: {packageName: string; projectRoot: string; requested?: string[]; sourceDir?: string}): Promise<PipelineReading> {
+  const sourceDirectory = path.join(options.projectRoot, options.sourceDir ?? 'src')
+  const layout = {packageDirectory: path.join(sourceDirectory, ...options.packageName.split('.')), packageName: options.packageName, sourceDirectory}
+  const evaluator = new ProjectEvaluator(layout)
+  const registry = await evaluator.registry()
+  if (registry.kind !== 'dict') {
+    return {estimated: [registry.kind === 'unknown' ? registry.reason : 'register_pipelines() does not return a dict literal'], numberOfNodes: null, numberOfPipelines: null, pipelines: {}}
+  }
+
+  let entries = registry.entries.flatMap(([key, value]) => (key.kind === 'str' ? [[key.value, value] as const] : []))
+  if (entries.length !== registry.entries.length) evaluator.estimated.push('a pipeline name that is not a string literal')
+  if (options.requested) {
+    const picked = entries.filter(([name]) => options.requested!.includes(name) && name !== '__default__')
+    const nodes = picked.flatMap(([, value]) => (value.kind === 'pipeline' ? [...value.nodes.values()] : []))
+    entries = [...picked, ['__default__', pipelineOf(nodes)]]
+  }
+
+  const pipelines: Record<string, number> = {}
+  for (const [name, value] of entries) {
+    if (value.kind === 'pipeline') pipelines[name] = value.nodes.size
+    else evaluator.estimated.push(`pipeline ${name}: ${value.kind === 'unknown' ? value.reason : `not a pipeline (${value.kind})`}`)
+  }
+
+  const defaultPipeline = entries.find(([name]) => name === '__default__')?.[1]
+  return {
+    estimated: evaluator.estimated,
+    numberOfNodes: defaultPipeline?.kind === 'pipeline' ? defaultPipeline.nodes.size : null,
+    numberOfPipelines: entries.length,
+    pipelines,
+  }
+}

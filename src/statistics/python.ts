@@ -1,0 +1,249 @@
+/**
+ * A small static evaluator for the Python that Kedro projects use to build pipelines, over @lezer/python syntax
+ * trees: string, number, list, tuple, dict and set literals, names bound by simple assignments, `node(...)`,
+ * `pipeline(...)`/`Pipeline(...)`, `+`, `sum(...)` and calls of imported `create_pipeline` functions. Anything else
+ * evaluates to Unknown with the reason, so that callers can report the figure as estimated instead of guessing.
+ */
+import {parser} from '@lezer/python'
+import type {SyntaxNode} from '@lezer/common'
+
+/** A Kedro node as far as identity goes: Kedro compares nodes by name (or function), inputs and outputs. */
+export interface KedroNode {
+  func: string
+  /** Dataset names, or null when they could not be read statically. */
+  inputs: null | string[]
+  name: null | string
+  namespace: null | string
+  outputs: null | string[]
+}
+
+export type PyValue =
+  | {items: PyValue[]; kind: 'list'}
+  | {kind: 'dict'; entries: [PyValue, PyValue][]}
+  | {kind: 'none'}
+  | {kind: 'number'; value: number}
+  | {kind: 'pipeline'; nodes: Map<string, KedroNode>}
+  | {kind: 'str'; value: string}
+  | {kind: 'unknown'; reason: string}
+  | {kind: 'bool'; value: boolean}
+  | {kind: 'function'; call: (args: PyValue[], keywords: Map<string, PyValue>, texts: string[]) => PyValue}
+
+export const unknown = (reason: string): PyValue => ({kind: 'unknown', reason})
+
+export function parsePython(source: string) {
+  return parser.parse(source)
+}
+
+/** Python's string literal forms, enough for dataset names: quotes, prefixes r/b/u (f-strings are unknown). */
+export function stringValue(text: string): null | string {
+  const match = /^([rRbBuU]{0,2})("""|'''|"|')([\s\S]*)\2$/.exec(text)
+  if (!match) return null
+  const [, prefix, , body] = match
+  if (/[fF]/.test(prefix)) return null
+  if (/[rR]/.test(prefix)) return body
+  return body.replaceAll(/\\(["'\\nt])/g, (_, char: string) => ({n: '\n', t: '\t'}[char] ?? char))
+}
+
+export type Scope = Map<string, PyValue>
+
+export interface EvaluationContext {
+  scope: Scope
+  source: string
+}
+
+function children(node: SyntaxNode): SyntaxNode[] {
+  const list: SyntaxNode[] = []
+  for (let child = node.firstChild; child; child = child.nextSibling) list.push(child)
+  return list
+}
+
+const PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',', ':', 'AssignOp', '*', '**', 'Comment'])
+
+/** Positional and keyword arguments of an ArgList. */
+export function callArguments(argList: SyntaxNode, context: EvaluationContext): {keywords: Map<string, PyValue>; positional: PyValue[]; texts: string[]} {
+  const positional: PyValue[] = []
+  const texts: string[] = []
+  const keywords = new Map<string, PyValue>()
+  const parts = children(argList).filter((child) => !PUNCTUATION.has(child.name) || child.name === 'AssignOp' || child.name === '*' || child.name === '**')
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]
+    if (part.name === '*' || part.name === '**') {
+      positional.push(unknown(`unpacked arguments (${part.name}) cannot be followed statically`))
+      i++
+    } else if (parts[i + 1]?.name === 'AssignOp' && part.name === 'VariableName') {
+      keywords.set(context.source.slice(part.from, part.to), evaluate(parts[i + 2], context))
+      i += 2
+    } else {
+      positional.push(evaluate(part, context))
+      texts.push(context.source.slice(part.from, part.to))
+    }
+  }
+
+  return {keywords, positional, texts}
+}
+
+export function evaluate(node: SyntaxNode | null | undefined, context: EvaluationContext): PyValue {
+  if (!node) return unknown('missing expression')
+  const text = context.source.slice(node.from, node.to)
+  switch (node.name) {
+    case 'String': {
+      const value = stringValue(text)
+      return value === null ? unknown(`an f-string or unusual literal: ${text}`) : {kind: 'str', value}
+    }
+
+    case 'ContinuedString': {
+      const parts = children(node).map((child) => evaluate(child, context))
+      if (parts.every((part) => part.kind === 'str')) return {kind: 'str', value: parts.map((part) => (part as {value: string}).value).join('')}
+      return unknown(`a string that cannot be read statically: ${text}`)
+    }
+
+    case 'FormatString': { return unknown(`an f-string: ${text}`) }
+    case 'Number': { return {kind: 'number', value: Number(text.replaceAll('_', ''))} }
+    case 'None': { return {kind: 'none'} }
+    case 'Boolean': { return {kind: 'bool', value: text === 'True'} }
+    case 'ArrayExpression':
+    case 'TupleExpression':
+    case 'SetExpression': {
+      return {items: children(node).filter((child) => !PUNCTUATION.has(child.name)).map((child) => evaluate(child, context)), kind: 'list'}
+    }
+
+    case 'ParenthesizedExpression': { return evaluate(children(node).find((child) => !PUNCTUATION.has(child.name)), context) }
+    case 'DictionaryExpression': {
+      const items = children(node).filter((child) => !PUNCTUATION.has(child.name))
+      const entries: [PyValue, PyValue][] = []
+      for (let i = 0; i + 1 < items.length; i += 2) entries.push([evaluate(items[i], context), evaluate(items[i + 1], context)])
+      return {entries, kind: 'dict'}
+    }
+
+    case 'VariableName': {
+      return context.scope.get(text) ?? unknown(`the name ${text} is not bound by a simple assignment or import`)
+    }
+
+    case 'BinaryExpression': {
+      const [left, operator, right] = children(node)
+      const op = context.source.slice(operator.from, operator.to)
+      const a = evaluate(left, context)
+      const b = evaluate(right, context)
+      if (op === '+' && a.kind === 'pipeline' && b.kind === 'pipeline') return {kind: 'pipeline', nodes: new Map([...a.nodes, ...b.nodes])}
+      if (op === '+' && a.kind === 'list' && b.kind === 'list') return {items: [...a.items, ...b.items], kind: 'list'}
+      if (op === '+' && a.kind === 'str' && b.kind === 'str') return {kind: 'str', value: a.value + b.value}
+      return unknown(`the expression ${text} cannot be evaluated statically`)
+    }
+
+    case 'CallExpression': {
+      const [callee, argList] = children(node)
+      const target = evaluate(callee, context)
+      if (target.kind !== 'function') return unknown(`a call of ${context.source.slice(callee.from, callee.to)}, which is not followed statically`)
+      const {keywords, positional, texts} = callArguments(argList, context)
+      return target.call(positional, keywords, texts)
+    }
+
+    case 'MemberExpression': {
+      const bound = context.scope.get(text)
+      if (bound) return bound
+      // dict.values() / dict.keys(): enough for `sum(pipelines.values())`.
+      const method = /^([A-Za-z_][\w]*)\.(values|keys)$/.exec(text)
+      const dict = method ? context.scope.get(method[1]) : undefined
+      if (method && dict?.kind === 'dict') {
+        const pick = method[2] === 'values' ? 1 : 0
+        return {call: () => ({items: dict.entries.map((entry) => entry[pick]), kind: 'list'}), kind: 'function'}
+      }
+
+      return unknown(`${text} is not followed statically`)
+    }
+
+    case 'ArrayComprehensionExpression':
+    case 'DictionaryComprehensionExpression':
+    case 'SetComprehensionExpression':
+    case 'ComprehensionExpression': {
+      return unknown(`a comprehension builds part of the pipeline: ${text.slice(0, 60)}`)
+    }
+
+    default: { return unknown(`${node.name} is not evaluated statically: ${text.slice(0, 60)}`) }
+  }
+}
+
+/**
+ * Runs one statement: an assignment binds a name (or a `d["key"]` entry); `return` gives the value; a loop or
+ * condition makes the result unknown. Returns undefined when execution goes on to the next statement.
+ */
+export function runStatement(statement: SyntaxNode, context: EvaluationContext): PyValue | undefined {
+  if (statement.name === 'ReturnStatement') return evaluate(children(statement)[1], context)
+  if (['ForStatement', 'WhileStatement', 'IfStatement', 'TryStatement', 'WithStatement'].includes(statement.name)) {
+    return unknown(`a ${statement.name.replace('Statement', '').toLowerCase()} statement builds the result: ${context.source.slice(statement.from, statement.to).split('\n')[0]}`)
+  }
+
+  if (statement.name !== 'AssignStatement') return undefined
+  const parts = children(statement)
+  const value = evaluate(parts.at(-1), context)
+  const target = parts[0]
+  const name = context.source.slice(target.from, target.to)
+  if (target.name === 'VariableName') {
+    context.scope.set(name, value)
+  } else if (target.name === 'MemberExpression' && /\[\s*["'][^"']+["']\s*\]$/.test(name)) {
+    // `pipelines["__default__"] = ...`: a subscript assignment on a dict bound in scope.
+    const [base, key] = [name.slice(0, name.indexOf('[')).trim(), stringValue(name.slice(name.indexOf('[') + 1, -1).trim())]
+    const dict = context.scope.get(base)
+    if (dict?.kind === 'dict' && key !== null) {
+      const entries = dict.entries.filter(([k]) => !(k.kind === 'str' && k.value === key))
+      context.scope.set(base, {entries: [...entries, [{kind: 'str', value: key}, value]], kind: 'dict'})
+    } else {
+      context.scope.set(base, unknown(`${name} is assigned on something not followed statically`))
+    }
+  } else {
+    context.scope.set(name, unknown(`an assignment to ${name} is not followed statically`))
+  }
+
+  return undefined
+}
+
+/** Runs the statements of a function body in order; the value of its `return`, or None. */
+export function runBody(body: SyntaxNode, context: EvaluationContext): PyValue {
+  for (const statement of children(body)) {
+    const result = runStatement(statement, context)
+    if (result !== undefined) return result
+  }
+
+  return {kind: 'none'}
+}
+
+/** Top-level function definitions of a module, by name. */
+export function functionsOf(tree: ReturnType<typeof parsePython>, source: string): Map<string, SyntaxNode> {
+  const functions = new Map<string, SyntaxNode>()
+  for (const statement of children(tree.topNode)) {
+    const definition = statement.name === 'DecoratedStatement' ? children(statement).find((child) => child.name === 'FunctionDefinition') : statement
+    if (definition?.name !== 'FunctionDefinition') continue
+    const name = children(definition).find((child) => child.name === 'VariableName')
+    const body = children(definition).find((child) => child.name === 'Body')
+    if (name && body) functions.set(source.slice(name.from, name.to), body)
+  }
+
+  return functions
+}
+
+/** `from a.b import c as d` and `import a.b as c` statements: local name -> [module, imported name or null]. */
+export function importsOf(tree: ReturnType<typeof parsePython>, source: string): Map<string, {module: string; name: null | string}> {
+  const imports = new Map<string, {module: string; name: null | string}>()
+  for (const statement of children(tree.topNode)) {
+    if (statement.name !== 'ImportStatement') continue
+    const text = source.slice(statement.from, statement.to).replaceAll(/[()\\\n]/g, ' ')
+    const from = /^from\s+(\S+)\s+import\s+(.+)$/.exec(text)
+    if (from) {
+      for (const item of from[2].split(',')) {
+        const [name, alias] = item.trim().split(/\s+as\s+/)
+        if (name) imports.set((alias ?? name).trim(), {module: from[1], name: name.trim()})
+      }
+    } else {
+      for (const item of text.replace(/^import\s+/, '').split(',')) {
+        const [module, alias] = item.trim().split(/\s+as\s+/)
+        if (module) imports.set((alias ?? module).trim(), {module: module.trim(), name: null})
+      }
+    }
+  }
+
+  return imports
+}
+
+export function childrenOf(node: SyntaxNode): SyntaxNode[] {
+  return children(node)
+}

@@ -1,0 +1,94 @@
+/** The properties of the "Kedro Project Statistics" event, read statically from the project's files. */
+import type {PyJson} from '../request/python-json.js'
+import {compareVersions} from '../versions.js'
+import {readCatalog} from './catalog.js'
+import {DATASET_PACKAGES, type ModuleMap, readModuleMap, resolveDatasetType, typeCountKey} from './dataset-types.js'
+import {readPipelines} from './pipelines.js'
+
+export interface StatisticsOptions {
+  /** The run environment (--env, else KEDRO_ENV, else local). */
+  env: string
+  kedroVersion: string
+  packageName: null | string
+  projectRoot: string
+  /** `run --pipeline(s)`: the pipelines asked for (Kedro 1.5.0 loads only those). */
+  requested: null | string[]
+  /** site-packages folders of the project's environment, to read the installed kedro-datasets. */
+  sitePackages: string[]
+  sourceDir: string
+  telemetryVersion: string
+}
+
+export interface StatisticsReading {
+  /** Reasons the figures may be off, per property name. */
+  estimated: Record<string, string[]>
+  properties: Record<string, PyJson>
+  warnings: string[]
+}
+
+async function installedDatasetPackages(sitePackages: string[]): Promise<Map<string, ModuleMap>> {
+  const installed = new Map<string, ModuleMap>()
+  for (const directory of sitePackages) {
+    for (const name of DATASET_PACKAGES) {
+      if (installed.has(name)) continue
+      const map = await readModuleMap(`${directory}/${name}`)
+      if (map.size > 0) installed.set(name, map)
+    }
+  }
+
+  return installed
+}
+
+export async function readStatistics(options: StatisticsOptions): Promise<StatisticsReading> {
+  const estimated: Record<string, string[]> = {}
+  const note = (field: string, reason: string) => {
+    estimated[field] ??= []
+    if (!estimated[field].includes(reason)) estimated[field].push(reason)
+  }
+
+  const kedro1 = compareVersions(options.kedroVersion, '1.0.0') >= 0
+  const catalog = await readCatalog(options.projectRoot, options.env)
+  const warnings = [...catalog.warnings]
+  const datasets = catalog.entries.filter((entry) => !entry.name.startsWith('parameters') && !entry.name.startsWith('params:'))
+  for (const reason of catalog.estimated) note('number_of_datasets', reason)
+
+  const requested = options.requested && compareVersions(options.kedroVersion, '1.5.0') >= 0 ? options.requested : undefined
+  const pipelines = options.packageName
+    ? await readPipelines({packageName: options.packageName, projectRoot: options.projectRoot, requested, sourceDir: options.sourceDir})
+    : {estimated: ['no package_name in [tool.kedro]'], numberOfNodes: null, numberOfPipelines: null, pipelines: {}}
+  for (const reason of pipelines.estimated) {
+    note('number_of_nodes', reason)
+    note('number_of_pipelines', reason)
+  }
+
+  const properties: Record<string, PyJson> = {
+    number_of_datasets: datasets.length,
+    number_of_nodes: pipelines.numberOfNodes,
+    number_of_pipelines: pipelines.numberOfPipelines,
+  }
+
+  // Dataset types: Kedro 1.x catalogs only (catalog.get_type), kedro-telemetry 0.7.0+; nested in 0.7.x, flat since.
+  if (kedro1 && compareVersions(options.telemetryVersion, '0.7.0') >= 0) {
+    const installed = await installedDatasetPackages(options.sitePackages)
+    const counts: Record<string, number> = {}
+    for (const entry of datasets) {
+      const resolved = resolveDatasetType(entry.type, installed)
+      const key = typeCountKey(resolved.className ?? '')
+      if (resolved.estimated) note(`dataset_type_count.${key}`, resolved.estimated)
+      counts[key] = (counts[key] ?? 0) + 1
+    }
+
+    if (catalog.files.length > 1 && Object.keys(counts).length > 1) {
+      // OmegaConfigLoader collects a folder's files in a Python set, so their merge order varies between runs.
+      warnings.push(`kedro merges ${catalog.files.length} catalog files in an order that varies between runs, so the dataset_type_count properties may come in another order`)
+    }
+
+    if (compareVersions(options.telemetryVersion, '0.8.0') >= 0) {
+      for (const [key, count] of Object.entries(counts)) properties[`dataset_type_count.${key}`] = count
+    } else {
+      properties.dataset_type_count = counts
+    }
+  }
+
+  return {estimated, properties, warnings}
+}

@@ -1,0 +1,321 @@
+import {expect} from 'chai'
+import {execFileSync, spawnSync} from 'node:child_process'
+import path from 'node:path'
+
+import {buildTelemetryRequests, formatTools, kedroTimestamp} from '../src/request/request.js'
+import {pythonJsonDumps} from '../src/request/python-json.js'
+import {readCatalog} from '../src/statistics/catalog.js'
+import {readPipelines} from '../src/statistics/pipelines.js'
+import {cleanEnv, EXAMPLE, makeProject, removeTempDirs, runCli, tempDir, writeFiles} from './helpers/sandbox.js'
+import {expectValid} from './helpers/schemas.js'
+
+const HAS_PYTHON = spawnSync('python3', ['-c', 'import json'], {encoding: 'utf8'}).status === 0
+
+/** A project with the catalog and pipeline features kedro-telemetry's statistics must handle. */
+function shopProject(): string {
+  return makeProject({
+    '.venv/lib/python3.11/site-packages/kedro-1.5.0.dist-info/METADATA': 'Name: kedro\nVersion: 1.5.0\n',
+    '.venv/lib/python3.11/site-packages/kedro_datasets-9.0.0.dist-info/METADATA': 'Name: kedro-datasets\nVersion: 9.0.0\n',
+    '.venv/lib/python3.11/site-packages/kedro_datasets/pandas/__init__.py': [
+      'import lazy_loader as lazy',
+      '__getattr__, __dir__, __all__ = lazy.attach(',
+      '    __name__,',
+      '    submod_attrs={"csv_dataset": ["CSVDataset"], "excel_dataset": ["ExcelDataset"], "parquet_dataset": ["ParquetDataset"]},',
+      ')',
+    ].join('\n'),
+    '.venv/lib/python3.11/site-packages/kedro_telemetry-0.8.0.dist-info/METADATA': 'Name: kedro-telemetry\nVersion: 0.8.0\n',
+    'conf/base/.hidden/catalog.yml': 'hidden: {type: pandas.CSVDataset}\n',
+    'conf/base/catalog.yml': [
+      '_csv: &csv',
+      '  type: pandas.CSVDataset',
+      '_parquet:',
+      '  type: pandas.ParquetDataset',
+      'raw_orders:',
+      '  <<: *csv',
+      '  filepath: data/orders.csv',
+      'raw_customers:',
+      '  type: ${_parquet.type}',
+      '  filepath: data/customers.parquet',
+      '"{namespace}.model_input":',
+      '  type: pandas.ParquetDataset',
+      '  filepath: data/{namespace}.parquet',
+      'regressor:',
+      '  type: shop.datasets.ModelDataset',
+      'scores:',
+      '  type: MemoryDataset',
+      'parameters_table:',
+      '  type: pandas.CSVDataset',
+      '',
+    ].join('\n'),
+    'conf/base/catalog/reports.yml': 'report:\n  type: pandas.ExcelDataset\n',
+    'conf/base/not_a_catalog.yml': 'ignored: {type: pandas.CSVDataset}\n',
+    'conf/base/parameters.yml': 'model: {alpha: 1}\n',
+    'conf/base/sub/catalog_extra.yml': 'extra_table:\n  type: pandas.CSVDataset\n',
+    'conf/local/catalog.yml': 'scores:\n  type: pandas.ParquetDataset\nlocal_only:\n  type: pandas.CSVDataset\n_template:\n  type: x\n',
+    'conf/test/catalog.yml': 'test_only:\n  type: pandas.CSVDataset\n',
+    'pyproject.toml': [
+      '[project]', 'name = "shop"', 'dependencies = ["kedro==1.5.0"]', '',
+      '[tool.kedro]', 'package_name = "shop"', 'project_name = "shop"', 'kedro_init_version = "1.5.0"',
+      'tools = "[\'Linting\', \'Testing\']"', 'example_pipeline = "False"', 'source_dir = "src"', '',
+      '[tool.kedro_telemetry]', 'project_id = "0123456789abcdef0123456789abcdef"', '',
+    ].join('\n'),
+    'src/shop/__init__.py': '',
+    'src/shop/pipeline_registry.py': [
+      'from kedro.framework.project import find_pipelines',
+      'from kedro.pipeline import Pipeline',
+      '',
+      'def register_pipelines() -> dict[str, Pipeline]:',
+      '    pipelines = find_pipelines()',
+      '    pipelines["__default__"] = sum(pipelines.values())',
+      '    return pipelines',
+      '',
+    ].join('\n'),
+    'src/shop/pipelines/__pycache__/x.pyc': '',
+    'src/shop/pipelines/broken/__init__.py': '# no create_pipeline: find_pipelines skips it with a warning\n',
+    'src/shop/pipelines/model/__init__.py': 'from .pipeline import create_pipeline\n',
+    'src/shop/pipelines/model/pipeline.py': [
+      'from kedro.pipeline import Pipeline, node, pipeline',
+      'from shop.pipelines.prep.pipeline import create_pipeline as prep',
+      'from .nodes import report, score, train',
+      '',
+      'base = pipeline([',
+      '    node(train, ["joined", "params:model"], "regressor", name="train"),',
+      '    node(score, "regressor", "scores", name="score"),',
+      '])',
+      '',
+      'def create_pipeline(**kwargs) -> Pipeline:',
+      '    candidate = pipeline(base, namespace="candidate", inputs={"joined"})',
+      '    champion = pipeline(base, namespace="champion", inputs={"joined"})',
+      '    compare = pipeline([node(report, ["candidate.scores", "champion.scores"], "report", name="compare")])',
+      '    return prep() + candidate + champion + compare',
+      '',
+    ].join('\n'),
+    'src/shop/pipelines/prep/__init__.py': 'from .pipeline import create_pipeline\n',
+    'src/shop/pipelines/prep/pipeline.py': [
+      'from kedro.pipeline import node, pipeline',
+      'from .nodes import clean, join',
+      '',
+      'def create_pipeline(**kwargs):',
+      '    return pipeline(',
+      '        [',
+      '            node(clean, "raw_orders", "orders", name="clean_orders"),',
+      '            node(join, ["orders", "raw_customers"], "joined", name="join"),',
+      '        ]',
+      '    )',
+      '',
+    ].join('\n'),
+  })
+}
+
+/** `telemetry preview --json --project P ARGS`: --json goes first, since every token after the first kedro one is kedro's. */
+function preview(args: string[], options: {env?: Record<string, string>; project?: string} = {}) {
+  const result = runCli(['preview', '--json', '--project', options.project ?? EXAMPLE, ...args], {env: options.env})
+  expect(result.code, result.stderr).to.equal(0)
+  const json = JSON.parse(result.stdout)
+  expectValid('preview.schema.json', json)
+  return json
+}
+
+describe('telemetry preview', () => {
+  after(removeTempDirs)
+
+  describe('python-compatible JSON', () => {
+    it('matches Python json.dumps byte for byte', function () {
+      const value = {a: 'quote " backslash \\ newline \n tab \t ctrl \u0001 del \u007F é 中 😀', b: [1, -2.5, true, null, 1e21, 1.5e-7, 0.1], 'ключ': {n: 0}}
+      const ours = pythonJsonDumps(value)
+      if (!HAS_PYTHON) {
+        console.log('      (no python3 here: the comparison with Python json.dumps is skipped)')
+        expect(ours).to.contain('\\u00e9').and.to.contain('\\ud83d\\ude00')
+        return
+      }
+
+      const python = execFileSync('python3', ['-c', 'import json,sys; print(json.dumps(json.loads(sys.stdin.read())), end="")'], {input: JSON.stringify(value)}).toString()
+      expect(ours).to.equal(python)
+    })
+
+    it('the preview bodyText is what Python json.dumps gives for the body', () => {
+      const json = preview(['run'])
+      const [request] = json.requests
+      expect(request.bodyText).to.equal(pythonJsonDumps(request.body))
+      if (HAS_PYTHON) {
+        const python = execFileSync('python3', ['-c', 'import json,sys; print(json.dumps(json.loads(sys.stdin.read())), end="")'], {input: JSON.stringify(request.body)}).toString()
+        expect(request.bodyText).to.equal(python)
+      }
+    })
+  })
+
+  it('the example project: kedro run sends the statistics event, with the keys in kedro\'s order', () => {
+    const json = preview(['run', '--pipeline', 'data_science', '--params', 'lr=0.1'], {env: {HOME: tempDir()}})
+    expect(json).to.include({decidedBy: 'default', wouldSend: true})
+    const [request] = json.requests
+    expect(request).to.include({method: 'POST', url: 'https://heapanalytics.com/api/track'})
+    expect(request.headers).to.deep.equal({'Content-Type': 'application/json'})
+    expect(Object.keys(request.body)).to.deep.equal(['app_id', 'event', 'timestamp', 'properties', 'identity'])
+    expect(request.body).to.include({app_id: '2388822444', event: 'Kedro Project Statistics'})
+    const {properties} = request.body
+    expect(Object.keys(properties).slice(0, 11)).to.deep.equal([
+      'username', 'project_id', 'project_version', 'telemetry_version', 'python_version', 'os', 'is_ci_env', 'tools', 'example_pipeline', 'command', 'main_command',
+    ])
+    expect(properties).to.include({
+      command: 'kedro run --pipeline ***** --params *****', example_pipeline: 'True', is_ci_env: false, main_command: 'run',
+      number_of_datasets: 7, project_version: '1.5.0', tools: 'Linting, Testing, Data Structure',
+    })
+    expect(properties.project_id).to.equal('8cce493deace1462973ab86e96d3c388b373c55ae284f1da5ccf13bf9435c214fa9c73e7f64c29a8d81fe0497c03881a4dba6986d7b0fe5b7ef5d7bdc69a682b')
+    // Kedro 1.5.0 loads only the pipeline asked for, plus __default__ as its sum.
+    expect(properties).to.include({number_of_nodes: 3, number_of_pipelines: 2})
+    // No telemetry.toml yet: kedro would create the uuid; the preview says so and writes nothing.
+    expect(json.estimated).to.include.members(['identity', 'properties.username'])
+    expect(json.warnings.join(' ')).to.match(/create a new user id/)
+  })
+
+  it('Kedro before 1.5.0 counts the whole registry whatever --pipeline asks for', () => {
+    const json = preview(['--kedro-version', '1.4.0', 'run', '--pipeline', 'data_science'])
+    expect(json.requests[0].body.properties).to.include({number_of_nodes: 6, number_of_pipelines: 3})
+    expect(json.context.kedroStructureVersion).to.equal('1.0.0')
+  })
+
+  it('the user id, the timestamp format, HEAP_APPID_DEV and is_ci_env', () => {
+    const home = tempDir()
+    writeFiles(home, {'.config/kedro/telemetry.toml': '[telemetry]\nuuid = "0D5C2F6E-8A3B-4C1D-9E7F-123456789ABC"\n'})
+    const json = preview(['--env', 'CI=true', 'info'], {env: {HEAP_APPID_DEV: 'dev-app', HOME: home, XDG_CONFIG_HOME: path.join(home, '.config')}})
+    const {body} = json.requests[0]
+    expect(body).to.include({app_id: 'dev-app', event: 'CLI command', identity: '0d5c2f6e8a3b4c1d9e7f123456789abc'})
+    expect(body.properties).to.include({command: 'kedro info', is_ci_env: true, main_command: 'info', username: '0d5c2f6e8a3b4c1d9e7f123456789abc'})
+    expect(body.properties).not.to.have.property('number_of_datasets')
+    expect(body.timestamp).to.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}000Z$/)
+    expect(kedroTimestamp(new Date(2026, 0, 2, 3, 4, 5, 67))).to.equal('2026-01-02T03:04:05.067000Z')
+  })
+
+  it('declined consent: nothing would be sent; --ignore-consent shows the request, labelled', () => {
+    const declined = preview(['run'], {env: {DO_NOT_TRACK: '1'}})
+    expect(declined).to.include({decidedBy: 'DO_NOT_TRACK', ignoredConsent: false, wouldSend: false})
+    expect(declined.requests).to.deep.equal([])
+    const shown = preview(['--ignore-consent', 'run'], {env: {DO_NOT_TRACK: '1'}})
+    expect(shown).to.include({ignoredConsent: true, wouldSend: false})
+    expect(shown.requests).to.have.length(1)
+    const text = runCli(['preview', '--project', EXAMPLE, '--ignore-consent', 'run'], {env: {DO_NOT_TRACK: '1'}})
+    expect(text.stdout).to.contain('NOTHING WOULD BE SENT').and.to.contain('is NOT sent')
+  })
+
+  it('a leading --help leaks what follows, and the preview says so', () => {
+    const json = preview(['--', '--help', 'run', '--params', 'password=hunter2'])
+    expect(json.requests[0].body.properties.command).to.equal('kedro --help run --params password=hunter2')
+    expect(json.leaked).to.deep.equal(['run', '--params', 'password=hunter2'])
+    expect(json.warnings.join(' ')).to.match(/unmasked/)
+    expect(json.requests[0].body.event).to.equal('CLI command')
+  })
+
+  it('every token after the first kedro token is kedro\'s, even our own flags', () => {
+    const text = runCli(['preview', '--project', EXAMPLE, 'run', '--json', '--project', 'x'])
+    expect(text.code).to.equal(0)
+    // `--json` and `--project` are not options of `kedro run`, so they and `x` are masked; the output is text.
+    expect(text.stdout).to.contain('kedro run ***** ***** *****').and.to.contain('Body, exactly as sent')
+    const json = preview(['run', '--help'])
+    expect(json.requests[0].body).to.include({event: 'CLI command'})
+    expect(json.requests[0].body.properties.command).to.equal('kedro run --help')
+  })
+
+  it('the output never repeats a value that masking removed', () => {
+    const text = runCli(['preview', '--project', EXAMPLE, 'run', '--params', 'api_token=s3cr3t', '--pipeline=private_pipeline'])
+    expect(text.code).to.equal(0)
+    expect(text.stdout).not.to.contain('s3cr3t')
+    expect(text.stdout).not.to.contain('private_pipeline')
+    expect(text.stdout).to.contain('kedro run --params ***** --pipeline *****').and.to.contain('2 values replaced by *****')
+  })
+
+  it('where kedro-telemetry raises, nothing is sent and the preview says why', () => {
+    const json = preview(['pipeline', 'create', 'name', 'extra'])
+    expect(json.wouldSend).to.equal(false)
+    expect(json.requests).to.deep.equal([])
+    expect(json.warnings.join(' ')).to.match(/TypeError/)
+  })
+
+  it('outside a project: no project id, no statistics', () => {
+    const json = preview(['new', '--starter', 'spaceflights-pandas', '--name', 'mine'], {project: tempDir()})
+    const {properties} = json.requests[0].body
+    expect(properties).to.include({command: 'kedro new --starter spaceflights-pandas --name *****', project_id: null})
+    expect(properties).not.to.have.property('tools')
+  })
+
+  it('bad flags are usage errors (exit 2)', () => {
+    expect(runCli(['preview', '--kedro-version', 'latest', 'run']).code).to.equal(2)
+    expect(runCli(['preview', '--env', 'NOEQUALS', 'run']).code).to.equal(2)
+  })
+
+  describe('statistics on a project with patterns, templates, an env override, namespaces and a custom type', () => {
+    it('reads the catalog as Kedro merges it', async () => {
+      const root = shopProject()
+      const local = await readCatalog(root)
+      expect(local.entries.map((entry) => entry.name).sort()).to.deep.equal(
+        ['extra_table', 'local_only', 'parameters_table', 'raw_customers', 'raw_orders', 'regressor', 'report', 'scores'],
+      )
+      expect(local.entries.find((entry) => entry.name === 'scores')?.type).to.equal('pandas.ParquetDataset')
+      expect(local.entries.find((entry) => entry.name === 'raw_customers')?.type).to.equal('pandas.ParquetDataset')
+      expect(local.entries.find((entry) => entry.name === 'raw_orders')?.type).to.equal('pandas.CSVDataset')
+      const test = await readCatalog(root, 'test')
+      expect(test.entries.map((entry) => entry.name)).to.include('test_only').and.not.to.include('local_only')
+      expect(test.entries.find((entry) => entry.name === 'scores')?.type).to.equal('MemoryDataset')
+    })
+
+    it('counts nodes as a set: namespaced copies count, reused nodes do not', async () => {
+      const reading = await readPipelines({packageName: 'shop', projectRoot: shopProject()})
+      expect(reading.estimated).to.deep.equal([])
+      expect(reading.pipelines).to.deep.equal({__default__: 7, model: 7, prep: 2})
+      expect(reading).to.include({numberOfNodes: 7, numberOfPipelines: 3})
+    })
+
+    it('sends the counts and the dataset classes of the installed kedro-datasets', () => {
+      const json = preview(['run'], {project: shopProject()})
+      const {properties} = json.requests[0].body
+      expect(properties).to.include({number_of_datasets: 7, number_of_nodes: 7, number_of_pipelines: 3})
+      const types = Object.fromEntries(Object.entries(properties).filter(([key]) => key.startsWith('dataset_type_count.')))
+      expect(types).to.deep.equal({
+        'dataset_type_count.custom': 1,
+        'dataset_type_count.kedro_datasets.pandas.csv_dataset.CSVDataset': 3,
+        'dataset_type_count.kedro_datasets.pandas.excel_dataset.ExcelDataset': 1,
+        'dataset_type_count.kedro_datasets.pandas.parquet_dataset.ParquetDataset': 2,
+      })
+      expect(json.estimated.filter((field: string) => field.includes('dataset_type_count'))).to.deep.equal([])
+      expect(json.warnings.join(' ')).to.match(/order that varies between runs/)
+      const test = preview(['run', '--env', 'test'], {project: shopProject()}).requests[0].body.properties
+      expect(test['dataset_type_count.kedro.io.memory_dataset.MemoryDataset']).to.equal(1)
+    })
+
+    it('marks what static reading cannot know as estimated, with the reason', async () => {
+      const root = shopProject()
+      writeFiles(root, {
+        'src/shop/pipelines/model/pipeline.py': [
+          'from kedro.pipeline import node, pipeline',
+          'def create_pipeline(**kwargs):',
+          '    nodes = []',
+          '    for name in ["a", "b"]:',
+          '        nodes.append(node(len, name, f"{name}_out"))',
+          '    return pipeline(nodes)',
+        ].join('\n'),
+      })
+      const reading = await readPipelines({packageName: 'shop', projectRoot: root})
+      expect(reading.estimated.join(' ')).to.match(/a for statement builds the result/)
+      const json = preview(['run'], {project: root})
+      expect(json.estimated).to.include.members(['properties.number_of_nodes', 'properties.number_of_pipelines'])
+    })
+  })
+
+  it('formats tools as kedro-telemetry sends them', () => {
+    expect(formatTools("['Linting', 'Testing']")).to.equal('Linting, Testing')
+    expect(formatTools("['None']")).to.equal('None')
+    expect(formatTools(['a', 'b'])).to.equal('a, b')
+    expect(formatTools('Linting')).to.equal('Linting')
+    for (const omitted of ['', '[]', [], null, 3]) expect(formatTools(omitted)).to.equal(undefined)
+  })
+
+  it('opens no network connection, and runs only the project\'s Python', async () => {
+    const log = path.join(tempDir(), 'network.log')
+    const result = runCli(['preview', '--project', EXAMPLE, 'run'], {env: {KC_NETWORK_LOG: log}})
+    expect(result.code, result.stderr).to.equal(0)
+    const {existsSync, readFileSync} = await import('node:fs')
+    expect(existsSync(log) ? readFileSync(log, 'utf8') : '').to.equal('')
+    // The library call with the interpreter probe switched off is fully static.
+    const json = await buildTelemetryRequests({args: ['run'], env: cleanEnv(), probePython: false, project: EXAMPLE})
+    expect(json.estimated).to.include('properties.python_version')
+  })
+})
