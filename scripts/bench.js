@@ -1,11 +1,13 @@
 // Benchmarks, each reported as a ratio against a floor measured in the same run, on this machine, now.
 //   status: median wall time of `telemetry status --json` on the bundled example vs `node -e 0`. Target: ratio <= 3.
+//   preview: `telemetry preview --json run` on the example (target: ratio <= 3.5) and on a generated project with
+//   200 pipeline modules and 2,000 nodes (target: under 1.5 s wall).
 // Each case runs in two environments: the inherited one (what a user of this machine sees; HOME and XDG_CONFIG_HOME
 // point at an empty temp dir so their files do not matter) and a bare one (PATH and HOME only), because variables
 // such as NODE_EXTRA_CA_CERTS change node's own start-up a lot. `telemetry --version` shows oclif's own start-up.
 // Runs are interleaved so that load on the machine affects every case alike. Usage: npm run bench [-- --runs N]
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -20,8 +22,38 @@ const environments = {
   inherited: {...process.env, ...isolated},
 }
 const bin = path.join(root, 'bin', 'run.js')
+
+/** A Kedro project with `modules` pipeline packages of `nodesEach` nodes, and one catalog entry per node output. */
+function generateProject(directory, modules, nodesEach) {
+  const write = (file, text) => {
+    mkdirSync(path.dirname(path.join(directory, file)), {recursive: true})
+    writeFileSync(path.join(directory, file), text)
+  }
+
+  write('pyproject.toml', '[project]\nname = "big"\ndependencies = ["kedro==1.5.0"]\n\n[tool.kedro]\npackage_name = "big"\nproject_name = "big"\nkedro_init_version = "1.5.0"\n\n[tool.kedro_telemetry]\nproject_id = "0123456789abcdef0123456789abcdef"\n')
+  write('src/big/__init__.py', '')
+  write('src/big/pipeline_registry.py', 'from kedro.framework.project import find_pipelines\n\ndef register_pipelines():\n    pipelines = find_pipelines()\n    pipelines["__default__"] = sum(pipelines.values())\n    return pipelines\n')
+  const catalog = []
+  for (let m = 0; m < modules; m++) {
+    write(`src/big/pipelines/p${m}/__init__.py`, 'from .pipeline import create_pipeline\n')
+    const nodes = []
+    for (let n = 0; n < nodesEach; n++) {
+      nodes.push(`        node(step, "p${m}_d${n}", "p${m}_d${n + 1}", name="p${m}_n${n}"),`)
+      catalog.push(`p${m}_d${n + 1}:\n  type: pandas.ParquetDataset\n  filepath: data/p${m}/d${n + 1}.parquet\n`)
+    }
+
+    write(`src/big/pipelines/p${m}/pipeline.py`, `from kedro.pipeline import node, pipeline\nfrom .nodes import step\n\ndef create_pipeline(**kwargs):\n    return pipeline([\n${nodes.join('\n')}\n    ])\n`)
+  }
+
+  write('conf/base/catalog.yml', catalog.join('\n'))
+  return directory
+}
+
+const large = generateProject(path.join(home, 'large'), 200, 10)
 const commands = {
   floor: ['-e', '0'],
+  preview: [bin, 'preview', '--json', '--project', path.join(root, 'examples', 'spaceflights'), 'run'],
+  previewLarge: [bin, 'preview', '--json', '--project', large, 'run'],
   status: [bin, 'status', '--json', path.join(root, 'examples', 'spaceflights')],
   version: [bin, '--version'],
 }
@@ -55,17 +87,16 @@ for (let i = 0; i < runs; i++) {
 }
 
 rmSync(home, {force: true, recursive: true})
-
-const target = 3
-console.log(`telemetry status --json on examples/spaceflights vs node -e 0; ${runs} interleaved runs per case; node ${process.version} ${process.platform}-${process.arch}`)
-console.log('environment  node -e 0   telemetry --version   telemetry status --json   status/floor   --version/floor')
+const verdict = (met) => (met ? 'met' : 'NOT met')
+console.log(`${runs} interleaved runs per case; medians; node ${process.version} ${process.platform}-${process.arch}`)
+console.log('environment  node -e 0   --version (oclif)   status --json         preview run (example)   preview run (200 modules, 2,000 nodes)')
 for (const envName of Object.keys(environments)) {
-  const [floor, version, status] = ['floor', 'version', 'status'].map((name) => median(samples[`${envName}/${name}`]))
-  const ratio = status / floor
+  const [floor, version, status, preview, previewLarge] = ['floor', 'version', 'status', 'preview', 'previewLarge'].map((name) => median(samples[`${envName}/${name}`]))
+  const cell = (ms, target) => `${ms.toFixed(0).padStart(5)} ms ${(ms / floor).toFixed(2).padStart(5)}x${target === undefined ? '' : ` (${verdict(ms / floor <= target)})`}`
   console.log(
-    `${envName.padEnd(11)}  ${floor.toFixed(1).padStart(6)} ms  ${version.toFixed(1).padStart(14)} ms  ` +
-    `${status.toFixed(1).padStart(18)} ms  ${ratio.toFixed(2).padStart(8)} (${ratio <= target ? 'met' : 'NOT met'})  ${(version / floor).toFixed(2).padStart(10)}`,
+    `${envName.padEnd(11)}  ${floor.toFixed(1).padStart(6)} ms  ${cell(version)}   ${cell(status, 3)}  ${cell(preview, 3.5)}       ` +
+    `${previewLarge.toFixed(0).padStart(5)} ms (${verdict(previewLarge < 1500)}; ${(previewLarge / 2000).toFixed(2)} ms per node)`,
   )
 }
 
-console.log(`target: status/floor <= ${target}. --version/floor is oclif's own start-up, the least any command can cost.`)
+console.log('targets: status <= 3x and preview <= 3.5x node -e 0; the large preview under 1.5 s. --version is oclif\'s own start-up, the least any command costs.')

@@ -2,7 +2,9 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../base-command.js'
 import {InputError} from '../errors.js'
-import {buildTelemetryRequests, type PreviewResult} from '../request/request.js'
+import {resolveWorkingDirectory} from '../project/working-directory.js'
+import {startPythonProbe} from '../request/python-probe.js'
+import type {PreviewResult} from '../request/request.js'
 import {isValidVersion} from '../versions.js'
 
 export default class Preview extends BaseCommand {
@@ -52,9 +54,14 @@ know here (a user id not created yet, a module path without kedro-datasets insta
       env[assignment.slice(0, equals)] = assignment.slice(equals + 1)
     }
 
+    // The project's Python starts slowly, so it starts first; the preview module (the Python parser, the statistics)
+    // loads meanwhile, here rather than at start-up, since no other command needs it.
+    const workingDirectory = await resolveWorkingDirectory(flags.project, process.cwd())
+    const python = startPythonProbe(workingDirectory, env)
+    const {buildTelemetryRequests} = await import('../request/request.js')
     const result = await buildTelemetryRequests({
       args: this.kedroArgs(), env, ignoreConsent: flags['ignore-consent'], kedroVersion: flags['kedro-version'],
-      project: flags.project, telemetryVersion: flags['telemetry-version'],
+      project: workingDirectory, python, telemetryVersion: flags['telemetry-version'],
     })
     if (!this.jsonEnabled()) await this.render(result, (await import('../render/preview.js')).renderPreview)
     return result

@@ -58,7 +58,7 @@ export function parseCoreMetadata(text: string): null | {name: string; version: 
   return name && version ? {name, version} : null
 }
 
-async function readDistributions(sitePackages: string[]): Promise<PythonEnvironment['distributions']> {
+export async function readDistributions(sitePackages: string[]): Promise<PythonEnvironment['distributions']> {
   const distributions: PythonEnvironment['distributions'] = new Map()
   for (const directory of sitePackages) {
     const entries = await readdir(directory).catch(() => [] as string[])

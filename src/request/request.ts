@@ -15,7 +15,7 @@ import {resolveWorkingDirectory} from '../project/working-directory.js'
 import {readStatistics} from '../statistics/statistics.js'
 import {compareVersions, isValidVersion} from '../versions.js'
 import {type PyJson, pythonJsonDumps} from './python-json.js'
-import {probePython} from './python-probe.js'
+import {probePython, type PythonFacts} from './python-probe.js'
 
 export const HEAP_ENDPOINT = 'https://heapanalytics.com/api/track'
 export const HEAP_APP_ID = '2388822444'
@@ -57,6 +57,8 @@ export interface PreviewOptions {
   project?: string
   /** Run the project's Python for sys.version and installed versions (default true). */
   probePython?: boolean
+  /** A probe already started (see startPythonProbe), so that it overlaps loading this module. */
+  python?: Promise<null | PythonFacts>
   telemetryVersion?: string
 }
 
@@ -131,8 +133,12 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
     origins.push({derivation, estimated, field, note, source})
   }
 
-  const environment = options.probePython === false ? null : await findPythonEnvironment(root, env)
-  const python = options.probePython === false ? null : await probePython(environment?.prefix ?? null, env)
+  const environment = await findPythonEnvironment(root, env)
+  // The interpreter starts slowly: it runs while the project's files are read, and is awaited when needed.
+  const pythonPending = options.probePython === false
+    ? Promise.resolve(null)
+    : options.python ?? probePython(environment?.prefix ?? null, env, root ?? workingDirectory)
+  const userPending = readUserId(kedroUserIdPath({env, platform, workingDirectory}))
 
   const pick = (override: string | undefined, probed: null | string | undefined, detected: {detail: string; source: string; version: null | string}, fallback: string) => {
     if (override) return {source: 'given with a flag', version: override}
@@ -141,6 +147,7 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
     return {source: `assumed: ${detected.source === 'assumed' ? detected.detail : 'the latest known'}`, version: detected.source === 'assumed' && detected.version ? detected.version : fallback}
   }
 
+  const python = await pythonPending
   const kedro = pick(options.kedroVersion, python?.kedro, versions.kedro, LATEST_KNOWN_KEDRO_VERSION)
   const telemetry = pick(options.telemetryVersion, python?.kedroTelemetry, versions.telemetry, LATEST_KNOWN_TELEMETRY_VERSION)
   const file = root ? await readTelemetryFile(root) : null
@@ -189,8 +196,8 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
   }
 
   // Identity: the uuid in telemetry.toml; created on the first send when missing; "" when unreadable.
-  const userIdPath = kedroUserIdPath({env, platform, workingDirectory})
-  const user = await readUserId(userIdPath)
+  const user = await userPending
+  const userIdPath = user.path
   let userId: string
   if (user.userId) {
     userId = user.userId
