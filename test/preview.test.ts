@@ -230,6 +230,12 @@ describe('telemetry preview', () => {
     expect(json.warnings.join(' ')).to.match(/TypeError/)
   })
 
+  it('a pipeline that is not registered: kedro run fails before the catalog, so no statistics', () => {
+    const json = preview(['run', '--pipeline', 'no_such_pipeline'])
+    expect(json.requests[0].body.event).to.equal('CLI command')
+    expect(json.warnings.join(' ')).to.match(/1 requested pipeline is not registered/).and.not.to.contain('no_such_pipeline')
+  })
+
   it('outside a project: no project id, no statistics', () => {
     const json = preview(['new', '--starter', 'spaceflights-pandas', '--name', 'mine'], {project: tempDir()})
     const {properties} = json.requests[0].body
@@ -317,5 +323,43 @@ describe('telemetry preview', () => {
     // The library call with the interpreter probe switched off is fully static.
     const json = await buildTelemetryRequests({args: ['run'], env: cleanEnv(), probePython: false, project: EXAMPLE})
     expect(json.estimated).to.include('properties.python_version')
+  })
+})
+
+describe('telemetry preview: the opt-in era (before 0.6.0)', () => {
+  after(removeTempDirs)
+
+  it('0.5.x: a pending prompt sends nothing; --ignore-consent shows its two CLI events and the statistics event', () => {
+    const declined = preview(['--telemetry-version', '0.5.0', 'run'])
+    expect(declined).to.include({decidedBy: 'prompt-pending', wouldSend: false})
+    expect(declined.requests).to.deep.equal([])
+    const json = preview(['--kedro-version', '1.4.0', '--telemetry-version', '0.5.0', '--ignore-consent', 'run', '--pipeline', 'data_science'], {env: {HOME: tempDir()}})
+    expect(json.requests.map((request: {event: string}) => request.event)).to.deep.equal(['Command run: run', 'CLI command', 'Kedro Project Statistics'])
+    const [first, second, third] = json.requests.map((request: {body: Record<string, unknown>}) => request.body)
+    // identity goes last (and only when there is one); command on both CLI events, main_command on the second only.
+    expect(Object.keys(first)).to.deep.equal(['app_id', 'event', 'timestamp', 'properties', 'identity'])
+    expect(first.properties).to.include({command: 'kedro run --pipeline *****'}).and.not.to.have.property('main_command')
+    expect(second.properties).to.include({command: 'kedro run --pipeline *****', main_command: 'run'})
+    expect(third.properties).not.to.have.property('command')
+    expect(third.properties).to.include({number_of_datasets: 7, number_of_nodes: 6, number_of_pipelines: 3})
+    expect(Object.keys(third.properties as object).some((key) => key.startsWith('dataset_type_count'))).to.equal(false)
+    // Its `", ".join(tools)` joins the characters of the template's string.
+    expect((first.properties as {tools: string}).tools.startsWith("[, ', L, i, n, t")).to.equal(true)
+  })
+
+  it('0.5.x sends nothing outside a project', () => {
+    const json = preview(['--telemetry-version', '0.5.0', '--ignore-consent', 'new'], {project: tempDir()})
+    expect(json.requests).to.deep.equal([])
+    expect(json.warnings.join(' ')).to.match(/outside a Kedro project/)
+  })
+
+  it('before 0.5.0: a hashed package name and hashed user names, marked estimated', () => {
+    const json = preview(['--telemetry-version', '0.3.0', '--ignore-consent', 'info'], {env: {LOGNAME: 'alice'}})
+    const [request] = json.requests
+    expect(request.body.identity).to.equal(request.body.properties.username)
+    expect(request.body.properties.username).to.match(/^[0-9a-f]{128}$/)
+    expect(request.body.properties).to.have.property('package_name').and.not.to.have.property('project_id')
+    expect(json.estimated).to.include.members(['identity', 'properties.username', 'properties.package_name'])
+    expect(json.warnings.join(' ')).to.match(/reconstructed/).and.not.to.match(/new user id/)
   })
 })

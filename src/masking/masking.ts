@@ -22,12 +22,15 @@ export type MaskingRules = 'current' | 'structured' | 'vocabulary'
 
 /** Where kedro-telemetry itself raises (a TypeError in `in None`): the kedro command would fail in the hook. */
 export class MaskingError extends Error {
+  /** The argument name of the command structure that the offending token follows. */
+  readonly argumentName: string
   readonly code = 'KEDRO_TELEMETRY_RAISES'
   readonly token: string
 
   constructor(token: string, argumentName: string) {
     super(`kedro-telemetry raises a TypeError on ${JSON.stringify(token)}: it follows ${JSON.stringify(argumentName)}, an argument name in the command structure`)
     this.name = 'MaskingError'
+    this.argumentName = argumentName
     this.token = token
   }
 }

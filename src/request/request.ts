@@ -2,10 +2,12 @@
  * The HTTP requests kedro-telemetry would send for one kedro command, built without sending anything: consent
  * first, then the body as kedro-telemetry builds it (spec section 6), with how each field was derived.
  */
+import {hostname, userInfo} from 'node:os'
+
 import {kedroDetectsCi} from '../ci/detect.js'
 import {type ConsentDecision, resolveConsent} from '../consent/rules.js'
 import {readTelemetryFile} from '../consent/telemetry-file.js'
-import {hashedProjectId} from '../identity/hash.js'
+import {hashedProjectId, kedroHash} from '../identity/hash.js'
 import {kedroUserIdPath, readUserId} from '../identity/user-id.js'
 import {commandProperties, MaskingError, maskingRulesFor, maskWithStructure, structureFor} from '../masking/masking.js'
 import {findPythonEnvironment} from '../project/environment.js'
@@ -104,6 +106,18 @@ export function formatTools(tools: unknown): string | undefined {
   return items.length > 0 ? items.join(', ') : undefined
 }
 
+/** Python's getpass.getuser(): LOGNAME, USER, LNAME, USERNAME, then the password database. */
+function loginName(env: NodeJS.ProcessEnv): string {
+  return env.LOGNAME || env.USER || env.LNAME || env.USERNAME || userInfo().username
+}
+
+/** kedro-telemetry before 0.6.0: Python's `", ".join(tools)`, which joins a string's characters. */
+export function joinToolsPython(tools: unknown): string | undefined {
+  if (typeof tools === 'string') return [...tools].join(', ')
+  if (Array.isArray(tools) && tools.every((tool) => typeof tool === 'string')) return tools.join(', ')
+  return undefined
+}
+
 /** Kedro commands that build the project's catalog, so that kedro-telemetry sends the statistics event. */
 function createsCatalog(path: string[]): boolean {
   return path[0] === 'run' || (path[0] === 'catalog' && path.length > 1)
@@ -175,8 +189,10 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
   }
   if (!decision.willSend && !options.ignoreConsent) return result
   result.ignoredConsent = !decision.willSend
-  if (compareVersions(telemetry.version, '0.6.0') < 0) {
-    warnings.push(`kedro-telemetry ${telemetry.version} (before 0.6.0) sent two or three events with other fields; previews of that era are not built yet`)
+  const optInEra = compareVersions(telemetry.version, '0.6.0') < 0
+  if (optInEra && !root) {
+    warnings.push(`kedro-telemetry ${telemetry.version} sends nothing outside a Kedro project`)
+    result.wouldSend = false
     return result
   }
 
@@ -185,7 +201,8 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
     masked = maskWithStructure(options.args, chosen, rules)
   } catch (error) {
     if (!(error instanceof MaskingError)) throw error
-    warnings.push(`${error.message}: the kedro command fails in kedro-telemetry's hook, and nothing is sent`)
+    // The offending token itself is not repeated: it is the user's, and previews get pasted into tickets.
+    warnings.push(`kedro-telemetry raises a TypeError: a token follows ${JSON.stringify(error.argumentName)}, an argument name in the command structure; the kedro command fails in kedro-telemetry's hook, and nothing is sent`)
     result.wouldSend = false
     return result
   }
@@ -195,11 +212,16 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
     warnings.push(`a leading ${JSON.stringify(options.args[0])} makes kedro-telemetry send every following token unmasked`)
   }
 
-  // Identity: the uuid in telemetry.toml; created on the first send when missing; "" when unreadable.
+  // Identity: the uuid in telemetry.toml (0.4.0+); created on the first send when missing; "" when unreadable.
+  // Before 0.4.0 it was a hash of the login name (and before 0.2.2 of the host name): reconstructed, estimated.
   const user = await userPending
   const userIdPath = user.path
   let userId: string
-  if (user.userId) {
+  if (compareVersions(telemetry.version, '0.4.0') < 0) {
+    userId = kedroHash(compareVersions(telemetry.version, '0.2.2') < 0 ? hostname() : loginName(env))
+    estimated.add('identity').add('properties.username')
+    origin('identity', 'hashed', compareVersions(telemetry.version, '0.2.2') < 0 ? 'the host name' : 'the login name', 'sha512', 'reconstructed for this version')
+  } else if (user.userId) {
     userId = user.userId
     origin('identity', 'raw', userIdPath, 'the user uuid')
   } else if (!user.exists || /replaces the whole file/.test(user.problem ?? '')) {
@@ -212,7 +234,9 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
     origin('identity', 'raw', userIdPath, `${user.problem}: "missing_user_identity"`)
   }
 
-  const properties: {[key: string]: PyJson} = {username: userId}
+  const properties: {[key: string]: PyJson} = {
+    username: compareVersions(telemetry.version, '0.4.0') < 0 ? kedroHash(loginName(env)) : userId,
+  }
   origin('properties.username', 'raw', userIdPath, 'the user uuid again', estimated.has('properties.username') ? 'not created yet' : null)
   if (root) {
     const projectId = pyproject?.projectId ?? null
@@ -230,6 +254,15 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
     origin('properties.project_id', 'raw', 'not in a project', 'null outside a project')
   }
 
+  if (optInEra && compareVersions(telemetry.version, '0.5.0') < 0) {
+    // Before 0.5.0: no project id; a hashed package name instead (and, before 0.4.0, hashed user names). Reconstructed.
+    delete properties.project_id
+    properties.package_name = kedroHash(pyproject?.packageName ?? 'undefined')
+    estimated.add('properties.package_name').add('properties.username').add('identity')
+    warnings.push(`the request of kedro-telemetry ${telemetry.version} is reconstructed from later releases' source and its release notes: its fields and their order are estimated`)
+    origin('properties.package_name', 'hashed', 'pyproject.toml', 'sha512(package_name)', 'reconstructed for this version')
+  }
+
   properties.project_version = kedro.version
   origin('properties.project_version', 'raw', kedro.source, 'the Kedro version', kedro.source.startsWith('assumed') ? kedro.source : null)
   properties.telemetry_version = telemetry.version
@@ -243,10 +276,10 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
   properties.is_ci_env = ci.detected
   origin('properties.is_ci_env', 'derived', 'environment', ci.matchedBy ? `set by ${ci.matchedBy}` : 'no CI variable kedro knows')
   if (root) {
-    const tools = formatTools(pyproject?.tools)
+    const tools = optInEra ? joinToolsPython(pyproject?.tools) : formatTools(pyproject?.tools)
     if (tools !== undefined) {
       properties.tools = tools
-      origin('properties.tools', 'raw', 'pyproject.toml [tool.kedro] tools', 'list items joined with ", "')
+      origin('properties.tools', 'raw', 'pyproject.toml [tool.kedro] tools', optInEra ? 'Python ", ".join(tools): a string is joined character by character' : 'list items joined with ", "')
     }
 
     if (pyproject?.examplePipeline !== undefined) {
@@ -255,28 +288,32 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
     }
   }
 
-  Object.assign(properties, commandProperties(masked))
+  const {command, main_command: mainCommand} = commandProperties(masked)
   const maskCount = masked.filter((token) => token === '*****').length
   origin('properties.command', 'masked', 'the command line', `${maskCount} value${maskCount === 1 ? '' : 's'} replaced by *****`)
   origin('properties.main_command', 'masked', 'the command line', 'the first masked token')
 
   const commandPath = masked.filter((token, index) => token === options.args[index] && !token.startsWith('-'))
   const helpRequested = options.args.includes('--help')
-  let event = 'CLI command'
+  let statistics: null | Record<string, PyJson> = null
   if (root && createsCatalog(commandPath) && !helpRequested) {
-    event = STATISTICS_EVENT
     const runEnv = optionValues(options.args, ['--env', '-e']).at(-1) ?? env.KEDRO_ENV ?? 'local'
     const requested = commandPath[0] === 'run' ? optionValues(options.args, ['--pipeline', '-p', '--pipelines']).flatMap((value) => value.split(',')) : []
-    const statistics = await readStatistics({
+    const reading = await readStatistics({
       env: runEnv, kedroVersion: kedro.version, packageName: pyproject?.packageName ?? null, projectRoot: root,
-      requested: requested.length > 0 ? requested : null, sitePackages: environment?.sitePackages ?? [],
-      sourceDir: pyproject?.sourceDir ?? 'src',
-      telemetryVersion: telemetry.version,
+      requested: requested.length > 0 ? requested : null, sitePackages: environment?.sitePackages ?? python?.sitePackages ?? [],
+      sourceDir: pyproject?.sourceDir ?? 'src', telemetryVersion: telemetry.version,
     })
-    Object.assign(properties, statistics.properties)
-    warnings.push(...statistics.warnings)
-    for (const key of Object.keys(statistics.properties)) {
-      const reasons = statistics.estimated[key] ?? []
+    warnings.push(...reading.warnings)
+    if (reading.missingPipelines.length > 0) {
+      // The names are not repeated: masking hides them in the request, and previews get pasted into tickets.
+      const count = reading.missingPipelines.length
+      warnings.push(`${count} requested pipeline${count === 1 ? ' is' : 's are'} not registered: kedro run fails before it builds the catalog, so only "CLI command" is sent (on exit)`)
+    } else {
+      statistics = reading.properties
+    }
+    for (const key of Object.keys(statistics ?? {})) {
+      const reasons = reading.estimated[key] ?? []
       if (reasons.length > 0) estimated.add(`properties.${key}`)
       const source = key === 'number_of_datasets' || key.startsWith('dataset_type_count') ? `conf/base + conf/${runEnv} catalog files` : 'pipeline_registry.py and pipeline modules'
       origin(`properties.${key}`, 'count', source, '', reasons.length > 0 ? reasons.join('; ') : null)
@@ -286,11 +323,31 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
   }
 
   const appId = env.HEAP_APPID_DEV ?? HEAP_APP_ID
-  const body = {app_id: appId, event, timestamp: kedroTimestamp(options.now ?? new Date()), properties, identity: userId || 'missing_user_identity'}
+  const timestamp = kedroTimestamp(options.now ?? new Date())
+  const request = (event: string, body: {[key: string]: PyJson}): TelemetryRequest => ({
+    body, bodyText: pythonJsonDumps(body), event, headers: {'Content-Type': 'application/json'}, method: 'POST', url: HEAP_ENDPOINT,
+  })
   origin('app_id', 'raw', env.HEAP_APPID_DEV === undefined ? 'kedro-telemetry' : 'HEAP_APPID_DEV', '')
-  origin('event', 'derived', 'the command', event === STATISTICS_EVENT ? 'the command builds the catalog' : 'the command builds no catalog')
   origin('timestamp', 'raw', 'the clock', 'local time with a literal Z; this preview\'s time')
-  result.requests = [{body, bodyText: pythonJsonDumps(body), event, headers: {'Content-Type': 'application/json'}, method: 'POST', url: HEAP_ENDPOINT}]
+  if (optInEra) {
+    // 0.5.x (read from its source): two events before the command runs, the statistics separately after the catalog
+    // is built; identity last, and left out when empty.
+    const envelope = (event: string, props: {[key: string]: PyJson}) => ({app_id: appId, event, timestamp, properties: props, ...(userId ? {identity: userId} : {})})
+    const cliProperties = {...properties, command}
+    result.requests = [
+      request(`Command run: ${mainCommand}`, envelope(`Command run: ${mainCommand}`, cliProperties)),
+      request('CLI command', envelope('CLI command', {...cliProperties, main_command: mainCommand})),
+    ]
+    if (statistics) result.requests.push(request(STATISTICS_EVENT, envelope(STATISTICS_EVENT, {...properties, ...statistics})))
+    origin('event', 'derived', 'the command', 'two events per command before 0.6.0, and the statistics separately')
+  } else {
+    // 0.6.0+: one event per command: the statistics event when a catalog is built, else "CLI command".
+    const event = statistics ? STATISTICS_EVENT : 'CLI command'
+    const body = {app_id: appId, event, timestamp, properties: {...properties, command, main_command: mainCommand, ...statistics}, identity: userId || 'missing_user_identity'}
+    result.requests = [request(event, body)]
+    origin('event', 'derived', 'the command', statistics ? 'the command builds the catalog' : 'the command builds no catalog')
+  }
+
   result.estimated = [...estimated]
   return result
 }

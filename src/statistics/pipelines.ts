@@ -7,6 +7,8 @@
 import {readdir, readFile, stat} from 'node:fs/promises'
 import path from 'node:path'
 
+import {compareVersions} from '../versions.js'
+
 import {
   childrenOf, type EvaluationContext, functionsOf, importsOf, type KedroNode, parsePython, type PyValue, runBody, runStatement, type Scope,
   unknown,
@@ -15,6 +17,8 @@ import {
 export interface PipelineReading {
   /** Why the figures may differ from what kedro computes; empty when they are exact. */
   estimated: string[]
+  /** Requested pipelines that are not registered: kedro run fails before it builds the catalog. */
+  missing: string[]
   numberOfNodes: null | number
   numberOfPipelines: null | number
   /** Node count per registered pipeline. */
@@ -271,21 +275,23 @@ async function isFile(file: string): Promise<boolean> {
 }
 
 /**
- * Registered pipelines and the node count of __default__. `requested` (Kedro 1.5.0's `run --pipeline(s)`) keeps only
- * those pipelines, with __default__ as their sum.
+ * Registered pipelines and the node count of __default__. `requested` are the pipelines `kedro run` asks for: any
+ * that is not registered is reported in `missing`; from Kedro 1.5.0 on, only those pipelines are loaded, with
+ * __default__ as their sum.
  */
-export async function readPipelines(options: {packageName: string; projectRoot: string; requested?: string[]; sourceDir?: string}): Promise<PipelineReading> {
+export async function readPipelines(options: {kedroVersion?: string; packageName: string; projectRoot: string; requested?: string[]; sourceDir?: string}): Promise<PipelineReading> {
   const sourceDirectory = path.join(options.projectRoot, options.sourceDir ?? 'src')
   const layout = {packageDirectory: path.join(sourceDirectory, ...options.packageName.split('.')), packageName: options.packageName, sourceDirectory}
   const evaluator = new ProjectEvaluator(layout)
   const registry = await evaluator.registry()
   if (registry.kind !== 'dict') {
-    return {estimated: [registry.kind === 'unknown' ? registry.reason : 'register_pipelines() does not return a dict literal'], numberOfNodes: null, numberOfPipelines: null, pipelines: {}}
+    return {estimated: [registry.kind === 'unknown' ? registry.reason : 'register_pipelines() does not return a dict literal'], missing: [], numberOfNodes: null, numberOfPipelines: null, pipelines: {}}
   }
 
   let entries = registry.entries.flatMap(([key, value]) => (key.kind === 'str' ? [[key.value, value] as const] : []))
   if (entries.length !== registry.entries.length) evaluator.estimated.push('a pipeline name that is not a string literal')
-  if (options.requested) {
+  const missing = (options.requested ?? []).filter((name) => !entries.some(([registered]) => registered === name))
+  if (options.requested && options.kedroVersion !== undefined && compareVersions(options.kedroVersion, '1.5.0') >= 0) {
     const picked = entries.filter(([name]) => options.requested!.includes(name) && name !== '__default__')
     const nodes = picked.flatMap(([, value]) => (value.kind === 'pipeline' ? [...value.nodes.values()] : []))
     entries = [...picked, ['__default__', pipelineOf(nodes)]]
@@ -300,6 +306,7 @@ export async function readPipelines(options: {packageName: string; projectRoot: 
   const defaultPipeline = entries.find(([name]) => name === '__default__')?.[1]
   return {
     estimated: evaluator.estimated,
+    missing,
     numberOfNodes: defaultPipeline?.kind === 'pipeline' ? defaultPipeline.nodes.size : null,
     numberOfPipelines: entries.length,
     pipelines,

@@ -20,6 +20,8 @@ export interface StatisticsOptions {
 }
 
 export interface StatisticsReading {
+  /** Requested pipelines that are not registered: kedro run fails before building the catalog. */
+  missingPipelines: string[]
   /** Reasons the figures may be off, per property name. */
   estimated: Record<string, string[]>
   properties: Record<string, PyJson>
@@ -52,10 +54,12 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
   const datasets = catalog.entries.filter((entry) => !entry.name.startsWith('parameters') && !entry.name.startsWith('params:'))
   for (const reason of catalog.estimated) note('number_of_datasets', reason)
 
-  const requested = options.requested && compareVersions(options.kedroVersion, '1.5.0') >= 0 ? options.requested : undefined
   const pipelines = options.packageName
-    ? await readPipelines({packageName: options.packageName, projectRoot: options.projectRoot, requested, sourceDir: options.sourceDir})
-    : {estimated: ['no package_name in [tool.kedro]'], numberOfNodes: null, numberOfPipelines: null, pipelines: {}}
+    ? await readPipelines({
+      kedroVersion: options.kedroVersion, packageName: options.packageName, projectRoot: options.projectRoot,
+      requested: options.requested ?? undefined, sourceDir: options.sourceDir,
+    })
+    : {estimated: ['no package_name in [tool.kedro]'], missing: [], numberOfNodes: null, numberOfPipelines: null, pipelines: {}}
   for (const reason of pipelines.estimated) {
     note('number_of_nodes', reason)
     note('number_of_pipelines', reason)
@@ -90,5 +94,5 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
     }
   }
 
-  return {estimated, properties, warnings}
+  return {estimated, missingPipelines: pipelines.estimated.length === 0 ? pipelines.missing : [], properties, warnings}
 }
