@@ -1,7 +1,7 @@
 /** The readable sheet of `telemetry preview`: never repeats a value that masking removed. */
 import type {PyJson} from '../request/python-json.js'
 import type {PreviewResult} from '../request/request.js'
-import {renderTable, type Style} from './style.js'
+import type {Style} from './style.js'
 
 function show(value: PyJson): string {
   return typeof value === 'string' ? value : JSON.stringify(value)
@@ -31,16 +31,14 @@ export function renderPreview(result: PreviewResult, style: Style): string {
   const originOf = new Map(result.origins.map((origin) => [origin.field, origin]))
   for (const request of result.requests) {
     parts.push(`${chalk.bold(`${request.method} ${request.url}`)}  (event "${request.event}")\n${Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}`)
-    const rows: string[][] = []
+    // One field per line, its derivation indented below: long values (a 128-digit hash) stay whole at any width.
+    const lines: string[] = []
     const add = (field: string, value: PyJson) => {
       const origin = originOf.get(field)
       const leaked = field === 'properties.command' && result.leaked.length > 0
-      const estimated = origin?.estimated ? chalk.yellow(` [estimated: ${origin.estimated}]`) : ''
-      rows.push([
-        field,
-        leaked ? chalk.red(show(value)) : show(value),
-        origin ? `${origin.derivation}, from ${origin.source}${origin.note ? `: ${origin.note}` : ''}${estimated}` : '',
-      ])
+      lines.push(`${chalk.bold(field)} = ${leaked ? chalk.red(show(value)) : show(value)}`)
+      if (origin) lines.push(chalk.dim(`    ${origin.derivation}, from ${origin.source}${origin.note ? `: ${origin.note}` : ''}`))
+      if (origin?.estimated) lines.push(chalk.yellow(`    estimated: ${origin.estimated}`))
     }
 
     for (const [key, value] of Object.entries(request.body)) {
@@ -51,7 +49,7 @@ export function renderPreview(result: PreviewResult, style: Style): string {
       }
     }
 
-    parts.push(renderTable(style, rows, ['field', 'value', 'how it was derived']))
+    parts.push(lines.join('\n'))
     parts.push(`${chalk.bold('Body, exactly as sent')} (Python json.dumps):\n${request.bodyText}`)
   }
 

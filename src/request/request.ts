@@ -263,10 +263,12 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
     origin('properties.package_name', 'hashed', 'pyproject.toml', 'sha512(package_name)', 'reconstructed for this version')
   }
 
-  properties.project_version = kedro.version
-  origin('properties.project_version', 'raw', kedro.source, 'the Kedro version', kedro.source.startsWith('assumed') ? kedro.source : null)
-  properties.telemetry_version = telemetry.version
-  origin('properties.telemetry_version', 'raw', telemetry.source, 'the kedro-telemetry version', telemetry.source.startsWith('assumed') ? telemetry.source : null)
+  for (const [field, detected, what] of [['project_version', kedro, 'the Kedro version'], ['telemetry_version', telemetry, 'the kedro-telemetry version']] as const) {
+    properties[field] = detected.version
+    const assumed = detected.source.startsWith('assumed: ')
+    if (assumed) estimated.add(`properties.${field}`)
+    origin(`properties.${field}`, 'raw', assumed ? 'no installed or pinned version found' : detected.source, what, assumed ? detected.source.slice('assumed: '.length) : null)
+  }
   properties.python_version = python?.version ?? '<sys.version of the project\'s Python: none found>'
   if (!python) estimated.add('properties.python_version')
   origin('properties.python_version', 'raw', python?.executable ?? 'no Python found', 'sys.version', python ? null : 'no Python interpreter could be run')
