@@ -10,8 +10,13 @@ import Revoke from './commands/revoke.js'
 import Preview from './commands/preview.js'
 import Status from './commands/status.js'
 
-export {delimitPreviewArgv} from './commands/preview-argv.js'
+import {delimitPreviewArgv as delimit, type FlagShapes} from './commands/preview-argv.js'
 export {execute} from '@oclif/core/execute'
+
+/** Marks off the kedro arguments of `telemetry preview ...` (see commands/preview-argv.ts). */
+export function delimitPreviewArgv(argv: string[]): string[] {
+  return delimit(argv, Preview.flags as unknown as FlagShapes)
+}
 
 /** oclif's explicit command discovery: command id -> class. */
 export const COMMANDS = {

@@ -332,6 +332,10 @@ describe('opt-out, opt-in, revoke', () => {
   describe('history and notice', () => {
     it('history lists each decision; a corrupt line is skipped with a warning', () => {
       const m = machine()
+      const empty = m.run(['history'])
+      expect(empty.code).to.equal(0)
+      expect(empty.stdout).to.match(/No consent decisions recorded yet/)
+      expect(m.json(['history']).json.records).to.deep.equal([])
       const root = gitProject()
       change(m.json(['opt-out', root]))
       change(m.json(['opt-in', root, '--yes']))

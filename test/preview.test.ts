@@ -363,3 +363,17 @@ describe('telemetry preview: the opt-in era (before 0.6.0)', () => {
     expect(json.warnings.join(' ')).to.match(/reconstructed/).and.not.to.match(/new user id/)
   })
 })
+
+describe('preview argument delimiting', () => {
+  it('marks off kedro\'s arguments at the first token that is not a preview flag', async () => {
+    const {delimitPreviewArgv} = await import('../src/cli.js')
+    expect(delimitPreviewArgv(['preview', 'run', '--help'])).to.deep.equal(['preview', '--', 'run', '--help'])
+    expect(delimitPreviewArgv(['preview', '--project', 'x', 'run'])).to.deep.equal(['preview', '--project', 'x', '--', 'run'])
+    expect(delimitPreviewArgv(['preview', '--project=x', '--json', 'run', '--json'])).to.deep.equal(['preview', '--project=x', '--json', '--', 'run', '--json'])
+    expect(delimitPreviewArgv(['preview', '--env', 'A=1', '--env', 'B=2', '--ignore-consent'])).to.deep.equal(['preview', '--env', 'A=1', '--env', 'B=2', '--ignore-consent', '--'])
+    expect(delimitPreviewArgv(['preview', '--kedro-version', '1.0.0', '--telemetry-version', '0.8.0', 'info'])).to.deep.equal(['preview', '--kedro-version', '1.0.0', '--telemetry-version', '0.8.0', '--', 'info'])
+    expect(delimitPreviewArgv(['preview', '--', '--project', 'x'])).to.deep.equal(['preview', '--', '--project', 'x'])
+    expect(delimitPreviewArgv(['preview', '--help'])).to.deep.equal(['preview', '--help', '--'])
+    expect(delimitPreviewArgv(['status', '--help'])).to.deep.equal(['status', '--help'])
+  })
+})

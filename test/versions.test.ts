@@ -41,7 +41,7 @@ describe('versions', () => {
     const root = makeProject({'requirements.txt': 'kedro-telemetry==0.5.0\n'})
     venv(`${root}/.venv`, {'kedro': '1.0.0', 'kedro-telemetry': '0.6.5', 'kedro-viz': '12.4.0'})
     const versions = await detectVersions({env: {}, kedroInitVersion: null, projectRoot: root, pyprojectDependencies: []})
-    expect(versions.environment).to.deep.equal({prefix: `${root}/.venv`, source: '.venv'})
+    expect(versions.environment).to.deep.equal({prefix: `${root}/.venv`, sitePackages: [`${root}/.venv/lib/python3.11/site-packages`], source: '.venv'})
     expect(versions.kedro).to.include({source: 'installed', version: '1.0.0'})
     expect(versions.telemetry).to.include({source: 'installed', version: '0.6.5'})
     expect(versions.installed['kedro-viz']).to.equal('12.4.0')

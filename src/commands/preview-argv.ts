@@ -1,20 +1,29 @@
 /**
  * `telemetry preview [FLAGS] KEDRO_ARGS...`: every token from the first one that is not one of preview's own flags is
  * kedro's, verbatim, even `--help` or `--json`. oclif would act on those anywhere before a `--` (show our help, turn on
- * JSON), so the entry point inserts `--` where kedro's arguments begin.
+ * JSON), so the entry point inserts `--` where kedro's arguments begin. Preview's flags are read from the command's
+ * own flag definitions, plus oclif's --json and --help.
  */
-export const PREVIEW_VALUE_FLAGS = ['--project', '--kedro-version', '--telemetry-version', '--env']
-export const PREVIEW_BOOLEAN_FLAGS = ['--ignore-consent', '--json', '--help', '-h']
+export interface FlagShapes {
+  [name: string]: {char?: string; type: 'boolean' | 'option'}
+}
 
-export function delimitPreviewArgv(argv: string[]): string[] {
+export function delimitPreviewArgv(argv: string[], flags: FlagShapes): string[] {
   if (argv[0] !== 'preview') return argv
+  const takesValue = new Set<string>()
+  const boolean = new Set(['--json', '--help', '-h'])
+  for (const [name, shape] of Object.entries(flags)) {
+    for (const spelling of [`--${name}`, ...(shape.char ? [`-${shape.char}`] : [])]) (shape.type === 'option' ? takesValue : boolean).add(spelling)
+    if (shape.type === 'boolean') boolean.add(`--no-${name}`)
+  }
+
   let i = 1
   while (i < argv.length) {
     const token = argv[i]
     if (token === '--') return argv
     const name = token.includes('=') ? token.slice(0, token.indexOf('=')) : token
-    if (PREVIEW_VALUE_FLAGS.includes(name)) i += token.includes('=') ? 1 : 2
-    else if (PREVIEW_BOOLEAN_FLAGS.includes(token)) i += 1
+    if (takesValue.has(name)) i += token.includes('=') ? 1 : 2
+    else if (boolean.has(token)) i += 1
     else break
   }
 

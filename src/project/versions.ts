@@ -23,7 +23,7 @@ export interface DetectedVersion {
 }
 
 export interface ProjectVersions {
-  environment: null | {prefix: string; source: PythonEnvironment['source']}
+  environment: null | {prefix: string; sitePackages: string[]; source: PythonEnvironment['source']}
   /** Every distribution installed in the environment (normalised name -> version); empty without one. */
   installed: Record<string, string>
   kedro: DetectedVersion
@@ -54,7 +54,7 @@ export async function detectVersions(options: {
   if (environment && installed.kedro) {
     const telemetry = environment.distributions.get('kedro-telemetry')
     return {
-      environment: {prefix: environment.prefix, source: environment.source},
+      environment: {prefix: environment.prefix, sitePackages: environment.sitePackages, source: environment.source},
       installed,
       kedro: {detail: `${where}`, source: 'installed', version: installed.kedro},
       telemetry: telemetry
@@ -77,7 +77,7 @@ export async function detectVersions(options: {
   }
 
   return {
-    environment: environment && {prefix: environment.prefix, source: environment.source},
+    environment: environment && {prefix: environment.prefix, sitePackages: environment.sitePackages, source: environment.source},
     installed,
     kedro,
     telemetry: fromPins('kedro-telemetry', requirements.get('kedro-telemetry'))

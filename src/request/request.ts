@@ -10,7 +10,6 @@ import {readTelemetryFile} from '../consent/telemetry-file.js'
 import {hashedProjectId, kedroHash} from '../identity/hash.js'
 import {kedroUserIdPath, readUserId} from '../identity/user-id.js'
 import {commandProperties, MaskingError, maskingRulesFor, maskWithStructure, structureFor} from '../masking/masking.js'
-import {findPythonEnvironment} from '../project/environment.js'
 import {loadProject} from '../project/project.js'
 import {LATEST_KNOWN_KEDRO_VERSION, LATEST_KNOWN_TELEMETRY_VERSION} from '../project/versions.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
@@ -147,7 +146,7 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
     origins.push({derivation, estimated, field, note, source})
   }
 
-  const environment = await findPythonEnvironment(root, env)
+  const {environment} = versions
   // The interpreter starts slowly: it runs while the project's files are read, and is awaited when needed.
   const pythonPending = options.probePython === false
     ? Promise.resolve(null)

@@ -163,7 +163,7 @@ export async function inspectStatus(options: StatusOptions = {}): Promise<Status
       kedroVersionSource: versions.kedro.source,
       note: projectNote,
       packageName: root ? pyproject?.packageName ?? null : null,
-      pythonEnvironment: versions.environment,
+      pythonEnvironment: versions.environment && {prefix: versions.environment.prefix, source: versions.environment.source},
       root,
       telemetryVersion: versions.telemetry.version,
       telemetryVersionDetail: versions.telemetry.detail,
