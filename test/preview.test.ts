@@ -377,3 +377,28 @@ describe('preview argument delimiting', () => {
     expect(delimitPreviewArgv(['status', '--help'])).to.deep.equal(['status', '--help'])
   })
 })
+
+describe('the Python probe', () => {
+  after(removeTempDirs)
+
+  it('runs the interpreter a pyenv shim would pick, without the shim', async () => {
+    const {resolvePyenvShim} = await import('../src/request/python-probe.js')
+    const root = tempDir()
+    writeFiles(root, {
+      'libexec/pyenv': '', 'shims/python3': '', version: '3.11.7\n',
+      'versions/3.11.7/bin/python3': '', 'versions/3.12.1/bin/python3': '',
+    })
+    const shim = path.join(root, 'shims', 'python3')
+    const project = tempDir()
+    writeFiles(project, {'.python-version': '3.9.9\n3.12.1\n', 'src/pkg/x.py': ''})
+    // The nearest .python-version, first listed version that exists.
+    expect(await resolvePyenvShim(shim, 'python3', {}, path.join(project, 'src', 'pkg'))).to.equal(path.join(root, 'versions', '3.12.1', 'bin', 'python3'))
+    // PYENV_VERSION wins; the global version file is the fallback.
+    expect(await resolvePyenvShim(shim, 'python3', {PYENV_VERSION: '3.11.7'}, project)).to.equal(path.join(root, 'versions', '3.11.7', 'bin', 'python3'))
+    expect(await resolvePyenvShim(shim, 'python3', {}, tempDir())).to.equal(path.join(root, 'versions', '3.11.7', 'bin', 'python3'))
+    // "system", an unknown version or something that is not a pyenv shim: run it as it is.
+    expect(await resolvePyenvShim(shim, 'python3', {PYENV_VERSION: 'system'}, project)).to.equal(null)
+    expect(await resolvePyenvShim(shim, 'python3', {PYENV_VERSION: '9.9'}, project)).to.equal(null)
+    expect(await resolvePyenvShim(path.join(root, 'versions', '3.11.7', 'bin', 'python3'), 'python3', {}, project)).to.equal(null)
+  })
+})

@@ -5,7 +5,7 @@
  * PYTHON* variables, no user site, no site module (so no .pth file runs). Without an interpreter, the caller estimates.
  */
 import {execFile} from 'node:child_process'
-import {stat} from 'node:fs/promises'
+import {readFile, stat} from 'node:fs/promises'
 import path from 'node:path'
 
 import {findPythonEnvironment, readDistributions} from '../project/environment.js'
@@ -46,6 +46,39 @@ function run(executable: string, env: NodeJS.ProcessEnv, cwd: string): Promise<n
   })
 }
 
+async function onPath(command: string, env: NodeJS.ProcessEnv): Promise<null | string> {
+  for (const directory of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(directory, command)
+    if (await exists(candidate)) return candidate
+  }
+
+  return null
+}
+
+/**
+ * The interpreter a pyenv shim would run, found as pyenv finds it: PYENV_VERSION, else the nearest .python-version
+ * from `cwd` up, else $PYENV_ROOT/version; the first listed version that has the command. Running it directly
+ * skips the shim's own start-up (a bash script). Null (run the shim) for "system" or anything not found.
+ */
+export async function resolvePyenvShim(shim: string, command: string, env: NodeJS.ProcessEnv, cwd: string): Promise<null | string> {
+  const root = path.dirname(path.dirname(shim))
+  if (path.basename(path.dirname(shim)) !== 'shims' || !(await exists(path.join(root, 'libexec', 'pyenv')))) return null
+  let versions = env.PYENV_VERSION?.split(':')
+  for (let directory = cwd; !versions; directory = path.dirname(directory)) {
+    const file = await readFile(path.join(directory, '.python-version'), 'utf8').catch(() => null)
+    if (file !== null) versions = file.split(/\s+/)
+    else if (path.dirname(directory) === directory) versions = (await readFile(path.join(root, 'version'), 'utf8').catch(() => '')).split(/\s+/)
+  }
+
+  for (const version of versions.map((item) => item.trim()).filter((item) => item && !item.startsWith('#'))) {
+    if (version === 'system') return null
+    const candidate = path.join(root, 'versions', version, 'bin', command)
+    if (await exists(candidate)) return candidate
+  }
+
+  return null
+}
+
 /** The interpreter kedro would run under: the environment's, else python3 from PATH. Null when there is none. */
 export async function probePython(environmentPrefix: null | string, env: NodeJS.ProcessEnv, cwd: string): Promise<null | PythonFacts> {
   const candidates = environmentPrefix
@@ -57,6 +90,11 @@ export async function probePython(environmentPrefix: null | string, env: NodeJS.
       executable = candidate
       break
     }
+  }
+
+  if (executable === 'python3') {
+    const found = await onPath('python3', env)
+    executable = (found && await resolvePyenvShim(found, 'python3', env, cwd)) ?? found ?? 'python3'
   }
 
   const facts = await run(executable, env, cwd)
