@@ -2,6 +2,7 @@
  * The CLI entry point. The build bundles this file (oclif core, the commands and their dependencies) into one module,
  * dist/cli.js, because resolving and loading hundreds of small files is most of a command's start-up time.
  */
+import Audit from './commands/audit.js'
 import History from './commands/history.js'
 import NoticeCommand from './commands/notice.js'
 import OptIn from './commands/opt-in.js'
@@ -20,6 +21,7 @@ export function delimitPreviewArgv(argv: string[]): string[] {
 
 /** oclif's explicit command discovery: command id -> class. */
 export const COMMANDS = {
+  audit: Audit,
   history: History,
   notice: NoticeCommand,
   'opt-in': OptIn,

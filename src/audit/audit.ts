@@ -1,0 +1,256 @@
+/**
+ * `telemetry audit` as a library call: find the Kedro projects under some paths, run the checks on each, and
+ * summarise. Plain data: the reporters turn it into a table, JSON, Markdown, JUnit or SARIF.
+ */
+import {readdir, readFile} from 'node:fs/promises'
+import path from 'node:path'
+
+import {InputError} from '../errors.js'
+import {openRepository} from '../git/repository.js'
+import {historyFile, readHistory} from '../history/history.js'
+import {buildNotice} from '../notice/notice.js'
+import {isKedroProject} from '../project/root.js'
+import {LATEST_KNOWN_TELEMETRY_VERSION} from '../project/versions.js'
+import {resolveWorkingDirectory} from '../project/working-directory.js'
+import {buildTelemetryRequests} from '../request/request.js'
+import {inspectStatus, type StatusReport} from '../status/status.js'
+import {compareVersions, isValidVersion} from '../versions.js'
+import {type CheckResult, type CheckStatus, type Evidence, failing, result} from './checks.js'
+import {type CiFile, readCiFiles, readDocumentedInvocations} from './ci-files.js'
+import {findLeaks} from './leaks.js'
+
+export interface AuditOptions {
+  /** kedro commands (as typed after `kedro`) whose payload to check, in addition to those found in the project. */
+  commands?: string[]
+  /** How many projects are audited at once. */
+  concurrency?: number
+  env?: NodeJS.ProcessEnv
+  /** Called after each project, for progress display. */
+  onProject?: (done: number, total: number) => void
+  paths: string[]
+  strict?: boolean
+}
+
+export interface ProjectAudit {
+  checks: CheckResult[]
+  /** Set when the project could not be audited at all; the other projects still are. */
+  error: null | string
+  root: string
+}
+
+export interface AuditReport {
+  exitCode: 0 | 1
+  projects: ProjectAudit[]
+  strict: boolean
+  summary: Record<CheckStatus | 'errors' | 'projects', number>
+}
+
+const SKIPPED_DIRECTORIES = new Set(['.git', '.venv', 'node_modules', 'venv', '__pycache__'])
+
+/** Paths git ignores below `directory` (directories end with a slash), relative to the repository root. */
+async function ignoredPaths(directory: string): Promise<{ignored: Set<string>; root: null | string}> {
+  const context = await openRepository(directory)
+  if (!context.repository) return {ignored: new Set(), root: null}
+  const output = await context.git.raw(['-C', context.root, 'ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '-z']).catch(() => '')
+  return {ignored: new Set(output.split('\0').filter(Boolean)), root: context.root}
+}
+
+/** Every Kedro project at or below `start`, skipping what git ignores and node_modules, .venv, .git. */
+export async function discoverProjects(start: string): Promise<string[]> {
+  const {ignored, root} = await ignoredPaths(start)
+  const isIgnored = (directory: string) => {
+    if (!root) return false
+    const relative = `${path.relative(root, directory).split(path.sep).join('/')}/`
+    return relative !== '/' && [...ignored].some((entry) => entry.endsWith('/') && relative.startsWith(entry))
+  }
+
+  const found: string[] = []
+  const walk = async (directory: string): Promise<void> => {
+    if (await isKedroProject(directory)) found.push(directory)
+    const entries = await readdir(directory, {withFileTypes: true}).catch(() => [])
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!entry.isDirectory() || SKIPPED_DIRECTORIES.has(entry.name)) continue
+      const child = path.join(directory, entry.name)
+      if (!isIgnored(child)) await walk(child)
+    }
+  }
+
+  await walk(start)
+  return found
+}
+
+async function consentLine(file: string): Promise<number | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => '')
+  const index = text.split(/\r?\n/).findIndex((line) => /^\s*["']?consent["']?\s*:/.test(line))
+  return index === -1 ? undefined : index + 1
+}
+
+async function checkConsent(status: StatusReport): Promise<CheckResult[]> {
+  const {consent, file, git} = status
+  const line = file.exists && file.path ? await consentLine(file.path) : undefined
+  const where: Evidence = {file: file.path ?? undefined, line, message: file.path ?? '.telemetry'}
+  const results: CheckResult[] = []
+  results.push(file.valid
+    ? result('TEL001', 'pass', `.telemetry says consent: ${file.rawConsent}`, [{...where, message: `consent: ${file.rawConsent}`}])
+    : result('TEL001', failing('TEL001'), consent.promptPending ? 'no decision: kedro-telemetry would prompt (and hang without a terminal)' : 'no decision: kedro sends usage data by implicit consent', [{...where, message: consent.reason}]))
+
+  if (!file.exists) results.push(result('TEL002', 'skip', 'no .telemetry file'))
+  else if (file.valid) results.push(result('TEL002', 'pass', 'kedro reads a boolean consent'))
+  else results.push(result('TEL002', 'fail', file.kedroWouldFail ? 'kedro fails reading .telemetry' : 'kedro does not read a decision from .telemetry', [{...where, message: file.problem ?? 'not a valid decision'}]))
+
+  if (!git.repository) {
+    const why = git.note ?? 'not a git repository'
+    results.push(result('TEL003', 'skip', why), result('TEL004', 'skip', why))
+  } else {
+    results.push(git.ignored
+      ? result('TEL003', 'pass', `ignored by ${git.ignoredBy?.source}:${git.ignoredBy?.line}`, git.ignoredBy ? [{file: path.resolve(git.root!, git.ignoredBy.source), line: git.ignoredBy.line, message: git.ignoredBy.pattern}] : [])
+      : result('TEL003', 'fail', '.telemetry is not gitignored', git.ignoredBy ? [{file: path.resolve(git.root!, git.ignoredBy.source), line: git.ignoredBy.line, message: `un-ignored by ${git.ignoredBy.pattern}`}] : [{file: path.join(status.project.root!, '.gitignore'), message: 'no rule ignores .telemetry'}]))
+    const commits = git.commits.map((commit) => ({message: `${commit.hash.slice(0, 12)} ${commit.date} ${commit.subject}`}))
+    results.push(git.tracked || git.everCommitted
+      ? result('TEL004', 'fail', git.tracked ? '.telemetry is tracked by git' : `.telemetry was committed in ${git.commits.length} commit(s)`, [{...where, message: git.tracked ? 'tracked now' : 'in history'}, ...commits])
+      : result('TEL004', 'pass', 'never committed'))
+  }
+
+  return results
+}
+
+function checkCi(files: CiFile[]): CheckResult {
+  if (files.length === 0) return result('TEL005', 'skip', 'no CI configuration found')
+  const unprotected: Evidence[] = []
+  let runs = 0
+  for (const file of files) {
+    for (const invocation of file.invocations) {
+      runs++
+      if (!file.optOutLines.some((line) => line < invocation.line)) {
+        unprotected.push({file: invocation.file, line: invocation.line, message: `${file.system} runs kedro ${invocation.args[0] ?? ''} without disabling telemetry first`.trimEnd()})
+      }
+    }
+  }
+
+  if (runs === 0) return result('TEL005', 'pass', `${files.length} CI file(s), none runs kedro`)
+  return unprotected.length === 0
+    ? result('TEL005', 'pass', `every kedro step (${runs}) comes after an opt-out`)
+    : result('TEL005', failing('TEL005'), `${unprotected.length} of ${runs} kedro step(s) in CI run with telemetry on`, unprotected)
+}
+
+async function checkPayloads(root: string, ci: CiFile[], commands: string[], env: NodeJS.ProcessEnv): Promise<CheckResult> {
+  const documented = await readDocumentedInvocations(root)
+  const seen = new Map<string, Evidence | undefined>()
+  for (const command of commands) seen.set(command, undefined)
+  for (const invocation of [...ci.flatMap((file) => file.invocations), ...documented]) {
+    const key = invocation.args.join(' ')
+    if (!seen.has(key)) seen.set(key, {file: invocation.file, line: invocation.line, message: `kedro ${invocation.args[0] ?? ''}`})
+  }
+
+  if (seen.size === 0) return result('TEL006', 'skip', 'no kedro command given (--command) or found in CI files, the Makefile or the README')
+  const findings: Evidence[] = []
+  for (const [command, origin] of seen) {
+    const args = command ? command.split(/\s+/) : []
+    const preview = await buildTelemetryRequests({args, env, ignoreConsent: true, probePython: false, project: root})
+    const at = origin ? {file: origin.file, line: origin.line} : {}
+    if (preview.leaked.length > 0) findings.push({...at, message: `${preview.leaked.length} token(s) after a leading ${args[0]} are sent unmasked`})
+    for (const request of preview.requests) {
+      for (const leak of findLeaks(request.body, env)) findings.push({...at, message: `${leak.field} would contain ${leak.kind} (${request.event})`})
+    }
+  }
+
+  return findings.length === 0
+    ? result('TEL006', 'pass', `${seen.size} command(s) checked, nothing personal in the request`)
+    : result('TEL006', 'fail', `${findings.length} leak(s) in ${seen.size} command(s)`, findings)
+}
+
+function checkIdentifiers(status: StatusReport): CheckResult {
+  const {identity} = status
+  const evidence: Evidence[] = []
+  if (identity.projectId) evidence.push({file: identity.pyprojectPath ?? undefined, message: identity.projectIdNote})
+  if (identity.userId) evidence.push({file: identity.userIdPath, message: 'a persistent user uuid, sent with every request'})
+  return evidence.length === 0
+    ? result('TEL007', 'pass', 'no identifiers exist yet')
+    : result('TEL007', failing('TEL007'), `pseudonymous, not anonymous: ${[
+      identity.projectId ? 'the project id is an unsalted SHA-512 of a value in pyproject.toml' : '',
+      identity.userId ? 'the user id is a persistent uuid' : '',
+    ].filter(Boolean).join('; ')}`, evidence)
+}
+
+function checkVersion(status: StatusReport): CheckResult {
+  const {telemetryVersion: version, telemetryVersionDetail: detail, telemetryVersionSource: source} = status.project
+  if (source === 'not-installed') return result('TEL008', 'pass', 'kedro-telemetry is not installed: nothing is sent')
+  if (source === 'assumed' || !version || !isValidVersion(version)) return result('TEL008', 'skip', `the installed version is unknown (${detail})`)
+  const evidence = [{message: `kedro-telemetry ${version} (${source}: ${detail})`}]
+  if (compareVersions(version, '0.2.2') >= 0 && compareVersions(version, '0.2.4') < 0) return result('TEL008', 'fail', `${version} sends project statistics without consent`, evidence)
+  if (compareVersions(version, '0.6.0') < 0) return result('TEL008', 'warn', `${version} blocks non-interactive runs at its consent prompt`, evidence)
+  if (compareVersions(version, '0.7.0') >= 0 && compareVersions(version, '0.8.0') < 0) return result('TEL008', 'warn', `${version} sends nested statistics that the collector rejects`, evidence)
+  return result('TEL008', 'pass', `${version} has no known consent problem`, evidence)
+}
+
+async function checkRecorded(status: StatusReport, env: NodeJS.ProcessEnv): Promise<CheckResult> {
+  if (!status.file.valid) return result('TEL009', failing('TEL009'), 'no explicit decision to have recorded')
+  const history = await readHistory(historyFile(env, process.platform))
+  const version = status.project.telemetryVersion && isValidVersion(status.project.telemetryVersion) ? status.project.telemetryVersion : LATEST_KNOWN_TELEMETRY_VERSION
+  const notice = buildNotice(version).version
+  const latest = history.records.filter((record) => record.projectRoot === status.project.root).at(-1)
+  if (!latest) return result('TEL009', failing('TEL009'), 'the decision in .telemetry has no record in this machine\'s history')
+  if (latest.consent !== status.file.consent) return result('TEL009', failing('TEL009'), `the last recorded decision (${latest.action}, ${latest.time}) differs from .telemetry`)
+  if (latest.noticeVersion !== notice) return result('TEL009', failing('TEL009'), `recorded under notice ${latest.noticeVersion}, the current one is ${notice}`)
+  return result('TEL009', 'pass', `recorded ${latest.time} (${latest.action}, ${latest.how}, notice ${notice})`)
+}
+
+/** Runs every check on one project root. */
+export async function auditProject(root: string, options: {commands?: string[]; env?: NodeJS.ProcessEnv} = {}): Promise<ProjectAudit> {
+  const env = options.env ?? process.env
+  try {
+    const status = await inspectStatus({env, path: root})
+    if (!status.project.root) return {checks: [], error: 'not a Kedro project (no pyproject.toml with [tool.kedro])', root}
+    const ci = await readCiFiles(status.project.root, status.git.root)
+    const checks = [
+      ...await checkConsent(status),
+      checkCi(ci),
+      await checkPayloads(status.project.root, ci, options.commands ?? [], env),
+      checkIdentifiers(status),
+      checkVersion(status),
+      await checkRecorded(status, env),
+    ].sort((a, b) => a.id.localeCompare(b.id))
+    return {checks, error: null, root}
+  } catch (error) {
+    return {checks: [], error: (error as Error).message.split('\n')[0], root}
+  }
+}
+
+async function pool<T, R>(items: T[], size: number, work: (item: T) => Promise<R>, onDone: () => void): Promise<R[]> {
+  const results: R[] = Array.from({length: items.length})
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await work(items[index])
+      onDone()
+    }
+  }
+
+  await Promise.all(Array.from({length: Math.min(size, items.length)}, worker))
+  return results
+}
+
+export async function audit(options: AuditOptions): Promise<AuditReport> {
+  const env = options.env ?? process.env
+  const starts = await Promise.all((options.paths.length > 0 ? options.paths : ['.']).map((input) => resolveWorkingDirectory(input, process.cwd())))
+  const roots = [...new Set((await Promise.all(starts.map((start) => discoverProjects(start)))).flat())]
+  if (roots.length === 0) {
+    throw new InputError(`no Kedro project found in ${starts.join(', ')}`, {code: 'NO_PROJECT', hint: 'a Kedro project has a pyproject.toml with a [tool.kedro] table'})
+  }
+
+  let done = 0
+  const projects = await pool(roots, options.concurrency ?? 4, (root) => auditProject(root, {commands: options.commands, env}), () => options.onProject?.(++done, roots.length))
+  if (options.strict) {
+    for (const project of projects) for (const check of project.checks) if (check.status === 'warn') check.status = 'fail'
+  }
+
+  const summary: AuditReport['summary'] = {errors: 0, fail: 0, pass: 0, projects: projects.length, skip: 0, warn: 0}
+  for (const project of projects) {
+    if (project.error) summary.errors++
+    for (const check of project.checks) summary[check.status]++
+  }
+
+  return {exitCode: summary.fail > 0 || summary.errors > 0 ? 1 : 0, projects, strict: Boolean(options.strict), summary}
+}
+

@@ -1,0 +1,120 @@
+/** The audit report as Markdown, JUnit XML and SARIF 2.1.0: pure functions of the report. */
+import path from 'node:path'
+
+import type {AuditReport, ProjectAudit} from './audit.js'
+import {CHECKS, type CheckResult, type Evidence} from './checks.js'
+
+const ICON: Record<CheckResult['status'], string> = {fail: '❌ fail', pass: '✅ pass', skip: '⏭️ skip', warn: '⚠️ warn'}
+
+function where(evidence: Evidence, base: string): string {
+  if (!evidence.file) return ''
+  return `${path.relative(base, evidence.file) || path.basename(evidence.file)}${evidence.line ? `:${evidence.line}` : ''}`
+}
+
+function markdownCell(text: string): string {
+  return text.replaceAll('|', String.raw`\|`).replaceAll(/\r?\n/g, ' ')
+}
+
+export function summaryLine(report: AuditReport): string {
+  const {summary} = report
+  return `${summary.projects} project(s): ${summary.pass} passed, ${summary.fail} failed, ${summary.warn} warned, ${summary.skip} skipped` +
+    (summary.errors > 0 ? `, ${summary.errors} could not be audited` : '') + (report.strict ? ' (--strict: warnings fail)' : '')
+}
+
+export function toMarkdown(report: AuditReport, base: string): string {
+  const lines = ['# Kedro telemetry audit', '', `**${report.exitCode === 0 ? 'Passed' : 'Failed'}**: ${summaryLine(report)}`, '']
+  for (const project of report.projects) {
+    lines.push(`## ${path.relative(base, project.root) || '.'}`, '')
+    if (project.error) {
+      lines.push(`Could not be audited: ${project.error}`, '')
+      continue
+    }
+
+    lines.push('| Check | Status | Finding | Remedy |', '|---|---|---|---|')
+    for (const check of project.checks) {
+      const evidence = check.evidence.slice(0, 3).map((item) => `${where(item, base) ? `\`${where(item, base)}\` ` : ''}${item.message}`).join('<br>')
+      lines.push(`| ${check.id} ${check.name} | ${ICON[check.status]} | ${markdownCell(check.summary)}${evidence ? `<br>${markdownCell(evidence)}` : ''} | ${markdownCell(check.remedy ?? '')} |`)
+    }
+
+    lines.push('')
+  }
+
+  return lines.join('\n')
+}
+
+function xml(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&apos;')
+}
+
+function suiteOf(project: ProjectAudit, base: string, strict: boolean): string {
+  const name = xml(path.relative(base, project.root) || '.')
+  if (project.error) {
+    return `  <testsuite name="${name}" tests="1" failures="0" errors="1" skipped="0">\n    <testcase classname="${name}" name="audit"><error message="${xml(project.error)}"/></testcase>\n  </testsuite>`
+  }
+
+  const cases = project.checks.map((check) => {
+    const details = [check.summary, ...check.evidence.map((item) => `${where(item, base) ? `${where(item, base)}: ` : ''}${item.message}`), check.remedy ? `Remedy: ${check.remedy}` : ''].filter(Boolean).join('\n')
+    const open = `    <testcase classname="${name}" name="${xml(`${check.id} ${check.name}`)}">`
+    if (check.status === 'fail' || (check.status === 'warn' && strict)) return `${open}<failure message="${xml(check.summary)}">${xml(details)}</failure></testcase>`
+    if (check.status === 'warn' || check.status === 'skip') return `${open}<skipped message="${xml(`${check.status}: ${check.summary}`)}"/></testcase>`
+    return `${open}</testcase>`
+  })
+  const failures = project.checks.filter((check) => check.status === 'fail').length
+  const skipped = project.checks.filter((check) => check.status === 'skip' || check.status === 'warn').length
+  return `  <testsuite name="${name}" tests="${project.checks.length}" failures="${failures}" errors="0" skipped="${skipped}">\n${cases.join('\n')}\n  </testsuite>`
+}
+
+/** JUnit XML: one testsuite per project, one testcase per check; a warning is <skipped> unless --strict. */
+export function toJunit(report: AuditReport, base: string): string {
+  const suites = report.projects.map((project) => suiteOf(project, base, report.strict))
+  const count = (status: string) => report.projects.reduce((sum, project) => sum + project.checks.filter((check) => check.status === status).length, 0)
+  const tests = report.projects.reduce((sum, project) => sum + (project.error ? 1 : project.checks.length), 0)
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="telemetry audit" tests="${tests}" failures="${count('fail')}" errors="${report.summary.errors}" skipped="${count('skip') + count('warn')}">\n${suites.join('\n')}\n</testsuites>\n`
+}
+
+function artifact(file: string, base: string): {uri: string; uriBaseId?: string} {
+  const relative = path.relative(base, file)
+  return relative.startsWith('..') || path.isAbsolute(relative)
+    ? {uri: new URL(`file://${path.resolve(file)}`).href}
+    : {uri: relative.split(path.sep).join('/'), uriBaseId: '%SRCROOT%'}
+}
+
+/**
+ * SARIF 2.1.0: the checks as rules, one result per check per project. `kind` is pass, fail (warnings too), or
+ * notApplicable (skipped); `level` only on failures, as the specification requires. Every result has a location
+ * (the evidence's file, else the project's pyproject.toml), which GitHub code scanning needs.
+ */
+export function toSarif(report: AuditReport, base: string, toolVersion: string): object {
+  const rules = CHECKS.map((check) => ({
+    defaultConfiguration: {level: check.severity === 'fail' ? 'error' : 'warning'},
+    fullDescription: {text: check.description},
+    help: {markdown: check.help, text: check.help},
+    id: check.id,
+    name: check.name,
+    properties: {tags: ['privacy', 'telemetry', 'kedro']},
+    shortDescription: {text: check.title},
+  }))
+  const results = report.projects.flatMap((project) => project.checks.map((check) => {
+    const located = check.evidence.find((item) => item.file) ?? {file: path.join(project.root, 'pyproject.toml')}
+    const region = 'line' in located && located.line ? {region: {startLine: located.line}} : {}
+    const kind = check.status === 'pass' ? 'pass' : (check.status === 'skip' ? 'notApplicable' : 'fail')
+    return {
+      kind,
+      ...(kind === 'fail' ? {level: check.status === 'fail' ? 'error' : 'warning'} : {}),
+      locations: [{physicalLocation: {artifactLocation: artifact(located.file!, base), ...region}}],
+      message: {text: `${check.title}: ${check.summary}${check.remedy ? `. ${check.remedy}` : ''}`},
+      partialFingerprints: {projectCheck: `${path.relative(base, project.root) || '.'}:${check.id}`},
+      ruleId: check.id,
+      ruleIndex: CHECKS.findIndex((item) => item.id === check.id),
+    }
+  }))
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    runs: [{
+      originalUriBaseIds: {'%SRCROOT%': {uri: new URL(`file://${path.resolve(base)}/`).href}},
+      results,
+      tool: {driver: {informationUri: 'https://www.npmjs.com/package/kedro-consent', name: 'telemetry audit', rules, semanticVersion: toolVersion, version: toolVersion}},
+    }],
+    version: '2.1.0',
+  }
+}

@@ -1,0 +1,73 @@
+import * as Flags from '@oclif/core/flags'
+
+import type {AuditReport} from '../audit/audit.js'
+import {BaseCommand} from '../base-command.js'
+import {writeFileAtomic} from '../fs/atomic-write.js'
+
+const FORMATS = ['table', 'json', 'markdown', 'junit', 'sarif'] as const
+
+export default class Audit extends BaseCommand {
+  static description = `Finds every Kedro project at or below each PATH (a pyproject.toml with [tool.kedro]; what git ignores,
+node_modules, .venv and .git are skipped) and checks it: TEL001 consent-explicit, TEL002 consent-file-valid, TEL003
+consent-file-ignored, TEL004 consent-file-not-committed, TEL005 ci-opt-out, TEL006 payload-no-leak, TEL007
+identifiers, TEL008 telemetry-version, TEL009 consent-recorded. The payload check previews each --command and every
+kedro invocation found in the project's CI files, Makefile and README. Exit code 1 when a check fails (with --strict,
+when one warns too).`
+
+  static examples = [
+    {command: '<%= config.bin %> <%= command.id %>', description: 'the project in the current directory, as a table'},
+    {command: '<%= config.bin %> <%= command.id %> projects/ --format sarif --output telemetry.sarif', description: 'a tree of projects, for GitHub code scanning'},
+    {command: '<%= config.bin %> <%= command.id %> --strict --format junit --output audit.xml', description: 'a CI gate where warnings fail too'},
+    {command: '<%= config.bin %> <%= command.id %> --command "run --pipeline ds" --format markdown', description: 'also check what `kedro run --pipeline ds` would send'},
+  ]
+
+  static flags = {
+    command: Flags.string({description: 'a kedro command (what follows `kedro`) whose request to check for leaks; repeatable', multiple: true}),
+    format: Flags.string({default: 'table', description: 'report format', options: [...FORMATS]}),
+    output: Flags.string({description: 'write the report to FILE (atomically) instead of stdout'}),
+    strict: Flags.boolean({description: 'warnings fail too'}),
+  }
+
+  static strict = false
+
+  static summary = 'Check Kedro projects\' telemetry privacy, for people and for CI gates.'
+
+  static usage = '<%= command.id %> [PATHS...] [--format table|json|markdown|junit|sarif] [--output FILE] [--strict] [--command "KEDRO ARGS"]...'
+
+  async run(): Promise<AuditReport> {
+    const {argv, flags} = await this.parse(Audit)
+    const progress = process.stderr.isTTY ? (done: number, total: number) => {
+      const width = 30
+      const filled = Math.round((done / total) * width)
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} projects`)
+      if (done === total) process.stderr.write('\n')
+    } : undefined
+    // The audit module (checks, previews, the Python parser) loads only for this command.
+    const {audit} = await import('../audit/audit.js')
+    const report = await audit({commands: flags.command, onProject: progress, paths: argv as string[], strict: flags.strict})
+    const format = this.jsonEnabled() ? 'json' : flags.format
+    const base = process.cwd()
+    let text: string
+    if (format === 'json') {
+      text = `${JSON.stringify(report, null, 2)}\n`
+    } else if (format === 'table') {
+      const {renderAudit} = await import('../render/audit.js')
+      const {terminalStyle} = await import('../render/style.js')
+      text = `${renderAudit(report, terminalStyle(flags.output ? {} : process.stdout, process.env), base)}\n`
+    } else {
+      const {toJunit, toMarkdown, toSarif} = await import('../audit/formats.js')
+      text = format === 'markdown' ? `${toMarkdown(report, base)}\n` : (format === 'junit' ? toJunit(report, base) : `${JSON.stringify(toSarif(report, base, this.config.version), null, 2)}\n`)
+    }
+
+    if (flags.output) {
+      await writeFileAtomic(flags.output, text)
+      const {summaryLine} = await import('../audit/formats.js')
+      this.logToStderr(`Wrote ${flags.output}: ${summaryLine(report)}`)
+    } else if (!this.jsonEnabled()) {
+      process.stdout.write(text)
+    }
+
+    process.exitCode = report.exitCode
+    return report
+  }
+}

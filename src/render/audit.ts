@@ -1,0 +1,24 @@
+/** The audit as a table: one row per check per project, coloured by status, and a summary line. */
+import path from 'node:path'
+
+import type {AuditReport} from '../audit/audit.js'
+import {summaryLine} from '../audit/formats.js'
+import {renderTable, type Style} from './style.js'
+
+export function renderAudit(report: AuditReport, style: Style, base: string): string {
+  const {chalk} = style
+  const paint = {fail: chalk.red, pass: chalk.green, skip: chalk.dim, warn: chalk.yellow}
+  const rows: string[][] = []
+  for (const project of report.projects) {
+    const name = path.relative(base, project.root) || '.'
+    if (project.error) rows.push([name, '-', chalk.red('error'), project.error])
+    for (const check of project.checks) {
+      const first = check.evidence[0]
+      const evidence = first ? ` (${first.file ? `${path.relative(base, first.file)}${first.line ? `:${first.line}` : ''}: ` : ''}${first.message})` : ''
+      rows.push([name, `${check.id} ${check.name}`, paint[check.status](check.status), `${check.summary}${check.status === 'pass' ? '' : evidence}`])
+    }
+  }
+
+  const verdict = report.exitCode === 0 ? chalk.green.bold('PASSED') : chalk.red.bold('FAILED')
+  return `${renderTable(style, rows, ['project', 'check', 'status', 'finding'])}\n${verdict}: ${summaryLine(report)}`
+}

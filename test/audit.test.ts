@@ -1,0 +1,270 @@
+import {expect} from 'chai'
+import {XMLParser} from 'fast-xml-parser'
+import {mkdirSync, readFileSync, symlinkSync} from 'node:fs'
+import path from 'node:path'
+import AjvDraft04Module from 'ajv-draft-04'
+
+import {kedroInvocations} from '../src/audit/ci-files.js'
+import {findLeaks} from '../src/audit/leaks.js'
+import {git, gitCommitAll, gitInit, makeProject, REPO_ROOT, removeTempDirs, runCli, tempDir, writeFiles} from './helpers/sandbox.js'
+import {expectValid} from './helpers/schemas.js'
+
+interface Check {evidence: {file?: string; line?: number; message: string}[]; id: string; remedy: null | string; status: string; summary: string}
+
+/** One machine (HOME, history) for the runs of a test; audits run as JSON. */
+function machine() {
+  const home = tempDir('kc-home-')
+  const env = {HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share')}
+  return {
+    audit(args: string[], cwd?: string) {
+      const result = runCli(['audit', ...args, '--format', 'json'], {cwd, env})
+      const json = JSON.parse(result.stdout)
+      expectValid('audit.schema.json', json)
+      return {code: result.code, json, stderr: result.stderr}
+    },
+    env,
+    run: (args: string[], cwd?: string) => runCli(args, {cwd, env}),
+  }
+}
+
+function check(json: {projects: {checks: Check[]; root: string}[]}, id: string, root?: string): Check {
+  const project = root ? json.projects.find((item) => item.root === root)! : json.projects[0]
+  return project.checks.find((item) => item.id === id)!
+}
+
+const PINNED = (version: string) => ({'requirements.txt': `kedro==1.5.0\nkedro-telemetry==${version}\n`})
+
+describe('telemetry audit', () => {
+  after(removeTempDirs)
+
+  describe('each check, passing and failing', () => {
+    it('TEL001/TEL002/TEL009: explicit, valid and recorded after opt-out; implicit and misread before', () => {
+      const m = machine()
+      const root = makeProject({...PINNED('0.8.0'), '.telemetry': 'consent: "false"\n'})
+      let json = m.audit([root]).json
+      expect(check(json, 'TEL001')).to.include({status: 'warn'})
+      const misread = check(json, 'TEL002')
+      expect(misread.status).to.equal('fail')
+      expect(misread.evidence[0]).to.include({file: path.join(root, '.telemetry'), line: 1})
+      expect(misread.remedy).to.match(/telemetry opt-out/)
+      expect(check(json, 'TEL009').status).to.equal('warn')
+      expect(m.run(['opt-out', root]).code).to.equal(0)
+      json = m.audit([root]).json
+      expect(check(json, 'TEL001').status).to.equal('pass')
+      expect(check(json, 'TEL002').status).to.equal('pass')
+      expect(check(json, 'TEL009').status).to.equal('pass')
+      expect(check(m.audit([makeProject()]).json, 'TEL002').status).to.equal('skip')
+      // A decision recorded, then changed by hand: the record no longer matches.
+      writeFiles(root, {'.telemetry': 'consent: true\n'})
+      expect(check(m.audit([root]).json, 'TEL009').summary).to.match(/differs/)
+    })
+
+    it('TEL003/TEL004: ignored and never committed, or committed in history with the commits', () => {
+      const m = machine()
+      const clean = makeProject({'.gitignore': '.telemetry\n', '.telemetry': 'consent: false\n'})
+      gitInit(clean)
+      gitCommitAll(clean, 'initial')
+      let json = m.audit([clean]).json
+      expect(check(json, 'TEL003')).to.include({status: 'pass'})
+      expect(check(json, 'TEL003').evidence[0]).to.include({file: path.join(clean, '.gitignore'), line: 1})
+      expect(check(json, 'TEL004').status).to.equal('pass')
+
+      const leaky = makeProject({'.telemetry': 'consent: false\n'})
+      gitInit(leaky)
+      const commit = gitCommitAll(leaky, 'add consent')
+      git(leaky, 'rm', '-q', '--cached', '.telemetry')
+      gitCommitAll(leaky, 'untrack')
+      json = m.audit([leaky]).json
+      expect(check(json, 'TEL003').status).to.equal('fail')
+      const history = check(json, 'TEL004')
+      expect(history.status).to.equal('fail')
+      expect(history.evidence.map((item) => item.message).join(' ')).to.contain(commit.slice(0, 12))
+
+      json = m.audit([makeProject()]).json
+      expect(check(json, 'TEL003').status).to.equal('skip')
+      expect(check(json, 'TEL004')).to.include({status: 'skip', summary: 'not a git repository'})
+    })
+
+    it('TEL005: a CI job running kedro without an opt-out warns with file and line; with one it passes', () => {
+      const m = machine()
+      const workflow = ['name: pipeline', 'on: push', 'jobs:', '  run:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4', '      - run: kedro run --pipeline ds', '']
+      const root = makeProject({'.github/workflows/kedro.yml': workflow.join('\n')})
+      const warned = check(m.audit([root]).json, 'TEL005')
+      expect(warned.status).to.equal('warn')
+      expect(warned.evidence[0]).to.include({file: path.join(root, '.github', 'workflows', 'kedro.yml'), line: 8})
+      const withEnv = makeProject({'.github/workflows/kedro.yml': [...workflow.slice(0, 4), '    env:', '      DO_NOT_TRACK: "1"', ...workflow.slice(4)].join('\n')})
+      expect(check(m.audit([withEnv]).json, 'TEL005').status).to.equal('pass')
+      const withStep = makeProject({'.gitlab-ci.yml': 'job:\n  script:\n    - eval "$(npx kedro-consent opt-out --ci)"\n    - kedro run\n'})
+      expect(check(m.audit([withStep]).json, 'TEL005').status).to.equal('pass')
+      const emptyValue = makeProject({'.gitlab-ci.yml': 'variables:\n  DO_NOT_TRACK: ""\njob:\n  script:\n    - kedro run\n'})
+      expect(check(m.audit([emptyValue]).json, 'TEL005').status).to.equal('warn')
+      expect(check(m.audit([makeProject()]).json, 'TEL005').status).to.equal('skip')
+    })
+
+    it('TEL006: a leaky command fails (never repeating the secret); a masked one passes; README commands are checked', () => {
+      const m = machine()
+      const root = makeProject({'README.md': '# demo\n\n```\nkedro run --pipeline data_science\n```\n'})
+      const clean = m.audit([root, '--command', 'run --params lr=0.1']).json
+      expect(check(clean, 'TEL006')).to.include({status: 'pass'})
+      expect(check(clean, 'TEL006').summary).to.match(/2 command\(s\) checked/)
+      const leaky = m.audit([root, '--command', '--help run --params password=hunter2']).json
+      const finding = check(leaky, 'TEL006')
+      expect(finding.status).to.equal('fail')
+      const messages = finding.evidence.map((item) => item.message).join(' ')
+      expect(messages).to.match(/sent unmasked/).and.to.match(/credential/)
+      expect(JSON.stringify(leaky)).not.to.contain('hunter2')
+      expect(check(m.audit([makeProject()]).json, 'TEL006').status).to.equal('skip')
+    })
+
+    it('TEL007: pseudonymous identifiers warn; none pass', () => {
+      const m = machine()
+      const withId = makeProject({'pyproject.toml': readFileSync(path.join(REPO_ROOT, 'examples', 'spaceflights', 'pyproject.toml'), 'utf8')})
+      expect(check(m.audit([withId]).json, 'TEL007')).to.include({status: 'warn'})
+      expect(check(m.audit([makeProject()]).json, 'TEL007').status).to.equal('pass')
+    })
+
+    it('TEL008: statistics without consent fail, the prompt and the rejected statistics warn, an unknown version skips', () => {
+      const m = machine()
+      const status = (version: string) => check(m.audit([makeProject(PINNED(version))]).json, 'TEL008').status
+      expect(status('0.2.3')).to.equal('fail')
+      expect(status('0.5.0')).to.equal('warn')
+      expect(status('0.7.0')).to.equal('warn')
+      expect(status('0.8.0')).to.equal('pass')
+      expect(check(m.audit([makeProject({'requirements.txt': 'kedro==1.5.0\n'})]).json, 'TEL008').status).to.equal('skip')
+    })
+  })
+
+  describe('exit codes and --strict', () => {
+    it('0 when nothing fails, 1 when a check fails or --strict turns a warning into a failure, 2 for bad input', () => {
+      const m = machine()
+      const root = makeProject(PINNED('0.8.0'))
+      const relaxed = m.audit([root])
+      expect(relaxed.code).to.equal(0)
+      expect(relaxed.json.summary.warn).to.be.greaterThan(0)
+      const strict = m.audit([root, '--strict'])
+      expect(strict.code).to.equal(1)
+      expect(strict.json.summary.warn).to.equal(0)
+      expect(m.audit([makeProject({'.telemetry': 'consent: ['})]).code).to.equal(1)
+      expect(m.run(['audit', path.join(tempDir(), 'missing')]).code).to.equal(2)
+      const none = m.run(['audit', tempDir()])
+      expect(none.code).to.equal(2)
+      expect(none.stderr).to.match(/no Kedro project found/)
+      expect(m.run(['audit', root, '--format', 'yaml']).code).to.equal(2)
+    })
+  })
+
+  describe('a tree of projects', () => {
+    it('finds every project, skips ignored folders, and reports a broken one while auditing the rest', () => {
+      const m = machine()
+      const tree = tempDir()
+      gitInit(tree)
+      writeFiles(tree, {'.gitignore': 'build/\n'})
+      for (const name of ['alpha', 'beta', 'nested/gamma', 'build/ignored', 'node_modules/pkg', '.venv/lib/thing']) makeProject({}, path.join(tree, name))
+      const broken = makeProject({'README.md': '`kedro run`\n'}, path.join(tree, 'broken'))
+      // A broken checkout: the catalog is a symlink to nothing, so reading the project fails.
+      mkdirSync(path.join(broken, 'conf', 'base'), {recursive: true})
+      symlinkSync(path.join(tree, 'nowhere.yml'), path.join(broken, 'conf', 'base', 'catalog.yml'))
+      const {code, json} = m.audit([tree])
+      const roots = json.projects.map((project: {root: string}) => path.relative(tree, project.root))
+      expect(roots).to.deep.equal(['alpha', 'beta', 'broken', 'nested/gamma'])
+      const failed = json.projects.find((project: {root: string}) => project.root === broken)
+      expect(failed.error).to.match(/ENOENT/)
+      expect(json.projects.filter((project: {error: null | string}) => project.error === null)).to.have.length(3)
+      expect(json.summary.errors).to.equal(1)
+      expect(code).to.equal(1)
+    })
+  })
+
+  describe('formats', () => {
+    function fixture() {
+      const m = machine()
+      const tree = tempDir()
+      makeProject({...PINNED('0.8.0'), '.telemetry': 'consent: false\n'}, path.join(tree, 'good'))
+      makeProject({...PINNED('0.2.3'), '.telemetry': 'consent: n\n'}, path.join(tree, 'bad'))
+      return {m, tree}
+    }
+
+    it('SARIF 2.1.0: valid against the official schema, with what GitHub code scanning requires', () => {
+      const {m, tree} = fixture()
+      const result = m.run(['audit', '.', '--format', 'sarif'], tree)
+      expect(result.code).to.equal(1)
+      const sarif = JSON.parse(result.stdout)
+      const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'sarif', 'sarif-schema-2.1.0.json'), 'utf8'))
+      const AjvDraft04 = AjvDraft04Module as unknown as typeof import('ajv').Ajv
+      const ajv = new AjvDraft04({strict: false})
+      const validate = ajv.compile(schema)
+      expect(validate(sarif), ajv.errorsText(validate.errors)).to.equal(true)
+      const [run] = sarif.runs
+      expect(run.tool.driver.rules.map((rule: {id: string}) => rule.id)).to.deep.equal(['TEL001', 'TEL002', 'TEL003', 'TEL004', 'TEL005', 'TEL006', 'TEL007', 'TEL008', 'TEL009'])
+      for (const rule of run.tool.driver.rules) expect(rule.shortDescription.text && rule.fullDescription.text && rule.help.text).to.be.a('string')
+      expect(run.results).to.have.length(18)
+      for (const item of run.results) {
+        expect(item.ruleId).to.match(/^TEL00\d$/)
+        expect(item.message.text).to.be.a('string')
+        expect(item.locations[0].physicalLocation.artifactLocation.uri).to.be.a('string')
+        if (item.kind === 'fail') expect(item.level).to.be.oneOf(['error', 'warning'])
+        else expect(item).not.to.have.property('level')
+      }
+
+      const misread = run.results.find((item: {locations: {physicalLocation: {artifactLocation: {uri: string}}}[]; ruleId: string}) => item.ruleId === 'TEL002' && item.locations[0].physicalLocation.artifactLocation.uri === 'bad/.telemetry')
+      expect(misread).to.deep.include({kind: 'fail', level: 'error'})
+      expect(misread.locations[0].physicalLocation.region).to.deep.equal({startLine: 1})
+    })
+
+    it('JUnit: one suite per project, one case per check, warnings as <skipped> unless --strict', () => {
+      const {m, tree} = fixture()
+      const parse = (text: string) => new XMLParser({ignoreAttributes: false}).parse(text).testsuites
+      const relaxed = parse(m.run(['audit', '.', '--format', 'junit'], tree).stdout)
+      const suites = [relaxed.testsuite].flat()
+      expect(suites.map((suite: Record<string, string>) => suite['@_name'])).to.deep.equal(['bad', 'good'])
+      for (const suite of suites) expect([suite.testcase].flat()).to.have.length(9)
+      const bad = suites[0]
+      const failures = [bad.testcase].flat().filter((item: Record<string, unknown>) => item.failure !== undefined)
+      expect(Number(bad['@_failures'])).to.equal(failures.length)
+      expect(failures.length).to.be.greaterThan(0)
+      const skippedCount = suites.reduce((sum: number, suite: Record<string, string>) => sum + Number(suite['@_skipped']), 0)
+      expect(Number(relaxed['@_skipped'])).to.equal(skippedCount)
+      const strict = parse(m.run(['audit', '.', '--format', 'junit', '--strict'], tree).stdout)
+      expect(Number(strict['@_failures'])).to.be.greaterThan(Number(relaxed['@_failures']))
+    })
+
+    it('Markdown matches its snapshot', () => {
+      const {m, tree} = fixture()
+      const markdown = m.run(['audit', '.', '--format', 'markdown'], tree).stdout
+      expect(markdown).to.equal(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'audit-snapshot.md'), 'utf8'))
+    })
+
+    it('JSON, the table, and --output written atomically', () => {
+      const {m, tree} = fixture()
+      const json = m.audit(['.'], tree).json
+      expect(json.projects).to.have.length(2)
+      const table = m.run(['audit', '.'], tree)
+      expect(table.stdout).to.contain('TEL002 consent-file-valid').and.to.match(/FAILED: 2 project\(s\)/)
+      const output = path.join(tempDir(), 'report.sarif')
+      const written = m.run(['audit', '.', '--format', 'sarif', '--output', output], tree)
+      expect(written.stdout).to.equal('')
+      expect(written.stderr).to.match(/Wrote .*report\.sarif/)
+      expect(JSON.parse(readFileSync(output, 'utf8')).version).to.equal('2.1.0')
+    })
+  })
+
+  it('finds kedro invocations at command position only', () => {
+    expect(kedroInvocations('      - run: kedro run --pipeline ds')).to.deep.equal([['run', '--pipeline', 'ds']])
+    expect(kedroInvocations('cd project && kedro run && echo done')).to.deep.equal([['run']])
+    expect(kedroInvocations('$ kedro viz run')).to.deep.equal([['viz', 'run']])
+    expect(kedroInvocations('\tpython -m kedro package')).to.deep.equal([['package']])
+    expect(kedroInvocations('pip install kedro kedro-datasets')).to.deep.equal([])
+    expect(kedroInvocations('uses kedro-telemetry')).to.deep.equal([])
+  })
+
+  it('finds leaks by kind without repeating them', () => {
+    const env = {HOME: '/home/alice', MY_SECRET_VALUE: 'abcdefgh12345', USER: 'alice'}
+    const kinds = (command: string) => findLeaks({properties: {command}}, env).map((leak) => leak.kind)
+    expect(kinds('kedro run --params token=xyz')).to.include('a credential assignment')
+    expect(kinds('kedro run --from /home/alice/data')).to.include.members(['the home directory', 'an absolute path'])
+    expect(kinds('kedro run --to alice@example.com')).to.include('an email address')
+    expect(kinds('kedro run AKIAABCDEFGHIJKLMNOP')).to.include('an AWS access key')
+    expect(kinds('kedro run abcdefgh12345')).to.include('the value of $MY_SECRET_VALUE')
+    expect(kinds('kedro run --pipeline *****')).to.deep.equal([])
+  })
+})
