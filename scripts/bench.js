@@ -2,6 +2,8 @@
 //   status: median wall time of `telemetry status --json` on the bundled example vs `node -e 0`. Target: ratio <= 3.
 //   preview: `telemetry preview --json run` on the example (target: ratio <= 3.5) and on a generated project with
 //   200 pipeline modules and 2,000 nodes (target: under 1.5 s wall).
+//   audit: `telemetry audit` of a generated git repository of 1,000 small projects, run once (target: under 20 s wall
+//   and 200 MB peak memory), with the time per project so that growth can be seen.
 // Each case runs in two environments: the inherited one (what a user of this machine sees; HOME and XDG_CONFIG_HOME
 // point at an empty temp dir so their files do not matter) and a bare one (PATH and HOME only), because variables
 // such as NODE_EXTRA_CA_CERTS change node's own start-up a lot. `telemetry --version` shows oclif's own start-up.
@@ -86,6 +88,34 @@ for (let i = 0; i < runs; i++) {
   }
 }
 
+/** A git repository of `count` minimal Kedro projects. */
+function generateTree(directory, count) {
+  mkdirSync(directory, {recursive: true})
+  for (let i = 0; i < count; i++) {
+    mkdirSync(path.join(directory, `p${i}`))
+    writeFileSync(path.join(directory, `p${i}`, 'pyproject.toml'), `[tool.kedro]\npackage_name = "p${i}"\n`)
+  }
+
+  writeFileSync(path.join(directory, '.gitignore'), '.telemetry\n')
+  const git = (...args) => spawnSync('git', args, {cwd: directory, env: {...process.env, GIT_AUTHOR_EMAIL: 'b@b', GIT_AUTHOR_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b'}})
+  git('init', '-q')
+  git('add', '-A')
+  git('commit', '-qm', 'projects')
+  return directory
+}
+
+const projects = 1000
+const tree = generateTree(path.join(home, 'tree'), projects)
+const auditArgs = [bin, 'audit', tree, '--format', 'json', '--output', path.join(home, 'audit.json')]
+const timeBinary = spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0
+const auditStart = process.hrtime.bigint()
+const auditRun = timeBinary
+  ? spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...auditArgs], {cwd: root, encoding: 'utf8', env: environments.inherited})
+  : spawnSync(process.execPath, auditArgs, {cwd: root, encoding: 'utf8', env: environments.inherited})
+const auditMs = Number(process.hrtime.bigint() - auditStart) / 1e6
+if (auditRun.status !== 0) throw new Error(`audit exited ${auditRun.status}: ${auditRun.stderr}`)
+const peakKb = timeBinary ? Number(auditRun.stderr.trim().split('\n').at(-1)) : null
+
 rmSync(home, {force: true, recursive: true})
 const verdict = (met) => (met ? 'met' : 'NOT met')
 console.log(`${runs} interleaved runs per case; medians; node ${process.version} ${process.platform}-${process.arch}`)
@@ -100,3 +130,9 @@ for (const envName of Object.keys(environments)) {
 }
 
 console.log('targets: status <= 3x and preview <= 3.5x node -e 0; the large preview under 1.5 s. --version is oclif\'s own start-up, the least any command costs.')
+const floor = median(samples['inherited/floor'])
+console.log(
+  `audit of ${projects} projects in one git repository (one run, inherited environment): ${(auditMs / 1000).toFixed(2)} s wall ` +
+  `(${verdict(auditMs < 20_000)}; target < 20 s), ${(auditMs / projects).toFixed(1)} ms per project, ${(auditMs / floor).toFixed(0)}x node -e 0, ` +
+  (peakKb === null ? 'peak memory not measured (no /usr/bin/time)' : `${(peakKb / 1024).toFixed(0)} MB peak (${verdict(peakKb < 200 * 1024)}; target < 200 MB)`),
+)

@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand, consentWriteFlags, pathArg} from '../base-command.js'
-import {applyConsentChange, type ChangeResult, planConsentChange} from '../consent/change.js'
+import type {ChangeResult} from '../consent/change.js'
 import {InputError} from '../errors.js'
 
 export interface OptInDeclined {
@@ -39,6 +39,8 @@ refuses unless --yes is given. Nothing is written by silence or by default. On y
       })
     }
 
+    // The consent machinery (the YAML editor, git) loads only for the commands that write.
+    const {applyConsentChange, planConsentChange} = await import('../consent/change.js')
     const plan = await planConsentChange({
       action: 'opt-in', force: flags.force, gitignore: flags.gitignore, how: flags.yes ? '--yes' : 'prompt',
       noticeShown: !flags.yes, path: args.path, toolVersion: this.config.version, untrack: flags.untrack,

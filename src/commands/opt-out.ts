@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand, consentWriteFlags, pathArg} from '../base-command.js'
-import {type ChangeResult, changeConsent} from '../consent/change.js'
+import type {ChangeResult} from '../consent/change.js'
 
 export default class OptOut extends BaseCommand {
   static args = pathArg
@@ -27,6 +27,8 @@ to $GITHUB_ENV, elsewhere by printing export lines to eval; --ci works outside a
 
   async run(): Promise<ChangeResult> {
     const {args, flags} = await this.parse(OptOut)
+    // The consent machinery (the YAML editor, git) loads only for the commands that write.
+    const {changeConsent} = await import('../consent/change.js')
     const result = await changeConsent({
       action: 'opt-out', ci: flags.ci, force: flags.force, gitignore: flags.gitignore, how: flags.ci ? 'ci' : 'command',
       path: args.path, toolVersion: this.config.version, untrack: flags.untrack,
