@@ -268,3 +268,16 @@ describe('telemetry audit', () => {
     expect(kinds('kedro run --pipeline *****')).to.deep.equal([])
   })
 })
+
+describe('telemetry audit progress', () => {
+  after(removeTempDirs)
+
+  it('shows a progress bar on a terminal, and nothing when stderr is not one', () => {
+    const tree = tempDir()
+    for (const name of ['a', 'b', 'c']) makeProject({}, path.join(tree, name))
+    const onTerminal = runCli(['audit', tree, '--format', 'json', '--output', path.join(tempDir(), 'r.json')], {tty: true})
+    expect(onTerminal.stdout).to.contain('3/3 projects')
+    const piped = runCli(['audit', tree, '--format', 'json', '--output', path.join(tempDir(), 'r.json')])
+    expect(piped.stderr).not.to.contain('projects]').and.not.to.contain('3/3')
+  })
+})
