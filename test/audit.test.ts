@@ -201,7 +201,9 @@ describe('telemetry audit', () => {
       for (const item of run.results) {
         expect(item.ruleId).to.match(/^TEL00\d$/)
         expect(item.message.text).to.be.a('string')
-        expect(item.locations[0].physicalLocation.artifactLocation.uri).to.be.a('string')
+        // GitHub code scanning: a relative location in the checkout, with a start line.
+        expect(item.locations[0].physicalLocation.artifactLocation.uri).to.match(/^(bad|good)\//)
+        expect(item.locations[0].physicalLocation.region.startLine).to.be.at.least(1)
         if (item.kind === 'fail') expect(item.level).to.be.oneOf(['error', 'warning'])
         else expect(item).not.to.have.property('level')
       }

@@ -81,8 +81,9 @@ function artifact(file: string, base: string): {uri: string; uriBaseId?: string}
 
 /**
  * SARIF 2.1.0: the checks as rules, one result per check per project. `kind` is pass, fail (warnings too), or
- * notApplicable (skipped); `level` only on failures, as the specification requires. Every result has a location
- * (the evidence's file, else the project's pyproject.toml), which GitHub code scanning needs.
+ * notApplicable (skipped); `level` only on failures, as the specification requires. For GitHub code scanning every
+ * result has a location in the checkout with a start line (the evidence's file and line, else the project's
+ * pyproject.toml, line 1), and every rule a short and full description and help text.
  */
 export function toSarif(report: AuditReport, base: string, toolVersion: string): object {
   const rules = CHECKS.map((check) => ({
@@ -95,8 +96,11 @@ export function toSarif(report: AuditReport, base: string, toolVersion: string):
     shortDescription: {text: check.title},
   }))
   const results = report.projects.flatMap((project) => project.checks.map((check) => {
-    const located = check.evidence.find((item) => item.file) ?? {file: path.join(project.root, 'pyproject.toml')}
-    const region = 'line' in located && located.line ? {region: {startLine: located.line}} : {}
+    // A file inside the checkout, as code scanning shows only those; else the project's pyproject.toml.
+    const inside = (file: string) => !path.relative(base, file).startsWith('..')
+    const located = check.evidence.find((item) => item.file && inside(item.file)) ?? {file: path.join(project.root, 'pyproject.toml'), line: undefined}
+    // Code scanning needs a start line; a finding about a whole file points at its first line.
+    const region = {region: {startLine: located.line ?? 1}}
     const kind = check.status === 'pass' ? 'pass' : (check.status === 'skip' ? 'notApplicable' : 'fail')
     return {
       kind,
