@@ -236,6 +236,14 @@ describe('telemetry preview', () => {
     expect(json.warnings.join(' ')).to.match(/1 requested pipeline is not registered/).and.not.to.contain('no_such_pipeline')
   })
 
+  it('an option the command does not have: click rejects the line, so no statistics', () => {
+    const json = preview(['run', '--no-such-option'])
+    expect(json.requests[0].body.event).to.equal('CLI command')
+    expect(json.requests[0].body.properties.command).to.equal('kedro run *****')
+    expect(json.warnings.join(' ')).to.match(/click rejects it/)
+    expect(preview(['run', '--env=local', '-p', 'data_science']).requests[0].body.event).to.equal('Kedro Project Statistics')
+  })
+
   it('outside a project: no project id, no statistics', () => {
     const json = preview(['new', '--starter', 'spaceflights-pandas', '--name', 'mine'], {project: tempDir()})
     const {properties} = json.requests[0].body

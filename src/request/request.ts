@@ -296,8 +296,16 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
 
   const commandPath = masked.filter((token, index) => token === options.args[index] && !token.startsWith('-'))
   const helpRequested = options.args.includes('--help')
+  // click rejects an option the command does not have before the command runs: no catalog, only "CLI command".
+  let commandOptions: Record<string, unknown> | null = chosen.structure
+  for (const name of commandPath) commandOptions = (commandOptions?.[name] ?? null) as Record<string, unknown> | null
+  const unknownOption = options.args.slice(commandPath.length).some((token) => {
+    const name = token.includes('=') ? token.slice(0, token.indexOf('=')) : token
+    return token.startsWith('-') && token !== '-' && !(commandOptions && Object.hasOwn(commandOptions, name))
+  })
+  if (unknownOption && createsCatalog(commandPath)) warnings.push('the command line has an option the command does not know: click rejects it before the command runs, so only "CLI command" is sent')
   let statistics: null | Record<string, PyJson> = null
-  if (root && createsCatalog(commandPath) && !helpRequested) {
+  if (root && createsCatalog(commandPath) && !helpRequested && !unknownOption) {
     const runEnv = optionValues(options.args, ['--env', '-e']).at(-1) ?? env.KEDRO_ENV ?? 'local'
     const requested = commandPath[0] === 'run' ? optionValues(options.args, ['--pipeline', '-p', '--pipelines']).flatMap((value) => value.split(',')) : []
     const reading = await readStatistics({
