@@ -3,7 +3,7 @@
  * which documents raise, and what the top-level value is. The npm `yaml` package parses; its YAML 1.1 schema is
  * adjusted where PyYAML differs (PyYAML's booleans are yes/no/true/false/on/off only: `y` and `n` stay strings).
  */
-import {CST, type Document, Lexer, parseAllDocuments, Scalar, type ScalarTag, type Tags} from 'yaml'
+import {CST, type Document, isAlias, isMap, isScalar, isSeq, Lexer, parseAllDocuments, Scalar, type ScalarTag, type Tags} from 'yaml'
 
 const BOOL_TAG = 'tag:yaml.org,2002:bool'
 
@@ -44,10 +44,13 @@ function pyyamlTags(tags: Tags): Tags {
   return [implicitTrue, implicitFalse, explicitBool, ...tags.filter((tag) => typeof tag === 'string' || tag.tag !== BOOL_TAG)]
 }
 
-/** Options that make the yaml package parse like PyYAML's SafeLoader (see above). */
+/**
+ * Options that make the yaml package parse like PyYAML's SafeLoader (see above). Merge keys are left to pythonValue,
+ * which applies PyYAML's own rules.
+ */
 export const PYYAML_PARSE_OPTIONS = {
   customTags: pyyamlTags,
-  merge: true,
+  merge: false,
   prettyErrors: false,
   schema: 'yaml-1.1',
   uniqueKeys: false,
@@ -75,8 +78,12 @@ export function safeLoad(text: string): SafeLoadResult {
   }
 
   if (hasTabPyYamlRefuses(text)) return failure("found character '\\t' that cannot start any token")
+  const structural = structureRefused(text)
+  if (structural) return failure(structural)
 
-  const documents = parseAllDocuments(text, PYYAML_PARSE_OPTIONS)
+  // A repeated `...` makes the yaml package start an empty document without `---`, which PyYAML skips.
+  const documents = parseAllDocuments(text, PYYAML_PARSE_OPTIONS).filter((document, index) =>
+    index === 0 || document.directives.docStart === true || (document.range[1] > document.range[0]))
   // An empty stream is None for PyYAML; the yaml package returns no document for it.
   if (documents.length === 0) return {document: null, error: null, ok: true, value: null}
   if (documents.length > 1) return failure('expected a single document in the stream, but found another document')
@@ -86,10 +93,56 @@ export function safeLoad(text: string): SafeLoadResult {
   const unresolved = document.warnings.find((warning) => warning.code === 'TAG_RESOLVE_FAILED')
   if (unresolved) return failure(firstLine(unresolved.message))
   try {
-    return {document, error: null, ok: true, value: document.toJS({maxAliasCount: 1000})}
+    return {document, error: null, ok: true, value: pythonValue(document)}
   } catch (error) {
     return failure(firstLine((error as Error).message))
   }
+}
+
+type Node = Parameters<typeof isMap>[0]
+
+/**
+ * The value PyYAML's SafeLoader constructs from a parsed document. Merge keys (`<<`, plain) follow its
+ * flatten_mapping: the merged pairs come first, in the order of the merge keys (a later merge wins over an earlier
+ * one; a list of mappings is merged last to first), and the mapping's own keys win over all of them.
+ */
+export function pythonValue(document: Document): unknown {
+  const resolve = (alias: Node): Node => {
+    const target = isAlias(alias) ? alias.resolve(document) : alias
+    if (target === undefined) throw new Error(`found undefined alias '${isAlias(alias) ? alias.source : ''}'`)
+    return target as Node
+  }
+
+  const build = (node: Node, depth: number): unknown => {
+    if (depth > 100) throw new Error('nesting too deep to construct')
+    if (isAlias(node)) return build(resolve(node), depth + 1)
+    if (isScalar(node)) return node.value
+    if (isSeq(node)) return node.items.map((item) => build(item as Node, depth + 1))
+    if (!isMap(node)) return node ?? null
+    const merged: [string, unknown][] = []
+    const own: [string, unknown][] = []
+    const entriesOf = (target: Node): [string, unknown][] => {
+      const resolved = resolve(target)
+      if (!isMap(resolved)) throw new Error('expected a mapping for merging')
+      return Object.entries(build(resolved as Node, depth + 1) as Record<string, unknown>)
+    }
+
+    for (const pair of node.items) {
+      const key = pair.key as Node
+      // The 1.1 schema still reads a plain `<<` key as its merge symbol, even with merging switched off.
+      if (isScalar(key) && key.type === 'PLAIN' && (key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<'))) {
+        const target = resolve(pair.value as Node)
+        if (isSeq(target)) merged.push(...target.items.map((item) => entriesOf(item as Node)).reverse().flat())
+        else merged.push(...entriesOf(target))
+      } else {
+        own.push([String(build(key, depth + 1)), build(pair.value as Node, depth + 1)])
+      }
+    }
+
+    return Object.fromEntries([...merged, ...own])
+  }
+
+  return build(document.contents as Node, 0)
 }
 
 /**
@@ -117,6 +170,44 @@ function hasTabPyYamlRefuses(text: string): boolean {
   }
 
   return false
+}
+
+/**
+ * Stream shapes PyYAML refuses and the yaml package accepts: `...` before any document ("while parsing a block
+ * node"), a directive with no `---` after it ("expected '<document start>'"), a repeated %YAML or %TAG directive, a
+ * %YAML version other than 1.x, and an anchor defined twice in one document ("found duplicate anchor").
+ */
+function structureRefused(text: string): null | string {
+  let content = false
+  let directivePending = false
+  const anchors = new Set<string>()
+  const directives = new Set<string>()
+  for (const lexeme of new Lexer().lex(text)) {
+    const type = CST.tokenType(lexeme)
+    if (type === 'directive-line') {
+      directivePending = true
+      const [name, first] = lexeme.trim().split(/\s+/)
+      const id = name === '%TAG' ? `%TAG ${first}` : name
+      if ((name === '%YAML' || name === '%TAG') && directives.has(id)) return name === '%YAML' ? 'found duplicate YAML directive' : 'duplicate tag handle'
+      directives.add(id)
+      if (name === '%YAML' && !/^1\./.test(first ?? '')) return 'found incompatible YAML document (version 1.* is required)'
+    } else if (type === 'doc-start') {
+      directivePending = false
+      directives.clear()
+      content = true
+      anchors.clear()
+    } else if (type === 'doc-end') {
+      if (!content) return "expected the node content, but found '<document end>'"
+    } else if (type === 'anchor') {
+      if (anchors.has(lexeme)) return `found duplicate anchor '${lexeme.slice(1)}'`
+      anchors.add(lexeme)
+      content = true
+    } else if (!['byte-order-mark', 'comment', 'doc-mode', 'newline', 'space'].includes(type ?? '')) {
+      content = true
+    }
+  }
+
+  return directivePending ? "expected '<document start>', but found '<stream end>'" : null
 }
 
 function firstLine(message: string): string {

@@ -9,7 +9,7 @@ import {readdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
 import {parseDocument} from 'yaml'
 
-import {PYYAML_PARSE_OPTIONS} from '../consent/pyyaml.js'
+import {pythonValue, PYYAML_PARSE_OPTIONS} from '../consent/pyyaml.js'
 
 export interface CatalogEntry {
   name: string
@@ -81,7 +81,7 @@ async function loadFolder(root: string, folder: string, reading: CatalogReading)
         continue
       }
 
-      config = document.toJS({maxAliasCount: 1000})
+      config = pythonValue(document)
     }
 
     reading.files.push(`${folder}/${relative}`)
