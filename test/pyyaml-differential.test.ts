@@ -43,3 +43,23 @@ describe('.telemetry reading against real PyYAML (differential)', () => {
     expect(mismatches.slice(0, 10), `seed ${seed}`).to.deep.equal([])
   })
 })
+
+describe('Python json.dumps (differential)', () => {
+  it('pythonJsonDumps writes what Python writes for the same JSON value', async () => {
+    const {pythonJsonDumps} = await import('../src/request/python-json.js')
+    const {spawnSync} = await import('node:child_process')
+    const runs = Number(process.env.KC_DIFFERENTIAL_RUNS ?? 400)
+    const values = fc.sample(fc.jsonValue({maxDepth: 3}), {numRuns: runs, seed: Number(process.env.KC_DIFFERENTIAL_SEED ?? 20_261_127)})
+    // Python reads the same JSON text, so both sides hold the same value (ints stay ints, floats stay floats).
+    const texts = values.map((value) => JSON.stringify(value))
+    const python = spawnSync('python3', ['-c', 'import json,sys\nprint(json.dumps([json.dumps(json.loads(t)) for t in json.load(sys.stdin)]))'], {encoding: 'utf8', input: JSON.stringify(texts), maxBuffer: 64 * 1024 * 1024})
+    if (python.status !== 0) {
+      console.log('      (no python3 here: the comparison with Python json.dumps is skipped)')
+      return
+    }
+
+    const expected = JSON.parse(python.stdout) as string[]
+    const mismatches = texts.map((text, index) => ({expected: expected[index], ours: pythonJsonDumps(JSON.parse(text)), text})).filter((item) => item.ours !== item.expected)
+    expect(mismatches.slice(0, 5)).to.deep.equal([])
+  })
+})

@@ -19,12 +19,29 @@ export function pythonString(value: string): string {
   return `${out}"`
 }
 
+/**
+ * Python's repr of a float: the shortest digits that round-trip (as JavaScript's), written in fixed notation when the
+ * decimal exponent is in [-4, 16), else as d.ddde+XX. Integral values below 1e21 print as ints, as Python reads them
+ * from JSON text (kedro-telemetry's counts are ints).
+ */
 function pythonNumber(value: number): string {
-  if (Number.isInteger(value)) return String(value)
   if (Number.isNaN(value)) return 'NaN'
   if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity'
-  // Python's float repr: shortest round-trip digits, like JavaScript's, but exponents as e+XX / e-XX.
-  return String(value).replace(/e([+-])(\d)$/, 'e$10$2')
+  // JSON text writes an integral number below 1e21 as digits, which Python reads as an int.
+  if (Number.isInteger(value) && Math.abs(value) < 1e21) return String(value)
+  const [mantissa, exponentText] = value.toExponential().split('e')
+  const exponent = Number(exponentText)
+  const sign = mantissa.startsWith('-') ? '-' : ''
+  const digits = mantissa.replace('-', '').replace('.', '')
+  if (exponent >= -4 && exponent < 16) {
+    if (exponent < 0) return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`
+    const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, '0')
+    const fraction = digits.slice(exponent + 1)
+    return `${sign}${whole}.${fraction || '0'}`
+  }
+
+  const body = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits
+  return `${sign}${body}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`
 }
 
 export function pythonJsonDumps(value: PyJson): string {
