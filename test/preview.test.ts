@@ -244,6 +244,16 @@ describe('telemetry preview', () => {
     expect(preview(['run', '--env=local', '-p', 'data_science']).requests[0].body.event).to.equal('Kedro Project Statistics')
   })
 
+  it('knows plugin commands only when the plugin is installed in the project\'s environment', () => {
+    const plain = makeProject()
+    expect(preview(['viz', 'run', '--autoreload'], {project: plain}).requests[0].body.properties.command).to.equal('kedro *****')
+    const withViz = makeProject({'.venv/lib/python3.11/site-packages/kedro_viz-12.4.0.dist-info/METADATA': 'Name: kedro-viz\nVersion: 12.4.0\n'})
+    const json = preview(['viz', 'run', '--autoreload', '--port=4141'], {project: withViz})
+    expect(json.context.plugins).to.deep.equal(['kedro-viz'])
+    expect(json.requests[0].body.properties.command).to.equal('kedro viz run --autoreload --port *****')
+    expect(json.warnings.join(' ')).to.match(/kedro viz can load the catalog later/)
+  })
+
   it('outside a project: no project id, no statistics', () => {
     const json = preview(['new', '--starter', 'spaceflights-pandas', '--name', 'mine'], {project: tempDir()})
     const {properties} = json.requests[0].body

@@ -12,6 +12,8 @@ import {findPythonEnvironment, readDistributions} from '../project/environment.j
 import {findProjectRoot} from '../project/root.js'
 
 export interface PythonFacts {
+  /** Normalised names of the distributions installed for this interpreter. */
+  distributions: string[]
   executable: string
   kedro: null | string
   kedroTelemetry: null | string
@@ -31,7 +33,7 @@ async function exists(file: string): Promise<boolean> {
   return (await stat(file).catch(() => null))?.isFile() ?? false
 }
 
-function run(executable: string, env: NodeJS.ProcessEnv, cwd: string): Promise<null | Omit<PythonFacts, 'kedro' | 'kedroTelemetry'>> {
+function run(executable: string, env: NodeJS.ProcessEnv, cwd: string): Promise<null | Omit<PythonFacts, 'distributions' | 'kedro' | 'kedroTelemetry'>> {
   return new Promise((resolve) => {
     // kedro's own environment and working directory: a pyenv shim picks the project's Python from them
     // (.python-version, PYENV_VERSION); -I makes Python itself ignore PYTHON* variables.
@@ -100,7 +102,10 @@ export async function probePython(environmentPrefix: null | string, env: NodeJS.
   const facts = await run(executable, env, cwd)
   if (!facts) return null
   const installed = await readDistributions(facts.sitePackages)
-  return {...facts, kedro: installed.get('kedro')?.version ?? null, kedroTelemetry: installed.get('kedro-telemetry')?.version ?? null}
+  return {
+    ...facts, distributions: [...installed.keys()], kedro: installed.get('kedro')?.version ?? null,
+    kedroTelemetry: installed.get('kedro-telemetry')?.version ?? null,
+  }
 }
 
 /** Starts the probe for the project kedro would use from `workingDirectory`, without waiting for it. */

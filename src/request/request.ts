@@ -165,7 +165,9 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
   const telemetry = pick(options.telemetryVersion, python?.kedroTelemetry, versions.telemetry, LATEST_KNOWN_TELEMETRY_VERSION)
   const file = root ? await readTelemetryFile(root) : null
   const decision = resolveConsent({env, file, projectRoot: root, telemetryVersion: versions.telemetry.source === 'not-installed' && !options.telemetryVersion ? null : telemetry.version})
-  const plugins = Object.keys(versions.installed).filter((name) => ['kedro-airflow', 'kedro-docker', 'kedro-viz'].includes(name))
+  // Plugins installed in the project's environment, or for the interpreter that runs kedro.
+  const installed = new Set([...Object.keys(versions.installed), ...(python?.distributions ?? [])])
+  const plugins = ['kedro-airflow', 'kedro-docker', 'kedro-viz'].filter((name) => installed.has(name))
   const chosen = structureFor(kedro.version, plugins)
   const rules = maskingRulesFor(telemetry.version)
   const estimated = new Set<string>()
