@@ -329,7 +329,7 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
       const source = key === 'number_of_datasets' || key.startsWith('dataset_type_count') ? `conf/base + conf/${runEnv} catalog files` : 'pipeline_registry.py and pipeline modules'
       origin(`properties.${key}`, 'count', source, '', reasons.length > 0 ? reasons.join('; ') : null)
     }
-  } else if (['viz', 'ipython', 'jupyter'].includes(commandPath[0] ?? '')) {
+  } else if (['ipython', 'jupyter', 'server', 'viz'].includes(commandPath[0] ?? '')) {
     warnings.push(`kedro ${commandPath[0]} can load the catalog later in its own process, which then sends "${STATISTICS_EVENT}" separately`)
   }
 
