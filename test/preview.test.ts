@@ -1,5 +1,6 @@
 import {expect} from 'chai'
 import {execFileSync, spawnSync} from 'node:child_process'
+import {chmodSync, existsSync} from 'node:fs'
 import path from 'node:path'
 
 import {buildTelemetryRequests, formatTools, kedroTimestamp} from '../src/request/request.js'
@@ -259,6 +260,20 @@ describe('telemetry preview', () => {
     const {properties} = json.requests[0].body
     expect(properties).to.include({command: 'kedro new --starter spaceflights-pandas --name *****', project_id: null})
     expect(properties).not.to.have.property('tools')
+  })
+
+  it('--no-python runs no interpreter: python_version is estimated', () => {
+    const root = makeProject()
+    // A project interpreter that would leave a mark if it ran.
+    const marker = path.join(tempDir(), 'ran')
+    writeFiles(root, {'.venv/bin/python': `#!/bin/sh\ntouch ${marker}\nexit 1\n`, '.venv/lib/python3.11/site-packages/x.dist-info/METADATA': 'Name: x\nVersion: 1\n'})
+    chmodSync(path.join(root, '.venv', 'bin', 'python'), 0o755)
+    const json = preview(['--no-python', 'info'], {project: root})
+    expect(json.estimated).to.include('properties.python_version')
+    expect(json.context.python).to.equal(null)
+    expect(existsSync(marker)).to.equal(false)
+    preview(['info'], {project: root})
+    expect(existsSync(marker)).to.equal(true)
   })
 
   it('bad flags are usage errors (exit 2)', () => {

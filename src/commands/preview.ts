@@ -26,6 +26,7 @@ know here (a user id not created yet, a module path without kedro-datasets insta
     env: Flags.string({description: 'simulate an environment variable for kedro, KEY=VALUE (repeatable)', multiple: true}),
     'ignore-consent': Flags.boolean({description: 'show the request even when consent is declined (clearly labelled)'}),
     'kedro-version': Flags.string({description: 'Kedro version to assume, e.g. 1.5.0'}),
+    python: Flags.boolean({allowNo: true, default: true, description: 'ask the project\'s Python (its virtualenv\'s, else python3) for sys.version; --no-python runs nothing, e.g. on a checkout you do not trust'}),
     project: Flags.string({default: '.', description: 'directory where kedro would run'}),
     'telemetry-version': Flags.string({description: 'kedro-telemetry version to assume, e.g. 0.8.0'}),
   }
@@ -57,11 +58,11 @@ know here (a user id not created yet, a module path without kedro-datasets insta
     // The project's Python starts slowly, so it starts first; the preview module (the Python parser, the statistics)
     // loads meanwhile, here rather than at start-up, since no other command needs it.
     const workingDirectory = await resolveWorkingDirectory(flags.project, process.cwd())
-    const python = startPythonProbe(workingDirectory, env)
+    const python = flags.python ? startPythonProbe(workingDirectory, env) : Promise.resolve(null)
     const {buildTelemetryRequests} = await import('../request/request.js')
     const result = await buildTelemetryRequests({
       args: this.kedroArgs(), env, ignoreConsent: flags['ignore-consent'], kedroVersion: flags['kedro-version'],
-      project: workingDirectory, python, telemetryVersion: flags['telemetry-version'],
+      probePython: flags.python, project: workingDirectory, python, telemetryVersion: flags['telemetry-version'],
     })
     if (!this.jsonEnabled()) await this.render(result, (await import('../render/preview.js')).renderPreview)
     return result
