@@ -122,3 +122,28 @@ describe('git facts about .telemetry (real git)', () => {
     rmSync(link)
   })
 })
+
+describe('git in a repository that is not trusted', () => {
+  after(removeTempDirs)
+
+  it('does not run a core.fsmonitor program named by the repository\'s own config', async () => {
+    const root = makeProject({'.gitignore': '.telemetry\n'})
+    gitInit(root)
+    gitCommitAll(root, 'initial')
+    const marker = path.join(tempDir(), 'fsmonitor-ran')
+    writeFiles(root, {'monitor.sh': `#!/bin/sh\ntouch ${marker}\n`})
+    const {chmodSync, existsSync} = await import('node:fs')
+    chmodSync(path.join(root, 'monitor.sh'), 0o755)
+    git(root, 'config', 'core.fsmonitor', path.join(root, 'monitor.sh'))
+    // The check itself can fail: git runs the program for plain ls-files.
+    git(root, 'ls-files')
+    const ranForGit = existsSync(marker)
+    const {rmSync} = await import('node:fs')
+    rmSync(marker, {force: true})
+    const context = await openRepository(root)
+    if (!context.repository) throw new Error('expected a repository')
+    await inspectFile(context.git, '.telemetry')
+    expect(ranForGit, 'git itself runs the configured fsmonitor').to.equal(true)
+    expect(existsSync(marker)).to.equal(false)
+  })
+})

@@ -52,8 +52,12 @@ function createGit(directory: string, env: NodeJS.ProcessEnv): SimpleGit {
   // commands run here are fixed and read-only, so simple-git's guard against injected config paths is lifted.
   // completion: resolve on `close` only; the default also starts a 50 ms timer on every `exit`, which keeps the
   // process alive after the work is done.
+  // core.fsmonitor=false: a repository's own config could name a program that git runs when it reads the index
+  // (ls-files); these queries never need one, and the repository may not be trusted. simple-git refuses any
+  // fsmonitor setting unless allowed; this one only switches it off.
   return simpleGit({
-    baseDir: directory, completion: {onClose: true, onExit: false}, trimmed: true, unsafe: {allowUnsafeConfigPaths: true},
+    baseDir: directory, completion: {onClose: true, onExit: false}, config: ['core.fsmonitor=false'], trimmed: true,
+    unsafe: {allowUnsafeConfigPaths: true, allowUnsafeFsMonitor: true},
   }).env(gitEnvironment(env))
 }
 
