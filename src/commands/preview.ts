@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../base-command.js'
 import {InputError} from '../errors.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
-import {startPythonProbe} from '../request/python-probe.js'
+import {launchPythonProbe} from '../request/python-probe.js'
 import type {PreviewResult} from '../request/request.js'
 import {isValidVersion} from '../versions.js'
 
@@ -58,7 +58,7 @@ know here (a user id not created yet, a module path without kedro-datasets insta
     // The project's Python starts slowly, so it starts first; the preview module (the Python parser, the statistics)
     // loads meanwhile, here rather than at start-up, since no other command needs it.
     const workingDirectory = await resolveWorkingDirectory(flags.project, process.cwd())
-    const python = flags.python ? startPythonProbe(workingDirectory, env) : Promise.resolve(null)
+    const python = flags.python ? (await launchPythonProbe(workingDirectory, env)).result : Promise.resolve(null)
     const {buildTelemetryRequests} = await import('../request/request.js')
     const result = await buildTelemetryRequests({
       args: this.kedroArgs(), env, ignoreConsent: flags['ignore-consent'], kedroVersion: flags['kedro-version'],

@@ -8,7 +8,7 @@ import path from 'node:path'
 export type EnvironmentSource = '.venv' | 'CONDA_PREFIX' | 'venv' | 'VIRTUAL_ENV'
 
 export interface PythonEnvironment {
-  /** Installed distributions by normalised name (PEP 503: lower case, runs of `-_.` as `-`). */
+  /** Kedro's installed distributions (KEDRO_DISTRIBUTIONS) by normalised name (PEP 503: lower case, `-_.` as `-`). */
   distributions: Map<string, {location: string; name: string; version: string}>
   prefix: string
   sitePackages: string[]
@@ -58,11 +58,16 @@ export function parseCoreMetadata(text: string): null | {name: string; version: 
   return name && version ? {name, version} : null
 }
 
+/** The distributions this tool ever looks at; their metadata is all that is read from an environment. */
+export const KEDRO_DISTRIBUTIONS = new Set(['kedro', 'kedro-airflow', 'kedro-datasets', 'kedro-docker', 'kedro-telemetry', 'kedro-viz'])
+
 export async function readDistributions(sitePackages: string[]): Promise<PythonEnvironment['distributions']> {
   const distributions: PythonEnvironment['distributions'] = new Map()
   for (const directory of sitePackages) {
     const entries = await readdir(directory).catch(() => [] as string[])
-    for (const entry of entries) {
+    // A metadata folder is named <name>-<version>.dist-info (or .egg-info): skip the ones not named like ours
+    // without opening them (an environment can hold hundreds).
+    for (const entry of entries.filter((name) => KEDRO_DISTRIBUTIONS.has(normaliseDistributionName(name.split('-')[0])))) {
       const metadataFile = entry.endsWith('.dist-info')
         ? 'METADATA'
         : (entry.endsWith('.egg-info') ? 'PKG-INFO' : null)

@@ -24,7 +24,7 @@ export interface DetectedVersion {
 
 export interface ProjectVersions {
   environment: null | {prefix: string; sitePackages: string[]; source: PythonEnvironment['source']}
-  /** Every distribution installed in the environment (normalised name -> version); empty without one. */
+  /** Kedro's distributions installed in the environment (normalised name -> version); empty without one. */
   installed: Record<string, string>
   kedro: DetectedVersion
   telemetry: DetectedVersion

@@ -81,25 +81,18 @@ export async function resolvePyenvShim(shim: string, command: string, env: NodeJ
   return null
 }
 
-/** The interpreter kedro would run under: the environment's, else python3 from PATH. Null when there is none. */
-export async function probePython(environmentPrefix: null | string, env: NodeJS.ProcessEnv, cwd: string): Promise<null | PythonFacts> {
+/** The interpreter kedro would run under: the environment's, else python3 from PATH (a pyenv shim resolved). */
+async function interpreterFor(environmentPrefix: null | string, env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
   const candidates = environmentPrefix
     ? [path.join(environmentPrefix, 'bin', 'python'), path.join(environmentPrefix, 'Scripts', 'python.exe')]
     : []
-  let executable = 'python3'
-  for (const candidate of candidates) {
-    if (await exists(candidate)) {
-      executable = candidate
-      break
-    }
-  }
+  for (const candidate of candidates) if (await exists(candidate)) return candidate
+  const found = await onPath('python3', env)
+  return (found && await resolvePyenvShim(found, 'python3', env, cwd)) ?? found ?? 'python3'
+}
 
-  if (executable === 'python3') {
-    const found = await onPath('python3', env)
-    executable = (found && await resolvePyenvShim(found, 'python3', env, cwd)) ?? found ?? 'python3'
-  }
-
-  const facts = await run(executable, env, cwd)
+async function complete(pending: Promise<null | Omit<PythonFacts, 'distributions' | 'kedro' | 'kedroTelemetry'>>): Promise<null | PythonFacts> {
+  const facts = await pending
   if (!facts) return null
   const installed = await readDistributions(facts.sitePackages)
   return {
@@ -108,9 +101,20 @@ export async function probePython(environmentPrefix: null | string, env: NodeJS.
   }
 }
 
-/** Starts the probe for the project kedro would use from `workingDirectory`, without waiting for it. */
-export async function startPythonProbe(workingDirectory: string, env: NodeJS.ProcessEnv): Promise<null | PythonFacts> {
+/** Runs the project's interpreter and reads what it reports. Null when there is none. */
+export async function probePython(environmentPrefix: null | string, env: NodeJS.ProcessEnv, cwd: string): Promise<null | PythonFacts> {
+  return complete(run(await interpreterFor(environmentPrefix, env, cwd), env, cwd))
+}
+
+/**
+ * Starts the probe for the project kedro would use from `workingDirectory` and returns once the interpreter process
+ * is running (the result is wrapped, so that awaiting this does not wait for it): the caller can then load modules
+ * while Python starts, instead of the probe's own file lookups queueing behind that work.
+ */
+export async function launchPythonProbe(workingDirectory: string, env: NodeJS.ProcessEnv): Promise<{result: Promise<null | PythonFacts>}> {
   const root = await findProjectRoot(workingDirectory)
   const environment = await findPythonEnvironment(root, env)
-  return probePython(environment?.prefix ?? null, env, root ?? workingDirectory)
+  const cwd = root ?? workingDirectory
+  const running = run(await interpreterFor(environment?.prefix ?? null, env, cwd), env, cwd)
+  return {result: complete(running)}
 }
