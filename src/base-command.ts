@@ -55,3 +55,8 @@ export const consentWriteFlags = {
 export const pathArg = {
   path: Args.string({default: '.', description: 'directory where kedro runs (the project or below it)'}),
 }
+
+/** A help paragraph written over several source lines: line breaks become spaces, so oclif can wrap it. */
+export function paragraph(strings: TemplateStringsArray, ...values: unknown[]): string {
+  return String.raw({raw: strings}, ...values).replaceAll(/\s*\n\s*/g, ' ').trim()
+}

@@ -1,13 +1,13 @@
 import * as Flags from '@oclif/core/flags'
 
 import type {AuditReport} from '../audit/audit.js'
-import {BaseCommand} from '../base-command.js'
+import {BaseCommand, paragraph} from '../base-command.js'
 import {writeFileAtomic} from '../fs/atomic-write.js'
 
 const FORMATS = ['table', 'json', 'markdown', 'junit', 'sarif'] as const
 
 export default class Audit extends BaseCommand {
-  static description = `Finds every Kedro project at or below each PATH (a pyproject.toml with [tool.kedro]; what git ignores,
+  static description = paragraph`Finds every Kedro project at or below each PATH (a pyproject.toml with [tool.kedro]; what git ignores,
 node_modules, .venv and .git are skipped) and checks it: TEL001 consent-explicit, TEL002 consent-file-valid, TEL003
 consent-file-ignored, TEL004 consent-file-not-committed, TEL005 ci-opt-out, TEL006 payload-no-leak, TEL007
 identifiers, TEL008 telemetry-version, TEL009 consent-recorded. The payload check previews each --command and every

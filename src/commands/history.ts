@@ -1,8 +1,8 @@
-import {BaseCommand} from '../base-command.js'
+import {BaseCommand, paragraph} from '../base-command.js'
 import {historyFile, type HistoryReading, readHistory} from '../history/history.js'
 
 export default class History extends BaseCommand {
-  static description = `Lists the opt-in, opt-out and revoke decisions made with this tool on this machine, oldest first:
+  static description = paragraph`Lists the opt-in, opt-out and revoke decisions made with this tool on this machine, oldest first:
 time (UTC), action, project, how the decision was given (prompt, --yes, ci, command), the notice version, and the
 tool and kedro-telemetry versions. The history is JSON Lines in $XDG_DATA_HOME/kedro-consent/history.jsonl (or the
 platform's equivalent), never inside a project. A corrupt line is skipped with a warning.`

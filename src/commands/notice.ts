@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 
-import {BaseCommand} from '../base-command.js'
+import {BaseCommand, paragraph} from '../base-command.js'
 import {InputError} from '../errors.js'
 import {buildNotice, type Notice} from '../notice/notice.js'
 import {loadProject} from '../project/project.js'
@@ -8,7 +8,7 @@ import {LATEST_KNOWN_TELEMETRY_VERSION} from '../project/versions.js'
 import {isValidVersion} from '../versions.js'
 
 export default class NoticeCommand extends BaseCommand {
-  static description = `For each field kedro-telemetry sends: an example input and what the collector receives (raw,
+  static description = paragraph`For each field kedro-telemetry sends: an example input and what the collector receives (raw,
 masked, hashed, or a count); what it never sees; and that the collector sees your IP address. Without
 --telemetry-version, the version that applies to the project in the current directory (as status detects it), else the
 latest known. The notice version (a content hash) is recorded with every consent decision.`

@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 
-import {BaseCommand, consentWriteFlags, pathArg} from '../base-command.js'
+import {BaseCommand, consentWriteFlags, pathArg, paragraph} from '../base-command.js'
 import type {ChangeResult} from '../consent/change.js'
 import {InputError} from '../errors.js'
 
@@ -13,7 +13,7 @@ export interface OptInDeclined {
 export default class OptIn extends BaseCommand {
   static args = pathArg
 
-  static description = `Consent is a clear act: on a terminal this shows what kedro-telemetry collects (the notice for the
+  static description = paragraph`Consent is a clear act: on a terminal this shows what kedro-telemetry collects (the notice for the
 project's kedro-telemetry version) and asks, with "no" as the default answer. Without a terminal (CI, pipes, --json) it
 refuses unless --yes is given. Nothing is written by silence or by default. On yes it writes consent: true to
 .telemetry, keeping its other keys and comments, makes sure git ignores the file, and records the decision.`

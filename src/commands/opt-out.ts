@@ -1,12 +1,12 @@
 import * as Flags from '@oclif/core/flags'
 
-import {BaseCommand, consentWriteFlags, pathArg} from '../base-command.js'
+import {BaseCommand, consentWriteFlags, pathArg, paragraph} from '../base-command.js'
 import type {ChangeResult} from '../consent/change.js'
 
 export default class OptOut extends BaseCommand {
   static args = pathArg
 
-  static description = `Writes consent: false to .telemetry at the project root, keeping its other keys and comments, with
+  static description = paragraph`Writes consent: false to .telemetry at the project root, keeping its other keys and comments, with
 no prompt. Makes sure git ignores .telemetry, and records the decision in the history. With --ci it also keeps
 telemetry off for the rest of a CI job: on GitHub Actions by appending DO_NOT_TRACK=1 and KEDRO_DISABLE_TELEMETRY=1
 to $GITHUB_ENV, elsewhere by printing export lines to eval; --ci works outside a Kedro project and outside git.`

@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 
-import {BaseCommand} from '../base-command.js'
+import {BaseCommand, paragraph} from '../base-command.js'
 import {InputError} from '../errors.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
 import {launchPythonProbe} from '../request/python-probe.js'
@@ -8,7 +8,7 @@ import type {PreviewResult} from '../request/request.js'
 import {isValidVersion} from '../versions.js'
 
 export default class Preview extends BaseCommand {
-  static description = `Builds, without sending anything, the request kedro-telemetry would send for \`kedro KEDRO_ARGS...\` run
+  static description = paragraph`Builds, without sending anything, the request kedro-telemetry would send for \`kedro KEDRO_ARGS...\` run
 in the project: consent first (as status decides it), then the body exactly as kedro-telemetry builds it for the
 project's Kedro and kedro-telemetry versions: the masked command line, the hashed project id, the user id, versions,
 is_ci_env and, for commands that build the catalog, project statistics read from the project's files. Every token

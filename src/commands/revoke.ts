@@ -1,13 +1,13 @@
 import * as Flags from '@oclif/core/flags'
 
-import {BaseCommand, consentWriteFlags, pathArg} from '../base-command.js'
+import {BaseCommand, consentWriteFlags, pathArg, paragraph} from '../base-command.js'
 import type {ChangeResult} from '../consent/change.js'
 import {erasureStatement} from '../consent/erasure.js'
 
 export default class Revoke extends BaseCommand {
   static args = pathArg
 
-  static description = `Writes consent: false like opt-out, and deletes the user uuid from kedro's telemetry.toml (other keys
+  static description = paragraph`Writes consent: false like opt-out, and deletes the user uuid from kedro's telemetry.toml (other keys
 stay; --keep-identity keeps the uuid). First it shows the identifiers the collector may hold (the uuid, and the project
 id as it was sent) and explains that erasing data already sent is a request to the data controller, quoting them.
 --project-id also removes [tool.kedro_telemetry] from pyproject.toml, a shared and usually committed file, leaving

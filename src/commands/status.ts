@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args'
 
-import {BaseCommand} from '../base-command.js'
+import {BaseCommand, paragraph} from '../base-command.js'
 import {inspectStatus, type StatusReport} from '../status/status.js'
 
 export default class Status extends BaseCommand {
@@ -8,7 +8,7 @@ export default class Status extends BaseCommand {
     path: Args.string({default: '.', description: 'directory where a kedro command would run (the project or below it)'}),
   }
 
-  static description = `Walks up from PATH to the Kedro project root as kedro does, detects the kedro-telemetry version
+  static description = paragraph`Walks up from PATH to the Kedro project root as kedro does, detects the kedro-telemetry version
 (installed in the project's virtualenv, pinned in requirements, or assumed), and applies its consent rules in order:
 DO_NOT_TRACK, KEDRO_DISABLE_TELEMETRY, GITHUB_REPOSITORY_OWNER, .telemetry (read with PyYAML 1.1 rules), default.
 Also reports .telemetry in git, the identifiers kedro sends, and whether kedro marks the run as CI.`
