@@ -7,7 +7,7 @@ import path from 'node:path'
 
 import {InputError} from '../errors.js'
 import {openRepository} from '../git/repository.js'
-import {historyFile, readHistory} from '../history/history.js'
+import {historyFile, type HistoryReading, readHistory} from '../history/history.js'
 import {buildNotice} from '../notice/notice.js'
 import {isKedroProject} from '../project/root.js'
 import {LATEST_KNOWN_TELEMETRY_VERSION} from '../project/versions.js'
@@ -183,9 +183,8 @@ function checkVersion(status: StatusReport): CheckResult {
   return result('TEL008', 'pass', `${version} has no known consent problem`, evidence)
 }
 
-async function checkRecorded(status: StatusReport, env: NodeJS.ProcessEnv): Promise<CheckResult> {
+function checkRecorded(status: StatusReport, history: HistoryReading): CheckResult {
   if (!status.file.valid) return result('TEL009', failing('TEL009'), 'no explicit decision to have recorded')
-  const history = await readHistory(historyFile(env, process.platform))
   const version = status.project.telemetryVersion && isValidVersion(status.project.telemetryVersion) ? status.project.telemetryVersion : LATEST_KNOWN_TELEMETRY_VERSION
   const notice = buildNotice(version).version
   const latest = history.records.filter((record) => record.projectRoot === status.project.root).at(-1)
@@ -196,9 +195,11 @@ async function checkRecorded(status: StatusReport, env: NodeJS.ProcessEnv): Prom
 }
 
 /** Runs every check on one project root. */
-export async function auditProject(root: string, options: {commands?: string[]; env?: NodeJS.ProcessEnv} = {}): Promise<ProjectAudit> {
+export async function auditProject(root: string, options: {commands?: string[]; env?: NodeJS.ProcessEnv; history?: HistoryReading} = {}): Promise<ProjectAudit> {
   const env = options.env ?? process.env
   try {
+    // One read of the history serves every project of an audit; a single project reads it here.
+    const history = options.history ?? await readHistory(historyFile(env, process.platform))
     const status = await inspectStatus({env, path: root})
     if (!status.project.root) return {checks: [], error: 'not a Kedro project (no pyproject.toml with [tool.kedro])', root}
     const ci = await readCiFiles(status.project.root, status.git.root)
@@ -208,7 +209,7 @@ export async function auditProject(root: string, options: {commands?: string[]; 
       await checkPayloads(status.project.root, ci, options.commands ?? [], env),
       checkIdentifiers(status),
       checkVersion(status),
-      await checkRecorded(status, env),
+      checkRecorded(status, history),
     ].sort((a, b) => a.id.localeCompare(b.id))
     return {checks, error: null, root}
   } catch (error) {
@@ -240,7 +241,9 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   }
 
   let done = 0
-  const projects = await pool(roots, options.concurrency ?? 4, (root) => auditProject(root, {commands: options.commands, env}), () => options.onProject?.(++done, roots.length))
+  // Unreadable here: each project tries again and reports the error as its own result, as before.
+  const history = await readHistory(historyFile(env, process.platform)).catch(() => undefined)
+  const projects = await pool(roots, options.concurrency ?? 4, (root) => auditProject(root, {commands: options.commands, env, history}), () => options.onProject?.(++done, roots.length))
   if (options.strict) {
     for (const project of projects) for (const check of project.checks) if (check.status === 'warn') check.status = 'fail'
   }
