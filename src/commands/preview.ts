@@ -2,6 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand, paragraph} from '../base-command.js'
 import {InputError} from '../errors.js'
+import {loadProject} from '../project/project.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
 import {launchPythonProbe} from '../request/python-probe.js'
 import type {PreviewResult} from '../request/request.js'
@@ -55,14 +56,17 @@ know here (a user id not created yet, a module path without kedro-datasets insta
       env[assignment.slice(0, equals)] = assignment.slice(equals + 1)
     }
 
-    // The project's Python starts slowly, so it starts first; the preview module (the Python parser, the statistics)
-    // loads meanwhile, here rather than at start-up, since no other command needs it.
+    // The project is loaded once. Its Python starts slowly, so it starts first; the preview module (the Python
+    // parser, the statistics) loads meanwhile, here rather than at start-up, since no other command needs it.
     const workingDirectory = await resolveWorkingDirectory(flags.project, process.cwd())
-    const python = flags.python ? (await launchPythonProbe(workingDirectory, env)).result : Promise.resolve(null)
+    const project = await loadProject(workingDirectory, env)
+    const python = flags.python
+      ? (await launchPythonProbe(project.versions.environment?.prefix ?? null, env, project.root ?? workingDirectory)).result
+      : Promise.resolve(null)
     const {buildTelemetryRequests} = await import('../request/request.js')
     const result = await buildTelemetryRequests({
       args: this.kedroArgs(), env, ignoreConsent: flags['ignore-consent'], kedroVersion: flags['kedro-version'],
-      probePython: flags.python, project: workingDirectory, python, telemetryVersion: flags['telemetry-version'],
+      loaded: {project, workingDirectory}, probePython: flags.python, python, telemetryVersion: flags['telemetry-version'],
     })
     if (!this.jsonEnabled()) await this.render(result, (await import('../render/preview.js')).renderPreview)
     return result

@@ -8,8 +8,7 @@ import {execFile} from 'node:child_process'
 import {readFile, stat} from 'node:fs/promises'
 import path from 'node:path'
 
-import {findPythonEnvironment, readDistributions} from '../project/environment.js'
-import {findProjectRoot} from '../project/root.js'
+import {readDistributions} from '../project/environment.js'
 
 export interface PythonFacts {
   /** Normalised names of the distributions installed for this interpreter. */
@@ -101,20 +100,17 @@ async function complete(pending: Promise<null | Omit<PythonFacts, 'distributions
   }
 }
 
-/** Runs the project's interpreter and reads what it reports. Null when there is none. */
-export async function probePython(environmentPrefix: null | string, env: NodeJS.ProcessEnv, cwd: string): Promise<null | PythonFacts> {
-  return complete(run(await interpreterFor(environmentPrefix, env, cwd), env, cwd))
+/**
+ * Starts the project's interpreter (the environment's, else python3) and returns once it is running; the result is
+ * wrapped so that awaiting this does not wait for it. The caller can load modules while Python starts, instead of
+ * the probe's own file lookups queueing behind that work.
+ */
+export async function launchPythonProbe(environmentPrefix: null | string, env: NodeJS.ProcessEnv, cwd: string): Promise<{result: Promise<null | PythonFacts>}> {
+  const running = run(await interpreterFor(environmentPrefix, env, cwd), env, cwd)
+  return {result: complete(running)}
 }
 
-/**
- * Starts the probe for the project kedro would use from `workingDirectory` and returns once the interpreter process
- * is running (the result is wrapped, so that awaiting this does not wait for it): the caller can then load modules
- * while Python starts, instead of the probe's own file lookups queueing behind that work.
- */
-export async function launchPythonProbe(workingDirectory: string, env: NodeJS.ProcessEnv): Promise<{result: Promise<null | PythonFacts>}> {
-  const root = await findProjectRoot(workingDirectory)
-  const environment = await findPythonEnvironment(root, env)
-  const cwd = root ?? workingDirectory
-  const running = run(await interpreterFor(environment?.prefix ?? null, env, cwd), env, cwd)
-  return {result: complete(running)}
+/** Runs the project's interpreter and reads what it reports. Null when there is none. */
+export async function probePython(environmentPrefix: null | string, env: NodeJS.ProcessEnv, cwd: string): Promise<null | PythonFacts> {
+  return (await launchPythonProbe(environmentPrefix, env, cwd)).result
 }

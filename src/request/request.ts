@@ -10,7 +10,7 @@ import {readTelemetryFile} from '../consent/telemetry-file.js'
 import {hashedProjectId, kedroHash} from '../identity/hash.js'
 import {kedroUserIdPath, readUserId} from '../identity/user-id.js'
 import {commandProperties, MaskingError, maskingRulesFor, maskWithStructure, structureFor} from '../masking/masking.js'
-import {loadProject} from '../project/project.js'
+import {type LoadedProject, loadProject} from '../project/project.js'
 import {LATEST_KNOWN_KEDRO_VERSION, LATEST_KNOWN_TELEMETRY_VERSION} from '../project/versions.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
 import {readStatistics} from '../statistics/statistics.js'
@@ -56,9 +56,11 @@ export interface PreviewOptions {
   platform?: NodeJS.Platform
   /** Where kedro would run (default: the current directory). */
   project?: string
+  /** The project at `project`, when the caller has loaded it already (with its resolved directory). */
+  loaded?: {project: LoadedProject; workingDirectory: string}
   /** Run the project's Python for sys.version and installed versions (default true). */
   probePython?: boolean
-  /** A probe already started (see startPythonProbe), so that it overlaps loading this module. */
+  /** A probe already started (see launchPythonProbe), so that it overlaps loading this module. */
   python?: Promise<null | PythonFacts>
   telemetryVersion?: string
 }
@@ -137,8 +139,8 @@ function optionValues(args: string[], names: string[]): string[] {
 export async function buildTelemetryRequests(options: PreviewOptions): Promise<PreviewResult> {
   const env = options.env
   const platform = options.platform ?? process.platform
-  const workingDirectory = await resolveWorkingDirectory(options.project ?? '.', process.cwd())
-  const project = await loadProject(workingDirectory, env)
+  const workingDirectory = options.loaded?.workingDirectory ?? await resolveWorkingDirectory(options.project ?? '.', process.cwd())
+  const project = options.loaded?.project ?? await loadProject(workingDirectory, env)
   const {pyproject, root, versions} = project
   const warnings: string[] = []
   const origins: FieldOrigin[] = []
