@@ -236,10 +236,15 @@ describe('telemetry audit', () => {
       expect(markdown).to.equal(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'audit-snapshot.md'), 'utf8'))
     })
 
-    it('JSON, the table, and --output written atomically', () => {
+    it('JSON (--format json and --json alike), the table, and --output written atomically', () => {
       const {m, tree} = fixture()
       const json = m.audit(['.'], tree).json
       expect(json.projects).to.have.length(2)
+      const flag = m.run(['audit', '.', '--json'], tree)
+      expect(flag.code).to.equal(1)
+      const viaFlag = JSON.parse(flag.stdout)
+      expectValid('audit.schema.json', viaFlag)
+      expect(viaFlag.summary).to.deep.equal(json.summary)
       const table = m.run(['audit', '.'], tree)
       expect(table.stdout).to.contain('TEL002 consent-file-valid').and.to.match(/FAILED: 2 project\(s\)/)
       const output = path.join(tempDir(), 'report.sarif')

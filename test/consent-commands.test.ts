@@ -350,6 +350,13 @@ describe('opt-out, opt-in, revoke', () => {
       expect(text.stderr).to.match(/history\.jsonl:3 skipped/)
     })
 
+    it('notice without --telemetry-version describes the version of the project in the current directory', () => {
+      const root = makeProject({'requirements.txt': 'kedro-telemetry==0.5.0\n'})
+      const detected = runJson(['notice'], {cwd: root}).json
+      expect(detected).to.include({model: 'opt-in', version: runJson(['notice', '--telemetry-version', '0.5.0']).json.version})
+      expect(runJson(['notice'], {cwd: tempDir()}).json.telemetryVersions).to.equal('0.8.0 and later')
+    })
+
     it('notice describes a version, and refuses a bad one', () => {
       const json = runJson(['notice', '--telemetry-version', '0.5.0'])
       expect(json.code).to.equal(0)
