@@ -2,6 +2,7 @@
 // Start-up time is mostly module resolution and loading; one module instead of hundreds makes every command faster.
 // tsc has already emitted dist/ (the library and its types); this replaces dist/cli.js with the bundle.
 import {build} from 'esbuild'
+import {fileURLToPath} from 'node:url'
 
 const banner = [
   "import {createRequire as __kcCreateRequire} from 'node:module'",
@@ -10,6 +11,14 @@ const banner = [
   'const __filename = __kcFileURLToPath(import.meta.url)',
   "const __dirname = __kcFileURLToPath(new URL('.', import.meta.url))",
 ].join(';\n')
+
+/** Resolves @lezer/highlight to scripts/stubs/lezer-highlight.js (see there why). */
+const withoutHighlighting = {
+  name: 'without-highlighting',
+  setup(build) {
+    build.onResolve({filter: /^@lezer\/highlight$/}, () => ({path: fileURLToPath(new URL('stubs/lezer-highlight.js', import.meta.url))}))
+  },
+}
 
 await build({
   banner: {js: banner},
@@ -23,6 +32,7 @@ await build({
   logLevel: 'warning',
   outdir: 'dist',
   platform: 'node',
+  plugins: [withoutHighlighting],
   splitting: true,
   target: 'node20',
 })
