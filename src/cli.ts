@@ -11,8 +11,11 @@ import Revoke from './commands/revoke.js'
 import Preview from './commands/preview.js'
 import Status from './commands/status.js'
 
+import {execute} from '@oclif/core/execute'
+import {readFile} from 'node:fs/promises'
+import path from 'node:path'
+
 import {delimitPreviewArgv as delimit, type FlagShapes} from './commands/preview-argv.js'
-export {execute} from '@oclif/core/execute'
 
 /** Marks off the kedro arguments of `telemetry preview ...` (see commands/preview-argv.ts). */
 export function delimitPreviewArgv(argv: string[]): string[] {
@@ -29,4 +32,20 @@ export const COMMANDS = {
   preview: Preview,
   revoke: Revoke,
   status: Status,
+}
+
+/**
+ * The package.json oclif should load for `argv`. The plugins (help, not-found, autocomplete) only add the `help` and
+ * `autocomplete` commands and the "did you mean" of an unknown command, so when argv starts with one of our own
+ * commands they are left out of the configuration instead of being looked up and loaded on every run.
+ */
+export function packageJsonFor<T extends {oclif: {plugins?: string[]}}>(argv: string[], packageJson: T): T {
+  return Object.hasOwn(COMMANDS, argv[0] ?? '') ? {...packageJson, oclif: {...packageJson.oclif, plugins: []}} : packageJson
+}
+
+/** Runs the CLI installed at `root` (the package folder) with the command line `argv`. */
+export async function main(argv: string[], root: string): Promise<unknown> {
+  const args = delimitPreviewArgv(argv)
+  const packageJson = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'))
+  return execute({args, loadOptions: {pjson: packageJsonFor(args, packageJson), root}})
 }
