@@ -303,6 +303,66 @@ describe('telemetry preview', () => {
       expect(reading).to.include({numberOfNodes: 7, numberOfPipelines: 3})
     })
 
+    it('reads an imported module only when a name from it is used as a value, and says which files it read', async () => {
+      const root = shopProject()
+      writeFiles(root, {
+        'src/shop/pipelines/prep/common.py': 'JOIN_INPUTS = ["orders", "raw_customers"]\n',
+        'src/shop/pipelines/prep/nodes.py': 'def clean(orders):\n    return orders\n\ndef join(orders, customers):\n    return orders\n',
+        'src/shop/pipelines/prep/pipeline.py': [
+          'from kedro.pipeline import node, pipeline',
+          'from .common import JOIN_INPUTS',
+          'from .nodes import clean, join',
+          '',
+          'def create_pipeline(**kwargs):',
+          '    return pipeline([node(clean, "raw_orders", "orders", name="clean_orders"), node(join, JOIN_INPUTS, "joined", name="join")])',
+          '',
+        ].join('\n'),
+      })
+      const reading = await readPipelines({packageName: 'shop', projectRoot: root})
+      expect(reading.estimated).to.deep.equal([])
+      expect(reading.pipelines).to.deep.equal({__default__: 7, model: 7, prep: 2})
+      // nodes.py only supplies the functions handed to node(), which Kedro identifies by name: it is never read.
+      expect(reading.files).to.include.members(['src/shop/pipeline_registry.py', 'src/shop/pipelines/prep/pipeline.py', 'src/shop/pipelines/prep/common.py'])
+      expect(reading.files).not.to.include('src/shop/pipelines/prep/nodes.py')
+      const origins = preview(['run'], {project: root}).origins as {field: string; source: string}[]
+      expect(origins.find((origin) => origin.field === 'properties.number_of_nodes')?.source).to.match(/^src\/shop\/pipeline_registry\.py, .* and \d+ more$/)
+      expect(origins.find((origin) => origin.field === 'properties.number_of_datasets')?.source).to.equal('conf/base/catalog/reports.yml, conf/base/catalog.yml, conf/base/sub/catalog_extra.yml, conf/local/catalog.yml')
+    })
+
+    it('names an unnamed node after its function, given by position or as func=, as Kedro does', async () => {
+      const root = shopProject()
+      writeFiles(root, {
+        'src/shop/pipelines/prep/pipeline.py': [
+          'from kedro.pipeline import node, pipeline',
+          'from . import nodes',
+          'from .nodes import clean, join',
+          '',
+          'def create_pipeline(**kwargs):',
+          '    return pipeline([',
+          '        node(func=clean, inputs="raw_orders", outputs="orders"),',
+          '        node(func=join, inputs="raw_orders", outputs="orders"),',
+          '        node(nodes.clean, "raw_orders", "orders"),',
+          '    ])',
+          '',
+        ].join('\n'),
+      })
+      // Two different functions make two nodes; nodes.clean is clean again (Kedro uses the function's __name__).
+      const reading = await readPipelines({packageName: 'shop', projectRoot: root})
+      expect(reading.pipelines.prep).to.equal(2)
+    })
+
+    it('an import cycle between project modules is reported, not followed forever', async () => {
+      const root = shopProject()
+      writeFiles(root, {
+        'src/shop/pipelines/prep/a.py': 'from .b import NAME\n',
+        'src/shop/pipelines/prep/b.py': 'from .a import NAME\n',
+        'src/shop/pipelines/prep/pipeline.py': 'from kedro.pipeline import node, pipeline\nfrom .a import NAME\n\ndef create_pipeline(**kwargs):\n    return pipeline([node(len, NAME, "out")])\n',
+      })
+      const reading = await readPipelines({packageName: 'shop', projectRoot: root})
+      expect(reading.estimated.join(' ')).to.match(/NAME is imported in a cycle/)
+      expect(reading.pipelines.prep).to.equal(1)
+    })
+
     it('sends the counts and the dataset classes of the installed kedro-datasets', () => {
       const json = preview(['run'], {project: shopProject()})
       const {properties} = json.requests[0].body

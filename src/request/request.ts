@@ -136,6 +136,11 @@ function optionValues(args: string[], names: string[]): string[] {
   return values
 }
 
+/** Files named in a field's origin: all of a few, else the first ones and how many more. */
+function fileList(files: string[]): string {
+  return files.length <= 4 ? files.join(', ') : `${files.slice(0, 3).join(', ')} and ${files.length - 3} more`
+}
+
 export async function buildTelemetryRequests(options: PreviewOptions): Promise<PreviewResult> {
   const env = options.env
   const platform = options.platform ?? process.platform
@@ -328,7 +333,9 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
     for (const key of Object.keys(statistics ?? {})) {
       const reasons = reading.estimated[key] ?? []
       if (reasons.length > 0) estimated.add(`properties.${key}`)
-      const source = key === 'number_of_datasets' || key.startsWith('dataset_type_count') ? `conf/base + conf/${runEnv} catalog files` : 'pipeline_registry.py and pipeline modules'
+      const fromCatalog = key === 'number_of_datasets' || key.startsWith('dataset_type_count')
+      const files = fromCatalog ? reading.files.catalog.map((file) => `conf/${file}`) : reading.files.pipelines
+      const source = files.length === 0 ? (fromCatalog ? `no catalog file in conf/base or conf/${runEnv}` : 'no pipeline file') : fileList(files)
       origin(`properties.${key}`, 'count', source, '', reasons.length > 0 ? reasons.join('; ') : null)
     }
   } else if (['ipython', 'jupyter', 'server', 'viz'].includes(commandPath[0] ?? '')) {

@@ -4,19 +4,21 @@
  * Node identity follows Kedro (name or function, inputs, outputs), so a node reached twice counts once and a
  * namespaced copy counts again. What cannot be followed makes the figures estimated, with the reasons.
  */
-import {readdir, readFile, stat} from 'node:fs/promises'
+import {readdirSync, readFileSync, statSync} from 'node:fs'
 import path from 'node:path'
 
 import {compareVersions} from '../versions.js'
 
 import {
-  childrenOf, type EvaluationContext, functionsOf, importsOf, type KedroNode, parsePython, type PyValue, runBody, runStatement, type Scope,
-  unknown,
+  callWithoutArguments, childrenOf, type Deferred, type EvaluationContext, functionsOf, importsOf, type KedroNode, lookup, parsePython, type PyValue, runBody,
+  runStatement, type Scope, unknown,
 } from './python.js'
 
 export interface PipelineReading {
   /** Why the figures may differ from what kedro computes; empty when they are exact. */
   estimated: string[]
+  /** The Python files read, relative to the project root, in the order they were read. */
+  files: string[]
   /** Requested pipelines that are not registered: kedro run fails before it builds the catalog. */
   missing: string[]
   numberOfNodes: null | number
@@ -71,12 +73,18 @@ function renameDataset(name: string, mapping: Map<string, string>, namespace: nu
 interface ProjectLayout {
   packageDirectory: string
   packageName: string
+  projectRoot: string
   sourceDirectory: string
 }
 
+/**
+ * Evaluates the project's modules as Python imports them, synchronously (files are read as the evaluation reaches
+ * them, so that an imported name can be resolved when it is first used), each module once.
+ */
 class ProjectEvaluator {
   readonly estimated: string[] = []
-  private readonly modules = new Map<string, Promise<Map<string, PyValue>>>()
+  readonly files: string[] = []
+  private readonly modules = new Map<string, Scope>()
 
   constructor(private readonly layout: ProjectLayout) {}
 
@@ -91,7 +99,8 @@ class ProjectEvaluator {
         const name = keywords.get('name')
         const namespace = keywords.get('namespace')
         const kedroNode: KedroNode = {
-          func: texts[0] ?? '?',
+          // Kedro names an unnamed node after its function's __name__: `nodes.split` is `split`.
+          func: (texts.keywords.get('func') ?? texts.positional[0] ?? '?').split('.').at(-1)!.trim(),
           inputs: datasetNames(keywords.get('inputs') ?? args[1], why),
           name: name?.kind === 'str' ? name.value : null,
           namespace: namespace?.kind === 'str' ? namespace.value : null,
@@ -100,6 +109,7 @@ class ProjectEvaluator {
         for (const reason of why) this.note(`a node's datasets: ${reason}`)
         return pipelineOf([kedroNode])
       },
+      textOnlyParameter: 'func',
       kind: 'function',
     }
     const pipeline: PyValue = {
@@ -147,18 +157,16 @@ class ProjectEvaluator {
   }
 
   /** find_pipelines(): __default__ from <pkg>/pipeline.py, and one entry per folder of <pkg>/pipelines/. */
-  private async findPipelines(): Promise<PyValue> {
+  private findPipelines(): PyValue {
     const entries: [PyValue, PyValue][] = []
     const defaultModule = path.join(this.layout.packageDirectory, 'pipeline.py')
-    const defaultPipeline = (await isFile(defaultModule))
-      ? await this.callCreatePipeline(`${this.layout.packageName}.pipeline`)
-      : pipelineOf([])
+    const defaultPipeline = isFile(defaultModule) ? this.callCreatePipeline(`${this.layout.packageName}.pipeline`) : pipelineOf([])
     entries.push([{kind: 'str', value: '__default__'}, defaultPipeline])
     const folder = path.join(this.layout.packageDirectory, 'pipelines')
-    const names = (await readdir(folder, {withFileTypes: true}).catch(() => [])).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()
+    const names = directoriesIn(folder).sort()
     for (const name of names) {
       if (name === '__pycache__' || name.startsWith('.')) continue
-      const created = await this.callCreatePipeline(`${this.layout.packageName}.pipelines.${name}`)
+      const created = this.callCreatePipeline(`${this.layout.packageName}.pipelines.${name}`)
       if (created.kind === 'none') continue // Kedro skips a package without create_pipeline, with a warning.
       entries.push([{kind: 'str', value: name}, created])
     }
@@ -166,39 +174,39 @@ class ProjectEvaluator {
     return {entries, kind: 'dict'}
   }
 
-  private async callCreatePipeline(moduleName: string): Promise<PyValue> {
-    const members = await this.module(moduleName)
-    const create = members.get('create_pipeline')
+  private callCreatePipeline(moduleName: string): PyValue {
+    const create = lookup(this.module(moduleName), 'create_pipeline')
     if (!create) return {kind: 'none'}
-    return create.kind === 'function' ? create.call([], new Map(), []) : create
+    return create.kind === 'function' ? callWithoutArguments(create) : create
   }
 
-  private moduleFile(moduleName: string): Promise<null | string> {
-    const relative = moduleName.split('.')
-    const base = path.join(this.layout.sourceDirectory, ...relative)
-    return (async () => {
-      if (await isFile(`${base}.py`)) return `${base}.py`
-      if (await isFile(path.join(base, '__init__.py'))) return path.join(base, '__init__.py')
-      return null
-    })()
+  private moduleFile(moduleName: string): null | string {
+    const base = path.join(this.layout.sourceDirectory, ...moduleName.split('.'))
+    if (isFile(`${base}.py`)) return `${base}.py`
+    if (isFile(path.join(base, '__init__.py'))) return path.join(base, '__init__.py')
+    return null
   }
 
-  /** A project module's top-level functions and imported names, evaluated lazily. */
-  module(moduleName: string): Promise<Map<string, PyValue>> {
-    let pending = this.modules.get(moduleName)
-    if (!pending) {
-      pending = this.loadModule(moduleName)
-      this.modules.set(moduleName, pending)
+  /**
+   * A project module's top-level functions and names, read once. Registered before it is filled, so that a circular
+   * import sees the names bound so far, as in Python.
+   */
+  module(moduleName: string): Scope {
+    let members = this.modules.get(moduleName)
+    if (!members) {
+      members = new Map()
+      this.modules.set(moduleName, members)
+      this.loadModule(moduleName, members)
     }
 
-    return pending
+    return members
   }
 
-  private async loadModule(moduleName: string): Promise<Map<string, PyValue>> {
-    const file = await this.moduleFile(moduleName)
-    const members = new Map<string, PyValue>()
-    if (!file) return members
-    const source = await readFile(file, 'utf8')
+  private loadModule(moduleName: string, members: Scope): void {
+    const file = this.moduleFile(moduleName)
+    if (!file) return
+    const source = readFileSync(file, 'utf8')
+    this.files.push(path.relative(this.layout.projectRoot, file).split(path.sep).join('/'))
     const tree = parsePython(source)
     const scope: Scope = new Map()
     const isPackage = file.endsWith('__init__.py')
@@ -208,9 +216,9 @@ class ProjectEvaluator {
         const builtin = this.builtins().get(name ?? '')
         if (builtin) scope.set(local, builtin)
       } else if (absolute === 'kedro.framework.project' && name === 'find_pipelines') {
-        scope.set(local, await this.findPipelinesFunction())
+        scope.set(local, {call: () => this.findPipelines(), kind: 'function'})
       } else if (absolute === this.layout.packageName || absolute.startsWith(`${this.layout.packageName}.`)) {
-        await this.bindProjectImport(scope, local, absolute, name)
+        this.bindProjectImport(scope, local, absolute, name)
       }
     }
 
@@ -232,33 +240,36 @@ class ProjectEvaluator {
     }
 
     for (const [name, value] of scope) if (!members.has(name)) members.set(name, value)
-    return members
   }
 
-  private async findPipelinesFunction(): Promise<PyValue> {
-    const found = await this.findPipelines()
-    return {call: () => found, kind: 'function'}
-  }
-
-  private async bindProjectImport(scope: Scope, local: string, module: string, name: null | string): Promise<void> {
+  private bindProjectImport(scope: Scope, local: string, module: string, name: null | string): void {
     if (name === null) return
     // `from pkg.pipelines import data_processing as dp` imports a module; `from .pipeline import create_pipeline` a name.
     const submodule = `${module}.${name}`
-    if (await this.moduleFile(submodule)) {
-      const members = await this.module(submodule)
-      for (const [member, value] of members) scope.set(`${local}.${member}`, value)
+    if (this.moduleFile(submodule)) {
+      for (const [member, value] of this.module(submodule)) scope.set(`${local}.${member}`, value)
       return
     }
 
-    const value = (await this.module(module)).get(name)
-    if (value) scope.set(local, value)
+    let value: PyValue | undefined
+    let resolving = false
+    const deferred: Deferred = {
+      kind: 'deferred',
+      resolve: () => {
+        if (value) return value
+        if (resolving) return unknown(`${name} is imported in a cycle from ${module}`)
+        resolving = true
+        value = lookup(this.module(module), name) ?? unknown(`${name} is not bound in ${module} by a simple assignment, import or def`)
+        return value
+      },
+    }
+    scope.set(local, deferred)
   }
 
-  async registry(): Promise<PyValue> {
-    const members = await this.module(`${this.layout.packageName}.pipeline_registry`)
-    const register = members.get('register_pipelines')
+  registry(): PyValue {
+    const register = lookup(this.module(`${this.layout.packageName}.pipeline_registry`), 'register_pipelines')
     if (!register || register.kind !== 'function') return unknown('no register_pipelines() in pipeline_registry.py')
-    return register.call([], new Map(), [])
+    return callWithoutArguments(register)
   }
 }
 
@@ -270,8 +281,16 @@ function resolveRelative(current: string, relative: string, isPackage: boolean):
   return rest ? [...parent, rest].join('.') : parent.join('.')
 }
 
-async function isFile(file: string): Promise<boolean> {
-  return (await stat(file).catch(() => null))?.isFile() ?? false
+function isFile(file: string): boolean {
+  return statSync(file, {throwIfNoEntry: false})?.isFile() ?? false
+}
+
+function directoriesIn(folder: string): string[] {
+  try {
+    return readdirSync(folder, {withFileTypes: true}).filter((entry) => entry.isDirectory()).map((entry) => entry.name)
+  } catch {
+    return []
+  }
 }
 
 /**
@@ -281,11 +300,14 @@ async function isFile(file: string): Promise<boolean> {
  */
 export async function readPipelines(options: {kedroVersion?: string; packageName: string; projectRoot: string; requested?: string[]; sourceDir?: string}): Promise<PipelineReading> {
   const sourceDirectory = path.join(options.projectRoot, options.sourceDir ?? 'src')
-  const layout = {packageDirectory: path.join(sourceDirectory, ...options.packageName.split('.')), packageName: options.packageName, sourceDirectory}
+  const layout = {
+    packageDirectory: path.join(sourceDirectory, ...options.packageName.split('.')), packageName: options.packageName,
+    projectRoot: options.projectRoot, sourceDirectory,
+  }
   const evaluator = new ProjectEvaluator(layout)
-  const registry = await evaluator.registry()
+  const registry = evaluator.registry()
   if (registry.kind !== 'dict') {
-    return {estimated: [registry.kind === 'unknown' ? registry.reason : 'register_pipelines() does not return a dict literal'], missing: [], numberOfNodes: null, numberOfPipelines: null, pipelines: {}}
+    return {estimated: [registry.kind === 'unknown' ? registry.reason : 'register_pipelines() does not return a dict literal'], files: evaluator.files, missing: [], numberOfNodes: null, numberOfPipelines: null, pipelines: {}}
   }
 
   let entries = registry.entries.flatMap(([key, value]) => (key.kind === 'str' ? [[key.value, value] as const] : []))
@@ -306,6 +328,7 @@ export async function readPipelines(options: {kedroVersion?: string; packageName
   const defaultPipeline = entries.find(([name]) => name === '__default__')?.[1]
   return {
     estimated: evaluator.estimated,
+    files: evaluator.files,
     missing,
     numberOfNodes: defaultPipeline?.kind === 'pipeline' ? defaultPipeline.nodes.size : null,
     numberOfPipelines: entries.length,

@@ -26,7 +26,25 @@ export type PyValue =
   | {kind: 'str'; value: string}
   | {kind: 'unknown'; reason: string}
   | {kind: 'bool'; value: boolean}
-  | {kind: 'function'; call: (args: PyValue[], keywords: Map<string, PyValue>, texts: string[]) => PyValue}
+  | {
+    kind: 'function'; call: (args: PyValue[], keywords: Map<string, PyValue>, texts: ArgumentTexts) => PyValue
+    /**
+     * The keyword name of its first parameter when the function reads that argument only as source text (Kedro's
+     * node() and its func): it is then not evaluated, so the module that defines a node's function is never read.
+     */
+    textOnlyParameter?: string
+  }
+
+/** `f()`: a function value called with no arguments. */
+export function callWithoutArguments(target: Extract<PyValue, {kind: 'function'}>): PyValue {
+  return target.call([], new Map(), {keywords: new Map(), positional: []})
+}
+
+/** The source text of each argument of a call, positional and by keyword. */
+export interface ArgumentTexts {
+  keywords: Map<string, string>
+  positional: string[]
+}
 
 export const unknown = (reason: string): PyValue => ({kind: 'unknown', reason})
 
@@ -44,7 +62,22 @@ export function stringValue(text: string): null | string {
   return body.replaceAll(/\\(["'\\nt])/g, (_, char: string) => ({n: '\n', t: '\t'}[char] ?? char))
 }
 
-export type Scope = Map<string, PyValue>
+/**
+ * A name imported from a project module, resolved when the name is first used: a pipeline module imports its node
+ * functions, and reading (parsing) every nodes.py only to pass those functions to node() would be wasted work.
+ */
+export interface Deferred {
+  kind: 'deferred'
+  resolve: () => PyValue
+}
+
+export type Scope = Map<string, Deferred | PyValue>
+
+/** The value `name` is bound to in `scope`, a deferred import resolved. */
+export function lookup(scope: ReadonlyMap<string, Deferred | PyValue>, name: string): PyValue | undefined {
+  const bound = scope.get(name)
+  return bound?.kind === 'deferred' ? bound.resolve() : bound
+}
 
 export interface EvaluationContext {
   scope: Scope
@@ -60,10 +93,11 @@ function children(node: SyntaxNode): SyntaxNode[] {
 const PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',', ':', 'AssignOp', '*', '**', 'Comment'])
 
 /** Positional and keyword arguments of an ArgList. */
-export function callArguments(argList: SyntaxNode, context: EvaluationContext): {keywords: Map<string, PyValue>; positional: PyValue[]; texts: string[]} {
+export function callArguments(argList: SyntaxNode, context: EvaluationContext, textOnlyParameter?: string): {keywords: Map<string, PyValue>; positional: PyValue[]; texts: ArgumentTexts} {
   const positional: PyValue[] = []
-  const texts: string[] = []
+  const texts: ArgumentTexts = {keywords: new Map(), positional: []}
   const keywords = new Map<string, PyValue>()
+  const notEvaluated = unknown('not evaluated: only its source text is used')
   const parts = children(argList).filter((child) => !PUNCTUATION.has(child.name) || child.name === 'AssignOp' || child.name === '*' || child.name === '**')
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]
@@ -71,11 +105,14 @@ export function callArguments(argList: SyntaxNode, context: EvaluationContext): 
       positional.push(unknown(`unpacked arguments (${part.name}) cannot be followed statically`))
       i++
     } else if (parts[i + 1]?.name === 'AssignOp' && part.name === 'VariableName') {
-      keywords.set(context.source.slice(part.from, part.to), evaluate(parts[i + 2], context))
+      const keyword = context.source.slice(part.from, part.to)
+      const value = parts[i + 2]
+      keywords.set(keyword, keyword === textOnlyParameter ? notEvaluated : evaluate(value, context))
+      if (value) texts.keywords.set(keyword, context.source.slice(value.from, value.to))
       i += 2
     } else {
-      positional.push(evaluate(part, context))
-      texts.push(context.source.slice(part.from, part.to))
+      positional.push(textOnlyParameter !== undefined && positional.length === 0 ? notEvaluated : evaluate(part, context))
+      texts.positional.push(context.source.slice(part.from, part.to))
     }
   }
 
@@ -116,7 +153,7 @@ export function evaluate(node: SyntaxNode | null | undefined, context: Evaluatio
     }
 
     case 'VariableName': {
-      return context.scope.get(text) ?? unknown(`the name ${text} is not bound by a simple assignment or import`)
+      return lookup(context.scope, text) ?? unknown(`the name ${text} is not bound by a simple assignment or import`)
     }
 
     case 'BinaryExpression': {
@@ -134,16 +171,16 @@ export function evaluate(node: SyntaxNode | null | undefined, context: Evaluatio
       const [callee, argList] = children(node)
       const target = evaluate(callee, context)
       if (target.kind !== 'function') return unknown(`a call of ${context.source.slice(callee.from, callee.to)}, which is not followed statically`)
-      const {keywords, positional, texts} = callArguments(argList, context)
+      const {keywords, positional, texts} = callArguments(argList, context, target.textOnlyParameter)
       return target.call(positional, keywords, texts)
     }
 
     case 'MemberExpression': {
-      const bound = context.scope.get(text)
+      const bound = lookup(context.scope, text)
       if (bound) return bound
       // dict.values() / dict.keys(): enough for `sum(pipelines.values())`.
       const method = /^([A-Za-z_][\w]*)\.(values|keys)$/.exec(text)
-      const dict = method ? context.scope.get(method[1]) : undefined
+      const dict = method ? lookup(context.scope, method[1]) : undefined
       if (method && dict?.kind === 'dict') {
         const pick = method[2] === 'values' ? 1 : 0
         return {call: () => ({items: dict.entries.map((entry) => entry[pick]), kind: 'list'}), kind: 'function'}
@@ -183,7 +220,7 @@ export function runStatement(statement: SyntaxNode, context: EvaluationContext):
   } else if (target.name === 'MemberExpression' && /\[\s*["'][^"']+["']\s*\]$/.test(name)) {
     // `pipelines["__default__"] = ...`: a subscript assignment on a dict bound in scope.
     const [base, key] = [name.slice(0, name.indexOf('[')).trim(), stringValue(name.slice(name.indexOf('[') + 1, -1).trim())]
-    const dict = context.scope.get(base)
+    const dict = lookup(context.scope, base)
     if (dict?.kind === 'dict' && key !== null) {
       const entries = dict.entries.filter(([k]) => !(k.kind === 'str' && k.value === key))
       context.scope.set(base, {entries: [...entries, [{kind: 'str', value: key}, value]], kind: 'dict'})

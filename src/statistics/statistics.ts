@@ -24,6 +24,8 @@ export interface StatisticsReading {
   missingPipelines: string[]
   /** Reasons the figures may be off, per property name. */
   estimated: Record<string, string[]>
+  /** The files the figures were read from, relative to the project root. */
+  files: {catalog: string[]; pipelines: string[]}
   properties: Record<string, PyJson>
   warnings: string[]
 }
@@ -59,7 +61,7 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
       kedroVersion: options.kedroVersion, packageName: options.packageName, projectRoot: options.projectRoot,
       requested: options.requested ?? undefined, sourceDir: options.sourceDir,
     })
-    : {estimated: ['no package_name in [tool.kedro]'], missing: [], numberOfNodes: null, numberOfPipelines: null, pipelines: {}}
+    : {estimated: ['no package_name in [tool.kedro]'], files: [], missing: [], numberOfNodes: null, numberOfPipelines: null, pipelines: {}}
   for (const reason of pipelines.estimated) {
     note('number_of_nodes', reason)
     note('number_of_pipelines', reason)
@@ -94,5 +96,8 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
     }
   }
 
-  return {estimated, missingPipelines: pipelines.estimated.length === 0 ? pipelines.missing : [], properties, warnings}
+  return {
+    estimated, files: {catalog: catalog.files, pipelines: pipelines.files},
+    missingPipelines: pipelines.estimated.length === 0 ? pipelines.missing : [], properties, warnings,
+  }
 }
