@@ -50,6 +50,20 @@ describe('start-up', () => {
     expect(packageJson.oclif.plugins).to.have.length.above(0)
     for (const own of [['status'], ['preview', '--', 'run'], ['opt-out', '--help']]) expect(packageJsonFor(own, packageJson).oclif.plugins).to.deep.equal([])
     for (const other of [[], ['help', 'status'], ['autocomplete'], ['statsu'], ['--version'], ['constructor'], ['toString']]) expect(packageJsonFor(other, packageJson)).to.equal(packageJson)
+    // The start-up module and what it imports statically hold oclif and the command declarations only: git, YAML and
+    // the Python parser load when a command needs them.
+    const loaded = new Set<string>()
+    const visit = (file: string) => {
+      if (loaded.has(file)) return
+      loaded.add(file)
+      const text = readFileSync(file, 'utf8')
+      for (const [, specifier] of text.matchAll(/^} from "(\.[^"]+)";$/gm)) visit(path.resolve(path.dirname(file), specifier))
+    }
+
+    visit(path.join(REPO_ROOT, 'dist', 'cli.js'))
+    const bundled = [...loaded].flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/^\/\/ node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((match) => match[1]))
+    expect(bundled).to.include('@oclif/core')
+    expect(bundled.filter((name) => ['simple-git', 'yaml', '@lezer/python', '@lezer/lr', 'smol-toml'].includes(name))).to.deep.equal([])
     // Our own commands' help needs no plugin.
     const help = runCli(['opt-out', '--help'])
     expect(help.code).to.equal(0)

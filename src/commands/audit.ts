@@ -2,7 +2,6 @@ import * as Flags from '@oclif/core/flags'
 
 import type {AuditReport} from '../audit/audit.js'
 import {BaseCommand, paragraph} from '../base-command.js'
-import {writeFileAtomic} from '../fs/atomic-write.js'
 
 const FORMATS = ['table', 'json', 'markdown', 'junit', 'sarif'] as const
 
@@ -60,6 +59,7 @@ when one warns too).`
     }
 
     if (flags.output) {
+      const {writeFileAtomic} = await import('../fs/atomic-write.js')
       await writeFileAtomic(flags.output, text)
       const {summaryLine} = await import('../audit/formats.js')
       this.logToStderr(`Wrote ${flags.output}: ${summaryLine(report)}`)

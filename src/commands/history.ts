@@ -1,5 +1,5 @@
 import {BaseCommand, paragraph} from '../base-command.js'
-import {historyFile, type HistoryReading, readHistory} from '../history/history.js'
+import type {HistoryReading} from '../history/history.js'
 
 export default class History extends BaseCommand {
   static description = paragraph`Lists the opt-in, opt-out and revoke decisions made with this tool on this machine, oldest first:
@@ -16,6 +16,7 @@ platform's equivalent), never inside a project. A corrupt line is skipped with a
 
   async run(): Promise<HistoryReading> {
     await this.parse(History)
+    const {historyFile, readHistory} = await import('../history/history.js')
     const reading = await readHistory(historyFile(process.env, process.platform))
     for (const skipped of reading.skipped) this.logToStderr(`Warning: ${reading.file}:${skipped.line} skipped: ${skipped.reason}`)
     if (!this.jsonEnabled()) await this.render(reading, (await import('../render/history.js')).renderHistory)

@@ -2,9 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand, paragraph} from '../base-command.js'
 import {InputError} from '../errors.js'
-import {buildNotice, type Notice} from '../notice/notice.js'
-import {loadProject} from '../project/project.js'
-import {LATEST_KNOWN_TELEMETRY_VERSION} from '../project/versions.js'
+import type {Notice} from '../notice/notice.js'
 import {isValidVersion} from '../versions.js'
 
 export default class NoticeCommand extends BaseCommand {
@@ -32,10 +30,12 @@ latest known. The notice version (a content hash) is recorded with every consent
     }
 
     if (version === undefined) {
+      const [{loadProject}, {LATEST_KNOWN_TELEMETRY_VERSION}] = await Promise.all([import('../project/project.js'), import('../project/versions.js')])
       const detected = (await loadProject(process.cwd(), process.env)).versions.telemetry.version
       version = detected && isValidVersion(detected) ? detected : LATEST_KNOWN_TELEMETRY_VERSION
     }
 
+    const {buildNotice} = await import('../notice/notice.js')
     const notice = buildNotice(version)
     if (!this.jsonEnabled()) await this.render(notice, (await import('../render/notice.js')).renderNotice)
     return notice

@@ -2,9 +2,6 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand, paragraph} from '../base-command.js'
 import {InputError} from '../errors.js'
-import {loadProject} from '../project/project.js'
-import {resolveWorkingDirectory} from '../project/working-directory.js'
-import {launchPythonProbe} from '../request/python-probe.js'
 import type {PreviewResult} from '../request/request.js'
 import {isValidVersion} from '../versions.js'
 
@@ -58,6 +55,9 @@ know here (a user id not created yet, a module path without kedro-datasets insta
 
     // The project is loaded once. Its Python starts slowly, so it starts first; the preview module (the Python
     // parser, the statistics) loads meanwhile, here rather than at start-up, since no other command needs it.
+    const [{loadProject}, {resolveWorkingDirectory}, {launchPythonProbe}] = await Promise.all([
+      import('../project/project.js'), import('../project/working-directory.js'), import('../request/python-probe.js'),
+    ])
     const workingDirectory = await resolveWorkingDirectory(flags.project, process.cwd())
     const project = await loadProject(workingDirectory, env)
     const python = flags.python

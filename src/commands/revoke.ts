@@ -2,7 +2,6 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand, consentWriteFlags, pathArg, paragraph} from '../base-command.js'
 import type {ChangeResult} from '../consent/change.js'
-import {erasureStatement} from '../consent/erasure.js'
 
 export default class Revoke extends BaseCommand {
   static args = pathArg
@@ -30,7 +29,7 @@ the rest of it byte for byte.`
   async run(): Promise<ChangeResult & {erasure: string}> {
     const {args, flags} = await this.parse(Revoke)
     // The consent machinery (the YAML editor, git) loads only for the commands that write.
-    const {applyConsentChange, planConsentChange} = await import('../consent/change.js')
+    const [{applyConsentChange, planConsentChange}, {erasureStatement}] = await Promise.all([import('../consent/change.js'), import('../consent/erasure.js')])
     const plan = await planConsentChange({
       action: 'revoke', force: flags.force, gitignore: flags.gitignore, how: 'command', keepIdentity: flags['keep-identity'],
       path: args.path, removeProjectId: flags['project-id'], toolVersion: this.config.version, untrack: flags.untrack,

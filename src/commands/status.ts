@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 
 import {BaseCommand, paragraph} from '../base-command.js'
-import {inspectStatus, type StatusReport} from '../status/status.js'
+import type {StatusReport} from '../status/status.js'
 
 export default class Status extends BaseCommand {
   static args = {
@@ -23,6 +23,7 @@ Also reports .telemetry in git, the identifiers kedro sends, and whether kedro m
 
   async run(): Promise<StatusReport> {
     const {args} = await this.parse(Status)
+    const {inspectStatus} = await import('../status/status.js')
     const report = await inspectStatus({path: args.path})
     if (!this.jsonEnabled()) await this.render(report, (await import('../render/status.js')).renderStatus)
     return report
