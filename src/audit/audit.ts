@@ -6,6 +6,7 @@ import {readdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {InputError} from '../errors.js'
+import {byCodeUnits} from '../fs/order.js'
 import {openRepository} from '../git/repository.js'
 import {historyFile, type HistoryReading, readHistory} from '../history/history.js'
 import {buildNotice} from '../notice/notice.js'
@@ -68,7 +69,7 @@ export async function discoverProjects(start: string): Promise<string[]> {
   const walk = async (directory: string): Promise<void> => {
     if (await isKedroProject(directory)) found.push(directory)
     const entries = await readdir(directory, {withFileTypes: true}).catch(() => [])
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of entries.sort((a, b) => byCodeUnits(a.name, b.name))) {
       if (!entry.isDirectory() || SKIPPED_DIRECTORIES.has(entry.name)) continue
       const child = path.join(directory, entry.name)
       if (!isIgnored(child)) await walk(child)
@@ -210,7 +211,7 @@ export async function auditProject(root: string, options: {commands?: string[]; 
       checkIdentifiers(status),
       checkVersion(status),
       checkRecorded(status, history),
-    ].sort((a, b) => a.id.localeCompare(b.id))
+    ].sort((a, b) => byCodeUnits(a.id, b.id))
     return {checks, error: null, root}
   } catch (error) {
     return {checks: [], error: (error as Error).message.split('\n')[0], root}

@@ -10,6 +10,7 @@ import path from 'node:path'
 import {parseDocument} from 'yaml'
 
 import {pythonValue, PYYAML_PARSE_OPTIONS} from '../consent/pyyaml.js'
+import {byCodeUnits} from '../fs/order.js'
 
 export interface CatalogEntry {
   name: string
@@ -39,7 +40,7 @@ export function isCatalogFile(relative: string): boolean {
 async function filesUnder(folder: string, prefix = ''): Promise<string[]> {
   const entries = await readdir(path.join(folder, prefix), {withFileTypes: true}).catch(() => [])
   const found: string[] = []
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of entries.sort((a, b) => byCodeUnits(a.name, b.name))) {
     if (entry.name.startsWith('.')) continue
     const relative = prefix ? `${prefix}/${entry.name}` : entry.name
     if (entry.isDirectory()) found.push(...await filesUnder(folder, relative))
