@@ -1,6 +1,5 @@
 // Regenerates src/masking/structures.ts from dumps of kedro-telemetry's command structure
-// (masking-structure-<kedro version>.json and masking-structure-plugins.json) plus each version's top-level options
-// (commands-<kedro version>.json). Run by hand when a Kedro release changes its CLI; the output is committed, so the
+// (masking-structure-<kedro version>.json and masking-structure-plugins.json). Run by hand when a Kedro release changes its CLI; the output is committed, so the
 // build never needs the dumps. Usage: node scripts/import-kedro-cli.js DIRECTORY_OF_DUMPS
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
@@ -18,10 +17,6 @@ const versions = readdirSync(source)
   .filter(Boolean)
   .sort((a, b) => a.localeCompare(b, 'en', {numeric: true}))
 const structures = Object.fromEntries(versions.map((version) => [version, read(`masking-structure-${version}.json`)]))
-const topLevelOptions = Object.fromEntries(versions.map((version) => [
-  version,
-  read(`commands-${version}.json`).top_level_params.flatMap((param) => param.opts),
-]))
 const plugins = read('masking-structure-plugins.json')
 
 const target = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'masking', 'structures.ts')
@@ -34,9 +29,6 @@ export type CliStructure = {[name: string]: CliStructure | null}
 
 /** Kedro version -> the structure of its built-in commands. */
 export const KEDRO_STRUCTURES: Record<string, CliStructure> = ${JSON.stringify(structures, null, 2)}
-
-/** Kedro version -> the options of the \`kedro\` group itself. */
-export const KEDRO_TOP_LEVEL_OPTIONS: Record<string, string[]> = ${JSON.stringify(topLevelOptions, null, 2)}
 
 /** Plugin command groups (kedro-viz 12.4.0; kedro-airflow and kedro-docker at kedro-telemetry 0.8.0's commit). */
 export const PLUGIN_STRUCTURES: Record<string, CliStructure> = ${JSON.stringify(plugins, null, 2)}

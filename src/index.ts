@@ -20,7 +20,8 @@ export {appendDecision, type DecisionRecord, historyFile, readHistory} from './h
 export {hashedProjectId, kedroHash} from './identity/hash.js'
 export {kedroConfigDir, kedroUserIdPath, normaliseUuid, readUserId} from './identity/user-id.js'
 export {
-  commandProperties, MASK, maskKedroArgs, MaskingError, maskingRulesFor, type MaskingRules, maskWithStructure, structureFor,
+  commandProperties, MASK, maskKedroArgs, MASKING_ESTIMATED, MaskingError, maskingRulesFor, type MaskingRules, maskWithStructure,
+  passesThrough, structureFor,
 } from './masking/masking.js'
 export {buildNotice, type Notice} from './notice/notice.js'
 export {findPythonEnvironment} from './project/environment.js'

@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import fc from 'fast-check'
 
 import {KEDRO_STRUCTURES, PLUGIN_STRUCTURES} from '../src/masking/structures.js'
-import {MASK, maskKedroArgs, MaskingError, maskingRulesFor, STARTERS, structureFor} from '../src/masking/masking.js'
+import {MASK, maskKedroArgs, MASKING_ESTIMATED, MaskingError, maskingRulesFor, passesThrough, STARTERS, structureFor} from '../src/masking/masking.js'
 
 const KEDRO_1 = ['1.0.0', '1.5.0']
 const ALL_KEDRO = ['0.19.0', '0.19.14', '1.0.0', '1.5.0']
@@ -97,20 +97,34 @@ describe('masking', () => {
       expect(maskingRulesFor('0.6.0')).to.equal('vocabulary')
     })
 
-    it('0.6.1 to 0.7.x: no leading-help pass-through, no starters, no single mask for unknown commands', () => {
+    it('0.6.1 to 0.7.x: the walk of 0.8.0 without the starters', () => {
       const options = {kedroVersion: '1.5.0', telemetryVersion: '0.7.0'}
-      expect(maskKedroArgs(['--help', 'secret'], options)).to.deep.equal(['--help', MASK])
+      // A leading help still returns the arguments as they are, and an unknown command is one mask.
+      expect(maskKedroArgs(['--help', 'secret'], options)).to.deep.equal(['--help', 'secret'])
+      expect(maskKedroArgs(['deploy', 'prod'], options)).to.deep.equal([MASK])
+      expect(maskKedroArgs(['-V'], options)).to.deep.equal([MASK])
+      // No starter is spared, whichever way it is given.
       expect(maskKedroArgs(['new', '--starter=spaceflights-pandas'], options)).to.deep.equal(['new', '--starter', MASK])
-      expect(maskKedroArgs(['deploy', 'prod'], options)).to.deep.equal([MASK, MASK])
-      expect(maskKedroArgs(['-V'], options)).to.deep.equal(['-V'])
-      expect(maskKedroArgs(['run', '--pipeline=ds'], options)).to.deep.equal(['run', '--pipeline', MASK])
+      expect(maskKedroArgs(['new', '-s', 'spaceflights-pandas'], options)).to.deep.equal(['new', '-s', MASK])
+      expect(maskKedroArgs(['run', '--pipeline=ds', '--params', 'a=1'], options)).to.deep.equal(['run', '--pipeline', MASK, '--params', MASK])
+      expect(() => maskKedroArgs(['pipeline', 'create', 'name', 'extra'], options)).to.throw(MaskingError)
     })
 
-    it('before 0.6.1: any word that is a name somewhere in the structure leaks', () => {
+    it('before 0.6.1: the first masking.py\'s vocabulary, with kedro, -h and --version but no group options', () => {
       const options = {kedroVersion: '1.5.0', telemetryVersion: '0.5.0'}
       // "run" and "create" are command names, so as values they are sent.
       expect(maskKedroArgs(['run', '--pipeline', 'run'], options)).to.deep.equal(['run', '--pipeline', 'run'])
       expect(maskKedroArgs(['run', '--pipeline=create', '--x=secret'], options)).to.deep.equal(['run', '--pipeline', 'create', MASK, MASK])
+      // Every `=` splits, and empty parts and empty tokens are dropped.
+      expect(maskKedroArgs(['run', '--params=a=kedro', '--pipeline=', ''], options)).to.deep.equal(['run', '--params', MASK, 'kedro', '--pipeline'])
+      expect(maskKedroArgs(['-h', '--version', '-V', 'info'], options)).to.deep.equal(['-h', '--version', MASK, 'info'])
+    })
+
+    it('says which rule sets are estimated, and why', () => {
+      expect(Object.keys(MASKING_ESTIMATED).sort()).to.deep.equal(['structured', 'vocabulary'])
+      expect(passesThrough(['--help', 'x'], 'structured')).to.equal(true)
+      expect(passesThrough(['--help', 'x'], 'vocabulary')).to.equal(false)
+      expect(passesThrough(['run', '--help'], 'current')).to.equal(false)
     })
   })
 

@@ -1,5 +1,6 @@
 import {expect} from 'chai'
 import {execFileSync, spawnSync} from 'node:child_process'
+import {createHash} from 'node:crypto'
 import {chmodSync, existsSync} from 'node:fs'
 import path from 'node:path'
 
@@ -7,7 +8,7 @@ import {buildTelemetryRequests, formatTools, kedroTimestamp} from '../src/reques
 import {pythonJsonDumps} from '../src/request/python-json.js'
 import {readCatalog} from '../src/statistics/catalog.js'
 import {readPipelines} from '../src/statistics/pipelines.js'
-import {cleanEnv, EXAMPLE, makeProject, removeTempDirs, runCli, tempDir, writeFiles} from './helpers/sandbox.js'
+import {cleanEnv, EXAMPLE, makeProject, PYPROJECT, removeTempDirs, runCli, tempDir, writeFiles} from './helpers/sandbox.js'
 import {expectValid} from './helpers/schemas.js'
 
 const HAS_PYTHON = spawnSync('python3', ['-c', 'import json'], {encoding: 'utf8'}).status === 0
@@ -440,6 +441,19 @@ describe('telemetry preview: the opt-in era (before 0.6.0)', () => {
     expect((first.properties as {tools: string}).tools.startsWith("[, ', L, i, n, t")).to.equal(true)
   })
 
+  it('marks the command estimated under the older masking rules, and shows the leading-help leak from 0.6.1', () => {
+    const current = preview(['run', '--pipeline', 'ds'])
+    expect(current.estimated).not.to.include('properties.command')
+    const older = preview(['--telemetry-version', '0.7.0', '--', '--help', 'run', '--pipeline', 'ds'])
+    expect(older.estimated).to.include.members(['properties.command', 'properties.main_command'])
+    expect(older.leaked).to.deep.equal(['run', '--pipeline', 'ds'])
+    const origin = (older.origins as {estimated: null | string; field: string}[]).find((item) => item.field === 'properties.command')
+    expect(origin?.estimated).to.match(/0\.6\.1 to 0\.7\.x/)
+    const vocabulary = preview(['--telemetry-version', '0.5.0', '--ignore-consent', '--', '--help', 'run'])
+    expect(vocabulary.leaked).to.deep.equal([])
+    expect(vocabulary.requests[0].body.properties.command).to.equal('kedro --help run')
+  })
+
   it('0.5.x sends nothing outside a project', () => {
     const json = preview(['--telemetry-version', '0.5.0', '--ignore-consent', 'new'], {project: tempDir()})
     expect(json.requests).to.deep.equal([])
@@ -454,6 +468,11 @@ describe('telemetry preview: the opt-in era (before 0.6.0)', () => {
     expect(request.body.properties).to.have.property('package_name').and.not.to.have.property('project_id')
     expect(json.estimated).to.include.members(['identity', 'properties.username', 'properties.package_name'])
     expect(json.warnings.join(' ')).to.match(/reconstructed/).and.not.to.match(/new user id/)
+    expect(request.body.properties.package_name).to.equal(createHash('sha512').update('spaceflights').digest('hex'))
+    // Without a package name: the literal "undefined", not a hash of it.
+    const nameless = makeProject({'pyproject.toml': PYPROJECT.replace(/^package_name = .*$/m, '')})
+    const unnamed = preview(['--telemetry-version', '0.3.0', '--ignore-consent', 'info'], {project: nameless})
+    expect(unnamed.requests[0].body.properties.package_name).to.equal('undefined')
   })
 })
 

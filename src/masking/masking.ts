@@ -3,12 +3,14 @@
  * - 0.8.0 and later ("current"): a leading --help/--version/-h/-v/"" returns the arguments unchanged (so values
  *   after it leak); an unknown command becomes a single mask; the command path is kept, option names of the command
  *   are kept, every value is masked except an official starter given to --starter/-s.
- * - 0.6.1 to 0.7.x ("structured"): the same walk without those three rules (read from kedro-telemetry's source).
- * - before 0.6.1 ("vocabulary"): any token found anywhere in the command structure is kept. Reconstructed from the
- *   spec's description, so previews for these versions say "estimated".
+ * - 0.6.1 to 0.7.x ("structured"): the same, without the starters (kedro-telemetry's masking.py as it was between
+ *   the whole-CLI walk of 0.5.x and the starters of 0.8.0; the spec is silent on these releases).
+ * - before 0.6.1 ("vocabulary", as the spec dates it): any token that is a name anywhere in the command structure,
+ *   or `kedro`, `-h`, `--version`, is kept, as in kedro-telemetry's first masking.py.
+ * The two older rule sets are marked estimated in previews: see MASKING_ESTIMATED.
  */
 import {compareVersions} from '../versions.js'
-import {type CliStructure, KEDRO_STRUCTURES, KEDRO_TOP_LEVEL_OPTIONS, PLUGIN_STRUCTURES} from './structures.js'
+import {type CliStructure, KEDRO_STRUCTURES, PLUGIN_STRUCTURES} from './structures.js'
 
 export const MASK = '*****'
 /** Starter aliases kedro-telemetry 0.8.0 sends unmasked after --starter / -s. */
@@ -19,6 +21,12 @@ const LEADING_PASSTHROUGH = new Set(['', '--help', '--version', '-h', '-v'])
 export const PLUGIN_GROUPS: Record<string, string> = {'kedro-airflow': 'airflow', 'kedro-docker': 'docker', 'kedro-viz': 'viz'}
 
 export type MaskingRules = 'current' | 'structured' | 'vocabulary'
+
+/** Why the masked command of an older rule set may differ from what that release sent. */
+export const MASKING_ESTIMATED: Record<Exclude<MaskingRules, 'current'>, string> = {
+  structured: 'kedro-telemetry 0.6.1 to 0.7.x are taken to mask as its masking.py did between 0.5.x and the starters of 0.8.0; the release that first shipped it is inferred from the source history',
+  vocabulary: 'the spec dates the flat vocabulary of kedro-telemetry\'s first masking.py before 0.6.1, but the stored sources of several earlier releases walk the command structure instead, which masks more',
+}
 
 /** Where kedro-telemetry itself raises (a TypeError in `in None`): the kedro command would fail in the hook. */
 export class MaskingError extends Error {
@@ -47,7 +55,6 @@ export interface ChosenStructure {
   kedroStructureVersion: string
   plugins: string[]
   structure: CliStructure
-  topLevelOptions: string[]
 }
 
 /** The structure of the nearest shipped Kedro version not newer than `kedroVersion`, plus installed plugins. */
@@ -61,7 +68,7 @@ export function structureFor(kedroVersion: string, installedPlugins: string[] = 
   const plugins = installedPlugins.map((name) => PLUGIN_GROUPS[name]).filter(Boolean)
   const structure: CliStructure = {...KEDRO_STRUCTURES[chosen]}
   for (const group of plugins) structure[group] = PLUGIN_STRUCTURES[group]
-  return {estimated, kedroStructureVersion: chosen, plugins, structure, topLevelOptions: KEDRO_TOP_LEVEL_OPTIONS[chosen] ?? []}
+  return {estimated, kedroStructureVersion: chosen, plugins, structure}
 }
 
 function lookup(current: CliStructure | null, token: string, after: string): boolean {
@@ -83,8 +90,18 @@ function walkCommand(args: string[], root: CliStructure): {current: CliStructure
   return {current, kept, last}
 }
 
-function maskCurrent(args: string[], structure: CliStructure): string[] {
-  if (args.length === 0 || LEADING_PASSTHROUGH.has(args[0])) return [...args]
+/**
+ * Whether kedro-telemetry returns these arguments as they are (a leading --help, --version, -h, -v or ""), so that
+ * every token after the first is sent unmasked: from 0.6.1 on.
+ */
+export function passesThrough(args: string[], rules: MaskingRules): boolean {
+  return rules !== 'vocabulary' && args.length > 0 && LEADING_PASSTHROUGH.has(args[0])
+}
+
+/** The walk of 0.6.1 and later; `starters`: 0.8.0's exception for official starters after --starter / -s. */
+function maskCommand(args: string[], structure: CliStructure, starters: boolean): string[] {
+  const starterValue = (option: null | string, value: string) => starters && option !== null && STARTER_OPTIONS.has(option) && STARTERS.has(value)
+  if (args.length === 0 || passesThrough(args, 'structured')) return [...args]
   if (!Object.hasOwn(structure, args[0])) return [MASK]
   const {current, kept, last} = walkCommand(args, {[args[0]]: structure[args[0]]})
   const output = [...kept]
@@ -101,35 +118,12 @@ function maskCurrent(args: string[], structure: CliStructure): string[] {
         const known = lookup(current, left, last)
         if (known) output.push(left)
         previous = known ? left : null
-        output.push(STARTER_OPTIONS.has(left) && STARTERS.has(value) ? value : MASK)
+        // The left side counts for the starter exception whether or not the command knows it.
+        output.push(starterValue(left, value) ? value : MASK)
       }
     } else {
-      output.push(previous !== null && STARTER_OPTIONS.has(previous) && STARTERS.has(token) ? token : MASK)
+      output.push(starterValue(previous, token) ? token : MASK)
       previous = null
-    }
-  }
-
-  return output
-}
-
-function withTopLevel(structure: CliStructure, topLevelOptions: string[]): CliStructure {
-  const root: CliStructure = {...structure}
-  for (const option of topLevelOptions) if (!Object.hasOwn(root, option)) root[option] = null
-  return root
-}
-
-function maskStructured(args: string[], structure: CliStructure, topLevelOptions: string[]): string[] {
-  const {current, kept, last} = walkCommand(args, withTopLevel(structure, topLevelOptions))
-  const output = [...kept]
-  for (const token of args.slice(kept.length)) {
-    if (!token.startsWith('-')) {
-      output.push(MASK)
-    } else if (token.includes('=')) {
-      const left = token.split('=')[0]
-      if (lookup(current, left, last)) output.push(left)
-      output.push(MASK)
-    } else {
-      output.push(lookup(current, token, last) ? token : MASK)
     }
   }
 
@@ -145,8 +139,12 @@ function vocabularyOf(structure: CliStructure, into = new Set<string>()): Set<st
   return into
 }
 
-function maskVocabulary(args: string[], structure: CliStructure, topLevelOptions: string[]): string[] {
-  const vocabulary = vocabularyOf(withTopLevel(structure, topLevelOptions))
+/**
+ * The first masking.py: a vocabulary of every name in the structure (which held no group options, so not -V) plus
+ * its root key `kedro` and `-h`, `--version`; an option token is split at every `=`, and empty parts are dropped.
+ */
+function maskVocabulary(args: string[], structure: CliStructure): string[] {
+  const vocabulary = vocabularyOf(structure, new Set(['kedro', '-h', '--version']))
   const output: string[] = []
   for (const token of args) {
     const parts = token.startsWith('-') ? token.split('=') : [token]
@@ -157,10 +155,9 @@ function maskVocabulary(args: string[], structure: CliStructure, topLevelOptions
 }
 
 /** Masks with an explicit structure and rule set (see maskKedroArgs for the usual entry point). */
-export function maskWithStructure(args: string[], chosen: Pick<ChosenStructure, 'structure' | 'topLevelOptions'>, rules: MaskingRules): string[] {
-  if (rules === 'current') return maskCurrent(args, chosen.structure)
-  if (rules === 'structured') return maskStructured(args, chosen.structure, chosen.topLevelOptions)
-  return maskVocabulary(args, chosen.structure, chosen.topLevelOptions)
+export function maskWithStructure(args: string[], chosen: Pick<ChosenStructure, 'structure'>, rules: MaskingRules): string[] {
+  if (rules === 'vocabulary') return maskVocabulary(args, chosen.structure)
+  return maskCommand(args, chosen.structure, rules === 'current')
 }
 
 /**

@@ -694,30 +694,6 @@ export const KEDRO_STRUCTURES: Record<string, CliStructure> = {
   }
 }
 
-/** Kedro version -> the options of the `kedro` group itself. */
-export const KEDRO_TOP_LEVEL_OPTIONS: Record<string, string[]> = {
-  "0.19.0": [
-    "--version",
-    "-V",
-    "--help"
-  ],
-  "0.19.14": [
-    "--version",
-    "-V",
-    "--help"
-  ],
-  "1.0.0": [
-    "--version",
-    "-V",
-    "--help"
-  ],
-  "1.5.0": [
-    "--version",
-    "-V",
-    "--help"
-  ]
-}
-
 /** Plugin command groups (kedro-viz 12.4.0; kedro-airflow and kedro-docker at kedro-telemetry 0.8.0's commit). */
 export const PLUGIN_STRUCTURES: Record<string, CliStructure> = {
   "airflow": {

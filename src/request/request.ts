@@ -9,7 +9,9 @@ import {type ConsentDecision, resolveConsent} from '../consent/rules.js'
 import {readTelemetryFile} from '../consent/telemetry-file.js'
 import {hashedProjectId, kedroHash} from '../identity/hash.js'
 import {kedroUserIdPath, readUserId} from '../identity/user-id.js'
-import {commandProperties, MaskingError, maskingRulesFor, maskWithStructure, structureFor} from '../masking/masking.js'
+import {
+  commandProperties, MASKING_ESTIMATED, MaskingError, maskingRulesFor, maskWithStructure, passesThrough, structureFor,
+} from '../masking/masking.js'
 import {type LoadedProject, loadProject} from '../project/project.js'
 import {LATEST_KNOWN_KEDRO_VERSION, LATEST_KNOWN_TELEMETRY_VERSION} from '../project/versions.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
@@ -215,7 +217,7 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
     return result
   }
 
-  if (rules === 'current' && options.args.length > 1 && ['', '--help', '--version', '-h', '-v'].includes(options.args[0])) {
+  if (options.args.length > 1 && passesThrough(options.args, rules)) {
     result.leaked = options.args.slice(1)
     warnings.push(`a leading ${JSON.stringify(options.args[0])} makes kedro-telemetry send every following token unmasked`)
   }
@@ -265,7 +267,8 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
   if (optInEra && compareVersions(telemetry.version, '0.5.0') < 0) {
     // Before 0.5.0: no project id; a hashed package name instead (and, before 0.4.0, hashed user names). Reconstructed.
     delete properties.project_id
-    properties.package_name = kedroHash(pyproject?.packageName ?? 'undefined')
+    // `_hash(PACKAGE_NAME) if PACKAGE_NAME else "undefined"`: the literal, not its hash.
+    properties.package_name = pyproject?.packageName ? kedroHash(pyproject.packageName) : 'undefined'
     estimated.add('properties.package_name').add('properties.username').add('identity')
     warnings.push(`the request of kedro-telemetry ${telemetry.version} is reconstructed from later releases' source and its release notes: its fields and their order are estimated`)
     origin('properties.package_name', 'hashed', 'pyproject.toml', 'sha512(package_name)', 'reconstructed for this version')
@@ -300,8 +303,10 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
 
   const {command, main_command: mainCommand} = commandProperties(masked)
   const maskCount = masked.filter((token) => token === '*****').length
-  origin('properties.command', 'masked', 'the command line', `${maskCount} value${maskCount === 1 ? '' : 's'} replaced by *****`)
-  origin('properties.main_command', 'masked', 'the command line', 'the first masked token')
+  const maskingEstimated = rules === 'current' ? null : MASKING_ESTIMATED[rules]
+  if (maskingEstimated) estimated.add('properties.command').add('properties.main_command')
+  origin('properties.command', 'masked', 'the command line', `${maskCount} value${maskCount === 1 ? '' : 's'} replaced by *****`, maskingEstimated)
+  origin('properties.main_command', 'masked', 'the command line', 'the first masked token', maskingEstimated)
 
   const commandPath = masked.filter((token, index) => token === options.args[index] && !token.startsWith('-'))
   const helpRequested = options.args.includes('--help')
