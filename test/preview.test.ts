@@ -454,6 +454,16 @@ describe('telemetry preview: the opt-in era (before 0.6.0)', () => {
     expect(vocabulary.requests[0].body.properties.command).to.equal('kedro --help run')
   })
 
+  it('0.2.x: no is_ci_env or [tool.kedro] fields; statistics from 0.2.2 on, their dataset count estimated', () => {
+    const v024 = preview(['--telemetry-version', '0.2.4', '--ignore-consent', 'run'])
+    expect(v024.requests.map((request: {event: string}) => request.event)).to.deep.equal(['Command run: run', 'CLI command', 'Kedro Project Statistics'])
+    expect(Object.keys(v024.requests[1].body.properties)).to.deep.equal(['username', 'package_name', 'project_version', 'telemetry_version', 'python_version', 'os', 'command', 'main_command'])
+    expect(v024.estimated).to.include('properties.number_of_datasets')
+    const v021 = preview(['--telemetry-version', '0.2.1', '--ignore-consent', 'run'])
+    expect(v021.requests.map((request: {event: string}) => request.event)).to.deep.equal(['Command run: run', 'CLI command'])
+    expect(preview(['--telemetry-version', '0.3.0', '--ignore-consent', 'run']).requests[1].body.properties).to.include.keys('is_ci_env', 'tools')
+  })
+
   it('0.5.x sends nothing outside a project', () => {
     const json = preview(['--telemetry-version', '0.5.0', '--ignore-consent', 'new'], {project: tempDir()})
     expect(json.requests).to.deep.equal([])

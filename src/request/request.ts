@@ -285,10 +285,15 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
   origin('properties.python_version', 'raw', python?.executable ?? 'no Python found', 'sys.version', python ? null : 'no Python interpreter could be run')
   properties.os = python?.platform ?? (platform === 'win32' ? 'win32' : platform)
   origin('properties.os', 'raw', python?.executable ?? 'this machine', 'sys.platform')
+  // kedro-telemetry 0.2.x's source sends neither is_ci_env nor the [tool.kedro] fields; 0.3.x's sends both.
+  const sendsProjectTools = compareVersions(telemetry.version, '0.3.0') >= 0
   const ci = kedroDetectsCi(env)
-  properties.is_ci_env = ci.detected
-  origin('properties.is_ci_env', 'derived', 'environment', ci.matchedBy ? `set by ${ci.matchedBy}` : 'no CI variable kedro knows')
-  if (root) {
+  if (sendsProjectTools) {
+    properties.is_ci_env = ci.detected
+    origin('properties.is_ci_env', 'derived', 'environment', ci.matchedBy ? `set by ${ci.matchedBy}` : 'no CI variable kedro knows')
+  }
+
+  if (root && sendsProjectTools) {
     const tools = optInEra ? joinToolsPython(pyproject?.tools) : formatTools(pyproject?.tools)
     if (tools !== undefined) {
       properties.tools = tools
@@ -319,7 +324,9 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
   })
   if (unknownOption && createsCatalog(commandPath)) warnings.push('the command line has an option the command does not know: click rejects it before the command runs, so only "CLI command" is sent')
   let statistics: null | Record<string, PyJson> = null
-  if (root && createsCatalog(commandPath) && !helpRequested && !unknownOption) {
+  // Project statistics arrived in kedro-telemetry 0.2.2.
+  const sendsStatistics = compareVersions(telemetry.version, '0.2.2') >= 0
+  if (root && sendsStatistics && createsCatalog(commandPath) && !helpRequested && !unknownOption) {
     const runEnv = optionValues(options.args, ['--env', '-e']).at(-1) ?? env.KEDRO_ENV ?? 'local'
     const requested = commandPath[0] === 'run' ? optionValues(options.args, ['--pipeline', '-p', '--pipelines']).flatMap((value) => value.split(',')) : []
     const reading = await readStatistics({

@@ -55,6 +55,10 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
   const warnings = [...catalog.warnings]
   const datasets = catalog.entries.filter((entry) => !entry.name.startsWith('parameters') && !entry.name.startsWith('params:'))
   for (const reason of catalog.estimated) note('number_of_datasets', reason)
+  if (compareVersions(options.telemetryVersion, '0.3.0') < 0) {
+    // 0.2.x counted `catalog.datasets`, where Kedro also registers `parameters` and a `params:` entry per key.
+    note('number_of_datasets', 'kedro-telemetry before 0.3.0 also counted the parameters entries of the catalog, which are not counted here')
+  }
 
   const pipelines = options.packageName
     ? await readPipelines({
