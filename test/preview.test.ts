@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import {execFileSync, spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {chmodSync, existsSync} from 'node:fs'
+import {chmodSync, existsSync, rmSync, symlinkSync} from 'node:fs'
 import path from 'node:path'
 
 import {buildTelemetryRequests, formatTools, kedroTimestamp} from '../src/request/request.js'
@@ -350,6 +350,16 @@ describe('telemetry preview', () => {
       // Two different functions make two nodes; nodes.clean is clean again (Kedro uses the function's __name__).
       const reading = await readPipelines({packageName: 'shop', projectRoot: root})
       expect(reading.pipelines.prep).to.equal(2)
+    })
+
+    it('a module that cannot be read (a symlink loop) is an estimate, not a crash', async () => {
+      const root = shopProject()
+      const loop = path.join(root, 'src/shop/pipelines/prep/pipeline.py')
+      rmSync(loop)
+      symlinkSync(loop, loop)
+      const reading = await readPipelines({packageName: 'shop', projectRoot: root})
+      expect(reading.estimated.join(' ')).to.match(/create_pipeline is not bound in shop\.pipelines\.prep/)
+      expect(reading.pipelines).not.to.have.property('prep')
     })
 
     it('an import cycle between project modules is reported, not followed forever', async () => {

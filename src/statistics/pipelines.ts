@@ -188,8 +188,8 @@ class ProjectEvaluator {
   }
 
   /**
-   * A project module's top-level functions and names, read once. Registered before it is filled, so that a circular
-   * import sees the names bound so far, as in Python.
+   * A project module's top-level functions and names, read once. Registered before it is read, so that a circular
+   * import finds it (still empty) instead of reading it again.
    */
   module(moduleName: string): Scope {
     let members = this.modules.get(moduleName)
@@ -205,7 +205,14 @@ class ProjectEvaluator {
   private loadModule(moduleName: string, members: Scope): void {
     const file = this.moduleFile(moduleName)
     if (!file) return
-    const source = readFileSync(file, 'utf8')
+    let source: string
+    try {
+      source = readFileSync(file, 'utf8')
+    } catch (error) {
+      this.note(`${path.relative(this.layout.projectRoot, file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
+      return
+    }
+
     this.files.push(path.relative(this.layout.projectRoot, file).split(path.sep).join('/'))
     const tree = parsePython(source)
     const scope: Scope = new Map()
@@ -282,7 +289,11 @@ function resolveRelative(current: string, relative: string, isPackage: boolean):
 }
 
 function isFile(file: string): boolean {
-  return statSync(file, {throwIfNoEntry: false})?.isFile() ?? false
+  try {
+    return statSync(file, {throwIfNoEntry: false})?.isFile() ?? false
+  } catch {
+    return false // ELOOP, EACCES: Python's import would not find it either.
+  }
 }
 
 function directoriesIn(folder: string): string[] {
