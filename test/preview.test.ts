@@ -480,15 +480,21 @@ describe('telemetry preview: the opt-in era (before 0.6.0)', () => {
     expect(json.warnings.join(' ')).to.match(/outside a Kedro project/)
   })
 
-  it('before 0.5.0: a hashed package name and hashed user names, marked estimated', () => {
+  it('before 0.5.0: a hashed package name and, before 0.4.0, the hashed login name as both user ids', () => {
     const json = preview(['--telemetry-version', '0.3.0', '--ignore-consent', 'info'], {env: {LOGNAME: 'alice'}})
     const [request] = json.requests
-    expect(request.body.identity).to.equal(request.body.properties.username)
-    expect(request.body.properties.username).to.match(/^[0-9a-f]{128}$/)
+    const sha512 = (text: string) => createHash('sha512').update(text).digest('hex')
+    expect(request.body.identity).to.equal(sha512('alice'))
+    expect(request.body.properties.username).to.equal(sha512('alice'))
     expect(request.body.properties).to.have.property('package_name').and.not.to.have.property('project_id')
-    expect(json.estimated).to.include.members(['identity', 'properties.username', 'properties.package_name'])
-    expect(json.warnings.join(' ')).to.match(/reconstructed/).and.not.to.match(/new user id/)
-    expect(request.body.properties.package_name).to.equal(createHash('sha512').update('spaceflights').digest('hex'))
+    // Read from 0.3.x's source: nothing here is estimated.
+    expect(json.estimated.filter((field: string) => ['identity', 'properties.username', 'properties.package_name'].includes(field))).to.deep.equal([])
+    expect(json.warnings.join(' ')).not.to.match(/new user id|oldest request shape/)
+    // Before 0.2.3 the request had other fields: estimated, and said so.
+    const old = preview(['--telemetry-version', '0.2.1', '--ignore-consent', 'info'], {env: {LOGNAME: 'alice'}})
+    expect(old.estimated).to.include.members(['identity', 'properties.username', 'properties.package_name', 'properties.project_version'])
+    expect(old.warnings.join(' ')).to.match(/older than the oldest request shape this preview reproduces \(0\.2\.3\)/)
+    expect(request.body.properties.package_name).to.equal(sha512('spaceflights'))
     // Without a package name: the literal "undefined", not a hash of it.
     const nameless = makeProject({'pyproject.toml': PYPROJECT.replace(/^package_name = .*$/m, '')})
     const unnamed = preview(['--telemetry-version', '0.3.0', '--ignore-consent', 'info'], {project: nameless})

@@ -223,14 +223,16 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
   }
 
   // Identity: the uuid in telemetry.toml (0.4.0+); created on the first send when missing; "" when unreadable.
-  // Before 0.4.0 it was a hash of the login name (and before 0.2.2 of the host name): reconstructed, estimated.
+  // 0.2.2 to 0.3.x (from their source): sha512 of getpass.getuser() as both identity and username. Before 0.2.2:
+  // sha512 of the host name as identity, and of os.getlogin() (the terminal's login, not known here) as username.
+  const hashedLogin = compareVersions(telemetry.version, '0.4.0') < 0
+  const hostIdentity = compareVersions(telemetry.version, '0.2.2') < 0
   const user = await userPending
   const userIdPath = user.path
   let userId: string
-  if (compareVersions(telemetry.version, '0.4.0') < 0) {
-    userId = kedroHash(compareVersions(telemetry.version, '0.2.2') < 0 ? hostname() : loginName(env))
-    estimated.add('identity').add('properties.username')
-    origin('identity', 'hashed', compareVersions(telemetry.version, '0.2.2') < 0 ? 'the host name' : 'the login name', 'sha512', 'reconstructed for this version')
+  if (hashedLogin) {
+    userId = kedroHash(hostIdentity ? hostname() : loginName(env))
+    origin('identity', 'hashed', hostIdentity ? 'the host name' : 'the login name (getpass.getuser())', 'sha512')
   } else if (user.userId) {
     userId = user.userId
     origin('identity', 'raw', userIdPath, 'the user uuid')
@@ -244,10 +246,15 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
     origin('identity', 'raw', userIdPath, `${user.problem}: "missing_user_identity"`)
   }
 
-  const properties: {[key: string]: PyJson} = {
-    username: compareVersions(telemetry.version, '0.4.0') < 0 ? kedroHash(loginName(env)) : userId,
+  const properties: {[key: string]: PyJson} = {username: hashedLogin ? kedroHash(loginName(env)) : userId}
+  if (hostIdentity) {
+    estimated.add('properties.username')
+    origin('properties.username', 'hashed', 'the login name', 'sha512', 'kedro-telemetry hashed os.getlogin(), the login of the controlling terminal, which may differ')
+  } else if (hashedLogin) {
+    origin('properties.username', 'hashed', 'the login name (getpass.getuser())', 'sha512, the identity again')
+  } else {
+    origin('properties.username', 'raw', userIdPath, 'the user uuid again', estimated.has('properties.username') ? 'not created yet' : null)
   }
-  origin('properties.username', 'raw', userIdPath, 'the user uuid again', estimated.has('properties.username') ? 'not created yet' : null)
   if (root) {
     const projectId = pyproject?.projectId ?? null
     if (projectId === null) {
@@ -265,13 +272,17 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
   }
 
   if (optInEra && compareVersions(telemetry.version, '0.5.0') < 0) {
-    // Before 0.5.0: no project id; a hashed package name instead (and, before 0.4.0, hashed user names). Reconstructed.
+    // Before 0.5.0: no project id; `_hash(PACKAGE_NAME) if PACKAGE_NAME else "undefined"` (the literal, not its hash).
     delete properties.project_id
-    // `_hash(PACKAGE_NAME) if PACKAGE_NAME else "undefined"`: the literal, not its hash.
     properties.package_name = pyproject?.packageName ? kedroHash(pyproject.packageName) : 'undefined'
-    estimated.add('properties.package_name').add('properties.username').add('identity')
-    warnings.push(`the request of kedro-telemetry ${telemetry.version} is reconstructed from later releases' source and its release notes: its fields and their order are estimated`)
-    origin('properties.package_name', 'hashed', 'pyproject.toml', 'sha512(package_name)', 'reconstructed for this version')
+    origin('properties.package_name', 'hashed', 'pyproject.toml', pyproject?.packageName ? 'sha512(package_name)' : '"undefined": no package_name')
+  }
+
+  if (compareVersions(telemetry.version, '0.2.3') < 0) {
+    // The oldest request this preview builds from source is 0.2.3's; earlier ones also sent project_name and the
+    // project's own version, in another key order.
+    for (const field of ['identity', 'properties.username', 'properties.package_name', 'properties.project_version']) estimated.add(field)
+    warnings.push(`kedro-telemetry ${telemetry.version} is older than the oldest request shape this preview reproduces (0.2.3): it also sent a hashed project_name and the project's own version, in another key order, so the request is estimated`)
   }
 
   for (const [field, detected, what] of [['project_version', kedro, 'the Kedro version'], ['telemetry_version', telemetry, 'the kedro-telemetry version']] as const) {
