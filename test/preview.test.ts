@@ -277,6 +277,20 @@ describe('telemetry preview', () => {
     expect(existsSync(marker)).to.equal(true)
   })
 
+  it('sends sys.version exactly as the project\'s interpreter reports it, a newline included', () => {
+    const root = makeProject({
+      '.venv/lib/python3.8/site-packages/kedro-1.5.0.dist-info/METADATA': 'Name: kedro\nVersion: 1.5.0\n',
+      '.venv/lib/python3.8/site-packages/kedro_telemetry-0.8.0.dist-info/METADATA': 'Name: kedro-telemetry\nVersion: 0.8.0\n',
+    })
+    // An interpreter whose sys.version has a line break, as some builds' do.
+    writeFiles(root, {'.venv/bin/python': `#!/bin/sh\nprintf '3.8.5 (default, Sep  4 2020)\\n[GCC 7.3.0]\\0linux\\0${root}/.venv/lib/python3.8/site-packages'\n`})
+    chmodSync(path.join(root, '.venv', 'bin', 'python'), 0o755)
+    const json = preview(['info'], {project: root})
+    expect(json.requests[0].body.properties).to.include({os: 'linux', python_version: '3.8.5 (default, Sep  4 2020)\n[GCC 7.3.0]'})
+    expect(json.requests[0].bodyText).to.contain('"python_version": "3.8.5 (default, Sep  4 2020)\\n[GCC 7.3.0]"')
+    expect(json.estimated).not.to.include('properties.python_version')
+  })
+
   it('bad flags are usage errors (exit 2)', () => {
     expect(runCli(['preview', '--kedro-version', 'latest', 'run']).code).to.equal(2)
     expect(runCli(['preview', '--env', 'NOEQUALS', 'run']).code).to.equal(2)

@@ -22,10 +22,12 @@ export interface PythonFacts {
   version: string
 }
 
+// NUL-separated rather than JSON: importing json (re, enum) is a third of the interpreter's run. No field can hold a
+// NUL; sys.version can hold a newline.
 const SCRIPT = [
-  'import json, sys, sysconfig',
+  'import sys, sysconfig',
   'paths = sysconfig.get_paths()',
-  'print(json.dumps({"version": sys.version, "platform": sys.platform, "sitePackages": sorted({paths["purelib"], paths["platlib"]})}))',
+  'sys.stdout.write("\\0".join([sys.version, sys.platform, *sorted({paths["purelib"], paths["platlib"]})]))',
 ].join('\n')
 
 async function exists(file: string): Promise<boolean> {
@@ -37,12 +39,8 @@ function run(executable: string, env: NodeJS.ProcessEnv, cwd: string): Promise<n
     // kedro's own environment and working directory: a pyenv shim picks the project's Python from them
     // (.python-version, PYENV_VERSION); -I makes Python itself ignore PYTHON* variables.
     execFile(executable, ['-I', '-S', '-c', SCRIPT], {cwd, env, timeout: 5000}, (error, stdout) => {
-      if (error) return resolve(null)
-      try {
-        resolve({executable, ...JSON.parse(stdout)})
-      } catch {
-        resolve(null)
-      }
+      const [version, platform, ...sitePackages] = stdout.split('\0')
+      resolve(error || !platform ? null : {executable, platform, sitePackages, version})
     })
   })
 }
