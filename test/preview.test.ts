@@ -376,6 +376,27 @@ describe('telemetry preview', () => {
       expect(reading.pipelines).not.to.have.property('prep')
     })
 
+    it('a pipeline package with a syntax error is left out, as find_pipelines() does, with a warning', async () => {
+      const root = shopProject()
+      writeFiles(root, {'src/shop/pipelines/prep/pipeline.py': 'from kedro.pipeline import node, pipeline\n\ndef create_pipeline(**kwargs:\n    return pipeline([])\n'})
+      const reading = await readPipelines({packageName: 'shop', projectRoot: root})
+      expect(reading.warnings.join(' ')).to.match(/src\/shop\/pipelines\/prep\/pipeline\.py has a syntax error \(near line \d+\): kedro's find_pipelines\(\) warns and leaves pipelines\/prep out/)
+      expect(reading.pipelines).not.to.have.property('prep')
+      // model imports prep's create_pipeline itself, so its own import fails too.
+      expect(reading.pipelines).not.to.have.property('model')
+      expect(reading).to.include({numberOfNodes: 0, numberOfPipelines: 1, registryFails: null})
+    })
+
+    it('a registry with a syntax error stops kedro run before the catalog: only "CLI command"', async () => {
+      const root = shopProject()
+      writeFiles(root, {'src/shop/pipeline_registry.py': 'def register_pipelines(:\n    return {}\n'})
+      const reading = await readPipelines({packageName: 'shop', projectRoot: root})
+      expect(reading.registryFails).to.match(/^src\/shop\/pipeline_registry\.py has a syntax error/)
+      const json = preview(['run'], {project: root})
+      expect(json.requests.map((request: {event: string}) => request.event)).to.deep.equal(['CLI command'])
+      expect(json.warnings.join(' ')).to.match(/kedro run fails before it builds the catalog/)
+    })
+
     it('an import cycle between project modules is reported, not followed forever', async () => {
       const root = shopProject()
       writeFiles(root, {

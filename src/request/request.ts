@@ -346,7 +346,9 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
       sourceDir: pyproject?.sourceDir ?? 'src', telemetryVersion: telemetry.version,
     })
     warnings.push(...reading.warnings)
-    if (reading.missingPipelines.length > 0) {
+    if (reading.registryFails && commandPath[0] === 'run') {
+      warnings.push(`${reading.registryFails}: importing pipeline_registry.py fails, so kedro run fails before it builds the catalog and only "CLI command" is sent (on exit)`)
+    } else if (reading.missingPipelines.length > 0) {
       // The names are not repeated: masking hides them in the request, and previews get pasted into tickets.
       const count = reading.missingPipelines.length
       warnings.push(`${count} requested pipeline${count === 1 ? ' is' : 's are'} not registered: kedro run fails before it builds the catalog, so only "CLI command" is sent (on exit)`)

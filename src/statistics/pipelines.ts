@@ -19,8 +19,12 @@ export interface PipelineReading {
   estimated: string[]
   /** The Python files read, relative to the project root, in the order they were read. */
   files: string[]
+  /** Why importing the registry fails (a syntax error), so that `kedro run` stops before it builds the catalog. */
+  registryFails: null | string
   /** Requested pipelines that are not registered: kedro run fails before it builds the catalog. */
   missing: string[]
+  /** What Kedro warns about while it loads the pipelines (a package that fails to import and is left out). */
+  warnings: string[]
   numberOfNodes: null | number
   numberOfPipelines: null | number
   /** Node count per registered pipeline. */
@@ -84,7 +88,13 @@ interface ProjectLayout {
 class ProjectEvaluator {
   readonly estimated: string[] = []
   readonly files: string[] = []
+  /** What Kedro itself warns about and works around (a pipeline package that fails to import). */
+  readonly warnings: string[] = []
   private readonly modules = new Map<string, Scope>()
+  /** Modules whose source Python cannot compile: module name -> which file, and near which line. */
+  private readonly syntaxErrors = new Map<string, string>()
+  /** The modules used while `importing` runs. */
+  private touched: null | Set<string> = null
 
   constructor(private readonly layout: ProjectLayout) {}
 
@@ -156,19 +166,52 @@ class ProjectEvaluator {
     return new Map<string, PyValue>([['node', node], ['Pipeline', pipeline], ['pipeline', pipeline], ['sum', sum]])
   }
 
-  /** find_pipelines(): __default__ from <pkg>/pipeline.py, and one entry per folder of <pkg>/pipelines/. */
+  /**
+   * Runs `evaluate` and says which module it used has a syntax error, if any: importing that module raises, so
+   * Python would not get to the value. (Only the modules the evaluation reads are checked: see `bindProjectImport`.)
+   */
+  private importing(evaluate: () => PyValue): {failure: null | string; value: PyValue} {
+    const outer = this.touched
+    const touched = new Set<string>()
+    this.touched = touched
+    try {
+      const value = evaluate()
+      const failed = [...touched].find((name) => this.syntaxErrors.has(name))
+      // A failure is the caller's to handle (find_pipelines catches it); an enclosing import sees the rest.
+      if (outer && !failed) for (const name of touched) outer.add(name)
+      return {failure: failed ? this.syntaxErrors.get(failed)! : null, value}
+    } finally {
+      this.touched = outer
+    }
+  }
+
+  /**
+   * find_pipelines(): __default__ from <pkg>/pipeline.py, and one entry per folder of <pkg>/pipelines/. A module
+   * that fails to import is left out with a warning, as Kedro does.
+   */
   private findPipelines(): PyValue {
     const entries: [PyValue, PyValue][] = []
     const defaultModule = path.join(this.layout.packageDirectory, 'pipeline.py')
-    const defaultPipeline = isFile(defaultModule) ? this.callCreatePipeline(`${this.layout.packageName}.pipeline`) : pipelineOf([])
+    let defaultPipeline: PyValue = pipelineOf([])
+    if (isFile(defaultModule)) {
+      const {failure, value} = this.importing(() => this.callCreatePipeline(`${this.layout.packageName}.pipeline`))
+      if (failure) this.warnings.push(`${failure}: kedro's find_pipelines() warns and uses an empty __default__`)
+      else defaultPipeline = value
+    }
+
     entries.push([{kind: 'str', value: '__default__'}, defaultPipeline])
     const folder = path.join(this.layout.packageDirectory, 'pipelines')
     const names = directoriesIn(folder).sort()
     for (const name of names) {
       if (name === '__pycache__' || name.startsWith('.')) continue
-      const created = this.callCreatePipeline(`${this.layout.packageName}.pipelines.${name}`)
-      if (created.kind === 'none') continue // Kedro skips a package without create_pipeline, with a warning.
-      entries.push([{kind: 'str', value: name}, created])
+      const {failure, value} = this.importing(() => this.callCreatePipeline(`${this.layout.packageName}.pipelines.${name}`))
+      if (failure) {
+        this.warnings.push(`${failure}: kedro's find_pipelines() warns and leaves pipelines/${name} out`)
+        continue
+      }
+
+      if (value.kind === 'none') continue // Kedro skips a package without create_pipeline, with a warning.
+      entries.push([{kind: 'str', value: name}, value])
     }
 
     return {entries, kind: 'dict'}
@@ -192,6 +235,7 @@ class ProjectEvaluator {
    * import finds it (still empty) instead of reading it again.
    */
   module(moduleName: string): Scope {
+    this.touched?.add(moduleName)
     let members = this.modules.get(moduleName)
     if (!members) {
       members = new Map()
@@ -215,6 +259,13 @@ class ProjectEvaluator {
 
     this.files.push(path.relative(this.layout.projectRoot, file).split(path.sep).join('/'))
     const tree = parsePython(source)
+    const error = firstSyntaxError(tree)
+    if (error !== null) {
+      // Python compiles the whole module before running any of it: nothing in it is bound.
+      this.syntaxErrors.set(moduleName, `${path.relative(this.layout.projectRoot, file).split(path.sep).join('/')} has a syntax error (near line ${lineAt(source, error)})`)
+      return
+    }
+
     const scope: Scope = new Map()
     const isPackage = file.endsWith('__init__.py')
     for (const [local, {module, name}] of importsOf(tree, source)) {
@@ -273,10 +324,13 @@ class ProjectEvaluator {
     scope.set(local, deferred)
   }
 
-  registry(): PyValue {
-    const register = lookup(this.module(`${this.layout.packageName}.pipeline_registry`), 'register_pipelines')
-    if (!register || register.kind !== 'function') return unknown('no register_pipelines() in pipeline_registry.py')
-    return callWithoutArguments(register)
+  /** register_pipelines(), or why importing the registry fails. */
+  registry(): {failure: null | string; value: PyValue} {
+    return this.importing(() => {
+      const register = lookup(this.module(`${this.layout.packageName}.pipeline_registry`), 'register_pipelines')
+      if (!register || register.kind !== 'function') return unknown('no register_pipelines() in pipeline_registry.py')
+      return callWithoutArguments(register)
+    })
   }
 }
 
@@ -286,6 +340,21 @@ function resolveRelative(current: string, relative: string, isPackage: boolean):
   const parent = base.slice(0, base.length - (isPackage ? dots - 1 : dots))
   const rest = relative.slice(dots)
   return rest ? [...parent, rest].join('.') : parent.join('.')
+}
+
+/** Where the first node the parser could not fit into Python's grammar starts, or null for valid source. */
+function firstSyntaxError(tree: ReturnType<typeof parsePython>): null | number {
+  const cursor = tree.cursor()
+  do {
+    if (cursor.type.isError) return cursor.from
+  } while (cursor.next())
+  return null
+}
+
+function lineAt(source: string, offset: number): number {
+  let line = 1
+  for (let i = 0; i < offset; i++) if (source.charCodeAt(i) === 10) line++
+  return line
 }
 
 function isFile(file: string): boolean {
@@ -316,9 +385,13 @@ export async function readPipelines(options: {kedroVersion?: string; packageName
     projectRoot: options.projectRoot, sourceDirectory,
   }
   const evaluator = new ProjectEvaluator(layout)
-  const registry = evaluator.registry()
-  if (registry.kind !== 'dict') {
-    return {estimated: [registry.kind === 'unknown' ? registry.reason : 'register_pipelines() does not return a dict literal'], files: evaluator.files, missing: [], numberOfNodes: null, numberOfPipelines: null, pipelines: {}}
+  const {failure, value: registry} = evaluator.registry()
+  if (failure || registry.kind !== 'dict') {
+    const why = failure ?? (registry.kind === 'unknown' ? registry.reason : 'register_pipelines() does not return a dict literal')
+    return {
+      estimated: [why], files: evaluator.files, missing: [], numberOfNodes: null, numberOfPipelines: null, pipelines: {},
+      registryFails: failure, warnings: evaluator.warnings,
+    }
   }
 
   let entries = registry.entries.flatMap(([key, value]) => (key.kind === 'str' ? [[key.value, value] as const] : []))
@@ -341,6 +414,8 @@ export async function readPipelines(options: {kedroVersion?: string; packageName
     estimated: evaluator.estimated,
     files: evaluator.files,
     missing,
+    registryFails: null,
+    warnings: evaluator.warnings,
     numberOfNodes: defaultPipeline?.kind === 'pipeline' ? defaultPipeline.nodes.size : null,
     numberOfPipelines: entries.length,
     pipelines,

@@ -22,6 +22,8 @@ export interface StatisticsOptions {
 export interface StatisticsReading {
   /** Requested pipelines that are not registered: kedro run fails before building the catalog. */
   missingPipelines: string[]
+  /** Why importing pipeline_registry.py fails: kedro run fails before building the catalog. */
+  registryFails: null | string
   /** Reasons the figures may be off, per property name. */
   estimated: Record<string, string[]>
   /** The files the figures were read from, relative to the project root. */
@@ -65,7 +67,11 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
       kedroVersion: options.kedroVersion, packageName: options.packageName, projectRoot: options.projectRoot,
       requested: options.requested ?? undefined, sourceDir: options.sourceDir,
     })
-    : {estimated: ['no package_name in [tool.kedro]'], files: [], missing: [], numberOfNodes: null, numberOfPipelines: null, pipelines: {}}
+    : {
+      estimated: ['no package_name in [tool.kedro]'], files: [], missing: [], numberOfNodes: null, numberOfPipelines: null, pipelines: {},
+      registryFails: null, warnings: [],
+    }
+  warnings.push(...pipelines.warnings)
   for (const reason of pipelines.estimated) {
     note('number_of_nodes', reason)
     note('number_of_pipelines', reason)
@@ -102,6 +108,6 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
 
   return {
     estimated, files: {catalog: catalog.files, pipelines: pipelines.files},
-    missingPipelines: pipelines.estimated.length === 0 ? pipelines.missing : [], properties, warnings,
+    missingPipelines: pipelines.estimated.length === 0 ? pipelines.missing : [], properties, registryFails: pipelines.registryFails, warnings,
   }
 }
