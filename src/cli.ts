@@ -2,6 +2,10 @@
  * The CLI entry point. The build bundles this file (oclif core, the commands and their dependencies) into one module,
  * dist/cli.js, because resolving and loading hundreds of small files is most of a command's start-up time.
  */
+import {execute} from '@oclif/core/execute'
+import {readFile} from 'node:fs/promises'
+import path from 'node:path'
+
 import Audit from './commands/audit.js'
 import History from './commands/history.js'
 import NoticeCommand from './commands/notice.js'
@@ -10,10 +14,6 @@ import OptOut from './commands/opt-out.js'
 import Revoke from './commands/revoke.js'
 import Preview from './commands/preview.js'
 import Status from './commands/status.js'
-
-import {execute} from '@oclif/core/execute'
-import {readFile} from 'node:fs/promises'
-import path from 'node:path'
 
 import {delimitPreviewArgv as delimit, type FlagShapes} from './commands/preview-argv.js'
 

@@ -101,7 +101,7 @@ export function passesThrough(args: string[], rules: MaskingRules): boolean {
 /** The walk of 0.6.1 and later; `starters`: 0.8.0's exception for official starters after --starter / -s. */
 function maskCommand(args: string[], structure: CliStructure, starters: boolean): string[] {
   const starterValue = (option: null | string, value: string) => starters && option !== null && STARTER_OPTIONS.has(option) && STARTERS.has(value)
-  if (args.length === 0 || passesThrough(args, 'structured')) return [...args]
+  if (args.length === 0 || LEADING_PASSTHROUGH.has(args[0])) return [...args]
   if (!Object.hasOwn(structure, args[0])) return [MASK]
   const {current, kept, last} = walkCommand(args, {[args[0]]: structure[args[0]]})
   const output = [...kept]
