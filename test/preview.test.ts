@@ -256,6 +256,20 @@ describe('telemetry preview', () => {
     expect(json.warnings.join(' ')).to.match(/kedro viz can load the catalog later/)
   })
 
+  it('kedro ipython and the notebook kernels send the statistics from a process of their own, then "CLI command"', () => {
+    const json = preview(['ipython', '--env', 'test'])
+    expect(json.requests.map((request: {event: string}) => request.event)).to.deep.equal(['Kedro Project Statistics', 'CLI command'])
+    const [statistics, cli] = json.requests.map((request: {body: {properties: Record<string, unknown>}}) => request.body.properties)
+    // The IPython process's hook never saw the command line; kedro's own hook sends it when IPython exits.
+    expect(statistics).not.to.have.any.keys('command', 'main_command')
+    expect(statistics).to.include({number_of_nodes: 6, number_of_pipelines: 3})
+    expect(cli).to.include({command: 'kedro ipython --env *****', main_command: 'ipython'}).and.not.to.have.property('number_of_nodes')
+    expect(json.warnings.join(' ')).to.match(/kedro ipython starts IPython in a process of its own/)
+    expect(preview(['jupyter', 'lab']).requests.map((request: {event: string}) => request.event)).to.deep.equal(['Kedro Project Statistics', 'CLI command'])
+    // jupyter setup starts no kernel.
+    expect(preview(['jupyter', 'setup']).requests.map((request: {event: string}) => request.event)).to.deep.equal(['CLI command'])
+  })
+
   it('outside a project: no project id, no statistics', () => {
     const json = preview(['new', '--starter', 'spaceflights-pandas', '--name', 'mine'], {project: tempDir()})
     const {properties} = json.requests[0].body

@@ -333,11 +333,14 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
     const name = token.includes('=') ? token.slice(0, token.indexOf('=')) : token
     return token.startsWith('-') && token !== '-' && !(commandOptions && Object.hasOwn(commandOptions, name))
   })
-  if (unknownOption && createsCatalog(commandPath)) warnings.push('the command line has an option the command does not know: click rejects it before the command runs, so only "CLI command" is sent')
+  // `kedro ipython` runs IPython, and `kedro jupyter lab/notebook` notebook kernels, in processes of their own, where
+  // Kedro's IPython extension loads the project's catalog (reload_kedro): that process sends the statistics.
+  const catalogElsewhere = commandPath[0] === 'ipython' || (commandPath[0] === 'jupyter' && ['lab', 'notebook'].includes(commandPath[1] ?? ''))
+  if (unknownOption && (createsCatalog(commandPath) || catalogElsewhere)) warnings.push('the command line has an option the command does not know: click rejects it before the command runs, so only "CLI command" is sent')
   let statistics: null | Record<string, PyJson> = null
   // Project statistics arrived in kedro-telemetry 0.2.2.
   const sendsStatistics = compareVersions(telemetry.version, '0.2.2') >= 0
-  if (root && sendsStatistics && createsCatalog(commandPath) && !helpRequested && !unknownOption) {
+  if (root && sendsStatistics && (createsCatalog(commandPath) || catalogElsewhere) && !helpRequested && !unknownOption) {
     const runEnv = optionValues(options.args, ['--env', '-e']).at(-1) ?? env.KEDRO_ENV ?? 'local'
     const requested = commandPath[0] === 'run' ? optionValues(options.args, ['--pipeline', '-p', '--pipelines']).flatMap((value) => value.split(',')) : []
     const reading = await readStatistics({
@@ -346,7 +349,12 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
       sourceDir: pyproject?.sourceDir ?? 'src', telemetryVersion: telemetry.version,
     })
     warnings.push(...reading.warnings)
-    if (reading.registryFails && commandPath[0] === 'run') {
+    if (catalogElsewhere) {
+      statistics = reading.properties
+      warnings.push(commandPath[0] === 'ipython'
+        ? `kedro ipython starts IPython in a process of its own, where Kedro's extension loads the catalog: that process sends "${STATISTICS_EVENT}" without the command, and kedro sends "CLI command" when IPython exits`
+        : `every notebook kernel kedro jupyter starts loads the catalog in a process of its own and sends "${STATISTICS_EVENT}" without the command (shown once); kedro sends "CLI command" when jupyter exits`)
+    } else if (reading.registryFails && commandPath[0] === 'run') {
       warnings.push(`${reading.registryFails}: importing pipeline_registry.py fails, so kedro run fails before it builds the catalog and only "CLI command" is sent (on exit)`)
     } else if (reading.missingPipelines.length > 0) {
       // The names are not repeated: masking hides them in the request, and previews get pasted into tickets.
@@ -363,7 +371,7 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
       const source = files.length === 0 ? (fromCatalog ? `no catalog file in conf/base or conf/${runEnv}` : 'no pipeline file') : fileList(files)
       origin(`properties.${key}`, 'count', source, '', reasons.length > 0 ? reasons.join('; ') : null)
     }
-  } else if (['ipython', 'jupyter', 'server', 'viz'].includes(commandPath[0] ?? '')) {
+  } else if (['server', 'viz'].includes(commandPath[0] ?? '')) {
     warnings.push(`kedro ${commandPath[0]} can load the catalog later in its own process, which then sends "${STATISTICS_EVENT}" separately`)
   }
 
@@ -387,10 +395,20 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
     origin('event', 'derived', 'the command', 'two events per command before 0.6.0, and the statistics separately')
   } else {
     // 0.6.0+: one event per command: the statistics event when a catalog is built, else "CLI command".
-    const event = statistics ? STATISTICS_EVENT : 'CLI command'
-    const body = {app_id: appId, event, timestamp, properties: {...properties, command, main_command: mainCommand, ...statistics}, identity: userId || 'missing_user_identity'}
-    result.requests = [request(event, body)]
-    origin('event', 'derived', 'the command', statistics ? 'the command builds the catalog' : 'the command builds no catalog')
+    const identity = userId || 'missing_user_identity'
+    const cliProperties = {...properties, command, main_command: mainCommand}
+    if (catalogElsewhere && statistics) {
+      // The other process's hook never saw the command line; kedro's own "CLI command" follows when it exits.
+      result.requests = [
+        request(STATISTICS_EVENT, {app_id: appId, event: STATISTICS_EVENT, timestamp, properties: {...properties, ...statistics}, identity}),
+        request('CLI command', {app_id: appId, event: 'CLI command', timestamp, properties: cliProperties, identity}),
+      ]
+      origin('event', 'derived', 'the command', 'the catalog is built in another process, which sends the statistics; then "CLI command"')
+    } else {
+      const event = statistics ? STATISTICS_EVENT : 'CLI command'
+      result.requests = [request(event, {app_id: appId, event, timestamp, properties: {...cliProperties, ...statistics}, identity})]
+      origin('event', 'derived', 'the command', statistics ? 'the command builds the catalog' : 'the command builds no catalog')
+    }
   }
 
   result.estimated = [...estimated]
