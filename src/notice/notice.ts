@@ -6,6 +6,7 @@
 import {createHash} from 'node:crypto'
 
 import {hashedProjectId, kedroHash} from '../identity/hash.js'
+import {maskingRulesFor, type MaskingRules} from '../masking/masking.js'
 import {compareVersions} from '../versions.js'
 
 export type Treatment = 'count' | 'derived' | 'hashed' | 'masked' | 'raw'
@@ -49,10 +50,19 @@ const COMMON_TAIL = [
   field('os', 'raw', 'Linux', '"linux"', 'sys.platform'),
 ]
 
-const COMMAND_FIELDS = [
-  field('command', 'masked', 'kedro run --pipeline=data_science --params=lr=0.1', '"kedro run --pipeline ***** --params *****"', 'option names are kept, every value is masked; but values after a leading --help, -h, --version or -v are sent as typed'),
-  field('main_command', 'masked', 'kedro run --pipeline=data_science', '"run"', 'the first token of the masked command'),
-]
+/** How this version's masking treats what is typed after `kedro` (see masking/masking.ts). */
+function maskingNote(rules: MaskingRules): string {
+  if (rules === 'vocabulary') return 'every word that is not a command or option name is masked, so a value that happens to be such a name (run, create, ...) is sent'
+  const starters = rules === 'current' ? ' except an official starter name after --starter' : ''
+  return `option names are kept, every value is masked${starters}; but values after a leading --help, -h, --version or -v are sent as typed`
+}
+
+function commandFields(version: string): NoticeField[] {
+  return [
+    field('command', 'masked', 'kedro run --pipeline=data_science --params=lr=0.1', '"kedro run --pipeline ***** --params *****"', maskingNote(maskingRulesFor(version))),
+    field('main_command', 'masked', 'kedro run --pipeline=data_science', '"run"', 'the first token of the masked command'),
+  ]
+}
 
 const STATISTICS = [
   field('number_of_datasets', 'count', 'a catalog with 7 datasets and parameters', '7', 'catalog entries, parameters excluded'),
@@ -69,7 +79,7 @@ function currentFields(version: string): NoticeField[] {
     field('is_ci_env', 'derived', 'CI=true in the environment', 'true', 'whether kedro thinks it runs in CI; it does not stop sending'),
     field('tools', 'raw', `tools = "['Linting', 'Testing']" in pyproject.toml`, '"Linting, Testing"', 'from [tool.kedro]'),
     field('example_pipeline', 'raw', 'example_pipeline = "True" in pyproject.toml', '"True"', 'from [tool.kedro]'),
-    ...COMMAND_FIELDS,
+    ...commandFields(version),
     field('timestamp', 'raw', 'the local clock', '"2026-11-27T21:30:00.123456Z"', 'local time, although it ends in Z'),
     ...STATISTICS,
   ]
@@ -95,8 +105,7 @@ function olderFields(version: string): {estimated: string[]; fields: NoticeField
         field('project_name', 'hashed', 'project_name = "Spaceflights"', `"${short(kedroHash('Spaceflights'))}"`, 'SHA-512 of the project name'),
         field('project_version', 'raw', 'the project\'s Kedro version', '"0.17.7"', 'from the project metadata'),
         ...COMMON_TAIL.slice(1),
-        field('command', 'masked', 'kedro run --pipeline=data_science', '"kedro run --pipeline *****"', 'before 0.6.1 masking kept any word found in a flat vocabulary of every command and option name, so a value that happens to be such a word was sent'),
-        field('main_command', 'masked', 'kedro run', '"run"', 'sent with the second event'),
+        ...commandFields(version),
       ],
     }
   }
@@ -108,23 +117,34 @@ function olderFields(version: string): {estimated: string[]; fields: NoticeField
   const project = compareVersions(version, '0.5.0') >= 0
     ? field('project_id', 'hashed', `project_id = "${PROJECT_ID}", package_name = "${PACKAGE}"`, `"${short(hashedProjectId(PROJECT_ID, PACKAGE))}"`, 'unsalted SHA-512 of project_id + package_name; kedro adds a project_id to pyproject.toml when there is none')
     : field('package_name', 'hashed', `package_name = "${PACKAGE}"`, `"${short(kedroHash(PACKAGE))}"`, 'SHA-512 of the package name ("undefined" when there is none)')
+  // Read from the source of 0.2.4 (neither field, parameters counted as datasets) and of 0.3.x (both fields).
+  const projectTools = compareVersions(version, '0.3.0') >= 0
   return {
-    estimated: ['is_ci_env, tools and example_pipeline: present in later releases of this range; which release added each is not known to this tool'],
+    estimated: [projectTools
+      ? 'is_ci_env and tools: in the 0.3.x source and not in 0.2.4\'s, so taken to start at 0.3.0'
+      : 'number_of_datasets: 0.2.x counted the catalog\'s parameters entries too'],
     fields: [
       identity,
       {...identity, name: 'username'},
       project,
       ...COMMON_TAIL,
-      field('is_ci_env', 'derived', 'CI=true in the environment', 'true', 'whether kedro thinks it runs in CI'),
-      field('tools', 'raw', `tools = "['Linting', 'Testing']" in pyproject.toml`, '"Linting, Testing"', 'from [tool.kedro]'),
-      ...COMMAND_FIELDS,
-      ...STATISTICS,
+      ...(projectTools
+        ? [
+          field('is_ci_env', 'derived', 'CI=true in the environment', 'true', 'whether kedro thinks it runs in CI'),
+          field('tools', 'raw', `tools = "['Linting', 'Testing']" in pyproject.toml`, '"Linting, Testing"', 'from [tool.kedro]'),
+        ]
+        : []),
+      ...commandFields(version),
+      ...(projectTools ? STATISTICS : [
+        field('number_of_datasets', 'count', 'a catalog with 7 datasets and 3 parameters', '11', 'every catalog entry: parameters, and a params: entry per parameter, included'),
+        ...STATISTICS.slice(1),
+      ]),
     ],
   }
 }
 
 function eraOf(version: string): string {
-  const bounds: [string, string][] = [['0.8.0', '0.8.0 and later'], ['0.7.0', '0.7.x'], ['0.6.0', '0.6.x'], ['0.5.0', '0.5.x'], ['0.4.0', '0.4.x'], ['0.2.2', '0.2.2 to 0.3.x']]
+  const bounds: [string, string][] = [['0.8.0', '0.8.0 and later'], ['0.7.0', '0.7.x'], ['0.6.1', '0.6.1 to 0.6.x'], ['0.6.0', '0.6.0'], ['0.5.0', '0.5.x'], ['0.4.0', '0.4.x'], ['0.3.0', '0.3.x'], ['0.2.2', '0.2.2 to 0.2.x']]
   return bounds.find(([floor]) => compareVersions(version, floor) >= 0)?.[1] ?? 'before 0.2.2'
 }
 
@@ -132,10 +152,16 @@ function eraOf(version: string): string {
 export function buildNotice(telemetryVersion: string): Notice {
   const optOut = compareVersions(telemetryVersion, '0.6.0') >= 0
   const {estimated, fields} = optOut ? {estimated: [], fields: currentFields(telemetryVersion)} : olderFields(telemetryVersion)
+  const statistics = compareVersions(telemetryVersion, '0.2.2') < 0
+    ? ''
+    : ', and "Kedro Project Statistics" when a catalog is built' +
+      (compareVersions(telemetryVersion, '0.2.4') < 0 ? ' (this version sends the statistics even without consent)' : '')
   const events = optOut
-    ? ['one request per kedro command: "Kedro Project Statistics" when the command builds a catalog (e.g. kedro run), otherwise "CLI command"']
-    : ['"Command run: <main_command>" and "CLI command" for every kedro command, and "Kedro Project Statistics" when a catalog is built' +
-      (compareVersions(telemetryVersion, '0.2.2') >= 0 && compareVersions(telemetryVersion, '0.2.4') < 0 ? ' (this version sends the statistics even without consent)' : '')]
+    ? [
+      'a kedro command sends one request: "Kedro Project Statistics" when it builds a catalog (e.g. kedro run), otherwise "CLI command"',
+      'except kedro ipython, and each notebook kernel kedro jupyter starts: they build the catalog in a process of their own, which sends "Kedro Project Statistics", and kedro sends "CLI command" as well',
+    ]
+    : [`"Command run: <main_command>" and "CLI command" for every kedro command${statistics}`]
   const content: Omit<Notice, 'version'> = {
     endpoint: 'POST https://heapanalytics.com/api/track (Heap, app id 2388822444 unless HEAP_APPID_DEV is set)',
     estimated,
@@ -145,7 +171,9 @@ export function buildNotice(telemetryVersion: string): Notice {
     neverSees: [
       'dataset, pipeline and node names, and parameter values',
       'the contents of your data, configuration or code',
-      'file paths and option values typed on the command line (masked), except after a leading --help, -h, --version or -v',
+      maskingRulesFor(telemetryVersion) === 'vocabulary'
+        ? 'file paths and option values typed on the command line (masked), unless a value is itself a command or option name'
+        : 'file paths and option values typed on the command line (masked), except after a leading --help, -h, --version or -v',
       'credentials',
     ],
     seesAnyway: [
