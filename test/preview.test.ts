@@ -562,6 +562,11 @@ describe('preview argument delimiting', () => {
     expect(delimitPreviewArgv(['preview', '--', '--project', 'x'])).to.deep.equal(['preview', '--', '--project', 'x'])
     expect(delimitPreviewArgv(['preview', '--help'])).to.deep.equal(['preview', '--help', '--'])
     expect(delimitPreviewArgv(['status', '--help'])).to.deep.equal(['status', '--help'])
+    // A flag missing its value is oclif's to report, not given "--" as its value.
+    expect(delimitPreviewArgv(['preview', '--env'])).to.deep.equal(['preview', '--env'])
+    const missing = runCli(['preview', '--project'])
+    expect(missing.code).to.equal(2)
+    expect(missing.stderr).to.match(/--project expects a value/)
   })
 })
 

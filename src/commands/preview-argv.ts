@@ -22,6 +22,8 @@ export function delimitPreviewArgv(argv: string[], flags: FlagShapes): string[] 
     const token = argv[i]
     if (token === '--') return argv
     const name = token.includes('=') ? token.slice(0, token.indexOf('=')) : token
+    // A flag missing its value is left for oclif to report ("expects a value"), not given the `--` as one.
+    if (takesValue.has(name) && !token.includes('=') && i + 1 >= argv.length) return argv
     if (takesValue.has(name)) i += token.includes('=') ? 1 : 2
     else if (boolean.has(token)) i += 1
     else break

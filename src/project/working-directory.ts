@@ -10,7 +10,7 @@ export async function resolveWorkingDirectory(input: string, cwd: string): Promi
   const absolute = path.resolve(cwd, input)
   const info = await stat(absolute).catch((error: NodeJS.ErrnoException) => error)
   if (info instanceof Error) {
-    if (info.code === 'ENOENT') throw new InputError(`${input}: no such directory`, {code: 'ENOENT', hint: 'pass the directory where you run kedro, e.g. `telemetry status path/to/project`'})
+    if (info.code === 'ENOENT') throw new InputError(`${input}: no such directory`, {code: 'ENOENT', hint: 'pass an existing directory: the Kedro project, or a folder inside it where you run kedro'})
     throw new InputError(`${input}: cannot be read (${info.code})`, {code: info.code, hint: 'check the path and its permissions'})
   }
 
