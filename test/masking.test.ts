@@ -128,6 +128,15 @@ describe('masking', () => {
     })
   })
 
+  it('outside a project only the global commands are known', () => {
+    const outside = {inProject: false, kedroVersion: '1.5.0'}
+    expect(maskKedroArgs(['run', '--pipeline', 'ds'], outside)).to.deep.equal([MASK])
+    expect(maskKedroArgs(['new', '--starter', 'spaceflights-pandas'], outside)).to.deep.equal(['new', '--starter', 'spaceflights-pandas'])
+    expect(maskKedroArgs(['info'], outside)).to.deep.equal(['info'])
+    expect(maskKedroArgs(['viz', 'run'], {...outside, plugins: ['kedro-viz']})).to.deep.equal(['viz', 'run'])
+    expect(maskKedroArgs(['airflow', 'create'], {...outside, plugins: ['kedro-airflow']})).to.deep.equal([MASK])
+  })
+
   it('picks the nearest shipped structure not newer than the project\'s Kedro', () => {
     expect(structureFor('1.4.2').kedroStructureVersion).to.equal('1.0.0')
     expect(structureFor('1.5.0').kedroStructureVersion).to.equal('1.5.0')

@@ -275,6 +275,9 @@ describe('telemetry preview', () => {
     const {properties} = json.requests[0].body
     expect(properties).to.include({command: 'kedro new --starter spaceflights-pandas --name *****', project_id: null})
     expect(properties).not.to.have.property('tools')
+    // Outside a project KedroCLI has only the global commands: `run` is an unknown command, one mask.
+    const run = preview(['run', '--pipeline', 'ds'], {project: tempDir()}).requests[0].body.properties
+    expect(run).to.include({command: 'kedro *****', main_command: '*****'})
   })
 
   it('--no-python runs no interpreter: python_version is estimated', () => {

@@ -57,8 +57,17 @@ export interface ChosenStructure {
   structure: CliStructure
 }
 
-/** The structure of the nearest shipped Kedro version not newer than `kedroVersion`, plus installed plugins. */
-export function structureFor(kedroVersion: string, installedPlugins: string[] = []): ChosenStructure {
+/**
+ * Kedro's global commands (its `cli` and `create_cli` groups, and kedro-viz's `kedro.global_commands` entry point):
+ * outside a project KedroCLI has only these, so anything else is an unknown command there.
+ */
+export const GLOBAL_COMMANDS = new Set(['info', 'new', 'starter', 'viz'])
+
+/**
+ * The structure of the nearest shipped Kedro version not newer than `kedroVersion`, plus installed plugins; outside
+ * a project (`inProject` false) only the global commands.
+ */
+export function structureFor(kedroVersion: string, installedPlugins: string[] = [], inProject = true): ChosenStructure {
   const shipped = Object.keys(KEDRO_STRUCTURES).sort(compareVersions)
   const notNewer = shipped.filter((version) => compareVersions(version, kedroVersion) <= 0)
   const chosen = notNewer.at(-1) ?? shipped[0]
@@ -68,6 +77,7 @@ export function structureFor(kedroVersion: string, installedPlugins: string[] = 
   const plugins = installedPlugins.map((name) => PLUGIN_GROUPS[name]).filter(Boolean)
   const structure: CliStructure = {...KEDRO_STRUCTURES[chosen]}
   for (const group of plugins) structure[group] = PLUGIN_STRUCTURES[group]
+  if (!inProject) for (const command of Object.keys(structure)) if (!GLOBAL_COMMANDS.has(command)) delete structure[command]
   return {estimated, kedroStructureVersion: chosen, plugins, structure}
 }
 
@@ -164,8 +174,8 @@ export function maskWithStructure(args: string[], chosen: Pick<ChosenStructure, 
  * The masked token list kedro-telemetry sends for `kedro <args>`, for a Kedro and kedro-telemetry version (default:
  * the latest known, 0.8.0). Throws MaskingError where kedro-telemetry would raise.
  */
-export function maskKedroArgs(args: string[], options: {kedroVersion: string; plugins?: string[]; telemetryVersion?: string}): string[] {
-  const chosen = structureFor(options.kedroVersion, options.plugins)
+export function maskKedroArgs(args: string[], options: {inProject?: boolean; kedroVersion: string; plugins?: string[]; telemetryVersion?: string}): string[] {
+  const chosen = structureFor(options.kedroVersion, options.plugins, options.inProject)
   return maskWithStructure(args, chosen, maskingRulesFor(options.telemetryVersion ?? '0.8.0'))
 }
 

@@ -177,7 +177,7 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
   // Plugins installed in the project's environment, or for the interpreter that runs kedro.
   const installed = new Set([...Object.keys(versions.installed), ...(python?.distributions ?? [])])
   const plugins = ['kedro-airflow', 'kedro-docker', 'kedro-viz'].filter((name) => installed.has(name))
-  const chosen = structureFor(kedro.version, plugins)
+  const chosen = structureFor(kedro.version, plugins, root !== null)
   const rules = maskingRulesFor(telemetry.version)
   const estimated = new Set<string>()
   if (chosen.estimated) warnings.push(chosen.estimated)
