@@ -1,8 +1,8 @@
 import {expect} from 'chai'
-import {mkdirSync, rmSync, symlinkSync} from 'node:fs'
+import {mkdirSync, realpathSync, rmSync, symlinkSync} from 'node:fs'
 import path from 'node:path'
 
-import {contentAtHead, inspectFile, openRepository, parseCheckIgnore} from '../src/git/repository.js'
+import {contentAtHead, inspectFile, inspectRepository, inspectRepositoryBatch, openRepository, parseCheckIgnore} from '../src/git/repository.js'
 import {git, gitCommitAll, gitInit, makeProject, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
 
 async function factsFor(root: string) {
@@ -82,6 +82,22 @@ describe('git facts about .telemetry (real git)', () => {
     expect((await factsFor(root)).everCommitted).to.equal(true)
   })
 
+  it('finds a commit whose change a merge discarded, once its branch is gone', async () => {
+    const root = makeProject()
+    gitInit(root)
+    gitCommitAll(root, 'initial')
+    git(root, 'checkout', '-q', '-b', 'side')
+    writeFiles(root, {'.telemetry': 'consent: true\n'})
+    const leaked = gitCommitAll(root, 'side adds .telemetry')
+    git(root, 'checkout', '-q', '-')
+    // `-s ours` keeps the main tree as it was; the content stays in history through the merge's second parent.
+    git(root, 'merge', '-q', '-s', 'ours', '--no-edit', 'side')
+    git(root, 'branch', '-q', '-D', 'side')
+    const facts = await factsFor(root)
+    expect(facts.everCommitted).to.equal(true)
+    expect(facts.commits.map((commit) => commit.hash)).to.deep.equal([leaked])
+  })
+
   it('a repository without commits has nothing committed', async () => {
     const root = makeProject()
     gitInit(root)
@@ -120,6 +136,50 @@ describe('git facts about .telemetry (real git)', () => {
     symlinkSync(root, link)
     expect((await factsFor(link)).ignored).to.equal(true)
     rmSync(link)
+  })
+})
+
+describe('git facts of many projects at once (an audit)', () => {
+  after(removeTempDirs)
+
+  it('answers as asking each project alone would', async () => {
+    const repo = realpathSync(tempDir())
+    gitInit(repo)
+    const names = ['ignored', 'negated', 'tracked', 'removed', 'with space', 'glob[x]*', 'quote"d', 'plain', 'binary']
+    writeFiles(repo, {'.gitignore': '.telemetry\n!negated/.telemetry\n'})
+    for (const name of names) makeProject({'pyproject.toml': `[tool.kedro]\npackage_name = "p"\n\n[tool.kedro_telemetry]\nproject_id = "${'0'.repeat(31)}1"\n`}, path.join(repo, name))
+    writeFiles(repo, {'binary/pyproject.toml': Buffer.from([0x5b, 0x00, 0x5d, 0x0a]), 'negated/.telemetry': 'consent: false\n', 'removed/.telemetry': 'consent: true\n', 'tracked/.telemetry': 'consent: false\n'})
+    git(repo, 'add', '-f', 'tracked/.telemetry', 'removed/.telemetry')
+    gitCommitAll(repo, 'first')
+    git(repo, 'rm', '-q', '--cached', 'removed/.telemetry')
+    gitCommitAll(repo, 'second\twith a tab')
+    // A nested repository is not the batch's to answer.
+    const nested = makeProject({}, path.join(repo, 'nested'))
+    gitInit(nested)
+    const directories = [...names, 'nested'].map((name) => path.join(repo, name))
+    const questions = {file: '.telemetry', headFile: 'pyproject.toml'}
+    const batch = await inspectRepositoryBatch(repo, directories, process.env, questions)
+    expect([...batch.keys()].sort()).to.deep.equal(directories.filter((directory) => directory !== nested).sort())
+    for (const [directory, answer] of batch) {
+      const alone = await inspectRepository(directory, process.env, questions)
+      const comparable = (inspection: typeof answer) => ({...inspection, context: {...inspection.context, git: undefined}})
+      // The file at HEAD may lose its final newline; what is read from it (TOML) does not change.
+      expect({...comparable(answer), headContent: answer.headContent?.trimEnd()}, directory).to.deep.equal({...comparable(alone), headContent: alone.headContent?.trimEnd() ?? null})
+    }
+
+    expect(batch.get(path.join(repo, 'removed'))?.facts).to.include({everCommitted: true, tracked: false})
+    expect(batch.get(path.join(repo, 'tracked'))?.facts).to.include({tracked: true})
+    expect(batch.get(path.join(repo, 'negated'))?.facts?.ignoredBy?.pattern).to.equal('!negated/.telemetry')
+  })
+
+  it('leaves everything to the one-by-one questions when git fails', async () => {
+    const repo = realpathSync(tempDir())
+    gitInit(repo)
+    // No commits: every query still answers; a path beyond a symlink makes check-ignore fail.
+    makeProject({}, path.join(repo, 'real'))
+    symlinkSync(path.join(repo, 'real'), path.join(repo, 'link'))
+    const batch = await inspectRepositoryBatch(repo, [path.join(repo, 'real'), path.join(repo, 'link', 'sub')], process.env, {file: '.telemetry'})
+    expect(batch.size).to.equal(0)
   })
 })
 

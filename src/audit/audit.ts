@@ -7,14 +7,14 @@ import path from 'node:path'
 
 import {InputError} from '../errors.js'
 import {byCodeUnits} from '../fs/order.js'
-import {openRepository} from '../git/repository.js'
+import {inspectRepository, inspectRepositoryBatch, openRepository, type RepositoryInspection} from '../git/repository.js'
 import {historyFile, type HistoryReading, readHistory} from '../history/history.js'
 import {buildNotice} from '../notice/notice.js'
 import {isKedroProject} from '../project/root.js'
 import {LATEST_KNOWN_TELEMETRY_VERSION} from '../project/versions.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
 import {buildTelemetryRequests} from '../request/request.js'
-import {inspectStatus, type StatusReport} from '../status/status.js'
+import {inspectStatus, REPOSITORY_QUESTIONS, type StatusReport} from '../status/status.js'
 import {compareVersions, isValidVersion} from '../versions.js'
 import {type CheckResult, type CheckStatus, type Evidence, failing, result} from './checks.js'
 import {type CiFile, readCiFiles, readDocumentedInvocations} from './ci-files.js'
@@ -196,12 +196,16 @@ function checkRecorded(status: StatusReport, history: HistoryReading): CheckResu
 }
 
 /** Runs every check on one project root. */
-export async function auditProject(root: string, options: {commands?: string[]; env?: NodeJS.ProcessEnv; history?: HistoryReading} = {}): Promise<ProjectAudit> {
+export async function auditProject(root: string, options: {
+  commands?: string[]; env?: NodeJS.ProcessEnv; history?: HistoryReading
+  /** Git facts answered for many projects at once (see `audit`); else git is asked for this project alone. */
+  inspectRepository?: (root: string) => Promise<RepositoryInspection>
+} = {}): Promise<ProjectAudit> {
   const env = options.env ?? process.env
   try {
     // One read of the history serves every project of an audit; a single project reads it here.
     const history = options.history ?? await readHistory(historyFile(env, process.platform))
-    const status = await inspectStatus({env, path: root})
+    const status = await inspectStatus({env, inspectRepository: options.inspectRepository, path: root})
     if (!status.project.root) return {checks: [], error: 'not a Kedro project (no pyproject.toml with [tool.kedro])', root}
     const ci = await readCiFiles(status.project.root, status.git.root)
     const checks = [
@@ -216,6 +220,23 @@ export async function auditProject(root: string, options: {commands?: string[]; 
   } catch (error) {
     return {checks: [], error: (error as Error).message.split('\n')[0], root}
   }
+}
+
+/** The git facts of every project in the repositories of the audited folders, a few git processes per repository. */
+async function gitFactsOfTree(starts: string[], roots: string[], env: NodeJS.ProcessEnv): Promise<Map<string, RepositoryInspection>> {
+  const answered = new Map<string, RepositoryInspection>()
+  const repositories = new Set<string>()
+  for (const start of starts) {
+    const context = await openRepository(start, env)
+    if (context.repository) repositories.add(context.root)
+  }
+
+  for (const repository of repositories) {
+    const inside = roots.filter((root) => root === repository || root.startsWith(`${repository}${path.sep}`))
+    for (const [root, inspection] of await inspectRepositoryBatch(repository, inside, env, REPOSITORY_QUESTIONS)) answered.set(root, inspection)
+  }
+
+  return answered
 }
 
 async function pool<T, R>(items: T[], size: number, work: (item: T) => Promise<R>, onDone: () => void): Promise<R[]> {
@@ -244,7 +265,9 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   let done = 0
   // Unreadable here: each project tries again and reports the error as its own result, as before.
   const history = await readHistory(historyFile(env, process.platform)).catch(() => undefined)
-  const projects = await pool(roots, options.concurrency ?? 4, (root) => auditProject(root, {commands: options.commands, env, history}), () => options.onProject?.(++done, roots.length))
+  const answered = await gitFactsOfTree(starts, roots, env)
+  const inspect = (root: string) => Promise.resolve(answered.get(root) ?? inspectRepository(root, env, REPOSITORY_QUESTIONS))
+  const projects = await pool(roots, options.concurrency ?? 4, (root) => auditProject(root, {commands: options.commands, env, history, inspectRepository: inspect}), () => options.onProject?.(++done, roots.length))
   if (options.strict) {
     for (const project of projects) for (const check of project.checks) if (check.status === 'warn') check.status = 'fail'
   }

@@ -26,6 +26,11 @@ export const SCOPE = ['Kedro CLI', 'Kedro-Viz CLI', 'Kedro-Viz UI'] as const
 
 export interface StatusOptions {
   env?: NodeJS.ProcessEnv
+  /**
+   * The git facts of the project root (default: asked of git for this project alone); an audit answers them for many
+   * projects at once.
+   */
+  inspectRepository?: (root: string) => Promise<RepositoryInspection>
   /** Where a kedro command would run; relative paths resolve against `cwd`. */
   path?: string
   cwd?: string
@@ -95,6 +100,9 @@ export interface StatusReport {
   warnings: string[]
 }
 
+/** What status asks git about a project: its .telemetry, and pyproject.toml as committed. */
+export const REPOSITORY_QUESTIONS = {file: TELEMETRY_FILE_NAME, headFile: PYPROJECT}
+
 function walksUp(kedroVersion: null | string): boolean {
   return !kedroVersion || !isValidVersion(kedroVersion) || compareVersions(kedroVersion, KEDRO_WALKS_UP_FROM) >= 0
 }
@@ -109,7 +117,8 @@ export async function inspectStatus(options: StatusOptions = {}): Promise<Status
   const {pyproject, versions} = project
   let {root} = project
   // git runs in child processes: start it now so it overlaps the file reads below.
-  const repositoryPending = root ? inspectRepository(root, env, {file: TELEMETRY_FILE_NAME, headFile: PYPROJECT}) : null
+  const inspect = options.inspectRepository ?? ((directory: string) => inspectRepository(directory, env, REPOSITORY_QUESTIONS))
+  const repositoryPending = root ? inspect(root) : null
   if (pyproject?.error) warnings.push(`${pyproject.path} is not valid TOML (${pyproject.error}): kedro would fail to start`)
   let projectNote: null | string = null
   if (root && root !== workingDirectory && !walksUp(versions.kedro.version)) {
