@@ -38,6 +38,25 @@ describe('telemetry audit', () => {
   after(removeTempDirs)
 
   describe('each check, passing and failing', () => {
+    it('TEL003/TEL004 in a tree: projects of the repository, and one in a nested repository, each with its own facts', () => {
+      const m = machine()
+      const tree = tempDir()
+      gitInit(tree)
+      writeFiles(tree, {'.gitignore': 'a/.telemetry\n'})
+      const ignored = makeProject({'.telemetry': 'consent: false\n'}, path.join(tree, 'a'))
+      const committed = makeProject({'.telemetry': 'consent: false\n'}, path.join(tree, 'b'))
+      git(tree, 'add', '-f', 'b/.telemetry')
+      gitCommitAll(tree, 'tree')
+      const nested = makeProject({'.gitignore': '.telemetry\n', '.telemetry': 'consent: false\n'}, path.join(tree, 'c'))
+      gitInit(nested)
+      const {json} = m.audit([tree])
+      expect(check(json, 'TEL003', ignored)).to.include({status: 'pass'})
+      expect(check(json, 'TEL003', ignored).evidence[0]).to.include({file: path.join(tree, '.gitignore'), line: 1})
+      expect(check(json, 'TEL004', committed)).to.include({status: 'fail', summary: '.telemetry is tracked by git'})
+      // The nested repository's own .gitignore decides for its project.
+      expect(check(json, 'TEL003', nested).evidence[0]).to.include({file: path.join(nested, '.gitignore'), line: 1})
+    })
+
     it('TEL001/TEL002/TEL009: explicit, valid and recorded after opt-out; implicit and misread before', () => {
       const m = machine()
       const root = makeProject({...PINNED('0.8.0'), '.telemetry': 'consent: "false"\n'})
