@@ -71,25 +71,26 @@ describe('git facts about .telemetry (real git)', () => {
     expect(facts.commits.map((c) => c.hash)).to.deep.equal([removed, added])
   })
 
-  it('sees commits on other branches too', async () => {
-    const root = makeProject()
+  /** A project whose .telemetry was committed on a branch `side` only; back on the first branch. Returns the commit. */
+  function committedOnSideBranch(root: string): string {
     gitInit(root)
     gitCommitAll(root, 'initial')
     git(root, 'checkout', '-q', '-b', 'side')
     writeFiles(root, {'.telemetry': 'consent: true\n'})
-    gitCommitAll(root, 'side')
+    const commit = gitCommitAll(root, 'side adds .telemetry')
     git(root, 'checkout', '-q', '-')
+    return commit
+  }
+
+  it('sees commits on other branches too', async () => {
+    const root = makeProject()
+    committedOnSideBranch(root)
     expect((await factsFor(root)).everCommitted).to.equal(true)
   })
 
   it('finds a commit whose change a merge discarded, once its branch is gone', async () => {
     const root = makeProject()
-    gitInit(root)
-    gitCommitAll(root, 'initial')
-    git(root, 'checkout', '-q', '-b', 'side')
-    writeFiles(root, {'.telemetry': 'consent: true\n'})
-    const leaked = gitCommitAll(root, 'side adds .telemetry')
-    git(root, 'checkout', '-q', '-')
+    const leaked = committedOnSideBranch(root)
     // `-s ours` keeps the main tree as it was; the content stays in history through the merge's second parent.
     git(root, 'merge', '-q', '-s', 'ours', '--no-edit', 'side')
     git(root, 'branch', '-q', '-D', 'side')
