@@ -316,16 +316,44 @@ describe('telemetry preview', () => {
   describe('statistics on a project with patterns, templates, an env override, namespaces and a custom type', () => {
     it('reads the catalog as Kedro merges it', async () => {
       const root = shopProject()
-      const local = await readCatalog(root)
+      const local = await readCatalog(path.join(root, 'conf'))
       expect(local.entries.map((entry) => entry.name).sort()).to.deep.equal(
         ['extra_table', 'local_only', 'parameters_table', 'raw_customers', 'raw_orders', 'regressor', 'report', 'scores'],
       )
       expect(local.entries.find((entry) => entry.name === 'scores')?.type).to.equal('pandas.ParquetDataset')
       expect(local.entries.find((entry) => entry.name === 'raw_customers')?.type).to.equal('pandas.ParquetDataset')
       expect(local.entries.find((entry) => entry.name === 'raw_orders')?.type).to.equal('pandas.CSVDataset')
-      const test = await readCatalog(root, 'test')
+      const test = await readCatalog(path.join(root, 'conf'), 'test')
       expect(test.entries.map((entry) => entry.name)).to.include('test_only').and.not.to.include('local_only')
       expect(test.entries.find((entry) => entry.name === 'scores')?.type).to.equal('MemoryDataset')
+    })
+
+    it('reads the configuration where settings.py, --conf-source and --env put it', () => {
+      const root = shopProject()
+      writeFiles(root, {
+        'elsewhere/base/catalog.yml': 'one:\n  type: pandas.CSVDataset\n',
+        'settings_conf/base/catalog.yml': 'a:\n  type: pandas.CSVDataset\nb:\n  type: pandas.CSVDataset\n',
+        'settings_conf/prod/catalog.yml': 'c:\n  type: pandas.CSVDataset\n',
+        'settings_conf/local/catalog.yml': 'never:\n  type: pandas.CSVDataset\n',
+        'src/shop/settings.py': 'from pathlib import Path\n\nCONF_SOURCE = "settings_conf"\nCONFIG_LOADER_ARGS = {"base_env": "base", "default_run_env": "prod"}\n',
+      })
+      const count = (args: string[]) => {
+        const json = preview(args, {project: root})
+        const origin = (json.origins as {field: string; source: string}[]).find((item) => item.field === 'properties.number_of_datasets')
+        return [json.requests[0].body.properties.number_of_datasets, origin?.source]
+      }
+
+      // settings.py's folder and default run environment.
+      expect(count(['run'])).to.deep.equal([3, 'settings_conf/base/catalog.yml, settings_conf/prod/catalog.yml'])
+      expect(count(['run', '--env', 'local'])).to.deep.equal([3, 'settings_conf/base/catalog.yml, settings_conf/local/catalog.yml'])
+      expect(count(['run', '--conf-source', 'elsewhere'])).to.deep.equal([1, 'elsewhere/base/catalog.yml'])
+      const archive = preview(['run', '--conf-source', 'conf.tar.gz'], {project: root})
+      expect(archive.estimated).to.include('properties.number_of_datasets')
+      expect(preview(['run', '--config', 'run.yml'], {project: root}).estimated).to.include('properties.number_of_nodes')
+      for (const elsewhere of ['s3://bucket/conf', 'missing']) {
+        const origins = preview(['run', '--conf-source', elsewhere], {project: root}).origins as {estimated: null | string; field: string}[]
+        expect(origins.find((item) => item.field === 'properties.number_of_datasets')?.estimated).to.match(elsewhere === 'missing' ? /no configuration folder/ : /remote \(s3:\/\/bucket\/conf\)/)
+      }
     })
 
     it('counts nodes as a set: namespaced copies count, reused nodes do not', async () => {

@@ -3,6 +3,7 @@
  * first, then the body as kedro-telemetry builds it (spec section 6), with how each field was derived.
  */
 import {hostname, userInfo} from 'node:os'
+import path from 'node:path'
 
 import {kedroDetectsCi} from '../ci/detect.js'
 import {type ConsentDecision, resolveConsent} from '../consent/rules.js'
@@ -341,10 +342,12 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
   // Project statistics arrived in kedro-telemetry 0.2.2.
   const sendsStatistics = compareVersions(telemetry.version, '0.2.2') >= 0
   if (root && sendsStatistics && (createsCatalog(commandPath) || catalogElsewhere) && !helpRequested && !unknownOption) {
-    const runEnv = optionValues(options.args, ['--env', '-e']).at(-1) ?? env.KEDRO_ENV ?? 'local'
+    const confSource = optionValues(options.args, ['--conf-source']).at(-1)
     const requested = commandPath[0] === 'run' ? optionValues(options.args, ['--pipeline', '-p', '--pipelines']).flatMap((value) => value.split(',')) : []
     const reading = await readStatistics({
-      env: runEnv, kedroVersion: kedro.version, packageName: pyproject?.packageName ?? null, projectRoot: root,
+      // A remote source (s3://...) is passed as it is, for the catalog reader to report.
+      confSource: confSource === undefined ? null : (/^[a-z][\d+.a-z-]*:\/\//i.test(confSource) ? confSource : path.resolve(workingDirectory, confSource)),
+      env: optionValues(options.args, ['--env', '-e']).at(-1) ?? env.KEDRO_ENV ?? null, kedroVersion: kedro.version, packageName: pyproject?.packageName ?? null, projectRoot: root,
       requested: requested.length > 0 ? requested : null, sitePackages: environment?.sitePackages ?? python?.sitePackages ?? [],
       sourceDir: pyproject?.sourceDir ?? 'src', telemetryVersion: telemetry.version,
     })
@@ -363,12 +366,16 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
     } else {
       statistics = reading.properties
     }
+    // `kedro run --config FILE` takes further options (env, pipelines, conf source) from a file not read here.
+    const fromConfigFile = commandPath[0] === 'run' && optionValues(options.args, ['--config', '-c']).length > 0
+      ? ['kedro run --config reads more options (the environment, the pipelines) from a file this preview does not read']
+      : []
     for (const key of Object.keys(statistics ?? {})) {
-      const reasons = reading.estimated[key] ?? []
+      const reasons = [...reading.estimated[key] ?? [], ...fromConfigFile]
       if (reasons.length > 0) estimated.add(`properties.${key}`)
       const fromCatalog = key === 'number_of_datasets' || key.startsWith('dataset_type_count')
-      const files = fromCatalog ? reading.files.catalog.map((file) => `conf/${file}`) : reading.files.pipelines
-      const source = files.length === 0 ? (fromCatalog ? `no catalog file in conf/base or conf/${runEnv}` : 'no pipeline file') : fileList(files)
+      const files = fromCatalog ? reading.files.catalog : reading.files.pipelines
+      const source = files.length === 0 ? (fromCatalog ? `no catalog file for the ${reading.env} environment` : 'no pipeline file') : fileList(files)
       origin(`properties.${key}`, 'count', source, '', reasons.length > 0 ? reasons.join('; ') : null)
     }
   } else if (['server', 'viz'].includes(commandPath[0] ?? '')) {

@@ -5,7 +5,7 @@
  * hidden files and folders skipped; top-level keys starting with `_` dropped after each folder is merged; an env key
  * replaces the base key whole. Factory patterns (names with `{`) are not datasets until resolved, so they are left out.
  */
-import {readdir, readFile} from 'node:fs/promises'
+import {readdir, readFile, stat} from 'node:fs/promises'
 import path from 'node:path'
 import {parseDocument} from 'yaml'
 
@@ -101,11 +101,24 @@ async function loadFolder(root: string, folder: string, reading: CatalogReading)
   return merged
 }
 
-export async function readCatalog(projectRoot: string, env = 'local', confSource = 'conf'): Promise<CatalogReading> {
+/**
+ * The catalog of the configuration folder `confRoot` for the run environment `env`, over `baseEnv`. `files` are
+ * relative to `confRoot`.
+ */
+export async function readCatalog(confRoot: string, env = 'local', baseEnv = 'base'): Promise<CatalogReading> {
   const reading: CatalogReading = {entries: [], estimated: [], files: [], warnings: []}
-  const root = path.join(projectRoot, confSource)
-  const base = await loadFolder(root, 'base', reading)
-  const overrides = env === 'base' ? {} : await loadFolder(root, env, reading)
+  if (/^[a-z][\d+.a-z-]*:\/\//i.test(confRoot) || /\.(zip|tar\.gz|tgz|tar)$/.test(confRoot)) {
+    reading.estimated.push(`the configuration is ${confRoot.includes('://') ? 'remote' : 'an archive'} (${confRoot}), which this tool does not read`)
+    return reading
+  }
+
+  if (!(await stat(confRoot).catch(() => null))?.isDirectory()) {
+    reading.estimated.push(`there is no configuration folder ${confRoot}: kedro would fail to load the project`)
+    return reading
+  }
+
+  const base = await loadFolder(confRoot, baseEnv, reading)
+  const overrides = env === baseEnv ? {} : await loadFolder(confRoot, env, reading)
   const merged: Config = {...base, ...overrides}
   for (const [name, value] of Object.entries(merged)) {
     if (name.includes('{')) continue

@@ -3,11 +3,16 @@ import type {PyJson} from '../request/python-json.js'
 import {compareVersions} from '../versions.js'
 import {readCatalog} from './catalog.js'
 import {DATASET_PACKAGES, type ModuleMap, readModuleMap, resolveDatasetType, typeCountKey} from './dataset-types.js'
+import path from 'node:path'
+
 import {readPipelines} from './pipelines.js'
+import {readSettings} from './settings.js'
 
 export interface StatisticsOptions {
-  /** The run environment (--env, else KEDRO_ENV, else local). */
-  env: string
+  /** The configuration folder given to the command (`--conf-source`), absolute; else settings.py's, else conf. */
+  confSource: null | string
+  /** The run environment given (--env, else KEDRO_ENV); else settings.py's default_run_env, else local. */
+  env: null | string
   kedroVersion: string
   packageName: null | string
   projectRoot: string
@@ -26,6 +31,8 @@ export interface StatisticsReading {
   registryFails: null | string
   /** Reasons the figures may be off, per property name. */
   estimated: Record<string, string[]>
+  /** The run environment the catalog was read for. */
+  env: string
   /** The files the figures were read from, relative to the project root. */
   files: {catalog: string[]; pipelines: string[]}
   properties: Record<string, PyJson>
@@ -53,7 +60,11 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
   }
 
   const kedro1 = compareVersions(options.kedroVersion, '1.0.0') >= 0
-  const catalog = await readCatalog(options.projectRoot, options.env)
+  const settings = options.packageName ? readSettings(options.projectRoot, options.sourceDir, options.packageName) : null
+  const env = options.env ?? settings?.defaultRunEnv ?? 'local'
+  const confRoot = options.confSource ?? path.resolve(options.projectRoot, settings?.confSource ?? 'conf')
+  const catalog = await readCatalog(confRoot, env, settings?.baseEnv ?? 'base')
+  for (const reason of settings?.estimated ?? []) note('number_of_datasets', reason)
   const warnings = [...catalog.warnings]
   const datasets = catalog.entries.filter((entry) => !entry.name.startsWith('parameters') && !entry.name.startsWith('params:'))
   for (const reason of catalog.estimated) note('number_of_datasets', reason)
@@ -107,7 +118,8 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
   }
 
   return {
-    estimated, files: {catalog: catalog.files, pipelines: pipelines.files},
+    env, estimated,
+    files: {catalog: catalog.files.map((file) => path.relative(options.projectRoot, path.join(confRoot, file)).split(path.sep).join('/')), pipelines: pipelines.files},
     missingPipelines: pipelines.estimated.length === 0 ? pipelines.missing : [], properties, registryFails: pipelines.registryFails, warnings,
   }
 }
