@@ -57,6 +57,24 @@ describe('telemetry audit', () => {
       expect(check(json, 'TEL003', nested).evidence[0]).to.include({file: path.join(nested, '.gitignore'), line: 1})
     })
 
+    it('TEL003/TEL004 for a folder of repositories: each project answered from its own', () => {
+      const m = machine()
+      const folder = tempDir()
+      const [first, second] = ['one', 'two'].map((name) => {
+        const repository = path.join(folder, name)
+        mkdirSync(repository)
+        gitInit(repository)
+        return repository
+      })
+      writeFiles(first, {'.gitignore': '**/.telemetry\n'})
+      const ignored = makeProject({'.telemetry': 'consent: false\n'}, path.join(first, 'p'))
+      const tracked = makeProject({'.telemetry': 'consent: false\n'}, path.join(second, 'p'))
+      gitCommitAll(second, 'with .telemetry')
+      const {json} = m.audit([folder])
+      expect(check(json, 'TEL003', ignored).evidence[0]).to.include({file: path.join(first, '.gitignore'), line: 1})
+      expect(check(json, 'TEL004', tracked)).to.include({status: 'fail', summary: '.telemetry is tracked by git'})
+    })
+
     it('TEL001/TEL002/TEL009: explicit, valid and recorded after opt-out; implicit and misread before', () => {
       const m = machine()
       const root = makeProject({...PINNED('0.8.0'), '.telemetry': 'consent: "false"\n'})

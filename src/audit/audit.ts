@@ -2,7 +2,7 @@
  * `telemetry audit` as a library call: find the Kedro projects under some paths, run the checks on each, and
  * summarise. Plain data: the reporters turn it into a table, JSON, Markdown, JUnit or SARIF.
  */
-import {readdir, readFile} from 'node:fs/promises'
+import {lstat, readdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {InputError} from '../errors.js'
@@ -222,18 +222,30 @@ export async function auditProject(root: string, options: {
   }
 }
 
-/** The git facts of every project in the repositories of the audited folders, a few git processes per repository. */
-async function gitFactsOfTree(starts: string[], roots: string[], env: NodeJS.ProcessEnv): Promise<Map<string, RepositoryInspection>> {
-  const answered = new Map<string, RepositoryInspection>()
-  const repositories = new Set<string>()
-  for (const start of starts) {
-    const context = await openRepository(start, env)
-    if (context.repository) repositories.add(context.root)
+/** The nearest folder at or above `directory` that holds a `.git` (a repository's top level), or null. */
+async function nearestGitFolder(directory: string): Promise<null | string> {
+  for (let current = directory; ; current = path.dirname(current)) {
+    if (await lstat(path.join(current, '.git')).then(() => true, () => false)) return current
+    if (path.dirname(current) === current) return null
+  }
+}
+
+/**
+ * The git facts of every project, a few git processes per repository: projects are grouped by the repository that
+ * holds them (a folder of many repositories too), each group's top level confirmed by git itself.
+ */
+async function gitFactsOfTree(roots: string[], env: NodeJS.ProcessEnv): Promise<Map<string, RepositoryInspection>> {
+  const groups = new Map<string, string[]>()
+  for (const root of roots) {
+    const folder = await nearestGitFolder(root)
+    if (folder) groups.set(folder, [...groups.get(folder) ?? [], root])
   }
 
-  for (const repository of repositories) {
-    const inside = roots.filter((root) => root === repository || root.startsWith(`${repository}${path.sep}`))
-    for (const [root, inspection] of await inspectRepositoryBatch(repository, inside, env, REPOSITORY_QUESTIONS)) answered.set(root, inspection)
+  const answered = new Map<string, RepositoryInspection>()
+  for (const [folder, members] of groups) {
+    const context = await openRepository(folder, env)
+    if (!context.repository || context.root !== folder) continue
+    for (const [root, inspection] of await inspectRepositoryBatch(folder, members, env, REPOSITORY_QUESTIONS)) answered.set(root, inspection)
   }
 
   return answered
@@ -265,7 +277,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   let done = 0
   // Unreadable here: each project tries again and reports the error as its own result, as before.
   const history = await readHistory(historyFile(env, process.platform)).catch(() => undefined)
-  const answered = await gitFactsOfTree(starts, roots, env)
+  const answered = await gitFactsOfTree(roots, env)
   const inspect = (root: string) => Promise.resolve(answered.get(root) ?? inspectRepository(root, env, REPOSITORY_QUESTIONS))
   const projects = await pool(roots, options.concurrency ?? 4, (root) => auditProject(root, {commands: options.commands, env, history, inspectRepository: inspect}), () => options.onProject?.(++done, roots.length))
   if (options.strict) {
