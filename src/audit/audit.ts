@@ -2,12 +2,12 @@
  * `telemetry audit` as a library call: find the Kedro projects under some paths, run the checks on each, and
  * summarise. Plain data: the reporters turn it into a table, JSON, Markdown, JUnit or SARIF.
  */
-import {lstat, readdir, readFile} from 'node:fs/promises'
+import {readdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {InputError} from '../errors.js'
 import {byCodeUnits} from '../fs/order.js'
-import {inspectRepository, inspectRepositoryBatch, openRepository, type RepositoryInspection} from '../git/repository.js'
+import {inspectRepository, inspectRepositoryBatch, nearestGitFolder, openRepository, type RepositoryInspection} from '../git/repository.js'
 import {historyFile, type HistoryReading, readHistory} from '../history/history.js'
 import {buildNotice} from '../notice/notice.js'
 import {isKedroProject} from '../project/root.js'
@@ -219,14 +219,6 @@ export async function auditProject(root: string, options: {
     return {checks, error: null, root}
   } catch (error) {
     return {checks: [], error: (error as Error).message.split('\n')[0], root}
-  }
-}
-
-/** The nearest folder at or above `directory` that holds a `.git` (a repository's top level), or null. */
-async function nearestGitFolder(directory: string): Promise<null | string> {
-  for (let current = directory; ; current = path.dirname(current)) {
-    if (await lstat(path.join(current, '.git')).then(() => true, () => false)) return current
-    if (path.dirname(current) === current) return null
   }
 }
 

@@ -170,14 +170,15 @@ function inBatches<T>(items: T[]): T[][] {
 /** A path taken literally by git, whatever glob characters its folders' names hold. */
 const literal = (file: string) => `:(literal)${file}`
 
-/** Whether `directory` belongs to the repository at `root`: no `.git` (a nested repository, a submodule) between. */
-async function inRepository(directory: string, root: string): Promise<boolean> {
-  for (let current = directory; current !== root; current = path.dirname(current)) {
-    if (path.dirname(current) === current || !current.startsWith(root)) return false
-    if (await lstat(path.join(current, '.git')).then(() => true, () => false)) return false
+/**
+ * The nearest folder at or above `directory` that holds a `.git` (a repository's top level, a nested repository's or
+ * a submodule's), or null.
+ */
+export async function nearestGitFolder(directory: string): Promise<null | string> {
+  for (let current = directory; ; current = path.dirname(current)) {
+    if (await lstat(path.join(current, '.git')).then(() => true, () => false)) return current
+    if (path.dirname(current) === current) return null
   }
-
-  return true
 }
 
 /** `git check-ignore -v -n` prints one line per path given, in order. */
@@ -275,7 +276,7 @@ export async function inspectRepositoryBatch(
   options: {file: string; headFile?: string},
 ): Promise<Map<string, RepositoryInspection>> {
   const git = createGit(root, env)
-  const members = (await Promise.all(directories.map(async (directory) => (await inRepository(directory, root) ? directory : null))))
+  const members = (await Promise.all(directories.map(async (directory) => (await nearestGitFolder(directory) === root ? directory : null))))
     .filter((directory) => directory !== null)
   const relative = (directory: string, name: string) => path.posix.join(path.relative(root, directory).split(path.sep).join('/'), name)
   const files = members.map((directory) => relative(directory, options.file))

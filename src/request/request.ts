@@ -16,6 +16,7 @@ import {
 import {type LoadedProject, loadProject} from '../project/project.js'
 import {LATEST_KNOWN_KEDRO_VERSION, LATEST_KNOWN_TELEMETRY_VERSION} from '../project/versions.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
+import {isRemote} from '../statistics/catalog.js'
 import {readStatistics} from '../statistics/statistics.js'
 import {compareVersions, isValidVersion} from '../versions.js'
 import {type PyJson, pythonJsonDumps} from './python-json.js'
@@ -337,16 +338,17 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
   // `kedro ipython` runs IPython, and `kedro jupyter lab/notebook` notebook kernels, in processes of their own, where
   // Kedro's IPython extension loads the project's catalog (reload_kedro): that process sends the statistics.
   const catalogElsewhere = commandPath[0] === 'ipython' || (commandPath[0] === 'jupyter' && ['lab', 'notebook'].includes(commandPath[1] ?? ''))
-  if (unknownOption && (createsCatalog(commandPath) || catalogElsewhere)) warnings.push('the command line has an option the command does not know: click rejects it before the command runs, so only "CLI command" is sent')
+  const buildsCatalog = createsCatalog(commandPath) || catalogElsewhere
+  if (unknownOption && buildsCatalog) warnings.push('the command line has an option the command does not know: click rejects it before the command runs, so only "CLI command" is sent')
   let statistics: null | Record<string, PyJson> = null
   // Project statistics arrived in kedro-telemetry 0.2.2.
   const sendsStatistics = compareVersions(telemetry.version, '0.2.2') >= 0
-  if (root && sendsStatistics && (createsCatalog(commandPath) || catalogElsewhere) && !helpRequested && !unknownOption) {
+  if (root && sendsStatistics && buildsCatalog && !helpRequested && !unknownOption) {
     const confSource = optionValues(options.args, ['--conf-source']).at(-1)
     const requested = commandPath[0] === 'run' ? optionValues(options.args, ['--pipeline', '-p', '--pipelines']).flatMap((value) => value.split(',')) : []
     const reading = await readStatistics({
       // A remote source (s3://...) is passed as it is, for the catalog reader to report.
-      confSource: confSource === undefined ? null : (/^[a-z][\d+.a-z-]*:\/\//i.test(confSource) ? confSource : path.resolve(workingDirectory, confSource)),
+      confSource: confSource === undefined ? null : (isRemote(confSource) ? confSource : path.resolve(workingDirectory, confSource)),
       env: optionValues(options.args, ['--env', '-e']).at(-1) ?? env.KEDRO_ENV ?? null, kedroVersion: kedro.version, packageName: pyproject?.packageName ?? null, projectRoot: root,
       requested: requested.length > 0 ? requested : null, sitePackages: environment?.sitePackages ?? python?.sitePackages ?? [],
       sourceDir: pyproject?.sourceDir ?? 'src', telemetryVersion: telemetry.version,

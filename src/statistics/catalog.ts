@@ -101,14 +101,19 @@ async function loadFolder(root: string, folder: string, reading: CatalogReading)
   return merged
 }
 
+/** A URL such as s3://bucket/conf, which Kedro reads through fsspec and this tool does not. */
+export function isRemote(location: string): boolean {
+  return /^[a-z][\d+.a-z-]*:\/\//i.test(location)
+}
+
 /**
  * The catalog of the configuration folder `confRoot` for the run environment `env`, over `baseEnv`. `files` are
  * relative to `confRoot`.
  */
 export async function readCatalog(confRoot: string, env = 'local', baseEnv = 'base'): Promise<CatalogReading> {
   const reading: CatalogReading = {entries: [], estimated: [], files: [], warnings: []}
-  if (/^[a-z][\d+.a-z-]*:\/\//i.test(confRoot) || /\.(zip|tar\.gz|tgz|tar)$/.test(confRoot)) {
-    reading.estimated.push(`the configuration is ${confRoot.includes('://') ? 'remote' : 'an archive'} (${confRoot}), which this tool does not read`)
+  if (isRemote(confRoot) || /\.(zip|tar\.gz|tgz|tar)$/.test(confRoot)) {
+    reading.estimated.push(`the configuration is ${isRemote(confRoot) ? 'remote' : 'an archive'} (${confRoot}), which this tool does not read`)
     return reading
   }
 
