@@ -350,6 +350,10 @@ describe('telemetry preview', () => {
       const archive = preview(['run', '--conf-source', 'conf.tar.gz'], {project: root})
       expect(archive.estimated).to.include('properties.number_of_datasets')
       expect(preview(['run', '--config', 'run.yml'], {project: root}).estimated).to.include('properties.number_of_nodes')
+      // A CONF_SOURCE computed at run time is not guessed.
+      writeFiles(root, {'src/shop/settings.py': 'from pathlib import Path\n\nCONF_SOURCE = str(Path(__file__).parents[2] / "conf")\n'})
+      const computed = preview(['run'], {project: root}).origins as {estimated: null | string; field: string}[]
+      expect(computed.find((item) => item.field === 'properties.number_of_datasets')?.estimated).to.match(/settings\.py sets CONF_SOURCE to something this tool does not follow/)
       for (const elsewhere of ['s3://bucket/conf', 'missing']) {
         const origins = preview(['run', '--conf-source', elsewhere], {project: root}).origins as {estimated: null | string; field: string}[]
         expect(origins.find((item) => item.field === 'properties.number_of_datasets')?.estimated).to.match(elsewhere === 'missing' ? /no configuration folder/ : /remote \(s3:\/\/bucket\/conf\)/)
