@@ -198,17 +198,32 @@ describe('telemetry audit', () => {
       writeFiles(tree, {'.gitignore': 'build/\n'})
       for (const name of ['alpha', 'beta', 'nested/gamma', 'build/ignored', 'node_modules/pkg', '.venv/lib/thing']) makeProject({}, path.join(tree, name))
       const broken = makeProject({'README.md': '`kedro run`\n'}, path.join(tree, 'broken'))
-      // A broken checkout: the catalog is a symlink to nothing, so reading the project fails.
+      // A broken checkout: the catalog is a symlink to nothing. It is audited all the same (the count is estimated).
       mkdirSync(path.join(broken, 'conf', 'base'), {recursive: true})
       symlinkSync(path.join(tree, 'nowhere.yml'), path.join(broken, 'conf', 'base', 'catalog.yml'))
-      const {code, json} = m.audit([tree])
+      const {json} = m.audit([tree])
       const roots = json.projects.map((project: {root: string}) => path.relative(tree, project.root))
       expect(roots).to.deep.equal(['alpha', 'beta', 'broken', 'nested/gamma'])
-      const failed = json.projects.find((project: {root: string}) => project.root === broken)
-      expect(failed.error).to.match(/ENOENT/)
-      expect(json.projects.filter((project: {error: null | string}) => project.error === null)).to.have.length(3)
-      expect(json.summary.errors).to.equal(1)
-      expect(code).to.equal(1)
+      expect(json.projects.every((project: {error: null | string}) => project.error === null)).to.equal(true)
+      expect(json.summary.errors).to.equal(0)
+    })
+
+    it('a project that cannot be audited is an error row, and the others are still audited', async () => {
+      const {audit} = await import('../src/audit/audit.js')
+      const tree = tempDir()
+      for (const name of ['alpha', 'beta']) makeProject({}, path.join(tree, name))
+      const failing = path.join(tree, 'beta')
+      const report = await audit({
+        env: {HOME: tempDir()}, paths: [tree],
+        inspectRepository: async (root) => {
+          if (root === failing) throw new Error('git exploded')
+          const {inspectRepository} = await import('../src/git/repository.js')
+          return inspectRepository(root, {}, {file: '.telemetry', headFile: 'pyproject.toml'})
+        },
+      })
+      expect(report.projects.map((project) => [path.basename(project.root), project.error])).to.deep.equal([['alpha', null], ['beta', 'git exploded']])
+      expect(report.summary.errors).to.equal(1)
+      expect(report.exitCode).to.equal(1)
     })
   })
 

@@ -280,17 +280,22 @@ describe('telemetry preview', () => {
     expect(run).to.include({command: 'kedro *****', main_command: '*****'})
   })
 
-  it('--no-python runs no interpreter: python_version is estimated', () => {
+  it('runs no interpreter of the checkout\'s own unless trusted, and none at all with --no-python', () => {
     const root = makeProject()
     // A project interpreter that would leave a mark if it ran.
     const marker = path.join(tempDir(), 'ran')
     writeFiles(root, {'.venv/bin/python': `#!/bin/sh\ntouch ${marker}\nexit 1\n`, '.venv/lib/python3.11/site-packages/x.dist-info/METADATA': 'Name: x\nVersion: 1\n'})
     chmodSync(path.join(root, '.venv', 'bin', 'python'), 0o755)
-    const json = preview(['--no-python', 'info'], {project: root})
-    expect(json.estimated).to.include('properties.python_version')
-    expect(json.context.python).to.equal(null)
-    expect(existsSync(marker)).to.equal(false)
-    preview(['info'], {project: root})
+    for (const flags of [['--no-python'], []]) {
+      const json = preview([...flags, 'info'], {project: root})
+      expect(json.estimated).to.include('properties.python_version')
+      expect(json.context.python).to.equal(null)
+      expect(existsSync(marker)).to.equal(false)
+    }
+
+    const refused = preview(['info'], {project: root}).origins.find((item: {field: string}) => item.field === 'properties.python_version')
+    expect(refused.estimated).to.match(/\.venv\/bin\/python is a program inside the project: not run.*--trust-project-python/)
+    preview(['--trust-project-python', 'info'], {project: root})
     expect(existsSync(marker)).to.equal(true)
   })
 
@@ -302,7 +307,7 @@ describe('telemetry preview', () => {
     // An interpreter whose sys.version has a line break, as some builds' do.
     writeFiles(root, {'.venv/bin/python': `#!/bin/sh\nprintf '3.8.5 (default, Sep  4 2020)\\n[GCC 7.3.0]\\0linux\\0${root}/.venv/lib/python3.8/site-packages'\n`})
     chmodSync(path.join(root, '.venv', 'bin', 'python'), 0o755)
-    const json = preview(['info'], {project: root})
+    const json = preview(['--trust-project-python', 'info'], {project: root})
     expect(json.requests[0].body.properties).to.include({os: 'linux', python_version: '3.8.5 (default, Sep  4 2020)\n[GCC 7.3.0]'})
     expect(json.requests[0].bodyText).to.contain('"python_version": "3.8.5 (default, Sep  4 2020)\\n[GCC 7.3.0]"')
     expect(json.estimated).not.to.include('properties.python_version')
@@ -429,7 +434,7 @@ describe('telemetry preview', () => {
       const root = shopProject()
       writeFiles(root, {'src/shop/pipelines/prep/pipeline.py': 'from kedro.pipeline import node, pipeline\n\ndef create_pipeline(**kwargs:\n    return pipeline([])\n'})
       const reading = await readPipelines({packageName: 'shop', projectRoot: root})
-      expect(reading.warnings.join(' ')).to.match(/src\/shop\/pipelines\/prep\/pipeline\.py has a syntax error \(near line \d+\): kedro's find_pipelines\(\) warns and leaves pipelines\/prep out/)
+      expect(reading.warnings.join(' ')).to.match(/src\/shop\/pipelines\/prep\/pipeline\.py has a syntax error \(invalid syntax, near line \d+\): kedro's find_pipelines\(\) warns and leaves pipelines\/prep out/)
       expect(reading.pipelines).not.to.have.property('prep')
       // model imports prep's create_pipeline itself, so its own import fails too.
       expect(reading.pipelines).not.to.have.property('model')
@@ -602,30 +607,5 @@ describe('preview argument delimiting', () => {
     const missing = runCli(['preview', '--project'])
     expect(missing.code).to.equal(2)
     expect(missing.stderr).to.match(/--project expects a value/)
-  })
-})
-
-describe('the Python probe', () => {
-  after(removeTempDirs)
-
-  it('runs the interpreter a pyenv shim would pick, without the shim', async () => {
-    const {resolvePyenvShim} = await import('../src/request/python-probe.js')
-    const root = tempDir()
-    writeFiles(root, {
-      'libexec/pyenv': '', 'shims/python3': '', version: '3.11.7\n',
-      'versions/3.11.7/bin/python3': '', 'versions/3.12.1/bin/python3': '',
-    })
-    const shim = path.join(root, 'shims', 'python3')
-    const project = tempDir()
-    writeFiles(project, {'.python-version': '3.9.9\n3.12.1\n', 'src/pkg/x.py': ''})
-    // The nearest .python-version, first listed version that exists.
-    expect(await resolvePyenvShim(shim, 'python3', {}, path.join(project, 'src', 'pkg'))).to.equal(path.join(root, 'versions', '3.12.1', 'bin', 'python3'))
-    // PYENV_VERSION wins; the global version file is the fallback.
-    expect(await resolvePyenvShim(shim, 'python3', {PYENV_VERSION: '3.11.7'}, project)).to.equal(path.join(root, 'versions', '3.11.7', 'bin', 'python3'))
-    expect(await resolvePyenvShim(shim, 'python3', {}, tempDir())).to.equal(path.join(root, 'versions', '3.11.7', 'bin', 'python3'))
-    // "system", an unknown version or something that is not a pyenv shim: run it as it is.
-    expect(await resolvePyenvShim(shim, 'python3', {PYENV_VERSION: 'system'}, project)).to.equal(null)
-    expect(await resolvePyenvShim(shim, 'python3', {PYENV_VERSION: '9.9'}, project)).to.equal(null)
-    expect(await resolvePyenvShim(path.join(root, 'versions', '3.11.7', 'bin', 'python3'), 'python3', {}, project)).to.equal(null)
   })
 })

@@ -8,7 +8,7 @@ const ROOT = '/project'
 
 function fileWith(text: null | string): TelemetryFileReading {
   const base = {exists: false, kind: 'missing' as const, path: `${ROOT}/.telemetry`, symlink: false}
-  if (text === null) return {...base, consent: null, kedroWouldFail: false, meant: null, problem: null, rawConsent: null, valid: false}
+  if (text === null) return {...base, consent: null, estimated: null, kedroWouldFail: false, meant: null, problem: null, rawConsent: null, valid: false}
   return {...base, exists: true, kind: 'file', ...interpretTelemetryBytes(Buffer.from(text))}
 }
 

@@ -2,8 +2,9 @@
  * `telemetry audit` as a library call: find the Kedro projects under some paths, run the checks on each, and
  * summarise. Plain data: the reporters turn it into a table, JSON, Markdown, JUnit or SARIF.
  */
-import {readdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
+
+import {listDirectorySync, MAX_WALK_ENTRIES, readTextSafeSync} from '../checkout/files.js'
 
 import {InputError} from '../errors.js'
 import {byCodeUnits} from '../fs/order.js'
@@ -26,6 +27,8 @@ export interface AuditOptions {
   /** How many projects are audited at once. */
   concurrency?: number
   env?: NodeJS.ProcessEnv
+  /** The git facts of a project root (default: asked of git, a few processes per repository). */
+  inspectRepository?: (root: string) => Promise<RepositoryInspection>
   /** Called after each project, for progress display. */
   onProject?: (done: number, total: number) => void
   paths: string[]
@@ -66,11 +69,14 @@ export async function discoverProjects(start: string): Promise<string[]> {
   }
 
   const found: string[] = []
+  let seen = 0
   const walk = async (directory: string): Promise<void> => {
     if (await isKedroProject(directory)) found.push(directory)
-    const entries = await readdir(directory, {withFileTypes: true}).catch(() => [])
-    for (const entry of entries.sort((a, b) => byCodeUnits(a.name, b.name))) {
-      if (!entry.isDirectory() || SKIPPED_DIRECTORIES.has(entry.name)) continue
+    const listing = listDirectorySync(directory, start)
+    // Symlinked folders are not entered: a tree is walked once, inside itself, whatever links it holds.
+    for (const entry of listing.ok ? listing.entries : []) {
+      if (entry.kind !== 'directory' || entry.symlink || SKIPPED_DIRECTORIES.has(entry.name)) continue
+      if (++seen > MAX_WALK_ENTRIES) return
       const child = path.join(directory, entry.name)
       if (!isIgnored(child)) await walk(child)
     }
@@ -80,15 +86,15 @@ export async function discoverProjects(start: string): Promise<string[]> {
   return found
 }
 
-async function consentLine(file: string): Promise<number | undefined> {
-  const text = await readFile(file, 'utf8').catch(() => '')
-  const index = text.split(/\r?\n/).findIndex((line) => /^\s*["']?consent["']?\s*:/.test(line))
+function consentLine(file: string, projectRoot: string): number | undefined {
+  const read = readTextSafeSync(file, {within: projectRoot})
+  const index = read.ok ? read.text.split(/\r\n?|\n/).findIndex((line) => /^\s*["']?consent["']?\s*:/.test(line)) : -1
   return index === -1 ? undefined : index + 1
 }
 
 async function checkConsent(status: StatusReport): Promise<CheckResult[]> {
   const {consent, file, git} = status
-  const line = file.exists && file.path ? await consentLine(file.path) : undefined
+  const line = file.exists && file.path ? consentLine(file.path, status.project.root!) : undefined
   const where: Evidence = {file: file.path ?? undefined, line, message: file.path ?? '.telemetry'}
   const results: CheckResult[] = []
   results.push(file.valid
@@ -269,8 +275,8 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   let done = 0
   // Unreadable here: each project tries again and reports the error as its own result, as before.
   const history = await readHistory(historyFile(env, process.platform)).catch(() => undefined)
-  const answered = await gitFactsOfTree(roots, env)
-  const inspect = (root: string) => Promise.resolve(answered.get(root) ?? inspectRepository(root, env, REPOSITORY_QUESTIONS))
+  const answered = options.inspectRepository ? new Map<string, RepositoryInspection>() : await gitFactsOfTree(roots, env)
+  const inspect = options.inspectRepository ?? ((root: string) => Promise.resolve(answered.get(root) ?? inspectRepository(root, env, REPOSITORY_QUESTIONS)))
   const projects = await pool(roots, options.concurrency ?? 4, (root) => auditProject(root, {commands: options.commands, env, history, inspectRepository: inspect}), () => options.onProject?.(++done, roots.length))
   if (options.strict) {
     for (const project of projects) for (const check of project.checks) if (check.status === 'warn') check.status = 'fail'

@@ -3,8 +3,10 @@
  * `kedro ARGS` at the start of a shell command (after `- `, `run:`, `$ `, or a separator such as `&&`); an opt-out is
  * DO_NOT_TRACK or KEDRO_DISABLE_TELEMETRY given a non-empty value, or `opt-out --ci`.
  */
-import {readdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
+
+import {listDirectorySync, readTextSafeSync} from '../checkout/files.js'
+import {appendAll} from '../collections.js'
 
 export interface KedroInvocation {
   args: string[]
@@ -44,9 +46,10 @@ export function kedroInvocations(line: string): string[][] {
   return found
 }
 
-async function scan(file: string, system: string): Promise<CiFile | null> {
-  const text = await readFile(file, 'utf8').catch(() => null)
-  if (text === null) return null
+function scan(file: string, system: string, within: string): CiFile | null {
+  const read = readTextSafeSync(file, {within})
+  if (!read.ok) return null
+  const {text} = read
   const invocations: KedroInvocation[] = []
   const optOutLines: number[] = []
   for (const [index, line] of text.split(/\r?\n/).entries()) {
@@ -57,18 +60,19 @@ async function scan(file: string, system: string): Promise<CiFile | null> {
   return {file, invocations, optOutLines, system}
 }
 
-/** CI configurations in `root` (and `extraRoot`, the git repository root, when different). */
+/** CI configurations in `root` (and `extraRoot`, the git repository root, when different), each read inside its base. */
 export async function readCiFiles(root: string, extraRoot: null | string = null): Promise<CiFile[]> {
   const files: CiFile[] = []
   for (const base of new Set([root, extraRoot ?? root])) {
     const workflows = path.join(base, '.github', 'workflows')
-    for (const name of (await readdir(workflows).catch(() => [] as string[])).filter((entry) => /\.ya?ml$/.test(entry)).sort()) {
-      const scanned = await scan(path.join(workflows, name), 'GitHub Actions')
+    const listing = listDirectorySync(workflows, base)
+    for (const entry of (listing.ok ? listing.entries : []).filter((item) => /\.ya?ml$/.test(item.name))) {
+      const scanned = scan(path.join(workflows, entry.name), 'GitHub Actions', base)
       if (scanned) files.push(scanned)
     }
 
     for (const [name, system] of CI_FILES) {
-      const scanned = await scan(path.join(base, name), system)
+      const scanned = scan(path.join(base, name), system, base)
       if (scanned) files.push(scanned)
     }
   }
@@ -80,8 +84,8 @@ export async function readCiFiles(root: string, extraRoot: null | string = null)
 export async function readDocumentedInvocations(root: string): Promise<KedroInvocation[]> {
   const found: KedroInvocation[] = []
   for (const name of ['Makefile', 'README.md']) {
-    const scanned = await scan(path.join(root, name), name)
-    if (scanned) found.push(...scanned.invocations)
+    const scanned = scan(path.join(root, name), name, root)
+    if (scanned) appendAll(found, scanned.invocations)
   }
 
   return found

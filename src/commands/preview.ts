@@ -24,16 +24,17 @@ know here (a user id not created yet, a module path without kedro-datasets insta
     env: Flags.string({description: 'simulate an environment variable for kedro, KEY=VALUE (repeatable)', multiple: true}),
     'ignore-consent': Flags.boolean({description: 'show the request even when consent is declined (clearly labelled)'}),
     'kedro-version': Flags.string({description: 'Kedro version to assume, e.g. 1.5.0'}),
-    python: Flags.boolean({allowNo: true, default: true, description: 'ask the project\'s Python (its virtualenv\'s, else python3) for sys.version; --no-python runs nothing, e.g. on a checkout you do not trust'}),
+    python: Flags.boolean({allowNo: true, default: true, description: 'ask the project\'s Python (its virtualenv\'s, else python3) for sys.version, when it lies outside the project; --no-python runs nothing'}),
     project: Flags.string({default: '.', description: 'directory where kedro would run'}),
     'telemetry-version': Flags.string({description: 'kedro-telemetry version to assume, e.g. 0.8.0'}),
+    'trust-project-python': Flags.boolean({description: 'also run an interpreter that lies in the project (a checked-in virtualenv); only for a checkout you trust'}),
   }
 
   static strict = false
 
   static summary = 'Show, byte for byte, the request kedro-telemetry would send for a kedro command. Sends nothing.'
 
-  static usage = '<%= command.id %> [--project PATH] [--kedro-version V] [--telemetry-version V] [--env KEY=VALUE]... [--ignore-consent] [--json] [KEDRO_ARGS...]'
+  static usage = '<%= command.id %> [--project PATH] [--kedro-version V] [--telemetry-version V] [--env KEY=VALUE]... [--ignore-consent] [--no-python | --trust-project-python] [--json] [KEDRO_ARGS...]'
 
   private kedroArgs(): string[] {
     const delimiter = this.argv.indexOf('--')
@@ -61,12 +62,16 @@ know here (a user id not created yet, a module path without kedro-datasets insta
     const workingDirectory = await resolveWorkingDirectory(flags.project, process.cwd())
     const project = await loadProject(workingDirectory, env)
     const python = flags.python
-      ? (await launchPythonProbe(project.versions.environment?.prefix ?? null, env, project.root ?? workingDirectory)).result
-      : Promise.resolve(null)
+      ? launchPythonProbe({
+        env, environmentPrefix: project.versions.environment?.prefix ?? null, projectRoot: project.root,
+        trustProjectPython: flags['trust-project-python'], workingDirectory,
+      }).result
+      : undefined
     const {buildTelemetryRequests} = await import('../request/request.js')
     const result = await buildTelemetryRequests({
       args: this.kedroArgs(), env, ignoreConsent: flags['ignore-consent'], kedroVersion: flags['kedro-version'],
       loaded: {project, workingDirectory}, probePython: flags.python, python, telemetryVersion: flags['telemetry-version'],
+      trustProjectPython: flags['trust-project-python'],
     })
     if (!this.jsonEnabled()) await this.render(result, (await import('../render/preview.js')).renderPreview)
     return result

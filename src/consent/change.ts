@@ -148,7 +148,7 @@ export async function planConsentChange(options: ChangeOptions): Promise<Consent
   }
 
   const userIdPath = kedroUserIdPath({env, platform, workingDirectory})
-  const user = await readUserId(userIdPath)
+  const user = await readUserId(userIdPath, projectRoot)
   const revoking = options.action === 'revoke'
   const userIdRemoval = revoking && !options.keepIdentity
     ? await planTomlRemoval(userIdPath, removeUserIdFromToml, 'the user id', 'pass --keep-identity to leave telemetry.toml alone')

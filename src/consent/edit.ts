@@ -5,7 +5,7 @@
  */
 import {isMap, isScalar, parseDocument} from 'yaml'
 
-import {PYYAML_PARSE_OPTIONS, safeLoad} from './pyyaml.js'
+import {PYYAML_PARSE_OPTIONS, safeLoad, samePythonValue, shortRepr} from './pyyaml.js'
 
 /** Larger files are refused: a consent file is a line or two, so a large one is not what we think it is. */
 export const MAX_EDITABLE_BYTES = 64 * 1024
@@ -48,9 +48,9 @@ function load(text: string) {
   return safeLoad(text.replaceAll(/\r\n?/g, '\n'))
 }
 
-function withoutConsent(value: unknown): string {
+function withoutConsent(value: unknown): Record<string, unknown> {
   const {consent: _ignored, ...rest} = value as Record<string, unknown>
-  return JSON.stringify(rest)
+  return rest
 }
 
 /** The edited text reads back as the intended decision, with every other key unchanged. */
@@ -58,57 +58,88 @@ function verify(text: string, consent: boolean, original: unknown): boolean {
   const loaded = load(text)
   if (!loaded.ok || !loaded.value || typeof loaded.value !== 'object' || Array.isArray(loaded.value)) return false
   const value = loaded.value as Record<string, unknown>
-  return value.consent === consent && (original === null || withoutConsent(value) === withoutConsent(original))
+  return value.consent === consent && (original === null || samePythonValue(withoutConsent(value), withoutConsent(original)))
 }
 
-function lineEnding(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n'
-}
-
-/** The minimal edit: replace each top-level consent value's text, or append a consent line. */
-function editInPlace(text: string, consent: boolean): null | string {
-  const document = parseDocument(text, PYYAML_PARSE_OPTIONS)
-  const canonical = String(consent)
-  if (document.contents === null) {
-    const eol = lineEnding(text)
-    return `${text}${text === '' || text.endsWith('\n') ? '' : eol}consent: ${canonical}${eol}`
+/**
+ * The text as Python's text mode hands it to PyYAML (CRLF and a lone CR become LF), with a way back to offsets in the
+ * original, and the line ending the file mostly uses (for a line this tool adds).
+ */
+function universalNewlines(text: string): {eol: string; normalized: string; originalOffset: (offset: number) => number} {
+  const offsets: number[] = []
+  let normalized = ''
+  const counts = {'\n': 0, '\r': 0, '\r\n': 0}
+  for (let i = 0; i < text.length; i++) {
+    offsets.push(i)
+    if (text[i] === '\r') {
+      const crlf = text[i + 1] === '\n'
+      counts[crlf ? '\r\n' : '\r']++
+      if (crlf) i++
+      normalized += '\n'
+    } else {
+      if (text[i] === '\n') counts['\n']++
+      normalized += text[i]
+    }
   }
 
+  offsets.push(text.length)
+  const eol = (Object.entries(counts) as [string, number][]).reduce((best, entry) => (entry[1] > best[1] ? entry : best), ['\n', 0])[0]
+  return {eol, normalized, originalOffset: (offset) => offsets[offset]}
+}
+
+/** A replacement of `[start, end)` of the LF-normalised text; a `\n` in `text` becomes the file's line ending. */
+interface Splice {
+  end: number
+  start: number
+  text: string
+}
+
+/** The minimal edit: replace each top-level consent value's text, or add a consent entry. Null when it cannot. */
+function editInPlace(text: string, consent: boolean): null | Splice[] {
+  const document = parseDocument(text, PYYAML_PARSE_OPTIONS)
+  const canonical = String(consent)
+  const appendLine = (): Splice[] => [{end: text.length, start: text.length, text: `${text === '' || text.endsWith('\n') ? '' : '\n'}consent: ${canonical}\n`}]
+  if (document.contents === null) return appendLine()
   if (!isMap(document.contents)) return null
   const ranges = document.contents.items
     .filter((pair) => isScalar(pair.key) && pair.key.value === 'consent')
     .map((pair) => (pair.value as null | {range?: [number, number, number]})?.range)
   if (ranges.length === 0) {
-    if (document.contents.flow) {
-      // `{a: 1}`: insert before the closing brace.
-      const close = text.lastIndexOf('}', document.contents.range?.[1])
-      if (close === -1) return null
-      const separator = document.contents.items.length > 0 ? ', ' : ''
-      return `${text.slice(0, close).trimEnd()}${separator}consent: ${canonical}${text.slice(close)}`
-    }
-
-    const eol = lineEnding(text)
-    return `${text}${text.endsWith('\n') ? '' : eol}consent: ${canonical}${eol}`
+    if (!document.contents.flow) return appendLine()
+    // `{a: 1}`: insert after the last entry, before the closing brace.
+    const close = text.lastIndexOf('}', document.contents.range?.[1])
+    if (close === -1) return null
+    const at = text.slice(0, close).trimEnd().length
+    return [{end: at, start: at, text: `${document.contents.items.length > 0 ? ', ' : ''}consent: ${canonical}`}]
   }
 
-  let edited = text
-  // Right to left, so earlier offsets stay valid.
-  for (const range of ranges.filter(Boolean).sort((a, b) => b![0] - a![0])) {
+  if (!ranges.every(Boolean)) return null
+  return ranges.map((range) => {
     const [start, end] = range!
-    const spacer = edited[start - 1] === ':' ? ' ' : ''
     // A block scalar's range ends with its line break; keep one.
-    const lineBreak = /\r?\n$/.exec(edited.slice(start, end))?.[0] ?? ''
-    edited = edited.slice(0, start) + spacer + canonical + lineBreak + edited.slice(end)
+    const lineBreak = /\n$/.exec(text.slice(start, end))?.[0] ?? ''
+    return {end, start, text: (text[start - 1] === ':' ? ' ' : '') + canonical + lineBreak}
+  })
+}
+
+function applySplices(original: string, splices: Splice[], lines: ReturnType<typeof universalNewlines>): string {
+  let edited = original
+  // Right to left, so earlier offsets stay valid.
+  for (const splice of [...splices].sort((a, b) => b.start - a.start)) {
+    const start = lines.originalOffset(splice.start)
+    const end = lines.originalOffset(splice.end)
+    edited = edited.slice(0, start) + splice.text.replaceAll('\n', lines.eol) + edited.slice(end)
   }
 
-  return ranges.every(Boolean) ? edited : null
+  return edited
 }
 
 /** The fallback: set the key on the YAML document and serialise it (comments survive; layout may not). */
-function editDocument(text: string, consent: boolean): string {
-  const document = parseDocument(text, PYYAML_PARSE_OPTIONS)
+function editDocument(normalized: string, consent: boolean, eol: string): null | string {
+  const document = parseDocument(normalized, PYYAML_PARSE_OPTIONS)
+  if (document.errors.length > 0) return null
   document.set('consent', consent)
-  return document.toString()
+  return document.toString().replaceAll('\n', eol)
 }
 
 /**
@@ -122,7 +153,7 @@ export function editConsent(current: null | Uint8Array, consent: boolean): Conse
   const text = decode(current)
   if (text === null) return refuse('BINARY', 'it is binary (not UTF-8 text)')
   const loaded = load(text)
-  if (!loaded.ok) return refuse('UNPARSABLE', `it does not parse as YAML (${loaded.error})`)
+  if (!loaded.ok) return refuse('UNPARSABLE', loaded.undecidable ? `this tool cannot follow its content (${loaded.error})` : `it does not parse as YAML (${loaded.error})`)
   const original = loaded.value ?? null
   if (original !== null && (typeof original !== 'object' || Array.isArray(original))) {
     return refuse('NOT_MAPPING', `it holds ${Array.isArray(original) ? 'a list' : 'a single value'}, not a mapping`)
@@ -132,12 +163,14 @@ export function editConsent(current: null | Uint8Array, consent: boolean): Conse
   const previousConsent = typeof previous === 'boolean' ? previous : null
   const rawNode = loaded.document && isMap(loaded.document.contents) ? loaded.document.get('consent', true) as null | {range?: number[]} : null
   const previousRaw = rawNode?.range ? text.replaceAll(/\r\n?/g, '\n').slice(rawNode.range[0], rawNode.range[1]).trim() : null
-  const fixedMisread = previous !== undefined && typeof previous !== 'boolean' ? previousRaw ?? JSON.stringify(previous) : null
+  const fixedMisread = previous !== undefined && typeof previous !== 'boolean' ? previousRaw ?? shortRepr(previous) : null
 
-  // A byte order mark is kept as it was; the edit works on the text after it.
+  // A byte order mark is kept as it was; the edit works on the text after it, as Python's newlines see it.
   const bom = text.startsWith('\uFEFF') ? '\uFEFF' : ''
   const body = text.slice(bom.length)
-  for (const candidate of [editInPlace(body, consent), editDocument(body, consent)]) {
+  const lines = universalNewlines(body)
+  const splices = editInPlace(lines.normalized, consent)
+  for (const candidate of [splices && applySplices(body, splices, lines), editDocument(lines.normalized, consent, lines.eol)]) {
     if (candidate !== null && verify(candidate, consent, original)) {
       const edited = bom + candidate
       return {changed: edited !== text, fixedMisread, ok: true, previousConsent, previousRaw, text: edited}

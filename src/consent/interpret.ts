@@ -4,7 +4,7 @@
  */
 import type {Document} from 'yaml'
 
-import {safeLoad} from './pyyaml.js'
+import {safeLoad, shortRepr} from './pyyaml.js'
 import type {TelemetryFileReading} from './telemetry-file.js'
 
 const LIKELY_MEANT: Record<string, boolean> = {
@@ -13,12 +13,12 @@ const LIKELY_MEANT: Record<string, boolean> = {
 }
 
 export type Interpretation = Pick<
-  TelemetryFileReading, 'consent' | 'kedroWouldFail' | 'meant' | 'problem' | 'rawConsent' | 'valid'
+  TelemetryFileReading, 'consent' | 'estimated' | 'kedroWouldFail' | 'meant' | 'problem' | 'rawConsent' | 'valid'
 >
 
 /** Interprets the bytes of a `.telemetry` file as kedro-telemetry does. */
 export function interpretTelemetryBytes(bytes: Uint8Array): Interpretation {
-  const none: Interpretation = {consent: null, kedroWouldFail: false, meant: null, problem: null, rawConsent: null, valid: false}
+  const none: Interpretation = {consent: null, estimated: null, kedroWouldFail: false, meant: null, problem: null, rawConsent: null, valid: false}
   let text: string
   try {
     text = new TextDecoder('utf-8', {fatal: true}).decode(bytes)
@@ -28,6 +28,11 @@ export function interpretTelemetryBytes(bytes: Uint8Array): Interpretation {
 
   // Python's text mode turns CRLF and CR into LF before PyYAML sees the text.
   const loaded = safeLoad(text.replaceAll(/\r\n?/g, '\n'))
+  if (!loaded.ok && loaded.undecidable) {
+    const why = `this tool cannot tell what PyYAML reads from it: ${loaded.error}`
+    return {...none, estimated: why, problem: why}
+  }
+
   if (!loaded.ok) return {...none, kedroWouldFail: true, problem: `YAML error: ${loaded.error}`}
   const {document, value} = loaded
   if (value === null || value === undefined) return {...none, problem: 'empty: no decision'}
@@ -48,7 +53,7 @@ export function interpretTelemetryBytes(bytes: Uint8Array): Interpretation {
   const rawConsent = document ? sourceOfConsent(document, text) : null
   if (typeof consent === 'boolean') return {...none, consent, rawConsent, valid: true}
   const meant = typeof consent === 'string' || typeof consent === 'number' ? LIKELY_MEANT[String(consent).trim().toLowerCase()] ?? null : null
-  const shown = rawConsent ?? JSON.stringify(consent)
+  const shown = rawConsent ?? shortRepr(consent)
   return {
     ...none,
     meant,

@@ -5,6 +5,8 @@
  */
 import {CST, type Document, isAlias, isMap, isScalar, isSeq, Lexer, parseAllDocuments, Scalar, type ScalarTag, type Tags} from 'yaml'
 
+import {appendAll} from '../collections.js'
+
 const BOOL_TAG = 'tag:yaml.org,2002:bool'
 
 // PyYAML resolver.py: the implicit bool resolver for plain scalars.
@@ -61,15 +63,33 @@ export const PYYAML_PARSE_OPTIONS = {
 // eslint-disable-next-line no-control-regex
 const NON_PRINTABLE = /[^\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u
 
+/**
+ * PyYAML's composer recurses once per nested collection, so a document nested about 490 deep raises RecursionError
+ * (measured with PyYAML 6.0 and Python's default limit of 1,000 frames); inside kedro, whose own call stack is deeper,
+ * it raises earlier. Up to this depth the answer is certain; between it and the measured limit it is estimated.
+ */
+export const PYYAML_CERTAIN_DEPTH = 400
+export const PYYAML_RECURSION_DEPTH = 490
+/** Construction steps (collections built, merged keys copied) before a document counts as too large to follow. */
+export const MAX_CONSTRUCTION_STEPS = 1_000_000
+
 export type SafeLoadResult =
   | {document: Document | null; error: null; ok: true; value: unknown}
-  | {document: null; error: string; ok: false; value: undefined}
+  /** `undecidable`: PyYAML may well load it, but this tool cannot tell what it gives (see the error). */
+  | {document: null; error: string; ok: false; undecidable: boolean; value: undefined}
 
-function failure(error: string): SafeLoadResult {
-  return {document: null, error, ok: false, value: undefined}
+function failure(error: string, undecidable = false): SafeLoadResult {
+  return {document: null, error, ok: false, undecidable, value: undefined}
 }
 
-/** Parses text as `yaml.safe_load` would, or says why PyYAML would raise. */
+/** Raised while constructing a value, when the document goes beyond what PyYAML (or this tool) handles. */
+class ConstructionLimit extends Error {
+  constructor(message: string, readonly undecidable: boolean) {
+    super(message)
+  }
+}
+
+/** Parses text as `yaml.safe_load` would, or says why PyYAML would raise (or why this tool cannot tell). */
 export function safeLoad(text: string): SafeLoadResult {
   const bad = NON_PRINTABLE.exec(text)
   if (bad) {
@@ -77,24 +97,29 @@ export function safeLoad(text: string): SafeLoadResult {
     return failure(`unacceptable character #x${code}: special characters are not allowed`)
   }
 
-  if (hasTabPyYamlRefuses(text)) return failure("found character '\\t' that cannot start any token")
-  const structural = structureRefused(text)
-  if (structural) return failure(structural)
-
-  // A repeated `...` makes the yaml package start an empty document without `---`, which PyYAML skips.
-  const documents = parseAllDocuments(text, PYYAML_PARSE_OPTIONS).filter((document, index) =>
-    index === 0 || document.directives.docStart === true || (document.range[1] > document.range[0]))
-  // An empty stream is None for PyYAML; the yaml package returns no document for it.
-  if (documents.length === 0) return {document: null, error: null, ok: true, value: null}
-  if (documents.length > 1) return failure('expected a single document in the stream, but found another document')
-  const [document] = documents
-  if (document.errors.length > 0) return failure(firstLine(document.errors[0].message))
-  // PyYAML's SafeLoader raises on any tag it cannot construct (e.g. !!python/object); the yaml package only warns.
-  const unresolved = document.warnings.find((warning) => warning.code === 'TAG_RESOLVE_FAILED')
-  if (unresolved) return failure(firstLine(unresolved.message))
   try {
+    if (hasTabPyYamlRefuses(text)) return failure("found character '\\t' that cannot start any token")
+    const structural = structureRefused(text)
+    if (structural) return failure(structural)
+
+    // A repeated `...` makes the yaml package start an empty document without `---`, which PyYAML skips.
+    const documents = parseAllDocuments(text, PYYAML_PARSE_OPTIONS).filter((document, index) =>
+      index === 0 || document.directives.docStart === true || (document.range[1] > document.range[0]))
+    // An empty stream is None for PyYAML; the yaml package returns no document for it.
+    if (documents.length === 0) return {document: null, error: null, ok: true, value: null}
+    if (documents.length > 1) return failure('expected a single document in the stream, but found another document')
+    const [document] = documents
+    // The yaml package records its own stack overflow as a document error.
+    if (document.errors.some((error) => /call stack/i.test(error.message))) throw new RangeError('nested too deep')
+    if (document.errors.length > 0) return failure(firstLine(document.errors[0].message))
+    // PyYAML's SafeLoader raises on any tag it cannot construct (e.g. !!python/object); the yaml package only warns.
+    const unresolved = document.warnings.find((warning) => warning.code === 'TAG_RESOLVE_FAILED')
+    if (unresolved) return failure(firstLine(unresolved.message))
     return {document, error: null, ok: true, value: pythonValue(document)}
   } catch (error) {
+    if (error instanceof ConstructionLimit) return failure(error.message, error.undecidable)
+    // The yaml package recurses too: a nesting that overflows its stack is far beyond PyYAML's own limit.
+    if (error instanceof RangeError) return failure('maximum recursion depth exceeded: the document is nested too deep for PyYAML')
     return failure(firstLine((error as Error).message))
   }
 }
@@ -102,29 +127,55 @@ export function safeLoad(text: string): SafeLoadResult {
 type Node = Parameters<typeof isMap>[0]
 
 /**
- * The value PyYAML's SafeLoader constructs from a parsed document. Merge keys (`<<`, plain) follow its
- * flatten_mapping: the merged pairs come first, in the order of the merge keys (a later merge wins over an earlier
- * one; a list of mappings is merged last to first), and the mapping's own keys win over all of them.
+ * The value PyYAML's SafeLoader constructs from a parsed document. An alias is the anchored node's own value, shared
+ * and never copied, as in PyYAML (so a "billion laughs" document costs what its text costs, and a recursive alias
+ * gives a recursive value). Merge keys (`<<`, plain) follow its flatten_mapping: the merged pairs come first, in the
+ * order of the merge keys (a later merge wins over an earlier one; a list of mappings is merged last to first), and
+ * the mapping's own keys win over all of them. Throws a ConstructionLimit beyond PyYAML's nesting limit or this
+ * tool's step budget.
  */
 export function pythonValue(document: Document): unknown {
+  const built = new Map<Node, unknown>()
+  let deepest = 0
+  let steps = 0
+  const step = (count = 1) => {
+    steps += count
+    if (steps > MAX_CONSTRUCTION_STEPS) throw new ConstructionLimit(`more than ${MAX_CONSTRUCTION_STEPS} construction steps: too large for this tool to follow`, true)
+  }
+
   const resolve = (alias: Node): Node => {
     const target = isAlias(alias) ? alias.resolve(document) : alias
     if (target === undefined) throw new Error(`found undefined alias '${isAlias(alias) ? alias.source : ''}'`)
     return target as Node
   }
 
+  // `depth` counts nested collections as PyYAML's composer does (an alias does not nest: it names a built node).
   const build = (node: Node, depth: number): unknown => {
-    if (depth > 100) throw new Error('nesting too deep to construct')
-    if (isAlias(node)) return build(resolve(node), depth + 1)
+    if (isAlias(node)) return build(resolve(node), depth)
     if (isScalar(node)) return node.value
-    if (isSeq(node)) return node.items.map((item) => build(item as Node, depth + 1))
-    if (!isMap(node)) return node ?? null
+    if (!isSeq(node) && !isMap(node)) return node ?? null
+    if (built.has(node)) return built.get(node)
+    if (depth > PYYAML_RECURSION_DEPTH) throw new ConstructionLimit(`maximum recursion depth exceeded: nested more than ${PYYAML_RECURSION_DEPTH} deep`, false)
+    deepest = Math.max(deepest, depth)
+    step()
+    if (isSeq(node)) {
+      // Registered before its items are built, so that an alias to an enclosing node finds it.
+      const list: unknown[] = []
+      built.set(node, list)
+      for (const item of node.items) list.push(build(item as Node, depth + 1))
+      return list
+    }
+
+    const mapping: Record<string, unknown> = {}
+    built.set(node, mapping)
     const merged: [string, unknown][] = []
     const own: [string, unknown][] = []
     const entriesOf = (target: Node): [string, unknown][] => {
       const resolved = resolve(target)
       if (!isMap(resolved)) throw new Error('expected a mapping for merging')
-      return Object.entries(build(resolved as Node, depth + 1) as Record<string, unknown>)
+      const entries = Object.entries(build(resolved as Node, depth + 1) as Record<string, unknown>)
+      step(entries.length)
+      return entries
     }
 
     for (const pair of node.items) {
@@ -132,17 +183,83 @@ export function pythonValue(document: Document): unknown {
       // The 1.1 schema still reads a plain `<<` key as its merge symbol, even with merging switched off.
       if (isScalar(key) && key.type === 'PLAIN' && (key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<'))) {
         const target = resolve(pair.value as Node)
-        if (isSeq(target)) merged.push(...target.items.map((item) => entriesOf(item as Node)).reverse().flat())
-        else merged.push(...entriesOf(target))
+        if (isSeq(target)) appendAll(merged, target.items.map((item) => entriesOf(item as Node)).reverse().flat())
+        else appendAll(merged, entriesOf(target))
       } else {
         own.push([String(build(key, depth + 1)), build(pair.value as Node, depth + 1)])
       }
     }
 
-    return Object.fromEntries([...merged, ...own])
+    for (const [key, value] of [...merged, ...own]) mapping[key] = value
+    return mapping
   }
 
-  return build(document.contents as Node, 0)
+  const value = build(document.contents as Node, 0)
+  if (deepest > PYYAML_CERTAIN_DEPTH) {
+    throw new ConstructionLimit(`nested ${deepest} deep: PyYAML raises RecursionError near ${PYYAML_RECURSION_DEPTH} levels, earlier inside kedro`, true)
+  }
+
+  return value
+}
+
+/**
+ * Python's `==` on constructed values: lists item by item, mappings by their keys and values whatever the order.
+ * Shared and recursive values are compared once per pair, so a document full of aliases costs what its text costs.
+ */
+export function samePythonValue(a: unknown, b: unknown, compared = new Map<object, Set<object>>()): boolean {
+  if (a === b) return true
+  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime()
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Number.isNaN(a) && Number.isNaN(b)
+  const pairs = compared.get(a) ?? new Set<object>()
+  if (pairs.has(b)) return true
+  pairs.add(b)
+  compared.set(a, pairs)
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, index) => samePythonValue(item, b[index], compared))
+  }
+
+  const keysA = Object.keys(a)
+  const keysB = new Set(Object.keys(b))
+  return keysA.length === keysB.size && keysA.every((key) => keysB.has(key) && samePythonValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], compared))
+}
+
+/** A short JSON-like rendering of a constructed value, bounded whatever its size or sharing. */
+export function shortRepr(value: unknown, limit = 60): string {
+  let text = ''
+  const seen = new Set<object>()
+  const write = (item: unknown): boolean => {
+    if (text.length > limit) return false
+    if (item === null || typeof item !== 'object') {
+      text += item === undefined ? 'null' : JSON.stringify(item) ?? String(item)
+      return true
+    }
+
+    if (item instanceof Date) {
+      text += JSON.stringify(item.toISOString())
+      return true
+    }
+
+    if (seen.has(item)) {
+      text += '...'
+      return true
+    }
+
+    seen.add(item)
+    const entries: [null | string, unknown][] = Array.isArray(item) ? item.map((element) => [null, element]) : Object.entries(item)
+    text += Array.isArray(item) ? '[' : '{'
+    for (const [index, [key, element]] of entries.entries()) {
+      if (index > 0) text += ', '
+      if (key !== null) text += `${JSON.stringify(key)}: `
+      if (!write(element)) return false
+    }
+
+    text += Array.isArray(item) ? ']' : '}'
+    seen.delete(item)
+    return true
+  }
+
+  write(value)
+  return text.length > limit ? `${text.slice(0, limit)}...` : text
 }
 
 /**

@@ -36,6 +36,8 @@ export interface ConsentSource {
 
 export interface ConsentDecision {
   decidedBy: DecidedBy
+  /** Why the decision is not certain (the file kedro would read cannot be read here), else null. */
+  estimated: null | string
   /** The user (or their environment) made a decision; false for implicit consent, a pending prompt or a failure. */
   explicit: boolean
   /** Data is sent although nobody said yes: the opt-out default. */
@@ -102,6 +104,7 @@ function decide(
   return {
     willSend: decision.willSend,
     decidedBy: decision.decidedBy,
+    estimated: decision.estimated,
     explicit: decision.explicit,
     implicit: decision.implicit,
     model: decision.model,
@@ -114,7 +117,7 @@ function decide(
 
 export function resolveConsent(input: ConsentInput): ConsentDecision {
   const {env, file, projectRoot, telemetryVersion} = input
-  const base = {explicit: false, implicit: false, kedroWouldFail: false, promptPending: false}
+  const base = {estimated: null, explicit: false, implicit: false, kedroWouldFail: false, promptPending: false}
 
   if (telemetryVersion === null) {
     const sources = [fileSource(file, projectRoot)]
@@ -168,16 +171,18 @@ export function resolveConsent(input: ConsentInput): ConsentDecision {
     })
   }
 
+  // A file this tool does not read may hold a decision: the default below is then only the likely outcome.
+  const estimated = file?.estimated ? `.telemetry: ${file.estimated}` : null
   if (optOut) {
     return decide(sources, null, {
-      ...base, decidedBy: 'default', implicit: true, model,
+      ...base, decidedBy: 'default', estimated, implicit: true, model,
       reason: `no decision anywhere, so kedro-telemetry ${telemetryVersion} sends by default (opt-out model): implicit consent, nobody said yes`,
       willSend: true,
     })
   }
 
   return decide(sources, null, {
-    ...base, decidedBy: 'prompt-pending', model, promptPending: true,
+    ...base, decidedBy: 'prompt-pending', estimated, model, promptPending: true,
     reason: `kedro-telemetry ${telemetryVersion} (opt-in model) will ask before sending; nothing is sent yet, and a non-interactive run (CI, Databricks) hangs at that prompt`,
     willSend: false,
   })

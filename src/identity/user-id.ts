@@ -2,10 +2,11 @@
  * The user id kedro-telemetry sends: `uuid` in the `[telemetry]` table of `telemetry.toml` in appdirs'
  * `user_config_dir("kedro")`.
  */
-import {readFile} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import path from 'node:path'
 import {parse as parseToml} from 'smol-toml'
+
+import {boundaryFor, readTextSafeSync} from '../checkout/files.js'
 
 export const USER_ID_FILE = 'telemetry.toml'
 
@@ -53,16 +54,19 @@ export interface UserIdReading {
   userId: null | string
 }
 
-export async function readUserId(filePath: string): Promise<UserIdReading> {
-  let text: string
-  try {
-    text = await readFile(filePath, 'utf8')
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    return code === 'ENOENT'
+/**
+ * Reads kedro's user id file. `projectRoot`: an empty XDG_CONFIG_HOME puts the file under the working directory,
+ * where it is checkout data and read as such.
+ */
+export async function readUserId(filePath: string, projectRoot: null | string = null): Promise<UserIdReading> {
+  const read = readTextSafeSync(filePath, {within: boundaryFor(filePath, projectRoot)})
+  if (!read.ok) {
+    return read.kind === 'missing'
       ? {exists: false, path: filePath, problem: 'no file yet: kedro creates one with a new uuid on its first send', userId: null}
-      : {exists: true, path: filePath, problem: `unreadable (${code}): kedro would send an empty id`, userId: null}
+      : {exists: true, path: filePath, problem: `${read.reason}: kedro would send an empty id`, userId: null}
   }
+
+  const {text} = read
 
   let data: Record<string, unknown>
   try {

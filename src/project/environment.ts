@@ -2,7 +2,7 @@
  * The project's Python environment, read from disk without running Python: every distribution's name and version
  * from `site-packages/*.dist-info/METADATA` (or `*.egg-info/PKG-INFO`).
  */
-import {readdir, readFile, stat} from 'node:fs/promises'
+import {boundaryFor, entryKindSync, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
 import path from 'node:path'
 
 export type EnvironmentSource = '.venv' | 'CONDA_PREFIX' | 'venv' | 'VIRTUAL_ENV'
@@ -19,8 +19,8 @@ export function normaliseDistributionName(name: string): string {
   return name.toLowerCase().replaceAll(/[-_.]+/g, '-')
 }
 
-async function isDirectory(candidate: string): Promise<boolean> {
-  return (await stat(candidate).catch(() => null))?.isDirectory() ?? false
+function isDirectory(candidate: string, within: null | string): boolean {
+  return entryKindSync(candidate, within) === 'directory'
 }
 
 /** Candidate environments, most specific first: the active one, then the project's own. */
@@ -35,16 +35,15 @@ function candidatePrefixes(projectRoot: null | string, env: NodeJS.ProcessEnv): 
   return candidates
 }
 
-async function findSitePackages(prefix: string): Promise<string[]> {
+function findSitePackages(prefix: string, within: null | string): string[] {
   const found: string[] = []
   // Windows venvs use Lib/site-packages; POSIX ones lib/pythonX.Y/site-packages (lib64 is a symlink to lib).
   const windows = path.join(prefix, 'Lib', 'site-packages')
-  if (await isDirectory(windows)) found.push(windows)
-  const lib = path.join(prefix, 'lib')
-  const versions = await readdir(lib).catch(() => [] as string[])
-  for (const entry of versions.filter((name) => /^python\d/.test(name)).sort()) {
-    const candidate = path.join(lib, entry, 'site-packages')
-    if (await isDirectory(candidate)) found.push(candidate)
+  if (isDirectory(windows, within)) found.push(windows)
+  const lib = listDirectorySync(path.join(prefix, 'lib'), within)
+  for (const entry of (lib.ok ? lib.entries : []).filter((item) => /^python\d/.test(item.name))) {
+    const candidate = path.join(prefix, 'lib', entry.name, 'site-packages')
+    if (isDirectory(candidate, within)) found.push(candidate)
   }
 
   return found
@@ -61,10 +60,13 @@ export function parseCoreMetadata(text: string): null | {name: string; version: 
 /** The distributions this tool ever looks at; their metadata is all that is read from an environment. */
 export const KEDRO_DISTRIBUTIONS = new Set(['kedro', 'kedro-airflow', 'kedro-datasets', 'kedro-docker', 'kedro-telemetry', 'kedro-viz'])
 
-export async function readDistributions(sitePackages: string[]): Promise<PythonEnvironment['distributions']> {
+/** Kedro's distributions in some site-packages folders; `projectRoot` bounds what is read of an environment in it. */
+export function readDistributions(sitePackages: string[], projectRoot: null | string): PythonEnvironment['distributions'] {
   const distributions: PythonEnvironment['distributions'] = new Map()
   for (const directory of sitePackages) {
-    const entries = await readdir(directory).catch(() => [] as string[])
+    const within = boundaryFor(directory, projectRoot)
+    const listing = listDirectorySync(directory, within)
+    const entries = listing.ok ? listing.entries.map((entry) => entry.name) : []
     // A metadata folder is named <name>-<version>.dist-info (or .egg-info): skip the ones not named like ours
     // without opening them (an environment can hold hundreds).
     for (const entry of entries.filter((name) => KEDRO_DISTRIBUTIONS.has(normaliseDistributionName(name.split('-')[0])))) {
@@ -73,8 +75,8 @@ export async function readDistributions(sitePackages: string[]): Promise<PythonE
         : (entry.endsWith('.egg-info') ? 'PKG-INFO' : null)
       if (!metadataFile) continue
       const location = path.join(directory, entry)
-      const text = await readFile(path.join(location, metadataFile), 'utf8').catch(() => null)
-      const metadata = text === null ? null : parseCoreMetadata(text)
+      const read = readTextSafeSync(path.join(location, metadataFile), {within})
+      const metadata = read.ok ? parseCoreMetadata(read.text) : null
       const key = metadata && normaliseDistributionName(metadata.name)
       if (metadata && key && !distributions.has(key)) distributions.set(key, {...metadata, location})
     }
@@ -89,9 +91,9 @@ export async function findPythonEnvironment(
   env: NodeJS.ProcessEnv,
 ): Promise<null | PythonEnvironment> {
   for (const [source, prefix] of candidatePrefixes(projectRoot, env)) {
-    const sitePackages = await findSitePackages(prefix)
+    const sitePackages = findSitePackages(prefix, boundaryFor(prefix, projectRoot))
     if (sitePackages.length === 0) continue
-    return {distributions: await readDistributions(sitePackages), prefix, sitePackages, source}
+    return {distributions: readDistributions(sitePackages, projectRoot), prefix, sitePackages, source}
   }
 
   return null

@@ -1,8 +1,8 @@
 /** The parts of a Kedro project's `pyproject.toml` that kedro-telemetry reads or sends. */
-import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import {parse as parseToml} from 'smol-toml'
 
+import {readTextSafeSync} from '../checkout/files.js'
 import {PYPROJECT} from './root.js'
 
 export interface PyprojectInfo {
@@ -39,9 +39,11 @@ export async function readPyproject(projectRoot: string): Promise<PyprojectInfo>
     dependencies: [], error: null, examplePipeline: undefined, kedroInitVersion: null, packageName: null, path: file,
     projectId: null, sourceDir: 'src', tools: undefined,
   }
+  const read = readTextSafeSync(file, {within: projectRoot})
+  if (!read.ok) return {...info, error: read.reason}
   let data: Table
   try {
-    data = parseToml(await readFile(file, 'utf8')) as Table
+    data = parseToml(read.text) as Table
   } catch (error) {
     return {...info, error: (error as Error).message.split('\n')[0]}
   }

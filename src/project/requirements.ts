@@ -1,7 +1,7 @@
 /** Exact version pins (`==`, `===`) of named distributions in requirements files and pyproject dependencies. */
-import {readdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
 
+import {listDirectorySync, readTextSafeSync} from '../checkout/files.js'
 import {normaliseDistributionName} from './environment.js'
 
 export interface Requirement {
@@ -24,12 +24,13 @@ export function parseRequirement(line: string): null | {name: string; pinned: nu
   return {name: normaliseDistributionName(match[1]), pinned: pin ? pin[1] : null, specifier}
 }
 
-async function requirementFiles(projectRoot: string): Promise<string[]> {
+function requirementFiles(projectRoot: string): string[] {
   const files: string[] = []
   // Kedro 0.19+ templates keep requirements at the root; 0.18 templates under src/.
   for (const directory of [projectRoot, path.join(projectRoot, 'src')]) {
-    const entries = await readdir(directory).catch(() => [] as string[])
-    files.push(...entries.filter((name) => /^requirements.*\.txt$/.test(name)).sort().map((name) => path.join(directory, name)))
+    const listing = listDirectorySync(directory, projectRoot)
+    const names = listing.ok ? listing.entries.filter((entry) => entry.kind === 'file').map((entry) => entry.name) : []
+    files.push(...names.filter((name) => /^requirements.*\.txt$/.test(name)).map((name) => path.join(directory, name)))
   }
 
   return files
@@ -51,9 +52,10 @@ export async function findRequirements(
     found.set(requirement.name, list)
   }
 
-  for (const file of await requirementFiles(projectRoot)) {
-    const text = await readFile(file, 'utf8').catch(() => '')
-    for (const [index, line] of text.split(/\r?\n/).entries()) add(`${path.relative(projectRoot, file)}:${index + 1}`, line)
+  for (const file of requirementFiles(projectRoot)) {
+    const read = readTextSafeSync(file, {within: projectRoot})
+    if (!read.ok) continue
+    for (const [index, line] of read.text.split(/\r?\n/).entries()) add(`${path.relative(projectRoot, file)}:${index + 1}`, line)
   }
 
   for (const dependency of pyprojectDependencies) add('pyproject.toml', dependency)

@@ -3,21 +3,21 @@
  * whose text contains the literal `[tool.kedro]` (it does not parse TOML), and from Kedro 0.19 on
  * `_find_kedro_project` walks up from the working directory; before 0.19 only the working directory counts.
  */
-import {readFile, realpath, stat} from 'node:fs/promises'
+import {realpath} from 'node:fs/promises'
 import path from 'node:path'
+
+import {readTextSafeSync} from '../checkout/files.js'
 
 export const PYPROJECT = 'pyproject.toml'
 const KEDRO_MARKER = '[tool.kedro]'
 
+/**
+ * `directory` holds a pyproject.toml with `[tool.kedro]` in its text. The file is read as checkout data: one that is
+ * not a regular file, leads outside the directory or is over the size limit does not make a project here.
+ */
 export async function isKedroProject(directory: string): Promise<boolean> {
-  const file = path.join(directory, PYPROJECT)
-  const info = await stat(file).catch(() => null)
-  if (!info?.isFile()) return false
-  try {
-    return (await readFile(file, 'utf8')).includes(KEDRO_MARKER)
-  } catch {
-    return false
-  }
+  const read = readTextSafeSync(path.join(directory, PYPROJECT), {within: directory})
+  return read.ok && read.text.includes(KEDRO_MARKER)
 }
 
 /**

@@ -54,7 +54,8 @@ export function renderStatus(report: StatusReport, style: Style): string {
 
   parts.push(
     `${chalk.bold('Kedro telemetry')} for ${report.path}\n${headline(report, style)}\n` +
-    `Decided by ${chalk.bold(consent.decidedBy)}: ${consent.reason}`,
+    `Decided by ${chalk.bold(consent.decidedBy)}: ${consent.reason}` +
+    (consent.estimated ? `\n${chalk.yellow('Estimated')}: ${consent.estimated}` : ''),
   )
 
   const sources = consent.sources.map((source) => [

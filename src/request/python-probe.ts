@@ -1,13 +1,15 @@
 /**
- * One short run of the project's Python (the virtualenv's interpreter first, then python3 on PATH) for what only the
- * interpreter knows: sys.version, sys.platform, and where its site-packages are; the installed kedro and
- * kedro-telemetry versions are then read from the dist-info folders there. `-I -S` keeps the run short and inert: no
- * PYTHON* variables, no user site, no site module (so no .pth file runs). Without an interpreter, the caller estimates.
+ * One short run of the project's Python for what only the interpreter knows: sys.version, sys.platform, and where
+ * its site-packages are (the installed kedro and kedro-telemetry versions are then read from the dist-info folders
+ * there). Which interpreter may run is decided by the checkout's interpreter rule (src/checkout/interpreter.ts); it
+ * runs with `-I -S` (no PYTHON* variables, no user site, no site module, so no .pth file runs), an empty environment
+ * (no secret of the user's reaches it) and a working directory outside the project. Without one, the caller
+ * estimates, and says why.
  */
 import {execFile} from 'node:child_process'
-import {readFile, stat} from 'node:fs/promises'
 import path from 'node:path'
 
+import {chooseInterpreter, type InterpreterOptions} from '../checkout/interpreter.js'
 import {readDistributions} from '../project/environment.js'
 
 export interface PythonFacts {
@@ -22,6 +24,12 @@ export interface PythonFacts {
   version: string
 }
 
+export interface PythonProbe {
+  facts: null | PythonFacts
+  /** Why no interpreter answered (none allowed, none found, it failed), or null when one did. */
+  missing: null | string
+}
+
 // NUL-separated rather than JSON: importing json (re, enum) is a third of the interpreter's run. No field can hold a
 // NUL; sys.version can hold a newline.
 const SCRIPT = [
@@ -30,85 +38,50 @@ const SCRIPT = [
   'sys.stdout.write("\\0".join([sys.version, sys.platform, *sorted({paths["purelib"], paths["platlib"]})]))',
 ].join('\n')
 
-async function exists(file: string): Promise<boolean> {
-  return (await stat(file).catch(() => null))?.isFile() ?? false
+type RunFacts = Omit<PythonFacts, 'distributions' | 'kedro' | 'kedroTelemetry'>
+
+/** The environment the interpreter gets: nothing of the user's (tokens, credentials), only what Windows needs. */
+function isolatedEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return process.platform === 'win32' && env.SYSTEMROOT ? {SYSTEMROOT: env.SYSTEMROOT} : {}
 }
 
-function run(executable: string, env: NodeJS.ProcessEnv, cwd: string): Promise<null | Omit<PythonFacts, 'distributions' | 'kedro' | 'kedroTelemetry'>> {
+function run(executable: string, env: NodeJS.ProcessEnv): Promise<RunFacts | string> {
   return new Promise((resolve) => {
-    // kedro's own environment and working directory: a pyenv shim picks the project's Python from them
-    // (.python-version, PYENV_VERSION); -I makes Python itself ignore PYTHON* variables.
-    execFile(executable, ['-I', '-S', '-c', SCRIPT], {cwd, env, timeout: 5000}, (error, stdout) => {
+    // The file system root as working directory: nothing of the project's is near it.
+    execFile(executable, ['-I', '-S', '-c', SCRIPT], {cwd: path.parse(executable).root, env: isolatedEnvironment(env), maxBuffer: 1024 * 1024, timeout: 5000}, (error, stdout) => {
       const [version, platform, ...sitePackages] = stdout.split('\0')
-      resolve(error || !platform ? null : {executable, platform, sitePackages, version})
+      resolve(error || !platform ? `${executable} did not answer (${error?.message.split('\n')[0] ?? 'no output'})` : {executable, platform, sitePackages, version})
     })
   })
 }
 
-async function onPath(command: string, env: NodeJS.ProcessEnv): Promise<null | string> {
-  for (const directory of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(directory, command)
-    if (await exists(candidate)) return candidate
-  }
-
-  return null
-}
-
-/**
- * The interpreter a pyenv shim would run, found as pyenv finds it: PYENV_VERSION, else the nearest .python-version
- * from `cwd` up, else $PYENV_ROOT/version; the first listed version that has the command. Running it directly
- * skips the shim's own start-up (a bash script). Null (run the shim) for "system" or anything not found.
- */
-export async function resolvePyenvShim(shim: string, command: string, env: NodeJS.ProcessEnv, cwd: string): Promise<null | string> {
-  const root = path.dirname(path.dirname(shim))
-  if (path.basename(path.dirname(shim)) !== 'shims' || !(await exists(path.join(root, 'libexec', 'pyenv')))) return null
-  let versions = env.PYENV_VERSION?.split(':')
-  for (let directory = cwd; !versions; directory = path.dirname(directory)) {
-    const file = await readFile(path.join(directory, '.python-version'), 'utf8').catch(() => null)
-    if (file !== null) versions = file.split(/\s+/)
-    else if (path.dirname(directory) === directory) versions = (await readFile(path.join(root, 'version'), 'utf8').catch(() => '')).split(/\s+/)
-  }
-
-  for (const version of versions.map((item) => item.trim()).filter((item) => item && !item.startsWith('#'))) {
-    if (version === 'system') return null
-    const candidate = path.join(root, 'versions', version, 'bin', command)
-    if (await exists(candidate)) return candidate
-  }
-
-  return null
-}
-
-/** The interpreter kedro would run under: the environment's, else python3 from PATH (a pyenv shim resolved). */
-async function interpreterFor(environmentPrefix: null | string, env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
-  const candidates = environmentPrefix
-    ? [path.join(environmentPrefix, 'bin', 'python'), path.join(environmentPrefix, 'Scripts', 'python.exe')]
-    : []
-  for (const candidate of candidates) if (await exists(candidate)) return candidate
-  const found = await onPath('python3', env)
-  return (found && await resolvePyenvShim(found, 'python3', env, cwd)) ?? found ?? 'python3'
-}
-
-async function complete(pending: Promise<null | Omit<PythonFacts, 'distributions' | 'kedro' | 'kedroTelemetry'>>): Promise<null | PythonFacts> {
+async function complete(pending: Promise<RunFacts | string>, projectRoot: null | string): Promise<PythonProbe> {
   const facts = await pending
-  if (!facts) return null
-  const installed = await readDistributions(facts.sitePackages)
+  if (typeof facts === 'string') return {facts: null, missing: facts}
+  const installed = readDistributions(facts.sitePackages, projectRoot)
   return {
-    ...facts, distributions: [...installed.keys()], kedro: installed.get('kedro')?.version ?? null,
-    kedroTelemetry: installed.get('kedro-telemetry')?.version ?? null,
+    facts: {
+      ...facts, distributions: [...installed.keys()], kedro: installed.get('kedro')?.version ?? null,
+      kedroTelemetry: installed.get('kedro-telemetry')?.version ?? null,
+    },
+    missing: null,
   }
 }
 
 /**
- * Starts the project's interpreter (the environment's, else python3) and returns once it is running; the result is
- * wrapped so that awaiting this does not wait for it. The caller can load modules while Python starts, instead of
- * the probe's own file lookups queueing behind that work.
+ * Starts the project's interpreter, when one may run, and returns at once; the result is wrapped so that awaiting
+ * this does not wait for it. The caller can load modules while Python starts.
  */
-export async function launchPythonProbe(environmentPrefix: null | string, env: NodeJS.ProcessEnv, cwd: string): Promise<{result: Promise<null | PythonFacts>}> {
-  const running = run(await interpreterFor(environmentPrefix, env, cwd), env, cwd)
-  return {result: complete(running)}
+export function launchPythonProbe(options: InterpreterOptions): {result: Promise<PythonProbe>} {
+  const choice = chooseInterpreter(options)
+  if (!choice.executable) {
+    return {result: Promise.resolve({facts: null, missing: choice.refused ?? 'no Python interpreter was found (no environment, no python3 on PATH)'})}
+  }
+
+  return {result: complete(run(choice.executable, options.env), options.projectRoot)}
 }
 
-/** Runs the project's interpreter and reads what it reports. Null when there is none. */
-export async function probePython(environmentPrefix: null | string, env: NodeJS.ProcessEnv, cwd: string): Promise<null | PythonFacts> {
-  return (await launchPythonProbe(environmentPrefix, env, cwd)).result
+/** Runs the project's interpreter, when one may run, and reads what it reports. */
+export async function probePython(options: InterpreterOptions): Promise<PythonProbe> {
+  return launchPythonProbe(options).result
 }

@@ -6,6 +6,7 @@ import {hostname, userInfo} from 'node:os'
 import path from 'node:path'
 
 import {kedroDetectsCi} from '../ci/detect.js'
+import {appendAll} from '../collections.js'
 import {type ConsentDecision, resolveConsent} from '../consent/rules.js'
 import {readTelemetryFile} from '../consent/telemetry-file.js'
 import {hashedProjectId, kedroHash} from '../identity/hash.js'
@@ -20,7 +21,7 @@ import {isRemote} from '../statistics/catalog.js'
 import {readStatistics} from '../statistics/statistics.js'
 import {compareVersions, isValidVersion} from '../versions.js'
 import {type PyJson, pythonJsonDumps} from './python-json.js'
-import {probePython, type PythonFacts} from './python-probe.js'
+import {probePython, type PythonProbe} from './python-probe.js'
 
 export const HEAP_ENDPOINT = 'https://heapanalytics.com/api/track'
 export const HEAP_APP_ID = '2388822444'
@@ -62,10 +63,12 @@ export interface PreviewOptions {
   project?: string
   /** The project at `project`, when the caller has loaded it already (with its resolved directory). */
   loaded?: {project: LoadedProject; workingDirectory: string}
-  /** Run the project's Python for sys.version and installed versions (default true). */
+  /** Run the project's Python for sys.version and installed versions (default true), when the checkout rule allows. */
   probePython?: boolean
   /** A probe already started (see launchPythonProbe), so that it overlaps loading this module. */
-  python?: Promise<null | PythonFacts>
+  python?: Promise<PythonProbe>
+  /** Run the project's interpreter even where it lies in the project (see src/checkout/interpreter.ts). */
+  trustProjectPython?: boolean
   telemetryVersion?: string
 }
 
@@ -159,10 +162,12 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
 
   const {environment} = versions
   // The interpreter starts slowly: it runs while the project's files are read, and is awaited when needed.
-  const pythonPending = options.probePython === false
-    ? Promise.resolve(null)
-    : options.python ?? probePython(environment?.prefix ?? null, env, root ?? workingDirectory)
-  const userPending = readUserId(kedroUserIdPath({env, platform, workingDirectory}))
+  const pythonPending: Promise<PythonProbe> = options.probePython === false
+    ? Promise.resolve({facts: null, missing: 'no interpreter was run (--no-python)'})
+    : options.python ?? probePython({
+      env, environmentPrefix: environment?.prefix ?? null, projectRoot: root, trustProjectPython: options.trustProjectPython, workingDirectory,
+    })
+  const userPending = readUserId(kedroUserIdPath({env, platform, workingDirectory}), root)
 
   const pick = (override: string | undefined, probed: null | string | undefined, detected: {detail: string; source: string; version: null | string}, fallback: string) => {
     if (override) return {source: 'given with a flag', version: override}
@@ -171,7 +176,8 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
     return {source: `assumed: ${detected.source === 'assumed' ? detected.detail : 'the latest known'}`, version: detected.source === 'assumed' && detected.version ? detected.version : fallback}
   }
 
-  const python = await pythonPending
+  const probe = await pythonPending
+  const python = probe.facts
   const kedro = pick(options.kedroVersion, python?.kedro, versions.kedro, LATEST_KNOWN_KEDRO_VERSION)
   const telemetry = pick(options.telemetryVersion, python?.kedroTelemetry, versions.telemetry, LATEST_KNOWN_TELEMETRY_VERSION)
   const file = root ? await readTelemetryFile(root) : null
@@ -182,6 +188,7 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
   const chosen = structureFor(kedro.version, plugins, root !== null)
   const rules = maskingRulesFor(telemetry.version)
   const estimated = new Set<string>()
+  if (decision.estimated) warnings.push(`the consent decision is estimated: ${decision.estimated}`)
   if (chosen.estimated) warnings.push(chosen.estimated)
 
   const result: PreviewResult = {
@@ -295,7 +302,7 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
   }
   properties.python_version = python?.version ?? '<sys.version of the project\'s Python: none found>'
   if (!python) estimated.add('properties.python_version')
-  origin('properties.python_version', 'raw', python?.executable ?? 'no Python found', 'sys.version', python ? null : 'no Python interpreter could be run')
+  origin('properties.python_version', 'raw', python?.executable ?? 'no Python run', 'sys.version', probe.missing)
   properties.os = python?.platform ?? (platform === 'win32' ? 'win32' : platform)
   origin('properties.os', 'raw', python?.executable ?? 'this machine', 'sys.platform')
   // kedro-telemetry 0.2.x's source sends neither is_ci_env nor the [tool.kedro] fields; 0.3.x's sends both.
@@ -353,7 +360,7 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
       requested: requested.length > 0 ? requested : null, sitePackages: environment?.sitePackages ?? python?.sitePackages ?? [],
       sourceDir: pyproject?.sourceDir ?? 'src', telemetryVersion: telemetry.version,
     })
-    warnings.push(...reading.warnings)
+    appendAll(warnings, reading.warnings)
     if (catalogElsewhere) {
       statistics = reading.properties
       warnings.push(commandPath[0] === 'ipython'

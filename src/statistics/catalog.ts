@@ -5,12 +5,10 @@
  * hidden files and folders skipped; top-level keys starting with `_` dropped after each folder is merged; an env key
  * replaces the base key whole. Factory patterns (names with `{`) are not datasets until resolved, so they are left out.
  */
-import {readdir, readFile, stat} from 'node:fs/promises'
 import path from 'node:path'
-import {parseDocument} from 'yaml'
 
-import {pythonValue, PYYAML_PARSE_OPTIONS} from '../consent/pyyaml.js'
-import {byCodeUnits} from '../fs/order.js'
+import {entryKindSync, isInside, readTextSafeSync, realPathOr, walkFilesSync} from '../checkout/files.js'
+import {safeLoad} from '../consent/pyyaml.js'
 
 export interface CatalogEntry {
   name: string
@@ -37,19 +35,6 @@ export function isCatalogFile(relative: string): boolean {
   return (parts.length === 1 && stem(parts[0])) || (parts.length > 1 && stem(parts[0])) || stem(parts.at(-1)!)
 }
 
-async function filesUnder(folder: string, prefix = ''): Promise<string[]> {
-  const entries = await readdir(path.join(folder, prefix), {withFileTypes: true}).catch(() => [])
-  const found: string[] = []
-  for (const entry of entries.sort((a, b) => byCodeUnits(a.name, b.name))) {
-    if (entry.name.startsWith('.')) continue
-    const relative = prefix ? `${prefix}/${entry.name}` : entry.name
-    if (entry.isDirectory()) found.push(...await filesUnder(folder, relative))
-    else if (isCatalogFile(relative)) found.push(relative)
-  }
-
-  return found
-}
-
 type Config = Record<string, unknown>
 
 /** `${a.b}` interpolation of a whole value, as OmegaConf resolves it against the folder's config. */
@@ -62,27 +47,48 @@ function interpolate(value: unknown, config: Config): unknown {
   return current
 }
 
-async function loadFolder(root: string, folder: string, reading: CatalogReading): Promise<Config> {
+/** A folder's catalog files merged: `all` keys (for interpolation), and the `visible` ones (no `_` templates). */
+function loadFolder(root: string, folder: string, reading: CatalogReading, within: string): {all: Config; visible: Config} {
   const merged: Config = {}
-  for (const relative of await filesUnder(path.join(root, folder))) {
+  const kind = entryKindSync(path.join(root, folder), within)
+  if (kind !== 'directory') {
+    // OmegaConfigLoader raises MissingConfigException for a base or run environment folder that is not there.
+    reading.estimated.push(kind === 'missing'
+      ? `there is no ${folder} folder in ${root}: kedro fails to load the catalog (MissingConfigException)`
+      : `${folder}: ${kind === 'outside' ? 'it leads outside the project' : `it is ${kind === 'file' ? 'a file' : 'not readable'}`}, so it is not read`)
+    return {all: merged, visible: merged}
+  }
+
+  const walk = walkFilesSync(path.join(root, folder), {
+    // Hidden files and folders are skipped, as OmegaConfigLoader does.
+    descend: (_relative, name) => !name.startsWith('.'), keep: (relative, name) => !name.startsWith('.') && isCatalogFile(relative), within,
+  })
+  for (const problem of walk.problems) reading.estimated.push(`${folder}: ${problem}`)
+  for (const relative of walk.files) {
     const file = path.join(root, folder, relative)
-    const text = await readFile(file, 'utf8')
+    const read = readTextSafeSync(file, {within})
+    if (!read.ok) {
+      reading.estimated.push(`${folder}/${relative}: ${read.reason}`)
+      continue
+    }
+
     let config: unknown
     if (file.endsWith('.json')) {
       try {
-        config = JSON.parse(text)
+        config = JSON.parse(read.text)
       } catch (error) {
         reading.warnings.push(`${folder}/${relative}: not valid JSON (${(error as Error).message}): kedro would fail`)
         continue
       }
     } else {
-      const document = parseDocument(text, PYYAML_PARSE_OPTIONS)
-      if (document.errors.length > 0) {
-        reading.warnings.push(`${folder}/${relative}: YAML error (${document.errors[0].message.split('\n')[0]}): kedro would fail`)
+      const loaded = safeLoad(read.text.replaceAll(/\r\n?/g, '\n'))
+      if (!loaded.ok) {
+        if (loaded.undecidable) reading.estimated.push(`${folder}/${relative}: ${loaded.error}`)
+        else reading.warnings.push(`${folder}/${relative}: YAML error (${loaded.error}): kedro would fail`)
         continue
       }
 
-      config = pythonValue(document)
+      config = loaded.value
     }
 
     reading.files.push(`${folder}/${relative}`)
@@ -93,12 +99,12 @@ async function loadFolder(root: string, folder: string, reading: CatalogReading)
     }
   }
 
-  for (const value of Object.values(merged)) {
-    if (value && typeof value === 'object' && 'type' in value) (value as Config).type = interpolate((value as Config).type, merged)
-  }
+  return {all: merged, visible: Object.fromEntries(Object.entries(merged).filter(([key]) => !key.startsWith('_')))}
+}
 
-  for (const key of Object.keys(merged)) if (key.startsWith('_')) delete merged[key]
-  return merged
+/** An entry's `type`, a whole-value `${...}` interpolation resolved against the folder it came from. */
+function typeOf(value: unknown, folder: Config): unknown {
+  return value && typeof value === 'object' && 'type' in value ? interpolate((value as Config).type, folder) : undefined
 }
 
 /** A URL such as s3://bucket/conf, which Kedro reads through fsspec and this tool does not. */
@@ -108,26 +114,35 @@ export function isRemote(location: string): boolean {
 
 /**
  * The catalog of the configuration folder `confRoot` for the run environment `env`, over `baseEnv`. `files` are
- * relative to `confRoot`.
+ * relative to `confRoot`. Nothing outside `within` (the project, or the folder the user named) is read.
  */
-export async function readCatalog(confRoot: string, env = 'local', baseEnv = 'base'): Promise<CatalogReading> {
+export function readCatalog(confRoot: string, env = 'local', baseEnv = 'base', boundary = confRoot): CatalogReading {
   const reading: CatalogReading = {entries: [], estimated: [], files: [], warnings: []}
+  const within = realPathOr(boundary)
   if (isRemote(confRoot) || /\.(zip|tar\.gz|tgz|tar)$/.test(confRoot)) {
     reading.estimated.push(`the configuration is ${isRemote(confRoot) ? 'remote' : 'an archive'} (${confRoot}), which this tool does not read`)
     return reading
   }
 
-  if (!(await stat(confRoot).catch(() => null))?.isDirectory()) {
-    reading.estimated.push(`there is no configuration folder ${confRoot}: kedro would fail to load the project`)
+  if (!isInside(within, confRoot)) {
+    reading.estimated.push(`the configuration folder ${confRoot} is outside the project: not read`)
     return reading
   }
 
-  const base = await loadFolder(confRoot, baseEnv, reading)
-  const overrides = env === baseEnv ? {} : await loadFolder(confRoot, env, reading)
-  const merged: Config = {...base, ...overrides}
+  const kind = entryKindSync(confRoot, within)
+  if (kind !== 'directory') {
+    reading.estimated.push(kind === 'outside'
+      ? `the configuration folder ${confRoot} leads outside the project: not read`
+      : `there is no configuration folder ${confRoot}: kedro would fail to load the project`)
+    return reading
+  }
+
+  const baseFolder = loadFolder(confRoot, baseEnv, reading, within)
+  const envFolder = env === baseEnv ? {all: {}, visible: {}} : loadFolder(confRoot, env, reading, within)
+  const merged: Config = {...baseFolder.visible, ...envFolder.visible}
   for (const [name, value] of Object.entries(merged)) {
     if (name.includes('{')) continue
-    const type = value && typeof value === 'object' ? (value as Config).type : undefined
+    const type = typeOf(value, Object.hasOwn(envFolder.visible, name) ? envFolder.all : baseFolder.all)
     if (typeof type === 'string' && type.includes('${')) reading.estimated.push(`${name}: its type ${type} uses an interpolation this tool does not resolve`)
     reading.entries.push({name, type: typeof type === 'string' && !type.includes('${') ? type : null})
   }

@@ -4,10 +4,10 @@
  * read from the installed kedro-datasets (each subpackage's __init__.py maps class names to modules); without it, the
  * module follows kedro-datasets' naming convention and the figure is estimated.
  */
-import {readdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {childrenOf, evaluate, parsePython} from './python.js'
+import {boundaryFor, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
+import {childrenOf, evaluate, EvaluationGuard, parsePython} from './python.js'
 
 /** kedro.io's own datasets (Kedro 1.x). */
 const KEDRO_IO: Record<string, string> = {
@@ -37,12 +37,15 @@ export function snakeCase(name: string): string {
 }
 
 /** Reads `lazy_loader.attach(..., submod_attrs={...})` and `from .module import Class` in each subpackage. */
-export async function readModuleMap(packageDirectory: string): Promise<ModuleMap> {
+export async function readModuleMap(packageDirectory: string, projectRoot: null | string = null): Promise<ModuleMap> {
   const map: ModuleMap = new Map()
-  const entries = await readdir(packageDirectory, {withFileTypes: true}).catch(() => [])
-  for (const entry of entries.filter((item) => item.isDirectory() && !item.name.startsWith('_'))) {
-    const source = await readFile(path.join(packageDirectory, entry.name, '__init__.py'), 'utf8').catch(() => null)
-    if (source === null) continue
+  // An environment inside the project (.venv) is checkout data like the rest of it.
+  const within = boundaryFor(packageDirectory, projectRoot)
+  const listing = listDirectorySync(packageDirectory, within)
+  for (const entry of (listing.ok ? listing.entries : []).filter((item) => item.kind === 'directory' && !item.name.startsWith('_'))) {
+    const read = readTextSafeSync(path.join(packageDirectory, entry.name, '__init__.py'), {within})
+    if (!read.ok) continue
+    const source = read.text
     const classes = new Map<string, string>()
     const tree = parsePython(source)
     tree.iterate({
@@ -56,7 +59,7 @@ export async function readModuleMap(packageDirectory: string): Promise<ModuleMap
         if (node.name === 'ArgList') {
           const parts = childrenOf(node.node)
           const index = parts.findIndex((part) => part.name === 'VariableName' && source.slice(part.from, part.to) === 'submod_attrs')
-          const value = index === -1 ? null : evaluate(parts[index + 2], {scope: new Map(), source})
+          const value = index === -1 ? null : evaluate(parts[index + 2], {guard: new EvaluationGuard(), scope: new Map(), source})
           if (value?.kind === 'dict') {
             for (const [module, names] of value.entries) {
               if (module.kind !== 'str' || names.kind !== 'list') continue

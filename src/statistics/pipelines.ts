@@ -4,14 +4,15 @@
  * Node identity follows Kedro (name or function, inputs, outputs), so a node reached twice counts once and a
  * namespaced copy counts again. What cannot be followed makes the figures estimated, with the reasons.
  */
-import {readdirSync, readFileSync, statSync} from 'node:fs'
 import path from 'node:path'
 
+import {entryKindSync, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
+import {appendAll} from '../collections.js'
 import {compareVersions} from '../versions.js'
 
 import {
-  callWithoutArguments, childrenOf, type Deferred, type EvaluationContext, functionsOf, importsOf, type KedroNode, lookup, parsePython, type PyValue, runBody,
-  runStatement, type Scope, unknown,
+  callWithoutArguments, checkSyntax, childrenOf, type Deferred, EvaluationGuard, functionsOf, importsOf, type KedroNode, lookup, parsePython, type PyValue,
+  runBody, runStatement, type Scope, unknown,
 } from './python.js'
 
 export interface PipelineReading {
@@ -93,6 +94,10 @@ class ProjectEvaluator {
   private readonly modules = new Map<string, Scope>()
   /** Modules whose source Python cannot compile: module name -> which file, and near which line. */
   private readonly syntaxErrors = new Map<string, string>()
+  /** Modules this tool cannot follow (unreadable, or beyond its parser): module name -> why. */
+  private readonly unfollowable = new Map<string, string>()
+  /** One budget for the whole reading: recursion and huge modules end in Unknown, never a crash. */
+  private readonly guard = new EvaluationGuard()
   /** The modules used while `importing` runs. */
   private touched: null | Set<string> = null
 
@@ -128,7 +133,7 @@ class ProjectEvaluator {
         const parts = args[0]?.kind === 'list' ? args[0].items : [args[0]]
         const nodes: KedroNode[] = []
         for (const part of parts) {
-          if (part?.kind === 'pipeline') nodes.push(...part.nodes.values())
+          if (part?.kind === 'pipeline') appendAll(nodes, part.nodes.values())
           else this.note(part?.kind === 'unknown' ? part.reason : 'pipeline() of something that is not a node or pipeline')
         }
 
@@ -155,7 +160,7 @@ class ProjectEvaluator {
         if (!items) return unknown('sum() of something not followed statically')
         const nodes: KedroNode[] = []
         for (const item of items) {
-          if (item.kind === 'pipeline') nodes.push(...item.nodes.values())
+          if (item.kind === 'pipeline') appendAll(nodes, item.nodes.values())
           else return unknown(item.kind === 'unknown' ? item.reason : 'sum() of something that is not a pipeline')
         }
 
@@ -193,7 +198,7 @@ class ProjectEvaluator {
     const entries: [PyValue, PyValue][] = []
     const defaultModule = path.join(this.layout.packageDirectory, 'pipeline.py')
     let defaultPipeline: PyValue = pipelineOf([])
-    if (isFile(defaultModule)) {
+    if (this.isFile(defaultModule)) {
       const {failure, value} = this.importing(() => this.callCreatePipeline(`${this.layout.packageName}.pipeline`))
       if (failure) this.warnings.push(`${failure}: kedro's find_pipelines() warns and uses an empty __default__`)
       else defaultPipeline = value
@@ -201,7 +206,9 @@ class ProjectEvaluator {
 
     entries.push([{kind: 'str', value: '__default__'}, defaultPipeline])
     const folder = path.join(this.layout.packageDirectory, 'pipelines')
-    const names = directoriesIn(folder).sort()
+    const listing = listDirectorySync(folder, this.layout.projectRoot)
+    if (!listing.ok && entryKindSync(folder, this.layout.projectRoot) !== 'missing') this.note(`pipelines/: ${listing.reason}`)
+    const names = listing.ok ? listing.entries.filter((entry) => entry.kind === 'directory').map((entry) => entry.name) : []
     for (const name of names) {
       if (name === '__pycache__' || name.startsWith('.')) continue
       const {failure, value} = this.importing(() => this.callCreatePipeline(`${this.layout.packageName}.pipelines.${name}`))
@@ -219,14 +226,18 @@ class ProjectEvaluator {
 
   private callCreatePipeline(moduleName: string): PyValue {
     const create = lookup(this.module(moduleName), 'create_pipeline')
-    if (!create) return {kind: 'none'}
+    if (!create) return this.unfollowable.has(moduleName) ? unknown(this.unfollowable.get(moduleName)!) : {kind: 'none'}
     return create.kind === 'function' ? callWithoutArguments(create) : create
+  }
+
+  private isFile(file: string): boolean {
+    return entryKindSync(file, this.layout.projectRoot) === 'file'
   }
 
   private moduleFile(moduleName: string): null | string {
     const base = path.join(this.layout.sourceDirectory, ...moduleName.split('.'))
-    if (isFile(`${base}.py`)) return `${base}.py`
-    if (isFile(path.join(base, '__init__.py'))) return path.join(base, '__init__.py')
+    if (this.isFile(`${base}.py`)) return `${base}.py`
+    if (this.isFile(path.join(base, '__init__.py'))) return path.join(base, '__init__.py')
     return null
   }
 
@@ -249,20 +260,28 @@ class ProjectEvaluator {
   private loadModule(moduleName: string, members: Scope): void {
     const file = this.moduleFile(moduleName)
     if (!file) return
-    let source: string
-    try {
-      source = readFileSync(file, 'utf8')
-    } catch (error) {
-      this.note(`${path.relative(this.layout.projectRoot, file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
+    const shown = path.relative(this.layout.projectRoot, file).split(path.sep).join('/')
+    const read = readTextSafeSync(file, {within: this.layout.projectRoot})
+    if (!read.ok) {
+      this.unfollowable.set(moduleName, `${shown}: ${read.reason}`)
+      this.note(`${shown}: ${read.reason}`)
       return
     }
 
-    this.files.push(path.relative(this.layout.projectRoot, file).split(path.sep).join('/'))
+    const {text: source} = read
+    this.files.push(shown)
     const tree = parsePython(source)
-    const error = firstSyntaxError(tree)
-    if (error !== null) {
+    const syntax = checkSyntax(tree)
+    if (syntax.kind === 'error') {
       // Python compiles the whole module before running any of it: nothing in it is bound.
-      this.syntaxErrors.set(moduleName, `${path.relative(this.layout.projectRoot, file).split(path.sep).join('/')} has a syntax error (near line ${lineAt(source, error)})`)
+      this.syntaxErrors.set(moduleName, `${shown} has a syntax error (${syntax.message}, near line ${lineAt(source, syntax.offset)})`)
+      return
+    }
+
+    if (syntax.kind === 'beyond-parser') {
+      const why = `${shown} holds ${syntax.reason} (near line ${lineAt(source, syntax.offset)})`
+      this.unfollowable.set(moduleName, why)
+      this.note(why)
       return
     }
 
@@ -284,14 +303,27 @@ class ProjectEvaluator {
     // Top-level statements in order: functions and simple assignments bind names (e.g. a base pipeline reused below).
     const functions = functionsOf(tree, source)
     for (const statement of childrenOf(tree.topNode)) {
-      if (statement.name === 'AssignStatement') runStatement(statement, {scope, source})
+      if (statement.name === 'AssignStatement') runStatement(statement, {guard: this.guard, scope, source})
 
       const definition = statement.name === 'DecoratedStatement' ? childrenOf(statement).find((child) => child.name === 'FunctionDefinition') : statement
       const nameNode = definition?.name === 'FunctionDefinition' ? childrenOf(definition).find((child) => child.name === 'VariableName') : undefined
       const name = nameNode ? source.slice(nameNode.from, nameNode.to) : undefined
       const body = name ? functions.get(name) : undefined
       if (name && body) {
-        const value: PyValue = {call: () => runBody(body, {scope: new Map(scope), source} satisfies EvaluationContext), kind: 'function'}
+        let running = false
+        const value: PyValue = {
+          call: () => {
+            // Python would recurse until RecursionError, unless a condition this tool does not evaluate stops it.
+            if (running) return unknown(`${name}() in ${shown} calls itself (recursion), which is not followed statically`)
+            running = true
+            try {
+              return runBody(body, {guard: this.guard, scope: new Map(scope), source})
+            } finally {
+              running = false
+            }
+          },
+          kind: 'function',
+        }
         scope.set(name, value)
         members.set(name, value)
       }
@@ -317,7 +349,8 @@ class ProjectEvaluator {
         if (value) return value
         if (resolving) return unknown(`${name} is imported in a cycle from ${module}`)
         resolving = true
-        value = lookup(this.module(module), name) ?? unknown(`${name} is not bound in ${module} by a simple assignment, import or def`)
+        value = lookup(this.module(module), name)
+          ?? unknown(this.unfollowable.get(module) ?? `${name} is not bound in ${module} by a simple assignment, import or def`)
         return value
       },
     }
@@ -327,8 +360,9 @@ class ProjectEvaluator {
   /** register_pipelines(), or why importing the registry fails. */
   registry(): {failure: null | string; value: PyValue} {
     return this.importing(() => {
-      const register = lookup(this.module(`${this.layout.packageName}.pipeline_registry`), 'register_pipelines')
-      if (!register || register.kind !== 'function') return unknown('no register_pipelines() in pipeline_registry.py')
+      const registryModule = `${this.layout.packageName}.pipeline_registry`
+      const register = lookup(this.module(registryModule), 'register_pipelines')
+      if (!register || register.kind !== 'function') return unknown(this.unfollowable.get(registryModule) ?? 'no register_pipelines() in pipeline_registry.py')
       return callWithoutArguments(register)
     })
   }
@@ -342,35 +376,10 @@ function resolveRelative(current: string, relative: string, isPackage: boolean):
   return rest ? [...parent, rest].join('.') : parent.join('.')
 }
 
-/** Where the first node the parser could not fit into Python's grammar starts, or null for valid source. */
-function firstSyntaxError(tree: ReturnType<typeof parsePython>): null | number {
-  const cursor = tree.cursor()
-  do {
-    if (cursor.type.isError) return cursor.from
-  } while (cursor.next())
-  return null
-}
-
 function lineAt(source: string, offset: number): number {
   let line = 1
   for (let i = 0; i < offset; i++) if (source.charCodeAt(i) === 10) line++
   return line
-}
-
-function isFile(file: string): boolean {
-  try {
-    return statSync(file, {throwIfNoEntry: false})?.isFile() ?? false
-  } catch {
-    return false // ELOOP, EACCES: Python's import would not find it either.
-  }
-}
-
-function directoriesIn(folder: string): string[] {
-  try {
-    return readdirSync(folder, {withFileTypes: true}).filter((entry) => entry.isDirectory()).map((entry) => entry.name)
-  } catch {
-    return []
-  }
 }
 
 /**

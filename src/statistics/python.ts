@@ -52,6 +52,63 @@ export function parsePython(source: string) {
   return parser.parse(source)
 }
 
+export type PythonTree = ReturnType<typeof parsePython>
+
+/** CPython's tokenizer refuses brackets nested deeper than this: "too many nested parentheses" (Parser/tokenizer.h). */
+export const MAX_BRACKET_NESTING = 200
+/**
+ * @lezer/python deliberately cuts a left-associative chain after about 300 links (`a + a + ...`), and a nesting
+ * deeper than about 2,800 levels, leaving an error node where Python sees none: past these, an error node says
+ * nothing about the source.
+ */
+const PARSER_CHAIN_LIMIT = 250
+const PARSER_DEPTH_LIMIT = 1000
+const CHAINS = new Set(['BinaryExpression', 'CallExpression', 'MemberExpression'])
+const OPENING = new Set(['(', '[', '{'])
+const CLOSING = new Set([')', ']', '}'])
+
+export type SyntaxCheck =
+  | {kind: 'beyond-parser'; offset: number; reason: string}
+  | {kind: 'error'; message: string; offset: number}
+  | {kind: 'ok'}
+
+/** How many links a left-associative chain (`a + b + c`, `a.b.c`, `f()()`) has below `node`. */
+function chainLength(node: SyntaxNode): number {
+  let length = 0
+  for (let current: null | SyntaxNode = node; current?.firstChild?.name === node.name; current = current.firstChild) length++
+  return length
+}
+
+function beyondParser(error: SyntaxNode): null | string {
+  let depth = 0
+  for (let ancestor = error.parent; ancestor; ancestor = ancestor.parent) {
+    if (++depth > PARSER_DEPTH_LIMIT) return `an expression nested more than ${PARSER_DEPTH_LIMIT} deep, beyond what this tool's Python parser reads`
+    if (CHAINS.has(ancestor.name) && chainLength(ancestor) >= PARSER_CHAIN_LIMIT) {
+      return `an expression of more than ${PARSER_CHAIN_LIMIT} chained terms, beyond what this tool's Python parser reads`
+    }
+  }
+
+  return null
+}
+
+/**
+ * Whether Python compiles the source, as far as a syntax tree can tell: CPython's bracket-nesting limit first (an
+ * exact SyntaxError), then the parser's error nodes, unless one is only where the parser itself gave up.
+ */
+export function checkSyntax(tree: PythonTree): SyntaxCheck {
+  const cursor = tree.cursor()
+  let nesting = 0
+  do {
+    if (OPENING.has(cursor.name) && ++nesting > MAX_BRACKET_NESTING) return {kind: 'error', message: 'too many nested parentheses', offset: cursor.from}
+    if (CLOSING.has(cursor.name)) nesting = Math.max(0, nesting - 1)
+    if (cursor.type.isError) {
+      const reason = beyondParser(cursor.node)
+      return reason === null ? {kind: 'error', message: 'invalid syntax', offset: cursor.from} : {kind: 'beyond-parser', offset: cursor.from, reason}
+    }
+  } while (cursor.next())
+  return {kind: 'ok'}
+}
+
 /** Python's string literal forms, enough for dataset names: quotes, prefixes r/b/u (f-strings are unknown). */
 export function stringValue(text: string): null | string {
   const match = /^([rRbBuU]{0,2})("""|'''|"|')([\s\S]*)\2$/.exec(text)
@@ -79,7 +136,19 @@ export function lookup(scope: ReadonlyMap<string, Deferred | PyValue>, name: str
   return bound?.kind === 'deferred' ? bound.resolve() : bound
 }
 
+/**
+ * What one reading of a project may spend, shared by every evaluation in it (function bodies included): how deeply
+ * expressions may nest and how many may be evaluated. Beyond either, a value is Unknown with the reason, never a
+ * stack overflow or an endless run.
+ */
+export class EvaluationGuard {
+  depth = 0
+  steps = 0
+  constructor(readonly maxDepth = 500, readonly maxSteps = 2_000_000) {}
+}
+
 export interface EvaluationContext {
+  guard: EvaluationGuard
   scope: Scope
   source: string
 }
@@ -120,21 +189,33 @@ export function callArguments(argList: SyntaxNode, context: EvaluationContext, t
 }
 
 export function evaluate(node: SyntaxNode | null | undefined, context: EvaluationContext): PyValue {
+  const {guard} = context
+  if (guard.depth >= guard.maxDepth) return unknown(`expressions nested more than ${guard.maxDepth} deep are not followed`)
+  if (++guard.steps > guard.maxSteps) return unknown(`more than ${guard.maxSteps} expressions to evaluate: not followed`)
+  guard.depth++
+  try {
+    return evaluateNode(node, context)
+  } finally {
+    guard.depth--
+  }
+}
+
+function evaluateNode(node: SyntaxNode | null | undefined, context: EvaluationContext): PyValue {
   if (!node) return unknown('missing expression')
   const text = context.source.slice(node.from, node.to)
   switch (node.name) {
     case 'String': {
       const value = stringValue(text)
-      return value === null ? unknown(`an f-string or unusual literal: ${text}`) : {kind: 'str', value}
+      return value === null ? unknown(`an f-string or unusual literal: ${excerpt(text)}`) : {kind: 'str', value}
     }
 
     case 'ContinuedString': {
       const parts = children(node).map((child) => evaluate(child, context))
       if (parts.every((part) => part.kind === 'str')) return {kind: 'str', value: parts.map((part) => (part as {value: string}).value).join('')}
-      return unknown(`a string that cannot be read statically: ${text}`)
+      return unknown(`a string that cannot be read statically: ${excerpt(text)}`)
     }
 
-    case 'FormatString': { return unknown(`an f-string: ${text}`) }
+    case 'FormatString': { return unknown(`an f-string: ${excerpt(text)}`) }
     case 'Number': { return {kind: 'number', value: Number(text.replaceAll('_', ''))} }
     case 'None': { return {kind: 'none'} }
     case 'Boolean': { return {kind: 'bool', value: text === 'True'} }
@@ -153,24 +234,15 @@ export function evaluate(node: SyntaxNode | null | undefined, context: Evaluatio
     }
 
     case 'VariableName': {
-      return lookup(context.scope, text) ?? unknown(`the name ${text} is not bound by a simple assignment or import`)
+      return lookup(context.scope, text) ?? unknown(`the name ${excerpt(text)} is not bound by a simple assignment or import`)
     }
 
-    case 'BinaryExpression': {
-      const [left, operator, right] = children(node)
-      const op = context.source.slice(operator.from, operator.to)
-      const a = evaluate(left, context)
-      const b = evaluate(right, context)
-      if (op === '+' && a.kind === 'pipeline' && b.kind === 'pipeline') return {kind: 'pipeline', nodes: new Map([...a.nodes, ...b.nodes])}
-      if (op === '+' && a.kind === 'list' && b.kind === 'list') return {items: [...a.items, ...b.items], kind: 'list'}
-      if (op === '+' && a.kind === 'str' && b.kind === 'str') return {kind: 'str', value: a.value + b.value}
-      return unknown(`the expression ${text} cannot be evaluated statically`)
-    }
+    case 'BinaryExpression': { return evaluateChain(node, context) }
 
     case 'CallExpression': {
       const [callee, argList] = children(node)
       const target = evaluate(callee, context)
-      if (target.kind !== 'function') return unknown(`a call of ${context.source.slice(callee.from, callee.to)}, which is not followed statically`)
+      if (target.kind !== 'function') return unknown(`a call of ${excerpt(context.source.slice(callee.from, callee.to))}, which is not followed statically`)
       const {keywords, positional, texts} = callArguments(argList, context, target.textOnlyParameter)
       return target.call(positional, keywords, texts)
     }
@@ -186,18 +258,61 @@ export function evaluate(node: SyntaxNode | null | undefined, context: Evaluatio
         return {call: () => ({items: dict.entries.map((entry) => entry[pick]), kind: 'list'}), kind: 'function'}
       }
 
-      return unknown(`${text} is not followed statically`)
+      return unknown(`${excerpt(text)} is not followed statically`)
     }
 
     case 'ArrayComprehensionExpression':
     case 'DictionaryComprehensionExpression':
     case 'SetComprehensionExpression':
     case 'ComprehensionExpression': {
-      return unknown(`a comprehension builds part of the pipeline: ${text.slice(0, 60)}`)
+      return unknown(`a comprehension builds part of the pipeline: ${excerpt(text)}`)
     }
 
-    default: { return unknown(`${node.name} is not evaluated statically: ${text.slice(0, 60)}`) }
+    default: { return unknown(`${node.name} is not evaluated statically: ${excerpt(text)}`) }
   }
+}
+
+/**
+ * `a + b + c + ...`: a left-associative chain nests as deep as it is long, so its left spine is walked in a loop and
+ * folded from the left, which gives the tree's own grouping whatever the operators.
+ */
+function evaluateChain(node: SyntaxNode, context: EvaluationContext): PyValue {
+  const rights: SyntaxNode[] = []
+  const operators: string[] = []
+  let leftmost = node
+  while (leftmost.name === 'BinaryExpression') {
+    const [left, operator, right] = children(leftmost)
+    operators.push(context.source.slice(operator.from, operator.to))
+    rights.push(right)
+    leftmost = left
+  }
+
+  let value = evaluate(leftmost, context)
+  let owned = false
+  for (let index = rights.length - 1; index >= 0 && value.kind !== 'unknown'; index--) {
+    const operand = evaluate(rights[index], context)
+    const op = operators[index]
+    if (op === '+' && value.kind === 'pipeline' && operand.kind === 'pipeline') {
+      // The first sum copies; later ones add to that copy (a value bound in scope is never changed).
+      if (!owned) value = {kind: 'pipeline', nodes: new Map(value.nodes)}
+      for (const [key, item] of operand.nodes) value.nodes.set(key, item)
+      owned = true
+    } else if (op === '+' && value.kind === 'list' && operand.kind === 'list') {
+      value = {items: [...value.items, ...operand.items], kind: 'list'}
+    } else if (op === '+' && value.kind === 'str' && operand.kind === 'str') {
+      value = {kind: 'str', value: value.value + operand.value}
+    } else {
+      value = operand.kind === 'unknown' ? operand : unknown(`the expression ${excerpt(context.source.slice(node.from, node.to))} cannot be evaluated statically`)
+    }
+  }
+
+  return value
+}
+
+/** Source text quoted in a reason: its first line, shortened. */
+export function excerpt(text: string, length = 60): string {
+  const line = text.split('\n')[0]
+  return line.length > length || line !== text ? `${line.slice(0, length)}...` : line
 }
 
 /**
@@ -207,7 +322,7 @@ export function evaluate(node: SyntaxNode | null | undefined, context: Evaluatio
 export function runStatement(statement: SyntaxNode, context: EvaluationContext): PyValue | undefined {
   if (statement.name === 'ReturnStatement') return evaluate(children(statement)[1], context)
   if (['ForStatement', 'WhileStatement', 'IfStatement', 'TryStatement', 'WithStatement'].includes(statement.name)) {
-    return unknown(`a ${statement.name.replace('Statement', '').toLowerCase()} statement builds the result: ${context.source.slice(statement.from, statement.to).split('\n')[0]}`)
+    return unknown(`a ${statement.name.replace('Statement', '').toLowerCase()} statement builds the result: ${excerpt(context.source.slice(statement.from, statement.to))}`)
   }
 
   if (statement.name !== 'AssignStatement') return undefined

@@ -3,10 +3,10 @@
  * the project root) and CONFIG_LOADER_ARGS' base_env and default_run_env. Read statically with the Python evaluator;
  * a value it cannot follow is reported rather than guessed.
  */
-import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {childrenOf, lookup, parsePython, type PyValue, runStatement, type Scope} from './python.js'
+import {readTextSafeSync} from '../checkout/files.js'
+import {checkSyntax, childrenOf, EvaluationGuard, lookup, parsePython, type PyValue, runStatement, type Scope} from './python.js'
 
 export interface ProjectSettings {
   baseEnv: null | string
@@ -25,16 +25,25 @@ function stringOf(value: PyValue | undefined, name: string, estimated: string[])
 
 export function readSettings(projectRoot: string, sourceDir: string, packageName: string): ProjectSettings {
   const settings: ProjectSettings = {baseEnv: null, confSource: null, defaultRunEnv: null, estimated: []}
-  let source: string
-  try {
-    source = readFileSync(path.join(projectRoot, sourceDir, ...packageName.split('.'), 'settings.py'), 'utf8')
-  } catch {
-    return settings // No settings.py: Kedro's defaults.
+  const read = readTextSafeSync(path.join(projectRoot, sourceDir, ...packageName.split('.'), 'settings.py'), {within: projectRoot})
+  if (!read.ok) {
+    // No settings.py: Kedro's defaults. One that exists but cannot be read here may move the configuration.
+    if (read.kind !== 'missing') settings.estimated.push(`${read.reason}, so where it puts the configuration is not known`)
+    return settings
   }
+
+  const source = read.text
 
   const scope: Scope = new Map()
   const tree = parsePython(source)
-  for (const statement of childrenOf(tree.topNode)) if (statement.name === 'AssignStatement') runStatement(statement, {scope, source})
+  const syntax = checkSyntax(tree)
+  if (syntax.kind !== 'ok') {
+    settings.estimated.push(`settings.py ${syntax.kind === 'error' ? `has a syntax error (${syntax.message})` : `holds ${syntax.reason}`}, so where it puts the configuration is not known`)
+    return settings
+  }
+
+  const context = {guard: new EvaluationGuard(), scope, source}
+  for (const statement of childrenOf(tree.topNode)) if (statement.name === 'AssignStatement') runStatement(statement, context)
   settings.confSource = stringOf(lookup(scope, 'CONF_SOURCE'), 'CONF_SOURCE', settings.estimated)
   const loaderArgs = lookup(scope, 'CONFIG_LOADER_ARGS')
   if (loaderArgs?.kind === 'dict') {

@@ -1,5 +1,6 @@
 /** The properties of the "Kedro Project Statistics" event, read statically from the project's files. */
 import type {PyJson} from '../request/python-json.js'
+import {appendAll} from '../collections.js'
 import {compareVersions} from '../versions.js'
 import {readCatalog} from './catalog.js'
 import {DATASET_PACKAGES, type ModuleMap, readModuleMap, resolveDatasetType, typeCountKey} from './dataset-types.js'
@@ -39,12 +40,12 @@ export interface StatisticsReading {
   warnings: string[]
 }
 
-async function installedDatasetPackages(sitePackages: string[]): Promise<Map<string, ModuleMap>> {
+async function installedDatasetPackages(sitePackages: string[], projectRoot: string): Promise<Map<string, ModuleMap>> {
   const installed = new Map<string, ModuleMap>()
   for (const directory of sitePackages) {
     for (const name of DATASET_PACKAGES) {
       if (installed.has(name)) continue
-      const map = await readModuleMap(`${directory}/${name}`)
+      const map = await readModuleMap(`${directory}/${name}`, projectRoot)
       if (map.size > 0) installed.set(name, map)
     }
   }
@@ -63,7 +64,8 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
   const settings = options.packageName ? readSettings(options.projectRoot, options.sourceDir, options.packageName) : null
   const env = options.env ?? settings?.defaultRunEnv ?? 'local'
   const confRoot = options.confSource ?? path.resolve(options.projectRoot, settings?.confSource ?? 'conf')
-  const catalog = await readCatalog(confRoot, env, settings?.baseEnv ?? 'base')
+  // A folder the user names with --conf-source is theirs to read; one the checkout names stays inside the project.
+  const catalog = readCatalog(confRoot, env, settings?.baseEnv ?? 'base', options.confSource ?? options.projectRoot)
   for (const reason of settings?.estimated ?? []) note('number_of_datasets', reason)
   const warnings = [...catalog.warnings]
   const datasets = catalog.entries.filter((entry) => !entry.name.startsWith('parameters') && !entry.name.startsWith('params:'))
@@ -82,7 +84,7 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
       estimated: ['no package_name in [tool.kedro]'], files: [], missing: [], numberOfNodes: null, numberOfPipelines: null, pipelines: {},
       registryFails: null, warnings: [],
     }
-  warnings.push(...pipelines.warnings)
+  appendAll(warnings, pipelines.warnings)
   for (const reason of pipelines.estimated) {
     note('number_of_nodes', reason)
     note('number_of_pipelines', reason)
@@ -96,7 +98,7 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
 
   // Dataset types: Kedro 1.x catalogs only (catalog.get_type), kedro-telemetry 0.7.0+; nested in 0.7.x, flat since.
   if (kedro1 && compareVersions(options.telemetryVersion, '0.7.0') >= 0) {
-    const installed = await installedDatasetPackages(options.sitePackages)
+    const installed = await installedDatasetPackages(options.sitePackages, options.projectRoot)
     const counts: Record<string, number> = {}
     for (const entry of datasets) {
       const resolved = resolveDatasetType(entry.type, installed)

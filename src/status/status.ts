@@ -49,6 +49,7 @@ export interface StatusReport {
   consent: ConsentDecision
   file: {
     consent: boolean | null
+    estimated: null | string
     exists: boolean
     kedroWouldFail: boolean
     kind: TelemetryFileReading['kind'] | null
@@ -152,6 +153,7 @@ export async function inspectStatus(options: StatusOptions = {}): Promise<Status
     consent,
     file: {
       consent: file?.consent ?? null,
+      estimated: file?.estimated ?? null,
       exists: file?.exists ?? false,
       kedroWouldFail: file?.kedroWouldFail ?? false,
       kind: file?.kind ?? null,
@@ -216,7 +218,7 @@ async function inspectIdentity(options: {
 }): Promise<{facts: StatusReport['identity']}> {
   const {env, headPyproject, platform, pyproject, repository, root, workingDirectory} = options
   const userIdPath = kedroUserIdPath({env, platform, workingDirectory})
-  const user = await readUserId(userIdPath)
+  const user = await readUserId(userIdPath, root)
   const projectId = pyproject?.projectId ?? null
   let projectIdCommitted: boolean | null = null
   if (projectId !== null && repository?.repository) {
