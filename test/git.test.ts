@@ -128,6 +128,12 @@ describe('git facts about .telemetry (real git)', () => {
     expect(parseCheckIgnore('.gitignore:3:/.telemetry\t.telemetry')).to.deep.equal({line: 3, pattern: '/.telemetry', source: '.gitignore'})
     expect(parseCheckIgnore('')).to.equal(null)
     expect(parseCheckIgnore('::\t.telemetry')).to.equal(null)
+    // With core.quotePath=false a non-ASCII name is printed as it is; a tab or a quote makes git quote it, C-style.
+    expect(parseCheckIgnore('donn\u00e9es/.gitignore:10:.telemetry\tdonn\u00e9es/.telemetry')).to.deep.equal({line: 10, pattern: '.telemetry', source: 'donn\u00e9es/.gitignore'})
+    expect(parseCheckIgnore('"a\\tb\\303\\251/.gitignore":2:*.x\t"a\\tb/.telemetry"')).to.deep.equal({line: 2, pattern: '*.x', source: 'a\tb\u00e9/.gitignore'})
+    // A colon and digits in a folder name: the split is where the source file exists.
+    expect(parseCheckIgnore('x:12:y/.gitignore:4:.telemetry\tx:12:y/.telemetry', (source) => source === 'x:12:y/.gitignore'))
+      .to.deep.equal({line: 4, pattern: '.telemetry', source: 'x:12:y/.gitignore'})
   })
 
   it('a symlinked project root is inspected through its real path', async () => {

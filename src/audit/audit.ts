@@ -105,7 +105,11 @@ async function checkConsent(status: StatusReport): Promise<CheckResult[]> {
   else if (file.valid) results.push(result('TEL002', 'pass', 'kedro reads a boolean consent'))
   else results.push(result('TEL002', 'fail', file.kedroWouldFail ? 'kedro fails reading .telemetry' : 'kedro does not read a decision from .telemetry', [{...where, message: file.problem ?? 'not a valid decision'}]))
 
-  if (!git.repository) {
+  if (git.refusal) {
+    // A repository is there but git could not be asked: the facts are unknown, which an audit must not pass.
+    const remedy = `${git.refusal.remedy[0].toUpperCase()}${git.refusal.remedy.slice(1)}.`
+    for (const id of ['TEL003', 'TEL004']) results.push(result(id, 'fail', `unknown: ${git.refusal.message}`, [], remedy))
+  } else if (!git.repository) {
     const why = git.note ?? 'not a git repository'
     results.push(result('TEL003', 'skip', why), result('TEL004', 'skip', why))
   } else {

@@ -83,10 +83,10 @@ export function definition(id: string): CheckDefinition {
   return CHECKS.find((check) => check.id === id)!
 }
 
-/** A result for check `id`: `holds` gives pass, otherwise the check's severity (or the status given). */
-export function result(id: string, status: CheckStatus, summary: string, evidence: Evidence[] = []): CheckResult {
+/** A result for check `id` with its status; a failing one carries the check's remedy, or `remedy` when given. */
+export function result(id: string, status: CheckStatus, summary: string, evidence: Evidence[] = [], remedy?: string): CheckResult {
   const check = definition(id)
-  return {evidence, id, name: check.name, remedy: status === 'pass' || status === 'skip' ? null : check.help, status, summary, title: check.title}
+  return {evidence, id, name: check.name, remedy: status === 'pass' || status === 'skip' ? null : remedy ?? check.help, status, summary, title: check.title}
 }
 
 export function failing(id: string): CheckStatus {

@@ -221,6 +221,11 @@ async function applyGit(plan: ConsentPlan, warnings: string[]): Promise<ChangeRe
   const context: GitContext | undefined = repository?.context
   const none = {tracked: false, untrackCommand: null, untracked: false}
   if (!plan.projectRoot) return {...none, gitignore: skippedGitignore('not in a Kedro project: no .telemetry was written')}
+  if (context?.refusal) {
+    warnings.push(`the .gitignore guard was skipped: ${context.refusal.message}; ${context.refusal.remedy}`)
+    return {...none, gitignore: skippedGitignore(context.refusal.message)}
+  }
+
   if (!context?.repository) {
     const why = context && !context.available ? context.error ?? 'git is not installed' : 'not a git repository'
     return {...none, gitignore: skippedGitignore(why)}

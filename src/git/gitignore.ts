@@ -7,7 +7,7 @@ import path from 'node:path'
 import type {SimpleGit} from 'simple-git'
 
 import {writeFileAtomic} from '../fs/atomic-write.js'
-import {type IgnoreRule, parseCheckIgnore} from './repository.js'
+import {type IgnoreRule, ignoreRulesOf} from './repository.js'
 
 export type GitignorePlan =
   | {action: 'already-ignored'; rule: IgnoreRule | null}
@@ -47,10 +47,15 @@ export async function applyGitignore(plan: GitignorePlan): Promise<void> {
 
 /** git's verdict for one path, after a change. */
 export async function ignoreRule(git: SimpleGit, file: string): Promise<IgnoreRule | null> {
-  return parseCheckIgnore(await git.raw(['check-ignore', '-v', '-n', '--no-index', '--', file]))
+  const [rule] = await ignoreRulesOf(git, [file])
+  return rule
 }
 
-/** `git rm --cached`: the file stays on disk and leaves the index (the user commits the removal). */
+/**
+ * Removes the file from the index only: it stays on disk (the user commits the removal). `update-index
+ * --force-remove` rather than `rm --cached`, which hashes the working file first and so runs the repository's clean
+ * filters; the hooks a changed index would trigger are switched off for every git invocation.
+ */
 export async function untrack(git: SimpleGit, file: string): Promise<void> {
-  await git.raw(['rm', '--cached', '--quiet', '--', file])
+  await git.raw(['update-index', '--force-remove', '--', file])
 }

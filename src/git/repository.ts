@@ -2,9 +2,15 @@
  * Git facts about one file of a project, from the real `git` through simple-git: is it ignored (and by which rule),
  * tracked, and ever committed. "No git" and "not a repository" are answers, not crashes.
  */
+import {randomBytes} from 'node:crypto'
 import {lstat} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {simpleGit, type SimpleGit} from 'simple-git'
+
+import {entryKindSync} from '../checkout/files.js'
+import {appendAll} from '../collections.js'
+import {gitPreflight, MAX_GIT_TEXT_BYTES} from './preflight.js'
 
 export interface IgnoreRule {
   line: number
@@ -29,10 +35,17 @@ export interface GitFileFacts {
   tracked: boolean
 }
 
+/** Why git was not asked, or refused to answer, about a repository that is there: with what to do about it. */
+export interface GitRefusal {
+  kind: 'dubious-ownership' | 'no-answer' | 'unsafe-file'
+  message: string
+  remedy: string
+}
+
 export type GitContext =
-  | {available: false; error: string; repository: false; root: null}
-  | {available: true; error: null | string; repository: false; root: null}
-  | {available: true; error: null; git: SimpleGit; repository: true; root: string}
+  | {available: false; error: string; refusal: null; repository: false; root: null}
+  | {available: true; error: null | string; refusal: GitRefusal | null; repository: false; root: null}
+  | {available: true; error: null; git: SimpleGit; refusal: null; repository: true; root: string}
 
 /** How many commits to list as evidence (newest first); `everCommitted` counts all of them. */
 const MAX_LISTED_COMMITS = 20
@@ -49,29 +62,85 @@ function gitEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
   return {...allowed, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C'}
 }
 
+/** A hooks folder that does not exist: no hook can run, whatever any config says. */
+const NO_HOOKS = path.join(tmpdir(), `kedro-consent-no-hooks-${randomBytes(8).toString('hex')}`)
+
+/**
+ * Set on every git invocation, over any config level (system, the user's, the repository's and what it includes):
+ * nothing git could run for the commands used here (fsmonitor, hooks, a pager, signature checks through gpg), and
+ * output as these parsers read it (paths unquoted, no colour, no columns, no renames followed, no mailmap).
+ */
+export const GIT_OVERRIDES = [
+  'core.fsmonitor=false', `core.hooksPath=${NO_HOOKS}`, 'core.pager=cat', 'core.quotePath=false', 'core.untrackedCache=false',
+  'color.ui=never', 'grep.column=false', 'grep.fullName=false', 'log.follow=false', 'log.mailmap=false', 'log.showSignature=false',
+  'submodule.recurse=false',
+]
+
+/** A git process silent for this long is killed (a FIFO or a huge file that slipped past the preflight). */
+export const GIT_WATCHDOG_MS = 30_000
+
+/**
+ * The one builder of git invocations. The overrides need simple-git's unsafe switches because they name those
+ * settings: they only ever switch programs off. GIT_CONFIG_GLOBAL/SYSTEM come from the user's own environment.
+ * completion: resolve on `close` only; the default also starts a 50 ms timer on every `exit`, which keeps the
+ * process alive after the work is done.
+ */
 function createGit(directory: string, env: NodeJS.ProcessEnv): SimpleGit {
-  // GIT_CONFIG_GLOBAL/SYSTEM come from the user's own environment and decide which global ignore rules apply; the
-  // commands run here are fixed and read-only, so simple-git's guard against injected config paths is lifted.
-  // completion: resolve on `close` only; the default also starts a 50 ms timer on every `exit`, which keeps the
-  // process alive after the work is done.
-  // core.fsmonitor=false: a repository's own config could name a program that git runs when it reads the index
-  // (ls-files); these queries never need one, and the repository may not be trusted. simple-git refuses any
-  // fsmonitor setting unless allowed; this one only switches it off.
   return simpleGit({
-    baseDir: directory, completion: {onClose: true, onExit: false}, config: ['core.fsmonitor=false'], trimmed: true,
-    unsafe: {allowUnsafeConfigPaths: true, allowUnsafeFsMonitor: true},
+    baseDir: directory, completion: {onClose: true, onExit: false}, config: GIT_OVERRIDES, timeout: {block: GIT_WATCHDOG_MS}, trimmed: false,
+    unsafe: {allowUnsafeConfigPaths: true, allowUnsafeFsMonitor: true, allowUnsafeHooksPath: true, allowUnsafePager: true},
   }).env(gitEnvironment(env))
 }
 
+function refused(refusal: GitRefusal): GitContext {
+  return {available: true, error: refusal.message, refusal, repository: false, root: null}
+}
+
+/** What a failed git invocation says about the repository: dubious ownership and a silent git are answers too. */
+export function refusalOf(error: unknown): GitRefusal | null {
+  const message = (error as Error).message ?? String(error)
+  const dubious = /detected dubious ownership in repository at '(.*)'/.exec(message)
+  if (dubious) {
+    return {
+      kind: 'dubious-ownership',
+      message: `git refuses the repository at ${dubious[1]}: it is owned by another user (dubious ownership)`,
+      remedy: `if you trust it, run \`git config --global --add safe.directory '${dubious[1].replaceAll("'", String.raw`'\''`)}'\` and try again`,
+    }
+  }
+
+  if (/block timeout reached/.test(message)) {
+    return {kind: 'no-answer', message: `git gave no answer within ${GIT_WATCHDOG_MS / 1000} s and was stopped`, remedy: 'look for a FIFO or a very large file in the repository\'s .git folder or ignore files'}
+  }
+
+  return null
+}
+
 function contextFromRevParse(git: SimpleGit, outcome: PromiseSettledResult<string>): GitContext {
-  if (outcome.status === 'fulfilled') return {available: true, error: null, git, repository: true, root: outcome.value}
+  if (outcome.status === 'fulfilled') return {available: true, error: null, git, refusal: null, repository: true, root: outcome.value}
   const message = (outcome.reason as Error).message
-  if (/ENOENT/.test(message)) return {available: false, error: 'git is not installed (no `git` on PATH)', repository: false, root: null}
-  if (/not a git repository/i.test(message)) return {available: true, error: null, repository: false, root: null}
-  return {available: true, error: message.trim().split('\n')[0], repository: false, root: null}
+  if (/ENOENT/.test(message)) return {available: false, error: 'git is not installed (no `git` on PATH)', refusal: null, repository: false, root: null}
+  const refusal = refusalOf(outcome.reason)
+  if (refusal) return refused(refusal)
+  if (/not a git repository/i.test(message)) return {available: true, error: null, refusal: null, repository: false, root: null}
+  return {available: true, error: message.trim().split('\n')[0], refusal: null, repository: false, root: null}
+}
+
+/**
+ * The preflight for `directories` of the repository nearest to them (see preflight.ts), as a refused context, or
+ * null when git may be asked.
+ */
+async function preflightContext(directories: string[], env: NodeJS.ProcessEnv): Promise<GitContext | null> {
+  const workTree = directories.length > 0 ? await nearestGitFolder(directories[0]) : null
+  if (!workTree) return null
+  const problem = gitPreflight(workTree, directories, env)
+  return problem === null
+    ? null
+    : refused({kind: 'unsafe-file', message: `git was not asked: ${problem}`, remedy: 'replace it with a regular file (git blocks on a FIFO and reads a huge file whole)'})
 }
 
 export async function openRepository(directory: string, env: NodeJS.ProcessEnv = process.env): Promise<GitContext> {
+  const preflight = await preflightContext([directory], env)
+  if (preflight) return preflight
   const git = createGit(directory, env)
   const [outcome] = await Promise.allSettled([git.revparse(['--show-toplevel'])])
   return contextFromRevParse(git, outcome)
@@ -96,6 +165,8 @@ export async function inspectRepository(
   env: NodeJS.ProcessEnv,
   options: {file: string; headFile?: string},
 ): Promise<RepositoryInspection> {
+  const preflight = await preflightContext([directory], env)
+  if (preflight) return {context: preflight, facts: null, factsError: null, headContent: null}
   const git = createGit(directory, env)
   const [revParse, facts, head] = await Promise.allSettled([
     git.revparse(['--show-toplevel']),
@@ -112,13 +183,59 @@ export async function inspectRepository(
   }
 }
 
-/** Parses `git check-ignore -v [-n]` output; a non-matching line (`::<TAB>path`) is no rule. */
-export function parseCheckIgnore(output: string): IgnoreRule | null {
-  const line = output.split('\n').find(Boolean)
-  if (!line) return null
-  const [rule] = line.split('\t')
-  const match = /^(.+?):(\d+):(.*)$/.exec(rule)
-  return match ? {line: Number(match[2]), pattern: match[3], source: match[1]} : null
+const C_ESCAPES: Record<string, number> = {'"': 0x22, '\\': 0x5C, a: 0x07, b: 0x08, f: 0x0C, n: 0x0A, r: 0x0D, t: 0x09, v: 0x0B}
+
+/**
+ * A path as git prints it: with core.quotePath=false only a name holding a double quote, a backslash or a control
+ * character is quoted, C-style, with octal escapes for the bytes of UTF-8. Returns the name and where it ends.
+ */
+export function unquoteGitPath(text: string): {end: number; name: string} {
+  if (!text.startsWith('"')) return {end: text.length, name: text}
+  const bytes: number[] = []
+  let i = 1
+  for (; i < text.length && text[i] !== '"'; i++) {
+    if (text[i] !== '\\') {
+      bytes.push(...Buffer.from(text[i]))
+    } else if (/[0-7]{3}/.test(text.slice(i + 1, i + 4))) {
+      bytes.push(Number.parseInt(text.slice(i + 1, i + 4), 8))
+      i += 3
+    } else {
+      bytes.push(C_ESCAPES[text[i + 1]] ?? text.codePointAt(i + 1)!)
+      i++
+    }
+  }
+
+  return {end: i + 1, name: Buffer.from(bytes).toString('utf8')}
+}
+
+/**
+ * Parses one line of `git check-ignore -v -n` output, `<source>:<line>:<pattern><TAB><path>`, or `::<TAB><path>`
+ * when no rule matches. The path field is split off at the last tab (a quoted path has no raw tab); a source that
+ * is not quoted may still hold a colon, so the split is the first `:<digits>:` after which `exists` holds.
+ */
+export function parseCheckIgnore(line: string, exists: (source: string) => boolean = () => true): IgnoreRule | null {
+  const head = line.slice(0, Math.max(0, line.lastIndexOf('\t')))
+  if (head === '' || head === '::') return null
+  if (head.startsWith('"')) {
+    const {end, name} = unquoteGitPath(head)
+    const rest = /^:(\d+):(.*)$/s.exec(head.slice(end))
+    return rest ? {line: Number(rest[1]), pattern: rest[2], source: name} : null
+  }
+
+  const splits = [...head.matchAll(/:(\d+):/g)]
+  const split = splits.find((match) => exists(head.slice(0, match.index))) ?? splits[0]
+  return split ? {line: Number(split[1]), pattern: head.slice(split.index + split[0].length), source: head.slice(0, split.index)} : null
+}
+
+/** `git check-ignore` for some paths: one rule (or none) per path, in order. */
+export async function ignoreRulesOf(git: SimpleGit, files: string[]): Promise<(IgnoreRule | null)[]> {
+  const lines = (await git.raw(['check-ignore', '-v', '-n', '--no-index', '--', ...files])).split('\n').filter(Boolean)
+  if (lines.length !== files.length) throw new Error(`git check-ignore answered ${lines.length} of ${files.length} paths`)
+  // Only a source whose name holds `:<digits>:` needs the file system to tell where it ends; it is relative to the
+  // repository's top level, or absolute (a global excludes file).
+  const ambiguous = lines.some((line) => !line.startsWith('"') && (line.match(/:\d+:/g)?.length ?? 0) > 1)
+  const root = ambiguous ? await git.revparse(['--show-toplevel']) : ''
+  return lines.map((line) => parseCheckIgnore(line, (source) => entryKindSync(path.resolve(root, source), null) === 'file'))
 }
 
 /**
@@ -126,14 +243,17 @@ export function parseCheckIgnore(output: string): IgnoreRule | null {
  * prints something (simple-git waits an extra 50 ms after a silent process).
  */
 export async function inspectFile(git: SimpleGit, file: string): Promise<GitFileFacts> {
-  const [ignoreOutput, tracked, count] = await Promise.all([
-    // --no-index reports the rule even for a tracked file; -n prints a line (with empty fields) when none matches.
-    git.raw(['check-ignore', '-v', '-n', '--no-index', '--', file]),
-    git.raw(['ls-files', '--error-unmatch', '--', file]).then(() => true, () => false),
+  const [[rule], tracked, count] = await Promise.all([
+    // --no-index reports the rule even for a tracked file; -n prints (empty) fields when none matches.
+    ignoreRulesOf(git, [file]),
+    git.raw(['ls-files', '--error-unmatch', '--', file]).then(() => true, (error: unknown) => {
+      if (refusalOf(error)) throw error
+      return false
+    }),
     git.raw(['rev-list', ...HISTORY, '--count', '--', file]),
   ])
   const commits = Number(count) > 0 ? await listCommits(git, file) : []
-  return factsOf(parseCheckIgnore(ignoreOutput), tracked, commits)
+  return factsOf(rule, tracked, commits)
 }
 
 /**
@@ -181,15 +301,9 @@ export async function nearestGitFolder(directory: string): Promise<null | string
   }
 }
 
-/** `git check-ignore -v -n` prints one line per path given, in order. */
 async function ignoreRules(git: SimpleGit, files: string[]): Promise<(IgnoreRule | null)[]> {
   const rules: (IgnoreRule | null)[] = []
-  for (const batch of inBatches(files)) {
-    const lines = (await git.raw(['check-ignore', '-v', '-n', '--no-index', '--', ...batch])).split('\n').filter(Boolean)
-    if (lines.length !== batch.length) throw new Error(`git check-ignore answered ${lines.length} of ${batch.length} paths`)
-    rules.push(...lines.map((line) => parseCheckIgnore(line)))
-  }
-
+  for (const batch of inBatches(files)) appendAll(rules, await ignoreRulesOf(git, batch))
   return rules
 }
 
@@ -231,7 +345,15 @@ async function commitsByFile(git: SimpleGit, files: string[]): Promise<Map<strin
 async function contentsAtHead(git: SimpleGit, files: string[]): Promise<Map<string, string>> {
   const lines = new Map<string, string[]>()
   const binary: string[] = []
-  for (const batch of inBatches(files)) {
+  for (const all of inBatches(files)) {
+    // Only files of a sane size at HEAD are read: `<mode> <type> <object> <size>\t<path>` per entry.
+    const listing = await git.raw(['ls-tree', '-l', '-z', 'HEAD', '--', ...all.map((item) => literal(item))]).catch(() => '')
+    const sized = new Set(listing.split('\0').flatMap((entry) => {
+      const match = /^\d+ blob \w+ +(\d+)\t(.*)$/s.exec(entry)
+      return match && Number(match[1]) <= MAX_GIT_TEXT_BYTES ? [match[2]] : []
+    }))
+    const batch = all.filter((file) => sized.has(file))
+    if (batch.length === 0) continue
     const output = await git.raw(['grep', '-z', '-n', '-e', '', 'HEAD', '--', ...batch.map((item) => literal(item))]).catch(() => '')
     // Records are `HEAD:<path>\0<line number>\0<line>\n`.
     for (let at = 0; at < output.length;) {
@@ -275,9 +397,11 @@ export async function inspectRepositoryBatch(
   env: NodeJS.ProcessEnv,
   options: {file: string; headFile?: string},
 ): Promise<Map<string, RepositoryInspection>> {
-  const git = createGit(root, env)
   const members = (await Promise.all(directories.map(async (directory) => (await nearestGitFolder(directory) === root ? directory : null))))
     .filter((directory) => directory !== null)
+  // A repository the preflight refuses is answered for each project alone, where the refusal is reported.
+  if (gitPreflight(root, members, env) !== null) return new Map()
+  const git = createGit(root, env)
   const relative = (directory: string, name: string) => path.posix.join(path.relative(root, directory).split(path.sep).join('/'), name)
   const files = members.map((directory) => relative(directory, options.file))
   try {
@@ -285,7 +409,7 @@ export async function inspectRepositoryBatch(
       ignoreRules(git, files), trackedFiles(git, files), commitsByFile(git, files),
       options.headFile ? contentsAtHead(git, members.map((directory) => relative(directory, options.headFile!))) : Promise.resolve(new Map<string, string>()),
     ])
-    const context: GitContext = {available: true, error: null, git, repository: true, root}
+    const context: GitContext = {available: true, error: null, git, refusal: null, repository: true, root}
     return new Map(members.map((directory, index) => [directory, {
       context,
       facts: factsOf(rules[index], tracked.has(files[index]), commits.get(files[index]) ?? []),
@@ -297,10 +421,12 @@ export async function inspectRepositoryBatch(
   }
 }
 
-/** The file's content at HEAD, or null when HEAD has no such file (or no commits). */
+/** The file's content at HEAD, or null when HEAD has no such file (or no commits), or it is over the size limit. */
 export async function contentAtHead(git: SimpleGit, file: string): Promise<null | string> {
   try {
-    return await git.show([`HEAD:./${file}`])
+    // cat-file, not show: it never runs a textconv filter, and its size is known before the content is read.
+    if (Number(await git.raw(['cat-file', '-s', `HEAD:./${file}`])) > MAX_GIT_TEXT_BYTES) return null
+    return await git.raw(['cat-file', 'blob', `HEAD:./${file}`])
   } catch {
     return null
   }

@@ -89,7 +89,7 @@ export function renderStatus(report: StatusReport, style: Style): string {
           ? chalk.red(`yes, in ${git.commits.length} commit(s): ${git.commits.slice(0, 3).map((c) => c.hash.slice(0, 10)).join(', ')}`)
           : 'no'],
       ]
-      : [['git', git.note ?? 'not a git repository']]
+      : [['git', git.note ?? 'not a git repository'], ...(git.refusal ? [['remedy', git.refusal.remedy]] : [])]
     parts.push(section('.telemetry and git', renderTable(style, [['file', `${file.path}: ${fileState}`], ...gitRows]), style))
   }
 

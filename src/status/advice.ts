@@ -23,6 +23,7 @@ export function adviseFor(report: StatusReport): string {
     return `Decide before kedro asks: kedro-telemetry ${project.telemetryVersion} would prompt, and a non-interactive run hangs. Run \`telemetry opt-out\` (or \`telemetry opt-in\`).`
   }
 
+  if (git.refusal) return `Whether git ignores or holds .telemetry is unknown: ${git.refusal.message}; ${git.refusal.remedy}.`
   if (git.repository && git.ignored === false) {
     return 'Add .telemetry to .gitignore so a consent decision stays personal (`telemetry opt-out` and `opt-in` do this when they write).'
   }

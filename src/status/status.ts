@@ -8,7 +8,7 @@ import {parse as parseToml} from 'smol-toml'
 import {kedroDetectsCi, wideDetectsCi} from '../ci/detect.js'
 import {type ConsentDecision, resolveConsent} from '../consent/rules.js'
 import {readTelemetryFile, TELEMETRY_FILE_NAME, type TelemetryFileReading} from '../consent/telemetry-file.js'
-import {type GitContext, type GitFileFacts, inspectRepository, type RepositoryInspection} from '../git/repository.js'
+import {type GitContext, type GitFileFacts, type GitRefusal, inspectRepository, type RepositoryInspection} from '../git/repository.js'
 import {hashedProjectId} from '../identity/hash.js'
 import {kedroUserIdPath, readUserId} from '../identity/user-id.js'
 import {loadProject} from '../project/project.js'
@@ -62,6 +62,8 @@ export interface StatusReport {
   }
   git: {
     available: boolean
+    /** Why git was not asked, or refused, about a repository that is there (dubious ownership, an unsafe file). */
+    refusal: GitRefusal | null
     commits: GitFileFacts['commits']
     error: null | string
     everCommitted: boolean | null
@@ -190,10 +192,15 @@ export async function inspectStatus(options: StatusOptions = {}): Promise<Status
 function gitFacts(inspection: null | RepositoryInspection): {facts: StatusReport['git']; warnings: string[]} {
   const empty: StatusReport['git'] = {
     available: true, commits: [], error: null, everCommitted: null, ignored: null, ignoredBy: null, note: null,
-    repository: null, root: null, tracked: null,
+    refusal: null, repository: null, root: null, tracked: null,
   }
   if (!inspection) return {facts: {...empty, note: 'not a Kedro project: kedro reads no .telemetry here'}, warnings: []}
   const {context, facts, factsError} = inspection
+  if (context.refusal) {
+    // A repository is there, but git was not asked (or refused): what git would say is unknown, not "no".
+    return {facts: {...empty, error: context.error, note: context.refusal.message, refusal: context.refusal, repository: null}, warnings: [context.refusal.message]}
+  }
+
   if (!context.repository) {
     const note = context.available ? (context.error ?? 'not a git repository') : context.error
     return {facts: {...empty, available: context.available, error: context.error, note, repository: false}, warnings: []}
