@@ -7,7 +7,7 @@ import {Command} from '@oclif/core/command'
 import {CLIError} from '@oclif/core/errors'
 import * as Flags from '@oclif/core/flags'
 
-import {EXIT_USAGE, InputError} from './errors.js'
+import {asInputError, EXIT_USAGE, InputError} from './errors.js'
 import type {Style} from './render/style.js'
 
 export abstract class BaseCommand extends Command {
@@ -18,19 +18,28 @@ export abstract class BaseCommand extends Command {
    * colour and tables only on a TTY without NO_COLOR.
    */
   protected async render<T>(result: T, renderer: (result: T, style: Style) => string, stream: 'stderr' | 'stdout' = 'stdout'): Promise<void> {
-    const {terminalStyle} = await import('./render/style.js')
-    const text = renderer(result, terminalStyle(stream === 'stdout' ? process.stdout : process.stderr, process.env))
+    const [{terminalStyle}, {neutralise}] = await Promise.all([import('./render/style.js'), import('./render/escape.js')])
+    // Text from a checkout reaches the terminal only as printable characters: no escape sequence, no forged line.
+    const text = renderer(neutralise(result), terminalStyle(stream === 'stdout' ? process.stdout : process.stderr, process.env))
     if (stream === 'stdout') this.log(text)
     else this.logToStderr(text)
   }
 
   async catch(error: Error & {oclif?: {exit?: number}}): Promise<unknown> {
+    // oclif's own errors (an unknown flag, a missing value) and exits keep oclif's handling; everything else, I/O
+    // errors and bugs included, ends in one line, a hint and exit 2 (exit 1 means a check failed).
+    if (!(error instanceof CLIError) && error.oclif?.exit === undefined) {
+      // DEBUG (as oclif reads it) shows where an unexpected error came from; the user sees one line either way.
+      if (process.env.DEBUG && !(error instanceof InputError)) process.stderr.write(`${error.stack ?? String(error)}\n`)
+      error = asInputError(error)
+    }
     if (error instanceof InputError) {
       if (this.jsonEnabled()) {
         this.logJson({error: {code: error.code, hint: error.hint ?? null, message: error.message}})
       } else {
-        this.logToStderr(`Error: ${error.message}`)
-        if (error.hint) this.logToStderr(`Hint: ${error.hint}`)
+        const {printable} = await import('./render/escape.js')
+        this.logToStderr(`Error: ${printable(error.message)}`)
+        if (error.hint) this.logToStderr(`Hint: ${printable(error.hint)}`)
       }
 
       process.exitCode = EXIT_USAGE

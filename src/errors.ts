@@ -18,3 +18,36 @@ export class InputError extends Error {
     this.hint = options.hint
   }
 }
+
+const ERRNO_TEXT: Record<string, string> = {
+  EACCES: 'permission denied', EDQUOT: 'disk quota exceeded', EEXIST: 'it exists already', EIO: 'an input/output error',
+  EISDIR: 'it is a directory', ELOOP: 'too many symbolic links', ENOENT: 'no such file or directory', ENOSPC: 'no space left on the device',
+  ENOTDIR: 'a part of the path is not a directory', EPERM: 'the operation is not permitted (an immutable file?)', EROFS: 'a read-only file system',
+}
+
+/** An I/O failure as a one-line error with a hint (exit 2), naming what was being done and to which file. */
+export function ioError(error: unknown, doing: string, file: string, changed = 'nothing was changed'): InputError {
+  if (error instanceof InputError) return error
+  const code = (error as NodeJS.ErrnoException).code ?? 'EIO'
+  const hint = code === 'ENOSPC' || code === 'EDQUOT'
+    ? 'free some space and run this again'
+    : 'check the file, its directory and their permissions, then run this again'
+  return new InputError(`${doing} ${file} failed: ${ERRNO_TEXT[code] ?? code}; ${changed}`, {code, hint})
+}
+
+/**
+ * Any error as the one-line message and hint every command ends with (exit 2): an I/O error names the file and what
+ * went wrong; anything else is a bug of this tool, said as such.
+ */
+export function asInputError(error: unknown): InputError {
+  if (error instanceof InputError) return error
+  const system = error as NodeJS.ErrnoException
+  if (typeof system?.code === 'string' && /^E[A-Z]+$/.test(system.code) && system.syscall) {
+    return ioError(error, system.syscall, system.path ?? 'a file')
+  }
+
+  const message = (error as Error)?.message?.split('\n')[0] ?? String(error)
+  return new InputError(`internal error: ${message}`, {
+    code: 'INTERNAL', hint: 'this is a bug in telemetry: please report it with the command you ran (DEBUG=* shows more)',
+  })
+}

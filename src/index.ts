@@ -15,8 +15,8 @@ export {
 export {interpretTelemetryBytes} from './consent/interpret.js'
 export {readTelemetryFile, TELEMETRY_FILE_NAME, type TelemetryFileReading} from './consent/telemetry-file.js'
 export {EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, InputError} from './errors.js'
-export {writeFileAtomic} from './fs/atomic-write.js'
-export {appendDecision, type DecisionRecord, historyFile, readHistory} from './history/history.js'
+export {commitWrites, writeFileAtomic, type Write} from './fs/transaction.js'
+export {type DecisionRecord, historyFile, readHistory} from './history/history.js'
 export {hashedProjectId, kedroHash} from './identity/hash.js'
 export {kedroConfigDir, kedroUserIdPath, normaliseUuid, readUserId} from './identity/user-id.js'
 export {

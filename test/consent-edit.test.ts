@@ -4,9 +4,9 @@ import path from 'node:path'
 
 import {editConsent} from '../src/consent/edit.js'
 import {interpretTelemetryBytes} from '../src/consent/interpret.js'
-import {backupFile, removeStaleTempFiles, writeFileAtomic} from '../src/fs/atomic-write.js'
+import {commitWrites, removeStaleTempFiles, writeFileAtomic} from '../src/fs/transaction.js'
 import {planGitignore} from '../src/git/gitignore.js'
-import {appendDecision, type DecisionRecord, historyDirectory, readHistory} from '../src/history/history.js'
+import {type DecisionRecord, decisionWrite, historyDirectory, readHistory} from '../src/history/history.js'
 import {removeProjectIdTable, removeUserIdFromToml} from '../src/identity/revoke-edits.js'
 import {buildNotice} from '../src/notice/notice.js'
 import {removeTempDirs, tempDir} from './helpers/sandbox.js'
@@ -81,36 +81,50 @@ describe('editing .telemetry', () => {
 })
 
 describe('revoke\'s TOML edits', () => {
+  const edited = (result: ReturnType<typeof removeUserIdFromToml>) => (result.ok ? {changed: result.changed, text: result.bytes.toString('latin1')} : result)
+  const bytes = (text: string) => Buffer.from(text, 'latin1')
+
   it('removes the uuid and keeps every other key and line', () => {
     const before = '# kedro\n[telemetry]\nuuid = "0d5c2f6e8a3b4c1d9e7f123456789abc"\ncolour = "blue"\n\n[other]\nuuid = 1\n'
-    const result = removeUserIdFromToml(before)
-    expect(result).to.deep.equal({changed: true, ok: true, text: '# kedro\n[telemetry]\ncolour = "blue"\n\n[other]\nuuid = 1\n'})
-    expect(removeUserIdFromToml('[other]\nx = 1\n')).to.deep.equal({changed: false, ok: true, text: '[other]\nx = 1\n'})
-    expect(removeUserIdFromToml('telemetry = [').ok).to.equal(false)
-    expect(removeUserIdFromToml('telemetry = {uuid = "a", b = 1}\n').ok).to.equal(false)
+    expect(edited(removeUserIdFromToml(bytes(before)))).to.deep.equal({changed: true, text: '# kedro\n[telemetry]\ncolour = "blue"\n\n[other]\nuuid = 1\n'})
+    expect(edited(removeUserIdFromToml(bytes('[other]\nx = 1\n')))).to.deep.equal({changed: false, text: '[other]\nx = 1\n'})
+    expect(removeUserIdFromToml(bytes('telemetry = [')).ok).to.equal(false)
+    expect(removeUserIdFromToml(bytes('telemetry = {uuid = "a", b = 1}\n')).ok).to.equal(false)
+  })
+
+  it('keeps bytes that are not UTF-8 elsewhere in the file exactly', () => {
+    // \xE9 alone (Latin-1) and a stray \xFF in a comment: a text round trip would turn them into U+FFFD.
+    const before = '# caf\xE9 \xFF\n[telemetry]\nuuid = "0d5c2f6e8a3b4c1d9e7f123456789abc"\n'
+    const result = removeUserIdFromToml(bytes(before))
+    expect(result.ok && [...result.bytes]).to.deep.equal([...bytes('# caf\xE9 \xFF\n[telemetry]\n')])
   })
 
   it('removes [tool.kedro_telemetry] and leaves the rest of pyproject.toml byte for byte', () => {
     const head = '[project]\nname = "x"\n\n[tool.kedro]\npackage_name = "x"\n\n'
-    const tail = '# next table\n[tool.ruff]\nline-length = 88\n'
-    const result = removeProjectIdTable(`${head}[tool.kedro_telemetry]\nproject_id = "abc"\n\n${tail}`)
-    expect(result).to.deep.equal({changed: true, ok: true, text: `${head}\n${tail}`})
+    const tail = '# next table \xE9\n[tool.ruff]\nline-length = 88\n'
+    expect(edited(removeProjectIdTable(bytes(`${head}[tool.kedro_telemetry]\nproject_id = "abc"\n\n${tail}`)))).to.deep.equal({changed: true, text: `${head}\n${tail}`})
     // As kedro appends it: at the very end.
-    expect(removeProjectIdTable(`${head}[tool.kedro_telemetry]\nproject_id = "abc"\n`)).to.deep.equal({changed: true, ok: true, text: head})
-    expect(removeProjectIdTable('[tool]\nkedro_telemetry.project_id = "a"\n').ok).to.equal(false)
+    expect(edited(removeProjectIdTable(bytes(`${head}[tool.kedro_telemetry]\nproject_id = "abc"\n`)))).to.deep.equal({changed: true, text: head})
+    expect(removeProjectIdTable(bytes('[tool]\nkedro_telemetry.project_id = "a"\n')).ok).to.equal(false)
   })
 })
 
 describe('the .gitignore plan', () => {
-  const plan = (currentText: null | string, ignored = false) =>
-    planGitignore({currentText, file: '/p/.gitignore', ignored, name: '.telemetry', rule: null})
+  const plan = (current: null | string, ignored = false) =>
+    planGitignore({current: current === null ? null : Buffer.from(current, 'latin1'), file: '/p/.gitignore', ignored, name: '.telemetry', rule: null})
+  const appended = (current: null | string) => {
+    const result = plan(current)
+    return result.action === 'append' ? result.bytes.toString('latin1') : result.action
+  }
 
-  it('appends one line, keeping the file\'s line endings', () => {
-    expect(plan(null)).to.deep.equal({action: 'append', file: '/p/.gitignore', text: '.telemetry\n'})
-    expect(plan('data/\n')).to.include({text: 'data/\n.telemetry\n'})
-    expect(plan('data/')).to.include({text: 'data/\n.telemetry\n'})
-    expect(plan('data/\r\nlogs/\r\n')).to.include({text: 'data/\r\nlogs/\r\n.telemetry\r\n'})
-    expect(plan('data/\r\nlogs/')).to.include({text: 'data/\r\nlogs/\r\n.telemetry\r\n'})
+  it('appends one line, keeping the file\'s line endings and bytes', () => {
+    expect(plan(null)).to.deep.include({action: 'append', file: '/p/.gitignore'})
+    expect(appended(null)).to.equal('.telemetry\n')
+    expect(appended('data/\n')).to.equal('data/\n.telemetry\n')
+    expect(appended('data/')).to.equal('data/\n.telemetry\n')
+    expect(appended('data/\r\nlogs/\r\n')).to.equal('data/\r\nlogs/\r\n.telemetry\r\n')
+    expect(appended('data/\r\nlogs/')).to.equal('data/\r\nlogs/\r\n.telemetry\r\n')
+    expect(appended('# caf\xE9\n')).to.equal('# caf\xE9\n.telemetry\n')
   })
 
   it('never duplicates the line, and does nothing when git already ignores the file', () => {
@@ -139,9 +153,9 @@ describe('history', () => {
 
   it('appends one line per decision and skips corrupt lines with a reason', async () => {
     const file = path.join(tempDir(), 'sub', 'history.jsonl')
-    await appendDecision(file, record())
+    await commitWrites([decisionWrite(file, record())])
     writeFileSync(file, `${readFileSync(file, 'utf8')}{"torn": \n{"action": "opt-in"}\n`)
-    await appendDecision(file, record({action: 'opt-in', consent: true, how: '--yes'}))
+    await commitWrites([decisionWrite(file, record({action: 'opt-in', consent: true, how: '--yes'}))])
     const reading = await readHistory(file)
     expect(reading.records.map((r) => r.action)).to.deep.equal(['opt-out', 'opt-in'])
     expect(reading.skipped.map((s) => s.line)).to.deep.equal([2, 3])
@@ -198,10 +212,15 @@ describe('atomic writes', () => {
     await writeFileAtomic(file, 'consent: false\n')
     expect(readFileSync(file, 'utf8')).to.equal('consent: false\n')
     expect(statSync(file).mode & 0o777).to.equal(0o600)
-    const backup = await backupFile(file)
-    expect(readFileSync(backup, 'utf8')).to.equal('consent: false\n')
+    // A backup never overwrites an earlier one.
+    const first = await commitWrites([{file: `${file}.bak`, from: file, kind: 'backup'}])
+    writeFileSync(file, 'consent: true\n')
+    const second = await commitWrites([{file: `${file}.bak`, from: file, kind: 'backup'}])
+    expect([first.backups.get(file), second.backups.get(file)]).to.deep.equal([`${file}.bak`, `${file}.bak.1`])
+    expect(readFileSync(`${file}.bak`, 'utf8')).to.equal('consent: false\n')
+    expect(readFileSync(`${file}.bak.1`, 'utf8')).to.equal('consent: true\n')
     const {readdirSync} = await import('node:fs')
-    expect(readdirSync(dir).sort()).to.deep.equal(['.telemetry', '.telemetry.bak'])
+    expect(readdirSync(dir).sort()).to.deep.equal(['.telemetry', '.telemetry.bak', '.telemetry.bak.1'])
   })
 
   it('removes temp files left by a writer that died, and only those', async () => {

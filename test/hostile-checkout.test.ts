@@ -3,9 +3,11 @@
  * changes, every command returns within the watchdog and the memory cap, and the answer is kedro's (or git's).
  */
 import {expect} from 'chai'
-import {execFileSync} from 'node:child_process'
-import {chownSync, existsSync, mkdirSync, writeFileSync} from 'node:fs'
+import {execFileSync, spawnSync} from 'node:child_process'
+import {chmodSync, chownSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
+
+import {XMLValidator} from 'fast-xml-parser'
 
 import {canary, fingerprint, hostileSandbox, type HostileSandbox, markers, runWatched} from './helpers/hostile.js'
 import {git, gitCommitAll, gitInit, PYPROJECT, removeTempDirs, writeFiles} from './helpers/sandbox.js'
@@ -158,6 +160,306 @@ describe('a hostile checkout', function () {
       const status = json(runWatched(sandbox, ['status', project, '--json']))
       expect(status.git.ignoredBy).to.deep.equal({line: 2, pattern: '.telemetry', source: 'données/.gitignore'})
       expect(existsSync(path.join(sandbox.project, '.gitignore'))).to.equal(false)
+    })
+  })
+
+  describe('reading: no hang, no memory blow-up, no file from elsewhere', () => {
+    it('a YAML alias bomb in .telemetry and in the catalog reads as PyYAML reads it', () => {
+      const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x]']
+      for (let level = 1; level < 10; level++) lines.push(`a${level}: &a${level} [${Array.from({length: 9}, () => `*a${level - 1}`).join(', ')}]`)
+      const bomb = `${lines.join('\n')}\n`
+      const sandbox = hostileSandbox()
+      kedroProject(sandbox, {'.telemetry': `${bomb}consent: false\n`, 'conf/base/catalog.yml': `${bomb.replaceAll(/^a/gm, '_a')}cars:\n  type: pandas.CSVDataset\n`, 'conf/local/.gitkeep': ''})
+      const status = json(runWatched(sandbox, ['status', '--json']))
+      expect(status.consent).to.include({decidedBy: 'telemetry-file', willSend: false})
+      const preview = json(runWatched(sandbox, ['preview', '--json', '--no-python', '--ignore-consent', 'run']))
+      expect(preview.requests[0].body.properties.number_of_datasets).to.equal(1)
+      everyCommandHolds(sandbox)
+    })
+
+    it('symlinks to devices, to elsewhere and to the whole file system, and FIFOs, are not read', () => {
+      const sandbox = hostileSandbox()
+      kedroProject(sandbox, {
+        'conf/local/.gitkeep': '', 'src/demo/__init__.py': '',
+        'src/demo/pipeline_registry.py': 'def register_pipelines():\n    return {}\n',
+      })
+      const link = (target: string, name: string) => {
+        mkdirSync(path.dirname(path.join(sandbox.project, name)), {recursive: true})
+        symlinkSync(target, path.join(sandbox.project, name))
+      }
+
+      link('/dev/zero', 'src/demo/settings.py')
+      link('/dev/zero', 'conf/local/catalog.yml')
+      link('/dev/stdin', 'requirements.txt')
+      link(path.join(sandbox.elsewhere, 'secret.txt'), 'requirements-dev.txt')
+      link('/', 'conf/base')
+      execFileSync('mkfifo', [path.join(sandbox.project, 'requirements-test.txt'), path.join(sandbox.project, 'README.md')])
+      const preview = json(runWatched(sandbox, ['preview', '--json', '--no-python', '--ignore-consent', 'run']))
+      const datasets = preview.origins.find((origin: {field: string}) => origin.field === 'properties.number_of_datasets')
+      expect(datasets.estimated).to.match(/base: it leads outside the project/)
+      expect(JSON.stringify(preview)).not.to.contain('not for the checkout')
+      everyCommandHolds(sandbox)
+    })
+
+    it('odd Python: recursion, deep nesting, long chains and huge lists end in an answer or an estimate', () => {
+      const sandbox = hostileSandbox()
+      kedroProject(sandbox, {
+        'conf/base/catalog.yml': '', 'conf/local/.gitkeep': '', 'src/demo/__init__.py': '',
+        'src/demo/pipeline_registry.py': 'from kedro.framework.project import find_pipelines\n\ndef register_pipelines():\n    pipelines = find_pipelines()\n    pipelines["__default__"] = sum(pipelines.values())\n    return pipelines\n',
+        'src/demo/pipelines/chain/__init__.py': `from kedro.pipeline import node, pipeline\n\nbase = pipeline([node(f, "a", "b")])\n\ndef create_pipeline(**kwargs):\n    return ${Array.from({length: 200}, () => 'base').join(' + ')}\n`,
+        'src/demo/pipelines/huge/__init__.py': `from kedro.pipeline import node, pipeline\n\nITEMS = [${Array.from({length: 200_000}, () => '1').join(',')}]\n\ndef create_pipeline(**kwargs):\n    return pipeline([node(g, "c", "d")])\n`,
+        'src/demo/pipelines/nested/__init__.py': `from kedro.pipeline import pipeline\n\ndef create_pipeline(**kwargs):\n    return ${'('.repeat(50_000)}pipeline([])${')'.repeat(50_000)}\n`,
+        'src/demo/pipelines/recursive/__init__.py': 'def create_pipeline(**kwargs):\n    return create_pipeline()\n',
+      })
+      const preview = json(runWatched(sandbox, ['preview', '--json', '--no-python', '--ignore-consent', 'run']))
+      expect(preview.requests.at(-1).body.properties.number_of_nodes).to.equal(null)
+      expect(preview.warnings.join(' ')).to.match(/nested\/__init__.py has a syntax error \(too many nested parentheses/)
+      const nodes = preview.origins.find((origin: {field: string}) => origin.field === 'properties.number_of_nodes')
+      expect(nodes.estimated).to.match(/create_pipeline\(\) in src\/demo\/pipelines\/recursive\/__init__.py calls itself/)
+      expect(nodes.estimated).not.to.match(/chain|huge/)
+      everyCommandHolds(sandbox)
+    })
+  })
+
+  describe('no interpreter from the checkout', () => {
+    const realPython = () => realpathSync(execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], {encoding: 'utf8'}).trim())
+
+    it('a committed .venv/bin/python script never runs, and sees no secret when the user trusts it', () => {
+      const sandbox = hostileSandbox()
+      kedroProject(sandbox)
+      canary(sandbox, 'venv-python', path.join(sandbox.project, '.venv', 'bin', 'python'))
+      writeFiles(sandbox.project, {
+        '.venv/lib/python3.11/site-packages/kedro-1.5.0.dist-info/METADATA': 'Name: kedro\nVersion: 1.5.0\n',
+        '.venv/lib/python3.11/site-packages/kedro_telemetry-0.8.0.dist-info/METADATA': 'Name: kedro-telemetry\nVersion: 0.8.0\n',
+      })
+      const preview = json(runWatched(sandbox, ['preview', '--json', 'info'], {env: {GITHUB_TOKEN: 'ghp_secret'}}))
+      expect(markers(sandbox)).to.deep.equal([])
+      expect(preview.estimated).to.include('properties.python_version')
+      runWatched(sandbox, ['preview', '--json', '--trust-project-python', 'info'], {env: {GITHUB_TOKEN: 'ghp_secret'}})
+      expect(markers(sandbox)).to.deep.equal(['venv-python'])
+      expect(readFileSync(path.join(sandbox.markers, 'venv-python'), 'utf8')).not.to.contain('ghp_secret')
+    })
+
+    it('a real python behind a pyvenv.cfg whose home is in the checkout is not run (it would load the checkout\'s encodings)', () => {
+      const sandbox = hostileSandbox()
+      kedroProject(sandbox)
+      const python = realPython()
+      const version = execFileSync(python, ['-c', 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")'], {encoding: 'utf8'}).trim()
+      mkdirSync(path.join(sandbox.project, '.venv', 'bin'), {recursive: true})
+      symlinkSync(python, path.join(sandbox.project, '.venv', 'bin', 'python'))
+      writeFiles(sandbox.project, {
+        '.venv/pyvenv.cfg': `home = ${path.join(sandbox.project, 'evil', 'bin')}\n`,
+        [`.venv/lib/python${version}/site-packages/kedro_telemetry-0.8.0.dist-info/METADATA`]: 'Name: kedro-telemetry\nVersion: 0.8.0\n',
+        [`.venv/lib/python${version}/site-packages/kedro-1.5.0.dist-info/METADATA`]: 'Name: kedro\nVersion: 1.5.0\n',
+        // Runs before open() exists: only the built-in posix module is there.
+        [`evil/lib/python${version}/encodings/__init__.py`]: `import posix\nposix.close(posix.open(${JSON.stringify(path.join(sandbox.markers, 'encodings'))}, posix.O_WRONLY | posix.O_CREAT, 0o644))\n`,
+        [`evil/lib/python${version}/os.py`]: '',
+      })
+      // The attack is real: run directly, this interpreter imports the checkout's encodings package.
+      spawnSync(path.join(sandbox.project, '.venv', 'bin', 'python'), ['-I', '-S', '-c', 'pass'], {stdio: 'ignore'})
+      expect(markers(sandbox)).to.deep.equal(['encodings'])
+      execFileSync('rm', [path.join(sandbox.markers, 'encodings')])
+      const preview = json(runWatched(sandbox, ['preview', '--json', 'info']))
+      expect(markers(sandbox)).to.deep.equal([])
+      const origin = preview.origins.find((item: {field: string}) => item.field === 'properties.python_version')
+      expect(origin.estimated).to.match(/takes its standard library from inside the project/)
+    }).timeout(60_000)
+
+    it('a normal project virtualenv (a link to a python outside, its home outside) is run, isolated', () => {
+      const sandbox = hostileSandbox()
+      kedroProject(sandbox)
+      execFileSync(realPython(), ['-m', 'venv', '--without-pip', path.join(sandbox.project, '.venv')])
+      const preview = json(runWatched(sandbox, ['preview', '--json', 'info']))
+      expect(preview.estimated).not.to.include('properties.python_version')
+      expect(preview.context.python).to.equal(path.join(sandbox.project, '.venv', 'bin', 'python'))
+    }).timeout(60_000)
+
+    it('a .python-version that climbs out of the pyenv root is not followed', async () => {
+      const {chooseInterpreter} = await import('../src/checkout/interpreter.js')
+      const sandbox = hostileSandbox()
+      kedroProject(sandbox, {'.python-version': '../../../../proc/self/cwd/evil\n'})
+      const pyenv = path.join(sandbox.root, 'pyenv')
+      writeFiles(pyenv, {'libexec/pyenv': '', 'shims/python3': '#!/bin/sh\nexit 1\n', 'versions/3.11.7/bin/python3': ''})
+      canary(sandbox, 'evil', path.join(sandbox.project, 'evil', 'bin', 'python3'))
+      chmodSync(path.join(pyenv, 'shims', 'python3'), 0o755)
+      const choice = chooseInterpreter({env: {PATH: path.join(pyenv, 'shims')}, environmentPrefix: null, projectRoot: sandbox.project, workingDirectory: sandbox.project})
+      expect(choice.executable).to.equal(null)
+      expect(choice.refused).to.match(/names "\.\.\/\.\.\/\.\.\/\.\.\/proc\/self\/cwd\/evil", which is not a plain pyenv version name/)
+      // A plain name is resolved under the pyenv root, a prefix to the newest installed version as pyenv does.
+      writeFileSync(path.join(sandbox.project, '.python-version'), '3.11\n')
+      writeFiles(pyenv, {'versions/3.11.10/bin/python3': ''})
+      const resolved = chooseInterpreter({env: {PATH: path.join(pyenv, 'shims')}, environmentPrefix: null, projectRoot: sandbox.project, trustProjectPython: false, workingDirectory: sandbox.project})
+      expect(resolved.refused).to.equal(null)
+      expect(resolved.executable).to.equal(path.join(pyenv, 'versions', '3.11.10', 'bin', 'python3'))
+      // A relative PATH entry would resolve inside the checkout: it is skipped.
+      canary(sandbox, 'path-python', path.join(sandbox.project, 'python3'))
+      expect(chooseInterpreter({env: {PATH: '.'}, environmentPrefix: null, projectRoot: sandbox.project, workingDirectory: sandbox.project}).executable).to.equal(null)
+    })
+  })
+
+  describe('writes: nothing outside is touched, nothing is lost', () => {
+    it('a .telemetry.bak symlinked to ~/.bashrc: --force writes the backup elsewhere and ~/.bashrc stays', () => {
+      const sandbox = hostileSandbox()
+      const project = kedroProject(sandbox, {'.telemetry': 'consent: [\n'})
+      symlinkSync(path.join(sandbox.home, '.bashrc'), path.join(project, '.telemetry.bak'))
+      gitInit(project)
+      gitCommitAll(project, 'hostile')
+      for (const command of [['opt-out'], ['opt-in', '--yes'], ['revoke']]) {
+        const refused = runWatched(sandbox, [...command, '--json'])
+        expect(refused.code).to.equal(2)
+        expect(json(refused).error.hint).to.match(/--force/)
+      }
+
+      const before = fingerprint(sandbox.home, [path.join(sandbox.home, '.local')])
+      const forced = json(runWatched(sandbox, ['opt-out', '--force', '--json']))
+      expect(forced.file.backup).to.equal(path.join(project, '.telemetry.bak.1'))
+      expect(readFileSync(path.join(project, '.telemetry.bak.1'), 'utf8')).to.equal('consent: [\n')
+      expect(fingerprint(sandbox.home, [path.join(sandbox.home, '.local')])).to.deep.equal(before)
+      // A second --force keeps the first backup too.
+      writeFileSync(path.join(project, '.telemetry'), 'consent: ]\n')
+      expect(json(runWatched(sandbox, ['opt-out', '--force', '--json'])).file.backup).to.equal(path.join(project, '.telemetry.bak.2'))
+      expect(readFileSync(path.join(project, '.telemetry.bak.1'), 'utf8')).to.equal('consent: [\n')
+    })
+
+    it('an unwritable .gitignore or history, a directory in their place, or a symlinked .gitignore: exit 2, nothing changed', () => {
+      const setups: [string, (sandbox: HostileSandbox) => () => void, RegExp][] = [
+        ['immutable .gitignore', (sandbox) => {
+          writeFileSync(path.join(sandbox.project, '.gitignore'), 'data/\n')
+          execFileSync('chattr', ['+i', path.join(sandbox.project, '.gitignore')])
+          return () => execFileSync('chattr', ['-i', path.join(sandbox.project, '.gitignore')])
+        }, /\.gitignore is not writable/],
+        ['symlinked .gitignore', (sandbox) => {
+          symlinkSync(path.join(sandbox.elsewhere, 'secret.txt'), path.join(sandbox.project, '.gitignore'))
+          return () => {}
+        }, /\.gitignore is a symbolic link/],
+        ['immutable history', (sandbox) => {
+          const file = path.join(sandbox.home, '.local', 'share', 'kedro-consent', 'history.jsonl')
+          mkdirSync(path.dirname(file), {recursive: true})
+          writeFileSync(file, '')
+          execFileSync('chattr', ['+i', file])
+          return () => execFileSync('chattr', ['-i', file])
+        }, /history\.jsonl is not writable/],
+        ['a directory as history', (sandbox) => {
+          mkdirSync(path.join(sandbox.home, '.local', 'share', 'kedro-consent', 'history.jsonl'), {recursive: true})
+          return () => {}
+        }, /history\.jsonl is a directory/],
+      ]
+      for (const [name, setup, message] of setups) {
+        const sandbox = hostileSandbox()
+        const project = kedroProject(sandbox, {'.telemetry': 'owner: me\nconsent: true\n'})
+        gitInit(project)
+        const undo = setup(sandbox)
+        try {
+          const before = fingerprint(sandbox.root, [sandbox.markers])
+          for (const command of [['opt-out'], ['opt-in', '--yes'], ['revoke']]) {
+            const run = runWatched(sandbox, [...command, '--json'])
+            expect(run.code, `${name}: ${command[0]}`).to.equal(2)
+            expect(json(run).error.message, name).to.match(message)
+            expect(json(run).error.hint).to.be.a('string').and.not.equal('')
+          }
+
+          expect(fingerprint(sandbox.root, [sandbox.markers]), name).to.deep.equal(before)
+        } finally {
+          undo()
+        }
+      }
+    })
+
+    it('a CR-only .telemetry is opted out like any other; bytes of telemetry.toml that are not UTF-8 survive revoke', () => {
+      const sandbox = hostileSandbox()
+      const project = kedroProject(sandbox, {'.telemetry': 'owner: me\rconsent: true\r'})
+      const toml = path.join(sandbox.home, '.config', 'kedro', 'telemetry.toml')
+      mkdirSync(path.dirname(toml), {recursive: true})
+      writeFileSync(toml, Buffer.concat([Buffer.from('# caf'), Buffer.from([0xE9, 0xFF]), Buffer.from('\n[telemetry]\nuuid = "0d5c2f6e8a3b4c1d9e7f123456789abc"\n')]))
+      expect(runWatched(sandbox, ['revoke', '--json']).code).to.equal(0)
+      expect(readFileSync(path.join(project, '.telemetry'), 'utf8')).to.equal('owner: me\rconsent: false\r')
+      expect([...readFileSync(toml)]).to.deep.equal([...Buffer.concat([Buffer.from('# caf'), Buffer.from([0xE9, 0xFF]), Buffer.from('\n[telemetry]\n')])])
+    })
+
+    it('run as root, a .telemetry owned by another user keeps its owner and mode', () => {
+      const sandbox = hostileSandbox()
+      const project = kedroProject(sandbox, {'.telemetry': 'consent: true\n'})
+      chmodSync(path.join(project, '.telemetry'), 0o600)
+      chownSync(path.join(project, '.telemetry'), 1000, 1000)
+      expect(runWatched(sandbox, ['opt-out', '--no-gitignore', '--json']).code).to.equal(0)
+      const info = statSync(path.join(project, '.telemetry'))
+      expect([info.uid, info.gid, info.mode & 0o777]).to.deep.equal([1000, 1000, 0o600])
+    })
+
+    it('concurrent opt-ins and opt-outs: the file always equals the last history record', async () => {
+      const {spawn} = await import('node:child_process')
+      const {BIN, cleanEnv} = await import('./helpers/sandbox.js')
+      const sandbox = hostileSandbox()
+      const project = kedroProject(sandbox, {'.telemetry': 'consent: true\n'})
+      const env = cleanEnv({HOME: sandbox.home, XDG_CONFIG_HOME: undefined, XDG_DATA_HOME: undefined})
+      for (let round = 0; round < 5; round++) {
+        await Promise.all(Array.from({length: 6}, (_, index) => new Promise((resolve) => {
+          const args = index % 2 ? ['opt-in', '--yes'] : ['opt-out']
+          spawn(process.execPath, [BIN, ...args, project, '--no-gitignore'], {env, stdio: 'ignore'}).once('exit', resolve)
+        })))
+        const lines = readFileSync(path.join(sandbox.home, '.local', 'share', 'kedro-consent', 'history.jsonl'), 'utf8').trim().split('\n')
+        const last = JSON.parse(lines.at(-1)!)
+        expect(readFileSync(path.join(project, '.telemetry'), 'utf8')).to.equal(`consent: ${last.consent}\n`)
+        expect(lines).to.have.length((round + 1) * 6)
+      }
+    })
+  })
+
+  describe('opt-out --ci and GITHUB_ENV', () => {
+    it('reads GITHUB_ENV as the runner does: DO_NOT_TRACK inside another variable\'s block does not count', () => {
+      const sandbox = hostileSandbox()
+      const githubEnv = path.join(sandbox.elsewhere, 'github_env')
+      writeFileSync(githubEnv, 'NOTES<<EOF\nDO_NOT_TRACK=1\nKEDRO_DISABLE_TELEMETRY=1\nEOF\nKEDRO_DISABLE_TELEMETRY=yes\n')
+      const run = json(runWatched(sandbox, ['opt-out', '--ci', '--json'], {env: {GITHUB_ENV: githubEnv}}))
+      expect(run.ci.appended).to.deep.equal(['DO_NOT_TRACK=1'])
+      expect(readFileSync(githubEnv, 'utf8')).to.match(/\nKEDRO_DISABLE_TELEMETRY=yes\nDO_NOT_TRACK=1\n$/)
+    })
+
+    it('refuses a GITHUB_ENV that is relative, missing its folder, a directory, a device, a FIFO or inside an open block, never blocking', () => {
+      const sandbox = hostileSandbox()
+      execFileSync('mkfifo', [path.join(sandbox.elsewhere, 'fifo')])
+      mkdirSync(path.join(sandbox.elsewhere, 'a-directory'))
+      writeFileSync(path.join(sandbox.elsewhere, 'open-block'), 'NOTES<<EOF\nunfinished\n')
+      for (const [value, message] of [
+        ['github_env', /relative path/], [path.join(sandbox.elsewhere, 'missing', 'env'), /folder that does not exist/],
+        [path.join(sandbox.elsewhere, 'a-directory'), /not a regular file/], ['/dev/full', /not a regular file/],
+        [path.join(sandbox.elsewhere, 'fifo'), /not a regular file/], [path.join(sandbox.elsewhere, 'open-block'), /ends inside a NOTES<<EOF block/],
+      ] as const) {
+        const before = fingerprint(sandbox.root, [sandbox.markers])
+        const run = runWatched(sandbox, ['opt-out', '--ci', '--json'], {cwd: sandbox.elsewhere, env: {GITHUB_ENV: value}})
+        expect(run.hung, value).to.equal(false)
+        expect(run.code, value).to.equal(2)
+        expect(json(run).error.message, value).to.match(message)
+        expect(fingerprint(sandbox.root, [sandbox.markers]), value).to.deep.equal(before)
+      }
+    })
+  })
+
+  describe('output that cannot be hijacked', () => {
+    const NASTY = 'x\u001B[2J\u001B]0;pwned\u0007<img src=x onerror=alert(1)>|\u202E'
+
+    it('folder names, values and commit subjects reach no terminal, Markdown, JUnit or SARIF raw', () => {
+      const sandbox = hostileSandbox()
+      const project = path.join(sandbox.project, `proj ${NASTY}\nforged`)
+      mkdirSync(project)
+      writeFiles(project, {'.telemetry': 'consent: true\n', 'pyproject.toml': PYPROJECT.replace("tools = \"['Linting']\"", `tools = "['\\u001b[31mred']"`)})
+      gitInit(sandbox.project)
+      gitCommitAll(sandbox.project, `subject ${NASTY}\u000C`)
+      const table = runWatched(sandbox, ['audit', '.'])
+      expect(table.stdout).not.to.match(/[\u0000-\u0009\u000B-\u001F\u202E]/)
+      // One row per check: the newline in the folder name forges no row of its own.
+      expect(table.stdout.trim().split('\n').filter((line) => line.startsWith('proj x'))).to.have.length(9)
+      const status = runWatched(sandbox, ['status', project])
+      expect(status.stdout).not.to.match(/[\u0000-\u0009\u000B-\u001F\u202E]/)
+      const preview = runWatched(sandbox, ['preview', '--project', project, '--no-python', '--ignore-consent', 'info'])
+      expect(preview.stdout).not.to.match(/[\u0000-\u0009\u000B-\u001F\u202E]/)
+      const markdown = runWatched(sandbox, ['audit', '.', '--format', 'markdown']).stdout
+      expect(markdown).not.to.match(/<img|[\u0000-\u0009\u000B-\u001F]/)
+      const junit = runWatched(sandbox, ['audit', '.', '--format', 'junit']).stdout
+      expect(XMLValidator.validate(junit)).to.equal(true)
+      const sarif = json(runWatched(sandbox, ['audit', '.', '--format', 'sarif']))
+      // Only characters RFC 3986 allows in a URI: no raw ESC, space, <, > or |.
+      for (const result of sarif.runs[0].results) expect(result.locations[0].physicalLocation.artifactLocation.uri).to.match(/^[\w\-.~!$&'()*+,;=:@%/]+$/)
     })
   })
 })

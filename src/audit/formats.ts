@@ -1,6 +1,10 @@
-/** The audit report as Markdown, JUnit XML and SARIF 2.1.0: pure functions of the report. */
+/**
+ * The audit report as Markdown, JUnit XML and SARIF 2.1.0: pure functions of the report. Text from the checkout in
+ * it is escaped for each format (render/escape.ts).
+ */
 import path from 'node:path'
 
+import {markdownInline, markdownText, printable, uriPath, xmlText} from '../render/escape.js'
 import type {AuditReport, ProjectAudit} from './audit.js'
 import {CHECKS, type CheckResult, type Evidence} from './checks.js'
 
@@ -11,9 +15,6 @@ function where(evidence: Evidence, base: string): string {
   return `${path.relative(base, evidence.file) || path.basename(evidence.file)}${evidence.line ? `:${evidence.line}` : ''}`
 }
 
-function markdownCell(text: string): string {
-  return text.replaceAll('|', String.raw`\|`).replaceAll(/\r?\n/g, ' ')
-}
 
 export function summaryLine(report: AuditReport): string {
   const {summary} = report
@@ -24,16 +25,18 @@ export function summaryLine(report: AuditReport): string {
 export function toMarkdown(report: AuditReport, base: string): string {
   const lines = ['# Kedro telemetry audit', '', `**${report.exitCode === 0 ? 'Passed' : 'Failed'}**: ${summaryLine(report)}`, '']
   for (const project of report.projects) {
-    lines.push(`## ${path.relative(base, project.root) || '.'}`, '')
+    lines.push(`## ${markdownText(path.relative(base, project.root) || '.')}`, '')
     if (project.error) {
-      lines.push(`Could not be audited: ${project.error}`, '')
+      lines.push(`Could not be audited: ${markdownText(project.error)}`, '')
       continue
     }
 
     lines.push('| Check | Status | Finding | Remedy |', '|---|---|---|---|')
     for (const check of project.checks) {
-      const evidence = check.evidence.slice(0, 3).map((item) => `${where(item, base) ? `\`${where(item, base)}\` ` : ''}${item.message}`).join('<br>')
-      lines.push(`| ${check.id} ${check.name} | ${ICON[check.status]} | ${markdownCell(check.summary)}${evidence ? `<br>${markdownCell(evidence)}` : ''} | ${markdownCell(check.remedy ?? '')} |`)
+      // Only the <br> between evidence lines is markup of ours; every text is escaped.
+      const evidence = check.evidence.slice(0, 3).map((item) => `${where(item, base) ? `${markdownInline(`\`${where(item, base)}\``)} ` : ''}${markdownText(item.message)}`)
+      const finding = [markdownText(check.summary), ...evidence].join('<br>')
+      lines.push(`| ${check.id} ${check.name} | ${ICON[check.status]} | ${finding} | ${markdownInline(check.remedy ?? '')} |`)
     }
 
     lines.push('')
@@ -42,21 +45,18 @@ export function toMarkdown(report: AuditReport, base: string): string {
   return lines.join('\n')
 }
 
-function xml(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&apos;')
-}
 
 function suiteOf(project: ProjectAudit, base: string, strict: boolean): string {
-  const name = xml(path.relative(base, project.root) || '.')
+  const name = xmlText(path.relative(base, project.root) || '.')
   if (project.error) {
-    return `  <testsuite name="${name}" tests="1" failures="0" errors="1" skipped="0">\n    <testcase classname="${name}" name="audit"><error message="${xml(project.error)}"/></testcase>\n  </testsuite>`
+    return `  <testsuite name="${name}" tests="1" failures="0" errors="1" skipped="0">\n    <testcase classname="${name}" name="audit"><error message="${xmlText(project.error)}"/></testcase>\n  </testsuite>`
   }
 
   const cases = project.checks.map((check) => {
     const details = [check.summary, ...check.evidence.map((item) => `${where(item, base) ? `${where(item, base)}: ` : ''}${item.message}`), check.remedy ? `Remedy: ${check.remedy}` : ''].filter(Boolean).join('\n')
-    const open = `    <testcase classname="${name}" name="${xml(`${check.id} ${check.name}`)}">`
-    if (check.status === 'fail' || (check.status === 'warn' && strict)) return `${open}<failure message="${xml(check.summary)}">${xml(details)}</failure></testcase>`
-    if (check.status === 'warn' || check.status === 'skip') return `${open}<skipped message="${xml(`${check.status}: ${check.summary}`)}"/></testcase>`
+    const open = `    <testcase classname="${name}" name="${xmlText(`${check.id} ${check.name}`)}">`
+    if (check.status === 'fail' || (check.status === 'warn' && strict)) return `${open}<failure message="${xmlText(check.summary)}">${xmlText(details)}</failure></testcase>`
+    if (check.status === 'warn' || check.status === 'skip') return `${open}<skipped message="${xmlText(`${check.status}: ${check.summary}`)}"/></testcase>`
     return `${open}</testcase>`
   })
   const failures = project.checks.filter((check) => check.status === 'fail').length
@@ -75,8 +75,8 @@ export function toJunit(report: AuditReport, base: string): string {
 function artifact(file: string, base: string): {uri: string; uriBaseId?: string} {
   const relative = path.relative(base, file)
   return relative.startsWith('..') || path.isAbsolute(relative)
-    ? {uri: new URL(`file://${path.resolve(file)}`).href}
-    : {uri: relative.split(path.sep).join('/'), uriBaseId: '%SRCROOT%'}
+    ? {uri: `file://${uriPath(path.resolve(file).split(path.sep).join('/'))}`}
+    : {uri: uriPath(relative.split(path.sep).join('/')), uriBaseId: '%SRCROOT%'}
 }
 
 /**
@@ -106,7 +106,7 @@ export function toSarif(report: AuditReport, base: string, toolVersion: string):
       kind,
       ...(kind === 'fail' ? {level: check.status === 'fail' ? 'error' : 'warning'} : {}),
       locations: [{physicalLocation: {artifactLocation: artifact(located.file!, base), ...region}}],
-      message: {text: `${check.title}: ${check.summary}${check.remedy ? `. ${check.remedy}` : ''}`},
+      message: {text: printable(`${check.title}: ${check.summary}${check.remedy ? `. ${check.remedy}` : ''}`)},
       partialFingerprints: {projectCheck: `${path.relative(base, project.root) || '.'}:${check.id}`},
       ruleId: check.id,
       ruleIndex: CHECKS.findIndex((item) => item.id === check.id),
@@ -115,7 +115,7 @@ export function toSarif(report: AuditReport, base: string, toolVersion: string):
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     runs: [{
-      originalUriBaseIds: {'%SRCROOT%': {uri: new URL(`file://${path.resolve(base)}/`).href}},
+      originalUriBaseIds: {'%SRCROOT%': {uri: `file://${uriPath(path.resolve(base).split(path.sep).join('/'))}/`}},
       results,
       tool: {driver: {informationUri: 'https://www.npmjs.com/package/kedro-consent', name: 'telemetry audit', rules, semanticVersion: toolVersion, version: toolVersion}},
     }],

@@ -50,19 +50,19 @@ when one warns too).`
     if (format === 'json') {
       text = `${JSON.stringify(report, null, 2)}\n`
     } else if (format === 'table') {
-      const {renderAudit} = await import('../render/audit.js')
-      const {terminalStyle} = await import('../render/style.js')
-      text = `${renderAudit(report, terminalStyle(flags.output ? {} : process.stdout, process.env), base)}\n`
+      const [{renderAudit}, {terminalStyle}, {neutralise}] = await Promise.all([import('../render/audit.js'), import('../render/style.js'), import('../render/escape.js')])
+      text = `${renderAudit(neutralise(report), terminalStyle(flags.output ? {} : process.stdout, process.env), base)}\n`
     } else {
       const {toJunit, toMarkdown, toSarif} = await import('../audit/formats.js')
       text = format === 'markdown' ? `${toMarkdown(report, base)}\n` : (format === 'junit' ? toJunit(report, base) : `${JSON.stringify(toSarif(report, base, this.config.version), null, 2)}\n`)
     }
 
     if (flags.output) {
-      const {writeFileAtomic} = await import('../fs/atomic-write.js')
+      const {writeFileAtomic} = await import('../fs/transaction.js')
       await writeFileAtomic(flags.output, text)
       const {summaryLine} = await import('../audit/formats.js')
-      this.logToStderr(`Wrote ${flags.output}: ${summaryLine(report)}`)
+      const {printable} = await import('../render/escape.js')
+      this.logToStderr(`Wrote ${printable(flags.output)}: ${summaryLine(report)}`)
     } else if (!this.jsonEnabled()) {
       process.stdout.write(text)
     }

@@ -48,8 +48,8 @@ refuses unless --yes is given. Nothing is written by silence or by default. On y
     if (!flags.yes) {
       const {renderNotice} = await import('../render/notice.js')
       await this.render(plan.notice, renderNotice)
-      const {default: confirm} = await import('@inquirer/confirm')
-      const yes = await confirm({default: false, message: `Send usage data to the Kedro team from ${plan.projectRoot}?`}).catch(() => false)
+      const {askYesNo} = await import('../render/prompt.js')
+      const yes = await askYesNo(`Send usage data to the Kedro team from ${plan.projectRoot}?`)
       if (!yes) {
         this.log('No consent given: nothing was written.')
         return {given: false, noticeVersion: plan.notice.version, reason: 'the prompt was not answered yes'}

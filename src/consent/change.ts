@@ -1,41 +1,44 @@
 /**
  * Giving, refusing and withdrawing consent for a project. Two steps, so that nothing is written unless everything can
  * be: `planConsentChange` reads and checks every file involved and throws an InputError (exit 2) on anything it must
- * refuse; `applyConsentChange` then writes, atomically, and records the decision in the history.
+ * refuse; `applyConsentChange` then takes the project's lock, plans again (the files may have changed since, e.g.
+ * while a prompt waited), and makes every write as one transaction (src/fs/transaction.ts): the history line, the
+ * files, and git's index, all or nothing.
  */
-import {constants} from 'node:fs'
-import {access, lstat, readFile} from 'node:fs/promises'
+import {createHash} from 'node:crypto'
 import path from 'node:path'
 
+import {readFileSafeSync} from '../checkout/files.js'
 import {kedroDetectsCi, wideDetectsCi} from '../ci/detect.js'
-import {type CiPersistence, OPT_OUT_VARIABLES, persistOptOut} from '../ci/persist.js'
+import {type CiPersistence, OPT_OUT_VARIABLES, planOptOutPersistence} from '../ci/persist.js'
 import {InputError} from '../errors.js'
-import {backupFile, removeStaleTempFiles, writeFileAtomic} from '../fs/atomic-write.js'
-import {applyGitignore, type GitignorePlan, ignoreRule, planGitignore, readGitignore, untrack} from '../git/gitignore.js'
+import {withLock} from '../fs/lock.js'
+import {type AccessCheck, checkWrite, commitWrites, type Step, type Write} from '../fs/transaction.js'
+import {type GitignorePlan, ignoreRule, planGitignore, readGitignore, untrackStep} from '../git/gitignore.js'
 import {type GitContext, inspectRepository, type RepositoryInspection} from '../git/repository.js'
 import {hashedProjectId} from '../identity/hash.js'
 import {removeProjectIdTable, removeUserIdFromToml} from '../identity/revoke-edits.js'
 import {kedroUserIdPath, readUserId} from '../identity/user-id.js'
-import {appendDecision, type ConsentAction, type ConsentHow, type DecisionRecord, historyFile} from '../history/history.js'
+import {type ConsentAction, type ConsentHow, type DecisionRecord, decisionWrite, historyDirectory, historyFile} from '../history/history.js'
 import {buildNotice, type Notice} from '../notice/notice.js'
 import {loadProject} from '../project/project.js'
 import {PYPROJECT} from '../project/root.js'
 import {LATEST_KNOWN_TELEMETRY_VERSION, type ProjectVersions} from '../project/versions.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
 import {isValidVersion} from '../versions.js'
-import {type ConsentEdit, editConsent} from './edit.js'
+import {type ConsentEdit, editConsent, MAX_EDITABLE_BYTES} from './edit.js'
 import {type ConsentDecision, resolveConsent} from './rules.js'
 import {readTelemetryFile, TELEMETRY_FILE_NAME} from './telemetry-file.js'
 
 export interface ChangeOptions {
   /** Access check, replaceable in tests (root may write anywhere). */
-  access?: (file: string, mode: number) => Promise<void>
+  access?: AccessCheck
   action: ConsentAction
   /** opt-out --ci: also make the decision hold for the rest of a CI job; allowed outside a project. */
   ci?: boolean
   cwd?: string
   env?: NodeJS.ProcessEnv
-  /** Overwrite a .telemetry that cannot be edited, after saving .telemetry.bak. */
+  /** Overwrite a .telemetry that cannot be edited, after saving a backup. */
   force?: boolean
   /** Append .telemetry to .gitignore when git does not ignore it (default true). */
   gitignore?: boolean
@@ -48,78 +51,59 @@ export interface ChangeOptions {
   /** revoke: also remove [tool.kedro_telemetry] from pyproject.toml. */
   removeProjectId?: boolean
   toolVersion: string
-  /** Run `git rm --cached .telemetry` when it is tracked. */
+  /** Take .telemetry out of git's index when it is tracked. */
   untrack?: boolean
 }
 
-interface FileWrite {
-  /** Bytes before the change, or null when the file does not exist yet. */
-  before: null | string
-  file: string
-  text: string
-}
-
 export interface ConsentPlan {
+  ci: CiPersistence | null
   consent: boolean
   edit: ConsentEdit | null
+  /** Set when --force replaces a file that could not be edited: why. */
+  forcedOver: null | string
+  gitignore: GitignorePlan | null
   /** The identifiers the collector holds (revoke prints them before deleting). */
   identifiers: {hashedProjectId: null | string; projectId: null | string; userId: null | string; userIdPath: string}
   notice: Notice
   options: ChangeOptions
+  projectIdRemoval: boolean
   projectRoot: null | string
-  projectIdRemoval: FileWrite | null
   repository: null | RepositoryInspection
   telemetryFile: null | string
-  /** Set when --force replaces a file that could not be edited: why. */
-  forcedOver: null | string
-  gitignore: GitignorePlan | null
-  userIdRemoval: FileWrite | null
+  userIdRemoval: boolean
   versions: ProjectVersions
+  /** Every file write the change makes but the history line (added when it is applied), checked already. */
+  writes: Write[]
 }
 
 const NOT_A_PROJECT_HINT = 'kedro reads .telemetry only at a project root; in CI use `telemetry opt-out --ci`, or set DO_NOT_TRACK=1 (or KEDRO_DISABLE_TELEMETRY=1)'
+const FORCE_HINT = 'look at the file, or pass --force to save a backup of it and write a new one'
 
-async function checkWritable(file: string, exists: boolean, canAccess: NonNullable<ChangeOptions['access']>): Promise<void> {
-  try {
-    await canAccess(path.dirname(file), constants.W_OK | constants.X_OK)
-    if (exists) await canAccess(file, constants.W_OK)
-  } catch {
-    throw new InputError(`${file} is not writable`, {code: 'NOT_WRITABLE', hint: 'fix its permissions (or its folder\'s), or run as its owner'})
-  }
-}
-
-/** Checks the .telemetry path and computes its new content; refuses symlinks, directories and unreadable files. */
-async function planTelemetryFile(file: string, consent: boolean, options: ChangeOptions): Promise<{edit: ConsentEdit; forcedOver: null | string}> {
-  const info = await lstat(file).catch(() => null)
-  if (info?.isSymbolicLink()) {
-    throw new InputError(`${file} is a symbolic link: not changed`, {code: 'SYMLINK', hint: 'replace the link with a plain file, or change the file it points to yourself'})
-  }
-
-  if (info?.isDirectory()) throw new InputError(`${file} is a directory: not changed`, {code: 'DIRECTORY', hint: 'remove or rename that directory (kedro fails on it too)'})
-  if (info && !info.isFile()) throw new InputError(`${file} is not a regular file: not changed`, {code: 'NOT_A_FILE', hint: 'remove it, then run this again'})
-  await checkWritable(file, Boolean(info), options.access ?? access)
-  const bytes = info ? await readFile(file) : null
-  const edit = editConsent(bytes, consent)
+/** The .telemetry edit: symlinks, folders and other non-files are refused whatever the flags; --force replaces the rest. */
+function planTelemetryFile(file: string, projectRoot: string, consent: boolean, force: boolean): {edit: ConsentEdit; forcedOver: null | string} {
+  const read = readFileSafeSync(file, {maxBytes: MAX_EDITABLE_BYTES, within: projectRoot})
+  let edit: ReturnType<typeof editConsent>
+  if (read.ok) edit = editConsent(read.bytes, consent)
+  else if (read.kind === 'missing') edit = editConsent(null, consent)
+  else if (read.kind === 'too-large') edit = {code: 'TOO_LARGE', ok: false, reason: `it is over ${MAX_EDITABLE_BYTES} bytes; a consent file is a line or two`}
+  // A symlink, a folder or a FIFO: the transaction's check refuses it with the reason.
+  else return {edit: {changed: true, fixedMisread: null, ok: true, previousConsent: null, previousRaw: null, text: `consent: ${consent}\n`}, forcedOver: null}
   if (edit.ok) return {edit, forcedOver: null}
-  if (!options.force) {
-    throw new InputError(`${file} was not changed: ${edit.reason}`, {code: edit.code, hint: 'look at the file, or pass --force to save it as .telemetry.bak and write a new one'})
-  }
-
+  if (!force) throw new InputError(`${path.relative(projectRoot, file) || file} was not changed: ${edit.reason}`, {code: edit.code, hint: FORCE_HINT})
   return {
     edit: {changed: true, fixedMisread: null, ok: true, previousConsent: null, previousRaw: null, text: `consent: ${consent}\n`},
     forcedOver: edit.reason,
   }
 }
 
-async function planTomlRemoval(file: string, edit: (text: string) => ReturnType<typeof removeUserIdFromToml>, what: string, hint: string): Promise<FileWrite | null> {
-  const before = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return null
-    throw new InputError(`${file} cannot be read (${error.code})`, {code: 'UNREADABLE', hint})
-  })
-  if (before === null) return null
-  const result = edit(before)
+/** A TOML removal (revoke) as a write, or null when there is nothing to remove; unreadable files are refused. */
+function planTomlRemoval(file: string, within: null | string, edit: typeof removeUserIdFromToml, what: string, hint: string): null | Write {
+  const read = readFileSafeSync(file, {within})
+  if (!read.ok && read.kind === 'missing') return null
+  if (!read.ok) throw new InputError(`${read.reason}: nothing was changed`, {code: 'UNREADABLE', hint})
+  const result = edit(read.bytes)
   if (!result.ok) throw new InputError(`${file}: cannot remove ${what}: ${result.reason}`, {code: 'UNEDITABLE', hint})
-  return result.changed ? {before, file, text: result.text} : null
+  return result.changed ? {content: result.bytes, file, kind: 'replace'} : null
 }
 
 export async function planConsentChange(options: ChangeOptions): Promise<ConsentPlan> {
@@ -137,30 +121,44 @@ export async function planConsentChange(options: ChangeOptions): Promise<Consent
   }
 
   const noticeFor = versions.telemetry.version && isValidVersion(versions.telemetry.version) ? versions.telemetry.version : LATEST_KNOWN_TELEMETRY_VERSION
+  const writes: Write[] = []
   const telemetryFile = projectRoot ? path.join(projectRoot, TELEMETRY_FILE_NAME) : null
-  const {edit, forcedOver} = telemetryFile ? await planTelemetryFile(telemetryFile, consent, options) : {edit: null, forcedOver: null}
+  // Refused even when it already says the right thing: a symlink or a folder named .telemetry is not ours to keep.
+  if (telemetryFile) await checkWrite({content: '', file: telemetryFile, kind: 'replace'}, options.access)
+  const {edit, forcedOver} = projectRoot && telemetryFile
+    ? planTelemetryFile(telemetryFile, projectRoot, consent, Boolean(options.force))
+    : {edit: null, forcedOver: null}
+  if (telemetryFile && forcedOver) writes.push({file: `${telemetryFile}.bak`, from: telemetryFile, kind: 'backup'})
+  if (telemetryFile && edit?.changed) writes.push({content: edit.text, file: telemetryFile, kind: 'replace'})
 
   const repository = projectRoot ? await inspectRepository(projectRoot, env, {file: TELEMETRY_FILE_NAME}) : null
   let gitignore: GitignorePlan | null = null
   if (projectRoot && repository?.context.repository && repository.facts && options.gitignore !== false) {
-    const current = await readGitignore(projectRoot)
-    gitignore = planGitignore({currentText: current.text, file: current.file, ignored: repository.facts.ignored, name: TELEMETRY_FILE_NAME, rule: repository.facts.ignoredBy})
+    const current = readGitignore(projectRoot)
+    gitignore = planGitignore({current: current.bytes, file: current.file, ignored: repository.facts.ignored, name: TELEMETRY_FILE_NAME, rule: repository.facts.ignoredBy})
+    if (gitignore.action === 'append') writes.push({content: gitignore.bytes, file: gitignore.file, kind: 'replace'})
   }
 
   const userIdPath = kedroUserIdPath({env, platform, workingDirectory})
   const user = await readUserId(userIdPath, projectRoot)
   const revoking = options.action === 'revoke'
+  // An empty XDG_CONFIG_HOME puts telemetry.toml under the working directory: checkout data then.
+  const userIdWithin = projectRoot && path.resolve(userIdPath).startsWith(`${projectRoot}${path.sep}`) ? projectRoot : null
   const userIdRemoval = revoking && !options.keepIdentity
-    ? await planTomlRemoval(userIdPath, removeUserIdFromToml, 'the user id', 'pass --keep-identity to leave telemetry.toml alone')
+    ? planTomlRemoval(userIdPath, userIdWithin, removeUserIdFromToml, 'the user id', 'pass --keep-identity to leave telemetry.toml alone')
     : null
   const projectIdRemoval = revoking && options.removeProjectId && projectRoot
-    ? await planTomlRemoval(path.join(projectRoot, PYPROJECT), removeProjectIdTable, '[tool.kedro_telemetry]', 'remove the table by hand, or leave out --project-id')
+    ? planTomlRemoval(path.join(projectRoot, PYPROJECT), projectRoot, removeProjectIdTable, '[tool.kedro_telemetry]', 'remove the table by hand, or leave out --project-id')
     : null
-  if (projectIdRemoval) await checkWritable(projectIdRemoval.file, true, options.access ?? access)
-  if (userIdRemoval) await checkWritable(userIdRemoval.file, true, options.access ?? access)
+  for (const removal of [userIdRemoval, projectIdRemoval]) if (removal) writes.push(removal)
+  const ci = options.ci ? planOptOutPersistence(env, platform) : null
+  if (ci?.write) writes.push(ci.write)
+  // Every refusal before anything is written, and before any prompt: the history file too.
+  for (const write of [...writes, {content: '', file: historyFile(env, platform), kind: 'append'} as const]) await checkWrite(write, options.access)
 
   const projectId = pyproject?.projectId ?? null
   return {
+    ci: ci?.persistence ?? null,
     consent,
     edit,
     forcedOver,
@@ -173,12 +171,13 @@ export async function planConsentChange(options: ChangeOptions): Promise<Consent
     },
     notice: buildNotice(noticeFor),
     options,
-    projectIdRemoval,
+    projectIdRemoval: projectIdRemoval !== null,
     projectRoot,
     repository,
     telemetryFile,
-    userIdRemoval,
+    userIdRemoval: userIdRemoval !== null,
     versions,
+    writes,
   }
 }
 
@@ -216,70 +215,29 @@ function skippedGitignore(reason: string): ChangeResult['git']['gitignore'] {
   return {action: 'skipped', file: null, ignoredNow: null, reason}
 }
 
-async function applyGit(plan: ConsentPlan, warnings: string[]): Promise<ChangeResult['git']> {
-  const {options, repository} = plan
-  const context: GitContext | undefined = repository?.context
-  const none = {tracked: false, untrackCommand: null, untracked: false}
-  if (!plan.projectRoot) return {...none, gitignore: skippedGitignore('not in a Kedro project: no .telemetry was written')}
+/** What git has to do, and what to say about it, before anything is written. */
+async function gitSteps(plan: ConsentPlan, warnings: string[]): Promise<{step: Step | undefined; tracked: boolean; untracked: boolean; why: null | string}> {
+  const context: GitContext | undefined = plan.repository?.context
+  if (!plan.projectRoot) return {step: undefined, tracked: false, untracked: false, why: 'not in a Kedro project: no .telemetry was written'}
   if (context?.refusal) {
     warnings.push(`the .gitignore guard was skipped: ${context.refusal.message}; ${context.refusal.remedy}`)
-    return {...none, gitignore: skippedGitignore(context.refusal.message)}
+    return {step: undefined, tracked: false, untracked: false, why: context.refusal.message}
   }
 
   if (!context?.repository) {
     const why = context && !context.available ? context.error ?? 'git is not installed' : 'not a git repository'
-    return {...none, gitignore: skippedGitignore(why)}
+    return {step: undefined, tracked: false, untracked: false, why}
   }
 
-  const tracked = repository?.facts?.tracked ?? false
-  let untracked = false
-  if (tracked && options.untrack) {
-    await untrack(context.git, TELEMETRY_FILE_NAME)
-    untracked = true
-  } else if (tracked) {
-    warnings.push('.telemetry is tracked by git: run `git rm --cached .telemetry` (or pass --untrack) and commit, so the decision stays personal')
-  }
-
-  const untrackCommand = tracked && !untracked ? 'git rm --cached .telemetry' : null
-  if (options.gitignore === false) return {gitignore: skippedGitignore('--no-gitignore'), tracked, untrackCommand, untracked}
-  if (!plan.gitignore) return {gitignore: skippedGitignore(repository?.factsError ?? 'git gave no answer'), tracked, untrackCommand, untracked}
-  await applyGitignore(plan.gitignore)
-  const rule = await ignoreRule(context.git, TELEMETRY_FILE_NAME)
-  const ignoredNow = rule !== null && !rule.pattern.startsWith('!')
-  if (plan.gitignore.action === 'listed-but-overridden') {
-    warnings.push(`.gitignore lists .telemetry, but ${rule ? `${rule.source}:${rule.line} (${rule.pattern})` : 'a later rule'} un-ignores it: fix that rule`)
-  } else if (!ignoredNow) {
-    warnings.push('git still does not ignore .telemetry after the .gitignore change: check your ignore rules')
-  }
-
-  const file = plan.gitignore.action === 'already-ignored' ? rule?.source ?? null : plan.gitignore.file
-  return {gitignore: {action: plan.gitignore.action, file, ignoredNow, reason: null}, tracked, untrackCommand, untracked}
+  const tracked = plan.repository?.facts?.tracked ?? false
+  if (tracked && plan.options.untrack) return {step: await untrackStep(context.git, TELEMETRY_FILE_NAME), tracked, untracked: true, why: null}
+  if (tracked) warnings.push('.telemetry is tracked by git: run `git rm --cached .telemetry` (or pass --untrack) and commit, so the decision stays personal')
+  return {step: undefined, tracked, untracked: false, why: null}
 }
 
-export async function applyConsentChange(plan: ConsentPlan): Promise<ChangeResult> {
+function historyRecord(plan: ConsentPlan, env: NodeJS.ProcessEnv): DecisionRecord {
   const {options} = plan
-  const env = options.env ?? process.env
-  const platform = options.platform ?? process.platform
-  const warnings: string[] = []
-
-  let backup: null | string = null
-  if (plan.telemetryFile && plan.edit) {
-    await removeStaleTempFiles(plan.telemetryFile)
-    if (plan.forcedOver) backup = await backupFile(plan.telemetryFile)
-    if (plan.edit.changed) await writeFileAtomic(plan.telemetryFile, plan.edit.text)
-  }
-
-  const git = await applyGit(plan, warnings)
-  for (const removal of [plan.userIdRemoval, plan.projectIdRemoval]) {
-    if (removal) await writeFileAtomic(removal.file, removal.text)
-  }
-
-  const ci = options.ci ? await persistOptOut(env) : null
-  const file = plan.projectRoot ? await readTelemetryFile(plan.projectRoot) : null
-  // With --ci the decision that matters is the one later steps of the job make, with the variables set.
-  const afterEnv = ci ? {...env, ...OPT_OUT_VARIABLES} : env
-  const after = resolveConsent({env: afterEnv, file, projectRoot: plan.projectRoot, telemetryVersion: plan.versions.telemetry.version})
-  const record: DecisionRecord = {
+  return {
     action: options.action,
     consent: plan.consent,
     fixedMisread: plan.edit?.fixedMisread ?? null,
@@ -289,42 +247,83 @@ export async function applyConsentChange(plan: ConsentPlan): Promise<ChangeResul
     noticeVersion: plan.notice.version,
     previousConsent: plan.edit?.previousConsent ?? null,
     projectRoot: plan.projectRoot,
-    ...(options.action === 'revoke' ? {removed: {projectId: plan.projectIdRemoval !== null, userId: plan.userIdRemoval !== null}} : {}),
+    ...(options.action === 'revoke' ? {removed: {projectId: plan.projectIdRemoval, userId: plan.userIdRemoval}} : {}),
     schema: 1,
     telemetryVersion: plan.versions.telemetry.version,
     telemetryVersionSource: plan.versions.telemetry.source,
     time: new Date().toISOString(),
     toolVersion: options.toolVersion,
   }
-  const history = historyFile(env, platform)
-  await appendDecision(history, record)
+}
 
+/** The lock serialising consent changes of one project (or of CI jobs outside one), in the user's data folder. */
+function lockFile(plan: ConsentPlan, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
+  const key = createHash('sha256').update(plan.projectRoot ?? 'outside a project').digest('hex').slice(0, 24)
+  return path.join(historyDirectory(env, platform), 'locks', `${key}.lock`)
+}
+
+/** The writes, under the project's lock and planned afresh there, so that the file always equals the last record. */
+async function commitChange(plan: ConsentPlan, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Promise<ChangeResult> {
+  const warnings: string[] = []
+  const history = historyFile(env, platform)
+  const record = historyRecord(plan, env)
+  const git = await gitSteps(plan, warnings)
+  // The history line first among the writes: a change that is applied is never missing from it.
+  const {backups} = await commitWrites([decisionWrite(history, record), ...plan.writes], {access: plan.options.access, before: git.step})
+  const gitResult = await gitignoreResult(plan, git, warnings)
+  const file = plan.projectRoot ? await readTelemetryFile(plan.projectRoot) : null
+  // With --ci the decision that matters is the one later steps of the job make, with the variables set.
+  const after = resolveConsent({env: plan.ci ? {...env, ...OPT_OUT_VARIABLES} : env, file, projectRoot: plan.projectRoot, telemetryVersion: plan.versions.telemetry.version})
   return {
-    action: options.action,
+    action: plan.options.action,
     after: {decidedBy: after.decidedBy, explicit: after.explicit, reason: after.reason, willSend: after.willSend},
-    ci,
+    ci: plan.ci,
     consent: plan.consent,
     file: plan.telemetryFile && plan.edit
       ? {
-        backup, changed: plan.edit.changed, fixedMisread: plan.edit.fixedMisread, forcedOver: plan.forcedOver,
+        backup: backups.get(plan.telemetryFile) ?? null, changed: plan.edit.changed, fixedMisread: plan.edit.fixedMisread, forcedOver: plan.forcedOver,
         path: plan.telemetryFile, previousConsent: plan.edit.previousConsent,
       }
       : null,
-    git,
+    git: gitResult,
     history: {file: history, record},
-    how: options.how,
+    how: plan.options.how,
     identifiers: plan.identifiers,
     noticeVersion: plan.notice.version,
     projectRoot: plan.projectRoot,
-    revoke: options.action === 'revoke'
-      ? {projectIdRemoved: plan.projectIdRemoval !== null, userIdPath: plan.identifiers.userIdPath, userIdRemoved: plan.userIdRemoval !== null}
+    revoke: plan.options.action === 'revoke'
+      ? {projectIdRemoved: plan.projectIdRemoval, userIdPath: plan.identifiers.userIdPath, userIdRemoved: plan.userIdRemoval}
       : null,
     warnings,
   }
+}
+
+async function gitignoreResult(plan: ConsentPlan, git: Awaited<ReturnType<typeof gitSteps>>, warnings: string[]): Promise<ChangeResult['git']> {
+  const untrackCommand = git.tracked && !git.untracked ? 'git rm --cached .telemetry' : null
+  const base = {tracked: git.tracked, untrackCommand, untracked: git.untracked}
+  if (git.why) return {...base, gitignore: skippedGitignore(git.why)}
+  if (plan.options.gitignore === false) return {...base, gitignore: skippedGitignore('--no-gitignore')}
+  const context = plan.repository?.context
+  if (!plan.gitignore || !context?.repository) return {...base, gitignore: skippedGitignore(plan.repository?.factsError ?? 'git gave no answer')}
+  const rule = await ignoreRule(context.git, TELEMETRY_FILE_NAME)
+  const ignoredNow = rule !== null && !rule.pattern.startsWith('!')
+  if (plan.gitignore.action === 'listed-but-overridden') {
+    warnings.push(`.gitignore lists .telemetry, but ${rule ? `${rule.source}:${rule.line} (${rule.pattern})` : 'a later rule'} un-ignores it: fix that rule`)
+  } else if (!ignoredNow) {
+    warnings.push('git still does not ignore .telemetry after the .gitignore change: check your ignore rules')
+  }
+
+  const file = plan.gitignore.action === 'already-ignored' ? rule?.source ?? null : plan.gitignore.file
+  return {...base, gitignore: {action: plan.gitignore.action, file, ignoredNow, reason: null}}
+}
+
+export async function applyConsentChange(plan: ConsentPlan): Promise<ChangeResult> {
+  const env = plan.options.env ?? process.env
+  const platform = plan.options.platform ?? process.platform
+  return withLock(lockFile(plan, env, platform), async () => commitChange(await planConsentChange(plan.options), env, platform))
 }
 
 /** Plan and apply in one call, for scripts that need no prompt in between. */
 export async function changeConsent(options: ChangeOptions): Promise<ChangeResult> {
   return applyConsentChange(await planConsentChange(options))
 }
-

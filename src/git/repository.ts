@@ -87,7 +87,11 @@ export const GIT_WATCHDOG_MS = 30_000
  */
 function createGit(directory: string, env: NodeJS.ProcessEnv): SimpleGit {
   return simpleGit({
-    baseDir: directory, completion: {onClose: true, onExit: false}, config: GIT_OVERRIDES, timeout: {block: GIT_WATCHDOG_MS}, trimmed: false,
+    baseDir: directory, completion: {onClose: true, onExit: false}, config: GIT_OVERRIDES,
+    // git exits 1 for "no match" (check-ignore, grep); a warning beside that (a symlinked .gitignore it will not
+    // follow) is an answer, not a failure. An error or fatal line still is one (ls-files --error-unmatch).
+    errors: (error, result) => (error && result.exitCode === 1 && !/^(?:error|fatal):/m.test(Buffer.concat(result.stdErr).toString('utf8')) ? undefined : error),
+    timeout: {block: GIT_WATCHDOG_MS}, trimmed: false,
     unsafe: {allowUnsafeConfigPaths: true, allowUnsafeFsMonitor: true, allowUnsafeHooksPath: true, allowUnsafePager: true},
   }).env(gitEnvironment(env))
 }

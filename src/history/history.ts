@@ -3,10 +3,12 @@
  * One line per decision, written with a single append so that concurrent writers do not interleave; a corrupt line
  * is skipped with a warning when read.
  */
-import {appendFile, mkdir, readFile} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import path from 'node:path'
 
+import {readTextSafeSync} from '../checkout/files.js'
+import {InputError} from '../errors.js'
+import type {Write} from '../fs/transaction.js'
 import type {VersionSource} from '../project/versions.js'
 
 export const HISTORY_SCHEMA_VERSION = 1
@@ -53,11 +55,13 @@ export function historyFile(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): 
   return path.join(historyDirectory(env, platform), 'history.jsonl')
 }
 
-export async function appendDecision(file: string, record: DecisionRecord): Promise<void> {
-  await mkdir(path.dirname(file), {recursive: true})
-  // One write of one line with O_APPEND: concurrent appends land whole, one after the other.
-  await appendFile(file, `${JSON.stringify(record)}\n`, {encoding: 'utf8', flag: 'a'})
+/** The history line of a decision, as a write for the transaction that makes the change (see fs/transaction.ts). */
+export function decisionWrite(file: string, record: DecisionRecord): Write {
+  return {content: `${JSON.stringify(record)}\n`, file, kind: 'append'}
 }
+
+/** A history far larger than any real one (a line is about 400 bytes) is not read whole. */
+export const MAX_HISTORY_BYTES = 64 * 1024 * 1024
 
 export interface HistoryReading {
   file: string
@@ -69,10 +73,12 @@ export interface HistoryReading {
 const REQUIRED: (keyof DecisionRecord)[] = ['action', 'consent', 'how', 'noticeVersion', 'projectRoot', 'schema', 'time', 'toolVersion']
 
 export async function readHistory(file: string): Promise<HistoryReading> {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return ''
-    throw error
-  })
+  const read = readTextSafeSync(file, {maxBytes: MAX_HISTORY_BYTES, within: null})
+  if (!read.ok && read.kind !== 'missing') {
+    throw new InputError(`the history ${read.reason}`, {code: 'HISTORY_UNREADABLE', hint: `move ${file} aside (a new history starts with the next decision)`})
+  }
+
+  const text = read.ok ? read.text : ''
   const records: DecisionRecord[] = []
   const skipped: HistoryReading['skipped'] = []
   for (const [index, line] of text.split('\n').entries()) {

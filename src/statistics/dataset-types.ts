@@ -7,7 +7,7 @@
 import path from 'node:path'
 
 import {boundaryFor, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
-import {childrenOf, evaluate, EvaluationGuard, parsePython} from './python.js'
+import {analysePython, childrenOf, evaluate, EvaluationGuard} from './python.js'
 
 /** kedro.io's own datasets (Kedro 1.x). */
 const KEDRO_IO: Record<string, string> = {
@@ -47,7 +47,9 @@ export async function readModuleMap(packageDirectory: string, projectRoot: null 
     if (!read.ok) continue
     const source = read.text
     const classes = new Map<string, string>()
-    const tree = parsePython(source)
+    const {tree} = analysePython(source)
+    // A module this tool cannot parse maps no classes: their modules are then estimated by the naming convention.
+    if (!tree) continue
     tree.iterate({
       enter(node) {
         if (node.name === 'ImportStatement') {

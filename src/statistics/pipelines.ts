@@ -11,7 +11,7 @@ import {appendAll} from '../collections.js'
 import {compareVersions} from '../versions.js'
 
 import {
-  callWithoutArguments, checkSyntax, childrenOf, type Deferred, EvaluationGuard, functionsOf, importsOf, type KedroNode, lookup, parsePython, type PyValue,
+  analysePython, callWithoutArguments, childrenOf, type Deferred, EvaluationGuard, functionsOf, importsOf, type KedroNode, lookup, type PyValue,
   runBody, runStatement, type Scope, unknown,
 } from './python.js'
 
@@ -270,16 +270,15 @@ class ProjectEvaluator {
 
     const {text: source} = read
     this.files.push(shown)
-    const tree = parsePython(source)
-    const syntax = checkSyntax(tree)
+    const {syntax, tree} = analysePython(source)
     if (syntax.kind === 'error') {
       // Python compiles the whole module before running any of it: nothing in it is bound.
       this.syntaxErrors.set(moduleName, `${shown} has a syntax error (${syntax.message}, near line ${lineAt(source, syntax.offset)})`)
       return
     }
 
-    if (syntax.kind === 'beyond-parser') {
-      const why = `${shown} holds ${syntax.reason} (near line ${lineAt(source, syntax.offset)})`
+    if (syntax.kind === 'beyond-parser' || !tree) {
+      const why = syntax.kind === 'beyond-parser' ? `${shown} holds ${syntax.reason} (near line ${lineAt(source, syntax.offset)})` : `${shown} cannot be parsed`
       this.unfollowable.set(moduleName, why)
       this.note(why)
       return

@@ -92,21 +92,60 @@ function beyondParser(error: SyntaxNode): null | string {
 }
 
 /**
- * Whether Python compiles the source, as far as a syntax tree can tell: CPython's bracket-nesting limit first (an
- * exact SyntaxError), then the parser's error nodes, unless one is only where the parser itself gave up.
+ * Where brackets first nest deeper than CPython's tokenizer allows, or -1. Strings and comments are skipped as the
+ * tokenizer skips them (prefixes, triple quotes, backslash escapes), so a bracket inside one does not count.
  */
+export function bracketOverflow(source: string): number {
+  let depth = 0
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i]
+    if (char === '#') {
+      while (i < source.length && source[i] !== '\n') i++
+    } else if (char === '"' || char === "'") {
+      const quote = source.startsWith(char.repeat(3), i) ? char.repeat(3) : char
+      for (i += quote.length; i < source.length && !source.startsWith(quote, i); i++) {
+        if (source[i] === '\\') i++
+        else if (quote.length === 1 && source[i] === '\n') break
+      }
+
+      i += quote.length - 1
+    } else if (OPENING.has(char)) {
+      if (++depth > MAX_BRACKET_NESTING) return i
+    } else if (CLOSING.has(char)) {
+      depth = Math.max(0, depth - 1)
+    }
+  }
+
+  return -1
+}
+
+/** Whether Python compiles what the tree was parsed from, as far as the tree can tell. */
 export function checkSyntax(tree: PythonTree): SyntaxCheck {
   const cursor = tree.cursor()
-  let nesting = 0
   do {
-    if (OPENING.has(cursor.name) && ++nesting > MAX_BRACKET_NESTING) return {kind: 'error', message: 'too many nested parentheses', offset: cursor.from}
-    if (CLOSING.has(cursor.name)) nesting = Math.max(0, nesting - 1)
     if (cursor.type.isError) {
       const reason = beyondParser(cursor.node)
       return reason === null ? {kind: 'error', message: 'invalid syntax', offset: cursor.from} : {kind: 'beyond-parser', offset: cursor.from, reason}
     }
   } while (cursor.next())
   return {kind: 'ok'}
+}
+
+/**
+ * A module's syntax tree and whether Python compiles it: CPython's bracket-nesting limit first (its exact
+ * SyntaxError, found before the parser builds a tree that deep), then the parser's own verdict. A tree too deep for
+ * the parser to build is "beyond the parser", never a crash.
+ */
+export function analysePython(source: string): {syntax: SyntaxCheck; tree: null | PythonTree} {
+  const overflow = bracketOverflow(source)
+  if (overflow >= 0) return {syntax: {kind: 'error', message: 'too many nested parentheses', offset: overflow}, tree: null}
+  try {
+    const tree = parsePython(source)
+    return {syntax: checkSyntax(tree), tree}
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error
+    return {syntax: {kind: 'beyond-parser', offset: 0, reason: 'code nested too deeply for this tool\'s Python parser'}, tree: null}
+  }
 }
 
 /** Python's string literal forms, enough for dataset names: quotes, prefixes r/b/u (f-strings are unknown). */

@@ -6,7 +6,7 @@
 import path from 'node:path'
 
 import {readTextSafeSync} from '../checkout/files.js'
-import {checkSyntax, childrenOf, EvaluationGuard, lookup, parsePython, type PyValue, runStatement, type Scope} from './python.js'
+import {analysePython, childrenOf, EvaluationGuard, lookup, type PyValue, runStatement, type Scope} from './python.js'
 
 export interface ProjectSettings {
   baseEnv: null | string
@@ -35,10 +35,9 @@ export function readSettings(projectRoot: string, sourceDir: string, packageName
   const source = read.text
 
   const scope: Scope = new Map()
-  const tree = parsePython(source)
-  const syntax = checkSyntax(tree)
-  if (syntax.kind !== 'ok') {
-    settings.estimated.push(`settings.py ${syntax.kind === 'error' ? `has a syntax error (${syntax.message})` : `holds ${syntax.reason}`}, so where it puts the configuration is not known`)
+  const {syntax, tree} = analysePython(source)
+  if (syntax.kind !== 'ok' || !tree) {
+    settings.estimated.push(`settings.py ${syntax.kind === 'error' ? `has a syntax error (${syntax.message})` : `holds ${syntax.kind === 'beyond-parser' ? syntax.reason : 'code this tool cannot parse'}`}, so where it puts the configuration is not known`)
     return settings
   }
 
