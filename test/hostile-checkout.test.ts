@@ -10,7 +10,7 @@ import path from 'node:path'
 import {XMLValidator} from 'fast-xml-parser'
 
 import {canary, fingerprint, hostileSandbox, type HostileSandbox, markers, runWatched} from './helpers/hostile.js'
-import {git, gitCommitAll, gitInit, PYPROJECT, removeTempDirs, writeFiles} from './helpers/sandbox.js'
+import {BIN, cleanEnv, git, gitCommitAll, gitInit, PYPROJECT, removeTempDirs, writeFiles} from './helpers/sandbox.js'
 import {expectValid} from './helpers/schemas.js'
 
 /** Every command a user runs on a checkout, as JSON. */
@@ -199,6 +199,27 @@ describe('a hostile checkout', function () {
       expect(datasets.estimated).to.match(/base: it leads outside the project/)
       expect(JSON.stringify(preview)).not.to.contain('not for the checkout')
       everyCommandHolds(sandbox)
+    })
+
+    it('a .telemetry symlinked out of the project is not read: the decision is estimated, and nothing of the file is shown', () => {
+      const sandbox = hostileSandbox()
+      writeFileSync(path.join(sandbox.elsewhere, 'secret.txt'), 'consent: [not for the checkout\n')
+      kedroProject(sandbox)
+      symlinkSync(path.join(sandbox.elsewhere, 'secret.txt'), path.join(sandbox.project, '.telemetry'))
+      const run = runWatched(sandbox, ['status', '--json'])
+      const status = json(run)
+      expect(status.consent.estimated).to.match(/symlink to a file outside the project, which this tool does not read/)
+      expect(run.stdout).not.to.contain('not for the checkout')
+      expect(runWatched(sandbox, ['status']).stdout).to.match(/^Estimated: \.telemetry: it is a symlink/m)
+    })
+
+    it('a settings.py or a conf/base that cannot be read makes the count estimated, never a silent 0', () => {
+      const sandbox = hostileSandbox()
+      kedroProject(sandbox, {'conf/base': 'a file, not a folder\n', 'conf/local/.gitkeep': '', 'src/demo/__init__.py': ''})
+      execFileSync('mkfifo', [path.join(sandbox.project, 'src', 'demo', 'settings.py')])
+      const preview = json(runWatched(sandbox, ['preview', '--json', '--no-python', '--ignore-consent', 'run']))
+      const datasets = preview.origins.find((origin: {field: string}) => origin.field === 'properties.number_of_datasets')
+      expect(datasets.estimated).to.match(/settings\.py is a FIFO, not a regular file/).and.to.match(/base: it is a file, so it is not read/)
     })
 
     it('odd Python: recursion, deep nesting, long chains and huge lists end in an answer or an estimate', () => {
@@ -402,6 +423,38 @@ describe('a hostile checkout', function () {
         expect(readFileSync(path.join(project, '.telemetry'), 'utf8')).to.equal(`consent: ${last.consent}\n`)
         expect(lines).to.have.length((round + 1) * 6)
       }
+    })
+  })
+
+  describe('the report file and the prompt', () => {
+    it('audit --output refuses a symlink (it could lead anywhere) and a directory', () => {
+      const sandbox = hostileSandbox()
+      kedroProject(sandbox)
+      symlinkSync(path.join(sandbox.home, '.bashrc'), path.join(sandbox.project, 'report.sarif'))
+      mkdirSync(path.join(sandbox.project, 'report-dir'))
+      const before = fingerprint(sandbox.home)
+      for (const [output, message] of [['report.sarif', /is a symbolic link/], ['report-dir', /is a directory/]] as const) {
+        const run = runWatched(sandbox, ['audit', '.', '--format', 'sarif', '--output', output])
+        expect(run.code).to.equal(2)
+        expect(run.stderr).to.match(message)
+      }
+
+      expect(fingerprint(sandbox.home)).to.deep.equal(before)
+    })
+
+    it('opt-in on a terminal: "yolo" or "you\'re kidding? no" is not a yes; "yes" is', () => {
+      const sandbox = hostileSandbox()
+      kedroProject(sandbox)
+      const ask = (answer: string) => spawnSync('script', ['-qec', `${process.execPath} ${BIN} opt-in`, '/dev/null'], {
+        cwd: sandbox.project, encoding: 'utf8', env: cleanEnv({HOME: sandbox.home, NO_COLOR: '1', XDG_CONFIG_HOME: undefined, XDG_DATA_HOME: undefined}), input: `${answer}\n`,
+      })
+      for (const answer of ['yolo', 'you\'re kidding? no', '']) {
+        expect(ask(answer).stdout, answer).to.contain('No consent given: nothing was written')
+        expect(existsSync(path.join(sandbox.project, '.telemetry'))).to.equal(false)
+      }
+
+      expect(ask(' Yes ').stdout).to.contain('Opted in')
+      expect(readFileSync(path.join(sandbox.project, '.telemetry'), 'utf8')).to.equal('consent: true\n')
     })
   })
 
