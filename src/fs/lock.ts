@@ -8,18 +8,9 @@ import path from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {InputError, ioError} from '../errors.js'
-import {removeStaleTempFiles, tempName} from './transaction.js'
+import {processAlive, removeStaleTempFiles, tempName} from './transaction.js'
 
 export const LOCK_WAIT_MS = 10_000
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 async function ownerOf(lock: string): Promise<null | number> {
   const text = await readFile(lock, 'utf8').catch(() => null)

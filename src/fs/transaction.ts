@@ -49,7 +49,8 @@ export function tempName(target: string): string {
   return path.join(path.dirname(target), `${path.basename(target)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`)
 }
 
-function processAlive(pid: number): boolean {
+/** The process runs (one of another user's counts too: signalling it is merely not permitted). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true
