@@ -197,3 +197,26 @@ describe('output that cannot be hijacked', () => {
     expect(uriPath('my project/a|b/<x>/\u001B[1m/100%')).to.equal('my%20project/a%7Cb/%3Cx%3E/%1B%5B1m/100%25')
   })
 })
+
+describe('the files other programs read, as they read them', () => {
+  it('GITHUB_ENV: NAME=value lines and NAME<<DELIMITER blocks, as the Actions runner parses them', async () => {
+    const {parseGithubEnv} = await import('../src/ci/persist.js')
+    const reading = parseGithubEnv('A=1\nB<<EOF\nDO_NOT_TRACK=1\nline two\nEOF\n\nC=x=y\nA=2\n', 'linux')
+    expect([...reading.values]).to.deep.equal([['A', '2'], ['B', 'DO_NOT_TRACK=1\nline two'], ['C', 'x=y']])
+    expect(reading).to.include({invalid: null, unterminated: null})
+    expect(parseGithubEnv('X<<END\nnever closed\n', 'linux').unterminated).to.equal('X<<END')
+    expect(parseGithubEnv('just words\n', 'linux').invalid).to.equal('just words')
+    // A CR stays part of the value on Linux runners; Windows runners end lines at CRLF too.
+    expect(parseGithubEnv('A=1\r\n', 'linux').values.get('A')).to.equal('1\r')
+    expect(parseGithubEnv('A=1\r\nB<<E\r\nv\r\nE\r\n', 'win32').values).to.deep.equal(new Map([['A', '1'], ['B', 'v\r']]))
+  })
+
+  it('git config includes: [include] and [includeIf] paths, quoted, escaped, continued, commented', async () => {
+    const {includePaths} = await import('../src/git/preflight.js')
+    const config = [
+      '[core]', '\tpath = not-an-include', '[include]', '\tpath = /a/plain', '\tPATH = "/with spaces/x" ; a comment',
+      '[includeIf "gitdir:~/work/"]', '\tpath = ~/work.inc # why', '[include] path = \\', '  /continued', '[other]', '\tpath = no',
+    ].join('\n')
+    expect(includePaths(config)).to.deep.equal(['/a/plain', '/with spaces/x', '~/work.inc', '/continued'])
+  })
+})

@@ -68,7 +68,7 @@ export interface InterpreterRefusal {
 }
 
 /** Why the interpreter at `executable` may not run for this project, or null when it may. */
-export function interpreterRefusal(executable: string, projectRoot: null | string): InterpreterRefusal | null {
+function interpreterRefusal(executable: string, projectRoot: null | string): InterpreterRefusal | null {
   const real = realPathOr(executable)
   const refuse = (reason: string, trustable = true): InterpreterRefusal => ({reason, trustable})
   if (!PYTHON_NAME.test(path.basename(real))) return refuse(`${executable} resolves to ${path.basename(real)}, which is not named like a Python interpreter`, false)
@@ -115,7 +115,7 @@ function compareNames(a: string, b: string): number {
  * installed one it is a prefix of). `system` is the next python3 on PATH. Null with a reason when a name is not a
  * plain version name, or nothing is found.
  */
-export function resolvePyenvShim(shim: string, command: string, options: InterpreterOptions): {executable: null | string; refused: null | string} {
+function resolvePyenvShim(shim: string, command: string, options: InterpreterOptions): {executable: null | string; refused: null | string} {
   const root = path.dirname(path.dirname(shim))
   const versionsDirectory = path.join(root, 'versions')
   let names = options.env.PYENV_VERSION?.split(':')

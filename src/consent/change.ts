@@ -8,7 +8,7 @@
 import {createHash} from 'node:crypto'
 import path from 'node:path'
 
-import {readFileSafeSync} from '../checkout/files.js'
+import {boundaryFor, readFileSafeSync} from '../checkout/files.js'
 import {kedroDetectsCi, wideDetectsCi} from '../ci/detect.js'
 import {type CiPersistence, OPT_OUT_VARIABLES, planOptOutPersistence} from '../ci/persist.js'
 import {InputError} from '../errors.js'
@@ -143,9 +143,8 @@ export async function planConsentChange(options: ChangeOptions): Promise<Consent
   const user = await readUserId(userIdPath, projectRoot)
   const revoking = options.action === 'revoke'
   // An empty XDG_CONFIG_HOME puts telemetry.toml under the working directory: checkout data then.
-  const userIdWithin = projectRoot && path.resolve(userIdPath).startsWith(`${projectRoot}${path.sep}`) ? projectRoot : null
   const userIdRemoval = revoking && !options.keepIdentity
-    ? planTomlRemoval(userIdPath, userIdWithin, removeUserIdFromToml, 'the user id', 'pass --keep-identity to leave telemetry.toml alone')
+    ? planTomlRemoval(userIdPath, boundaryFor(userIdPath, projectRoot), removeUserIdFromToml, 'the user id', 'pass --keep-identity to leave telemetry.toml alone')
     : null
   const projectIdRemoval = revoking && options.removeProjectId && projectRoot
     ? planTomlRemoval(path.join(projectRoot, PYPROJECT), projectRoot, removeProjectIdTable, '[tool.kedro_telemetry]', 'remove the table by hand, or leave out --project-id')

@@ -71,7 +71,7 @@ const NON_PRINTABLE = /[^\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE00
 export const PYYAML_CERTAIN_DEPTH = 400
 export const PYYAML_RECURSION_DEPTH = 490
 /** Construction steps (collections built, merged keys copied) before a document counts as too large to follow. */
-export const MAX_CONSTRUCTION_STEPS = 1_000_000
+const MAX_CONSTRUCTION_STEPS = 1_000_000
 
 export type SafeLoadResult =
   | {document: Document | null; error: null; ok: true; value: unknown}
@@ -134,7 +134,7 @@ type Node = Parameters<typeof isMap>[0]
  * the mapping's own keys win over all of them. Throws a ConstructionLimit beyond PyYAML's nesting limit or this
  * tool's step budget.
  */
-export function pythonValue(document: Document): unknown {
+function pythonValue(document: Document): unknown {
   const built = new Map<Node, unknown>()
   let deepest = 0
   let steps = 0

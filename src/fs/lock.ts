@@ -10,7 +10,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {InputError, ioError} from '../errors.js'
 import {processAlive, removeStaleTempFiles, tempName} from './transaction.js'
 
-export const LOCK_WAIT_MS = 10_000
+const LOCK_WAIT_MS = 10_000
 
 async function ownerOf(lock: string): Promise<null | number> {
   const text = await readFile(lock, 'utf8').catch(() => null)

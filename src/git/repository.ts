@@ -70,14 +70,14 @@ const NO_HOOKS = path.join(tmpdir(), `kedro-consent-no-hooks-${randomBytes(8).to
  * nothing git could run for the commands used here (fsmonitor, hooks, a pager, signature checks through gpg), and
  * output as these parsers read it (paths unquoted, no colour, no columns, no renames followed, no mailmap).
  */
-export const GIT_OVERRIDES = [
+const GIT_OVERRIDES = [
   'core.fsmonitor=false', `core.hooksPath=${NO_HOOKS}`, 'core.pager=cat', 'core.quotePath=false', 'core.untrackedCache=false',
   'color.ui=never', 'grep.column=false', 'grep.fullName=false', 'log.follow=false', 'log.mailmap=false', 'log.showSignature=false',
   'submodule.recurse=false',
 ]
 
 /** A git process silent for this long is killed (a FIFO or a huge file that slipped past the preflight). */
-export const GIT_WATCHDOG_MS = 30_000
+const GIT_WATCHDOG_MS = 30_000
 
 /**
  * The one builder of git invocations. The overrides need simple-git's unsafe switches because they name those
@@ -101,7 +101,7 @@ function refused(refusal: GitRefusal): GitContext {
 }
 
 /** What a failed git invocation says about the repository: dubious ownership and a silent git are answers too. */
-export function refusalOf(error: unknown): GitRefusal | null {
+function refusalOf(error: unknown): GitRefusal | null {
   const message = (error as Error).message ?? String(error)
   const dubious = /detected dubious ownership in repository at '(.*)'/.exec(message)
   if (dubious) {
@@ -193,7 +193,7 @@ const C_ESCAPES: Record<string, number> = {'"': 0x22, '\\': 0x5C, a: 0x07, b: 0x
  * A path as git prints it: with core.quotePath=false only a name holding a double quote, a backslash or a control
  * character is quoted, C-style, with octal escapes for the bytes of UTF-8. Returns the name and where it ends.
  */
-export function unquoteGitPath(text: string): {end: number; name: string} {
+function unquoteGitPath(text: string): {end: number; name: string} {
   if (!text.startsWith('"')) return {end: text.length, name: text}
   const bytes: number[] = []
   let i = 1

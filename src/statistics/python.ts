@@ -55,7 +55,7 @@ export function parsePython(source: string) {
 export type PythonTree = ReturnType<typeof parsePython>
 
 /** CPython's tokenizer refuses brackets nested deeper than this: "too many nested parentheses" (Parser/tokenizer.h). */
-export const MAX_BRACKET_NESTING = 200
+const MAX_BRACKET_NESTING = 200
 /**
  * @lezer/python deliberately cuts a left-associative chain after about 300 links (`a + a + ...`), and a nesting
  * deeper than about 2,800 levels, leaving an error node where Python sees none: past these, an error node says
@@ -95,7 +95,7 @@ function beyondParser(error: SyntaxNode): null | string {
  * Where brackets first nest deeper than CPython's tokenizer allows, or -1. Strings and comments are skipped as the
  * tokenizer skips them (prefixes, triple quotes, backslash escapes), so a bracket inside one does not count.
  */
-export function bracketOverflow(source: string): number {
+function bracketOverflow(source: string): number {
   let depth = 0
   for (let i = 0; i < source.length; i++) {
     const char = source[i]
@@ -349,7 +349,7 @@ function evaluateChain(node: SyntaxNode, context: EvaluationContext): PyValue {
 }
 
 /** Source text quoted in a reason: its first line, shortened. */
-export function excerpt(text: string, length = 60): string {
+function excerpt(text: string, length = 60): string {
   const line = text.split('\n')[0]
   return line.length > length || line !== text ? `${line.slice(0, length)}...` : line
 }
