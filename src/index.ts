@@ -20,7 +20,7 @@ export {type DecisionRecord, historyFile, readHistory} from './history/history.j
 export {hashedProjectId, kedroHash} from './identity/hash.js'
 export {kedroConfigDir, kedroUserIdPath, normaliseUuid, readUserId} from './identity/user-id.js'
 export {
-  commandProperties, MASK, maskKedroArgs, MASKING_ESTIMATED, MaskingError, maskingRulesFor, type MaskingRules, maskWithStructure,
+  commandProperties, MASK, maskKedroArgs, MaskingError, maskingRulesFor, type MaskingRules, maskWithStructure,
   passesThrough, structureFor,
 } from './masking/masking.js'
 export {buildNotice, type Notice} from './notice/notice.js'

@@ -188,16 +188,22 @@ describe('the notice', () => {
 
   it('lists the fields and masking of each era as the sources show them', () => {
     const names = (version: string) => buildNotice(version).fields.map((field) => field.name)
-    expect(names('0.2.4')).not.to.include.any.members(['is_ci_env', 'tools'])
-    expect(names('0.3.0')).to.include.members(['is_ci_env', 'tools'])
-    expect(buildNotice('0.2.4').fields.find((field) => field.name === 'number_of_datasets')?.note).to.match(/parameters.*included/)
-    expect(buildNotice('0.1.3').events.join(' ')).not.to.match(/Project Statistics/)
+    expect(names('0.3.0')).not.to.include.any.members(['is_ci_env', 'tools'])
+    expect(names('0.3.1')).to.include('tools').and.not.to.include('is_ci_env')
+    expect(names('0.3.2')).to.include.members(['is_ci_env', 'tools'])
+    expect(buildNotice('0.3.1').fields.find((field) => field.name === 'number_of_datasets')?.note).to.match(/parameters.*included/)
+    expect(buildNotice('0.1.4').events.join(' ')).not.to.match(/Project Statistics/)
     const note = (version: string) => buildNotice(version).fields.find((field) => field.name === 'command')?.note
-    expect(note('0.6.0')).to.match(/happens to be such a name/)
-    expect(note('0.7.0')).to.match(/every value is masked;/)
-    expect(note('0.8.0')).to.match(/except an official starter/)
+    expect(note('0.3.1')).to.match(/happens to be such a name/)
+    expect(note('0.6.0')).to.match(/command and its option names are kept/)
+    expect(note('0.6.3')).to.match(/every value is masked;/)
+    expect(note('0.7.0')).to.match(/except an official starter/)
+    expect(buildNotice('0.7.0').fields.map((field) => field.name)).to.include('dataset_types')
     expect(buildNotice('0.6.0').version).not.to.equal(buildNotice('0.6.1').version)
     expect(buildNotice('0.8.0').events.join(' ')).to.match(/kedro ipython/)
+    // Each notice names the releases it describes, from the release table.
+    expect(buildNotice('0.6.3').telemetryVersions).to.equal('0.6.1 to 0.6.4')
+    expect(buildNotice('0.8.0').telemetryVersions).to.equal('0.8.0 and later')
   })
 })
 

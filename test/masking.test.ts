@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import fc from 'fast-check'
 
 import {KEDRO_STRUCTURES, PLUGIN_STRUCTURES} from '../src/masking/structures.js'
-import {MASK, maskKedroArgs, MASKING_ESTIMATED, MaskingError, maskingRulesFor, passesThrough, STARTERS, structureFor} from '../src/masking/masking.js'
+import {MASK, maskKedroArgs, MaskingError, maskingRulesFor, passesThrough, STARTERS, structureFor} from '../src/masking/masking.js'
 
 const KEDRO_1 = ['1.0.0', '1.5.0']
 const ALL_KEDRO = ['0.19.0', '0.19.14', '1.0.0', '1.5.0']
@@ -90,15 +90,8 @@ describe('masking', () => {
   })
 
   describe('older rule sets', () => {
-    it('picks the rule set by kedro-telemetry version', () => {
-      expect(maskingRulesFor('0.8.0')).to.equal('current')
-      expect(maskingRulesFor('0.7.0')).to.equal('structured')
-      expect(maskingRulesFor('0.6.1')).to.equal('structured')
-      expect(maskingRulesFor('0.6.0')).to.equal('vocabulary')
-    })
-
-    it('0.6.1 to 0.7.x: the walk of 0.8.0 without the starters', () => {
-      const options = {kedroVersion: '1.5.0', telemetryVersion: '0.7.0'}
+    it('0.6.1 to 0.6.5: the walk with the leading-help pass-through and the unknown-command mask, no starters', () => {
+      const options = {kedroVersion: '1.5.0', telemetryVersion: '0.6.3'}
       // A leading help still returns the arguments as they are, and an unknown command is one mask.
       expect(maskKedroArgs(['--help', 'secret'], options)).to.deep.equal(['--help', 'secret'])
       expect(maskKedroArgs(['deploy', 'prod'], options)).to.deep.equal([MASK])
@@ -110,8 +103,25 @@ describe('masking', () => {
       expect(() => maskKedroArgs(['pipeline', 'create', 'name', 'extra'], options)).to.throw(MaskingError)
     })
 
-    it('before 0.6.1: the first masking.py\'s vocabulary, with kedro, -h and --version but no group options', () => {
+    it('0.7.0 on: the starters are spared', () => {
+      const options = {kedroVersion: '1.5.0', telemetryVersion: '0.7.0'}
+      expect(maskKedroArgs(['new', '--starter=spaceflights-pandas'], options)).to.deep.equal(['new', '--starter', 'spaceflights-pandas'])
+      expect(maskKedroArgs(['new', '-s', 'databricks-iris', '--name', 'x'], options)).to.deep.equal(['new', '-s', 'databricks-iris', '--name', MASK])
+    })
+
+    it('0.3.2 to 0.6.0: the walk from the root, with no pass-through and no single mask for an unknown command', () => {
       const options = {kedroVersion: '1.5.0', telemetryVersion: '0.5.0'}
+      expect(maskKedroArgs(['run', '--pipeline=ds', '--params', 'a=1'], options)).to.deep.equal(['run', '--pipeline', MASK, '--params', MASK])
+      // A leading --help is the root's own option: kept, and what follows is masked.
+      expect(maskKedroArgs(['--help', 'secret'], options)).to.deep.equal(['--help', MASK])
+      // An unknown command is masked token by token.
+      expect(maskKedroArgs(['deploy', 'prod', '--x'], options)).to.deep.equal([MASK, MASK, MASK])
+      expect(maskKedroArgs(['new', '--starter', 'spaceflights-pandas'], options)).to.deep.equal(['new', '--starter', MASK])
+      expect(() => maskKedroArgs(['pipeline', 'create', 'name', 'extra'], options)).to.throw(MaskingError)
+    })
+
+    it('0.1.4 to 0.3.1: the first masking.py\'s vocabulary, with kedro, -h and --version but no group options', () => {
+      const options = {kedroVersion: '1.5.0', telemetryVersion: '0.3.1'}
       // "run" and "create" are command names, so as values they are sent.
       expect(maskKedroArgs(['run', '--pipeline', 'run'], options)).to.deep.equal(['run', '--pipeline', 'run'])
       expect(maskKedroArgs(['run', '--pipeline=create', '--x=secret'], options)).to.deep.equal(['run', '--pipeline', 'create', MASK, MASK])
@@ -120,11 +130,14 @@ describe('masking', () => {
       expect(maskKedroArgs(['-h', '--version', '-V', 'info'], options)).to.deep.equal(['-h', '--version', MASK, 'info'])
     })
 
-    it('says which rule sets are estimated, and why', () => {
-      expect(Object.keys(MASKING_ESTIMATED).sort()).to.deep.equal(['structured', 'vocabulary'])
-      expect(passesThrough(['--help', 'x'], 'structured')).to.equal(true)
+    it('each release masks by its era, and only the eras from 0.6.1 on let values after a leading --help through', () => {
+      expect(['0.1.4', '0.3.1', '0.3.2', '0.6.0', '0.6.1', '0.6.5', '0.7.0', '0.8.0'].map((version) => maskingRulesFor(version))).to.deep.equal([
+        'vocabulary', 'vocabulary', 'walk', 'walk', 'walk-passthrough', 'walk-passthrough', 'walk-passthrough-starters', 'walk-passthrough-starters',
+      ])
+      expect(passesThrough(['--help', 'x'], 'walk-passthrough')).to.equal(true)
+      expect(passesThrough(['--help', 'x'], 'walk')).to.equal(false)
       expect(passesThrough(['--help', 'x'], 'vocabulary')).to.equal(false)
-      expect(passesThrough(['run', '--help'], 'current')).to.equal(false)
+      expect(passesThrough(['run', '--help'], 'walk-passthrough-starters')).to.equal(false)
     })
   })
 

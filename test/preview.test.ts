@@ -499,12 +499,21 @@ describe('telemetry preview', () => {
     })
   })
 
-  it('formats tools as kedro-telemetry sends them', () => {
-    expect(formatTools("['Linting', 'Testing']")).to.equal('Linting, Testing')
-    expect(formatTools("['None']")).to.equal('None')
-    expect(formatTools(['a', 'b'])).to.equal('a, b')
-    expect(formatTools('Linting')).to.equal('Linting')
-    for (const omitted of ['', '[]', [], null, 3]) expect(formatTools(omitted)).to.equal(undefined)
+  it('formats tools as each kedro-telemetry era sends them', () => {
+    const format = (tools: unknown) => formatTools(tools, 'format').value
+    expect(format("['Linting', 'Testing']")).to.equal('Linting, Testing')
+    expect(format("['None']")).to.equal('None')
+    expect(format('None')).to.equal('None')
+    expect(format("('a', 1)")).to.equal('a, 1')
+    expect(format(['a', 'b'])).to.equal('a, b')
+    expect(format('Linting')).to.equal('Linting')
+    for (const omitted of ['', '[]', [], null, 3]) expect(format(omitted)).to.equal(undefined)
+    // 0.3.2 to 0.7.0: Python's ", ".join() of the TOML value, a string character by character.
+    expect(formatTools("['None']", 'join').value).to.equal("[, ', N, o, n, e, ', ]")
+    expect(formatTools(['a', 'b'], 'join').value).to.equal('a, b')
+    // 0.3.1 sent the value as written; before it, nothing.
+    expect(formatTools(['a', 'b'], 'raw').value).to.deep.equal(['a', 'b'])
+    expect(formatTools('x', 'none').value).to.equal(undefined)
   })
 
   it('opens no network connection, and runs only the project\'s Python', async () => {
@@ -540,27 +549,39 @@ describe('telemetry preview: the opt-in era (before 0.6.0)', () => {
     expect((first.properties as {tools: string}).tools.startsWith("[, ', L, i, n, t")).to.equal(true)
   })
 
-  it('marks the command estimated under the older masking rules, and shows the leading-help leak from 0.6.1', () => {
-    const current = preview(['run', '--pipeline', 'ds'])
-    expect(current.estimated).not.to.include('properties.command')
-    const older = preview(['--telemetry-version', '0.7.0', '--', '--help', 'run', '--pipeline', 'ds'])
-    expect(older.estimated).to.include.members(['properties.command', 'properties.main_command'])
+  it('masks with each release\'s own rules, read from its source (so not estimated), and shows the leading-help leak from 0.6.1', () => {
+    for (const version of ['0.8.0', '0.7.0', '0.5.0', '0.3.1']) {
+      const json = preview(['--telemetry-version', version, '--ignore-consent', 'run', '--pipeline', 'ds'])
+      expect(json.estimated, version).not.to.include('properties.command')
+    }
+
+    const older = preview(['--telemetry-version', '0.6.3', '--', '--help', 'run', '--pipeline', 'ds'])
     expect(older.leaked).to.deep.equal(['run', '--pipeline', 'ds'])
-    const origin = (older.origins as {estimated: null | string; field: string}[]).find((item) => item.field === 'properties.command')
-    expect(origin?.estimated).to.match(/0\.6\.1 to 0\.7\.x/)
-    const vocabulary = preview(['--telemetry-version', '0.5.0', '--ignore-consent', '--', '--help', 'run'])
-    expect(vocabulary.leaked).to.deep.equal([])
+    const walk = preview(['--telemetry-version', '0.5.0', '--ignore-consent', '--', '--help', 'run'])
+    expect(walk.leaked).to.deep.equal([])
+    expect(walk.requests[0].body.properties.command).to.equal('kedro --help *****')
+    const vocabulary = preview(['--telemetry-version', '0.3.1', '--ignore-consent', '--', '--help', 'run'])
+    // --help is a name in the structure (every command has it): the vocabulary keeps it.
     expect(vocabulary.requests[0].body.properties.command).to.equal('kedro --help run')
+    // A release newer than any known is masked with the newest rules, and says so.
+    const newer = preview(['--telemetry-version', '9.9.9', 'run'])
+    expect(newer.estimated).to.include('properties.command')
+    expect(newer.warnings.join(' ')).to.match(/newer than the newest release this tool knows/)
   })
 
-  it('0.2.x: no is_ci_env or [tool.kedro] fields; statistics from 0.2.2 on, their dataset count estimated', () => {
+  it('0.2.x to 0.3.1: no is_ci_env; tools as written from 0.3.1; statistics from 0.2.2 on, counting parameters up to 0.3.1', () => {
     const v024 = preview(['--telemetry-version', '0.2.4', '--ignore-consent', 'run'])
     expect(v024.requests.map((request: {event: string}) => request.event)).to.deep.equal(['Command run: run', 'CLI command', 'Kedro Project Statistics'])
     expect(Object.keys(v024.requests[1].body.properties)).to.deep.equal(['username', 'package_name', 'project_version', 'telemetry_version', 'python_version', 'os', 'command', 'main_command'])
     expect(v024.estimated).to.include('properties.number_of_datasets')
     const v021 = preview(['--telemetry-version', '0.2.1', '--ignore-consent', 'run'])
     expect(v021.requests.map((request: {event: string}) => request.event)).to.deep.equal(['Command run: run', 'CLI command'])
-    expect(preview(['--telemetry-version', '0.3.0', '--ignore-consent', 'run']).requests[1].body.properties).to.include.keys('is_ci_env', 'tools')
+    expect(preview(['--telemetry-version', '0.3.0', '--ignore-consent', 'run']).requests[1].body.properties).not.to.have.any.keys('is_ci_env', 'tools')
+    // 0.3.1 sends tools as written in pyproject.toml; 0.3.2 adds is_ci_env and example_pipeline, and joins tools.
+    expect(preview(['--telemetry-version', '0.3.1', '--ignore-consent', 'run']).requests[1].body.properties).to.include({tools: "['Linting', 'Testing', 'Data Structure']"}).and.not.to.have.property('is_ci_env')
+    const v032 = preview(['--telemetry-version', '0.3.2', '--ignore-consent', 'run']).requests[1].body.properties
+    expect(v032).to.include.keys('is_ci_env', 'example_pipeline')
+    expect(v032.tools).to.match(/^\[, ', L, i, n, t/)
   })
 
   it('0.5.x sends nothing outside a project', () => {
@@ -584,10 +605,11 @@ describe('telemetry preview: the opt-in era (before 0.6.0)', () => {
     expect(old.estimated).to.include.members(['identity', 'properties.username', 'properties.package_name', 'properties.project_version'])
     expect(old.warnings.join(' ')).to.match(/older than the oldest request shape this preview reproduces \(0\.2\.3\)/)
     expect(request.body.properties.package_name).to.equal(sha512('spaceflights'))
-    // Without a package name: the literal "undefined", not a hash of it.
+    // Without a package name Kedro itself refuses to start: nothing at all is sent.
     const nameless = makeProject({'pyproject.toml': PYPROJECT.replace(/^package_name = .*$/m, '')})
     const unnamed = preview(['--telemetry-version', '0.3.0', '--ignore-consent', 'info'], {project: nameless})
-    expect(unnamed.requests[0].body.properties.package_name).to.equal('undefined')
+    expect(unnamed.requests).to.deep.equal([])
+    expect(unnamed.warnings.join(' ')).to.match(/lacks package_name: Kedro refuses to start; nothing is sent/)
   })
 })
 

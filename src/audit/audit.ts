@@ -13,10 +13,11 @@ import {historyFile, type HistoryReading, readHistory} from '../history/history.
 import {buildNotice} from '../notice/notice.js'
 import {isKedroProject} from '../project/root.js'
 import {LATEST_KNOWN_TELEMETRY_VERSION} from '../project/versions.js'
+import {telemetry} from '../releases/releases.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
 import {buildTelemetryRequests} from '../request/request.js'
 import {inspectStatus, REPOSITORY_QUESTIONS, type StatusReport} from '../status/status.js'
-import {compareVersions, isValidVersion} from '../versions.js'
+import {isValidVersion} from '../versions.js'
 import {type CheckResult, type CheckStatus, type Evidence, failing, result} from './checks.js'
 import {type CiFile, readCiFiles, readDocumentedInvocations} from './ci-files.js'
 import {findLeaks} from './leaks.js'
@@ -188,9 +189,10 @@ function checkVersion(status: StatusReport): CheckResult {
   if (source === 'not-installed') return result('TEL008', 'pass', 'kedro-telemetry is not installed: nothing is sent')
   if (source === 'assumed' || !version || !isValidVersion(version)) return result('TEL008', 'skip', `the installed version is unknown (${detail})`)
   const evidence = [{message: `kedro-telemetry ${version} (${source}: ${detail})`}]
-  if (compareVersions(version, '0.2.2') >= 0 && compareVersions(version, '0.2.4') < 0) return result('TEL008', 'fail', `${version} sends project statistics without consent`, evidence)
-  if (compareVersions(version, '0.6.0') < 0) return result('TEL008', 'warn', `${version} blocks non-interactive runs at its consent prompt`, evidence)
-  if (compareVersions(version, '0.7.0') >= 0 && compareVersions(version, '0.8.0') < 0) return result('TEL008', 'warn', `${version} sends nested statistics that the collector rejects`, evidence)
+  const release = telemetry(version)
+  if (release.statisticsIgnoreConsent) return result('TEL008', 'fail', `${version} sends project statistics without consent`, evidence)
+  if (release.consentModel === 'opt-in') return result('TEL008', 'warn', `${version} blocks non-interactive runs at its consent prompt`, evidence)
+  if (release.datasetTypes === 'nested') return result('TEL008', 'warn', `${version} sends nested statistics that the collector rejects`, evidence)
   return result('TEL008', 'pass', `${version} has no known consent problem`, evidence)
 }
 

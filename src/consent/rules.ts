@@ -4,11 +4,9 @@
  *   `.telemetry`, else implicit consent.
  * - before 0.6.0 (opt-in): no environment variables; only inside a project; `.telemetry`, else a prompt.
  */
-import {versionAtLeast} from '../versions.js'
+import {telemetry} from '../releases/releases.js'
 import type {TelemetryFileReading} from './telemetry-file.js'
 
-export const OPT_OUT_MODEL_FROM = '0.6.0'
-export const GITHUB_OWNER_RULE_FROM = '0.6.5'
 const KEDRO_ORG = 'kedro-org'
 
 export type DecidedBy =
@@ -62,7 +60,7 @@ export interface ConsentInput {
 }
 
 export function consentModel(telemetryVersion: string): ConsentModel {
-  return versionAtLeast(telemetryVersion, OPT_OUT_MODEL_FROM) ? 'opt-out' : 'opt-in'
+  return telemetry(telemetryVersion).consentModel
 }
 
 function envSource(env: NodeJS.ProcessEnv, name: string, read: boolean, readNote: string): ConsentSource {
@@ -129,7 +127,7 @@ export function resolveConsent(input: ConsentInput): ConsentDecision {
 
   const model = consentModel(telemetryVersion)
   const optOut = model === 'opt-out'
-  const ownerRule = optOut && versionAtLeast(telemetryVersion, GITHUB_OWNER_RULE_FROM)
+  const ownerRule = optOut && telemetry(telemetryVersion).githubOwnerRule
   const notRead = `kedro-telemetry ${telemetryVersion} does not read it`
   const sources = [
     envSource(env, 'DO_NOT_TRACK', optOut, notRead),

@@ -48,6 +48,8 @@ export function normaliseUuid(value: unknown): null | string {
 
 export interface UserIdReading {
   exists: boolean
+  /** What kedro does with the file on its next send: use its uuid, create a new one, or send an empty id. */
+  onSend: 'creates' | 'empty' | 'uses'
   path: string
   problem: null | string
   /** The id kedro sends (32 lowercase hex), or null when there is none yet or it is unreadable. */
@@ -62,8 +64,8 @@ export async function readUserId(filePath: string, projectRoot: null | string = 
   const read = readTextSafeSync(filePath, {within: boundaryFor(filePath, projectRoot)})
   if (!read.ok) {
     return read.kind === 'missing'
-      ? {exists: false, path: filePath, problem: 'no file yet: kedro creates one with a new uuid on its first send', userId: null}
-      : {exists: true, path: filePath, problem: `${read.reason}: kedro would send an empty id`, userId: null}
+      ? {exists: false, onSend: 'creates', path: filePath, problem: 'no file yet: kedro creates one with a new uuid on its first send', userId: null}
+      : {exists: true, onSend: 'empty', path: filePath, problem: `${read.reason}: kedro would send an empty id`, userId: null}
   }
 
   const {text} = read
@@ -72,16 +74,16 @@ export async function readUserId(filePath: string, projectRoot: null | string = 
   try {
     data = parseToml(text) as Record<string, unknown>
   } catch {
-    return {exists: true, path: filePath, problem: 'not valid TOML: kedro would send an empty id', userId: null}
+    return {exists: true, onSend: 'empty', path: filePath, problem: 'not valid TOML: kedro would send an empty id', userId: null}
   }
 
   const table = data.telemetry as Record<string, unknown> | undefined
   if (!table || typeof table !== 'object' || !('uuid' in table)) {
-    return {exists: true, path: filePath, problem: 'no [telemetry] uuid: kedro replaces the whole file with a new uuid on its first send', userId: null}
+    return {exists: true, onSend: 'creates', path: filePath, problem: 'no [telemetry] uuid: kedro replaces the whole file with a new uuid on its first send', userId: null}
   }
 
   const userId = normaliseUuid(table.uuid)
   return userId
-    ? {exists: true, path: filePath, problem: null, userId}
-    : {exists: true, path: filePath, problem: 'the uuid is malformed: kedro would send an empty id', userId: null}
+    ? {exists: true, onSend: 'uses', path: filePath, problem: null, userId}
+    : {exists: true, onSend: 'empty', path: filePath, problem: 'the uuid is malformed: kedro would send an empty id', userId: null}
 }

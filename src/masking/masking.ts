@@ -1,32 +1,27 @@
 /**
- * kedro-telemetry's masking of the kedro command line, per version (spec section 5):
- * - 0.8.0 and later ("current"): a leading --help/--version/-h/-v/"" returns the arguments unchanged (so values
- *   after it leak); an unknown command becomes a single mask; the command path is kept, option names of the command
- *   are kept, every value is masked except an official starter given to --starter/-s.
- * - 0.6.1 to 0.7.x ("structured"): the same, without the starters (kedro-telemetry's masking.py as it was between
- *   the whole-CLI walk of 0.5.x and the starters of 0.8.0; the spec is silent on these releases).
- * - before 0.6.1 ("vocabulary", as the spec dates it): any token that is a name anywhere in the command structure,
- *   or `kedro`, `-h`, `--version`, is kept, as in kedro-telemetry's first masking.py.
- * The two older rule sets are marked estimated in previews: see MASKING_ESTIMATED.
+ * kedro-telemetry's masking of the kedro command line, per release (src/releases/releases.ts, read from each tag's
+ * masking.py):
+ * - "vocabulary" (0.1.4 to 0.3.1): any token that is a name anywhere in the command structure, or `-h`, `--version`,
+ *   is kept; an option token is split at every `=`.
+ * - "walk" (0.3.2 to 0.6.0): the command path and the option names of the command reached are kept, every value
+ *   masked; the walk starts at the root, whose only option is `--help`.
+ * - "walk-passthrough" (0.6.1 to 0.6.5): a leading --help/--version/-h/-v/"" returns the arguments unchanged (so
+ *   values after it leak), and an unknown command becomes a single mask.
+ * - "walk-passthrough-starters" (0.7.0 on): as above, and an official starter given to --starter/-s is kept.
  */
+import {type MaskingRules, NEWEST_KNOWN, telemetry} from '../releases/releases.js'
 import {compareVersions} from '../versions.js'
 import {type CliStructure, KEDRO_STRUCTURES, PLUGIN_STRUCTURES} from './structures.js'
 
+export type {MaskingRules} from '../releases/releases.js'
+
 export const MASK = '*****'
-/** Starter aliases kedro-telemetry 0.8.0 sends unmasked after --starter / -s. */
+/** Starter aliases kedro-telemetry sends unmasked after --starter / -s (0.7.0 on). */
 export const STARTERS = new Set(['astro-airflow-iris', 'databricks-iris', 'spaceflights-pandas', 'spaceflights-pyspark'])
 const STARTER_OPTIONS = new Set(['--starter', '-s'])
 const LEADING_PASSTHROUGH = new Set(['', '--help', '--version', '-h', '-v'])
 /** Plugins whose commands join the structure when installed: distribution name -> command group. */
 export const PLUGIN_GROUPS: Record<string, string> = {'kedro-airflow': 'airflow', 'kedro-docker': 'docker', 'kedro-viz': 'viz'}
-
-export type MaskingRules = 'current' | 'structured' | 'vocabulary'
-
-/** Why the masked command of an older rule set may differ from what that release sent. */
-export const MASKING_ESTIMATED: Record<Exclude<MaskingRules, 'current'>, string> = {
-  structured: 'kedro-telemetry 0.6.1 to 0.7.x are taken to mask as its masking.py did between 0.5.x and the starters of 0.8.0; the release that first shipped it is inferred from the source history',
-  vocabulary: 'the spec dates the flat vocabulary of kedro-telemetry\'s first masking.py before 0.6.1, but the stored sources of several earlier releases walk the command structure instead, which masks more',
-}
 
 /** Where kedro-telemetry itself raises (a TypeError in `in None`): the kedro command would fail in the hook. */
 export class MaskingError extends Error {
@@ -44,8 +39,7 @@ export class MaskingError extends Error {
 }
 
 export function maskingRulesFor(telemetryVersion: string): MaskingRules {
-  if (compareVersions(telemetryVersion, '0.8.0') >= 0) return 'current'
-  return compareVersions(telemetryVersion, '0.6.1') >= 0 ? 'structured' : 'vocabulary'
+  return telemetry(telemetryVersion).masking
 }
 
 export interface ChosenStructure {
@@ -105,15 +99,24 @@ function walkCommand(args: string[], root: CliStructure): {current: CliStructure
  * every token after the first is sent unmasked: from 0.6.1 on.
  */
 export function passesThrough(args: string[], rules: MaskingRules): boolean {
-  return rules !== 'vocabulary' && args.length > 0 && LEADING_PASSTHROUGH.has(args[0])
+  return (rules === 'walk-passthrough' || rules === 'walk-passthrough-starters') && args.length > 0 && LEADING_PASSTHROUGH.has(args[0])
 }
 
-/** The walk of 0.6.1 and later; `starters`: 0.8.0's exception for official starters after --starter / -s. */
-function maskCommand(args: string[], structure: CliStructure, starters: boolean): string[] {
+/** The walk: the command path, then option names kept and values masked, with each era's additions (see above). */
+function maskCommand(args: string[], structure: CliStructure, rules: Exclude<MaskingRules, 'vocabulary'>): string[] {
+  const starters = rules === 'walk-passthrough-starters'
   const starterValue = (option: null | string, value: string) => starters && option !== null && STARTER_OPTIONS.has(option) && STARTERS.has(value)
-  if (args.length === 0 || LEADING_PASSTHROUGH.has(args[0])) return [...args]
-  if (!Object.hasOwn(structure, args[0])) return [MASK]
-  const {current, kept, last} = walkCommand(args, {[args[0]]: structure[args[0]]})
+  let root: CliStructure
+  if (rules === 'walk') {
+    // The walk of cli_struct["kedro"]: the root holds the commands and the collection's own option, --help.
+    root = {'--help': null, ...structure}
+  } else {
+    if (args.length === 0 || LEADING_PASSTHROUGH.has(args[0])) return [...args]
+    if (!Object.hasOwn(structure, args[0])) return [MASK]
+    root = {[args[0]]: structure[args[0]]}
+  }
+
+  const {current, kept, last} = walkCommand(args, root)
   const output = [...kept]
   let previous: null | string = null
   for (const token of args.slice(kept.length)) {
@@ -166,17 +169,16 @@ function maskVocabulary(args: string[], structure: CliStructure): string[] {
 
 /** Masks with an explicit structure and rule set (see maskKedroArgs for the usual entry point). */
 export function maskWithStructure(args: string[], chosen: Pick<ChosenStructure, 'structure'>, rules: MaskingRules): string[] {
-  if (rules === 'vocabulary') return maskVocabulary(args, chosen.structure)
-  return maskCommand(args, chosen.structure, rules === 'current')
+  return rules === 'vocabulary' ? maskVocabulary(args, chosen.structure) : maskCommand(args, chosen.structure, rules)
 }
 
 /**
  * The masked token list kedro-telemetry sends for `kedro <args>`, for a Kedro and kedro-telemetry version (default:
- * the latest known, 0.8.0). Throws MaskingError where kedro-telemetry would raise.
+ * the newest known). Throws MaskingError where kedro-telemetry would raise.
  */
 export function maskKedroArgs(args: string[], options: {inProject?: boolean; kedroVersion: string; plugins?: string[]; telemetryVersion?: string}): string[] {
   const chosen = structureFor(options.kedroVersion, options.plugins, options.inProject)
-  return maskWithStructure(args, chosen, maskingRulesFor(options.telemetryVersion ?? '0.8.0'))
+  return maskWithStructure(args, chosen, maskingRulesFor(options.telemetryVersion ?? NEWEST_KNOWN.kedroTelemetry))
 }
 
 /** The `command` and `main_command` properties built from the masked tokens. */

@@ -6,8 +6,7 @@
 import {createHash} from 'node:crypto'
 
 import {hashedProjectId, kedroHash} from '../identity/hash.js'
-import {maskingRulesFor, type MaskingRules} from '../masking/masking.js'
-import {compareVersions} from '../versions.js'
+import {type MaskingRules, NEWEST_KNOWN, telemetry, type TelemetryRelease, telemetryEra} from '../releases/releases.js'
 
 export type Treatment = 'count' | 'derived' | 'hashed' | 'masked' | 'raw'
 
@@ -44,8 +43,8 @@ function field(name: string, treatment: Treatment, input: string, sent: string, 
 }
 
 const COMMON_TAIL = [
-  field('project_version', 'raw', 'Kedro 1.5.0 installed', '"1.5.0"', 'the installed Kedro version'),
-  field('telemetry_version', 'raw', 'kedro-telemetry installed', '"0.8.0"', 'the installed kedro-telemetry version'),
+  field('project_version', 'raw', `Kedro ${NEWEST_KNOWN.kedro} installed`, `"${NEWEST_KNOWN.kedro}"`, 'the installed Kedro version'),
+  field('telemetry_version', 'raw', 'kedro-telemetry installed', `"${NEWEST_KNOWN.kedroTelemetry}"`, 'the installed kedro-telemetry version'),
   field('python_version', 'raw', 'the interpreter running kedro', '"3.11.7 (main, May  9 2026, 07:35:25) [GCC 12.2.0]"', 'the full sys.version, build date and compiler included'),
   field('os', 'raw', 'Linux', '"linux"', 'sys.platform'),
 ]
@@ -53,13 +52,14 @@ const COMMON_TAIL = [
 /** How this version's masking treats what is typed after `kedro` (see masking/masking.ts). */
 function maskingNote(rules: MaskingRules): string {
   if (rules === 'vocabulary') return 'every word that is not a command or option name is masked, so a value that happens to be such a name (run, create, ...) is sent'
-  const starters = rules === 'current' ? ' except an official starter name after --starter' : ''
+  if (rules === 'walk') return 'the command and its option names are kept, every value is masked'
+  const starters = rules === 'walk-passthrough-starters' ? ' except an official starter name after --starter' : ''
   return `option names are kept, every value is masked${starters}; but values after a leading --help, -h, --version or -v are sent as typed`
 }
 
-function commandFields(version: string): NoticeField[] {
+function commandFields(release: TelemetryRelease): NoticeField[] {
   return [
-    field('command', 'masked', 'kedro run --pipeline=data_science --params=lr=0.1', '"kedro run --pipeline ***** --params *****"', maskingNote(maskingRulesFor(version))),
+    field('command', 'masked', 'kedro run --pipeline=data_science --params=lr=0.1', '"kedro run --pipeline ***** --params *****"', maskingNote(release.masking)),
     field('main_command', 'masked', 'kedro run --pipeline=data_science', '"run"', 'the first token of the masked command'),
   ]
 }
@@ -70,7 +70,7 @@ const STATISTICS = [
   field('number_of_pipelines', 'count', '__default__, data_processing, data_science', '3', 'registered pipelines'),
 ]
 
-function currentFields(version: string): NoticeField[] {
+function currentFields(release: TelemetryRelease): NoticeField[] {
   const fields = [
     field('identity', 'raw', `telemetry.toml uuid = "${UUID}"`, `"${UUID}"`, 'the user uuid kedro keeps in telemetry.toml (created on the first send); "missing_user_identity" when unreadable'),
     field('username', 'raw', `telemetry.toml uuid = "${UUID}"`, `"${UUID}"`, 'the same user uuid again'),
@@ -79,23 +79,23 @@ function currentFields(version: string): NoticeField[] {
     field('is_ci_env', 'derived', 'CI=true in the environment', 'true', 'whether kedro thinks it runs in CI; it does not stop sending'),
     field('tools', 'raw', `tools = "['Linting', 'Testing']" in pyproject.toml`, '"Linting, Testing"', 'from [tool.kedro]'),
     field('example_pipeline', 'raw', 'example_pipeline = "True" in pyproject.toml', '"True"', 'from [tool.kedro]'),
-    ...commandFields(version),
+    ...commandFields(release),
     field('timestamp', 'raw', 'the local clock', '"2026-11-27T21:30:00.123456Z"', 'local time, although it ends in Z'),
     ...STATISTICS,
   ]
-  if (compareVersions(version, '0.7.0') >= 0) {
-    fields.push(compareVersions(version, '0.8.0') >= 0
-      ? field('dataset_type_count.<class>', 'count', '3 pandas.CSVDataset entries (Kedro 1.x)', '"dataset_type_count.kedro_datasets.pandas.csv_dataset.CSVDataset": 3', 'one property per dataset class; classes outside kedro_datasets and kedro.io count as "custom"')
-      : field('dataset_type_count', 'count', '3 pandas.CSVDataset entries (Kedro 1.x)', '{"kedro_datasets.pandas.csv_dataset.CSVDataset": 3}', 'a nested object, which the collector rejected (fixed in 0.8.0)'))
+  if (release.datasetTypes === 'flat') {
+    fields.push(field('dataset_type_count.<class>', 'count', '3 pandas.CSVDataset entries (Kedro 1.x)', '"dataset_type_count.kedro_datasets.pandas.csv_dataset.CSVDataset": 3', 'one property per dataset class; classes outside kedro_datasets and kedro.io count as "custom"'))
+  } else if (release.datasetTypes === 'nested') {
+    fields.push(field('dataset_types', 'count', '3 pandas.CSVDataset entries (Kedro 1.x)', '{"kedro_datasets.pandas.csv_dataset.CSVDataset": 3}', 'a nested object, which the collector rejected (flattened in 0.8.0); an empty one with Kedro 0.19'))
   }
 
   return fields
 }
 
-function olderFields(version: string): {estimated: string[]; fields: NoticeField[]} {
+function olderFields(release: TelemetryRelease): {estimated: string[]; fields: NoticeField[]} {
   const user = 'alice'
   const userHash = short(kedroHash(user))
-  if (compareVersions(version, '0.2.2') < 0) {
+  if (release.identity === 'hostname-hash') {
     return {
       estimated: [],
       fields: [
@@ -103,39 +103,33 @@ function olderFields(version: string): {estimated: string[]; fields: NoticeField
         field('username', 'hashed', `login "${user}"`, `"${userHash}"`, 'SHA-512 of the login name'),
         field('package_name', 'hashed', `package_name = "${PACKAGE}"`, `"${short(kedroHash(PACKAGE))}"`, 'SHA-512 of the package name'),
         field('project_name', 'hashed', 'project_name = "Spaceflights"', `"${short(kedroHash('Spaceflights'))}"`, 'SHA-512 of the project name'),
-        field('project_version', 'raw', 'the project\'s Kedro version', '"0.17.7"', 'from the project metadata'),
+        field('project_version', 'raw', 'the project\'s Kedro version', '"<kedro_init_version>"', 'from the project metadata'),
         ...COMMON_TAIL.slice(1),
-        ...commandFields(version),
+        ...commandFields(release),
       ],
     }
   }
 
-  const uuidEra = compareVersions(version, '0.4.0') >= 0
-  const identity = uuidEra
+  const identity = release.identity === 'uuid'
     ? field('identity', 'raw', `telemetry.toml uuid = "${UUID}"`, `"${UUID}"`, 'the user uuid, created on the first send')
     : field('identity', 'hashed', `login "${user}"`, `"${userHash}"`, 'SHA-512 of getpass.getuser()')
-  const project = compareVersions(version, '0.5.0') >= 0
+  const project = release.projectIdentity === 'project-id'
     ? field('project_id', 'hashed', `project_id = "${PROJECT_ID}", package_name = "${PACKAGE}"`, `"${short(hashedProjectId(PROJECT_ID, PACKAGE))}"`, 'unsalted SHA-512 of project_id + package_name; kedro adds a project_id to pyproject.toml when there is none')
     : field('package_name', 'hashed', `package_name = "${PACKAGE}"`, `"${short(kedroHash(PACKAGE))}"`, 'SHA-512 of the package name ("undefined" when there is none)')
-  // Read from the source of 0.2.4 (neither field, parameters counted as datasets) and of 0.3.x (both fields).
-  const projectTools = compareVersions(version, '0.3.0') >= 0
+  // Read from each release's plugin.py: tools as written in 0.3.1, joined from 0.3.2; is_ci_env from 0.3.2.
+  const written = "['Linting', 'Testing']"
+  const tools = {format: '"Linting, Testing"', join: JSON.stringify([...written].join(', ')), none: '', raw: JSON.stringify(written)}[release.tools]
   return {
-    estimated: [projectTools
-      ? 'is_ci_env and tools: in the 0.3.x source and not in 0.2.4\'s, so taken to start at 0.3.0'
-      : 'number_of_datasets: 0.2.x counted the catalog\'s parameters entries too'],
+    estimated: [],
     fields: [
       identity,
       {...identity, name: 'username'},
       project,
       ...COMMON_TAIL,
-      ...(projectTools
-        ? [
-          field('is_ci_env', 'derived', 'CI=true in the environment', 'true', 'whether kedro thinks it runs in CI'),
-          field('tools', 'raw', `tools = "['Linting', 'Testing']" in pyproject.toml`, '"Linting, Testing"', 'from [tool.kedro]'),
-        ]
-        : []),
-      ...commandFields(version),
-      ...(projectTools ? STATISTICS : [
+      ...(release.sendsCiAndExample ? [field('is_ci_env', 'derived', 'CI=true in the environment', 'true', 'whether kedro thinks it runs in CI')] : []),
+      ...(release.tools === 'none' ? [] : [field('tools', 'raw', `tools = "['Linting', 'Testing']" in pyproject.toml`, tools, release.tools === 'join' ? 'Python ", ".join() of the string: its characters, joined' : 'as written in [tool.kedro]')]),
+      ...commandFields(release),
+      ...(!release.countsParameters ? STATISTICS : [
         field('number_of_datasets', 'count', 'a catalog with 7 datasets and 3 parameters', '11', 'every catalog entry: parameters, and a params: entry per parameter, included'),
         ...STATISTICS.slice(1),
       ]),
@@ -143,19 +137,14 @@ function olderFields(version: string): {estimated: string[]; fields: NoticeField
   }
 }
 
-function eraOf(version: string): string {
-  const bounds: [string, string][] = [['0.8.0', '0.8.0 and later'], ['0.7.0', '0.7.x'], ['0.6.1', '0.6.1 to 0.6.x'], ['0.6.0', '0.6.0'], ['0.5.0', '0.5.x'], ['0.4.0', '0.4.x'], ['0.3.0', '0.3.x'], ['0.2.2', '0.2.2 to 0.2.x']]
-  return bounds.find(([floor]) => compareVersions(version, floor) >= 0)?.[1] ?? 'before 0.2.2'
-}
-
 /** The notice for one kedro-telemetry version. */
 export function buildNotice(telemetryVersion: string): Notice {
-  const optOut = compareVersions(telemetryVersion, '0.6.0') >= 0
-  const {estimated, fields} = optOut ? {estimated: [], fields: currentFields(telemetryVersion)} : olderFields(telemetryVersion)
-  const statistics = compareVersions(telemetryVersion, '0.2.2') < 0
-    ? ''
-    : ', and "Kedro Project Statistics" when a catalog is built' +
-      (compareVersions(telemetryVersion, '0.2.4') < 0 ? ' (this version sends the statistics even without consent)' : '')
+  const release = telemetry(telemetryVersion)
+  const optOut = release.consentModel === 'opt-out'
+  const {estimated, fields} = optOut ? {estimated: [], fields: currentFields(release)} : olderFields(release)
+  const statistics = release.sendsStatistics
+    ? ', and "Kedro Project Statistics" when a catalog is built' + (release.statisticsIgnoreConsent ? ' (this version sends the statistics even without consent)' : '')
+    : ''
   const events = optOut
     ? [
       'a kedro command sends one request: "Kedro Project Statistics" when it builds a catalog (e.g. kedro run), otherwise "CLI command"',
@@ -171,7 +160,7 @@ export function buildNotice(telemetryVersion: string): Notice {
     neverSees: [
       'dataset, pipeline and node names, and parameter values',
       'the contents of your data, configuration or code',
-      maskingRulesFor(telemetryVersion) === 'vocabulary'
+      release.masking === 'vocabulary'
         ? 'file paths and option values typed on the command line (masked), unless a value is itself a command or option name'
         : 'file paths and option values typed on the command line (masked), except after a leading --help, -h, --version or -v',
       'credentials',
@@ -180,7 +169,7 @@ export function buildNotice(telemetryVersion: string): Notice {
       'your IP address: the collector sees where each request comes from, whatever the body holds',
       'when you work: each request carries a timestamp',
     ],
-    telemetryVersions: eraOf(telemetryVersion),
+    telemetryVersions: telemetryEra(telemetryVersion),
   }
   return {...content, version: noticeVersion(content)}
 }

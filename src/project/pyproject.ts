@@ -15,6 +15,8 @@ export interface PyprojectInfo {
   kedroInitVersion: null | string
   packageName: null | string
   path: string
+  /** `[tool.kedro] project_name`: Kedro refuses a project without one. */
+  projectName: null | string
   /** `[tool.kedro_telemetry] project_id`, null when the table or key is missing. */
   projectId: null | string
   /** `[tool.kedro] source_dir`: where the package lives (default src). */
@@ -37,7 +39,7 @@ export async function readPyproject(projectRoot: string): Promise<PyprojectInfo>
   const file = path.join(projectRoot, PYPROJECT)
   const info: PyprojectInfo = {
     dependencies: [], error: null, examplePipeline: undefined, kedroInitVersion: null, packageName: null, path: file,
-    projectId: null, sourceDir: 'src', tools: undefined,
+    projectId: null, projectName: null, sourceDir: 'src', tools: undefined,
   }
   const read = readTextSafeSync(file, {within: projectRoot})
   if (!read.ok) return {...info, error: read.reason}
@@ -66,6 +68,7 @@ export function pyprojectFields(data: Table): Omit<PyprojectInfo, 'error' | 'pat
     kedroInitVersion: stringOrNull(kedro?.kedro_init_version),
     packageName: stringOrNull(kedro?.package_name),
     projectId: telemetry && 'project_id' in telemetry ? String(telemetry.project_id) : null,
+    projectName: stringOrNull(kedro?.project_name),
     sourceDir: stringOrNull(kedro?.source_dir) ?? 'src',
     tools: kedro?.tools,
   }

@@ -4,14 +4,14 @@
  */
 import path from 'node:path'
 
-import {versionAtLeast} from '../versions.js'
+import {kedro as kedroRelease, NEWEST_KNOWN} from '../releases/releases.js'
+import {isValidVersion} from '../versions.js'
 import {findPythonEnvironment, type PythonEnvironment} from './environment.js'
 import {findRequirements, type Requirement} from './requirements.js'
 
-export const LATEST_KNOWN_TELEMETRY_VERSION = '0.8.0'
-export const LATEST_KNOWN_KEDRO_VERSION = '1.5.0'
-/** Kedro 0.19.7 made kedro-telemetry a dependency of kedro itself. */
-const KEDRO_BUNDLES_TELEMETRY_FROM = '0.19.7'
+/** What is assumed when nothing installed or pinned says otherwise: the newest releases whose behaviour is known. */
+export const LATEST_KNOWN_TELEMETRY_VERSION = NEWEST_KNOWN.kedroTelemetry
+export const LATEST_KNOWN_KEDRO_VERSION = NEWEST_KNOWN.kedro
 
 export type VersionSource = 'assumed' | 'installed' | 'not-installed' | 'pinned'
 
@@ -72,7 +72,7 @@ export async function detectVersions(options: {
     : {detail: `the latest known Kedro${describeConstraints(requirements.get('kedro'))}${noKedroHere}`, source: 'assumed' as const, version: LATEST_KNOWN_KEDRO_VERSION})
 
   let telemetryDetail = `the latest known kedro-telemetry${describeConstraints(requirements.get('kedro-telemetry'))}${noKedroHere}`
-  if (kedro.source === 'pinned' && !versionAtLeastSafe(kedro.version!, KEDRO_BUNDLES_TELEMETRY_FROM)) {
+  if (kedro.source === 'pinned' && isValidVersion(kedro.version!) && !kedroRelease(kedro.version!).bundlesTelemetry) {
     telemetryDetail += `; kedro ${kedro.version} does not install kedro-telemetry itself, so it may not be installed at all`
   }
 
@@ -82,13 +82,5 @@ export async function detectVersions(options: {
     kedro,
     telemetry: fromPins('kedro-telemetry', requirements.get('kedro-telemetry'))
       ?? {detail: telemetryDetail, source: 'assumed', version: LATEST_KNOWN_TELEMETRY_VERSION},
-  }
-}
-
-function versionAtLeastSafe(version: string, floor: string): boolean {
-  try {
-    return versionAtLeast(version, floor)
-  } catch {
-    return true
   }
 }

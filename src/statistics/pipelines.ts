@@ -8,7 +8,6 @@ import path from 'node:path'
 
 import {entryKindSync, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
 import {appendAll} from '../collections.js'
-import {compareVersions} from '../versions.js'
 
 import {
   analysePython, callWithoutArguments, childrenOf, type Deferred, EvaluationGuard, functionsOf, importsOf, type KedroNode, lookup, type PyValue,
@@ -386,7 +385,10 @@ function lineAt(source: string, offset: number): number {
  * that is not registered is reported in `missing`; from Kedro 1.5.0 on, only those pipelines are loaded, with
  * __default__ as their sum.
  */
-export async function readPipelines(options: {kedroVersion?: string; packageName: string; projectRoot: string; requested?: string[]; sourceDir?: string}): Promise<PipelineReading> {
+export async function readPipelines(options: {
+  /** Kedro 1.5.0+: `--pipeline(s)` makes find_pipelines() load only those (see releases.ts). */
+  loadsRequestedOnly?: boolean; packageName: string; projectRoot: string; requested?: string[]; sourceDir?: string
+}): Promise<PipelineReading> {
   const sourceDirectory = path.join(options.projectRoot, options.sourceDir ?? 'src')
   const layout = {
     packageDirectory: path.join(sourceDirectory, ...options.packageName.split('.')), packageName: options.packageName,
@@ -405,7 +407,7 @@ export async function readPipelines(options: {kedroVersion?: string; packageName
   let entries = registry.entries.flatMap(([key, value]) => (key.kind === 'str' ? [[key.value, value] as const] : []))
   if (entries.length !== registry.entries.length) evaluator.estimated.push('a pipeline name that is not a string literal')
   const missing = (options.requested ?? []).filter((name) => !entries.some(([registered]) => registered === name))
-  if (options.requested && options.kedroVersion !== undefined && compareVersions(options.kedroVersion, '1.5.0') >= 0) {
+  if (options.requested && options.loadsRequestedOnly) {
     const picked = entries.filter(([name]) => options.requested!.includes(name) && name !== '__default__')
     const nodes = picked.flatMap(([, value]) => (value.kind === 'pipeline' ? [...value.nodes.values()] : []))
     entries = [...picked, ['__default__', pipelineOf(nodes)]]

@@ -1,7 +1,7 @@
 /** The properties of the "Kedro Project Statistics" event, read statically from the project's files. */
 import type {PyJson} from '../request/python-json.js'
 import {appendAll} from '../collections.js'
-import {compareVersions} from '../versions.js'
+import {kedro, telemetry} from '../releases/releases.js'
 import {readCatalog} from './catalog.js'
 import {DATASET_PACKAGES, type ModuleMap, readModuleMap, resolveDatasetType, typeCountKey} from './dataset-types.js'
 import path from 'node:path'
@@ -60,7 +60,8 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
     if (!estimated[field].includes(reason)) estimated[field].push(reason)
   }
 
-  const kedro1 = compareVersions(options.kedroVersion, '1.0.0') >= 0
+  const kedroRelease = kedro(options.kedroVersion)
+  const telemetryRelease = telemetry(options.telemetryVersion)
   const settings = options.packageName ? readSettings(options.projectRoot, options.sourceDir, options.packageName) : null
   const env = options.env ?? settings?.defaultRunEnv ?? 'local'
   const confRoot = options.confSource ?? path.resolve(options.projectRoot, settings?.confSource ?? 'conf')
@@ -70,14 +71,14 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
   const warnings = [...catalog.warnings]
   const datasets = catalog.entries.filter((entry) => !entry.name.startsWith('parameters') && !entry.name.startsWith('params:'))
   for (const reason of catalog.estimated) note('number_of_datasets', reason)
-  if (compareVersions(options.telemetryVersion, '0.3.0') < 0) {
+  if (telemetryRelease.countsParameters) {
     // 0.2.x counted `catalog.datasets`, where Kedro also registers `parameters` and a `params:` entry per key.
-    note('number_of_datasets', 'kedro-telemetry before 0.3.0 also counted the parameters entries of the catalog, which are not counted here')
+    note('number_of_datasets', 'this kedro-telemetry release also counted the parameters entries of the catalog, which are not counted here')
   }
 
   const pipelines = options.packageName
     ? await readPipelines({
-      kedroVersion: options.kedroVersion, packageName: options.packageName, projectRoot: options.projectRoot,
+      loadsRequestedOnly: kedroRelease.loadsRequestedPipelinesOnly, packageName: options.packageName, projectRoot: options.projectRoot,
       requested: options.requested ?? undefined, sourceDir: options.sourceDir,
     })
     : {
@@ -96,8 +97,10 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
     number_of_pipelines: pipelines.numberOfPipelines,
   }
 
-  // Dataset types: Kedro 1.x catalogs only (catalog.get_type), kedro-telemetry 0.7.0+; nested in 0.7.x, flat since.
-  if (kedro1 && compareVersions(options.telemetryVersion, '0.7.0') >= 0) {
+  // Dataset types: counted only where the catalog has keys() and get_type() (Kedro 1.x); 0.7.0 sends a nested
+  // `dataset_types` object (empty with Kedro 0.19), 0.8.0 one `dataset_type_count.<class>` property per class.
+  if (telemetryRelease.datasetTypes === 'nested' && kedroRelease.catalogApi === 'list') properties.dataset_types = {}
+  if (telemetryRelease.datasetTypes !== 'none' && kedroRelease.catalogApi === 'keys') {
     const installed = await installedDatasetPackages(options.sitePackages, options.projectRoot)
     const counts: Record<string, number> = {}
     for (const entry of datasets) {
@@ -112,10 +115,10 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
       warnings.push(`kedro merges ${catalog.files.length} catalog files in an order that varies between runs, so the dataset_type_count properties may come in another order`)
     }
 
-    if (compareVersions(options.telemetryVersion, '0.8.0') >= 0) {
+    if (telemetryRelease.datasetTypes === 'flat') {
       for (const [key, count] of Object.entries(counts)) properties[`dataset_type_count.${key}`] = count
     } else {
-      properties.dataset_type_count = counts
+      properties.dataset_types = counts
     }
   }
 

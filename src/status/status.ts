@@ -16,11 +16,10 @@ import {type PyprojectInfo, pyprojectFields} from '../project/pyproject.js'
 import {PYPROJECT} from '../project/root.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
 import {LATEST_KNOWN_TELEMETRY_VERSION, type VersionSource} from '../project/versions.js'
-import {compareVersions, isValidVersion} from '../versions.js'
+import {kedro} from '../releases/releases.js'
+import {isValidVersion} from '../versions.js'
 import {adviseFor} from './advice.js'
 
-/** Kedro before 0.19 looks for the project in the working directory only. */
-const KEDRO_WALKS_UP_FROM = '0.19.0'
 
 export const SCOPE = ['Kedro CLI', 'Kedro-Viz CLI', 'Kedro-Viz UI'] as const
 
@@ -107,7 +106,7 @@ export interface StatusReport {
 export const REPOSITORY_QUESTIONS = {file: TELEMETRY_FILE_NAME, headFile: PYPROJECT}
 
 function walksUp(kedroVersion: null | string): boolean {
-  return !kedroVersion || !isValidVersion(kedroVersion) || compareVersions(kedroVersion, KEDRO_WALKS_UP_FROM) >= 0
+  return !kedroVersion || !isValidVersion(kedroVersion) || kedro(kedroVersion).projectDiscovery === 'walk-up'
 }
 
 export async function inspectStatus(options: StatusOptions = {}): Promise<StatusReport> {

@@ -1,0 +1,147 @@
+/**
+ * What differs between kedro-telemetry releases, and between Kedro releases, as data: each behaviour with the release
+ * that started it, read from each release's source (kedro-org/kedro-plugins and kedro-org/kedro tags) and checked
+ * against requests the real code sent. Everything else asks by behaviour (`telemetry(version).masking`), never by
+ * comparing version literals, so a new release is an edit here, plus its CLI structure.
+ */
+import {compareVersions, isValidVersion} from '../versions.js'
+
+/** A behaviour as it changed: `[first release, value]`, oldest first; a release takes the last entry not after it. */
+type Timeline<T> = readonly (readonly [since: string, value: T])[]
+
+function valueAt<T>(timeline: Timeline<T>, version: string): T {
+  let value = timeline[0][1]
+  for (const [since, next] of timeline) if (compareVersions(version, since) >= 0) value = next
+  return value
+}
+
+/** How kedro-telemetry masks the command line (spec section 5). */
+export type MaskingRules =
+  /** 0.1.4 to 0.3.1: a flat vocabulary of every name in the CLI structure. */
+  | 'vocabulary'
+  /** 0.3.2 to 0.6.0: a walk of the structure, without the leading --help pass-through or the unknown-command mask. */
+  | 'walk'
+  /** 0.6.1 to 0.6.5: the walk with the pass-through and the single mask for an unknown command. */
+  | 'walk-passthrough'
+  /** 0.7.0 on: as above, and an official starter's name is kept after --starter/-s. */
+  | 'walk-passthrough-starters'
+
+const TELEMETRY_TIMELINES = {
+  /** Who is the user: a hash of the host name (0.1.x), a hash of the login name, then a uuid in telemetry.toml. */
+  identity: [['0.0.0', 'hostname-hash'], ['0.2.2', 'login-hash'], ['0.4.0', 'uuid']] as Timeline<'hostname-hash' | 'login-hash' | 'uuid'>,
+  /** The project: nothing, a hash of the package name, then the project id in pyproject.toml. */
+  projectIdentity: [['0.0.0', 'none'], ['0.2.3', 'package-name-hash'], ['0.5.0', 'project-id']] as Timeline<'none' | 'package-name-hash' | 'project-id'>,
+  /** Before 0.6.0 kedro-telemetry asks first (opt-in); from 0.6.0 it sends unless told not to. */
+  consentModel: [['0.0.0', 'opt-in'], ['0.6.0', 'opt-out']] as Timeline<'opt-in' | 'opt-out'>,
+  githubOwnerRule: [['0.0.0', false], ['0.6.5', true]] as Timeline<boolean>,
+  masking: [['0.0.0', 'vocabulary'], ['0.3.2', 'walk'], ['0.6.1', 'walk-passthrough'], ['0.7.0', 'walk-passthrough-starters']] as Timeline<MaskingRules>,
+  /** Events per command: a "Command run" and a "CLI command" plus separate statistics, then one request. */
+  events: [['0.0.0', 'several'], ['0.6.0', 'one']] as Timeline<'one' | 'several'>,
+  /** Project statistics are sent (0.2.2 and 0.2.3 even without consent). */
+  sendsStatistics: [['0.0.0', false], ['0.2.2', true]] as Timeline<boolean>,
+  statisticsIgnoreConsent: [['0.0.0', false], ['0.2.2', true], ['0.2.4', false]] as Timeline<boolean>,
+  /** Up to 0.3.1 the count was `len(catalog.datasets.__dict__)`: the `parameters` and `params:` entries included. */
+  countsParameters: [['0.0.0', true], ['0.3.2', false]] as Timeline<boolean>,
+  /** is_ci_env, and [tool.kedro] example_pipeline (sent as written). */
+  sendsCiAndExample: [['0.0.0', false], ['0.3.2', true]] as Timeline<boolean>,
+  /**
+   * [tool.kedro] tools: not sent; sent as written (0.3.1); Python's `", ".join(raw)`, which joins a TOML string
+   * character by character (0.3.2); 0.8.0's `_format_tools`.
+   */
+  tools: [['0.0.0', 'none'], ['0.3.1', 'raw'], ['0.3.2', 'join'], ['0.8.0', 'format']] as Timeline<'format' | 'join' | 'none' | 'raw'>,
+  /** Dataset classes per type (Kedro 1.x only): none, a nested `dataset_types` object, then flat keys. */
+  datasetTypes: [['0.0.0', 'none'], ['0.7.0', 'nested'], ['0.8.0', 'flat']] as Timeline<'flat' | 'nested' | 'none'>,
+  /** The implicit-consent notice is printed whenever it sends (0.6.x), then only when consent is implicit. */
+  notice: [['0.0.0', 'never'], ['0.6.0', 'when-sending'], ['0.8.0', 'when-implicit']] as Timeline<'never' | 'when-implicit' | 'when-sending'>,
+  /** The oldest request shape reproduced from source is 0.2.3's: earlier ones also sent a hashed project_name. */
+  requestShapeKnown: [['0.0.0', false], ['0.2.3', true]] as Timeline<boolean>,
+  /** 0.9.0: validator counts (when the catalog declares validators) and the plugin event API. */
+  validatorStatistics: [['0.0.0', false], ['0.9.0', true]] as Timeline<boolean>,
+} as const
+
+const KEDRO_TIMELINES = {
+  /** Where the project is looked for: the working directory only, then walking up from it (0.19). */
+  projectDiscovery: [['0.0.0', 'working-directory'], ['0.19.0', 'walk-up']] as Timeline<'walk-up' | 'working-directory'>,
+  /** Which `kedro_init_version` Kedro runs (kedro/framework/startup.py): the same major.minor, then the same major. */
+  compatibility: [['0.0.0', 'major-minor'], ['1.1.1', 'major']] as Timeline<'major' | 'major-minor'>,
+  /** The catalog lists its datasets with `list()`, then `keys()` (with `get_type`, so dataset types are counted). */
+  catalogApi: [['0.0.0', 'list'], ['1.0.0', 'keys']] as Timeline<'keys' | 'list'>,
+  /** `--pipeline(s)` makes find_pipelines() load only the pipelines asked for (1.5.0). */
+  loadsRequestedPipelinesOnly: [['0.0.0', false], ['1.5.0', true]] as Timeline<boolean>,
+  /** Kedro 0.19.7 made kedro-telemetry a dependency of kedro itself. */
+  bundlesTelemetry: [['0.0.0', false], ['0.19.7', true]] as Timeline<boolean>,
+  /** Catalog entries may declare `validator:` (1.6.0). */
+  validators: [['0.0.0', false], ['1.6.0', true]] as Timeline<boolean>,
+} as const
+
+/** kedro-telemetry's releases (its tags in kedro-org/kedro-plugins), oldest first. */
+const TELEMETRY_RELEASES = [
+  '0.1.4', '0.2.0', '0.2.1', '0.2.2', '0.2.3', '0.2.4', '0.2.5', '0.3.0', '0.3.1', '0.3.2', '0.4.0', '0.5.0', '0.6.0', '0.6.1',
+  '0.6.2', '0.6.3', '0.6.4', '0.6.5', '0.7.0', '0.8.0',
+] as const
+
+/**
+ * The releases that behave exactly as `version` does (no timeline changes between them), as "0.6.1 to 0.6.4", or
+ * "0.8.0 and later" for the newest.
+ */
+export function telemetryEra(version: string): string {
+  const changes = [...new Set(Object.values(TELEMETRY_TIMELINES).flatMap((timeline) => timeline.map(([since]) => since)))].sort(compareVersions)
+  const start = changes.filter((since) => compareVersions(since, version) <= 0).at(-1) ?? changes[0]
+  const next = changes.find((since) => compareVersions(since, version) > 0)
+  const members = TELEMETRY_RELEASES.filter((release) => compareVersions(release, start) >= 0 && (!next || compareVersions(release, next) < 0))
+  if (members.length === 0 || members.at(-1) === TELEMETRY_RELEASES.at(-1)) return `${members[0] ?? start} and later`
+  return members.length === 1 ? members[0] : `${members[0]} to ${members.at(-1)}`
+}
+
+/** The newest releases whose behaviour is known; a newer version gets these rules, marked estimated. */
+export const NEWEST_KNOWN = {kedro: '1.5.0', kedroTelemetry: '0.8.0'} as const
+/** The releases whose command structure (for masking) is stored in src/masking/structures.ts. */
+export const KEDRO_CLI_STRUCTURES = ['0.19.0', '0.19.14', '1.0.0', '1.5.0'] as const
+
+export type TelemetryRelease = {[K in keyof typeof TELEMETRY_TIMELINES]: (typeof TELEMETRY_TIMELINES)[K][number][1]} & {
+  /** Why these rules may not be that release's: a version newer than any known one. */
+  estimated: null | string
+  version: string
+}
+
+export type KedroRelease = {[K in keyof typeof KEDRO_TIMELINES]: (typeof KEDRO_TIMELINES)[K][number][1]} & {
+  estimated: null | string
+  version: string
+}
+
+function newer(version: string, newest: string, what: string): null | string {
+  return compareVersions(version, newest) > 0 ? `${what} ${version} is newer than the newest release this tool knows (${newest}): its rules are taken to be ${newest}'s` : null
+}
+
+function release<T extends Record<string, Timeline<unknown>>>(timelines: T, version: string): {[K in keyof T]: T[K][number][1]} {
+  return Object.fromEntries(Object.entries(timelines).map(([name, timeline]) => [name, valueAt(timeline, version)])) as {[K in keyof T]: T[K][number][1]}
+}
+
+/** What kedro-telemetry `version` does. */
+export function telemetry(version: string): TelemetryRelease {
+  return {...release(TELEMETRY_TIMELINES, version), estimated: newer(version, NEWEST_KNOWN.kedroTelemetry, 'kedro-telemetry'), version}
+}
+
+/** What Kedro `version` does. */
+export function kedro(version: string): KedroRelease {
+  return {...release(KEDRO_TIMELINES, version), estimated: newer(version, NEWEST_KNOWN.kedro, 'Kedro'), version}
+}
+
+/**
+ * Why Kedro `kedroVersion` refuses the project (its startup check, kedro/framework/startup.py), or null when it runs
+ * it: a missing mandatory key, or a kedro_init_version of another release line. Nothing is sent then: kedro stops
+ * before any hook.
+ */
+export function refusesProject(kedroVersion: string, metadata: {kedroInitVersion: null | string; packageName: null | string; projectName: null | string}): null | string {
+  const missing = Object.entries({kedro_init_version: metadata.kedroInitVersion, package_name: metadata.packageName, project_name: metadata.projectName})
+    .filter(([, value]) => value === null).map(([key]) => key)
+  if (missing.length > 0) return `[tool.kedro] in pyproject.toml lacks ${missing.join(', ')}: Kedro refuses to start`
+  const initVersion = metadata.kedroInitVersion!
+  if (!isValidVersion(initVersion)) return `kedro_init_version "${initVersion}" is not a version: Kedro refuses the project`
+  const parts = (text: string, count: number) => text.split('.').slice(0, count).join('.')
+  const rule = kedro(kedroVersion).compatibility
+  const count = rule === 'major' ? 1 : 2
+  return parts(initVersion, count) === parts(kedroVersion, count)
+    ? null
+    : `Kedro ${kedroVersion} runs only projects created with Kedro ${parts(kedroVersion, count)}.x, and this one says kedro_init_version ${initVersion}: it refuses the project before any hook runs`
+}

@@ -1,0 +1,94 @@
+/**
+ * The first step of a preview: which Kedro and kedro-telemetry run (given, reported by the interpreter, installed,
+ * pinned or assumed), what those releases do, which plugins add commands, and the command structure masking walks.
+ */
+import {type ChosenStructure, structureFor} from '../masking/masking.js'
+import {type LoadedProject, loadProject} from '../project/project.js'
+import {type DetectedVersion} from '../project/versions.js'
+import {resolveWorkingDirectory} from '../project/working-directory.js'
+import {kedro, type KedroRelease, NEWEST_KNOWN, telemetry, type TelemetryRelease} from '../releases/releases.js'
+import {isValidVersion} from '../versions.js'
+import {probePython, type PythonProbe} from './python-probe.js'
+import type {PreviewSheet} from './sheet.js'
+
+export interface PreviewInputs {
+  /** The kedro command's arguments, verbatim (without `kedro`). */
+  args: string[]
+  /** The environment kedro would run in. */
+  env: NodeJS.ProcessEnv
+  kedroVersion?: string
+  /** The project at `project`, when the caller has loaded it already (with its resolved directory). */
+  loaded?: {project: LoadedProject; workingDirectory: string}
+  now?: Date
+  platform?: NodeJS.Platform
+  /** Where kedro would run (default: the current directory). */
+  project?: string
+  /** Run the project's Python for sys.version and installed versions (default true), when the checkout rule allows. */
+  probePython?: boolean
+  /** A probe already started (see launchPythonProbe), so that it overlaps loading this module. */
+  python?: Promise<PythonProbe>
+  telemetryVersion?: string
+  /** Run the project's interpreter even where it lies in the project (see src/checkout/interpreter.ts). */
+  trustProjectPython?: boolean
+}
+
+/** A version as the preview uses it, with where it came from. */
+export interface ResolvedVersion {
+  /** Not installed, pinned, reported or given: the latest known (or kedro_init_version) is taken instead. */
+  assumed: boolean
+  /** Where it comes from, for people. */
+  source: string
+  version: string
+}
+
+export interface PreviewContext {
+  args: string[]
+  env: NodeJS.ProcessEnv
+  kedro: ResolvedVersion
+  kedroRelease: KedroRelease
+  now: Date
+  platform: NodeJS.Platform
+  /** Installed plugins that add commands to the structure (kedro-viz, kedro-airflow, kedro-docker). */
+  plugins: string[]
+  project: LoadedProject
+  python: PythonProbe
+  structure: ChosenStructure
+  telemetry: ResolvedVersion
+  /** The environment has Kedro but not kedro-telemetry (and no version was given): nothing is sent. */
+  telemetryNotInstalled: boolean
+  telemetryRelease: TelemetryRelease
+  workingDirectory: string
+}
+
+function resolveVersion(given: string | undefined, reported: null | string | undefined, python: PythonProbe, detected: DetectedVersion, newest: string): ResolvedVersion {
+  if (given) return {assumed: false, source: 'given with a flag', version: given}
+  if (reported) return {assumed: false, source: `reported by ${python.facts!.executable}`, version: reported}
+  if (detected.version && isValidVersion(detected.version) && detected.source !== 'assumed') return {assumed: false, source: `${detected.source}: ${detected.detail}`, version: detected.version}
+  return {assumed: true, source: detected.source === 'assumed' ? detected.detail : 'the latest known', version: detected.source === 'assumed' && detected.version ? detected.version : newest}
+}
+
+export async function previewContext(inputs: PreviewInputs, sheet: PreviewSheet): Promise<PreviewContext> {
+  const {env} = inputs
+  const workingDirectory = inputs.loaded?.workingDirectory ?? await resolveWorkingDirectory(inputs.project ?? '.', process.cwd())
+  const project = inputs.loaded?.project ?? await loadProject(workingDirectory, env)
+  const {root, versions} = project
+  const python = await (inputs.probePython === false
+    ? Promise.resolve({facts: null, missing: 'no interpreter was run (--no-python)'})
+    : inputs.python ?? probePython({
+      env, environmentPrefix: versions.environment?.prefix ?? null, projectRoot: root, trustProjectPython: inputs.trustProjectPython, workingDirectory,
+    }))
+  const kedroVersion = resolveVersion(inputs.kedroVersion, python.facts?.kedro, python, versions.kedro, NEWEST_KNOWN.kedro)
+  const telemetryVersion = resolveVersion(inputs.telemetryVersion, python.facts?.kedroTelemetry, python, versions.telemetry, NEWEST_KNOWN.kedroTelemetry)
+  // Plugins installed in the project's environment, or for the interpreter that runs kedro.
+  const installed = new Set([...Object.keys(versions.installed), ...(python.facts?.distributions ?? [])])
+  const plugins = ['kedro-airflow', 'kedro-docker', 'kedro-viz'].filter((name) => installed.has(name))
+  const structure = structureFor(kedroVersion.version, plugins, root !== null)
+  const kedroRelease = kedro(kedroVersion.version)
+  const telemetryRelease = telemetry(telemetryVersion.version)
+  for (const warning of [structure.estimated, kedroRelease.estimated, telemetryRelease.estimated]) if (warning) sheet.warn(warning)
+  return {
+    args: inputs.args, env, kedro: kedroVersion, kedroRelease, now: inputs.now ?? new Date(), platform: inputs.platform ?? process.platform, plugins,
+    project, python, structure, telemetry: telemetryVersion, telemetryNotInstalled: versions.telemetry.source === 'not-installed' && !inputs.telemetryVersion,
+    telemetryRelease, workingDirectory,
+  }
+}

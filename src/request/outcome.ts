@@ -1,0 +1,71 @@
+/**
+ * What kedro itself does with this project and command, decided before any body is built: refuse to start (nothing
+ * is sent), run a command that builds no catalog, or build the catalog (the statistics event). A command that would
+ * build the catalog can still fail before it does (a registry that fails, a pipeline not registered): then only
+ * "CLI command" is sent. Each cause here is one kedro's own source shows, seen statically.
+ */
+import path from 'node:path'
+
+import {entryKindSync, readTextSafeSync} from '../checkout/files.js'
+import {safeLoad} from '../consent/pyyaml.js'
+import {refusesProject} from '../releases/releases.js'
+import type {MaskedCommand} from './command.js'
+import type {PreviewContext} from './context.js'
+
+export type CatalogOutcome =
+  /** The command runs and builds no catalog, or does not run (help, an option click rejects): "CLI command". */
+  | {kind: 'no-catalog'; reason: null | string}
+  /** The command builds the catalog (in this process, or in one of its own): the statistics. */
+  | {elsewhere: boolean; kind: 'catalog'}
+
+/** Commands that build the project's catalog, so that kedro-telemetry sends the statistics event. */
+function buildsCatalog(commandPath: string[]): boolean {
+  return commandPath[0] === 'run' || (commandPath[0] === 'catalog' && commandPath.length > 1)
+}
+
+/**
+ * `kedro ipython` runs IPython, and `kedro jupyter lab/notebook` notebook kernels, in processes of their own, where
+ * Kedro's IPython extension loads the catalog (reload_kedro): that process sends the statistics.
+ */
+export function buildsCatalogElsewhere(commandPath: string[]): boolean {
+  return commandPath[0] === 'ipython' || (commandPath[0] === 'jupyter' && ['lab', 'notebook'].includes(commandPath[1] ?? ''))
+}
+
+/**
+ * Kedro configures logging when it is imported, before anything else: from KEDRO_LOGGING_CONFIG, else a
+ * conf/logging.yml in the working directory. One it cannot read or parse stops every kedro command.
+ */
+function loggingFails(context: PreviewContext): null | string {
+  const given = context.env.KEDRO_LOGGING_CONFIG
+  const candidates = given ? [path.resolve(context.workingDirectory, given)] : ['logging.yml', 'logging.yaml'].map((name) => path.join(context.workingDirectory, 'conf', name))
+  const file = given ? candidates[0] : candidates.find((candidate) => entryKindSync(candidate, null) !== 'missing')
+  if (!file) return null
+  const read = readTextSafeSync(file, {within: null})
+  if (!read.ok) return read.kind === 'missing' ? `the logging configuration ${file} does not exist` : `the logging configuration: ${read.reason}`
+  const loaded = safeLoad(read.text.replaceAll(/\r\n?/g, '\n'))
+  return loaded.ok || loaded.undecidable ? null : `the logging configuration ${file} does not parse (${loaded.error})`
+}
+
+/** Why kedro stops before any hook runs, so that nothing at all is sent, or null when it starts. */
+export function kedroRefuses(context: PreviewContext): null | string {
+  const logging = loggingFails(context)
+  if (logging) return `${logging}: kedro stops when it configures logging, before any hook runs`
+  const {pyproject, root} = context.project
+  if (!root) return null
+  if (pyproject?.error) return `pyproject.toml does not parse (${pyproject.error}): Kedro refuses to start`
+  return refusesProject(context.kedro.version, {
+    kedroInitVersion: pyproject?.kedroInitVersion ?? null, packageName: pyproject?.packageName ?? null, projectName: pyproject?.projectName ?? null,
+  })
+}
+
+/** Whether the command (in a project kedro starts for) builds the catalog. */
+export function catalogOutcome(context: PreviewContext, command: MaskedCommand): CatalogOutcome {
+  const elsewhere = buildsCatalogElsewhere(command.commandPath)
+  if (!context.project.root || !(buildsCatalog(command.commandPath) || elsewhere)) return {kind: 'no-catalog', reason: null}
+  if (!command.runs) {
+    const reason = context.args.includes('--help') ? '--help prints the command\'s help instead of running it' : 'the command line has an option the command does not know: click rejects it before the command runs'
+    return {kind: 'no-catalog', reason}
+  }
+
+  return {elsewhere, kind: 'catalog'}
+}

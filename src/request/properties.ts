@@ -1,0 +1,175 @@
+/**
+ * The properties every request of a release carries: who the user is (uuid, or a hash of the login or host name in
+ * old releases), the project (hashed id, or hashed package name), versions, platform, CI, and the [tool.kedro] fields.
+ */
+import {hostname, userInfo} from 'node:os'
+
+import {kedroDetectsCi} from '../ci/detect.js'
+import {hashedProjectId, kedroHash} from '../identity/hash.js'
+import {kedroUserIdPath, readUserId} from '../identity/user-id.js'
+import {evaluate, EvaluationGuard, parsePython, type PyValue} from '../statistics/python.js'
+import type {PreviewContext} from './context.js'
+import type {PyJson} from './python-json.js'
+import type {PreviewSheet} from './sheet.js'
+
+export const NEW_USER_ID = '<a new uuid4 hex, created on the first send>'
+
+/** Python's getpass.getuser(): LOGNAME, USER, LNAME, USERNAME, then the password database. */
+function loginName(env: NodeJS.ProcessEnv): string {
+  return env.LOGNAME || env.USER || env.LNAME || env.USERNAME || userInfo().username
+}
+
+/** The `identity` and `username` of the release's era. */
+export async function userIdentity(context: PreviewContext, sheet: PreviewSheet): Promise<{identity: string; username: string}> {
+  const {env, platform, project, telemetryRelease, workingDirectory} = context
+  if (telemetryRelease.identity !== 'uuid') {
+    // Before 0.4.0 (from the sources): sha512 of getpass.getuser() as both (0.2.2 to 0.3.x); before 0.2.2 sha512 of
+    // the host name as identity and of os.getlogin() (the terminal's login, not known here) as username.
+    const hostEra = telemetryRelease.identity === 'hostname-hash'
+    sheet.origin('identity', 'hashed', hostEra ? 'the host name' : 'the login name (getpass.getuser())', 'sha512')
+    sheet.origin('properties.username', 'hashed', 'the login name', hostEra ? 'sha512' : 'sha512, the identity again',
+      hostEra ? 'kedro-telemetry hashed os.getlogin(), the login of the controlling terminal, which may differ' : null)
+    return {identity: kedroHash(hostEra ? hostname() : loginName(env)), username: kedroHash(loginName(env))}
+  }
+
+  const user = await readUserId(kedroUserIdPath({env, platform, workingDirectory}), project.root)
+  if (user.onSend === 'uses') {
+    sheet.origin('identity', 'raw', user.path, 'the user uuid')
+    sheet.origin('properties.username', 'raw', user.path, 'the user uuid again')
+    return {identity: user.userId!, username: user.userId!}
+  }
+
+  if (user.onSend === 'creates') {
+    sheet.warn(`kedro would create a new user id in ${user.path} on its first send; this preview writes nothing`)
+    sheet.origin('identity', 'raw', user.path, 'created on the first send', 'not created yet')
+    sheet.origin('properties.username', 'raw', user.path, 'the user uuid again', 'not created yet')
+    return {identity: NEW_USER_ID, username: NEW_USER_ID}
+  }
+
+  sheet.origin('identity', 'raw', user.path, `${user.problem}: "missing_user_identity"`)
+  sheet.origin('properties.username', 'raw', user.path, `${user.problem}: ""`)
+  return {identity: '', username: ''}
+}
+
+/** The project's identifier: its hashed project id (0.5.0+), the hashed package name (0.2.3 to 0.4.x), or none. */
+function projectIdentity(context: PreviewContext, sheet: PreviewSheet): Record<string, PyJson> {
+  const {project, telemetryRelease} = context
+  const {pyproject, root} = project
+  if (telemetryRelease.projectIdentity === 'none') return {}
+  if (telemetryRelease.projectIdentity === 'package-name-hash') {
+    // `_hash(PACKAGE_NAME) if PACKAGE_NAME else "undefined"`: the literal, not its hash.
+    sheet.origin('properties.package_name', 'hashed', 'pyproject.toml', pyproject?.packageName ? 'sha512(package_name)' : '"undefined": no package_name')
+    return {package_name: pyproject?.packageName ? kedroHash(pyproject.packageName) : 'undefined'}
+  }
+
+  if (!root) {
+    sheet.origin('properties.project_id', 'raw', 'not in a project', 'null outside a project')
+    return {project_id: null}
+  }
+
+  const projectId = pyproject?.projectId ?? null
+  if (projectId === null) {
+    sheet.warn('pyproject.toml has no [tool.kedro_telemetry] project_id: kedro would append one to it (a change to a committed file) on its first send')
+    sheet.origin('properties.project_id', 'hashed', 'pyproject.toml', 'sha512(project_id + package_name)', 'the project id does not exist yet')
+    return {project_id: '<sha512 of a new random project_id>'}
+  }
+
+  sheet.origin('properties.project_id', 'hashed', 'pyproject.toml', 'sha512(project_id + package_name), unsalted')
+  return {project_id: hashedProjectId(projectId, pyproject?.packageName ?? null)}
+}
+
+/** Python's str() of a literal's value, where this tool can reproduce it exactly. */
+function pythonStr(value: PyValue): null | string {
+  if (value.kind === 'str') return value.value
+  if (value.kind === 'number' && Number.isInteger(value.value)) return String(value.value)
+  if (value.kind === 'bool') return value.value ? 'True' : 'False'
+  if (value.kind === 'none') return 'None'
+  return null
+}
+
+/** `ast.literal_eval(text)` when it gives a list or tuple, as the str() of each item; undefined when it does not. */
+function literalList(text: string): null | string[] | undefined {
+  const source = `value = (${text}\n)`
+  const statement = parsePython(source).topNode.firstChild
+  const expression = statement?.lastChild
+  if (!statement || statement.name !== 'AssignStatement' || !expression) return undefined
+  const value = evaluate(expression, {guard: new EvaluationGuard(), scope: new Map(), source})
+  if (value.kind !== 'list') return undefined
+  const items = value.items.map((item) => pythonStr(item))
+  return items.every((item) => item !== null) ? items as string[] : null
+}
+
+/**
+ * `tools` as the release sends it, or undefined when it leaves the property out. 0.8.0's `_format_tools`: a string
+ * is first `ast.literal_eval`-ed; a list or tuple becomes `", ".join(str(t) ...)` (left out when empty); any other
+ * non-empty string is sent as it is. Before 0.8.0: Python's `", ".join(raw)`, which joins a string's characters.
+ */
+export function formatTools(tools: unknown, era: 'format' | 'join' | 'none' | 'raw'): {estimated: null | string; value: PyJson | undefined} {
+  const exact = (value: PyJson | undefined) => ({estimated: null, value})
+  if (era === 'none') return exact(undefined)
+  if (era === 'raw') return exact(tools as PyJson)
+  const unsure = 'a tools value this tool does not reproduce exactly (a nested or non-integer literal)'
+  if (era === 'join') {
+    if (typeof tools === 'string') return exact([...tools].join(', '))
+    if (Array.isArray(tools) && tools.every((tool) => typeof tool === 'string')) return exact(tools.join(', '))
+    return {estimated: 'Python\'s ", ".join() raises on a tools value that is not a string or a list of strings', value: undefined}
+  }
+
+  let list: unknown = tools
+  if (typeof tools === 'string') {
+    const parsed = literalList(tools)
+    if (parsed === null) return {estimated: unsure, value: undefined}
+    if (parsed !== undefined) list = parsed
+  }
+
+  if (Array.isArray(list)) {
+    const items = list.map((item) => (typeof item === 'string' ? item : (typeof item === 'number' && Number.isInteger(item) ? String(item) : null)))
+    if (items.some((item) => item === null)) return {estimated: unsure, value: undefined}
+    return exact(items.length > 0 && items.join(', ') !== '' ? items.join(', ') : undefined)
+  }
+
+  return exact(typeof list === 'string' && list !== '' ? list : undefined)
+}
+
+/** Everything but the command and the statistics: identity, project, versions, platform, CI, [tool.kedro] fields. */
+export function projectProperties(context: PreviewContext, sheet: PreviewSheet, username: string): Record<string, PyJson> {
+  const {env, kedro, platform, project, python, telemetry, telemetryRelease} = context
+  const properties: Record<string, PyJson> = {username, ...projectIdentity(context, sheet)}
+  if (!telemetryRelease.requestShapeKnown) {
+    sheet.warn(`kedro-telemetry ${telemetry.version} is older than the oldest request shape this preview reproduces (0.2.3): it also sent a hashed project_name and the project's own version, in another key order, so the request is estimated`)
+    for (const field of ['identity', 'properties.username', 'properties.package_name', 'properties.project_version']) sheet.estimated.add(field)
+  }
+
+  for (const [field, detected, what] of [['project_version', kedro, 'the Kedro version'], ['telemetry_version', telemetry, 'the kedro-telemetry version']] as const) {
+    properties[field] = detected.version
+    sheet.origin(`properties.${field}`, 'raw', detected.assumed ? 'no installed or pinned version found' : detected.source, what, detected.assumed ? detected.source : null)
+  }
+
+  properties.python_version = python.facts?.version ?? '<sys.version of the project\'s Python: none found>'
+  sheet.origin('properties.python_version', 'raw', python.facts?.executable ?? 'no Python run', 'sys.version', python.missing)
+  properties.os = python.facts?.platform ?? (platform === 'win32' ? 'win32' : platform)
+  sheet.origin('properties.os', 'raw', python.facts?.executable ?? 'this machine', 'sys.platform')
+  if (telemetryRelease.sendsCiAndExample) {
+    const ci = kedroDetectsCi(env)
+    properties.is_ci_env = ci.detected
+    sheet.origin('properties.is_ci_env', 'derived', 'environment', ci.matchedBy ? `set by ${ci.matchedBy}` : 'no CI variable kedro knows')
+  }
+
+  const {pyproject, root} = project
+  if (!root) return properties
+  if (pyproject?.tools !== undefined) {
+    const tools = formatTools(pyproject.tools, telemetryRelease.tools)
+    if (tools.value !== undefined || tools.estimated) {
+      properties.tools = tools.value ?? ''
+      const notes = {format: 'list items joined with ", "', join: 'Python ", ".join(tools): a string is joined character by character', none: '', raw: 'as written'}
+      sheet.origin('properties.tools', 'raw', 'pyproject.toml [tool.kedro] tools', notes[telemetryRelease.tools], tools.estimated)
+    }
+  }
+
+  if (telemetryRelease.sendsCiAndExample && pyproject?.examplePipeline !== undefined) {
+    properties.example_pipeline = pyproject.examplePipeline as PyJson
+    sheet.origin('properties.example_pipeline', 'raw', 'pyproject.toml [tool.kedro] example_pipeline', 'as written')
+  }
+
+  return properties
+}

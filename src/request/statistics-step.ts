@@ -1,0 +1,55 @@
+/**
+ * The statistics a command that builds the catalog sends, read from the project's files, or why kedro fails before
+ * it builds the catalog (then only "CLI command" is sent).
+ */
+import path from 'node:path'
+
+import {appendAll} from '../collections.js'
+import {isRemote} from '../statistics/catalog.js'
+import {readStatistics} from '../statistics/statistics.js'
+import {optionValues} from './command.js'
+import type {PreviewContext} from './context.js'
+import type {PyJson} from './python-json.js'
+import type {PreviewSheet} from './sheet.js'
+
+/** Files named in a field's origin: all of a few, else the first ones and how many more. */
+function fileList(files: string[]): string {
+  return files.length <= 4 ? files.join(', ') : `${files.slice(0, 3).join(', ')} and ${files.length - 3} more`
+}
+
+export type StatisticsOutcome = {failure: string; kind: 'fails'} | {kind: 'statistics'; properties: Record<string, PyJson>}
+
+export async function projectStatistics(context: PreviewContext, sheet: PreviewSheet, commandPath: string[]): Promise<StatisticsOutcome> {
+  const {args, env, kedro, project, python, telemetry, workingDirectory} = context
+  const {pyproject, root, versions} = project
+  const confSource = optionValues(args, ['--conf-source']).at(-1)
+  const requested = commandPath[0] === 'run' ? optionValues(args, ['--pipeline', '-p', '--pipelines']).flatMap((value) => value.split(',')) : []
+  const reading = await readStatistics({
+    // A remote source (s3://...) is passed as it is, for the catalog reader to report.
+    confSource: confSource === undefined ? null : (isRemote(confSource) ? confSource : path.resolve(workingDirectory, confSource)),
+    env: optionValues(args, ['--env', '-e']).at(-1) ?? env.KEDRO_ENV ?? null, kedroVersion: kedro.version, packageName: pyproject?.packageName ?? null, projectRoot: root!,
+    requested: requested.length > 0 ? requested : null, sitePackages: versions.environment?.sitePackages ?? python.facts?.sitePackages ?? [],
+    sourceDir: pyproject?.sourceDir ?? 'src', telemetryVersion: telemetry.version,
+  })
+  appendAll(sheet.warnings, reading.warnings)
+  if (reading.registryFails && commandPath[0] === 'run') return {failure: `${reading.registryFails}: importing pipeline_registry.py fails`, kind: 'fails'}
+  if (reading.missingPipelines.length > 0) {
+    // The names are not repeated: masking hides them in the request, and previews get pasted into tickets.
+    const count = reading.missingPipelines.length
+    return {failure: `${count} requested pipeline${count === 1 ? ' is' : 's are'} not registered`, kind: 'fails'}
+  }
+
+  // `kedro run --config FILE` takes further options (env, pipelines, conf source) from a file not read here.
+  const fromConfigFile = commandPath[0] === 'run' && optionValues(args, ['--config', '-c']).length > 0
+    ? ['kedro run --config reads more options (the environment, the pipelines) from a file this preview does not read']
+    : []
+  for (const key of Object.keys(reading.properties)) {
+    const reasons = [...reading.estimated[key] ?? [], ...fromConfigFile]
+    const fromCatalog = key === 'number_of_datasets' || key.startsWith('dataset_type')
+    const files = fromCatalog ? reading.files.catalog : reading.files.pipelines
+    const source = files.length === 0 ? (fromCatalog ? `no catalog file for the ${reading.env} environment` : 'no pipeline file') : fileList(files)
+    sheet.origin(`properties.${key}`, 'count', source, '', reasons.length > 0 ? reasons.join('; ') : null)
+  }
+
+  return {kind: 'statistics', properties: reading.properties}
+}
