@@ -1,0 +1,96 @@
+/**
+ * The oracle: small Kedro projects and the requests the real kedro + kedro-telemetry sent for them (see
+ * test/fixtures/oracle/README.md). Each case is previewed in a fresh copy of its project, with the environment the
+ * recording had, and compared with what was really sent.
+ */
+import {cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+
+import {buildTelemetryRequests, type PreviewResult} from '../../src/request/request.js'
+import {REPO_ROOT, tempDir} from './sandbox.js'
+
+export const ORACLE = path.join(REPO_ROOT, 'test', 'fixtures', 'oracle')
+
+export interface OracleCase {
+  args: string[]
+  datasetTypeCountOrderVaries: boolean
+  env: Record<string, string>
+  file: string
+  kedroVersion: string
+  project: string
+  projectIdAppended: null | string
+  requests: {bodyText: string; headers: Record<string, string>; method: string; url: string}[]
+  runtime: string
+  telemetryFile: null | string
+  telemetryVersion: string
+  userUuid: string
+}
+
+export function oracleCases(): OracleCase[] {
+  const cases: OracleCase[] = []
+  for (const runtime of readdirSync(path.join(ORACLE, 'expected')).sort()) {
+    for (const name of readdirSync(path.join(ORACLE, 'expected', runtime)).sort()) {
+      const data = JSON.parse(readFileSync(path.join(ORACLE, 'expected', runtime, name), 'utf8')) as Omit<OracleCase, 'file'>
+      cases.push({...data, file: `${runtime}/${name}`})
+    }
+  }
+
+  return cases
+}
+
+/** A body as compared: the timestamp and the interpreter's version blanked; unordered keys sorted when they vary. */
+export function comparable(bodyText: string, options: {ignoreProjectId: boolean; sortTypeCounts: boolean}): unknown {
+  const body = JSON.parse(bodyText) as {properties: Record<string, unknown>; timestamp?: string}
+  body.timestamp = '…'
+  body.properties.python_version = '…'
+  if (options.ignoreProjectId) body.properties.project_id = '…'
+  if (options.sortTypeCounts) {
+    const entries = Object.entries(body.properties)
+    const counts = entries.filter(([key]) => key.startsWith('dataset_type_count.')).sort(([a], [b]) => (a < b ? -1 : 1))
+    let next = 0
+    body.properties = Object.fromEntries(entries.map((entry) => (entry[0].startsWith('dataset_type_count.') ? counts[next++] : entry)))
+  }
+
+  return body
+}
+
+export async function previewCase(oracleCase: OracleCase): Promise<PreviewResult> {
+  const project = path.join(tempDir('kc-oracle-'), oracleCase.project)
+  cpSync(path.join(ORACLE, 'projects', oracleCase.project), project, {recursive: true})
+  if (oracleCase.telemetryFile !== null) writeFileSync(path.join(project, '.telemetry'), oracleCase.telemetryFile)
+  const home = tempDir('kc-oracle-home-')
+  mkdirSync(path.join(home, '.config', 'kedro'), {recursive: true})
+  writeFileSync(path.join(home, '.config', 'kedro', 'telemetry.toml'), `[telemetry]\nuuid = "${oracleCase.userUuid}"\n`)
+  const env = {HOME: home, LANG: 'C.UTF-8', PATH: process.env.PATH, XDG_CONFIG_HOME: path.join(home, '.config'), ...oracleCase.env}
+  return buildTelemetryRequests({
+    args: oracleCase.args, env, kedroVersion: oracleCase.kedroVersion, platform: 'linux', probePython: false, project,
+    telemetryVersion: oracleCase.telemetryVersion,
+  })
+}
+
+/** What differs between the preview and the recording, as short lines; empty when they agree. */
+export function differences(oracleCase: OracleCase, preview: PreviewResult): string[] {
+  const options = {ignoreProjectId: oracleCase.projectIdAppended !== null, sortTypeCounts: oracleCase.datasetTypeCountOrderVaries}
+  const sent = preview.wouldSend ? preview.requests : []
+  const expected = oracleCase.requests.map((request) => comparable(request.bodyText, options))
+  const actual = sent.map((request) => comparable(request.bodyText, options))
+  if (expected.length !== actual.length) {
+    const events = (bodies: unknown[]) => bodies.map((body) => (body as {event: string}).event).join(', ') || 'nothing'
+    return [`sent ${events(expected)}; preview: ${events(actual)}`]
+  }
+
+  const lines: string[] = []
+  for (const [index, body] of expected.entries()) {
+    const want = body as {properties: Record<string, unknown>} & Record<string, unknown>
+    const got = actual[index] as {properties: Record<string, unknown>} & Record<string, unknown>
+    for (const key of ['app_id', 'event', 'identity']) if (JSON.stringify(want[key]) !== JSON.stringify(got[key])) lines.push(`${key}: ${JSON.stringify(want[key])} vs ${JSON.stringify(got[key])}`)
+    const keys = [...new Set([...Object.keys(want.properties), ...Object.keys(got.properties)])]
+    for (const key of keys) {
+      if (JSON.stringify(want.properties[key]) !== JSON.stringify(got.properties[key])) lines.push(`${key}: ${JSON.stringify(want.properties[key])} vs ${JSON.stringify(got.properties[key])}`)
+    }
+
+    if (lines.length === 0 && JSON.stringify(Object.keys(want.properties)) !== JSON.stringify(Object.keys(got.properties))) lines.push('property order differs')
+  }
+
+  return lines
+}
