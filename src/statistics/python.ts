@@ -1,11 +1,16 @@
 /**
  * A small static evaluator for the Python that Kedro projects use to build pipelines, over @lezer/python syntax
- * trees: string, number, list, tuple, dict and set literals, names bound by simple assignments, `node(...)`,
- * `pipeline(...)`/`Pipeline(...)`, `+`, `sum(...)` and calls of imported `create_pipeline` functions. Anything else
- * evaluates to Unknown with the reason, so that callers can report the figure as estimated instead of guessing.
+ * trees: literals, f-strings, names bound by assignments and imports, subscripts, comprehensions over literal
+ * collections, functions called with their parameters bound, `+` and `-`, `sum`, `functools.reduce` and
+ * `operator.add`, and what callers add (Kedro's node() and pipeline()). Anything else evaluates to Unknown with the
+ * reason, so that callers can report the figure as estimated instead of guessing; where Python itself raises (a
+ * missing key, a missing argument), the value says so.
  */
-import {parser} from '@lezer/python'
 import type {SyntaxNode} from '@lezer/common'
+
+import {parsePython} from './python-syntax.js'
+
+export {analysePython, checkSyntax, parsePython, type PythonTree, type SyntaxCheck} from './python-syntax.js'
 
 /** A Kedro node as far as identity goes: Kedro compares nodes by name (or function), inputs and outputs. */
 export interface KedroNode {
@@ -23,6 +28,8 @@ export type PyValue =
   | {kind: 'none'}
   | {kind: 'number'; value: number}
   | {kind: 'pipeline'; nodes: Map<string, KedroNode>}
+  /** Python raises here (a KeyError, a TypeError): exact, and it propagates like Python's exception. */
+  | {error: string; kind: 'raises'}
   | {kind: 'str'; value: string}
   | {kind: 'unknown'; reason: string}
   | {kind: 'bool'; value: boolean}
@@ -35,8 +42,10 @@ export type PyValue =
     textOnlyParameter?: string
   }
 
+export type FunctionValue = Extract<PyValue, {kind: 'function'}>
+
 /** `f()`: a function value called with no arguments. */
-export function callWithoutArguments(target: Extract<PyValue, {kind: 'function'}>): PyValue {
+export function callWithoutArguments(target: FunctionValue): PyValue {
   return target.call([], new Map(), {keywords: new Map(), positional: []})
 }
 
@@ -47,105 +56,15 @@ export interface ArgumentTexts {
 }
 
 export const unknown = (reason: string): PyValue => ({kind: 'unknown', reason})
+export const raises = (error: string): PyValue => ({error, kind: 'raises'})
 
-export function parsePython(source: string) {
-  return parser.parse(source)
+/** A value that stops evaluation where it appears: Python raises, or this tool cannot follow it. */
+export function stops(value: PyValue): value is Extract<PyValue, {kind: 'raises' | 'unknown'}> {
+  return value.kind === 'unknown' || value.kind === 'raises'
 }
 
-export type PythonTree = ReturnType<typeof parsePython>
-
-/** CPython's tokenizer refuses brackets nested deeper than this: "too many nested parentheses" (Parser/tokenizer.h). */
-const MAX_BRACKET_NESTING = 200
-/**
- * @lezer/python deliberately cuts a left-associative chain after about 300 links (`a + a + ...`), and a nesting
- * deeper than about 2,800 levels, leaving an error node where Python sees none: past these, an error node says
- * nothing about the source.
- */
-const PARSER_CHAIN_LIMIT = 250
-const PARSER_DEPTH_LIMIT = 1000
-const CHAINS = new Set(['BinaryExpression', 'CallExpression', 'MemberExpression'])
-const OPENING = new Set(['(', '[', '{'])
-const CLOSING = new Set([')', ']', '}'])
-
-export type SyntaxCheck =
-  | {kind: 'beyond-parser'; offset: number; reason: string}
-  | {kind: 'error'; message: string; offset: number}
-  | {kind: 'ok'}
-
-/** How many links a left-associative chain (`a + b + c`, `a.b.c`, `f()()`) has below `node`. */
-function chainLength(node: SyntaxNode): number {
-  let length = 0
-  for (let current: null | SyntaxNode = node; current?.firstChild?.name === node.name; current = current.firstChild) length++
-  return length
-}
-
-function beyondParser(error: SyntaxNode): null | string {
-  let depth = 0
-  for (let ancestor = error.parent; ancestor; ancestor = ancestor.parent) {
-    if (++depth > PARSER_DEPTH_LIMIT) return `an expression nested more than ${PARSER_DEPTH_LIMIT} deep, beyond what this tool's Python parser reads`
-    if (CHAINS.has(ancestor.name) && chainLength(ancestor) >= PARSER_CHAIN_LIMIT) {
-      return `an expression of more than ${PARSER_CHAIN_LIMIT} chained terms, beyond what this tool's Python parser reads`
-    }
-  }
-
-  return null
-}
-
-/**
- * Where brackets first nest deeper than CPython's tokenizer allows, or -1. Strings and comments are skipped as the
- * tokenizer skips them (prefixes, triple quotes, backslash escapes), so a bracket inside one does not count.
- */
-function bracketOverflow(source: string): number {
-  let depth = 0
-  for (let i = 0; i < source.length; i++) {
-    const char = source[i]
-    if (char === '#') {
-      while (i < source.length && source[i] !== '\n') i++
-    } else if (char === '"' || char === "'") {
-      const quote = source.startsWith(char.repeat(3), i) ? char.repeat(3) : char
-      for (i += quote.length; i < source.length && !source.startsWith(quote, i); i++) {
-        if (source[i] === '\\') i++
-        else if (quote.length === 1 && source[i] === '\n') break
-      }
-
-      i += quote.length - 1
-    } else if (OPENING.has(char)) {
-      if (++depth > MAX_BRACKET_NESTING) return i
-    } else if (CLOSING.has(char)) {
-      depth = Math.max(0, depth - 1)
-    }
-  }
-
-  return -1
-}
-
-/** Whether Python compiles what the tree was parsed from, as far as the tree can tell. */
-export function checkSyntax(tree: PythonTree): SyntaxCheck {
-  const cursor = tree.cursor()
-  do {
-    if (cursor.type.isError) {
-      const reason = beyondParser(cursor.node)
-      return reason === null ? {kind: 'error', message: 'invalid syntax', offset: cursor.from} : {kind: 'beyond-parser', offset: cursor.from, reason}
-    }
-  } while (cursor.next())
-  return {kind: 'ok'}
-}
-
-/**
- * A module's syntax tree and whether Python compiles it: CPython's bracket-nesting limit first (its exact
- * SyntaxError, found before the parser builds a tree that deep), then the parser's own verdict. A tree too deep for
- * the parser to build is "beyond the parser", never a crash.
- */
-export function analysePython(source: string): {syntax: SyntaxCheck; tree: null | PythonTree} {
-  const overflow = bracketOverflow(source)
-  if (overflow >= 0) return {syntax: {kind: 'error', message: 'too many nested parentheses', offset: overflow}, tree: null}
-  try {
-    const tree = parsePython(source)
-    return {syntax: checkSyntax(tree), tree}
-  } catch (error) {
-    if (!(error instanceof RangeError)) throw error
-    return {syntax: {kind: 'beyond-parser', offset: 0, reason: 'code nested too deeply for this tool\'s Python parser'}, tree: null}
-  }
+export function functionValue(call: FunctionValue['call']): FunctionValue {
+  return {call, kind: 'function'}
 }
 
 /** Python's string literal forms, enough for dataset names: quotes, prefixes r/b/u (f-strings are unknown). */

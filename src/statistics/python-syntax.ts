@@ -1,0 +1,106 @@
+/**
+ * Whether Python compiles a module, as far as a syntax tree from @lezer/python can tell, and where the parser itself
+ * gives up (so that its error nodes say nothing about the source).
+ */
+import type {SyntaxNode} from '@lezer/common'
+import {parser} from '@lezer/python'
+
+export function parsePython(source: string) {
+  return parser.parse(source)
+}
+
+export type PythonTree = ReturnType<typeof parsePython>
+
+/** CPython's tokenizer refuses brackets nested deeper than this: "too many nested parentheses" (Parser/tokenizer.h). */
+const MAX_BRACKET_NESTING = 200
+/**
+ * @lezer/python deliberately cuts a left-associative chain after about 300 links (`a + a + ...`), and a nesting
+ * deeper than about 2,800 levels, leaving an error node where Python sees none: past these, an error node says
+ * nothing about the source.
+ */
+const PARSER_CHAIN_LIMIT = 250
+const PARSER_DEPTH_LIMIT = 1000
+const CHAINS = new Set(['BinaryExpression', 'CallExpression', 'MemberExpression'])
+const OPENING = new Set(['(', '[', '{'])
+const CLOSING = new Set([')', ']', '}'])
+
+export type SyntaxCheck =
+  | {kind: 'beyond-parser'; offset: number; reason: string}
+  | {kind: 'error'; message: string; offset: number}
+  | {kind: 'ok'}
+
+/** How many links a left-associative chain (`a + b + c`, `a.b.c`, `f()()`) has below `node`. */
+function chainLength(node: SyntaxNode): number {
+  let length = 0
+  for (let current: null | SyntaxNode = node; current?.firstChild?.name === node.name; current = current.firstChild) length++
+  return length
+}
+
+function beyondParser(error: SyntaxNode): null | string {
+  let depth = 0
+  for (let ancestor = error.parent; ancestor; ancestor = ancestor.parent) {
+    if (++depth > PARSER_DEPTH_LIMIT) return `an expression nested more than ${PARSER_DEPTH_LIMIT} deep, beyond what this tool's Python parser reads`
+    if (CHAINS.has(ancestor.name) && chainLength(ancestor) >= PARSER_CHAIN_LIMIT) {
+      return `an expression of more than ${PARSER_CHAIN_LIMIT} chained terms, beyond what this tool's Python parser reads`
+    }
+  }
+
+  return null
+}
+
+/**
+ * Where brackets first nest deeper than CPython's tokenizer allows, or -1. Strings and comments are skipped as the
+ * tokenizer skips them (prefixes, triple quotes, backslash escapes), so a bracket inside one does not count.
+ */
+function bracketOverflow(source: string): number {
+  let depth = 0
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i]
+    if (char === '#') {
+      while (i < source.length && source[i] !== '\n') i++
+    } else if (char === '"' || char === "'") {
+      const quote = source.startsWith(char.repeat(3), i) ? char.repeat(3) : char
+      for (i += quote.length; i < source.length && !source.startsWith(quote, i); i++) {
+        if (source[i] === '\\') i++
+        else if (quote.length === 1 && source[i] === '\n') break
+      }
+
+      i += quote.length - 1
+    } else if (OPENING.has(char)) {
+      if (++depth > MAX_BRACKET_NESTING) return i
+    } else if (CLOSING.has(char)) {
+      depth = Math.max(0, depth - 1)
+    }
+  }
+
+  return -1
+}
+
+/** Whether Python compiles what the tree was parsed from, as far as the tree can tell. */
+export function checkSyntax(tree: PythonTree): SyntaxCheck {
+  const cursor = tree.cursor()
+  do {
+    if (cursor.type.isError) {
+      const reason = beyondParser(cursor.node)
+      return reason === null ? {kind: 'error', message: 'invalid syntax', offset: cursor.from} : {kind: 'beyond-parser', offset: cursor.from, reason}
+    }
+  } while (cursor.next())
+  return {kind: 'ok'}
+}
+
+/**
+ * A module's syntax tree and whether Python compiles it: CPython's bracket-nesting limit first (its exact
+ * SyntaxError, found before the parser builds a tree that deep), then the parser's own verdict. A tree too deep for
+ * the parser to build is "beyond the parser", never a crash.
+ */
+export function analysePython(source: string): {syntax: SyntaxCheck; tree: null | PythonTree} {
+  const overflow = bracketOverflow(source)
+  if (overflow >= 0) return {syntax: {kind: 'error', message: 'too many nested parentheses', offset: overflow}, tree: null}
+  try {
+    const tree = parsePython(source)
+    return {syntax: checkSyntax(tree), tree}
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error
+    return {syntax: {kind: 'beyond-parser', offset: 0, reason: 'code nested too deeply for this tool\'s Python parser'}, tree: null}
+  }
+}
