@@ -35,6 +35,9 @@ function everyCommandHolds(sandbox: HostileSandbox, options: {env?: Record<strin
   expect(fingerprint(sandbox.root, [sandbox.project, sandbox.markers, path.join(sandbox.home, '.local'), path.join(sandbox.home, '.config', 'kedro')])).to.deep.equal(before)
 }
 
+/** A registry with one node in __default__, so that `kedro run` gets as far as the catalog. */
+const REGISTRY = 'from kedro.pipeline import node, pipeline\n\ndef register_pipelines():\n    return {"__default__": pipeline([node(len, "a", "b")])}\n'
+
 function kedroProject(sandbox: HostileSandbox, extra: Record<string, string> = {}): string {
   writeFiles(sandbox.project, {'pyproject.toml': PYPROJECT, ...extra})
   return sandbox.project
@@ -180,8 +183,7 @@ describe('a hostile checkout', function () {
     it('symlinks to devices, to elsewhere and to the whole file system, and FIFOs, are not read', () => {
       const sandbox = hostileSandbox()
       kedroProject(sandbox, {
-        'conf/local/.gitkeep': '', 'src/demo/__init__.py': '',
-        'src/demo/pipeline_registry.py': 'def register_pipelines():\n    return {}\n',
+        'conf/local/.gitkeep': '', 'src/demo/__init__.py': '', 'src/demo/pipeline_registry.py': REGISTRY,
       })
       const link = (target: string, name: string) => {
         mkdirSync(path.dirname(path.join(sandbox.project, name)), {recursive: true})
@@ -215,7 +217,7 @@ describe('a hostile checkout', function () {
 
     it('a settings.py or a conf/base that cannot be read makes the count estimated, never a silent 0', () => {
       const sandbox = hostileSandbox()
-      kedroProject(sandbox, {'conf/base': 'a file, not a folder\n', 'conf/local/.gitkeep': '', 'src/demo/__init__.py': ''})
+      kedroProject(sandbox, {'conf/base': 'a file, not a folder\n', 'conf/local/.gitkeep': '', 'src/demo/__init__.py': '', 'src/demo/pipeline_registry.py': REGISTRY})
       execFileSync('mkfifo', [path.join(sandbox.project, 'src', 'demo', 'settings.py')])
       const preview = json(runWatched(sandbox, ['preview', '--json', '--no-python', '--ignore-consent', 'run']))
       const datasets = preview.origins.find((origin: {field: string}) => origin.field === 'properties.number_of_datasets')

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import {execFileSync, spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {chmodSync, existsSync, rmSync, symlinkSync} from 'node:fs'
+import {chmodSync, existsSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {buildTelemetryRequests, formatTools, kedroTimestamp} from '../src/request/request.js'
@@ -92,7 +92,9 @@ function shopProject(): string {
       '    return prep() + candidate + champion + compare',
       '',
     ].join('\n'),
+    'src/shop/pipelines/model/nodes.py': 'def train(joined, model):\n    return model\n\ndef score(regressor):\n    return 0\n\ndef report(a, b):\n    return ""\n',
     'src/shop/pipelines/prep/__init__.py': 'from .pipeline import create_pipeline\n',
+    'src/shop/pipelines/prep/nodes.py': 'def clean(orders):\n    return orders\n\ndef join(orders, customers):\n    return orders\n',
     'src/shop/pipelines/prep/pipeline.py': [
       'from kedro.pipeline import node, pipeline',
       'from .nodes import clean, join',
@@ -372,11 +374,10 @@ describe('telemetry preview', () => {
       expect(reading).to.include({numberOfNodes: 7, numberOfPipelines: 3})
     })
 
-    it('reads an imported module only when a name from it is used as a value, and says which files it read', async () => {
+    it('imports modules as Python does, nodes.py included, and says which files it read', async () => {
       const root = shopProject()
       writeFiles(root, {
         'src/shop/pipelines/prep/common.py': 'JOIN_INPUTS = ["orders", "raw_customers"]\n',
-        'src/shop/pipelines/prep/nodes.py': 'def clean(orders):\n    return orders\n\ndef join(orders, customers):\n    return orders\n',
         'src/shop/pipelines/prep/pipeline.py': [
           'from kedro.pipeline import node, pipeline',
           'from .common import JOIN_INPUTS',
@@ -390,12 +391,22 @@ describe('telemetry preview', () => {
       const reading = await readPipelines({packageName: 'shop', projectRoot: root})
       expect(reading.estimated).to.deep.equal([])
       expect(reading.pipelines).to.deep.equal({__default__: 7, model: 7, prep: 2})
-      // nodes.py only supplies the functions handed to node(), which Kedro identifies by name: it is never read.
-      expect(reading.files).to.include.members(['src/shop/pipeline_registry.py', 'src/shop/pipelines/prep/pipeline.py', 'src/shop/pipelines/prep/common.py'])
-      expect(reading.files).not.to.include('src/shop/pipelines/prep/nodes.py')
+      expect(reading.files).to.include.members([
+        'src/shop/pipeline_registry.py', 'src/shop/pipelines/prep/pipeline.py', 'src/shop/pipelines/prep/common.py', 'src/shop/pipelines/prep/nodes.py',
+      ])
+      // Each module is read once, however often it is imported.
+      expect(new Set(reading.files).size).to.equal(reading.files.length)
       const origins = preview(['run'], {project: root}).origins as {field: string; source: string}[]
-      expect(origins.find((origin) => origin.field === 'properties.number_of_nodes')?.source).to.match(/^src\/shop\/pipeline_registry\.py, .* and \d+ more$/)
+      expect(origins.find((origin) => origin.field === 'properties.number_of_nodes')?.source).to.match(/^src\/shop\/__init__\.py, .* and \d+ more$/)
       expect(origins.find((origin) => origin.field === 'properties.number_of_datasets')?.source).to.equal('conf/base/catalog/reports.yml, conf/base/catalog.yml, conf/base/sub/catalog_extra.yml, conf/local/catalog.yml')
+      // Python imports nodes.py with the pipeline: a syntax error or a missing module there leaves the pipeline out.
+      writeFiles(root, {'src/shop/pipelines/prep/nodes.py': 'def clean(orders:\n    return orders\n'})
+      const broken = await readPipelines({packageName: 'shop', projectRoot: root})
+      expect(broken.warnings.join(' ')).to.match(/src\/shop\/pipelines\/prep\/nodes\.py has a syntax error .*leaves pipelines\/prep out/)
+      expect(broken.pipelines).not.to.have.property('prep')
+      rmSync(path.join(root, 'src/shop/pipelines/prep/nodes.py'))
+      const missing = await readPipelines({packageName: 'shop', projectRoot: root})
+      expect(missing.warnings.join(' ')).to.match(/No module named 'shop\.pipelines\.prep\.nodes'/)
     })
 
     it('names an unnamed node after its function, given by position or as func=, as Kedro does', async () => {
@@ -407,27 +418,46 @@ describe('telemetry preview', () => {
           'from .nodes import clean, join',
           '',
           'def create_pipeline(**kwargs):',
-          '    return pipeline([',
-          '        node(func=clean, inputs="raw_orders", outputs="orders"),',
-          '        node(func=join, inputs="raw_orders", outputs="orders"),',
-          '        node(nodes.clean, "raw_orders", "orders"),',
-          '    ])',
+          '    first = pipeline([node(func=clean, inputs="raw_orders", outputs="orders"), node(func=join, inputs="raw_orders", outputs="joined")])',
+          '    return first + pipeline([node(nodes.clean, "raw_orders", "orders")])',
           '',
         ].join('\n'),
       })
-      // Two different functions make two nodes; nodes.clean is clean again (Kedro uses the function's __name__).
+      // Two different functions make two nodes; nodes.clean is clean again (Kedro uses the function's __name__), and
+      // `+` joins pipelines as sets of nodes.
       const reading = await readPipelines({packageName: 'shop', projectRoot: root})
+      expect(reading.estimated).to.deep.equal([])
       expect(reading.pipelines.prep).to.equal(2)
+      // Within one Pipeline() the same node twice is a duplicate name, which Kedro refuses: the registry fails.
+      writeFiles(root, {
+        'src/shop/pipelines/prep/pipeline.py': [
+          'from kedro.pipeline import node, pipeline',
+          'from . import nodes',
+          'from .nodes import clean',
+          '',
+          'def create_pipeline(**kwargs):',
+          '    return pipeline([node(clean, "raw_orders", "orders"), node(nodes.clean, "raw_orders", "orders")])',
+          '',
+        ].join('\n'),
+      })
+      const duplicate = await readPipelines({packageName: 'shop', projectRoot: root})
+      expect(duplicate.registryFails).to.match(/ValueError: Pipeline nodes must have unique names/)
     })
 
-    it('a module that cannot be read (a symlink loop) is an estimate, not a crash', async () => {
+    it('a module too large to read is an estimate; a symlink loop is no module at all, as for Python', async () => {
       const root = shopProject()
-      const loop = path.join(root, 'src/shop/pipelines/prep/pipeline.py')
-      rmSync(loop)
-      symlinkSync(loop, loop)
-      const reading = await readPipelines({packageName: 'shop', projectRoot: root})
-      expect(reading.estimated.join(' ')).to.match(/create_pipeline is not bound in shop\.pipelines\.prep/)
-      expect(reading.pipelines).not.to.have.property('prep')
+      const module = path.join(root, 'src/shop/pipelines/prep/pipeline.py')
+      writeFileSync(module, `# ${'x'.repeat(5 * 1024 * 1024)}\n`)
+      const huge = await readPipelines({packageName: 'shop', projectRoot: root})
+      expect(huge.estimated.join(' ')).to.match(/src\/shop\/pipelines\/prep\/pipeline\.py: .*over the \d+-byte limit/)
+      expect(huge.estimated.join(' ')).to.match(/create_pipeline is not bound in shop\.pipelines\.prep\.pipeline as far as it is followed/)
+      expect(huge.numberOfNodes).to.equal(null)
+      rmSync(module)
+      symlinkSync(module, module)
+      // Python's finder cannot stat the file, so there is no such module: the package fails to import.
+      const loop = await readPipelines({packageName: 'shop', projectRoot: root})
+      expect(loop.warnings.join(' ')).to.match(/No module named 'shop\.pipelines\.prep\.pipeline'.*leaves pipelines\/prep out/)
+      expect(loop.pipelines).not.to.have.property('prep')
     })
 
     it('a pipeline package with a syntax error is left out, as find_pipelines() does, with a warning', async () => {
@@ -458,9 +488,11 @@ describe('telemetry preview', () => {
         'src/shop/pipelines/prep/b.py': 'from .a import NAME\n',
         'src/shop/pipelines/prep/pipeline.py': 'from kedro.pipeline import node, pipeline\nfrom .a import NAME\n\ndef create_pipeline(**kwargs):\n    return pipeline([node(len, NAME, "out")])\n',
       })
+      // As in Python: b imports NAME from a while a is still being imported, which raises ImportError, so prep
+      // fails to import and find_pipelines() leaves it out.
       const reading = await readPipelines({packageName: 'shop', projectRoot: root})
-      expect(reading.estimated.join(' ')).to.match(/NAME is imported in a cycle/)
-      expect(reading.pipelines.prep).to.equal(1)
+      expect(reading.warnings.join(' ')).to.match(/cannot import name 'NAME' from partially initialized module 'shop\.pipelines\.prep\.a' \(most likely due to a circular import\).*leaves pipelines\/prep out/)
+      expect(reading.pipelines).not.to.have.property('prep')
     })
 
     it('sends the counts and the dataset classes of the installed kedro-datasets', () => {
@@ -484,16 +516,19 @@ describe('telemetry preview', () => {
       const root = shopProject()
       writeFiles(root, {
         'src/shop/pipelines/model/pipeline.py': [
+          'import os',
           'from kedro.pipeline import node, pipeline',
           'def create_pipeline(**kwargs):',
           '    nodes = []',
           '    for name in ["a", "b"]:',
           '        nodes.append(node(len, name, f"{name}_out"))',
+          '    if os.environ.get("FULL"):',
+          '        nodes.append(node(len, "c", "c_out"))',
           '    return pipeline(nodes)',
         ].join('\n'),
       })
       const reading = await readPipelines({packageName: 'shop', projectRoot: root})
-      expect(reading.estimated.join(' ')).to.match(/a for statement builds the result/)
+      expect(reading.estimated.join(' ')).to.match(/an if statement on .*: if os\.environ\.get\("FULL"\)/)
       const json = preview(['run'], {project: root})
       expect(json.estimated).to.include.members(['properties.number_of_nodes', 'properties.number_of_pipelines'])
     })

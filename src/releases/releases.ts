@@ -68,6 +68,14 @@ const KEDRO_TIMELINES = {
   catalogApi: [['0.0.0', 'list'], ['1.0.0', 'keys']] as Timeline<'keys' | 'list'>,
   /** `--pipeline(s)` makes find_pipelines() load only the pipelines asked for (1.5.0). */
   loadsRequestedPipelinesOnly: [['0.0.0', false], ['1.5.0', true]] as Timeline<boolean>,
+  /** find_pipelines(raise_errors=True) raises KeyError for a pipelines/ package without create_pipeline (1.3.0). */
+  findPipelinesRequiresCreate: [['0.0.0', false], ['1.3.0', true]] as Timeline<boolean>,
+  /** What `from kedro.pipeline import ...` finds; any other name raises ImportError (kedro/pipeline/__init__.py). */
+  pipelineExports: [
+    ['0.0.0', ['node', 'pipeline', 'Pipeline']],
+    ['1.0.0', ['node', 'pipeline', 'Node', 'Pipeline', 'GroupedNodes']],
+    ['1.2.0', ['node', 'pipeline', 'Node', 'Pipeline', 'GroupedNodes', 'llm_context_node', 'LLMContext', 'LLMContextNode', 'tool']],
+  ] as Timeline<readonly string[]>,
   /** Kedro 0.19.7 made kedro-telemetry a dependency of kedro itself. */
   bundlesTelemetry: [['0.0.0', false], ['0.19.7', true]] as Timeline<boolean>,
   /** Catalog entries may declare `validator:` (1.6.0). */

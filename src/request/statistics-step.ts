@@ -23,21 +23,29 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
   const {args, env, kedro, project, python, telemetry, workingDirectory} = context
   const {pyproject, root, versions} = project
   const confSource = optionValues(args, ['--conf-source']).at(-1)
-  const requested = commandPath[0] === 'run' ? optionValues(args, ['--pipeline', '-p', '--pipelines']).flatMap((value) => value.split(',')) : []
+  const runs = commandPath[0] === 'run'
+  // The pipelines the command asks for (Kedro 1.5.0 loads only those): run's, and catalog describe-datasets' and
+  // resolve-patterns' -p (kedro/framework/cli/catalog.py calls pipelines.set_requested).
+  const filters = runs || (commandPath[0] === 'catalog' && ['describe-datasets', 'resolve-patterns'].includes(commandPath[1] ?? ''))
+  const requested = filters ? optionValues(args, runs ? ['--pipeline', '-p', '--pipelines'] : ['--pipeline', '-p']).flatMap((value) => value.split(',')).filter(Boolean) : []
   const reading = await readStatistics({
     // A remote source (s3://...) is passed as it is, for the catalog reader to report.
     confSource: confSource === undefined ? null : (isRemote(confSource) ? confSource : path.resolve(workingDirectory, confSource)),
     env: optionValues(args, ['--env', '-e']).at(-1) ?? env.KEDRO_ENV ?? null, kedroVersion: kedro.version, packageName: pyproject?.packageName ?? null, projectRoot: root!,
-    requested: requested.length > 0 ? requested : null, sitePackages: versions.environment?.sitePackages ?? python.facts?.sitePackages ?? [],
+    pythonVersion: python.facts?.version ?? null, requested: requested.length > 0 ? requested : null, runs, sitePackages: versions.environment?.sitePackages ?? python.facts?.sitePackages ?? [],
     sourceDir: pyproject?.sourceDir ?? 'src', telemetryVersion: telemetry.version,
   })
   appendAll(sheet.warnings, reading.warnings)
-  if (reading.registryFails && commandPath[0] === 'run') return {failure: `${reading.registryFails}: importing pipeline_registry.py fails`, kind: 'fails'}
+  // The registry is loaded when the catalog is created (kedro-telemetry's hook asks for __default__), if not before.
+  if (reading.registryFails) return {failure: `${reading.registryFails}: loading the pipeline registry fails`, kind: 'fails'}
   if (reading.missingPipelines.length > 0) {
     // The names are not repeated: masking hides them in the request, and previews get pasted into tickets.
     const count = reading.missingPipelines.length
     return {failure: `${count} requested pipeline${count === 1 ? ' is' : 's are'} not registered`, kind: 'fails'}
   }
+
+  // Kedro's Pipeline.filter() refuses a selection without nodes before the catalog is built.
+  if (reading.selectedNodes === 0) return {failure: 'the pipeline kedro run would run has no nodes', kind: 'fails'}
 
   // `kedro run --config FILE` takes further options (env, pipelines, conf source) from a file not read here.
   const fromConfigFile = commandPath[0] === 'run' && optionValues(args, ['--config', '-c']).length > 0

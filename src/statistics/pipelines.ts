@@ -1,25 +1,30 @@
 /**
  * The pipelines a Kedro project registers, read statically: pipeline_registry.py's register_pipelines(), with
- * find_pipelines() as Kedro implements it, and each create_pipeline() built from node(...) and pipeline(...) calls.
- * Node identity follows Kedro (name or function, inputs, outputs), so a node reached twice counts once and a
- * namespaced copy counts again. What cannot be followed makes the figures estimated, with the reasons.
+ * find_pipelines() as the Kedro release implements it, and each create_pipeline() built from node(...) and
+ * pipeline(...) calls. Project modules are imported as Python imports them (parent packages first, each once, an
+ * import that fails failing the module that makes it), so that a syntax error anywhere on the way is seen where
+ * Kedro sees it. What cannot be followed makes the figures estimated, with the reasons.
  */
 import path from 'node:path'
 
-import {entryKindSync, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
-import {appendAll} from '../collections.js'
+import type {SyntaxNode} from '@lezer/common'
 
+import {entryKindSync, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
+import {kedro, type KedroRelease, NEWEST_KNOWN} from '../releases/releases.js'
+import {kedroPipelineFunctions, pipelineNodes} from './kedro-pipeline.js'
 import {
-  analysePython, callWithoutArguments, childrenOf, type Deferred, EvaluationGuard, functionsOf, importsOf, type KedroNode, lookup, type PyValue,
-  runBody, runStatement, type Scope, unknown,
+  analysePython, callWithoutArguments, childrenOf, EvaluationGuard, functionValue, importsOf, PYTHON_MODULES, type PyValue, raises, runStatement,
+  type Scope, stops, unknown,
 } from './python.js'
+import {pythonRelease} from './python-syntax.js'
+import {iterate, truth, typeName} from './python-values.js'
 
 export interface PipelineReading {
   /** Why the figures may differ from what kedro computes; empty when they are exact. */
   estimated: string[]
   /** The Python files read, relative to the project root, in the order they were read. */
   files: string[]
-  /** Why importing the registry fails (a syntax error), so that `kedro run` stops before it builds the catalog. */
+  /** Why loading the registry raises (a syntax error, an exception), so that kedro stops before the catalog. */
   registryFails: null | string
   /** Requested pipelines that are not registered: kedro run fails before it builds the catalog. */
   missing: string[]
@@ -29,49 +34,8 @@ export interface PipelineReading {
   numberOfPipelines: null | number
   /** Node count per registered pipeline. */
   pipelines: Record<string, number>
-}
-
-type Pipeline = Extract<PyValue, {kind: 'pipeline'}>
-
-export function nodeKey(node: KedroNode): string {
-  return JSON.stringify([node.namespace, node.name ?? node.func, node.inputs, node.outputs])
-}
-
-function pipelineOf(nodes: KedroNode[]): Pipeline {
-  return {kind: 'pipeline', nodes: new Map(nodes.map((node) => [nodeKey(node), node]))}
-}
-
-function datasetNames(value: PyValue | undefined, why: string[]): null | string[] {
-  if (!value || value.kind === 'none') return []
-  if (value.kind === 'str') return [value.value]
-  if (value.kind === 'list' && value.items.every((item) => item.kind === 'str')) return value.items.map((item) => (item as {value: string}).value)
-  if (value.kind === 'dict' && value.entries.every(([, item]) => item.kind === 'str')) return value.entries.map(([, item]) => (item as {value: string}).value)
-  why.push(value.kind === 'unknown' ? value.reason : `node inputs or outputs given as ${value.kind}`)
-  return null
-}
-
-/** The mapping argument of pipeline(): str, list/set (kept as is) or dict (renamed). */
-function mappingOf(value: PyValue | undefined, why: string[]): Map<string, string> {
-  const mapping = new Map<string, string>()
-  if (!value || value.kind === 'none') return mapping
-  if (value.kind === 'str') {
-    mapping.set(value.value, value.value)
-  } else if (value.kind === 'list') {
-    for (const item of value.items) if (item.kind === 'str') mapping.set(item.value, item.value)
-  } else if (value.kind === 'dict') {
-    for (const [key, item] of value.entries) if (key.kind === 'str' && item.kind === 'str') mapping.set(key.value, item.value)
-  } else {
-    why.push(value.kind === 'unknown' ? value.reason : 'a pipeline() mapping that is not a literal')
-  }
-
-  return mapping
-}
-
-function renameDataset(name: string, mapping: Map<string, string>, namespace: null | string): string {
-  if (mapping.has(name)) return mapping.get(name)!
-  if (!namespace || name === 'parameters') return name
-  if (name.startsWith('params:')) return `params:${namespace}.${name.slice('params:'.length)}`
-  return `${namespace}.${name}`
+  /** With `mustExist` (kedro run): how many nodes the pipelines it runs hold together, when known. */
+  selectedNodes: null | number
 }
 
 interface ProjectLayout {
@@ -81,288 +45,341 @@ interface ProjectLayout {
   sourceDirectory: string
 }
 
+/** A project module as far as importing it got. */
+interface ModuleRecord {
+  /** Some top-level statement could not be followed: a name it would bind may be missing here. */
+  complete: boolean
+  /** Why importing it raises (Python's exception), or null. */
+  failure: null | string
+  /** It is being imported: a circular import sees it as far as it got. */
+  loading: boolean
+  name: string
+  scope: Scope
+}
+
+/** The modules of kedro.pipeline this tool models, by module: name -> value. */
+function kedroModules(functions: Map<string, PyValue>): Map<string, Map<string, PyValue>> {
+  const pick = (...names: string[]) => new Map(names.map((name) => [name, functions.get(name)!]))
+  return new Map([
+    ['kedro.pipeline.node', pick('node', 'Node')],
+    ['kedro.pipeline.pipeline', pick('pipeline', 'Pipeline')],
+    ['kedro.pipeline.modular_pipeline', pick('pipeline')],
+  ])
+}
+
 /**
- * Evaluates the project's modules as Python imports them, synchronously (files are read as the evaluation reaches
- * them, so that an imported name can be resolved when it is first used), each module once.
+ * Evaluates the project's modules as Python imports them, synchronously, each module once, under one evaluation
+ * budget for the whole reading (recursion and huge modules end in Unknown, never a crash).
  */
 class ProjectEvaluator {
   readonly estimated: string[] = []
   readonly files: string[] = []
   /** What Kedro itself warns about and works around (a pipeline package that fails to import). */
   readonly warnings: string[] = []
-  private readonly modules = new Map<string, Scope>()
-  /** Modules whose source Python cannot compile: module name -> which file, and near which line. */
-  private readonly syntaxErrors = new Map<string, string>()
-  /** Modules this tool cannot follow (unreadable, or beyond its parser): module name -> why. */
-  private readonly unfollowable = new Map<string, string>()
-  /** One budget for the whole reading: recursion and huge modules end in Unknown, never a crash. */
   private readonly guard = new EvaluationGuard()
-  /** The modules used while `importing` runs. */
-  private touched: null | Set<string> = null
+  private readonly kedroFunctions: Map<string, PyValue>
+  private readonly modules = new Map<string, ModuleRecord>()
+  private readonly python: [number, number] | null
 
-  constructor(private readonly layout: ProjectLayout) {}
+  constructor(
+    private readonly layout: ProjectLayout,
+    private readonly kedro: KedroRelease,
+    /** The pipelines a command asks for, which Kedro 1.5.0+ passes to find_pipelines(); null for all. */
+    private readonly requested: null | string[],
+    pythonVersion: null | string,
+  ) {
+    this.kedroFunctions = kedroPipelineFunctions((reason) => this.note(reason))
+    this.python = pythonRelease(pythonVersion)
+  }
 
-  private note(reason: string): void {
+  note(reason: string): void {
     if (!this.estimated.includes(reason)) this.estimated.push(reason)
-  }
-
-  private builtins(): Map<string, PyValue> {
-    const node: PyValue = {
-      call: (args, keywords, texts) => {
-        const why: string[] = []
-        const name = keywords.get('name')
-        const namespace = keywords.get('namespace')
-        const kedroNode: KedroNode = {
-          // Kedro names an unnamed node after its function's __name__: `nodes.split` is `split`.
-          func: (texts.keywords.get('func') ?? texts.positional[0] ?? '?').split('.').at(-1)!.trim(),
-          inputs: datasetNames(keywords.get('inputs') ?? args[1], why),
-          name: name?.kind === 'str' ? name.value : null,
-          namespace: namespace?.kind === 'str' ? namespace.value : null,
-          outputs: datasetNames(keywords.get('outputs') ?? args[2], why),
-        }
-        for (const reason of why) this.note(`a node's datasets: ${reason}`)
-        return pipelineOf([kedroNode])
-      },
-      textOnlyParameter: 'func',
-      kind: 'function',
-    }
-    const pipeline: PyValue = {
-      call: (args, keywords) => {
-        const why: string[] = []
-        const parts = args[0]?.kind === 'list' ? args[0].items : [args[0]]
-        const nodes: KedroNode[] = []
-        for (const part of parts) {
-          if (part?.kind === 'pipeline') appendAll(nodes, part.nodes.values())
-          else this.note(part?.kind === 'unknown' ? part.reason : 'pipeline() of something that is not a node or pipeline')
-        }
-
-        const namespaceValue = keywords.get('namespace')
-        const namespace = namespaceValue?.kind === 'str' ? namespaceValue.value : null
-        const mapping = new Map([
-          ...mappingOf(keywords.get('inputs'), why), ...mappingOf(keywords.get('outputs'), why), ...mappingOf(keywords.get('parameters'), why),
-        ])
-        for (const reason of why) this.note(reason)
-        if (!namespace && mapping.size === 0) return pipelineOf(nodes)
-        return pipelineOf(nodes.map((item) => ({
-          ...item,
-          inputs: item.inputs?.map((name) => renameDataset(name, mapping, namespace)) ?? null,
-          name: namespace && item.name ? `${namespace}.${item.name}` : item.name,
-          namespace: namespace ? (item.namespace ? `${namespace}.${item.namespace}` : namespace) : item.namespace,
-          outputs: item.outputs?.map((name) => renameDataset(name, mapping, namespace)) ?? null,
-        })))
-      },
-      kind: 'function',
-    }
-    const sum: PyValue = {
-      call: (args) => {
-        const items = args[0]?.kind === 'list' ? args[0].items : null
-        if (!items) return unknown('sum() of something not followed statically')
-        const nodes: KedroNode[] = []
-        for (const item of items) {
-          if (item.kind === 'pipeline') appendAll(nodes, item.nodes.values())
-          else return unknown(item.kind === 'unknown' ? item.reason : 'sum() of something that is not a pipeline')
-        }
-
-        return pipelineOf(nodes)
-      },
-      kind: 'function',
-    }
-    return new Map<string, PyValue>([['node', node], ['Pipeline', pipeline], ['pipeline', pipeline], ['sum', sum]])
-  }
-
-  /**
-   * Runs `evaluate` and says which module it used has a syntax error, if any: importing that module raises, so
-   * Python would not get to the value. (Only the modules the evaluation reads are checked: see `bindProjectImport`.)
-   */
-  private importing(evaluate: () => PyValue): {failure: null | string; value: PyValue} {
-    const outer = this.touched
-    const touched = new Set<string>()
-    this.touched = touched
-    try {
-      const value = evaluate()
-      const failed = [...touched].find((name) => this.syntaxErrors.has(name))
-      // A failure is the caller's to handle (find_pipelines catches it); an enclosing import sees the rest.
-      if (outer && !failed) for (const name of touched) outer.add(name)
-      return {failure: failed ? this.syntaxErrors.get(failed)! : null, value}
-    } finally {
-      this.touched = outer
-    }
-  }
-
-  /**
-   * find_pipelines(): __default__ from <pkg>/pipeline.py, and one entry per folder of <pkg>/pipelines/. A module
-   * that fails to import is left out with a warning, as Kedro does.
-   */
-  private findPipelines(): PyValue {
-    const entries: [PyValue, PyValue][] = []
-    const defaultModule = path.join(this.layout.packageDirectory, 'pipeline.py')
-    let defaultPipeline: PyValue = pipelineOf([])
-    if (this.isFile(defaultModule)) {
-      const {failure, value} = this.importing(() => this.callCreatePipeline(`${this.layout.packageName}.pipeline`))
-      if (failure) this.warnings.push(`${failure}: kedro's find_pipelines() warns and uses an empty __default__`)
-      else defaultPipeline = value
-    }
-
-    entries.push([{kind: 'str', value: '__default__'}, defaultPipeline])
-    const folder = path.join(this.layout.packageDirectory, 'pipelines')
-    const listing = listDirectorySync(folder, this.layout.projectRoot)
-    if (!listing.ok && entryKindSync(folder, this.layout.projectRoot) !== 'missing') this.note(`pipelines/: ${listing.reason}`)
-    const names = listing.ok ? listing.entries.filter((entry) => entry.kind === 'directory').map((entry) => entry.name) : []
-    for (const name of names) {
-      if (name === '__pycache__' || name.startsWith('.')) continue
-      const {failure, value} = this.importing(() => this.callCreatePipeline(`${this.layout.packageName}.pipelines.${name}`))
-      if (failure) {
-        this.warnings.push(`${failure}: kedro's find_pipelines() warns and leaves pipelines/${name} out`)
-        continue
-      }
-
-      if (value.kind === 'none') continue // Kedro skips a package without create_pipeline, with a warning.
-      entries.push([{kind: 'str', value: name}, value])
-    }
-
-    return {entries, kind: 'dict'}
-  }
-
-  private callCreatePipeline(moduleName: string): PyValue {
-    const create = lookup(this.module(moduleName), 'create_pipeline')
-    if (!create) return this.unfollowable.has(moduleName) ? unknown(this.unfollowable.get(moduleName)!) : {kind: 'none'}
-    return create.kind === 'function' ? callWithoutArguments(create) : create
   }
 
   private isFile(file: string): boolean {
     return entryKindSync(file, this.layout.projectRoot) === 'file'
   }
 
-  private moduleFile(moduleName: string): null | string {
+  private isDirectory(file: string): boolean {
+    return entryKindSync(file, this.layout.projectRoot) === 'directory'
+  }
+
+  /** The file Python imports for a project module: `name.py`, or `name/__init__.py`; a bare folder is a namespace package. */
+  private moduleFile(moduleName: string): 'namespace' | null | string {
     const base = path.join(this.layout.sourceDirectory, ...moduleName.split('.'))
-    if (this.isFile(`${base}.py`)) return `${base}.py`
     if (this.isFile(path.join(base, '__init__.py'))) return path.join(base, '__init__.py')
-    return null
+    if (this.isFile(`${base}.py`)) return `${base}.py`
+    return this.isDirectory(base) ? 'namespace' : null
+  }
+
+  private exists(moduleName: string): boolean {
+    return this.moduleFile(moduleName) !== null
   }
 
   /**
-   * A project module's top-level functions and names, read once. Registered before it is read, so that a circular
-   * import finds it (still empty) instead of reading it again.
+   * `import a.b.c`: a, a.b, then a.b.c, each run once; registered before it runs, so that a circular import finds it
+   * as far as it got (as Python does). A failure anywhere on the way is the import's failure.
    */
-  module(moduleName: string): Scope {
-    this.touched?.add(moduleName)
-    let members = this.modules.get(moduleName)
-    if (!members) {
-      members = new Map()
-      this.modules.set(moduleName, members)
-      this.loadModule(moduleName, members)
+  importModule(moduleName: string): ModuleRecord {
+    const parts = moduleName.split('.')
+    let record: ModuleRecord | undefined
+    for (let length = 1; length <= parts.length; length++) {
+      const name = parts.slice(0, length).join('.')
+      record = this.modules.get(name)
+      if (!record) {
+        record = {complete: true, failure: null, loading: true, name, scope: new Map()}
+        this.modules.set(name, record)
+        this.runModule(record)
+        record.loading = false
+      }
+
+      if (record.failure) return {...record, failure: record.failure}
     }
 
-    return members
+    return record!
   }
 
-  private loadModule(moduleName: string, members: Scope): void {
-    const file = this.moduleFile(moduleName)
-    if (!file) return
+  private runModule(record: ModuleRecord): void {
+    const file = this.moduleFile(record.name)
+    if (file === 'namespace') return
+    if (file === null) {
+      record.failure = `ModuleNotFoundError: No module named '${record.name}'`
+      return
+    }
+
     const shown = path.relative(this.layout.projectRoot, file).split(path.sep).join('/')
     const read = readTextSafeSync(file, {within: this.layout.projectRoot})
     if (!read.ok) {
-      this.unfollowable.set(moduleName, `${shown}: ${read.reason}`)
+      record.complete = false
       this.note(`${shown}: ${read.reason}`)
       return
     }
 
-    const {text: source} = read
+    const source = read.text
     this.files.push(shown)
-    const {syntax, tree} = analysePython(source)
+    const {syntax, tree} = analysePython(source, this.python)
     if (syntax.kind === 'error') {
       // Python compiles the whole module before running any of it: nothing in it is bound.
-      this.syntaxErrors.set(moduleName, `${shown} has a syntax error (${syntax.message}, near line ${lineAt(source, syntax.offset)})`)
+      record.failure = `${shown} has a syntax error (${syntax.message}, near line ${lineAt(source, syntax.offset)})`
       return
     }
 
     if (syntax.kind === 'beyond-parser' || !tree) {
-      const why = syntax.kind === 'beyond-parser' ? `${shown} holds ${syntax.reason} (near line ${lineAt(source, syntax.offset)})` : `${shown} cannot be parsed`
-      this.unfollowable.set(moduleName, why)
-      this.note(why)
+      record.complete = false
+      this.note(syntax.kind === 'beyond-parser' ? `${shown} holds ${syntax.reason} (near line ${lineAt(source, syntax.offset)})` : `${shown} cannot be parsed`)
       return
     }
 
-    const scope: Scope = new Map()
+    if (syntax.kind === 'version-dependent') this.note(`${shown} holds ${syntax.reason} (near line ${lineAt(source, syntax.offset)}): it is read as compiling`)
     const isPackage = file.endsWith('__init__.py')
-    for (const [local, {module, name}] of importsOf(tree, source)) {
-      const absolute = module.startsWith('.') ? resolveRelative(moduleName, module, isPackage) : module
-      if (absolute === 'kedro.pipeline' || absolute === 'kedro.pipeline.modular_pipeline' || absolute.startsWith('kedro.pipeline.')) {
-        const builtin = this.builtins().get(name ?? '')
-        if (builtin) scope.set(local, builtin)
-      } else if (absolute === 'kedro.framework.project' && name === 'find_pipelines') {
-        scope.set(local, {call: () => this.findPipelines(), kind: 'function'})
-      } else if (absolute === this.layout.packageName || absolute.startsWith(`${this.layout.packageName}.`)) {
-        this.bindProjectImport(scope, local, absolute, name)
-      }
+    const context = {
+      bindImports: (statement: SyntaxNode, scope: Scope) => this.bindImports(statement, scope, record.name, isPackage, source),
+      guard: this.guard, scope: record.scope, source, where: shown,
     }
-
-    scope.set('sum', this.builtins().get('sum')!)
-    // Top-level statements in order: functions and simple assignments bind names (e.g. a base pipeline reused below).
-    const functions = functionsOf(tree, source)
     for (const statement of childrenOf(tree.topNode)) {
-      if (statement.name === 'AssignStatement') runStatement(statement, {guard: this.guard, scope, source})
+      const completion = runStatement(statement, context)
+      if (completion?.kind !== 'return') continue
+      if (completion.value.kind === 'raises') {
+        // An import that fails names the module where it failed; anything else is this module's own exception.
+        record.failure = statement.name === 'ImportStatement' ? completion.value.error : `${shown}: ${completion.value.error}`
+        return
+      }
 
-      const definition = statement.name === 'DecoratedStatement' ? childrenOf(statement).find((child) => child.name === 'FunctionDefinition') : statement
-      const nameNode = definition?.name === 'FunctionDefinition' ? childrenOf(definition).find((child) => child.name === 'VariableName') : undefined
-      const name = nameNode ? source.slice(nameNode.from, nameNode.to) : undefined
-      const body = name ? functions.get(name) : undefined
-      if (name && body) {
-        let running = false
-        const value: PyValue = {
-          call: () => {
-            // Python would recurse until RecursionError, unless a condition this tool does not evaluate stops it.
-            if (running) return unknown(`${name}() in ${shown} calls itself (recursion), which is not followed statically`)
-            running = true
-            try {
-              return runBody(body, {guard: this.guard, scope: new Map(scope), source})
-            } finally {
-              running = false
-            }
-          },
-          kind: 'function',
-        }
-        scope.set(name, value)
-        members.set(name, value)
+      // A top-level statement not followed (a try, a loop): the module goes on; what it binds stays unknown.
+      if (completion.value.kind === 'unknown') record.complete = false
+    }
+  }
+
+  /** What one import statement binds in `scope`; the exception it raises, or null. */
+  private bindImports(statement: SyntaxNode, scope: Scope, current: string, isPackage: boolean, source: string): null | PyValue {
+    for (const [local, {module, name}] of importsOf(statement, source)) {
+      const absolute = module.startsWith('.') ? resolveRelative(current, module, isPackage) : module
+      const failure = this.bindImport(scope, local, absolute, name)
+      if (failure) return failure
+    }
+
+    return null
+  }
+
+  private bindImport(scope: Scope, local: string, module: string, name: null | string): null | PyValue {
+    const {packageName} = this.layout
+    if (module === packageName || module.startsWith(`${packageName}.`)) return this.bindProjectImport(scope, local, module, name)
+    if (module === 'kedro.pipeline') {
+      const exports = this.kedro.pipelineExports
+      const members = new Map(exports.map((member) => [member, this.kedroFunctions.get(member) ?? unknown(`kedro.pipeline.${member} is not followed statically`)]))
+      if (name === null) scope.set(local, {kind: 'module', members, name: module})
+      else if (name === '*') for (const [member, value] of members) scope.set(member, value)
+      else if (members.has(name)) scope.set(local, members.get(name)!)
+      else return raises(`ImportError: cannot import name '${name}' from 'kedro.pipeline' (Kedro ${this.kedro.version})`)
+      return null
+    }
+
+    if (module === 'kedro.framework.project' && name === 'find_pipelines') {
+      scope.set(local, functionValue((args, keywords) => this.findPipelines(args, keywords)))
+      return null
+    }
+
+    const members = kedroModules(this.kedroFunctions).get(module) ?? PYTHON_MODULES.get(module)
+    if (members && name === null) scope.set(local, {kind: 'module', members, name: module})
+    else if (members && name !== '*') scope.set(local, members.get(name!) ?? unknown(`${module}.${name} is not followed statically`))
+    // Anything else (a third-party package, typing) binds nothing: a name used from it is Unknown.
+    return null
+  }
+
+  /** `from pkg.x import y` (a name, else the submodule pkg.x.y), `import pkg.x as y`, `from pkg.x import *`. */
+  private bindProjectImport(scope: Scope, local: string, module: string, name: null | string): null | PyValue {
+    const record = this.importModule(module)
+    if (record.failure) return raises(record.failure)
+    const moduleValue = (of: ModuleRecord): PyValue => ({kind: 'module', members: of.scope, name: of.name})
+    if (name === null) {
+      scope.set(local, moduleValue(record))
+      return null
+    }
+
+    if (name === '*') {
+      for (const [member, value] of record.scope) if (!member.startsWith('_')) scope.set(member, value)
+      if (!record.complete) this.note(`from ${module} import *: ${module} is not followed completely`)
+      return null
+    }
+
+    const bound = record.scope.get(name)
+    if (bound) {
+      scope.set(local, bound)
+      return null
+    }
+
+    const submodule = `${module}.${name}`
+    if (this.exists(submodule)) {
+      const child = this.importModule(submodule)
+      if (child.failure) return raises(child.failure)
+      scope.set(local, moduleValue(child))
+      return null
+    }
+
+    if (!record.complete) {
+      scope.set(local, unknown(`${name} is not bound in ${module} as far as it is followed`))
+      return null
+    }
+
+    const partial = record.loading ? ` from partially initialized module '${module}' (most likely due to a circular import)` : ` from '${module}'`
+    return raises(`ImportError: cannot import name '${name}'${partial}`)
+  }
+
+  /**
+   * find_pipelines(raise_errors=False[, pipelines_to_find]) as the release implements it: __default__ from
+   * <pkg>/pipeline.py, one entry per folder of <pkg>/pipelines/; a package that fails to import is left out with a
+   * warning (or raises, with raise_errors); from 1.5.0 only the requested pipelines are imported.
+   */
+  private findPipelines(args: PyValue[], keywords: Map<string, PyValue>): PyValue {
+    const raiseValue = args[0] ?? keywords.get('raise_errors')
+    const raiseErrors = raiseValue ? truth(raiseValue) : false
+    if (raiseErrors === null) return unknown(`find_pipelines(raise_errors=...) with a ${typeName(raiseValue!)}`)
+    const filterValue = args[1] ?? keywords.get('pipelines_to_find')
+    if (filterValue && !this.kedro.loadsRequestedPipelinesOnly) return raises("TypeError: find_pipelines() got an unexpected argument 'pipelines_to_find'")
+    let filter: null | string[] = null
+    if (this.kedro.loadsRequestedPipelinesOnly) {
+      if (this.requested) {
+        filter = this.requested
+      } else if (filterValue && filterValue.kind !== 'none') {
+        const items = iterate(filterValue)
+        if (!Array.isArray(items) || !items.every((item) => item.kind === 'str')) return Array.isArray(items) ? unknown('find_pipelines(pipelines_to_find=...) with names not known') : items
+        filter = items.map((item) => (item as {value: string}).value)
       }
     }
 
-    for (const [name, value] of scope) if (!members.has(name)) members.set(name, value)
-  }
-
-  private bindProjectImport(scope: Scope, local: string, module: string, name: null | string): void {
-    if (name === null) return
-    // `from pkg.pipelines import data_processing as dp` imports a module; `from .pipeline import create_pipeline` a name.
-    const submodule = `${module}.${name}`
-    if (this.moduleFile(submodule)) {
-      for (const [member, value] of this.module(submodule)) scope.set(`${local}.${member}`, value)
-      return
+    const loadAll = filter === null || filter.includes('__default__')
+    const requested = loadAll ? null : new Set(filter)
+    const {packageName} = this.layout
+    const entries: [PyValue, PyValue][] = []
+    const failed = (moduleName: string, why: string, leftOut: string): null | PyValue => {
+      if (raiseErrors) return raises(`ImportError: An error occurred while importing the '${moduleName}' module (${why})`)
+      this.warnings.push(`${why}: kedro's find_pipelines() warns and ${leftOut}`)
+      return null
     }
 
-    let value: PyValue | undefined
-    let resolving = false
-    const deferred: Deferred = {
-      kind: 'deferred',
-      resolve: () => {
-        if (value) return value
-        if (resolving) return unknown(`${name} is imported in a cycle from ${module}`)
-        resolving = true
-        value = lookup(this.module(module), name)
-          ?? unknown(this.unfollowable.get(module) ?? `${name} is not bound in ${module} by a simple assignment, import or def`)
-        return value
-      },
+    if (loadAll) {
+      let defaultPipeline: PyValue = {kind: 'pipeline', nodes: new Map()}
+      const moduleName = `${packageName}.pipeline`
+      if (this.exists(moduleName)) {
+        const record = this.importModule(moduleName)
+        if (record.failure) {
+          const failure = failed(moduleName, record.failure, 'uses an empty __default__')
+          if (failure) return failure
+        } else {
+          const created = this.createPipeline(record)
+          if (created.kind === 'raises') return created
+          if (created.kind === 'pipeline' || created.kind === 'unknown') defaultPipeline = created
+        }
+      }
+
+      entries.push([{kind: 'str', value: '__default__'}, defaultPipeline])
     }
-    scope.set(local, deferred)
+
+    const folder = path.join(this.layout.packageDirectory, 'pipelines')
+    const listing = listDirectorySync(folder, this.layout.projectRoot)
+    if (!listing.ok) {
+      if (entryKindSync(folder, this.layout.projectRoot) !== 'missing') this.note(`pipelines/: ${listing.reason}`)
+      else if (requested) return failed(`${packageName}.pipelines`, `Pipeline(s) not found: ${[...requested].sort().join(', ')}`, 'returns no pipelines') ?? {entries: [], kind: 'dict'}
+      return {entries, kind: 'dict'}
+    }
+
+    const seen = new Set<string>()
+    // iterdir() order is the file system's; the dict's order does not change what is sent.
+    for (const entry of listing.entries) {
+      if (entry.kind !== 'directory' || entry.name === '__pycache__' || entry.name.startsWith('.')) continue
+      if (requested && !requested.has(entry.name)) continue
+      seen.add(entry.name)
+      const moduleName = `${packageName}.pipelines.${entry.name}`
+      const record = this.importModule(moduleName)
+      if (record.failure) {
+        const failure = failed(moduleName, record.failure, `leaves pipelines/${entry.name} out`)
+        if (failure) return failure
+        continue
+      }
+
+      const created = this.createPipeline(record)
+      if (created.kind === 'raises') return created
+      if (created.kind === 'pipeline' || created.kind === 'unknown') entries.push([{kind: 'str', value: entry.name}, created])
+      else if (raiseErrors && this.kedro.findPipelinesRequiresCreate) return raises(`KeyError: "Pipeline '${entry.name}' not found"`)
+    }
+
+    // The names are not repeated: masking hides them in the request, and previews get pasted into tickets.
+    const unseen = requested ? [...requested].filter((name) => !seen.has(name)) : []
+    if (unseen.length > 0) {
+      const failure = failed(`${packageName}.pipelines`, `${unseen.length} requested pipeline${unseen.length === 1 ? ' has' : 's have'} no package in pipelines/`, 'returns nothing for it')
+      if (failure) return failure
+    }
+
+    return {entries, kind: 'dict'}
   }
 
-  /** register_pipelines(), or why importing the registry fails. */
-  registry(): {failure: null | string; value: PyValue} {
-    return this.importing(() => {
-      const registryModule = `${this.layout.packageName}.pipeline_registry`
-      const register = lookup(this.module(registryModule), 'register_pipelines')
-      if (!register || register.kind !== 'function') return unknown(this.unfollowable.get(registryModule) ?? 'no register_pipelines() in pipeline_registry.py')
-      return callWithoutArguments(register)
-    })
+  /** Kedro's _create_pipeline: the module's create_pipeline() when it returns a Pipeline, else None (with a warning). */
+  private createPipeline(record: ModuleRecord): PyValue {
+    const create = record.scope.get('create_pipeline')
+    if (!create) {
+      if (!record.complete) return unknown(`${record.name}: create_pipeline is not bound as far as the module is followed`)
+      this.warnings.push(`${record.name} does not expose create_pipeline(): kedro's find_pipelines() warns and leaves it out`)
+      return {kind: 'none'}
+    }
+
+    if (create.kind !== 'function') return stops(create) ? create : raises(`TypeError: '${typeName(create)}' object is not callable`)
+    const created = callWithoutArguments(create)
+    if (stops(created) || created.kind === 'pipeline') return created
+    this.warnings.push(`${record.name}.create_pipeline() returns a ${typeName(created)}: kedro's find_pipelines() warns and leaves it out`)
+    return {kind: 'none'}
+  }
+
+  /** register_pipelines() of <pkg>.pipeline_registry: its value, or the exception loading it raises. */
+  registry(): PyValue {
+    const record = this.importModule(`${this.layout.packageName}.pipeline_registry`)
+    if (record.failure) return raises(record.failure)
+    const register = record.scope.get('register_pipelines')
+    if (!register) {
+      return record.complete ? raises("AttributeError: module 'pipeline_registry' has no attribute 'register_pipelines'") : unknown('register_pipelines is not bound as far as pipeline_registry.py is followed')
+    }
+
+    if (register.kind !== 'function') return stops(register) ? register : raises(`TypeError: '${typeName(register)}' object is not callable`)
+    return callWithoutArguments(register)
   }
 }
 
@@ -381,44 +398,61 @@ function lineAt(source: string, offset: number): number {
 }
 
 /**
- * Registered pipelines and the node count of __default__. `requested` are the pipelines `kedro run` asks for: any
- * that is not registered is reported in `missing`; from Kedro 1.5.0 on, only those pipelines are loaded, with
- * __default__ as their sum.
+ * Registered pipelines and the node count of __default__. `requested` are the pipelines a command asks for: Kedro
+ * 1.5.0+ loads only those through find_pipelines(); `mustExist` (kedro run) lists those that are not registered in
+ * `missing`, as kedro run fails on them before it builds the catalog.
  */
-export async function readPipelines(options: {
-  /** Kedro 1.5.0+: `--pipeline(s)` makes find_pipelines() load only those (see releases.ts). */
-  loadsRequestedOnly?: boolean; packageName: string; projectRoot: string; requested?: string[]; sourceDir?: string
-}): Promise<PipelineReading> {
+export function readPipelines(options: {
+  /** The Kedro release whose find_pipelines() and exports apply (default: the newest known). */
+  kedroVersion?: string; mustExist?: boolean; packageName: string; projectRoot: string
+  /** sys.version (or `3.12`) of the Python that runs kedro, when known: some syntax depends on it. */
+  pythonVersion?: null | string
+  requested?: null | string[]; sourceDir?: string
+}): PipelineReading {
   const sourceDirectory = path.join(options.projectRoot, options.sourceDir ?? 'src')
   const layout = {
     packageDirectory: path.join(sourceDirectory, ...options.packageName.split('.')), packageName: options.packageName,
     projectRoot: options.projectRoot, sourceDirectory,
   }
-  const evaluator = new ProjectEvaluator(layout)
-  const {failure, value: registry} = evaluator.registry()
-  if (failure || registry.kind !== 'dict') {
-    const why = failure ?? (registry.kind === 'unknown' ? registry.reason : 'register_pipelines() does not return a dict literal')
+  const evaluator = new ProjectEvaluator(layout, kedro(options.kedroVersion ?? NEWEST_KNOWN.kedro), options.requested ?? null, options.pythonVersion ?? null)
+  if (entryKindSync(layout.packageDirectory, options.projectRoot) !== 'directory') {
+    // Without its package the project cannot start at all; where kedro stops then is not modelled.
+    const shown = path.relative(options.projectRoot, layout.packageDirectory).split(path.sep).join('/')
     return {
-      estimated: [why], files: evaluator.files, missing: [], numberOfNodes: null, numberOfPipelines: null, pipelines: {},
-      registryFails: failure, warnings: evaluator.warnings,
+      estimated: [`there is no package folder ${shown}, so kedro cannot import the project's pipelines`], files: [], missing: [], numberOfNodes: null,
+      numberOfPipelines: null, pipelines: {}, registryFails: null, selectedNodes: null, warnings: [],
     }
   }
 
-  let entries = registry.entries.flatMap(([key, value]) => (key.kind === 'str' ? [[key.value, value] as const] : []))
-  if (entries.length !== registry.entries.length) evaluator.estimated.push('a pipeline name that is not a string literal')
-  const missing = (options.requested ?? []).filter((name) => !entries.some(([registered]) => registered === name))
-  if (options.requested && options.loadsRequestedOnly) {
-    const picked = entries.filter(([name]) => options.requested!.includes(name) && name !== '__default__')
-    const nodes = picked.flatMap(([, value]) => (value.kind === 'pipeline' ? [...value.nodes.values()] : []))
-    entries = [...picked, ['__default__', pipelineOf(nodes)]]
-  }
+  const registry = evaluator.registry()
+  const failed = (why: string, fails: null | string): PipelineReading => ({
+    estimated: fails ? evaluator.estimated : [why, ...evaluator.estimated], files: evaluator.files, missing: [], numberOfNodes: null, numberOfPipelines: null,
+    pipelines: {}, registryFails: fails, selectedNodes: null, warnings: evaluator.warnings,
+  })
+  if (registry.kind === 'raises') return failed(registry.error, registry.error)
+  if (registry.kind !== 'dict') return failed(registry.kind === 'unknown' ? registry.reason : `register_pipelines() returns a ${typeName(registry)}`, null)
 
+  const entries = registry.entries.flatMap(([key, value]) => (key.kind === 'str' ? [[key.value, value] as const] : []))
+  if (entries.length !== registry.entries.length) evaluator.note('a pipeline name that is not a string')
+  // kedro run looks up each pipeline it runs (`__default__` without --pipeline) and refuses an empty selection.
+  const selected = options.mustExist ? (options.requested ?? ['__default__']) : []
   const pipelines: Record<string, number> = {}
+  const nodesOf = new Map<string, Set<string>>()
   for (const [name, value] of entries) {
-    if (value.kind === 'pipeline') pipelines[name] = value.nodes.size
-    else evaluator.estimated.push(`pipeline ${name}: ${value.kind === 'unknown' ? value.reason : `not a pipeline (${value.kind})`}`)
+    const nodes = pipelineNodes(value)
+    if (typeof nodes !== 'string') {
+      pipelines[name] = nodes.size
+      nodesOf.set(name, new Set(nodes.keys()))
+    } else if (selected.includes(name) || (name === '__default__' && truth(value) !== false)) {
+      // Only __default__'s nodes are sent, and only the pipelines run looks up matter to it.
+      evaluator.note(`pipeline ${name}: ${nodes}`)
+    }
   }
 
+  const missing = selected.filter((name) => !entries.some(([registered]) => registered === name))
+  const union = new Set(selected.flatMap((name) => [...nodesOf.get(name) ?? []]))
+  const selectedNodes = options.mustExist && missing.length === 0 && selected.every((name) => nodesOf.has(name)) ? union.size : null
+  // kedro-telemetry sends `len(default.nodes) if default else None`: None for a missing or falsy __default__ (0 from sum()).
   const defaultPipeline = entries.find(([name]) => name === '__default__')?.[1]
   return {
     estimated: evaluator.estimated,
@@ -429,5 +463,6 @@ export async function readPipelines(options: {
     numberOfNodes: defaultPipeline?.kind === 'pipeline' ? defaultPipeline.nodes.size : null,
     numberOfPipelines: entries.length,
     pipelines,
+    selectedNodes,
   }
 }

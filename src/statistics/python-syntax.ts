@@ -28,6 +28,21 @@ export type SyntaxCheck =
   | {kind: 'beyond-parser'; offset: number; reason: string}
   | {kind: 'error'; message: string; offset: number}
   | {kind: 'ok'}
+  /** Valid from a Python release on, and the interpreter's version is not known. */
+  | {kind: 'version-dependent'; offset: number; reason: string}
+
+/** Syntax that older Pythons refuse with a SyntaxError: the tree node, the first release that accepts it, and what. */
+const NEWER_SYNTAX: Record<string, {since: [number, number]; what: string}> = {
+  MatchStatement: {since: [3, 10], what: 'a match statement'},
+  TypeDefinition: {since: [3, 12], what: 'a type statement'},
+  TypeParamList: {since: [3, 12], what: 'type parameters'},
+}
+
+/** `3.11.2 (main, ...)` (sys.version) or `3.12` as [major, minor]; null when not a version. */
+export function pythonRelease(version: null | string | undefined): [number, number] | null {
+  const match = /^(\d+)\.(\d+)/.exec(version ?? '')
+  return match ? [Number(match[1]), Number(match[2])] : null
+}
 
 /** How many links a left-associative chain (`a + b + c`, `a.b.c`, `f()()`) has below `node`. */
 function chainLength(node: SyntaxNode): number {
@@ -76,16 +91,31 @@ function bracketOverflow(source: string): number {
   return -1
 }
 
-/** Whether Python compiles what the tree was parsed from, as far as the tree can tell. */
-export function checkSyntax(tree: PythonTree): SyntaxCheck {
+/**
+ * Whether Python compiles what the tree was parsed from, as far as the tree can tell. `python` is the interpreter's
+ * [major, minor], when known: syntax newer than it is a SyntaxError; unknown, such syntax makes the answer depend on it.
+ */
+export function checkSyntax(tree: PythonTree, python: [number, number] | null = null): SyntaxCheck {
   const cursor = tree.cursor()
+  let dependent: null | SyntaxCheck = null
   do {
     if (cursor.type.isError) {
       const reason = beyondParser(cursor.node)
       return reason === null ? {kind: 'error', message: 'invalid syntax', offset: cursor.from} : {kind: 'beyond-parser', offset: cursor.from, reason}
     }
+
+    const newer = NEWER_SYNTAX[cursor.name]
+    if (newer) {
+      const [major, minor] = newer.since
+      const release = `${major}.${minor}`
+      if (python && (python[0] < major || (python[0] === major && python[1] < minor))) {
+        return {kind: 'error', message: `invalid syntax (${newer.what} needs Python ${release})`, offset: cursor.from}
+      }
+
+      if (!python) dependent ??= {kind: 'version-dependent', offset: cursor.from, reason: `${newer.what}, which Python before ${release} refuses, and which Python runs kedro is not known`}
+    }
   } while (cursor.next())
-  return {kind: 'ok'}
+  return dependent ?? {kind: 'ok'}
 }
 
 /**
@@ -93,12 +123,12 @@ export function checkSyntax(tree: PythonTree): SyntaxCheck {
  * SyntaxError, found before the parser builds a tree that deep), then the parser's own verdict. A tree too deep for
  * the parser to build is "beyond the parser", never a crash.
  */
-export function analysePython(source: string): {syntax: SyntaxCheck; tree: null | PythonTree} {
+export function analysePython(source: string, python: [number, number] | null = null): {syntax: SyntaxCheck; tree: null | PythonTree} {
   const overflow = bracketOverflow(source)
   if (overflow >= 0) return {syntax: {kind: 'error', message: 'too many nested parentheses', offset: overflow}, tree: null}
   try {
     const tree = parsePython(source)
-    return {syntax: checkSyntax(tree), tree}
+    return {syntax: checkSyntax(tree, python), tree}
   } catch (error) {
     if (!(error instanceof RangeError)) throw error
     return {syntax: {kind: 'beyond-parser', offset: 0, reason: 'code nested too deeply for this tool\'s Python parser'}, tree: null}

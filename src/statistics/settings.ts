@@ -6,7 +6,7 @@
 import path from 'node:path'
 
 import {readTextSafeSync} from '../checkout/files.js'
-import {analysePython, childrenOf, EvaluationGuard, lookup, type PyValue, runStatement, type Scope} from './python.js'
+import {analysePython, childrenOf, EvaluationGuard, type PyValue, runStatement, type Scope} from './python.js'
 
 export interface ProjectSettings {
   baseEnv: null | string
@@ -43,8 +43,8 @@ export function readSettings(projectRoot: string, sourceDir: string, packageName
 
   const context = {guard: new EvaluationGuard(), scope, source}
   for (const statement of childrenOf(tree.topNode)) if (statement.name === 'AssignStatement') runStatement(statement, context)
-  settings.confSource = stringOf(lookup(scope, 'CONF_SOURCE'), 'CONF_SOURCE', settings.estimated)
-  const loaderArgs = lookup(scope, 'CONFIG_LOADER_ARGS')
+  settings.confSource = stringOf(scope.get('CONF_SOURCE'), 'CONF_SOURCE', settings.estimated)
+  const loaderArgs = scope.get('CONFIG_LOADER_ARGS')
   if (loaderArgs?.kind === 'dict') {
     const entry = (key: string) => loaderArgs.entries.find(([name]) => name.kind === 'str' && name.value === key)?.[1]
     settings.baseEnv = stringOf(entry('base_env'), 'base_env', settings.estimated)

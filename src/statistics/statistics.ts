@@ -17,8 +17,12 @@ export interface StatisticsOptions {
   kedroVersion: string
   packageName: null | string
   projectRoot: string
-  /** `run --pipeline(s)`: the pipelines asked for (Kedro 1.5.0 loads only those). */
+  /** The pipelines the command asks for (`run --pipeline(s)`, `catalog ... -p`): Kedro 1.5.0 loads only those. */
   requested: null | string[]
+  /** sys.version of the Python that runs kedro, when known (some syntax depends on it). */
+  pythonVersion?: null | string
+  /** The command is `kedro run`: the pipelines it runs must be registered and hold nodes. */
+  runs?: boolean
   /** site-packages folders of the project's environment, to read the installed kedro-datasets. */
   sitePackages: string[]
   sourceDir: string
@@ -28,6 +32,8 @@ export interface StatisticsOptions {
 export interface StatisticsReading {
   /** Requested pipelines that are not registered: kedro run fails before building the catalog. */
   missingPipelines: string[]
+  /** How many nodes the pipelines kedro run runs hold together (0: it fails before the catalog), when known. */
+  selectedNodes: null | number
   /** Why importing pipeline_registry.py fails: kedro run fails before building the catalog. */
   registryFails: null | string
   /** Reasons the figures may be off, per property name. */
@@ -77,13 +83,13 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
   }
 
   const pipelines = options.packageName
-    ? await readPipelines({
-      loadsRequestedOnly: kedroRelease.loadsRequestedPipelinesOnly, packageName: options.packageName, projectRoot: options.projectRoot,
-      requested: options.requested ?? undefined, sourceDir: options.sourceDir,
+    ? readPipelines({
+      kedroVersion: options.kedroVersion, mustExist: options.runs, packageName: options.packageName, projectRoot: options.projectRoot,
+      pythonVersion: options.pythonVersion, requested: options.requested, sourceDir: options.sourceDir,
     })
     : {
       estimated: ['no package_name in [tool.kedro]'], files: [], missing: [], numberOfNodes: null, numberOfPipelines: null, pipelines: {},
-      registryFails: null, warnings: [],
+      registryFails: null, selectedNodes: null, warnings: [],
     }
   appendAll(warnings, pipelines.warnings)
   for (const reason of pipelines.estimated) {
@@ -125,6 +131,7 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
   return {
     env, estimated,
     files: {catalog: catalog.files.map((file) => path.relative(options.projectRoot, path.join(confRoot, file)).split(path.sep).join('/')), pipelines: pipelines.files},
-    missingPipelines: pipelines.estimated.length === 0 ? pipelines.missing : [], properties, registryFails: pipelines.registryFails, warnings,
+    missingPipelines: pipelines.estimated.length === 0 ? pipelines.missing : [], properties, registryFails: pipelines.registryFails,
+    selectedNodes: pipelines.estimated.length === 0 ? pipelines.selectedNodes : null, warnings,
   }
 }

@@ -10,6 +10,8 @@ import {buildTelemetryRequests, type PreviewResult} from '../../src/request/requ
 import {REPO_ROOT, tempDir} from './sandbox.js'
 
 export const ORACLE = path.join(REPO_ROOT, 'test', 'fixtures', 'oracle')
+/** sys.version of the interpreter that recorded the oracle (test/fixtures/oracle/README.md). */
+export const ORACLE_PYTHON = '3.11.2 (main, Apr 28 2025, 14:11:48) [GCC 12.2.0]'
 
 export interface OracleCase {
   args: string[]
@@ -62,8 +64,13 @@ export async function previewCase(oracleCase: OracleCase): Promise<PreviewResult
   mkdirSync(path.join(home, '.config', 'kedro'), {recursive: true})
   writeFileSync(path.join(home, '.config', 'kedro', 'telemetry.toml'), `[telemetry]\nuuid = "${oracleCase.userUuid}"\n`)
   const env = {HOME: home, LANG: 'C.UTF-8', PATH: process.env.PATH, XDG_CONFIG_HOME: path.join(home, '.config'), ...oracleCase.env}
+  // The recording's interpreter, as a probe would report it: which syntax compiles depends on its version.
+  const python = Promise.resolve({
+    facts: {distributions: [], executable: '/usr/bin/python3', kedro: null, kedroTelemetry: null, platform: 'linux', sitePackages: [], version: ORACLE_PYTHON},
+    missing: null,
+  })
   return buildTelemetryRequests({
-    args: oracleCase.args, env, kedroVersion: oracleCase.kedroVersion, platform: 'linux', probePython: false, project,
+    args: oracleCase.args, env, kedroVersion: oracleCase.kedroVersion, platform: 'linux', project, python,
     telemetryVersion: oracleCase.telemetryVersion,
   })
 }

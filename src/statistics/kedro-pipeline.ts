@@ -1,0 +1,245 @@
+/**
+ * Kedro's Node and Pipeline as the static evaluator sees them (kedro/pipeline/node.py and pipeline.py): node() and
+ * Node(), pipeline() and Pipeline() with namespaces and dataset mappings, `+` and `-` as Kedro defines them (sets of
+ * nodes), and the checks with which Kedro raises (duplicate node names, an output produced twice, a mapping that
+ * names no dataset). What cannot be read statically is noted, and the figures become estimated.
+ */
+import {
+  type ArgumentTexts, type FunctionValue, functionValue, type KedroNode, type PyValue, raises, stops, truth, typeName,
+} from './python-values.js'
+
+type Pipeline = Extract<PyValue, {kind: 'pipeline'}>
+type Note = (reason: string) => void
+
+/** Kedro's node.name: the given name or one derived from the function and datasets, after the namespace. */
+function qualifiedName(node: KedroNode): string {
+  const base = node.name ?? `${node.func}([${(node.inputs ?? ['?']).join(';')}]) -> [${(node.outputs ?? ['?']).join(';')}]`
+  return node.namespace ? `${node.namespace}.${base}` : base
+}
+
+/** Kedro's Node._unique_key: (name, inputs, outputs). Nodes with equal keys are one node in a pipeline's set. */
+export function nodeKey(node: KedroNode): string {
+  return JSON.stringify([qualifiedName(node), node.inputs, node.outputs])
+}
+
+export function pipelineOf(nodes: Iterable<KedroNode>): Pipeline {
+  const map = new Map<string, KedroNode>()
+  for (const node of nodes) map.set(nodeKey(node), node)
+  return {kind: 'pipeline', nodes: map}
+}
+
+/** transcoding.py's _strip_transcoding: `name@pandas` is `name`. */
+function stripTranscoding(name: string): string {
+  return name.split('@')[0]
+}
+
+function isKnown(node: KedroNode): node is KedroNode & {inputs: string[]; outputs: string[]} {
+  return node.inputs !== null && node.outputs !== null
+}
+
+/**
+ * What Pipeline() checks of its nodes (_validate_duplicate_nodes, _validate_unique_outputs): the exception Python
+ * raises, or null. Nodes whose datasets are not known are left out of the checks.
+ */
+function checkNodes(nodes: KedroNode[], checkNames: boolean): null | PyValue {
+  const known = nodes.filter((node) => isKnown(node))
+  if (checkNames) {
+    const seen = new Set<string>()
+    const repeated = new Set<string>()
+    for (const node of known) {
+      const name = qualifiedName(node)
+      if (seen.has(name)) repeated.add(name)
+      seen.add(name)
+    }
+
+    if (repeated.size > 0) return raises(`ValueError: Pipeline nodes must have unique names (${[...repeated].sort().join(', ')} appear more than once)`)
+  }
+
+  const produced = new Map<string, number>()
+  for (const node of known) for (const output of node.outputs!) produced.set(stripTranscoding(output), (produced.get(stripTranscoding(output)) ?? 0) + 1)
+  const twice = [...produced].filter(([, count]) => count > 1).map(([name]) => name).sort()
+  if (twice.length > 0) return raises(`OutputNotUniqueError: Output(s) ${JSON.stringify(twice)} are returned by more than one nodes`)
+  return null
+}
+
+/** `a + b` on pipelines: Pipeline(set(a.nodes + b.nodes)); `0 + p` is p (Pipeline.__radd__, for sum()). */
+export function addPipelines(left: PyValue, right: PyValue): null | PyValue {
+  if (left.kind === 'number' && left.value === 0 && !left.float && right.kind === 'pipeline') return right
+  if (left.kind !== 'pipeline' || right.kind !== 'pipeline') return null
+  const nodes = new Map(left.nodes)
+  for (const [key, node] of right.nodes) nodes.set(key, node)
+  return checkNodes([...nodes.values()], true) ?? {kind: 'pipeline', nodes}
+}
+
+/** `a - b` on pipelines: Pipeline(set(a.nodes) - set(b.nodes)). */
+export function subtractPipelines(left: PyValue, right: PyValue): null | PyValue {
+  if (left.kind !== 'pipeline' || right.kind !== 'pipeline') return null
+  return {kind: 'pipeline', nodes: new Map([...left.nodes].filter(([key]) => !right.nodes.has(key)))}
+}
+
+function datasetNames(value: PyValue | undefined, note: Note): null | string[] {
+  if (!value || value.kind === 'none') return []
+  if (value.kind === 'str') return [value.value]
+  if (value.kind === 'list' && value.items.every((item) => item.kind === 'str')) return value.items.map((item) => (item as {value: string}).value)
+  if (value.kind === 'dict' && value.entries.every(([, item]) => item.kind === 'str')) return value.entries.map(([, item]) => (item as {value: string}).value)
+  note(`a node's datasets: ${value.kind === 'unknown' ? value.reason : `given as ${typeName(value)}`}`)
+  return null
+}
+
+/** The keyword arguments Node() takes after func, inputs and outputs. */
+const NODE_KEYWORDS = new Set(['confirms', 'func', 'inputs', 'name', 'namespace', 'outputs', 'tags'])
+
+/** node(func, inputs, outputs, *, name, tags, confirms, namespace); the function is read as source text only. */
+function makeNode(args: PyValue[], keywords: Map<string, PyValue>, texts: ArgumentTexts, note: Note): PyValue {
+  if (args.length > 3) return raises(`TypeError: node() takes 3 positional arguments but ${args.length} were given`)
+  const unexpected = [...keywords.keys()].find((keyword) => !NODE_KEYWORDS.has(keyword))
+  if (unexpected) return raises(`TypeError: node() got an unexpected keyword argument '${unexpected}'`)
+  const parameter = (index: number, keyword: string) => args[index] ?? keywords.get(keyword)
+  const funcText = texts.keywords.get('func') ?? texts.positional[0]
+  if (funcText === undefined || parameter(1, 'inputs') === undefined || parameter(2, 'outputs') === undefined) {
+    return raises('TypeError: node() missing a required argument (func, inputs or outputs)')
+  }
+
+  const name = keywords.get('name')
+  const namespace = keywords.get('namespace')
+  for (const [what, value] of [['name', name], ['namespace', namespace]] as const) {
+    if (value && value.kind !== 'str' && value.kind !== 'none') note(`a node's ${what}: ${value.kind === 'unknown' ? value.reason : 'not a string'}`)
+  }
+
+  return {
+    kind: 'node',
+    node: {
+      // Kedro names an unnamed node after its function's __name__: `nodes.split` is `split`.
+      func: funcText.split('.').at(-1)!.trim(),
+      inputs: datasetNames(parameter(1, 'inputs'), note),
+      name: name?.kind === 'str' ? name.value : null,
+      namespace: namespace?.kind === 'str' ? namespace.value : null,
+      outputs: datasetNames(parameter(2, 'outputs'), note),
+    },
+  }
+}
+
+/** _get_dataset_names_mapping / _get_param_names_mapping: str or set kept as is, dict renamed. */
+function mappingOf(value: PyValue | undefined, note: Note, parameters: boolean): Map<string, string> {
+  const mapping = new Map<string, string>()
+  const normal = (name: string) => (!parameters || name === 'parameters' || name.startsWith('params:') ? name : `params:${name}`)
+  const add = (from: string, to: string) => mapping.set(normal(from), from === 'parameters' && parameters ? from : normal(to))
+  if (!value || value.kind === 'none') return mapping
+  if (value.kind === 'str') {
+    add(value.value, value.value)
+  } else if (value.kind === 'list' && value.items.every((item) => item.kind === 'str')) {
+    for (const item of value.items) add((item as {value: string}).value, (item as {value: string}).value)
+  } else if (value.kind === 'dict' && value.entries.every(([key, item]) => key.kind === 'str' && item.kind === 'str')) {
+    for (const [key, item] of value.entries) add((key as {value: string}).value, (item as {value: string}).value)
+  } else {
+    note(value.kind === 'unknown' ? value.reason : 'a pipeline() mapping that is not a literal')
+  }
+
+  return mapping
+}
+
+/** Pipeline._rename: a mapped name, `parameters` as is, a mapped transcoding base, then the namespace prefix. */
+function renameDataset(name: string, mapping: Map<string, string>, namespace: null | string, prefix: boolean): string {
+  if (mapping.has(name)) return mapping.get(name)!
+  if (name === 'parameters') return name
+  const [base, suffix] = name.split('@')
+  if (suffix !== undefined && mapping.has(base)) return `${mapping.get(base)}@${suffix}`
+  if (!prefix || !namespace) return name
+  if (name.startsWith('params:')) return `params:${namespace}.${name.slice('params:'.length)}`
+  return `${namespace}.${name}`
+}
+
+/** _validate_datasets_exist and _validate_inputs_outputs: the PipelineError Kedro raises, or null. */
+function checkMapping(nodes: KedroNode[], inputs: Map<string, string>, outputs: Map<string, string>, parameters: Map<string, string>): null | PyValue {
+  if (!nodes.every((node) => isKnown(node))) return null
+  const allInputs = nodes.flatMap((node) => node.inputs!)
+  const allOutputs = nodes.flatMap((node) => node.outputs!)
+  const existing = new Set([...allInputs, ...allOutputs].map((name) => stripTranscoding(name)))
+  const wanted = [...[...inputs.keys(), ...outputs.keys()].map((name) => stripTranscoding(name)), ...parameters.keys()]
+  const missing = [...new Set(wanted.filter((name) => !existing.has(name)))].sort()
+  if (missing.length > 0) return raises(`PipelineError: Failed to map datasets and/or parameters onto the nodes provided: ${missing.join(', ')}`)
+  const mappedInputs = [...inputs.keys()].map((name) => stripTranscoding(name))
+  if (mappedInputs.some((name) => name === 'parameters' || name.startsWith('params:'))) {
+    return raises("PipelineError: Parameters should be specified in the 'parameters' argument")
+  }
+
+  const produced = new Set(allOutputs.map((name) => stripTranscoding(name)))
+  const consumed = new Set(allInputs.map((name) => stripTranscoding(name)))
+  const free = new Set([...consumed].filter((name) => !produced.has(name)))
+  if (!mappedInputs.every((name) => free.has(name))) return raises('PipelineError: Inputs must not be outputs from another node in the same pipeline')
+  if ([...outputs.keys()].some((name) => free.has(stripTranscoding(name)))) return raises('PipelineError: All outputs must be generated by some node within the pipeline')
+  return null
+}
+
+const PIPELINE_KEYWORDS = new Set(['inputs', 'namespace', 'nodes', 'outputs', 'parameters', 'pipe', 'prefix_datasets_with_namespace', 'tags'])
+
+/**
+ * Pipeline(nodes, *, inputs, outputs, parameters, tags, namespace, prefix_datasets_with_namespace), and pipeline()
+ * (`pipe=`). Parts that cannot be read are left out with a note, so the count is a lower bound marked estimated.
+ */
+function makePipeline(args: PyValue[], keywords: Map<string, PyValue>, note: Note): PyValue {
+  if (args.length > 1) return raises(`TypeError: Pipeline() takes 1 positional argument but ${args.length} were given`)
+  const unexpected = [...keywords.keys()].find((keyword) => !PIPELINE_KEYWORDS.has(keyword))
+  if (unexpected) return raises(`TypeError: Pipeline() got an unexpected keyword argument '${unexpected}'`)
+  const given = args[0] ?? keywords.get('pipe') ?? keywords.get('nodes')
+  if (given === undefined) return raises("TypeError: Pipeline() missing 1 required positional argument: 'nodes'")
+  if (given.kind === 'none') return raises("ValueError: 'nodes' argument of 'Pipeline' is None")
+  if (given.kind === 'unknown') {
+    note(given.reason)
+    return pipelineOf([])
+  }
+
+  let parts: PyValue[]
+  if (given.kind === 'pipeline') parts = [given]
+  else if (given.kind === 'list') parts = given.items
+  else return raises(`TypeError: '${typeName(given)}' object is not iterable`)
+
+  const nodes: KedroNode[] = []
+  for (const part of parts) {
+    if (part.kind === 'node') nodes.push(part.node)
+    else if (part.kind === 'pipeline') nodes.push(...part.nodes.values())
+    else if (part.kind === 'unknown') note(part.reason)
+    else return raises(`AttributeError: '${typeName(part)}' object has no attribute 'nodes'`)
+  }
+
+  const failure = checkNodes(nodes, true)
+  if (failure) return failure
+  const namespaceValue = keywords.get('namespace')
+  if (namespaceValue && !stops(namespaceValue) && namespaceValue.kind !== 'str' && namespaceValue.kind !== 'none') note('a pipeline namespace that is not a string')
+  if (namespaceValue?.kind === 'unknown') note(namespaceValue.reason)
+  const namespace = namespaceValue?.kind === 'str' && namespaceValue.value !== '' ? namespaceValue.value : null
+  const inputs = mappingOf(keywords.get('inputs'), note, false)
+  const outputs = mappingOf(keywords.get('outputs'), note, false)
+  const parameters = mappingOf(keywords.get('parameters'), note, true)
+  if (!namespace && inputs.size === 0 && outputs.size === 0 && parameters.size === 0) return pipelineOf(nodes)
+  const mappingFailure = checkMapping(nodes, inputs, outputs, parameters)
+  if (mappingFailure) return mappingFailure
+  const prefixValue = keywords.get('prefix_datasets_with_namespace')
+  const prefix = prefixValue === undefined ? true : truth(prefixValue)
+  if (prefix === null) note('prefix_datasets_with_namespace is not a literal')
+  const mapping = new Map([...inputs, ...outputs, ...parameters])
+  const rename = (names: null | string[]) => names?.map((name) => renameDataset(name, mapping, namespace, prefix ?? true)) ?? null
+  const mapped = nodes.map((node) => ({
+    ...node,
+    inputs: rename(node.inputs),
+    namespace: namespace ? (node.namespace ? `${namespace}.${node.namespace}` : namespace) : node.namespace,
+    outputs: rename(node.outputs),
+  }))
+  return checkNodes(mapped, true) ?? pipelineOf(mapped)
+}
+
+/** The callables kedro.pipeline exports, by name; `note` receives why a figure becomes estimated. */
+export function kedroPipelineFunctions(note: Note): Map<string, FunctionValue> {
+  const node = functionValue((args, keywords, texts) => makeNode(args, keywords, texts, note), 'func')
+  const pipeline = functionValue((args, keywords) => makePipeline(args, keywords, note))
+  return new Map([['node', node], ['Node', node], ['pipeline', pipeline], ['Pipeline', pipeline]])
+}
+
+/** A registry value that is a pipeline: its nodes; otherwise why not. */
+export function pipelineNodes(value: PyValue): Map<string, KedroNode> | string {
+  if (value.kind === 'pipeline') return value.nodes
+  if (value.kind === 'unknown') return value.reason
+  if (value.kind === 'raises') return value.error
+  return `not a pipeline (${typeName(value)})`
+}
+
