@@ -259,7 +259,7 @@ describe('telemetry preview', () => {
   })
 
   it('kedro ipython and the notebook kernels send the statistics from a process of their own, then "CLI command"', () => {
-    const json = preview(['ipython', '--env', 'test'])
+    const json = preview(['ipython', '--env', 'local'])
     expect(json.requests.map((request: {event: string}) => request.event)).to.deep.equal(['Kedro Project Statistics', 'CLI command'])
     const [statistics, cli] = json.requests.map((request: {body: {properties: Record<string, unknown>}}) => request.body.properties)
     // The IPython process's hook never saw the command line; kedro's own hook sends it when IPython exits.
@@ -339,6 +339,7 @@ describe('telemetry preview', () => {
       const root = shopProject()
       writeFiles(root, {
         'elsewhere/base/catalog.yml': 'one:\n  type: pandas.CSVDataset\n',
+        'elsewhere/prod/.gitkeep': '',
         'settings_conf/base/catalog.yml': 'a:\n  type: pandas.CSVDataset\nb:\n  type: pandas.CSVDataset\n',
         'settings_conf/prod/catalog.yml': 'c:\n  type: pandas.CSVDataset\n',
         'settings_conf/local/catalog.yml': 'never:\n  type: pandas.CSVDataset\n',
@@ -354,6 +355,10 @@ describe('telemetry preview', () => {
       expect(count(['run'])).to.deep.equal([3, 'settings_conf/base/catalog.yml, settings_conf/prod/catalog.yml'])
       expect(count(['run', '--env', 'local'])).to.deep.equal([3, 'settings_conf/base/catalog.yml, settings_conf/local/catalog.yml'])
       expect(count(['run', '--conf-source', 'elsewhere'])).to.deep.equal([1, 'elsewhere/base/catalog.yml'])
+      // A run environment without its folder: OmegaConfigLoader raises before the catalog exists.
+      const noFolder = preview(['run', '--conf-source', 'elsewhere', '--env', 'staging'], {project: root})
+      expect(noFolder.requests.map((request: {event: string}) => request.event)).to.deep.equal(['CLI command'])
+      expect(noFolder.warnings.join(' ')).to.match(/MissingConfigException: Given configuration path either does not exist or is not a valid directory: staging/)
       const archive = preview(['run', '--conf-source', 'conf.tar.gz'], {project: root})
       expect(archive.estimated).to.include('properties.number_of_datasets')
       expect(preview(['run', '--config', 'run.yml'], {project: root}).estimated).to.include('properties.number_of_nodes')

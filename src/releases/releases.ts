@@ -76,6 +76,16 @@ const KEDRO_TIMELINES = {
     ['1.0.0', ['node', 'pipeline', 'Node', 'Pipeline', 'GroupedNodes']],
     ['1.2.0', ['node', 'pipeline', 'Node', 'Pipeline', 'GroupedNodes', 'llm_context_node', 'LLMContext', 'LLMContextNode', 'tool']],
   ] as Timeline<readonly string[]>,
+  /**
+   * The `kedro catalog` subcommands that create the catalog through the project context, so that kedro-telemetry's
+   * after_catalog_created hook sends the statistics, each with the environment it defaults to (null: the usual one).
+   * 0.19.3's `catalog resolve` builds a DataCatalog of its own (no hook); 1.0.0 renamed the commands.
+   */
+  catalogCommands: [
+    ['0.0.0', {create: 'base', list: null, rank: null, resolve: null}],
+    ['0.19.3', {create: 'base', list: null, rank: null}],
+    ['1.0.0', {'describe-datasets': null, 'list-patterns': null, 'resolve-patterns': null}],
+  ] as Timeline<Readonly<Record<string, null | string>>>,
   /** Kedro 0.19.7 made kedro-telemetry a dependency of kedro itself. */
   bundlesTelemetry: [['0.0.0', false], ['0.19.7', true]] as Timeline<boolean>,
   /** Catalog entries may declare `validator:` (1.6.0). */

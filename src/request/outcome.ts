@@ -8,7 +8,7 @@ import path from 'node:path'
 
 import {entryKindSync, readTextSafeSync} from '../checkout/files.js'
 import {safeLoad} from '../consent/pyyaml.js'
-import {refusesProject} from '../releases/releases.js'
+import {type KedroRelease, refusesProject} from '../releases/releases.js'
 import type {MaskedCommand} from './command.js'
 import type {PreviewContext} from './context.js'
 
@@ -19,8 +19,8 @@ export type CatalogOutcome =
   | {elsewhere: boolean; kind: 'catalog'}
 
 /** Commands that build the project's catalog, so that kedro-telemetry sends the statistics event. */
-function buildsCatalog(commandPath: string[]): boolean {
-  return commandPath[0] === 'run' || (commandPath[0] === 'catalog' && commandPath.length > 1)
+function buildsCatalog(commandPath: string[], kedro: KedroRelease): boolean {
+  return commandPath[0] === 'run' || (commandPath[0] === 'catalog' && Object.hasOwn(kedro.catalogCommands, commandPath[1] ?? ''))
 }
 
 /**
@@ -61,7 +61,7 @@ export function kedroRefuses(context: PreviewContext): null | string {
 /** Whether the command (in a project kedro starts for) builds the catalog. */
 export function catalogOutcome(context: PreviewContext, command: MaskedCommand): CatalogOutcome {
   const elsewhere = buildsCatalogElsewhere(command.commandPath)
-  if (!context.project.root || !(buildsCatalog(command.commandPath) || elsewhere)) return {kind: 'no-catalog', reason: null}
+  if (!context.project.root || !(buildsCatalog(command.commandPath, context.kedroRelease) || elsewhere)) return {kind: 'no-catalog', reason: null}
   if (!command.runs) {
     const reason = context.args.includes('--help') ? '--help prints the command\'s help instead of running it' : 'the command line has an option the command does not know: click rejects it before the command runs'
     return {kind: 'no-catalog', reason}

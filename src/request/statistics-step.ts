@@ -31,8 +31,9 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
   const reading = await readStatistics({
     // A remote source (s3://...) is passed as it is, for the catalog reader to report.
     confSource: confSource === undefined ? null : (isRemote(confSource) ? confSource : path.resolve(workingDirectory, confSource)),
-    env: optionValues(args, ['--env', '-e']).at(-1) ?? env.KEDRO_ENV ?? null, kedroVersion: kedro.version, packageName: pyproject?.packageName ?? null, projectRoot: root!,
-    pythonVersion: python.facts?.version ?? null, requested: requested.length > 0 ? requested : null, runs, sitePackages: versions.environment?.sitePackages ?? python.facts?.sitePackages ?? [],
+    // Kedro 0.19's `catalog create` passes env="base" unless --env is given; otherwise KEDRO_ENV, then settings.py.
+    env: optionValues(args, ['--env', '-e']).at(-1) ?? (commandPath[0] === 'catalog' ? context.kedroRelease.catalogCommands[commandPath[1]] : null) ?? env.KEDRO_ENV ?? null, kedroVersion: kedro.version, packageName: pyproject?.packageName ?? null, projectRoot: root!,
+    environment: env, pythonVersion: python.facts?.version ?? null, requested: requested.length > 0 ? requested : null, runs, runtimeParams: runs ? optionValues(args, ['--params']) : [], sitePackages: versions.environment?.sitePackages ?? python.facts?.sitePackages ?? [],
     sourceDir: pyproject?.sourceDir ?? 'src', telemetryVersion: telemetry.version,
   })
   appendAll(sheet.warnings, reading.warnings)
@@ -46,6 +47,7 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
 
   // Kedro's Pipeline.filter() refuses a selection without nodes before the catalog is built.
   if (reading.selectedNodes === 0) return {failure: 'the pipeline kedro run would run has no nodes', kind: 'fails'}
+  if (reading.catalogFails) return {failure: `creating the catalog raises ${reading.catalogFails}`, kind: 'fails'}
 
   // `kedro run --config FILE` takes further options (env, pipelines, conf source) from a file not read here.
   const fromConfigFile = commandPath[0] === 'run' && optionValues(args, ['--config', '-c']).length > 0

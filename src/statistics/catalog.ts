@@ -1,14 +1,12 @@
 /**
- * The dataset names Kedro's catalog holds before a run, read from config as Kedro 1.x's OmegaConfigLoader does:
- * files whose path (below the env folder) starts with `catalog`, or whose name does (.yml, .yaml, .json), under
- * conf/base then conf/<env>;
- * hidden files and folders skipped; top-level keys starting with `_` dropped after each folder is merged; an env key
- * replaces the base key whole. Factory patterns (names with `{`) are not datasets until resolved, so they are left out.
+ * The dataset names Kedro's catalog holds before a run, and whether Kedro gets as far as creating it: the catalog
+ * configuration as OmegaConfigLoader loads it (config-loader.ts), then what KedroContext._get_catalog and
+ * DataCatalog.from_config check (credentials named by an entry, entries that are not mappings, factory patterns).
+ * Factory patterns (names with `{`) are not datasets until resolved, so they are not counted.
  */
-import path from 'node:path'
-
-import {entryKindSync, isInside, readTextSafeSync, realPathOr, walkFilesSync} from '../checkout/files.js'
-import {safeLoad} from '../consent/pyyaml.js'
+import {entryKindSync, isInside, realPathOr} from '../checkout/files.js'
+import {appendAll} from '../collections.js'
+import {type Config, ConfigLoader, DEFAULT_CONFIG_PATTERNS, globPattern} from './config-loader.js'
 
 export interface CatalogEntry {
   name: string
@@ -20,91 +18,71 @@ export interface CatalogReading {
   entries: CatalogEntry[]
   /** Why the figures may be off; empty when they are exact. */
   estimated: string[]
+  /** Why Kedro fails to create the catalog (Python's exception), or null. */
+  failure: null | string
   files: string[]
-  /** Problems kedro itself would fail on (a duplicate key, a YAML error). */
   warnings: string[]
 }
 
-const EXTENSIONS = new Set(['.json', '.yaml', '.yml'])
-
 /** OmegaConfigLoader's default catalog patterns, on a path relative to the env folder. */
 export function isCatalogFile(relative: string): boolean {
-  if (!EXTENSIONS.has(path.extname(relative))) return false
-  const parts = relative.split('/')
-  const stem = (part: string) => part.startsWith('catalog')
-  return (parts.length === 1 && stem(parts[0])) || (parts.length > 1 && stem(parts[0])) || stem(parts.at(-1)!)
+  return DEFAULT_CONFIG_PATTERNS.catalog.some((pattern) => globPattern(pattern).test(relative)) && /\.(json|ya?ml)$/.test(relative)
 }
 
-type Config = Record<string, unknown>
-
-/** `${a.b}` interpolation of a whole value, as OmegaConf resolves it against the folder's config. */
-function interpolate(value: unknown, config: Config): unknown {
-  if (typeof value !== 'string') return value
-  const match = /^\$\{([\w.]+)\}$/.exec(value)
-  if (!match) return value
-  let current: unknown = config
-  for (const part of match[1].split('.')) current = current && typeof current === 'object' ? (current as Config)[part] : undefined
-  return current
+/** Whether a catalog name is a dataset factory pattern (CatalogConfigResolver.is_pattern). */
+function isPattern(name: string): boolean {
+  return name.includes('{')
 }
 
-/** A folder's catalog files merged: `all` keys (for interpolation), and the `visible` ones (no `_` templates). */
-function loadFolder(root: string, folder: string, reading: CatalogReading, within: string): {all: Config; visible: Config} {
-  const merged: Config = {}
-  const kind = entryKindSync(path.join(root, folder), within)
-  if (kind !== 'directory') {
-    // OmegaConfigLoader raises MissingConfigException for a base or run environment folder that is not there.
-    reading.estimated.push(kind === 'missing'
-      ? `there is no ${folder} folder in ${root}: kedro fails to load the catalog (MissingConfigException)`
-      : `${folder}: ${kind === 'outside' ? 'it leads outside the project' : `it is ${kind === 'file' ? 'a file' : 'not readable'}`}, so it is not read`)
-    return {all: merged, visible: merged}
-  }
+/** How many characters of a pattern are not placeholders (CatalogConfigResolver._pattern_specificity). */
+function specificity(pattern: string): number {
+  return pattern.replaceAll(/\{.*?\}/g, '').length
+}
 
-  const walk = walkFilesSync(path.join(root, folder), {
-    // Hidden files and folders are skipped, as OmegaConfigLoader does.
-    descend: (_relative, name) => !name.startsWith('.'), keep: (relative, name) => !name.startsWith('.') && isCatalogFile(relative), within,
+/** Every `credentials: name` in an entry, at any depth (catalog_config_resolver._resolve_credentials). */
+function credentialNames(config: unknown, seen = new WeakSet<object>()): string[] {
+  // YAML aliases may share one mapping many times over: each is looked at once.
+  if (!config || typeof config !== 'object' || seen.has(config)) return []
+  seen.add(config)
+  return Object.entries(config as Record<string, unknown>).flatMap(([key, value]) => {
+    if (key === 'credentials' && typeof value === 'string') return [value]
+    return value && typeof value === 'object' && !Array.isArray(value) ? credentialNames(value, seen) : []
   })
-  for (const problem of walk.problems) reading.estimated.push(`${folder}: ${problem}`)
-  for (const relative of walk.files) {
-    const file = path.join(root, folder, relative)
-    const read = readTextSafeSync(file, {within})
-    if (!read.ok) {
-      reading.estimated.push(`${folder}/${relative}: ${read.reason}`)
-      continue
-    }
+}
 
-    let config: unknown
-    if (file.endsWith('.json')) {
-      try {
-        config = JSON.parse(read.text)
-      } catch (error) {
-        reading.warnings.push(`${folder}/${relative}: not valid JSON (${(error as Error).message}): kedro would fail`)
-        continue
-      }
-    } else {
-      const loaded = safeLoad(read.text.replaceAll(/\r\n?/g, '\n'))
-      if (!loaded.ok) {
-        if (loaded.undecidable) reading.estimated.push(`${folder}/${relative}: ${loaded.error}`)
-        else reading.warnings.push(`${folder}/${relative}: YAML error (${loaded.error}): kedro would fail`)
-        continue
-      }
+/** The `{placeholder}`s in the strings of a pattern's configuration (shared objects looked at once). */
+function placeholdersIn(config: unknown, seen = new WeakSet<object>()): string[] {
+  if (typeof config === 'string') return config.match(/\{.*?\}/g) ?? []
+  if (!config || typeof config !== 'object' || seen.has(config)) return []
+  seen.add(config)
+  return Object.values(config).flatMap((value) => placeholdersIn(value, seen))
+}
 
-      config = loaded.value
-    }
-
-    reading.files.push(`${folder}/${relative}`)
-    if (!config || typeof config !== 'object' || Array.isArray(config)) continue
-    for (const [key, value] of Object.entries(config as Config)) {
-      if (Object.hasOwn(merged, key)) reading.warnings.push(`${key} is defined twice in ${folder}: kedro fails on duplicate keys`)
-      merged[key] = value
+/** What DataCatalog.from_config raises on these entries and credentials (Kedro 0.19 and 1.x alike), or null. */
+function catalogFailure(config: Record<string, unknown>, credentials: Record<string, unknown>): null | string {
+  for (const [name, entry] of Object.entries(config)) {
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
+      return `DatasetError: Catalog entry '${name}' is not a valid dataset configuration`
     }
   }
 
-  return {all: merged, visible: Object.fromEntries(Object.entries(merged).filter(([key]) => !key.startsWith('_')))}
-}
+  const catchAll = Object.keys(config).filter((name) => isPattern(name) && specificity(name) === 0)
+  if (catchAll.length > 1) return `DatasetError: Multiple catch-all patterns found in the catalog: ${catchAll.join(', ')}`
+  for (const [name, entry] of Object.entries(config)) {
+    if (!isPattern(name)) continue
+    const placeholders = new Set(name.match(/\{.*?\}/g) ?? [])
+    const used = placeholdersIn(entry)
+    const unknown = used.filter((placeholder) => !placeholders.has(placeholder))
+    if (unknown.length > 0) return `DatasetError: Incorrect dataset configuration provided. Keys used in the configuration ${unknown.join(', ')} should present in the dataset pattern name ${name}`
+  }
 
-/** An entry's `type`, a whole-value `${...}` interpolation resolved against the folder it came from. */
-function typeOf(value: unknown, folder: Config): unknown {
-  return value && typeof value === 'object' && 'type' in value ? interpolate((value as Config).type, folder) : undefined
+  for (const [name, entry] of Object.entries(config)) {
+    if (isPattern(name)) continue
+    const missing = credentialNames(entry).find((credential) => !Object.hasOwn(credentials, credential))
+    if (missing !== undefined) return `KeyError: Unable to find credentials '${missing}' (catalog entry ${name})`
+  }
+
+  return null
 }
 
 /** A URL such as s3://bucket/conf, which Kedro reads through fsspec and this tool does not. */
@@ -112,12 +90,23 @@ export function isRemote(location: string): boolean {
   return /^[a-z][\d+.a-z-]*:\/\//i.test(location)
 }
 
+/** What settings.py's CONFIG_LOADER_ARGS and the command line change about how the configuration is loaded. */
+export interface CatalogOptions {
+  customResolvers?: string[]
+  environment?: NodeJS.ProcessEnv
+  mergeStrategy?: Record<string, string>
+  patterns?: Record<string, string[]>
+  runtimeParams?: Config
+}
+
 /**
- * The catalog of the configuration folder `confRoot` for the run environment `env`, over `baseEnv`. `files` are
- * relative to `confRoot`. Nothing outside `within` (the project, or the folder the user named) is read.
+ * The catalog of the configuration folder `confRoot` for the run environment `env`, over `baseEnv`, as
+ * KedroContext._get_catalog builds it: the catalog, the credentials, DataCatalog.from_config, then the parameters. Where
+ * Kedro raises on the way, `failure` says so (the catalog is not created, so no statistics are sent). `files` are
+ * relative to `confRoot`. Nothing outside `boundary` (the project, or the folder the user named) is read.
  */
-export function readCatalog(confRoot: string, env = 'local', baseEnv = 'base', boundary = confRoot): CatalogReading {
-  const reading: CatalogReading = {entries: [], estimated: [], files: [], warnings: []}
+export function readCatalog(confRoot: string, env = 'local', baseEnv = 'base', boundary = confRoot, options: CatalogOptions = {}): CatalogReading {
+  const reading: CatalogReading = {entries: [], estimated: [], failure: null, files: [], warnings: []}
   const within = realPathOr(boundary)
   if (isRemote(confRoot) || /\.(zip|tar\.gz|tgz|tar)$/.test(confRoot)) {
     reading.estimated.push(`the configuration is ${isRemote(confRoot) ? 'remote' : 'an archive'} (${confRoot}), which this tool does not read`)
@@ -137,12 +126,33 @@ export function readCatalog(confRoot: string, env = 'local', baseEnv = 'base', b
     return reading
   }
 
-  const baseFolder = loadFolder(confRoot, baseEnv, reading, within)
-  const envFolder = env === baseEnv ? {all: {}, visible: {}} : loadFolder(confRoot, env, reading, within)
-  const merged: Config = {...baseFolder.visible, ...envFolder.visible}
-  for (const [name, value] of Object.entries(merged)) {
-    if (name.includes('{')) continue
-    const type = typeOf(value, Object.hasOwn(envFolder.visible, name) ? envFolder.all : baseFolder.all)
+  const loader = new ConfigLoader({
+    baseEnv, confRoot, customResolvers: options.customResolvers ?? [], environment: options.environment ?? {}, mergeStrategy: options.mergeStrategy ?? {},
+    patterns: options.patterns ?? {}, runEnv: env, runtimeParams: options.runtimeParams ?? {}, within,
+  })
+  const fail = (why: string): CatalogReading => ({...reading, failure: why})
+  // The loader reads the globals when it is created; only their MissingConfigException is caught.
+  const globals = loader.get('globals')
+  appendAll(reading.estimated, globals.estimated)
+  if (globals.failure) return fail(globals.failure)
+  const catalog = loader.get('catalog')
+  appendAll(reading.estimated, catalog.estimated)
+  appendAll(reading.files, catalog.files)
+  const failure = catalog.failure ?? catalog.missing
+  if (failure) return fail(failure)
+  const credentials = loader.get('credentials')
+  appendAll(reading.estimated, credentials.estimated)
+  if (credentials.failure) return fail(credentials.failure)
+  const fromConfig = catalogFailure(catalog.config, credentials.missing ? {} : credentials.config)
+  if (fromConfig) return fail(fromConfig)
+  // KedroContext.params catches MissingConfigException only.
+  const parameters = loader.get('parameters')
+  appendAll(reading.estimated, parameters.estimated)
+  if (parameters.failure) return fail(parameters.failure)
+
+  for (const [name, value] of Object.entries(catalog.config)) {
+    if (isPattern(name)) continue
+    const type = (value as Record<string, unknown>).type
     if (typeof type === 'string' && type.includes('${')) reading.estimated.push(`${name}: its type ${type} uses an interpolation this tool does not resolve`)
     reading.entries.push({name, type: typeof type === 'string' && !type.includes('${') ? type : null})
   }

@@ -11,7 +11,13 @@ import {analysePython, childrenOf, EvaluationGuard, type PyValue, runStatement, 
 export interface ProjectSettings {
   baseEnv: null | string
   confSource: null | string
+  /** CONFIG_LOADER_ARGS["config_patterns"]: glob patterns per configuration key, over the defaults. */
+  configPatterns: Record<string, string[]>
+  /** The names of CONFIG_LOADER_ARGS["custom_resolvers"]. */
+  customResolvers: string[]
   defaultRunEnv: null | string
+  /** CONFIG_LOADER_ARGS["merge_strategy"]: `soft` or `destructive` per key. */
+  mergeStrategy: Record<string, string>
   /** Why the figures that depend on these settings may be off. */
   estimated: string[]
 }
@@ -23,8 +29,30 @@ function stringOf(value: PyValue | undefined, name: string, estimated: string[])
   return null
 }
 
+function stringsOf(value: PyValue): null | string[] {
+  return value.kind === 'list' && value.items.every((item) => item.kind === 'str') ? value.items.map((item) => (item as {value: string}).value) : null
+}
+
+/** A dict of CONFIG_LOADER_ARGS whose values `read` understands; what it cannot read is reported. */
+function mappingOf<T>(value: PyValue | undefined, name: string, estimated: string[], read: (value: PyValue) => null | T): Record<string, T> {
+  const mapping: Record<string, T> = {}
+  if (value === undefined) return mapping
+  if (value.kind !== 'dict') {
+    estimated.push(`settings.py sets ${name} to something this tool does not follow`)
+    return mapping
+  }
+
+  for (const [key, item] of value.entries) {
+    const understood = read(item)
+    if (key.kind === 'str' && understood !== null) mapping[key.value] = understood
+    else estimated.push(`settings.py sets ${name} to something this tool does not follow`)
+  }
+
+  return mapping
+}
+
 export function readSettings(projectRoot: string, sourceDir: string, packageName: string): ProjectSettings {
-  const settings: ProjectSettings = {baseEnv: null, confSource: null, defaultRunEnv: null, estimated: []}
+  const settings: ProjectSettings = {baseEnv: null, confSource: null, configPatterns: {}, customResolvers: [], defaultRunEnv: null, estimated: [], mergeStrategy: {}}
   const read = readTextSafeSync(path.join(projectRoot, sourceDir, ...packageName.split('.'), 'settings.py'), {within: projectRoot})
   if (!read.ok) {
     // No settings.py: Kedro's defaults. One that exists but cannot be read here may move the configuration.
@@ -49,6 +77,14 @@ export function readSettings(projectRoot: string, sourceDir: string, packageName
     const entry = (key: string) => loaderArgs.entries.find(([name]) => name.kind === 'str' && name.value === key)?.[1]
     settings.baseEnv = stringOf(entry('base_env'), 'base_env', settings.estimated)
     settings.defaultRunEnv = stringOf(entry('default_run_env'), 'default_run_env', settings.estimated)
+    settings.configPatterns = mappingOf(entry('config_patterns'), 'config_patterns', settings.estimated, (value) => stringsOf(value))
+    settings.mergeStrategy = mappingOf(entry('merge_strategy'), 'merge_strategy', settings.estimated, (value) => (value.kind === 'str' ? value.value : null))
+    const resolvers = entry('custom_resolvers')
+    if (resolvers?.kind === 'dict') {
+      settings.customResolvers = resolvers.entries.flatMap(([key]) => (key.kind === 'str' ? [key.value] : []))
+    } else if (resolvers !== undefined) {
+      settings.estimated.push('settings.py sets custom_resolvers to something this tool does not follow')
+    }
   } else if (loaderArgs !== undefined) {
     settings.estimated.push('settings.py sets CONFIG_LOADER_ARGS to something this tool does not follow')
   }

@@ -3,6 +3,7 @@ import type {PyJson} from '../request/python-json.js'
 import {appendAll} from '../collections.js'
 import {kedro, telemetry} from '../releases/releases.js'
 import {readCatalog} from './catalog.js'
+import {runtimeParamsOf} from './config-loader.js'
 import {DATASET_PACKAGES, type ModuleMap, readModuleMap, resolveDatasetType, typeCountKey} from './dataset-types.js'
 import path from 'node:path'
 
@@ -23,6 +24,10 @@ export interface StatisticsOptions {
   pythonVersion?: null | string
   /** The command is `kedro run`: the pipelines it runs must be registered and hold nodes. */
   runs?: boolean
+  /** `kedro run --params`, as given (`a=1,b.c=x`). */
+  runtimeParams?: string[]
+  /** The environment kedro runs in (for `${oc.env:...}` in credentials). */
+  environment?: NodeJS.ProcessEnv
   /** site-packages folders of the project's environment, to read the installed kedro-datasets. */
   sitePackages: string[]
   sourceDir: string
@@ -36,6 +41,8 @@ export interface StatisticsReading {
   selectedNodes: null | number
   /** Why importing pipeline_registry.py fails: kedro run fails before building the catalog. */
   registryFails: null | string
+  /** Why Kedro fails to create the catalog (the configuration, the credentials, the parameters), or null. */
+  catalogFails: null | string
   /** Reasons the figures may be off, per property name. */
   estimated: Record<string, string[]>
   /** The run environment the catalog was read for. */
@@ -72,11 +79,15 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
   const env = options.env ?? settings?.defaultRunEnv ?? 'local'
   const confRoot = options.confSource ?? path.resolve(options.projectRoot, settings?.confSource ?? 'conf')
   // A folder the user names with --conf-source is theirs to read; one the checkout names stays inside the project.
-  const catalog = readCatalog(confRoot, env, settings?.baseEnv ?? 'base', options.confSource ?? options.projectRoot)
+  const catalog = readCatalog(confRoot, env, settings?.baseEnv ?? 'base', options.confSource ?? options.projectRoot, {
+    customResolvers: settings?.customResolvers, environment: options.environment, mergeStrategy: settings?.mergeStrategy, patterns: settings?.configPatterns,
+    runtimeParams: runtimeParamsOf(options.runtimeParams ?? []),
+  })
   for (const reason of settings?.estimated ?? []) note('number_of_datasets', reason)
   const warnings = [...catalog.warnings]
   const datasets = catalog.entries.filter((entry) => !entry.name.startsWith('parameters') && !entry.name.startsWith('params:'))
   for (const reason of catalog.estimated) note('number_of_datasets', reason)
+  if (catalog.failure && settings?.estimated.length) note('number_of_datasets', `with the configuration where this tool looked, creating the catalog raises ${catalog.failure}`)
   if (telemetryRelease.countsParameters) {
     // 0.2.x counted `catalog.datasets`, where Kedro also registers `parameters` and a `params:` entry per key.
     note('number_of_datasets', 'this kedro-telemetry release also counted the parameters entries of the catalog, which are not counted here')
@@ -131,6 +142,8 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
   return {
     env, estimated,
     files: {catalog: catalog.files.map((file) => path.relative(options.projectRoot, path.join(confRoot, file)).split(path.sep).join('/')), pipelines: pipelines.files},
+    // Where settings.py cannot be read, the configuration may be elsewhere: a failure is then only an estimate.
+    catalogFails: settings?.estimated.length ? null : catalog.failure,
     missingPipelines: pipelines.estimated.length === 0 ? pipelines.missing : [], properties, registryFails: pipelines.registryFails,
     selectedNodes: pipelines.estimated.length === 0 ? pipelines.selectedNodes : null, warnings,
   }

@@ -1,0 +1,129 @@
+/**
+ * The configuration as Kedro's OmegaConfigLoader loads it, and whether KedroContext gets as far as creating the
+ * catalog: each way Kedro raises there (which means no statistics are sent), and each way it does not.
+ */
+import {expect} from 'chai'
+import path from 'node:path'
+
+import {readCatalog} from '../src/statistics/catalog.js'
+import {globPattern, runtimeParamsOf} from '../src/statistics/config-loader.js'
+import {makeProject, removeTempDirs} from './helpers/sandbox.js'
+
+/** readCatalog on a project of `files` (local exists unless a file says otherwise). */
+function catalogOf(files: Record<string, string>, options: Parameters<typeof readCatalog>[4] & {env?: string} = {}) {
+  const root = makeProject({'conf/local/.gitkeep': '', ...files})
+  return readCatalog(path.join(root, 'conf'), options.env ?? 'local', 'base', root, options)
+}
+
+const names = (reading: ReturnType<typeof readCatalog>) => reading.entries.map((entry) => entry.name).sort()
+
+describe('loading the configuration as OmegaConfigLoader does', () => {
+  after(removeTempDirs)
+
+  it('matches config_patterns as fsspec globs: * within a folder, ** across any number', () => {
+    const matches = (pattern: string, relative: string) => globPattern(pattern).test(relative)
+    expect(matches('catalog*', 'catalog.yml')).to.equal(true)
+    expect(matches('catalog*', 'catalog_fx.yml')).to.equal(true)
+    expect(matches('catalog*', 'sub/catalog.yml')).to.equal(false)
+    expect(matches('**/catalog*', 'catalog.yml')).to.equal(true)
+    expect(matches('**/catalog*', 'a/b/catalog.yml')).to.equal(true)
+    expect(matches('catalog*/**', 'catalog/a/b.yml')).to.equal(true)
+    expect(matches('catalog*/**', 'other/b.yml')).to.equal(false)
+    expect(matches('data[st]ets?.yml', 'datasets1.yml')).to.equal(true)
+    expect(matches('params.yml', 'paramsXyml')).to.equal(false)
+  })
+
+  it('reads extra patterns from settings, skips hidden files, and merges the run environment over base', () => {
+    const files = {
+      'conf/base/.hidden/catalog.yml': 'hidden: {type: pandas.CSVDataset}\n',
+      'conf/base/catalog.yml': 'a: {type: pandas.CSVDataset}\nb: {type: pandas.CSVDataset, filepath: x}\n',
+      'conf/base/datasets_extra.yml': 'c: {type: pandas.CSVDataset}\n',
+      'conf/local/catalog.yml': 'b: {filepath: y}\n',
+    }
+    expect(names(catalogOf(files))).to.deep.equal(['a', 'b'])
+    const extra = catalogOf(files, {patterns: {catalog: ['catalog*', 'datasets*']}})
+    expect(names(extra)).to.deep.equal(['a', 'b', 'c'])
+    // Destructive (the default): local's b replaces base's, type and all; soft merges the two.
+    expect(extra.entries.find((entry) => entry.name === 'b')?.type).to.equal(null)
+    expect(catalogOf(files, {mergeStrategy: {catalog: 'soft'}}).entries.find((entry) => entry.name === 'b')?.type).to.equal('pandas.CSVDataset')
+  })
+
+  it('resolves ${...}, ${globals:...} and ${runtime_params:...} as OmegaConf does, defaults included', () => {
+    const reading = catalogOf({
+      'conf/base/catalog.yml': [
+        '_csv: {type: pandas.CSVDataset}',
+        'a: {type: "${_csv.type}"}',
+        'b: {type: "${globals:formats.table}"}',
+        'c: {type: pandas.CSVDataset, filepath: "data/${runtime_params:month,\'2024-01\'}.csv"}',
+        'd: {type: "${globals:formats.missing,pandas.JSONDataset}"}',
+        'e: {type: pandas.CSVDataset, filepath: "${runtime_params:day}"}',
+      ].join('\n'),
+      'conf/base/globals.yml': 'formats: {table: pandas.ParquetDataset}\n',
+    }, {runtimeParams: runtimeParamsOf(['day=1'])})
+    expect(reading.failure).to.equal(null)
+    expect(Object.fromEntries(reading.entries.map((entry) => [entry.name, entry.type]))).to.deep.equal({
+      a: 'pandas.CSVDataset', b: 'pandas.ParquetDataset', c: 'pandas.CSVDataset', d: 'pandas.JSONDataset', e: 'pandas.CSVDataset',
+    })
+  })
+
+  describe('where Kedro raises before the catalog exists (so only "CLI command" is sent)', () => {
+    const failure = (files: Record<string, string>, options: Parameters<typeof catalogOf>[1] = {}) => catalogOf(files, options).failure
+
+    it('a run environment folder that is not there, or no catalog file at all: MissingConfigException', () => {
+      expect(failure({'conf/base/catalog.yml': 'a: {type: x}\n'}, {env: 'prod'})).to.match(/^MissingConfigException: Given configuration path either does not exist .*: prod$/)
+      expect(failure({'conf/base/parameters.yml': 'a: 1\n'})).to.match(/^MissingConfigException: No files of YAML or JSON format found/)
+      // Parameters and credentials are optional: KedroContext catches their MissingConfigException.
+      expect(failure({'conf/base/catalog.yml': 'a: {type: x}\n'})).to.equal(null)
+    })
+
+    it('a catalog entry naming credentials that the environment lacks: KeyError', () => {
+      const files = {'conf/base/catalog.yml': 'db:\n  type: pandas.SQLTableDataset\n  credentials: warehouse\n', 'conf/prod/credentials.yml': 'warehouse: {con: sqlite://}\n'}
+      expect(failure(files)).to.equal("KeyError: Unable to find credentials 'warehouse' (catalog entry db)")
+      expect(failure(files, {env: 'prod'})).to.equal(null)
+      // Credentials given inline, as a mapping, are not looked up.
+      expect(failure({'conf/base/catalog.yml': 'db:\n  type: x\n  credentials: {con: sqlite://}\n'})).to.equal(null)
+    })
+
+    it('a runtime parameter without a default that --params does not give: InterpolationResolutionError', () => {
+      const files = {'conf/base/catalog.yml': 'a: {type: x}\n', 'conf/base/parameters.yml': 'rate: ${runtime_params:rate}\n'}
+      expect(failure(files)).to.match(/^InterpolationResolutionError: Runtime parameter 'rate' not found and no default value provided/)
+      expect(failure(files, {runtimeParams: runtimeParamsOf(['rate=0.1'])})).to.equal(null)
+      expect(failure({...files, 'conf/base/globals.yml': 'x: ${runtime_params:y,1}\n'})).to.match(/runtime_params:` resolver is not supported for globals/)
+    })
+
+    it('oc.env outside credentials; in credentials, a variable unset without default', () => {
+      expect(failure({'conf/base/catalog.yml': 'a: {type: x, path: "${oc.env:HOME}"}\n'})).to.match(/^UnsupportedInterpolationType: Unsupported interpolation type oc\.env/)
+      const credentials = {'conf/base/catalog.yml': 'a: {type: x}\n', 'conf/local/credentials.yml': 'db: {con: "${oc.env:DB_URL}"}\n'}
+      expect(failure(credentials)).to.match(/^InterpolationResolutionError: Environment variable 'DB_URL' not found/)
+      expect(failure(credentials, {environment: {DB_URL: 'sqlite://'}})).to.equal(null)
+      expect(failure({...credentials, 'conf/local/credentials.yml': 'db: {con: "${oc.env:DB_URL,sqlite://}"}\n'})).to.equal(null)
+    })
+
+    it('a missing globals key or interpolation key, an unknown resolver, a null entry, a duplicate key, a YAML error', () => {
+      expect(failure({'conf/base/catalog.yml': 'a: {type: "${globals:nope}"}\n'})).to.match(/Globals key 'nope' not found/)
+      expect(failure({'conf/base/catalog.yml': 'a: {type: "${nope.type}"}\n'})).to.match(/InterpolationKeyError: Interpolation key 'nope\.type' not found/)
+      expect(failure({'conf/base/catalog.yml': 'a: {type: "${made_up:x}"}\n'})).to.match(/Unsupported interpolation type made_up/)
+      expect(failure({'conf/base/catalog.yml': 'a:\nb: {type: x}\n'})).to.equal("DatasetError: Catalog entry 'a' is not a valid dataset configuration")
+      expect(failure({'conf/base/catalog.yml': 'a: {type: x}\n', 'conf/base/catalog_2.yml': 'a: {type: y}\n'})).to.match(/^ValueError: Duplicate keys found in base\/catalog.*\.yml and base\/catalog.*\.yml: a$/)
+      expect(failure({'conf/base/catalog.yml': 'a: {type: x}\n', 'conf/base/parameters.yml': 'm: {x: 1}\n', 'conf/base/parameters_2.yml': 'm: {x: 2}\n'})).to.match(/Duplicate keys found .*: m\.x$/)
+      expect(failure({'conf/base/catalog.yml': 'a: {type: x\n'})).to.match(/^ParserError: Invalid YAML or JSON file base\/catalog\.yml/)
+      expect(failure({'conf/base/catalog.yml': '"{a}": {type: x}\n"{b}": {type: y}\n'})).to.match(/Multiple catch-all patterns/)
+      expect(failure({'conf/base/catalog.yml': '"{name}.csv": {type: x, filepath: "{nam}.csv"}\n'})).to.match(/Keys used in the configuration \{nam\} should present/)
+    })
+  })
+
+  it('what it cannot follow is estimated, never a failure: a custom resolver, a nested interpolation, an alias bomb', () => {
+    const custom = catalogOf({'conf/base/catalog.yml': 'a: {type: "${mine:x}"}\n'}, {customResolvers: ['mine']})
+    expect(custom.failure).to.equal(null)
+    expect(custom.estimated.join(' ')).to.match(/the custom resolver mine/)
+    const nested = catalogOf({'conf/base/catalog.yml': 'a: {type: "${globals:${x}}"}\n'})
+    expect(nested).to.include({failure: null})
+    expect(nested.estimated.join(' ')).to.match(/a nested interpolation/)
+    const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, "${runtime_params:z,1}"]']
+    for (let level = 1; level < 10; level++) lines.push(`a${level}: &a${level} [${Array.from({length: 9}, () => `*a${level - 1}`).join(', ')}]`)
+    const bomb = catalogOf({'conf/base/catalog.yml': 'cars: {type: pandas.CSVDataset}\n', 'conf/base/parameters.yml': `${lines.join('\n')}\n`})
+    expect(bomb.failure).to.equal(null)
+    expect(bomb.estimated.join(' ')).to.match(/YAML aliases repeated/)
+    expect(names(bomb)).to.deep.equal(['cars'])
+  })
+})
