@@ -8,7 +8,7 @@ import path from 'node:path'
 export type EnvironmentSource = '.venv' | 'CONDA_PREFIX' | 'venv' | 'VIRTUAL_ENV'
 
 export interface PythonEnvironment {
-  /** Kedro's installed distributions (KEDRO_DISTRIBUTIONS) by normalised name (PEP 503: lower case, `-_.` as `-`). */
+  /** The installed distributions this tool reads (KEDRO_DISTRIBUTIONS) by normalised name (PEP 503: lower case, `-_.` as `-`). */
   distributions: Map<string, {location: string; name: string; version: string}>
   prefix: string
   sitePackages: string[]
@@ -57,8 +57,15 @@ export function parseCoreMetadata(text: string): null | {name: string; version: 
   return name && version ? {name, version} : null
 }
 
-/** The distributions this tool ever looks at; their metadata is all that is read from an environment. */
-export const KEDRO_DISTRIBUTIONS = new Set(['kedro', 'kedro-airflow', 'kedro-datasets', 'kedro-docker', 'kedro-telemetry', 'kedro-viz'])
+/**
+ * The distributions this tool ever looks at; their metadata is all that is read from an environment: Kedro's, and
+ * the HTTP stack whose headers go on the wire with kedro-telemetry's request (requests, and what urllib3 offers to
+ * decompress).
+ */
+export const KEDRO_DISTRIBUTIONS = new Set([
+  'brotli', 'brotlicffi', 'kedro', 'kedro-airflow', 'kedro-datasets', 'kedro-docker', 'kedro-skills', 'kedro-telemetry', 'kedro-viz', 'requests',
+  'urllib3', 'zstandard',
+])
 
 /** Kedro's distributions in some site-packages folders; `projectRoot` bounds what is read of an environment in it. */
 export function readDistributions(sitePackages: string[], projectRoot: null | string): PythonEnvironment['distributions'] {

@@ -31,6 +31,10 @@ export function renderPreview(result: PreviewResult, style: Style): string {
   const originOf = new Map(result.origins.map((origin) => [origin.field, origin]))
   for (const request of result.requests) {
     parts.push(`${chalk.bold(`${request.method} ${request.url}`)}  (event "${request.event}")\n${Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}`)
+    // What the requests library adds is listed apart: kedro-telemetry does not choose it.
+    const added = Object.entries(request.wireHeaders).filter(([name]) => !Object.hasOwn(request.headers, name))
+    parts.push(chalk.dim(`added on the wire by requests: ${added.map(([k, v]) => `${k}: ${v}`).join('; ')}`)
+      + (request.wireHeadersEstimated ? `\n${chalk.yellow(`    estimated: ${request.wireHeadersEstimated}`)}` : ''))
     // One field per line, its derivation indented below: long values (a 128-digit hash) stay whole at any width.
     const lines: string[] = []
     const add = (field: string, value: PyJson) => {

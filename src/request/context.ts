@@ -44,6 +44,8 @@ export interface ResolvedVersion {
 export interface PreviewContext {
   args: string[]
   env: NodeJS.ProcessEnv
+  /** What this tool reads of the installed distributions (KEDRO_DISTRIBUTIONS): normalised name -> version; {} without an environment. */
+  installed: Record<string, string>
   kedro: ResolvedVersion
   kedroRelease: KedroRelease
   now: Date
@@ -79,15 +81,15 @@ export async function previewContext(inputs: PreviewInputs, sheet: PreviewSheet)
     }))
   const kedroVersion = resolveVersion(inputs.kedroVersion, python.facts?.kedro, python, versions.kedro, NEWEST_KNOWN.kedro)
   const telemetryVersion = resolveVersion(inputs.telemetryVersion, python.facts?.kedroTelemetry, python, versions.telemetry, NEWEST_KNOWN.kedroTelemetry)
-  // Plugins installed in the project's environment, or for the interpreter that runs kedro.
-  const installed = new Set([...Object.keys(versions.installed), ...(python.facts?.distributions ?? [])])
-  const plugins = ['kedro-airflow', 'kedro-docker', 'kedro-viz'].filter((name) => installed.has(name))
+  // Distributions installed in the project's environment, or for the interpreter that runs kedro (which wins).
+  const installed = {...versions.installed, ...python.facts?.distributions}
+  const plugins = ['kedro-airflow', 'kedro-docker', 'kedro-viz'].filter((name) => Object.hasOwn(installed, name))
   const structure = structureFor(kedroVersion.version, plugins, root !== null)
   const kedroRelease = kedro(kedroVersion.version)
   const telemetryRelease = telemetry(telemetryVersion.version)
   for (const warning of [structure.estimated, kedroRelease.estimated, telemetryRelease.estimated]) if (warning) sheet.warn(warning)
   return {
-    args: inputs.args, env, kedro: kedroVersion, kedroRelease, now: inputs.now ?? new Date(), platform: inputs.platform ?? process.platform, plugins,
+    args: inputs.args, env, installed, kedro: kedroVersion, kedroRelease, now: inputs.now ?? new Date(), platform: inputs.platform ?? process.platform, plugins,
     project, python, structure, telemetry: telemetryVersion, telemetryNotInstalled: versions.telemetry.source === 'not-installed' && !inputs.telemetryVersion,
     telemetryRelease, workingDirectory,
   }

@@ -71,7 +71,7 @@ function projectIdentity(context: PreviewContext, sheet: PreviewSheet): Record<s
   if (projectId === null) {
     sheet.warn('pyproject.toml has no [tool.kedro_telemetry] project_id: kedro would append one to it (a change to a committed file) on its first send')
     sheet.origin('properties.project_id', 'hashed', 'pyproject.toml', 'sha512(project_id + package_name)', 'the project id does not exist yet')
-    return {project_id: '<sha512 of a new random project_id>'}
+    return {project_id: NEW_PROJECT_ID}
   }
 
   sheet.origin('properties.project_id', 'hashed', 'pyproject.toml', 'sha512(project_id + package_name), unsalted')
@@ -132,6 +132,9 @@ export function formatTools(tools: unknown, era: 'format' | 'join' | 'none' | 'r
 }
 
 /** Everything but the command and the statistics: identity, project, versions, platform, CI, [tool.kedro] fields. */
+/** Stands for the hash of a project id kedro-telemetry creates when it first sends: 128 hex digits, not known before. */
+export const NEW_PROJECT_ID = '<sha512 of a new random project_id>'
+
 export function projectProperties(context: PreviewContext, sheet: PreviewSheet, username: string): Record<string, PyJson> {
   const {env, kedro, platform, project, python, telemetry, telemetryRelease} = context
   const properties: Record<string, PyJson> = {username, ...projectIdentity(context, sheet)}

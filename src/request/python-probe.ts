@@ -13,8 +13,8 @@ import {chooseInterpreter, type InterpreterOptions} from '../checkout/interprete
 import {readDistributions} from '../project/environment.js'
 
 export interface PythonFacts {
-  /** Normalised names of the distributions installed for this interpreter. */
-  distributions: string[]
+  /** The distributions this tool reads (KEDRO_DISTRIBUTIONS) installed for this interpreter: normalised name -> version. */
+  distributions: Record<string, string>
   executable: string
   kedro: null | string
   kedroTelemetry: null | string
@@ -61,7 +61,7 @@ async function complete(pending: Promise<RunFacts | string>, projectRoot: null |
   const installed = readDistributions(facts.sitePackages, projectRoot)
   return {
     facts: {
-      ...facts, distributions: [...installed.keys()], kedro: installed.get('kedro')?.version ?? null,
+      ...facts, distributions: Object.fromEntries([...installed].map(([name, found]) => [name, found.version])), kedro: installed.get('kedro')?.version ?? null,
       kedroTelemetry: installed.get('kedro-telemetry')?.version ?? null,
     },
     missing: null,

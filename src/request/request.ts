@@ -8,10 +8,11 @@ import {readTelemetryFile} from '../consent/telemetry-file.js'
 import {type MaskedCommand, maskedCommand} from './command.js'
 import {type PreviewContext, previewContext, type PreviewInputs} from './context.js'
 import {catalogOutcome, kedroRefuses} from './outcome.js'
-import {projectProperties, userIdentity} from './properties.js'
+import {NEW_PROJECT_ID, projectProperties, userIdentity} from './properties.js'
 import {type PyJson, pythonJsonDumps} from './python-json.js'
 import {type FieldOrigin, PreviewSheet} from './sheet.js'
 import {projectStatistics} from './statistics-step.js'
+import {wireHeaders} from './wire.js'
 
 export {formatTools} from './properties.js'
 export type {Derivation, FieldOrigin} from './sheet.js'
@@ -24,7 +25,12 @@ export interface TelemetryRequest {
   body: {[key: string]: PyJson}
   bodyText: string
   event: string
+  /** What kedro-telemetry passes to requests. */
   headers: Record<string, string>
+  /** What requests puts on the wire: its defaults, these headers, Content-Length. */
+  wireHeaders: Record<string, string>
+  /** Why the wire headers may differ (a version not read), or null. */
+  wireHeadersEstimated: null | string
   method: 'POST'
   url: string
 }
@@ -94,7 +100,12 @@ function assemble(context: PreviewContext, sheet: PreviewSheet, parts: Parts): T
   const {properties, statistics} = parts
   const request = (event: string, eventProperties: Record<string, PyJson>, identity: null | string): TelemetryRequest => {
     const body = {app_id: appId, event, timestamp, properties: eventProperties, ...(identity === null ? {} : {identity})}
-    return {body, bodyText: pythonJsonDumps(body), event, headers: {'Content-Type': 'application/json'}, method: 'POST', url: HEAP_ENDPOINT}
+    const bodyText = pythonJsonDumps(body)
+    const headers = {'Content-Type': 'application/json'}
+    // A project id created at run time is unknown, but its hash always has 128 hex digits: the length is known.
+    const sentText = bodyText.replace(pythonJsonDumps(NEW_PROJECT_ID), `"${'0'.repeat(128)}"`)
+    const wire = wireHeaders(headers, sentText, context.installed)
+    return {body, bodyText, event, headers, method: 'POST', url: HEAP_ENDPOINT, wireHeaders: wire.headers, wireHeadersEstimated: wire.estimated}
   }
 
   if (telemetryRelease.events === 'several') {

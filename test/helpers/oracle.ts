@@ -21,7 +21,7 @@ export interface OracleCase {
   kedroVersion: string
   project: string
   projectIdAppended: null | string
-  requests: {bodyText: string; headers: Record<string, string>; method: string; url: string}[]
+  requests: {bodyText: string; headers: Record<string, string>; method: string; url: string; wireHeaders?: Record<string, string>}[]
   runtime: string
   telemetryFile: null | string
   telemetryVersion: string
@@ -66,7 +66,7 @@ export async function previewCase(oracleCase: OracleCase): Promise<PreviewResult
   const env = {HOME: home, LANG: 'C.UTF-8', PATH: process.env.PATH, XDG_CONFIG_HOME: path.join(home, '.config'), ...oracleCase.env}
   // The recording's interpreter, as a probe would report it: which syntax compiles depends on its version.
   const python = Promise.resolve({
-    facts: {distributions: [], executable: '/usr/bin/python3', kedro: null, kedroTelemetry: null, platform: 'linux', sitePackages: [], version: ORACLE_PYTHON},
+    facts: {distributions: {}, executable: '/usr/bin/python3', kedro: null, kedroTelemetry: null, platform: 'linux', sitePackages: [], version: ORACLE_PYTHON},
     missing: null,
   })
   return buildTelemetryRequests({
@@ -97,6 +97,17 @@ export function differences(oracleCase: OracleCase, preview: PreviewResult): str
     }
 
     if (lines.length === 0 && JSON.stringify(Object.keys(want.properties)) !== JSON.stringify(Object.keys(got.properties))) lines.push('property order differs')
+    const recorded = oracleCase.requests[index]
+    const previewed = sent[index]
+    for (const key of ['url', 'method'] as const) if (recorded[key] !== previewed[key]) lines.push(`${key}: ${recorded[key]} vs ${previewed[key]}`)
+    if (JSON.stringify(recorded.headers) !== JSON.stringify(previewed.headers)) lines.push(`headers: ${JSON.stringify(recorded.headers)} vs ${JSON.stringify(previewed.headers)}`)
+    // On the wire: the same headers in the same order, and the body's byte length. (User-Agent and Accept-Encoding
+    // depend on the recording's requests and urllib3, which the fixtures do not install.)
+    const wire = recorded.wireHeaders ?? {}
+    if (JSON.stringify(Object.keys(wire)) !== JSON.stringify(Object.keys(previewed.wireHeaders))) lines.push(`wire header names: ${Object.keys(wire).join(', ')} vs ${Object.keys(previewed.wireHeaders).join(', ')}`)
+    for (const name of ['Accept', 'Connection', 'Content-Type', 'Content-Length']) {
+      if (wire[name] !== previewed.wireHeaders[name]) lines.push(`wire ${name}: ${wire[name]} vs ${previewed.wireHeaders[name]}`)
+    }
   }
 
   return lines
