@@ -198,6 +198,15 @@ describe('the static Python reader', () => {
       expect(read(root).estimated.join(' ')).to.match(/a type statement, which Python before 3\.12 refuses, and which Python runs kedro is not known/)
     })
 
+    it('where reading stops, the estimate names the file and line', () => {
+      const root = project(FIND, {
+        p: 'from kedro.pipeline import node, pipeline\nfrom somewhere import build\n\ndef create_pipeline(**kwargs):\n    return pipeline([node(f, "a", "x")]) + build()\n',
+      })
+      const reading = read(root)
+      expect(reading.numberOfNodes).to.equal(null)
+      expect(reading.estimated.join(' ')).to.match(/src\/demo\/pipelines\/p\/__init__\.py:5: a call of build, which is not followed statically \(src\/demo\/pipelines\/p\/__init__\.py:5: the name build is not bound/)
+    })
+
     it('kedro run needs its pipelines registered and not empty; a falsy __default__ is sent as null', () => {
       const root = project('from kedro.framework.project import find_pipelines\n\ndef register_pipelines():\n    return find_pipelines()\n', {
         p: 'from kedro.pipeline import node, pipeline\ndef create_pipeline(**kwargs):\n    return pipeline([node(f, "a", "x")])\n',

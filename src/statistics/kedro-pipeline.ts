@@ -5,7 +5,7 @@
  * names no dataset). What cannot be read statically is noted, and the figures become estimated.
  */
 import {
-  type ArgumentTexts, type FunctionValue, functionValue, type KedroNode, type PyValue, raises, stops, truth, typeName,
+  type ArgumentTexts, type FunctionValue, functionValue, type KedroNode, type PyValue, raises, reasonOf, stops, truth, typeName,
 } from './python-values.js'
 
 type Pipeline = Extract<PyValue, {kind: 'pipeline'}>
@@ -82,7 +82,7 @@ function datasetNames(value: PyValue | undefined, note: Note): null | string[] {
   if (value.kind === 'str') return [value.value]
   if (value.kind === 'list' && value.items.every((item) => item.kind === 'str')) return value.items.map((item) => (item as {value: string}).value)
   if (value.kind === 'dict' && value.entries.every(([, item]) => item.kind === 'str')) return value.entries.map(([, item]) => (item as {value: string}).value)
-  note(`a node's datasets: ${value.kind === 'unknown' ? value.reason : `given as ${typeName(value)}`}`)
+  note(`a node's datasets: ${value.kind === 'unknown' ? reasonOf(value) : `given as ${typeName(value)}`}`)
   return null
 }
 
@@ -103,7 +103,7 @@ function makeNode(args: PyValue[], keywords: Map<string, PyValue>, texts: Argume
   const name = keywords.get('name')
   const namespace = keywords.get('namespace')
   for (const [what, value] of [['name', name], ['namespace', namespace]] as const) {
-    if (value && value.kind !== 'str' && value.kind !== 'none') note(`a node's ${what}: ${value.kind === 'unknown' ? value.reason : 'not a string'}`)
+    if (value && value.kind !== 'str' && value.kind !== 'none') note(`a node's ${what}: ${value.kind === 'unknown' ? reasonOf(value) : 'not a string'}`)
   }
 
   return {
@@ -132,7 +132,7 @@ function mappingOf(value: PyValue | undefined, note: Note, parameters: boolean):
   } else if (value.kind === 'dict' && value.entries.every(([key, item]) => key.kind === 'str' && item.kind === 'str')) {
     for (const [key, item] of value.entries) add((key as {value: string}).value, (item as {value: string}).value)
   } else {
-    note(value.kind === 'unknown' ? value.reason : 'a pipeline() mapping that is not a literal')
+    note(value.kind === 'unknown' ? reasonOf(value) : 'a pipeline() mapping that is not a literal')
   }
 
   return mapping
@@ -185,7 +185,7 @@ function makePipeline(args: PyValue[], keywords: Map<string, PyValue>, note: Not
   if (given === undefined) return raises("TypeError: Pipeline() missing 1 required positional argument: 'nodes'")
   if (given.kind === 'none') return raises("ValueError: 'nodes' argument of 'Pipeline' is None")
   if (given.kind === 'unknown') {
-    note(given.reason)
+    note(reasonOf(given))
     return pipelineOf([])
   }
 
@@ -198,7 +198,7 @@ function makePipeline(args: PyValue[], keywords: Map<string, PyValue>, note: Not
   for (const part of parts) {
     if (part.kind === 'node') nodes.push(part.node)
     else if (part.kind === 'pipeline') nodes.push(...part.nodes.values())
-    else if (part.kind === 'unknown') note(part.reason)
+    else if (part.kind === 'unknown') note(reasonOf(part))
     else return raises(`AttributeError: '${typeName(part)}' object has no attribute 'nodes'`)
   }
 
@@ -206,7 +206,7 @@ function makePipeline(args: PyValue[], keywords: Map<string, PyValue>, note: Not
   if (failure) return failure
   const namespaceValue = keywords.get('namespace')
   if (namespaceValue && !stops(namespaceValue) && namespaceValue.kind !== 'str' && namespaceValue.kind !== 'none') note('a pipeline namespace that is not a string')
-  if (namespaceValue?.kind === 'unknown') note(namespaceValue.reason)
+  if (namespaceValue?.kind === 'unknown') note(reasonOf(namespaceValue))
   const namespace = namespaceValue?.kind === 'str' && namespaceValue.value !== '' ? namespaceValue.value : null
   const inputs = mappingOf(keywords.get('inputs'), note, false)
   const outputs = mappingOf(keywords.get('outputs'), note, false)
@@ -238,8 +238,7 @@ export function kedroPipelineFunctions(note: Note): Map<string, FunctionValue> {
 /** A registry value that is a pipeline: its nodes; otherwise why not. */
 export function pipelineNodes(value: PyValue): Map<string, KedroNode> | string {
   if (value.kind === 'pipeline') return value.nodes
-  if (value.kind === 'unknown') return value.reason
-  if (value.kind === 'raises') return value.error
+  if (value.kind === 'unknown' || value.kind === 'raises') return reasonOf(value)
   return `not a pipeline (${typeName(value)})`
 }
 

@@ -13,11 +13,11 @@ import {entryKindSync, listDirectorySync, readTextSafeSync} from '../checkout/fi
 import {kedro, type KedroRelease, NEWEST_KNOWN} from '../releases/releases.js'
 import {kedroPipelineFunctions, pipelineNodes} from './kedro-pipeline.js'
 import {
-  analysePython, callWithoutArguments, childrenOf, EvaluationGuard, functionValue, importsOf, PYTHON_MODULES, type PyValue, raises, runStatement,
+  analysePython, callWithoutArguments, childrenOf, EvaluationGuard, functionValue, importsOf, locator, PYTHON_MODULES, type PyValue, raises, runStatement,
   type Scope, stops, unknown,
 } from './python.js'
 import {pythonRelease} from './python-syntax.js'
-import {iterate, truth, typeName} from './python-values.js'
+import {iterate, reasonOf, truth, typeName} from './python-values.js'
 
 export interface PipelineReading {
   /** Why the figures may differ from what kedro computes; empty when they are exact. */
@@ -174,7 +174,7 @@ class ProjectEvaluator {
     const isPackage = file.endsWith('__init__.py')
     const context = {
       bindImports: (statement: SyntaxNode, scope: Scope) => this.bindImports(statement, scope, record.name, isPackage, source),
-      guard: this.guard, scope: record.scope, source, where: shown,
+      guard: this.guard, locate: locator(shown, source), scope: record.scope, source, where: shown,
     }
     for (const statement of childrenOf(tree.topNode)) {
       const completion = runStatement(statement, context)
@@ -430,7 +430,7 @@ export function readPipelines(options: {
     pipelines: {}, registryFails: fails, selectedNodes: null, warnings: evaluator.warnings,
   })
   if (registry.kind === 'raises') return failed(registry.error, registry.error)
-  if (registry.kind !== 'dict') return failed(registry.kind === 'unknown' ? registry.reason : `register_pipelines() returns a ${typeName(registry)}`, null)
+  if (registry.kind !== 'dict') return failed(registry.kind === 'unknown' ? reasonOf(registry) : `register_pipelines() returns a ${typeName(registry)}`, null)
 
   const entries = registry.entries.flatMap(([key, value]) => (key.kind === 'str' ? [[key.value, value] as const] : []))
   if (entries.length !== registry.entries.length) evaluator.note('a pipeline name that is not a string')

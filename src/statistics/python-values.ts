@@ -35,7 +35,8 @@ export type PyValue =
   /** Python raises here (a KeyError, a TypeError): exact, and it propagates like Python's exception. */
   | {error: string; kind: 'raises'}
   | {kind: 'str'; value: string}
-  | {kind: 'unknown'; reason: string}
+  /** `at`: where it stopped being followed (`file:line`), when known. */
+  | {at?: string; kind: 'unknown'; reason: string}
   | {kind: 'bool'; value: boolean}
   | {
     kind: 'function'; call: (args: PyValue[], keywords: Map<string, PyValue>, texts: ArgumentTexts) => PyValue
@@ -53,6 +54,12 @@ export const unknown = (reason: string): Extract<PyValue, {kind: 'unknown'}> => 
 export const raises = (error: string): Extract<PyValue, {kind: 'raises'}> => ({error, kind: 'raises'})
 export const str = (value: string): PyValue => ({kind: 'str', value})
 export const NONE: PyValue = {kind: 'none'}
+
+/** Why a value stops evaluation, for people: an Unknown's reason after its `file:line`, or Python's exception. */
+export function reasonOf(value: Stopping): string {
+  if (value.kind === 'raises') return value.error
+  return value.at ? `${value.at}: ${value.reason}` : value.reason
+}
 
 /** A value that stops evaluation where it appears: Python raises, or this tool cannot follow it. */
 export function stops(value: PyValue): value is Stopping {

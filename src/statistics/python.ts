@@ -12,7 +12,7 @@ import type {SyntaxNode} from '@lezer/common'
 import {addPipelines, subtractPipelines} from './kedro-pipeline.js'
 import {
   type ArgumentTexts, dictGet, dictSet, firstStop, type FunctionValue, functionValue, isPlainKey, iterate, keyRepr, NONE,
-  pythonEqual, pythonStr, type PyValue, raises, type Stopping, stops, str, truth, typeName, unknown,
+  pythonEqual, pythonStr, type PyValue, raises, reasonOf, type Stopping, stops, str, truth, typeName, unknown,
 } from './python-values.js'
 
 export {analysePython, checkSyntax, parsePython, type PythonTree, type SyntaxCheck} from './python-syntax.js'
@@ -45,10 +45,38 @@ export interface EvaluationContext {
    */
   bindImports?: (statement: SyntaxNode, scope: Scope) => null | PyValue
   guard: EvaluationGuard
+  /** `file:line` of an offset in the source, for the reasons of what is not followed. */
+  locate?: (offset: number) => string
   scope: Scope
   source: string
   /** The file the source comes from, as reasons show it. */
   where?: string
+}
+
+/** `file:line` for an offset in `source` (line starts found once, then a binary search). */
+export function locator(where: string, source: string): (offset: number) => string {
+  let starts: null | number[] = null
+  return (offset) => {
+    if (!starts) {
+      starts = [0]
+      for (let index = source.indexOf('\n'); index !== -1; index = source.indexOf('\n', index + 1)) starts.push(index + 1)
+    }
+
+    let low = 0
+    let high = starts.length - 1
+    while (low < high) {
+      const middle = (low + high + 1) >> 1
+      if (starts[middle] <= offset) low = middle
+      else high = middle - 1
+    }
+
+    return `${where}:${low + 1}`
+  }
+}
+
+/** An Unknown marked with where it arose, unless it already says where. */
+function located(value: PyValue, node: null | SyntaxNode | undefined, context: EvaluationContext): PyValue {
+  return value.kind === 'unknown' && value.at === undefined && node && context.locate ? {...value, at: context.locate(node.from)} : value
 }
 
 function children(node: SyntaxNode): SyntaxNode[] {
@@ -329,14 +357,14 @@ export function callArguments(argList: SyntaxNode, context: EvaluationContext, t
     const part = parts[index]
     if (part.name === '*') {
       const unpacked = evaluate(parts[++index], context)
-      if (unpacked.kind === 'unknown') return unknown(`arguments unpacked from something not followed statically (${unpacked.reason})`)
+      if (unpacked.kind === 'unknown') return unknown(`arguments unpacked from something not followed statically (${reasonOf(unpacked)})`)
       const items = iterate(unpacked)
       if (!Array.isArray(items)) return items
       positional.push(...items)
       texts.positional.push(...items.map(() => ''))
     } else if (part.name === '**') {
       const mapping = evaluate(parts[++index], context)
-      if (stops(mapping)) return mapping.kind === 'unknown' ? unknown(`keyword arguments unpacked from something not followed statically (${mapping.reason})`) : mapping
+      if (stops(mapping)) return mapping.kind === 'unknown' ? unknown(`keyword arguments unpacked from something not followed statically (${reasonOf(mapping)})`) : mapping
       if (mapping.kind !== 'dict') return raises(`TypeError: argument after ** must be a mapping, not ${typeName(mapping)}`)
       for (const [key, value] of mapping.entries) {
         if (key.kind !== 'str') return raises('TypeError: keywords must be strings')
@@ -369,7 +397,7 @@ export function evaluate(node: SyntaxNode | null | undefined, context: Evaluatio
   if (spent) return spent
   guard.depth++
   try {
-    return evaluateNode(node, context)
+    return located(evaluateNode(node, context), node, context)
   } finally {
     guard.depth--
   }
@@ -428,7 +456,7 @@ function evaluateNode(node: SyntaxNode | null | undefined, context: EvaluationCo
       const [callee, argList] = children(node)
       const target = evaluate(callee, context)
       if (target.kind === 'raises') return target
-      if (target.kind === 'unknown') return unknown(`a call of ${excerpt(textOf(callee, context))}, which is not followed statically (${target.reason})`)
+      if (target.kind === 'unknown') return unknown(`a call of ${excerpt(textOf(callee, context))}, which is not followed statically (${reasonOf(target)})`)
       if (target.kind !== 'function') return raises(`TypeError: '${typeName(target)}' object is not callable`)
       const args = callArguments(argList, context, target.textOnlyParameter)
       if ('kind' in args) return args
@@ -785,6 +813,11 @@ function branches(parts: SyntaxNode[]): {bodies: [null | SyntaxNode, SyntaxNode]
  * an exception Python raises (a return of Raises), or a statement this tool cannot follow (a return of Unknown).
  */
 export function runStatement(statement: SyntaxNode, context: EvaluationContext): Completion | undefined {
+  const completion = runStatementHere(statement, context)
+  return completion?.kind === 'return' ? {kind: 'return', value: located(completion.value, statement, context)} : completion
+}
+
+function runStatementHere(statement: SyntaxNode, context: EvaluationContext): Completion | undefined {
   const parts = children(statement)
   const text = () => excerpt(textOf(statement, context))
   switch (statement.name) {
@@ -852,7 +885,7 @@ export function runStatement(statement: SyntaxNode, context: EvaluationContext):
         if (test.kind === 'raises') return stopWith(test)
         const holds = truth(test)
         if (holds === null) {
-          const what = test.kind === 'unknown' ? `a condition not followed statically (${test.reason})` : `a ${typeName(test)}`
+          const what = test.kind === 'unknown' ? `a condition not followed statically (${reasonOf(test)})` : `a ${typeName(test)}`
           return stopWith(unknown(`an if statement on ${what}: ${text()}`))
         }
 
