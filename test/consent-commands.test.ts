@@ -6,6 +6,7 @@ import path from 'node:path'
 import {changeConsent, planConsentChange} from '../src/consent/change.js'
 import {BIN, cleanEnv, EXAMPLE, git, gitCommitAll, gitInit, makeProject, removeTempDirs, runCli, runJson, tempDir, writeFiles} from './helpers/sandbox.js'
 import {expectValid} from './helpers/schemas.js'
+import {NEWEST_KNOWN} from '../src/releases/releases.js'
 
 /** One machine: a HOME (so telemetry.toml and the history) shared by the runs of a test. */
 function machine(extra: Record<string, string> = {}) {
@@ -354,7 +355,7 @@ describe('opt-out, opt-in, revoke', () => {
       const root = makeProject({'requirements.txt': 'kedro-telemetry==0.5.0\n'})
       const detected = runJson(['notice'], {cwd: root}).json
       expect(detected).to.include({model: 'opt-in', version: runJson(['notice', '--telemetry-version', '0.5.0']).json.version})
-      expect(runJson(['notice'], {cwd: tempDir()}).json.telemetryVersions).to.equal('0.8.0 and later')
+      expect(runJson(['notice'], {cwd: tempDir()}).json.telemetryVersions).to.equal(`${NEWEST_KNOWN.kedroTelemetry} and later`)
     })
 
     it('notice describes a version, and refuses a bad one', () => {

@@ -203,7 +203,8 @@ describe('the notice', () => {
     expect(buildNotice('0.8.0').events.join(' ')).to.match(/kedro ipython/)
     // Each notice names the releases it describes, from the release table.
     expect(buildNotice('0.6.3').telemetryVersions).to.equal('0.6.1 to 0.6.4')
-    expect(buildNotice('0.8.0').telemetryVersions).to.equal('0.8.0 and later')
+    expect(buildNotice('0.8.0').telemetryVersions).to.equal('0.8.0')
+    expect(buildNotice('0.9.0').telemetryVersions).to.equal('0.9.0 and later')
   })
 })
 

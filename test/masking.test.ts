@@ -153,7 +153,8 @@ describe('masking', () => {
   it('picks the nearest shipped structure not newer than the project\'s Kedro', () => {
     expect(structureFor('1.4.2').kedroStructureVersion).to.equal('1.0.0')
     expect(structureFor('1.5.0').kedroStructureVersion).to.equal('1.5.0')
-    expect(structureFor('2.0.0').kedroStructureVersion).to.equal('1.5.0')
+    expect(structureFor('1.5.9').kedroStructureVersion).to.equal('1.5.0')
+    expect(structureFor('2.0.0').kedroStructureVersion).to.equal('1.6.0')
     expect(structureFor('0.19.9').kedroStructureVersion).to.equal('0.19.0')
     const old = structureFor('0.18.14')
     expect(old.kedroStructureVersion).to.equal('0.19.0')

@@ -643,7 +643,7 @@ describe('telemetry preview: the opt-in era (before 0.6.0)', () => {
     // Before 0.2.3 the request had other fields: estimated, and said so.
     const old = preview(['--telemetry-version', '0.2.1', '--ignore-consent', 'info'], {env: {LOGNAME: 'alice'}})
     expect(old.estimated).to.include.members(['identity', 'properties.username', 'properties.package_name', 'properties.project_version'])
-    expect(old.warnings.join(' ')).to.match(/older than the oldest request shape this preview reproduces \(0\.2\.3\)/)
+    expect(old.warnings.join(' ')).to.match(/older than the oldest request shape this preview reproduces \(0\.2\.3 and later\)/)
     expect(request.body.properties.package_name).to.equal(sha512('spaceflights'))
     // Without a package name Kedro itself refuses to start: nothing at all is sent.
     const nameless = makeProject({'pyproject.toml': PYPROJECT.replace(/^package_name = .*$/m, '')})

@@ -5,6 +5,7 @@ import path from 'node:path'
 import {checkReadable} from '../src/project/working-directory.js'
 import {EXAMPLE, git, gitCommitAll, gitInit, makeProject, removeTempDirs, runCli, runJson, tempDir, writeFiles} from './helpers/sandbox.js'
 import {expectValid} from './helpers/schemas.js'
+import {NEWEST_KNOWN} from '../src/releases/releases.js'
 
 function status(args: string[], options: Parameters<typeof runJson>[1] = {}) {
   const result = runJson(['status', ...args], options)
@@ -20,7 +21,7 @@ describe('telemetry status', () => {
     const json = status([EXAMPLE])
     expect(json.consent).to.include({decidedBy: 'default', explicit: false, implicit: true, willSend: true})
     expect(json.project).to.include({isKedroProject: true, kedroVersion: '1.5.0', kedroVersionSource: 'pinned', packageName: 'spaceflights', root: EXAMPLE})
-    expect(json.project).to.include({telemetryVersion: '0.8.0', telemetryVersionSource: 'assumed'})
+    expect(json.project).to.include({telemetryVersion: NEWEST_KNOWN.kedroTelemetry, telemetryVersionSource: 'assumed'})
     expect(json.file).to.include({consent: null, exists: false, valid: false})
     expect(json.git).to.include({everCommitted: false, ignored: true, repository: true, tracked: false})
     expect(json.git.ignoredBy.pattern).to.equal('.telemetry')

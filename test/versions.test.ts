@@ -5,6 +5,7 @@ import {parseRequirement} from '../src/project/requirements.js'
 import {detectVersions} from '../src/project/versions.js'
 import {compareVersions} from '../src/versions.js'
 import {makeProject, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
+import {NEWEST_KNOWN} from '../src/releases/releases.js'
 
 function venv(prefix: string, packages: Record<string, string>, layout = 'lib/python3.11/site-packages'): void {
   writeFiles(prefix, Object.fromEntries(Object.entries(packages).map(([name, version]) => [
@@ -77,7 +78,7 @@ describe('versions', () => {
   it('assumes the latest known version otherwise, and says what it saw', async () => {
     const root = makeProject({'requirements.txt': 'kedro-telemetry>=0.4\n'})
     const versions = await detectVersions({env: {}, kedroInitVersion: '0.19.9', projectRoot: root, pyprojectDependencies: []})
-    expect(versions.telemetry).to.include({source: 'assumed', version: '0.8.0'})
+    expect(versions.telemetry).to.include({source: 'assumed', version: NEWEST_KNOWN.kedroTelemetry})
     expect(versions.telemetry.detail).to.contain('>=0.4').and.to.contain('not an exact pin')
     expect(versions.kedro).to.include({source: 'assumed', version: '0.19.9'})
   })

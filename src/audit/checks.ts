@@ -1,4 +1,6 @@
 /** The audit's checks: stable ids, what each verifies, and how to fix it. */
+import {telemetryReleasesWith} from '../releases/releases.js'
+
 export type CheckStatus = 'fail' | 'pass' | 'skip' | 'warn'
 
 export interface CheckDefinition {
@@ -15,7 +17,7 @@ export interface CheckDefinition {
 
 export const CHECKS: CheckDefinition[] = [
   {
-    description: 'A valid, explicit consent decision exists in the project\'s .telemetry. Without one, kedro-telemetry 0.6.0+ sends usage data by default (implicit consent), and older versions block on a prompt.',
+    description: `A valid, explicit consent decision exists in the project's .telemetry. Without one, kedro-telemetry ${telemetryReleasesWith('consentModel', 'opt-out')} sends usage data by default (implicit consent), and older versions block on a prompt.`,
     help: 'Run `telemetry opt-out` (or `telemetry opt-in`) in the project.',
     id: 'TEL001', name: 'consent-explicit', severity: 'warn', title: 'An explicit consent decision exists',
   },
@@ -50,7 +52,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'TEL007', name: 'identifiers', severity: 'warn', title: 'Identifiers are pseudonymous',
   },
   {
-    description: 'The installed kedro-telemetry has no known consent problem: 0.2.2-0.2.3 sent project statistics without consent; up to 0.5.x the consent prompt blocks non-interactive runs; 0.7.0 sent nested statistics that the collector rejected.',
+    description: `The installed kedro-telemetry has no known consent problem: ${telemetryReleasesWith('statisticsIgnoreConsent', true)} sent project statistics without consent; in releases ${telemetryReleasesWith('consentModel', 'opt-in')} the consent prompt blocks non-interactive runs; ${telemetryReleasesWith('datasetTypes', 'nested')} sent nested statistics that the collector rejected.`,
     help: 'Upgrade kedro-telemetry (pip install -U kedro-telemetry), and decide with `telemetry opt-out` or `telemetry opt-in`.',
     id: 'TEL008', name: 'telemetry-version', severity: 'warn', title: 'kedro-telemetry has no known consent problem',
   },

@@ -2,8 +2,29 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand, paragraph} from '../base-command.js'
 import {InputError} from '../errors.js'
+import type {PyJson} from '../request/python-json.js'
 import type {PreviewResult} from '../request/request.js'
 import {isValidVersion} from '../versions.js'
+
+/** `--event-property KEY=VALUE`s: a value that parses as JSON is that value, anything else the text itself. */
+function eventProperties(assignments: string[]): Record<string, PyJson> {
+  const properties: Record<string, PyJson> = {}
+  for (const assignment of assignments) {
+    const equals = assignment.indexOf('=')
+    if (equals < 1) throw new InputError(`--event-property ${assignment}: expected KEY=VALUE`, {code: 'BAD_EVENT_PROPERTY', hint: 'for example --event-property success=true'})
+    const raw = assignment.slice(equals + 1)
+    let value: PyJson
+    try {
+      value = JSON.parse(raw) as PyJson
+    } catch {
+      value = raw
+    }
+
+    properties[assignment.slice(0, equals)] = value
+  }
+
+  return properties
+}
 
 export default class Preview extends BaseCommand {
   static description = paragraph`Builds, without sending anything, the request kedro-telemetry would send for \`kedro KEDRO_ARGS...\` run
@@ -18,13 +39,22 @@ know here (a user id not created yet, a module path without kedro-datasets insta
     {command: '<%= config.bin %> <%= command.id %> --project examples/spaceflights run --env test', description: 'another project'},
     {command: '<%= config.bin %> <%= command.id %> --env CI=true --env GITLAB_CI=true run', description: 'as a CI job would'},
     {command: '<%= config.bin %> <%= command.id %> --ignore-consent --json new --starter spaceflights-pandas', description: 'even when consent is declined, as JSON'},
+    {
+      command: '<%= config.bin %> <%= command.id %> --plugin-event kedro_skills_uninstall --event-property skill_id=unknown',
+      description: 'the event a plugin would send through kedro-telemetry 0.9.0\'s send_telemetry_event',
+    },
   ]
 
   static flags = {
     env: Flags.string({description: 'simulate an environment variable for kedro, KEY=VALUE (repeatable)', multiple: true}),
+    'event-property': Flags.string({
+      dependsOn: ['plugin-event'], description: 'a property of the plugin event, KEY=VALUE; VALUE is read as JSON when it parses (3, true, ["a"]), else as text (repeatable)',
+      multiple: true,
+    }),
     'ignore-consent': Flags.boolean({description: 'show the request even when consent is declined (clearly labelled)'}),
     'kedro-version': Flags.string({description: 'Kedro version to assume, e.g. 1.5.0'}),
     python: Flags.boolean({allowNo: true, default: true, description: 'ask the project\'s Python (its virtualenv\'s, else python3) for sys.version, when it lies outside the project; --no-python runs nothing'}),
+    'plugin-event': Flags.string({description: 'preview the event a plugin sends through kedro_telemetry.api.send_telemetry_event (kedro-telemetry 0.9.0 on), instead of a kedro command\'s'}),
     project: Flags.string({default: '.', description: 'directory where kedro would run'}),
     'telemetry-version': Flags.string({description: 'kedro-telemetry version to assume, e.g. 0.8.0'}),
     'trust-project-python': Flags.boolean({description: 'also run an interpreter that lies in the project (a checked-in virtualenv); only for a checkout you trust'}),
@@ -34,7 +64,10 @@ know here (a user id not created yet, a module path without kedro-datasets insta
 
   static summary = 'Show, byte for byte, the request kedro-telemetry would send for a kedro command. Sends nothing.'
 
-  static usage = '<%= command.id %> [--project PATH] [--kedro-version V] [--telemetry-version V] [--env KEY=VALUE]... [--ignore-consent] [--no-python | --trust-project-python] [--json] [KEDRO_ARGS...]'
+  static usage = [
+    '<%= command.id %> [--project PATH] [--kedro-version V] [--telemetry-version V] [--env KEY=VALUE]... [--ignore-consent] [--no-python | --trust-project-python] [--json] [KEDRO_ARGS...]',
+    '<%= command.id %> --plugin-event NAME [--event-property KEY=VALUE]... [--project PATH] [--telemetry-version V] [--json]',
+  ]
 
   private kedroArgs(): string[] {
     const delimiter = this.argv.indexOf('--')
@@ -54,6 +87,11 @@ know here (a user id not created yet, a module path without kedro-datasets insta
       env[assignment.slice(0, equals)] = assignment.slice(equals + 1)
     }
 
+    const pluginEvent = flags['plugin-event'] === undefined ? undefined : {name: flags['plugin-event'], properties: eventProperties(flags['event-property'] ?? [])}
+    if (pluginEvent && this.kedroArgs().length > 0) {
+      throw new InputError('--plugin-event previews one plugin event: give no kedro command with it', {code: 'PLUGIN_EVENT_WITH_COMMAND', hint: 'preview the kedro command separately'})
+    }
+
     // The project is loaded once. Its Python starts slowly, so it starts first; the preview module (the Python
     // parser, the statistics) loads meanwhile, here rather than at start-up, since no other command needs it.
     const [{loadProject}, {resolveWorkingDirectory}, {launchPythonProbe}] = await Promise.all([
@@ -70,7 +108,7 @@ know here (a user id not created yet, a module path without kedro-datasets insta
     const {buildTelemetryRequests} = await import('../request/request.js')
     const result = await buildTelemetryRequests({
       args: this.kedroArgs(), env, ignoreConsent: flags['ignore-consent'], kedroVersion: flags['kedro-version'],
-      loaded: {project, workingDirectory}, probePython: flags.python, python, telemetryVersion: flags['telemetry-version'],
+      loaded: {project, workingDirectory}, pluginEvent, probePython: flags.python, python, telemetryVersion: flags['telemetry-version'],
       trustProjectPython: flags['trust-project-python'],
     })
     if (!this.jsonEnabled()) await this.render(result, (await import('../render/preview.js')).renderPreview)

@@ -11,6 +11,7 @@
  */
 import {type MaskingRules, NEWEST_KNOWN, telemetry} from '../releases/releases.js'
 import {compareVersions} from '../versions.js'
+import {DERIVED_STRUCTURES} from './derived-structures.js'
 import {type CliStructure, KEDRO_STRUCTURES, PLUGIN_STRUCTURES} from './structures.js'
 
 export type {MaskingRules} from '../releases/releases.js'
@@ -49,6 +50,8 @@ export interface ChosenStructure {
   kedroStructureVersion: string
   plugins: string[]
   structure: CliStructure
+  /** Commands (space-separated paths) whose options the structure does not know (a derived structure's additions). */
+  unknownOptions: string[]
 }
 
 /**
@@ -62,17 +65,18 @@ export const GLOBAL_COMMANDS = new Set(['info', 'new', 'starter', 'viz'])
  * a project (`inProject` false) only the global commands.
  */
 export function structureFor(kedroVersion: string, installedPlugins: string[] = [], inProject = true): ChosenStructure {
-  const shipped = Object.keys(KEDRO_STRUCTURES).sort(compareVersions)
+  const shipped = [...Object.keys(KEDRO_STRUCTURES), ...Object.keys(DERIVED_STRUCTURES)].sort(compareVersions)
   const notNewer = shipped.filter((version) => compareVersions(version, kedroVersion) <= 0)
   const chosen = notNewer.at(-1) ?? shipped[0]
+  const derived = DERIVED_STRUCTURES[chosen]
   const estimated = notNewer.length === 0
     ? `Kedro ${kedroVersion} is older than the oldest command structure shipped (${chosen})`
-    : null
+    : derived?.estimated ?? null
   const plugins = installedPlugins.map((name) => PLUGIN_GROUPS[name]).filter(Boolean)
-  const structure: CliStructure = {...KEDRO_STRUCTURES[chosen]}
+  const structure: CliStructure = derived ? derived.changes(KEDRO_STRUCTURES[derived.from]) : {...KEDRO_STRUCTURES[chosen]}
   for (const group of plugins) structure[group] = PLUGIN_STRUCTURES[group]
   if (!inProject) for (const command of Object.keys(structure)) if (!GLOBAL_COMMANDS.has(command)) delete structure[command]
-  return {estimated, kedroStructureVersion: chosen, plugins, structure}
+  return {estimated, kedroStructureVersion: chosen, plugins, structure, unknownOptions: derived?.unknownOptions ?? []}
 }
 
 function lookup(current: CliStructure | null, token: string, after: string): boolean {

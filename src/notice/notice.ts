@@ -89,6 +89,13 @@ function currentFields(release: TelemetryRelease): NoticeField[] {
     fields.push(field('dataset_types', 'count', '3 pandas.CSVDataset entries (Kedro 1.x)', '{"kedro_datasets.pandas.csv_dataset.CSVDataset": 3}', 'a nested object, which the collector rejected (flattened in 0.8.0); an empty one with Kedro 0.19'))
   }
 
+  if (release.validatorStatistics) {
+    fields.push(
+      field('number_of_validated_datasets', 'count', '2 catalog entries with a validator: key (Kedro 1.6+)', '2', 'only when the catalog declares validators'),
+      field('validator_type_count.<library>', 'count', 'a pandera and a project-defined validator', '"validator_type_count.pandera": 1, "validator_type_count.custom": 1', 'pandera, pydantic, great_expectations, kedro and kedro_datasets by name; any other (a project\'s own) as "custom"'),
+    )
+  }
+
   return fields
 }
 

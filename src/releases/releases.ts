@@ -55,8 +55,18 @@ const TELEMETRY_TIMELINES = {
   notice: [['0.0.0', 'never'], ['0.6.0', 'when-sending'], ['0.8.0', 'when-implicit']] as Timeline<'never' | 'when-implicit' | 'when-sending'>,
   /** The oldest request shape reproduced from source is 0.2.3's: earlier ones also sent a hashed project_name. */
   requestShapeKnown: [['0.0.0', false], ['0.2.3', true]] as Timeline<boolean>,
-  /** 0.9.0: validator counts (when the catalog declares validators) and the plugin event API. */
+  /**
+   * 0.9.0: `number_of_validated_datasets` and `validator_type_count.<library>` when the catalog declares validators
+   * (kedro_telemetry/collectors/validators.py).
+   */
   validatorStatistics: [['0.0.0', false], ['0.9.0', true]] as Timeline<boolean>,
+  /** 0.9.0: kedro_telemetry.api.send_telemetry_event, which other plugins (kedro-skills) call with events of their own. */
+  pluginEvents: [['0.0.0', false], ['0.9.0', true]] as Timeline<boolean>,
+  /**
+   * Whether the order of the statistics keys is read from the release's plugin.py. 0.9.0 moved the statistics into
+   * collectors and its plugin.py is not in a public source: 0.8.0's order is assumed, the validator keys last.
+   */
+  statisticsOrderKnown: [['0.0.0', true], ['0.9.0', false]] as Timeline<boolean>,
 } as const
 
 const KEDRO_TIMELINES = {
@@ -85,7 +95,13 @@ const KEDRO_TIMELINES = {
     ['0.0.0', {create: 'base', list: null, rank: null, resolve: null}],
     ['0.19.3', {create: 'base', list: null, rank: null}],
     ['1.0.0', {'describe-datasets': null, 'list-patterns': null, 'resolve-patterns': null}],
+    ['1.6.0', {'describe-datasets': null, 'list-patterns': null, 'resolve-patterns': null, validate: null}],
   ] as Timeline<Readonly<Record<string, null | string>>>,
+  /**
+   * Catalog subcommands whose source is not public (Kedro 1.6.0's `catalog validate`): taken to create the catalog
+   * through the context, as every other one does, and marked estimated.
+   */
+  catalogCommandsUnread: [['0.0.0', []], ['1.6.0', ['validate']]] as Timeline<readonly string[]>,
   /** Kedro 0.19.7 made kedro-telemetry a dependency of kedro itself. */
   bundlesTelemetry: [['0.0.0', false], ['0.19.7', true]] as Timeline<boolean>,
   /** Catalog entries may declare `validator:` (1.6.0). */
@@ -95,7 +111,7 @@ const KEDRO_TIMELINES = {
 /** kedro-telemetry's releases (its tags in kedro-org/kedro-plugins), oldest first. */
 const TELEMETRY_RELEASES = [
   '0.1.4', '0.2.0', '0.2.1', '0.2.2', '0.2.3', '0.2.4', '0.2.5', '0.3.0', '0.3.1', '0.3.2', '0.4.0', '0.5.0', '0.6.0', '0.6.1',
-  '0.6.2', '0.6.3', '0.6.4', '0.6.5', '0.7.0', '0.8.0',
+  '0.6.2', '0.6.3', '0.6.4', '0.6.5', '0.7.0', '0.8.0', '0.9.0',
 ] as const
 
 /**
@@ -111,10 +127,27 @@ export function telemetryEra(version: string): string {
   return members.length === 1 ? members[0] : `${members[0]} to ${members.at(-1)}`
 }
 
+/**
+ * The kedro-telemetry releases in which `behaviour` has `value`, for people: "0.2.2 to 0.2.3", "0.6.0 and later",
+ * "up to 0.5.0" or one release. (Each behaviour's releases are contiguous.)
+ */
+export function telemetryReleasesWith<K extends keyof typeof TELEMETRY_TIMELINES>(behaviour: K, value: (typeof TELEMETRY_TIMELINES)[K][number][1]): string {
+  const timeline: Timeline<unknown> = TELEMETRY_TIMELINES[behaviour]
+  const members = TELEMETRY_RELEASES.filter((release) => valueAt(timeline, release) === value)
+  if (members.length === 0) return 'no release'
+  const [first, last] = [members[0], members.at(-1)!]
+  if (last === TELEMETRY_RELEASES.at(-1) && first !== TELEMETRY_RELEASES[0]) return `${first} and later`
+  if (first === TELEMETRY_RELEASES[0] && last !== TELEMETRY_RELEASES.at(-1)) return `up to ${last}`
+  return first === last ? first : `${first} to ${last}`
+}
+
 /** The newest releases whose behaviour is known; a newer version gets these rules, marked estimated. */
-export const NEWEST_KNOWN = {kedro: '1.5.0', kedroTelemetry: '0.8.0'} as const
-/** The releases whose command structure (for masking) is stored in src/masking/structures.ts. */
-export const KEDRO_CLI_STRUCTURES = ['0.19.0', '0.19.14', '1.0.0', '1.5.0'] as const
+export const NEWEST_KNOWN = {kedro: '1.7.0', kedroTelemetry: '0.9.0'} as const
+/**
+ * The releases whose command structure (for masking) is stored in src/masking/structures.ts, and (derived from one
+ * of those, estimated) in src/masking/derived-structures.ts.
+ */
+export const KEDRO_CLI_STRUCTURES = ['0.19.0', '0.19.14', '1.0.0', '1.5.0', '1.6.0'] as const
 
 export type TelemetryRelease = {[K in keyof typeof TELEMETRY_TIMELINES]: (typeof TELEMETRY_TIMELINES)[K][number][1]} & {
   /** Why these rules may not be that release's: a version newer than any known one. */

@@ -26,7 +26,7 @@ export function renderPreview(result: PreviewResult, style: Style): string {
   }
 
   if (result.ignoredConsent) parts.push(chalk.yellow.bold('--ignore-consent: the request below is NOT sent; it shows what would be sent with consent'))
-  if (!result.wouldSend && result.consent.willSend) parts.push(chalk.red.bold('NOTHING WOULD BE SENT: the kedro command fails in kedro-telemetry (see the warnings)'))
+  if (!result.wouldSend && result.consent.willSend) parts.push(chalk.red.bold('NOTHING WOULD BE SENT (see the warnings for why)'))
 
   const originOf = new Map(result.origins.map((origin) => [origin.field, origin]))
   for (const request of result.requests) {

@@ -16,7 +16,7 @@ export type CatalogOutcome =
   /** The command runs and builds no catalog, or does not run (help, an option click rejects): "CLI command". */
   | {kind: 'no-catalog'; reason: null | string}
   /** The command builds the catalog (in this process, or in one of its own): the statistics. */
-  | {elsewhere: boolean; kind: 'catalog'}
+  | {elsewhere: boolean; estimated: null | string; kind: 'catalog'}
 
 /** Commands that build the project's catalog, so that kedro-telemetry sends the statistics event. */
 function buildsCatalog(commandPath: string[], kedro: KedroRelease): boolean {
@@ -63,9 +63,14 @@ export function catalogOutcome(context: PreviewContext, command: MaskedCommand):
   const elsewhere = buildsCatalogElsewhere(command.commandPath)
   if (!context.project.root || !(buildsCatalog(command.commandPath, context.kedroRelease) || elsewhere)) return {kind: 'no-catalog', reason: null}
   if (!command.runs) {
-    const reason = context.args.includes('--help') ? '--help prints the command\'s help instead of running it' : 'the command line has an option the command does not know: click rejects it before the command runs'
-    return {kind: 'no-catalog', reason}
+    if (context.args.includes('--help')) return {kind: 'no-catalog', reason: '--help prints the command\'s help instead of running it'}
+    // A command whose options the structure does not know: an option it lacks may well be the command's own.
+    if (context.structure.unknownOptions.includes(command.commandPath.join(' '))) {
+      return {elsewhere, estimated: `the options of kedro ${command.commandPath.join(' ')} are not known: they are taken to be the command's own, so that the command runs`, kind: 'catalog'}
+    }
+
+    return {kind: 'no-catalog', reason: 'the command line has an option the command does not know: click rejects it before the command runs'}
   }
 
-  return {elsewhere, kind: 'catalog'}
+  return {elsewhere, estimated: null, kind: 'catalog'}
 }

@@ -7,6 +7,7 @@ import {hostname, userInfo} from 'node:os'
 import {kedroDetectsCi} from '../ci/detect.js'
 import {hashedProjectId, kedroHash} from '../identity/hash.js'
 import {kedroUserIdPath, readUserId} from '../identity/user-id.js'
+import {telemetryReleasesWith} from '../releases/releases.js'
 import {evaluate, EvaluationGuard, parsePython, type PyValue} from '../statistics/python.js'
 import type {PreviewContext} from './context.js'
 import type {PyJson} from './python-json.js'
@@ -139,7 +140,7 @@ export function projectProperties(context: PreviewContext, sheet: PreviewSheet, 
   const {env, kedro, platform, project, python, telemetry, telemetryRelease} = context
   const properties: Record<string, PyJson> = {username, ...projectIdentity(context, sheet)}
   if (!telemetryRelease.requestShapeKnown) {
-    sheet.warn(`kedro-telemetry ${telemetry.version} is older than the oldest request shape this preview reproduces (0.2.3): it also sent a hashed project_name and the project's own version, in another key order, so the request is estimated`)
+    sheet.warn(`kedro-telemetry ${telemetry.version} is older than the oldest request shape this preview reproduces (${telemetryReleasesWith('requestShapeKnown', true)}): it also sent a hashed project_name and the project's own version, in another key order, so the request is estimated`)
     for (const field of ['identity', 'properties.username', 'properties.package_name', 'properties.project_version']) sheet.estimated.add(field)
   }
 

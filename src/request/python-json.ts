@@ -52,3 +52,30 @@ export function pythonJsonDumps(value: PyJson): string {
   if (Array.isArray(value)) return `[${value.map((item) => pythonJsonDumps(item)).join(', ')}]`
   return `{${Object.entries(value).map(([key, item]) => `${pythonString(key)}: ${pythonJsonDumps(item)}`).join(', ')}}`
 }
+
+/** Python's repr of a str: single quotes unless only double ones avoid escaping, control characters escaped. */
+function pythonRepr(value: string): string {
+  const quote = value.includes("'") && !value.includes('"') ? '"' : "'"
+  let out = quote
+  for (const char of value) {
+    const code = char.codePointAt(0)!
+    if (char === '\\' || char === quote) out += `\\${char}`
+    else if (char === '\n') out += '\\n'
+    else if (char === '\r') out += '\\r'
+    else if (char === '\t') out += '\\t'
+    else if (code < 0x20 || code === 0x7F) out += `\\x${code.toString(16).padStart(2, '0')}`
+    else out += char
+  }
+
+  return out + quote
+}
+
+/** Python's str() of a value as Python would hold it: a string itself, anything else as its repr. */
+export function pythonStr(value: PyJson, nested = false): string {
+  if (value === null) return 'None'
+  if (typeof value === 'boolean') return value ? 'True' : 'False'
+  if (typeof value === 'number') return pythonNumber(value)
+  if (typeof value === 'string') return nested ? pythonRepr(value) : value
+  if (Array.isArray(value)) return `[${value.map((item) => pythonStr(item, true)).join(', ')}]`
+  return `{${Object.entries(value).map(([key, item]) => `${pythonRepr(key)}: ${pythonStr(item, true)}`).join(', ')}}`
+}

@@ -4,12 +4,13 @@
  * identity and project properties, the statistics, and the assembly of the requests the release sends.
  */
 import {type ConsentDecision, resolveConsent} from '../consent/rules.js'
+import {telemetryReleasesWith} from '../releases/releases.js'
 import {readTelemetryFile} from '../consent/telemetry-file.js'
 import {type MaskedCommand, maskedCommand} from './command.js'
 import {type PreviewContext, previewContext, type PreviewInputs} from './context.js'
 import {catalogOutcome, kedroRefuses} from './outcome.js'
 import {NEW_PROJECT_ID, projectProperties, userIdentity} from './properties.js'
-import {type PyJson, pythonJsonDumps} from './python-json.js'
+import {type PyJson, pythonJsonDumps, pythonStr} from './python-json.js'
 import {type FieldOrigin, PreviewSheet} from './sheet.js'
 import {projectStatistics} from './statistics-step.js'
 import {wireHeaders} from './wire.js'
@@ -35,9 +36,17 @@ export interface TelemetryRequest {
   url: string
 }
 
+/** An event a plugin sends through kedro_telemetry.api.send_telemetry_event (kedro-telemetry 0.9.0 on). */
+export interface PluginEvent {
+  name: string
+  properties: Record<string, PyJson>
+}
+
 export interface PreviewOptions extends PreviewInputs {
   /** Show the request even when consent is declined. */
   ignoreConsent?: boolean
+  /** Preview a plugin's own event instead of a kedro command's requests. */
+  pluginEvent?: PluginEvent
 }
 
 export interface PreviewResult {
@@ -86,19 +95,19 @@ interface Parts {
   identity: string
   properties: Record<string, PyJson>
   /** The statistics, with where they are sent from: kedro's own process, or one it starts (ipython, jupyter). */
-  statistics: null | {elsewhere: boolean; properties: Record<string, PyJson>}
+  statistics: null | {elsewhere: boolean; properties: Record<string, PyJson>; unreadCommand: null | string}
 }
 
-/** The requests the release sends for these parts: one per command since 0.6.0; before, two and the statistics. */
-function assemble(context: PreviewContext, sheet: PreviewSheet, parts: Parts): TelemetryRequest[] {
-  const {env, now, telemetryRelease} = context
+type RequestBuilder = (event: string, eventProperties: Record<string, PyJson>, identity: null | string) => TelemetryRequest
+
+/** Builds the requests of one preview: one app id and timestamp for all, as kedro-telemetry's body has them. */
+function requestBuilder(context: PreviewContext, sheet: PreviewSheet): RequestBuilder {
+  const {env, now} = context
   const appId = env.HEAP_APPID_DEV ?? HEAP_APP_ID
   const timestamp = kedroTimestamp(now)
   sheet.origin('app_id', 'raw', env.HEAP_APPID_DEV === undefined ? 'kedro-telemetry' : 'HEAP_APPID_DEV', '')
   sheet.origin('timestamp', 'raw', 'the clock', 'local time with a literal Z; this preview\'s time')
-  const {command, mainCommand} = parts.command
-  const {properties, statistics} = parts
-  const request = (event: string, eventProperties: Record<string, PyJson>, identity: null | string): TelemetryRequest => {
+  return (event, eventProperties, identity) => {
     const body = {app_id: appId, event, timestamp, properties: eventProperties, ...(identity === null ? {} : {identity})}
     const bodyText = pythonJsonDumps(body)
     const headers = {'Content-Type': 'application/json'}
@@ -107,7 +116,14 @@ function assemble(context: PreviewContext, sheet: PreviewSheet, parts: Parts): T
     const wire = wireHeaders(headers, sentText, context.installed)
     return {body, bodyText, event, headers, method: 'POST', url: HEAP_ENDPOINT, wireHeaders: wire.headers, wireHeadersEstimated: wire.estimated}
   }
+}
 
+/** The requests the release sends for these parts: one per command since 0.6.0; before, two and the statistics. */
+function assemble(context: PreviewContext, sheet: PreviewSheet, parts: Parts): TelemetryRequest[] {
+  const {telemetryRelease} = context
+  const request = requestBuilder(context, sheet)
+  const {command, mainCommand} = parts.command
+  const {properties, statistics} = parts
   if (telemetryRelease.events === 'several') {
     // Before 0.6.0 (from their source): two events before the command runs, the statistics separately after the
     // catalog is built; identity last, and left out when empty.
@@ -129,7 +145,7 @@ function assemble(context: PreviewContext, sheet: PreviewSheet, parts: Parts): T
     return [request(STATISTICS_EVENT, {...properties, ...statistics.properties}, identity), request('CLI command', cliProperties, identity)]
   }
 
-  sheet.origin('event', 'derived', 'the command', statistics ? 'the command builds the catalog' : 'the command builds no catalog')
+  sheet.origin('event', 'derived', 'the command', statistics ? 'the command builds the catalog' : 'the command builds no catalog', statistics?.unreadCommand ?? null)
   return [statistics ? request(STATISTICS_EVENT, {...cliProperties, ...statistics.properties}, identity) : request('CLI command', cliProperties, identity)]
 }
 
@@ -156,7 +172,32 @@ async function statisticsOf(context: PreviewContext, sheet: PreviewSheet, comman
       : `every notebook kernel kedro jupyter starts loads the catalog in a process of its own and sends "${STATISTICS_EVENT}" without the command (shown once); kedro sends "CLI command" when jupyter exits`)
   }
 
-  return {elsewhere: outcome.elsewhere, properties: reading.properties}
+  const [group, subcommand] = command.commandPath
+  const unreadCommand = group === 'catalog' && context.kedroRelease.catalogCommandsUnread.includes(subcommand)
+    ? `the source of kedro catalog ${subcommand} (Kedro ${context.kedro.version}) is not public: it is taken to create the catalog as the other catalog commands do, so that the statistics are sent`
+    : outcome.estimated
+  return {elsewhere: outcome.elsewhere, properties: reading.properties, unreadCommand}
+}
+
+/**
+ * kedro_telemetry.api.send_telemetry_event(name, properties, project_path): the same consent, the user uuid as
+ * identity, the plugin's properties (scalars as they are, anything else as Python's str()) updated with the project's
+ * (a project key replaces a plugin key where it stands), and no command.
+ */
+async function pluginEventRequests(context: PreviewContext, sheet: PreviewSheet, event: PluginEvent): Promise<TelemetryRequest[]> {
+  if (!context.telemetryRelease.pluginEvents) {
+    sheet.warn(`kedro-telemetry ${context.telemetry.version} has no send_telemetry_event (only ${telemetryReleasesWith('pluginEvents', true)} has it): a plugin cannot send "${event.name}" through it`)
+    return []
+  }
+
+  const {identity, username} = await userIdentity(context, sheet)
+  const project = projectProperties(context, sheet, username)
+  const plugin = Object.fromEntries(Object.entries(event.properties).map(([key, value]) => [
+    key, value === null || typeof value === 'object' ? pythonStr(value) : value,
+  ]))
+  for (const key of Object.keys(plugin)) sheet.origin(`properties.${key}`, 'raw', 'the plugin', Object.hasOwn(project, key) ? 'replaced by the project property of that name' : '')
+  sheet.origin('event', 'raw', 'the plugin', 'send_telemetry_event(event_name, properties, project_path)')
+  return [requestBuilder(context, sheet)(event.name, {...plugin, ...project}, identity || 'missing_user_identity')]
 }
 
 export async function buildTelemetryRequests(options: PreviewOptions): Promise<PreviewResult> {
@@ -184,6 +225,11 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
   if (refused) {
     sheet.warn(`${refused}; nothing is sent`)
     return {...result, wouldSend: false}
+  }
+
+  if (options.pluginEvent) {
+    const requests = await pluginEventRequests(context, sheet, options.pluginEvent)
+    return {...result, estimated: [...sheet.estimated], requests, wouldSend: result.wouldSend && requests.length > 0}
   }
 
   const command = maskedCommand(context, sheet)

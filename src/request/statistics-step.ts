@@ -6,6 +6,7 @@ import path from 'node:path'
 
 import {appendAll} from '../collections.js'
 import {isRemote} from '../statistics/catalog.js'
+import {telemetryReleasesWith} from '../releases/releases.js'
 import {readStatistics} from '../statistics/statistics.js'
 import {optionValues} from './command.js'
 import type {PreviewContext} from './context.js'
@@ -59,6 +60,11 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
     const files = fromCatalog ? reading.files.catalog : reading.files.pipelines
     const source = files.length === 0 ? (fromCatalog ? `no catalog file for the ${reading.env} environment` : 'no pipeline file') : fileList(files)
     sheet.origin(`properties.${key}`, 'count', source, '', reasons.length > 0 ? reasons.join('; ') : null)
+  }
+
+  if (!context.telemetryRelease.statisticsOrderKnown) {
+    sheet.origin('properties', 'derived', `kedro-telemetry ${telemetry.version}`, 'the order of the statistics keys',
+      `kedro-telemetry ${telemetry.version}'s plugin.py is not in a public source: the statistics keys are taken to come in the order of kedro-telemetry ${telemetryReleasesWith('statisticsOrderKnown', true)}, the validator keys last`)
   }
 
   return {kind: 'statistics', properties: reading.properties}

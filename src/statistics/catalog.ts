@@ -12,6 +12,8 @@ export interface CatalogEntry {
   name: string
   /** The `type` as written, or null when it is missing or not a plain string. */
   type: null | string
+  /** The class path of the entry's `validator:` (Kedro 1.6+), or null without one. */
+  validator: null | string
 }
 
 export interface CatalogReading {
@@ -58,8 +60,40 @@ function placeholdersIn(config: unknown, seen = new WeakSet<object>()): string[]
   return Object.values(config).flatMap((value) => placeholdersIn(value, seen))
 }
 
+const VALIDATOR_KEYS = new Set(['class', 'enabled', 'on', 'options', 'severity', 'skip_load_after_save'])
+
+/**
+ * A `validator:` declaration as Kedro 1.6's ValidatorSpec.from_dataset_config reads it: its class path, or the
+ * ValidationConfigurationError it raises. YAML reads an unquoted `on` key as true, which Kedro maps back.
+ */
+export function validatorClass(name: string, declaration: unknown): {classPath: string} | {error: string} {
+  const invalid = (why: string) => ({error: `ValidationConfigurationError: Invalid validator declaration for dataset '${name}': ${why}`})
+  if (typeof declaration === 'string') return {classPath: declaration}
+  if (Array.isArray(declaration)) return invalid('list form is reserved for future use')
+  if (!declaration || typeof declaration !== 'object') return invalid('expected a class path string or a dictionary')
+  const config = {...declaration as Record<string, unknown>}
+  if (Object.hasOwn(config, 'true')) {
+    if (Object.hasOwn(config, 'on')) return invalid("both an unquoted 'on' key and a quoted \"on\" key are present")
+    config.on = config.true
+    delete config.true
+  }
+
+  const unknown = Object.keys(config).filter((key) => !VALIDATOR_KEYS.has(key)).sort()
+  if (unknown.length > 0) return invalid(`unknown key(s) ${unknown.join(', ')}`)
+  if (typeof config.class !== 'string' || config.class === '') return invalid("'class' must be a non-empty class path string")
+  const modes = config.on === undefined ? ['load', 'save'] : (Array.isArray(config.on) ? config.on : [config.on])
+  if (modes.length === 0 || !modes.every((mode) => mode === 'load' || mode === 'save')) return invalid("'on' must be a non-empty subset of ['load', 'save']")
+  if (config.severity !== undefined && config.severity !== 'error' && config.severity !== 'warn') return invalid("'severity' must be one of ['error', 'warn']")
+  if (config.options !== undefined && (!config.options || typeof config.options !== 'object' || Array.isArray(config.options))) return invalid("'options' must be a dictionary")
+  for (const flag of ['enabled', 'skip_load_after_save']) {
+    if (config[flag] !== undefined && typeof config[flag] !== 'boolean') return invalid(`'${flag}' must be a boolean`)
+  }
+
+  return {classPath: config.class}
+}
+
 /** What DataCatalog.from_config raises on these entries and credentials (Kedro 0.19 and 1.x alike), or null. */
-function catalogFailure(config: Record<string, unknown>, credentials: Record<string, unknown>): null | string {
+function catalogFailure(config: Record<string, unknown>, credentials: Record<string, unknown>, validators: boolean): null | string {
   for (const [name, entry] of Object.entries(config)) {
     if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
       return `DatasetError: Catalog entry '${name}' is not a valid dataset configuration`
@@ -82,6 +116,13 @@ function catalogFailure(config: Record<string, unknown>, credentials: Record<str
     if (missing !== undefined) return `KeyError: Unable to find credentials '${missing}' (catalog entry ${name})`
   }
 
+  // Kedro 1.6+ reads each explicit entry's validator as it adds the entry.
+  for (const [name, entry] of Object.entries(validators ? config : {})) {
+    if (isPattern(name) || !Object.hasOwn(entry as object, 'validator')) continue
+    const spec = validatorClass(name, (entry as Record<string, unknown>).validator)
+    if ('error' in spec) return spec.error
+  }
+
   return null
 }
 
@@ -93,6 +134,8 @@ export function isRemote(location: string): boolean {
 /** What settings.py's CONFIG_LOADER_ARGS and the command line change about how the configuration is loaded. */
 export interface CatalogOptions {
   customResolvers?: string[]
+  /** Kedro 1.6+: entries may declare `validator:`, which Kedro reads (and may refuse) when it creates the catalog. */
+  validators?: boolean
   environment?: NodeJS.ProcessEnv
   mergeStrategy?: Record<string, string>
   patterns?: Record<string, string[]>
@@ -143,7 +186,7 @@ export function readCatalog(confRoot: string, env = 'local', baseEnv = 'base', b
   const credentials = loader.get('credentials')
   appendAll(reading.estimated, credentials.estimated)
   if (credentials.failure) return fail(credentials.failure)
-  const fromConfig = catalogFailure(catalog.config, credentials.missing ? {} : credentials.config)
+  const fromConfig = catalogFailure(catalog.config, credentials.missing ? {} : credentials.config, options.validators ?? false)
   if (fromConfig) return fail(fromConfig)
   // KedroContext.params catches MissingConfigException only.
   const parameters = loader.get('parameters')
@@ -154,7 +197,10 @@ export function readCatalog(confRoot: string, env = 'local', baseEnv = 'base', b
     if (isPattern(name)) continue
     const type = (value as Record<string, unknown>).type
     if (typeof type === 'string' && type.includes('${')) reading.estimated.push(`${name}: its type ${type} uses an interpolation this tool does not resolve`)
-    reading.entries.push({name, type: typeof type === 'string' && !type.includes('${') ? type : null})
+    const declared = options.validators && Object.hasOwn(value as object, 'validator') ? validatorClass(name, (value as Record<string, unknown>).validator) : null
+    reading.entries.push({
+      name, type: typeof type === 'string' && !type.includes('${') ? type : null, validator: declared && 'classPath' in declared ? declared.classPath : null,
+    })
   }
 
   return reading

@@ -10,6 +10,9 @@ import path from 'node:path'
 import {readPipelines} from './pipelines.js'
 import {readSettings} from './settings.js'
 
+/** Validator classes from these packages are counted by name; any other (a project's own) as `custom`. */
+const PUBLIC_VALIDATOR_LIBRARIES = new Set(['great_expectations', 'kedro', 'kedro_datasets', 'pandera', 'pydantic'])
+
 export interface StatisticsOptions {
   /** The configuration folder given to the command (`--conf-source`), absolute; else settings.py's, else conf. */
   confSource: null | string
@@ -80,7 +83,7 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
   const confRoot = options.confSource ?? path.resolve(options.projectRoot, settings?.confSource ?? 'conf')
   // A folder the user names with --conf-source is theirs to read; one the checkout names stays inside the project.
   const catalog = readCatalog(confRoot, env, settings?.baseEnv ?? 'base', options.confSource ?? options.projectRoot, {
-    customResolvers: settings?.customResolvers, environment: options.environment, mergeStrategy: settings?.mergeStrategy, patterns: settings?.configPatterns,
+    customResolvers: settings?.customResolvers, environment: options.environment, validators: kedroRelease.validators, mergeStrategy: settings?.mergeStrategy, patterns: settings?.configPatterns,
     runtimeParams: runtimeParamsOf(options.runtimeParams ?? []),
   })
   for (const reason of settings?.estimated ?? []) note('number_of_datasets', reason)
@@ -136,6 +139,18 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
       for (const [key, count] of Object.entries(counts)) properties[`dataset_type_count.${key}`] = count
     } else {
       properties.dataset_types = counts
+    }
+  }
+
+  // kedro-telemetry 0.9.0 on Kedro 1.6+: the validators the catalog declares (collectors/validators.py), public
+  // libraries by name and anything else as `custom`.
+  const validated = telemetryRelease.validatorStatistics && kedroRelease.validators ? catalog.entries.filter((entry) => entry.validator !== null) : []
+  if (validated.length > 0) {
+    properties.number_of_validated_datasets = validated.length
+    for (const entry of validated) {
+      const library = entry.validator!.split('.')[0]
+      const key = `validator_type_count.${PUBLIC_VALIDATOR_LIBRARIES.has(library) ? library : 'custom'}`
+      properties[key] = ((properties[key] as number | undefined) ?? 0) + 1
     }
   }
 
