@@ -28,10 +28,13 @@ export {findPythonEnvironment} from './project/environment.js'
 export {readPyproject} from './project/pyproject.js'
 export {findProjectRoot, isKedroProject} from './project/root.js'
 export {detectVersions, LATEST_KNOWN_KEDRO_VERSION, LATEST_KNOWN_TELEMETRY_VERSION} from './project/versions.js'
+export {kedro, type KedroRelease, NEWEST_KNOWN, telemetry, telemetryReleasesWith, type TelemetryRelease} from './releases/releases.js'
 export {inspectStatus, type StatusOptions, type StatusReport} from './status/status.js'
 export {
-  buildTelemetryRequests, formatTools, kedroTimestamp, type PreviewOptions, type PreviewResult, type TelemetryRequest,
+  buildTelemetryRequests, formatTools, kedroTimestamp, type PluginEvent, type PreviewOptions, type PreviewResult, type TelemetryRequest,
 } from './request/request.js'
 export {pythonJsonDumps} from './request/python-json.js'
+export {type CatalogReading, readCatalog} from './statistics/catalog.js'
+export {type PipelineReading, readPipelines} from './statistics/pipelines.js'
 export {readStatistics} from './statistics/statistics.js'
 export {compareVersions} from './versions.js'
