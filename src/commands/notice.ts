@@ -4,6 +4,7 @@ import {BaseCommand, paragraph} from '../base-command.js'
 import {InputError} from '../errors.js'
 import type {Notice} from '../notice/notice.js'
 import {isValidVersion} from '../versions.js'
+import {NEWEST_KNOWN} from '../releases/releases.js'
 
 export default class NoticeCommand extends BaseCommand {
   static description = paragraph`For each field kedro-telemetry sends: an example input and what the collector receives (raw,
@@ -17,7 +18,7 @@ latest known. The notice version (a content hash) is recorded with every consent
   ]
 
   static flags = {
-    'telemetry-version': Flags.string({description: 'kedro-telemetry version to describe, e.g. 0.8.0'}),
+    'telemetry-version': Flags.string({description: `kedro-telemetry version to describe, e.g. ${NEWEST_KNOWN.kedroTelemetry}`}),
   }
 
   static summary = 'Show what kedro-telemetry collects, field by field.'
@@ -26,7 +27,7 @@ latest known. The notice version (a content hash) is recorded with every consent
     const {flags} = await this.parse(NoticeCommand)
     let version = flags['telemetry-version']
     if (version !== undefined && !isValidVersion(version)) {
-      throw new InputError(`--telemetry-version ${version}: not a version`, {code: 'BAD_VERSION', hint: 'give a kedro-telemetry version such as 0.8.0'})
+      throw new InputError(`--telemetry-version ${version}: not a version`, {code: 'BAD_VERSION', hint: `give a kedro-telemetry version such as ${NEWEST_KNOWN.kedroTelemetry}`})
     }
 
     if (version === undefined) {

@@ -5,6 +5,7 @@ import {InputError} from '../errors.js'
 import type {PyJson} from '../request/python-json.js'
 import type {PreviewResult} from '../request/request.js'
 import {isValidVersion} from '../versions.js'
+import {NEWEST_KNOWN} from '../releases/releases.js'
 
 /** `--event-property KEY=VALUE`s: a value that parses as JSON is that value, anything else the text itself. */
 function eventProperties(assignments: string[]): Record<string, PyJson> {
@@ -52,11 +53,11 @@ know here (a user id not created yet, a module path without kedro-datasets insta
       multiple: true,
     }),
     'ignore-consent': Flags.boolean({description: 'show the request even when consent is declined (clearly labelled)'}),
-    'kedro-version': Flags.string({description: 'Kedro version to assume, e.g. 1.5.0'}),
+    'kedro-version': Flags.string({description: `Kedro version to assume, e.g. ${NEWEST_KNOWN.kedro}`}),
     python: Flags.boolean({allowNo: true, default: true, description: 'ask the project\'s Python (its virtualenv\'s, else python3) for sys.version, when it lies outside the project; --no-python runs nothing'}),
     'plugin-event': Flags.string({description: 'preview the event a plugin sends through kedro_telemetry.api.send_telemetry_event (kedro-telemetry 0.9.0 on), instead of a kedro command\'s'}),
     project: Flags.string({default: '.', description: 'directory where kedro would run'}),
-    'telemetry-version': Flags.string({description: 'kedro-telemetry version to assume, e.g. 0.8.0'}),
+    'telemetry-version': Flags.string({description: `kedro-telemetry version to assume, e.g. ${NEWEST_KNOWN.kedroTelemetry}`}),
     'trust-project-python': Flags.boolean({description: 'also run an interpreter that lies in the project (a checked-in virtualenv); only for a checkout you trust'}),
   }
 
@@ -77,7 +78,7 @@ know here (a user id not created yet, a module path without kedro-datasets insta
   async run(): Promise<PreviewResult> {
     const {flags} = await this.parse(Preview)
     for (const [flag, value] of [['--kedro-version', flags['kedro-version']], ['--telemetry-version', flags['telemetry-version']]] as const) {
-      if (value !== undefined && !isValidVersion(value)) throw new InputError(`${flag} ${value}: not a version`, {code: 'BAD_VERSION', hint: 'give a version such as 1.5.0'})
+      if (value !== undefined && !isValidVersion(value)) throw new InputError(`${flag} ${value}: not a version`, {code: 'BAD_VERSION', hint: `give a version such as ${NEWEST_KNOWN.kedro}`})
     }
 
     const env: NodeJS.ProcessEnv = {...process.env}

@@ -4,7 +4,7 @@
  *   `.telemetry`, else implicit consent.
  * - before 0.6.0 (opt-in): no environment variables; only inside a project; `.telemetry`, else a prompt.
  */
-import {telemetry} from '../releases/releases.js'
+import {telemetry, telemetryReleasesWith} from '../releases/releases.js'
 import type {TelemetryFileReading} from './telemetry-file.js'
 
 const KEDRO_ORG = 'kedro-org'
@@ -132,7 +132,7 @@ export function resolveConsent(input: ConsentInput): ConsentDecision {
   const sources = [
     envSource(env, 'DO_NOT_TRACK', optOut, notRead),
     envSource(env, 'KEDRO_DISABLE_TELEMETRY', optOut, notRead),
-    envSource(env, 'GITHUB_REPOSITORY_OWNER', ownerRule, optOut ? `${notRead} (from 0.6.5)` : notRead),
+    envSource(env, 'GITHUB_REPOSITORY_OWNER', ownerRule, optOut ? `${notRead} (kedro-telemetry ${telemetryReleasesWith('githubOwnerRule', true)})` : notRead),
     fileSource(file, projectRoot),
   ]
 

@@ -6,7 +6,7 @@
 import {createHash} from 'node:crypto'
 
 import {hashedProjectId, kedroHash} from '../identity/hash.js'
-import {type MaskingRules, NEWEST_KNOWN, telemetry, type TelemetryRelease, telemetryEra} from '../releases/releases.js'
+import {type MaskingRules, NEWEST_KNOWN, telemetry, type TelemetryRelease, telemetryEra, telemetryReleasesWith} from '../releases/releases.js'
 
 export type Treatment = 'count' | 'derived' | 'hashed' | 'masked' | 'raw'
 
@@ -86,7 +86,7 @@ function currentFields(release: TelemetryRelease): NoticeField[] {
   if (release.datasetTypes === 'flat') {
     fields.push(field('dataset_type_count.<class>', 'count', '3 pandas.CSVDataset entries (Kedro 1.x)', '"dataset_type_count.kedro_datasets.pandas.csv_dataset.CSVDataset": 3', 'one property per dataset class; classes outside kedro_datasets and kedro.io count as "custom"'))
   } else if (release.datasetTypes === 'nested') {
-    fields.push(field('dataset_types', 'count', '3 pandas.CSVDataset entries (Kedro 1.x)', '{"kedro_datasets.pandas.csv_dataset.CSVDataset": 3}', 'a nested object, which the collector rejected (flattened in 0.8.0); an empty one with Kedro 0.19'))
+    fields.push(field('dataset_types', 'count', '3 pandas.CSVDataset entries (Kedro 1.x)', '{"kedro_datasets.pandas.csv_dataset.CSVDataset": 3}', `a nested object, which the collector rejected (flat keys in ${telemetryReleasesWith('datasetTypes', 'flat')}); an empty one with Kedro 0.19`))
   }
 
   if (release.validatorStatistics) {
