@@ -75,7 +75,7 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants
 /** The real path of `file`, or `file` itself when it cannot be resolved. */
 export function realPathOr(file: string): string {
   try {
-    return realpathSync(file)
+    return realpathSync.native(file)
   } catch {
     return file
   }
@@ -85,7 +85,7 @@ export function realPathOr(file: string): string {
 function resolvedSync(file: string, within: null | string): FileRead | string {
   let real: string
   try {
-    real = realpathSync(file)
+    real = realpathSync.native(file)
   } catch (error) {
     const code = errorCode(error)
     if (code === 'ENOENT' || code === 'ENOTDIR') return refusal(file, 'missing', `${path.basename(file)} does not exist`)

@@ -78,6 +78,7 @@ class ProjectEvaluator {
   readonly warnings: string[] = []
   private readonly guard = new EvaluationGuard()
   private readonly kedroFunctions: Map<string, PyValue>
+  private readonly moduleFiles = new Map<string, 'namespace' | null | string>()
   private readonly modules = new Map<string, ModuleRecord>()
   private readonly python: [number, number] | null
 
@@ -106,10 +107,16 @@ class ProjectEvaluator {
 
   /** The file Python imports for a project module: `name.py`, or `name/__init__.py`; a bare folder is a namespace package. */
   private moduleFile(moduleName: string): 'namespace' | null | string {
+    // Asked again for each import of the module: each answer costs a few lstat calls.
+    const known = this.moduleFiles.get(moduleName)
+    if (known !== undefined) return known
     const base = path.join(this.layout.sourceDirectory, ...moduleName.split('.'))
-    if (this.isFile(path.join(base, '__init__.py'))) return path.join(base, '__init__.py')
-    if (this.isFile(`${base}.py`)) return `${base}.py`
-    return this.isDirectory(base) ? 'namespace' : null
+    let file: 'namespace' | null | string = null
+    if (this.isFile(path.join(base, '__init__.py'))) file = path.join(base, '__init__.py')
+    else if (this.isFile(`${base}.py`)) file = `${base}.py`
+    else if (this.isDirectory(base)) file = 'namespace'
+    this.moduleFiles.set(moduleName, file)
+    return file
   }
 
   private exists(moduleName: string): boolean {
