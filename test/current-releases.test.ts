@@ -118,6 +118,20 @@ describe('current releases', () => {
     })
   })
 
+  it('a dataset class the installed kedro-datasets lacks: kedro-telemetry\'s hook raises on get_type(), so only "CLI command"', async () => {
+    const site = '.venv/lib/python3.11/site-packages'
+    const root = project('a: {type: pandas.CSVDataset}\nb: {type: pandas.GoneDataset}\n', {
+      [`${site}/kedro_datasets-9.0.0.dist-info/METADATA`]: 'Name: kedro-datasets\nVersion: 9.0.0\n',
+      [`${site}/kedro_datasets/pandas/__init__.py`]: 'import lazy_loader as lazy\n__getattr__, __dir__, __all__ = lazy.attach(__name__, submod_attrs={"csv_dataset": ["CSVDataset"]})\n',
+    })
+    const failing = await preview(root, {kedroVersion: '1.5.0', telemetryVersion: '0.8.0'})
+    expect(failing.requests.map((request) => request.event)).to.deep.equal(['CLI command'])
+    expect(failing.warnings.join(' ')).to.match(/statistics hook raises DatasetError: pandas\.GoneDataset \(catalog entry b\) is not in the installed kedro-datasets: kedro run fails as it builds the catalog/)
+    // A release that counts no dataset classes never imports them.
+    const older = await preview(root, {kedroVersion: '1.5.0', telemetryVersion: '0.6.3'})
+    expect(older.requests.map((request) => request.event)).to.deep.equal(['Kedro Project Statistics'])
+  })
+
   it('lists what requests adds on the wire, from the installed requests and urllib3; estimated without them', async () => {
     const site = '.venv/lib/python3.11/site-packages'
     const root = project('a: {type: x}\n', {

@@ -162,7 +162,8 @@ async function statisticsOf(context: PreviewContext, sheet: PreviewSheet, comman
   if (!context.telemetryRelease.sendsStatistics) return null
   const reading = await projectStatistics(context, sheet, command.commandPath)
   if (reading.kind === 'fails') {
-    sheet.warn(`${reading.failure}: kedro ${command.commandPath[0]} fails before it builds the catalog, so only "CLI command" is sent (on exit)`)
+    const when = reading.stage === 'in-hook' ? 'as it builds the catalog' : 'before it builds the catalog'
+    sheet.warn(`${reading.failure}: kedro ${command.commandPath[0]} fails ${when}, so only "CLI command" is sent (on exit)`)
     return null
   }
 

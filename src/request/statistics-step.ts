@@ -18,7 +18,10 @@ function fileList(files: string[]): string {
   return files.length <= 4 ? files.join(', ') : `${files.slice(0, 3).join(', ')} and ${files.length - 3} more`
 }
 
-export type StatisticsOutcome = {failure: string; kind: 'fails'} | {kind: 'statistics'; properties: Record<string, PyJson>}
+export type StatisticsOutcome =
+  /** kedro fails before the statistics are sent: before it builds the catalog, or in kedro-telemetry's hook. */
+  | {failure: string; kind: 'fails'; stage: 'before-catalog' | 'in-hook'}
+  | {kind: 'statistics'; properties: Record<string, PyJson>}
 
 export async function projectStatistics(context: PreviewContext, sheet: PreviewSheet, commandPath: string[]): Promise<StatisticsOutcome> {
   const {args, env, kedro, project, python, telemetry, workingDirectory} = context
@@ -39,16 +42,17 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
   })
   appendAll(sheet.warnings, reading.warnings)
   // The registry is loaded when the catalog is created (kedro-telemetry's hook asks for __default__), if not before.
-  if (reading.registryFails) return {failure: `${reading.registryFails}: loading the pipeline registry fails`, kind: 'fails'}
+  if (reading.registryFails) return {failure: `${reading.registryFails}: loading the pipeline registry fails`, kind: 'fails', stage: 'before-catalog'}
   if (reading.missingPipelines.length > 0) {
     // The names are not repeated: masking hides them in the request, and previews get pasted into tickets.
     const count = reading.missingPipelines.length
-    return {failure: `${count} requested pipeline${count === 1 ? ' is' : 's are'} not registered`, kind: 'fails'}
+    return {failure: `${count} requested pipeline${count === 1 ? ' is' : 's are'} not registered`, kind: 'fails', stage: 'before-catalog'}
   }
 
   // Kedro's Pipeline.filter() refuses a selection without nodes before the catalog is built.
-  if (reading.selectedNodes === 0) return {failure: 'the pipeline kedro run would run has no nodes', kind: 'fails'}
-  if (reading.catalogFails) return {failure: `creating the catalog raises ${reading.catalogFails}`, kind: 'fails'}
+  if (reading.selectedNodes === 0) return {failure: 'the pipeline kedro run would run has no nodes', kind: 'fails', stage: 'before-catalog'}
+  if (reading.catalogFails) return {failure: `creating the catalog raises ${reading.catalogFails}`, kind: 'fails', stage: 'before-catalog'}
+  if (reading.hookFails) return {failure: `kedro-telemetry's statistics hook raises ${reading.hookFails}`, kind: 'fails', stage: 'in-hook'}
 
   // `kedro run --config FILE` takes further options (env, pipelines, conf source) from a file not read here.
   const fromConfigFile = commandPath[0] === 'run' && optionValues(args, ['--config', '-c']).length > 0

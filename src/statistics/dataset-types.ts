@@ -78,6 +78,8 @@ export async function readModuleMap(packageDirectory: string, projectRoot: null 
 }
 
 export interface ResolvedType {
+  /** The installed kedro-datasets certainly lacks the class: importing it (get_type()) raises DatasetError. */
+  absent?: boolean
   /** The module path kedro-telemetry would report, or null when it cannot be known (a missing type). */
   className: null | string
   /** Why the module path is a guess, or null when it is known. */
@@ -98,8 +100,8 @@ export function resolveDatasetType(type: null | string, installed: Map<string, M
     const module = modules?.get(subpackage)?.get(className)
     if (module) return {className: `${packageName}.${subpackage}.${module}.${className}`, estimated: null}
     if (modules && packageName === 'kedro_datasets') {
-      // Installed but without this class: kedro cannot load it; it would fail building the catalog.
-      return {className: null, estimated: `${type} is not in the installed kedro-datasets`}
+      // Installed but without this class: importing it raises DatasetError.
+      return {absent: true, className: null, estimated: `${type} is not in the installed kedro-datasets`}
     }
 
     const guessed = MODULE_EXCEPTIONS[relative] ?? snakeCase(className)

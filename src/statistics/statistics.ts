@@ -46,6 +46,8 @@ export interface StatisticsReading {
   registryFails: null | string
   /** Why Kedro fails to create the catalog (the configuration, the credentials, the parameters), or null. */
   catalogFails: null | string
+  /** Why kedro-telemetry's statistics hook raises (a dataset class it cannot import), or null. */
+  hookFails: null | string
   /** Reasons the figures may be off, per property name. */
   estimated: Record<string, string[]>
   /** The run environment the catalog was read for. */
@@ -120,11 +122,14 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
   // Dataset types: counted only where the catalog has keys() and get_type() (Kedro 1.x); 0.7.0 sends a nested
   // `dataset_types` object (empty with Kedro 0.19), 0.8.0 one `dataset_type_count.<class>` property per class.
   if (telemetryRelease.datasetTypes === 'nested' && kedroRelease.catalogApi === 'list') properties.dataset_types = {}
+  let typeFailure: null | string = null
   if (telemetryRelease.datasetTypes !== 'none' && kedroRelease.catalogApi === 'keys') {
     const installed = await installedDatasetPackages(options.sitePackages, options.projectRoot)
     const counts: Record<string, number> = {}
     for (const entry of datasets) {
       const resolved = resolveDatasetType(entry.type, installed)
+      // kedro-telemetry's hook asks catalog.get_type(), which imports the class: one that is not there raises.
+      if (resolved.absent) typeFailure ??= `DatasetError: ${entry.type} (catalog entry ${entry.name}) is not in the installed kedro-datasets`
       const key = typeCountKey(resolved.className ?? '')
       if (resolved.estimated) note(`dataset_type_count.${key}`, resolved.estimated)
       counts[key] = (counts[key] ?? 0) + 1
@@ -159,6 +164,7 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
     files: {catalog: catalog.files.map((file) => path.relative(options.projectRoot, path.join(confRoot, file)).split(path.sep).join('/')), pipelines: pipelines.files},
     // Where settings.py cannot be read, the configuration may be elsewhere: a failure is then only an estimate.
     catalogFails: settings?.estimated.length ? null : catalog.failure,
+    hookFails: typeFailure,
     missingPipelines: pipelines.estimated.length === 0 ? pipelines.missing : [], properties, registryFails: pipelines.registryFails,
     selectedNodes: pipelines.estimated.length === 0 ? pipelines.selectedNodes : null, warnings,
   }
