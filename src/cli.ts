@@ -40,7 +40,8 @@ export const COMMANDS = {
  * commands they are left out of the configuration instead of being looked up and loaded on every run.
  */
 export function packageJsonFor<T extends {oclif: {plugins?: string[]}}>(argv: string[], packageJson: T): T {
-  return Object.hasOwn(COMMANDS, argv[0] ?? '') ? {...packageJson, oclif: {...packageJson.oclif, plugins: []}} : packageJson
+  const ours = Object.hasOwn(COMMANDS, argv[0] ?? '') || Object.values(COMMANDS).some((command) => (command as {aliases?: string[]}).aliases?.includes(argv[0] ?? ''))
+  return ours ? {...packageJson, oclif: {...packageJson.oclif, plugins: []}} : packageJson
 }
 
 /** Runs the CLI installed at `root` (the package folder) with the command line `argv`. */

@@ -53,6 +53,15 @@ describe('opt-out, opt-in, revoke', () => {
   after(removeTempDirs)
 
   describe('opt-out', () => {
+    it('disable and enable are opt-out and opt-in, as in other tools\' telemetry commands', () => {
+      const m = machine()
+      const root = gitProject()
+      expect(change(m.json(['disable', root])).after).to.include({willSend: false})
+      expect(readFileSync(path.join(root, '.telemetry'), 'utf8')).to.equal('consent: false\n')
+      expect(change(m.json(['enable', root, '--yes'])).after).to.include({decidedBy: 'telemetry-file', willSend: true})
+      expect(m.history().map((record) => record.action)).to.deep.equal(['opt-out', 'opt-in'])
+    })
+
     it('writes consent: false, adds .gitignore, records the decision, and status agrees', () => {
       const m = machine()
       const root = gitProject()

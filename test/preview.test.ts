@@ -181,7 +181,7 @@ describe('telemetry preview', () => {
   it('the user id, the timestamp format, HEAP_APPID_DEV and is_ci_env', () => {
     const home = tempDir()
     writeFiles(home, {'.config/kedro/telemetry.toml': '[telemetry]\nuuid = "0D5C2F6E-8A3B-4C1D-9E7F-123456789ABC"\n'})
-    const json = preview(['--env', 'CI=true', 'info'], {env: {HEAP_APPID_DEV: 'dev-app', HOME: home, XDG_CONFIG_HOME: path.join(home, '.config')}})
+    const json = preview(['--set-env', 'CI=true', 'info'], {env: {HEAP_APPID_DEV: 'dev-app', HOME: home, XDG_CONFIG_HOME: path.join(home, '.config')}})
     const {body} = json.requests[0]
     expect(body).to.include({app_id: 'dev-app', event: 'CLI command', identity: '0d5c2f6e8a3b4c1d9e7f123456789abc'})
     expect(body.properties).to.include({command: 'kedro info', is_ci_env: true, main_command: 'info', username: '0d5c2f6e8a3b4c1d9e7f123456789abc'})
@@ -317,7 +317,11 @@ describe('telemetry preview', () => {
 
   it('bad flags are usage errors (exit 2)', () => {
     expect(runCli(['preview', '--kedro-version', 'latest', 'run']).code).to.equal(2)
-    expect(runCli(['preview', '--env', 'NOEQUALS', 'run']).code).to.equal(2)
+    expect(runCli(['preview', '--set-env', 'NOEQUALS', 'run']).code).to.equal(2)
+    // kedro's --env written before the kedro command: a clear usage error, not a misread.
+    const misplaced = runCli(['preview', '--env', 'prod', 'run'])
+    expect(misplaced.code).to.equal(2)
+    expect(misplaced.stderr).to.match(/--env before the kedro command is not kedro's --env/).and.to.match(/telemetry preview run --env prod/)
   })
 
   describe('statistics on a project with patterns, templates, an env override, namespaces and a custom type', () => {
@@ -659,13 +663,13 @@ describe('preview argument delimiting', () => {
     expect(delimitPreviewArgv(['preview', 'run', '--help'])).to.deep.equal(['preview', '--', 'run', '--help'])
     expect(delimitPreviewArgv(['preview', '--project', 'x', 'run'])).to.deep.equal(['preview', '--project', 'x', '--', 'run'])
     expect(delimitPreviewArgv(['preview', '--project=x', '--json', 'run', '--json'])).to.deep.equal(['preview', '--project=x', '--json', '--', 'run', '--json'])
-    expect(delimitPreviewArgv(['preview', '--env', 'A=1', '--env', 'B=2', '--ignore-consent'])).to.deep.equal(['preview', '--env', 'A=1', '--env', 'B=2', '--ignore-consent', '--'])
+    expect(delimitPreviewArgv(['preview', '--set-env', 'A=1', '--set-env', 'B=2', '--ignore-consent'])).to.deep.equal(['preview', '--set-env', 'A=1', '--set-env', 'B=2', '--ignore-consent', '--'])
     expect(delimitPreviewArgv(['preview', '--kedro-version', '1.0.0', '--telemetry-version', '0.8.0', 'info'])).to.deep.equal(['preview', '--kedro-version', '1.0.0', '--telemetry-version', '0.8.0', '--', 'info'])
     expect(delimitPreviewArgv(['preview', '--', '--project', 'x'])).to.deep.equal(['preview', '--', '--project', 'x'])
     expect(delimitPreviewArgv(['preview', '--help'])).to.deep.equal(['preview', '--help', '--'])
     expect(delimitPreviewArgv(['status', '--help'])).to.deep.equal(['status', '--help'])
     // A flag missing its value is oclif's to report, not given "--" as its value.
-    expect(delimitPreviewArgv(['preview', '--env'])).to.deep.equal(['preview', '--env'])
+    expect(delimitPreviewArgv(['preview', '--set-env'])).to.deep.equal(['preview', '--set-env'])
     const missing = runCli(['preview', '--project'])
     expect(missing.code).to.equal(2)
     expect(missing.stderr).to.match(/--project expects a value/)

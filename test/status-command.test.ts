@@ -123,6 +123,9 @@ describe('telemetry status', () => {
     expect(gitlab.ci).to.include({kedroDetects: true, wideDetects: true})
     expect(gitlab.consent.willSend).to.equal(true)
     expect(gitlab.ci.note).to.match(/never stops/)
+    // The advice fits where it runs: in CI, the opt-out that holds for the job.
+    expect(gitlab.advice).to.match(/telemetry opt-out --ci/)
+    expect(off.advice).to.match(/run `telemetry opt-out`/).and.not.to.match(/--ci/)
   })
 
   describe('git', () => {

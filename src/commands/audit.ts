@@ -17,7 +17,7 @@ when one warns too).`
     {command: '<%= config.bin %> <%= command.id %>', description: 'the project in the current directory, as a table'},
     {command: '<%= config.bin %> <%= command.id %> projects/ --format sarif --output telemetry.sarif', description: 'a tree of projects, for GitHub code scanning'},
     {command: '<%= config.bin %> <%= command.id %> --strict --format junit --output audit.xml', description: 'a CI gate where warnings fail too'},
-    {command: '<%= config.bin %> <%= command.id %> --command "run --pipeline ds" --format markdown', description: 'also check what `kedro run --pipeline ds` would send'},
+    {command: '<%= config.bin %> <%= command.id %> --command "run --pipelines ds" --format markdown', description: 'also check what `kedro run --pipelines ds` would send'},
   ]
 
   static flags = {

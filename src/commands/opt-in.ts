@@ -11,6 +11,8 @@ export interface OptInDeclined {
 }
 
 export default class OptIn extends BaseCommand {
+  static aliases = ['enable']
+
   static args = pathArg
 
   static description = paragraph`Consent is a clear act: on a terminal this shows what kedro-telemetry collects (the notice for the

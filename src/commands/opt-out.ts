@@ -4,6 +4,8 @@ import {BaseCommand, consentWriteFlags, pathArg, paragraph} from '../base-comman
 import type {ChangeResult} from '../consent/change.js'
 
 export default class OptOut extends BaseCommand {
+  static aliases = ['disable']
+
   static args = pathArg
 
   static description = paragraph`Writes consent: false to .telemetry at the project root, keeping its other keys and comments, with

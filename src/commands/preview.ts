@@ -36,9 +36,10 @@ from the first one that is not a flag below is kedro's, verbatim; \`--\` also en
 know here (a user id not created yet, a module path without kedro-datasets installed) are marked estimated.`
 
   static examples = [
-    {command: '<%= config.bin %> <%= command.id %> run --pipeline ds', description: 'what `kedro run --pipeline ds` would send from this project'},
+    {command: '<%= config.bin %> <%= command.id %> run --pipelines ds', description: 'what `kedro run --pipelines ds` would send from this project'},
     {command: '<%= config.bin %> <%= command.id %> --project examples/spaceflights run --env test', description: 'another project'},
-    {command: '<%= config.bin %> <%= command.id %> --env CI=true --env GITLAB_CI=true run', description: 'as a CI job would'},
+    {command: '<%= config.bin %> <%= command.id %> --set-env CI=true --set-env GITLAB_CI=true run', description: 'as a CI job would'},
+    {command: '<%= config.bin %> <%= command.id %> run --env prod', description: 'kedro\'s own --env goes after the kedro command, like every kedro option'},
     {command: '<%= config.bin %> <%= command.id %> --ignore-consent --json new --starter spaceflights-pandas', description: 'even when consent is declined, as JSON'},
     {
       command: '<%= config.bin %> <%= command.id %> --plugin-event kedro_skills_uninstall --event-property skill_id=unknown',
@@ -47,7 +48,8 @@ know here (a user id not created yet, a module path without kedro-datasets insta
   ]
 
   static flags = {
-    env: Flags.string({description: 'simulate an environment variable for kedro, KEY=VALUE (repeatable)', multiple: true}),
+    // Before the kedro command, --env would read as kedro's --env: it only explains, and set-env does the work.
+    env: Flags.string({hidden: true, multiple: true}),
     'event-property': Flags.string({
       dependsOn: ['plugin-event'], description: 'a property of the plugin event, KEY=VALUE; VALUE is read as JSON when it parses (3, true, ["a"]), else as text (repeatable)',
       multiple: true,
@@ -57,6 +59,7 @@ know here (a user id not created yet, a module path without kedro-datasets insta
     python: Flags.boolean({allowNo: true, default: true, description: 'ask the project\'s Python (its virtualenv\'s, else python3) for sys.version, when it lies outside the project; --no-python runs nothing'}),
     'plugin-event': Flags.string({description: 'preview the event a plugin sends through kedro_telemetry.api.send_telemetry_event (kedro-telemetry 0.9.0 on), instead of a kedro command\'s'}),
     project: Flags.string({default: '.', description: 'directory where kedro would run'}),
+    'set-env': Flags.string({description: 'simulate an environment variable for kedro, KEY=VALUE (repeatable); kedro\'s own --env goes after the kedro command', multiple: true}),
     'telemetry-version': Flags.string({description: `kedro-telemetry version to assume, e.g. ${NEWEST_KNOWN.kedroTelemetry}`}),
     'trust-project-python': Flags.boolean({description: 'also run an interpreter that lies in the project (a checked-in virtualenv); only for a checkout you trust'}),
   }
@@ -66,7 +69,7 @@ know here (a user id not created yet, a module path without kedro-datasets insta
   static summary = 'Show, byte for byte, the request kedro-telemetry would send for a kedro command. Sends nothing.'
 
   static usage = [
-    '<%= command.id %> [--project PATH] [--kedro-version V] [--telemetry-version V] [--env KEY=VALUE]... [--ignore-consent] [--no-python | --trust-project-python] [--json] [KEDRO_ARGS...]',
+    '<%= command.id %> [--project PATH] [--kedro-version V] [--telemetry-version V] [--set-env KEY=VALUE]... [--ignore-consent] [--no-python | --trust-project-python] [--json] [KEDRO_ARGS...]',
     '<%= command.id %> --plugin-event NAME [--event-property KEY=VALUE]... [--project PATH] [--telemetry-version V] [--json]',
   ]
 
@@ -81,10 +84,16 @@ know here (a user id not created yet, a module path without kedro-datasets insta
       if (value !== undefined && !isValidVersion(value)) throw new InputError(`${flag} ${value}: not a version`, {code: 'BAD_VERSION', hint: `give a version such as ${NEWEST_KNOWN.kedro}`})
     }
 
+    if (flags.env) {
+      throw new InputError('--env before the kedro command is not kedro\'s --env', {
+        code: 'ENV_BEFORE_COMMAND', hint: 'write `telemetry preview run --env prod` for kedro\'s environment, or --set-env KEY=VALUE to simulate an environment variable',
+      })
+    }
+
     const env: NodeJS.ProcessEnv = {...process.env}
-    for (const assignment of flags.env ?? []) {
+    for (const assignment of flags['set-env'] ?? []) {
       const equals = assignment.indexOf('=')
-      if (equals < 1) throw new InputError(`--env ${assignment}: expected KEY=VALUE`, {code: 'BAD_ENV', hint: 'for example --env CI=true'})
+      if (equals < 1) throw new InputError(`--set-env ${assignment}: expected KEY=VALUE`, {code: 'BAD_ENV', hint: 'for example --set-env CI=true'})
       env[assignment.slice(0, equals)] = assignment.slice(equals + 1)
     }
 

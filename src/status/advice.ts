@@ -2,7 +2,9 @@
 import type {StatusReport} from './status.js'
 
 export function adviseFor(report: StatusReport): string {
-  const {consent, file, git, project} = report
+  const {ci, consent, file, git, project} = report
+  // In CI a .telemetry written by the job does not outlive it: the opt-out that holds there is the environment.
+  const inCi = ci.kedroDetects || ci.wideDetects
   const fileName = file.path ?? '.telemetry'
   if (consent.kedroWouldFail) {
     return `Fix ${fileName}: kedro fails reading it (${file.problem}). \`telemetry opt-out --force\` saves it as .telemetry.bak and writes "consent: false".`
@@ -11,6 +13,10 @@ export function adviseFor(report: StatusReport): string {
   if (git.tracked) return '.telemetry is committed: run `telemetry opt-out --untrack` (or `git rm --cached .telemetry`) and commit the removal.'
   if (consent.willSend && file.meant === false) {
     return `${fileName} says consent: ${file.rawConsent}, which kedro does not read as "no": run \`telemetry opt-out\` to write consent: false (unquoted).`
+  }
+
+  if (consent.willSend && consent.implicit && inCi) {
+    return 'This CI job sends Kedro usage data although nobody said yes: run `telemetry opt-out --ci` before kedro (it sets DO_NOT_TRACK=1 for the rest of the job).'
   }
 
   if (consent.willSend && consent.implicit) {
