@@ -25,6 +25,16 @@ export abstract class BaseCommand extends Command {
     else this.logToStderr(text)
   }
 
+  /**
+   * For a command that takes no arguments. It is declared non-strict: with space-separated topics, oclif would
+   * otherwise read `history extra` as a command `history:extra` and say that is not found.
+   */
+  protected rejectArguments(argv: unknown[]): void {
+    if (argv.length > 0) {
+      throw new InputError(`telemetry ${this.id} takes no arguments (${argv.length} given)`, {code: 'UNEXPECTED_ARGUMENT', hint: `see \`telemetry ${this.id} --help\``})
+    }
+  }
+
   async catch(error: Error & {oclif?: {exit?: number}}): Promise<unknown> {
     // oclif's own errors (an unknown flag, a missing value) and exits keep oclif's handling; everything else, I/O
     // errors and bugs included, ends in one line, a hint and exit 2 (exit 1 means a check failed).

@@ -69,6 +69,7 @@ describe('opt-out, opt-in, revoke', () => {
       expect(readFileSync(path.join(root, '.telemetry'), 'utf8')).to.equal('consent: false\n')
       expect(readFileSync(path.join(root, '.gitignore'), 'utf8')).to.equal('.telemetry\n')
       expect(json.git.gitignore).to.include({action: 'append', ignoredNow: true})
+      expect(m.run(['opt-out', gitProject()]).stdout).to.match(/Added \.telemetry to \S*\.gitignore, so git ignores it: commit \S*\.gitignore/)
       expect(json.after).to.include({decidedBy: 'telemetry-file', willSend: false})
       const [record] = m.history()
       expect(record).to.include({action: 'opt-out', consent: false, how: 'command', projectRoot: root})
@@ -344,6 +345,10 @@ describe('opt-out, opt-in, revoke', () => {
       const m = machine()
       const empty = m.run(['history'])
       expect(empty.code).to.equal(0)
+      // A stray argument is a usage error that says so (not "command history:extra not found").
+      const stray = m.run(['history', 'extra'])
+      expect(stray.code).to.equal(2)
+      expect(stray.stderr).to.match(/^Error: telemetry history takes no arguments \(1 given\)$/m)
       expect(empty.stdout).to.match(/No consent decisions recorded yet/)
       expect(m.json(['history']).json.records).to.deep.equal([])
       const root = gitProject()

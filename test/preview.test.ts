@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import {execFileSync, spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {chmodSync, existsSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {buildTelemetryRequests, formatTools, kedroTimestamp} from '../src/request/request.js'
@@ -213,10 +213,33 @@ describe('telemetry preview', () => {
     const text = runCli(['preview', '--project', EXAMPLE, 'run', '--json', '--project', 'x'])
     expect(text.code).to.equal(0)
     // `--json` and `--project` are not options of `kedro run`, so they and `x` are masked; the output is text.
-    expect(text.stdout).to.contain('kedro run ***** ***** *****').and.to.contain('Body, exactly as sent')
+    expect(text.stdout).to.contain('kedro run ***** ***** *****')
     const json = preview(['run', '--help'])
     expect(json.requests[0].body).to.include({event: 'CLI command'})
     expect(json.requests[0].body.properties.command).to.equal('kedro run --help')
+  })
+
+  it('calls the body "exactly as sent" only when every field is exact, and counts exact and estimated fields', () => {
+    const home = tempDir()
+    mkdirSync(path.join(home, '.config', 'kedro'), {recursive: true})
+    writeFileSync(path.join(home, '.config', 'kedro', 'telemetry.toml'), '[telemetry]\nuuid = "0d5c2f6e8a3b4c1d9e7f123456789abc"\n')
+    const env = {HOME: home, NO_COLOR: '1', XDG_CONFIG_HOME: path.join(home, '.config')}
+    const exact = runCli(['preview', '--project', EXAMPLE, '--kedro-version', '1.5.0', '--telemetry-version', '0.8.0', 'info'], {env})
+    expect(exact.stdout).to.match(/^Body, exactly as sent \(Python json\.dumps\):$/m).and.to.match(/^(\d+) of \1 fields exact$/m)
+    // A user id kedro has not created yet: the bytes around it are exact, and the sheet says which values are not.
+    const fresh = runCli(['preview', '--project', EXAMPLE, '--kedro-version', '1.5.0', '--telemetry-version', '0.8.0', 'info'], {env: {NO_COLOR: '1'}})
+    expect(fresh.stdout).to.match(/^Body as it would be sent \(Python json\.dumps\), exact but for 2 estimated values \(properties\.username, identity\):$/m)
+    expect(fresh.stdout).to.match(/^(\d+) of \d+ fields exact; estimated: properties\.username, identity$/m)
+    // The first line, the versions, fits an 80-column terminal.
+    expect(fresh.stdout.split('\n')[0]).to.equal('Kedro 1.5.0, kedro-telemetry 0.8.0')
+  })
+
+  it('an unknown command, or a plugin\'s not installed, is warned about without repeating the word', () => {
+    const plugin = preview(['viz', 'run'])
+    expect(plugin.warnings.join(' ')).to.match(/kedro viz needs kedro-viz, which is not installed here/)
+    const unknown = preview(['frobnicate', '--secret', 'x'])
+    expect(unknown.requests[0].body.properties.command).to.equal('kedro *****')
+    expect(unknown.warnings.join(' ')).to.match(/the first argument is not a kedro command here/).and.not.to.contain('frobnicate')
   })
 
   it('the output never repeats a value that masking removed', () => {

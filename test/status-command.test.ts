@@ -83,6 +83,9 @@ describe('telemetry status', () => {
       const json = status([makeProject({'.telemetry': 'consent: "false"'})])
       expect(json.file).to.include({meant: false, rawConsent: '"false"'})
       expect(json.advice).to.contain('consent: "false"').and.to.contain('unquoted')
+      // The table shows the value as written, not escaped once more.
+      const text = runCli(['status', makeProject({'.telemetry': 'consent: "false"'})], {env: {NO_COLOR: '1'}}).stdout
+      expect(text).to.match(/^\.telemetry +"false" +no decision/m).and.not.to.contain('\\"')
     })
 
     it('a syntax error is reported as "kedro would fail"', () => {

@@ -12,10 +12,14 @@ platform's equivalent), never inside a project. A corrupt line is skipped with a
     {command: '<%= config.bin %> <%= command.id %> --json', description: 'for an audit file'},
   ]
 
+  // Takes no arguments, said clearly (see BaseCommand.rejectArguments).
+  static strict = false
+
   static summary = 'List the consent decisions recorded on this machine.'
 
   async run(): Promise<HistoryReading> {
-    await this.parse(History)
+    const {argv} = await this.parse(History)
+    this.rejectArguments(argv)
     const {historyFile, readHistory} = await import('../history/history.js')
     const reading = await readHistory(historyFile(process.env, process.platform))
     for (const skipped of reading.skipped) this.logToStderr(`Warning: ${reading.file}:${skipped.line} skipped: ${skipped.reason}`)

@@ -21,10 +21,14 @@ latest known. The notice version (a content hash) is recorded with every consent
     'telemetry-version': Flags.string({description: `kedro-telemetry version to describe, e.g. ${NEWEST_KNOWN.kedroTelemetry}`}),
   }
 
+  // Takes no arguments, said clearly (see BaseCommand.rejectArguments).
+  static strict = false
+
   static summary = 'Show what kedro-telemetry collects, field by field.'
 
   async run(): Promise<Notice> {
-    const {flags} = await this.parse(NoticeCommand)
+    const {argv, flags} = await this.parse(NoticeCommand)
+    this.rejectArguments(argv)
     let version = flags['telemetry-version']
     if (version !== undefined && !isValidVersion(version)) {
       throw new InputError(`--telemetry-version ${version}: not a version`, {code: 'BAD_VERSION', hint: `give a kedro-telemetry version such as ${NEWEST_KNOWN.kedroTelemetry}`})

@@ -68,7 +68,7 @@ export async function detectVersions(options: {
     : new Map<string, Requirement[]>()
   const noKedroHere = environment ? `; ${where} has no kedro installed` : '; no Python environment found'
   const kedro = fromPins('kedro', requirements.get('kedro')) ?? (kedroInitVersion
-    ? {detail: `estimated from kedro_init_version in pyproject.toml${describeConstraints(requirements.get('kedro'))}${noKedroHere}`, source: 'assumed' as const, version: kedroInitVersion}
+    ? {detail: `from kedro_init_version in pyproject.toml${describeConstraints(requirements.get('kedro'))}${noKedroHere}`, source: 'assumed' as const, version: kedroInitVersion}
     : {detail: `the latest known Kedro${describeConstraints(requirements.get('kedro'))}${noKedroHere}`, source: 'assumed' as const, version: LATEST_KNOWN_KEDRO_VERSION})
 
   let telemetryDetail = `the latest known kedro-telemetry${describeConstraints(requirements.get('kedro-telemetry'))}${noKedroHere}`

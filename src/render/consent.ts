@@ -20,7 +20,7 @@ export function renderChange(result: ChangeResult, style: Style): string {
 
   const ignore = git.gitignore
   // A skipped check (no git, --no-gitignore) is quiet here; --json says why.
-  if (ignore.action === 'append') lines.push(`Added .telemetry to ${ignore.file}, so git ignores it`)
+  if (ignore.action === 'append') lines.push(`Added .telemetry to ${ignore.file}, so git ignores it: commit ${ignore.file}, so that the rule holds for everyone who clones`)
   else if (ignore.action === 'already-ignored') lines.push(`git already ignores .telemetry${ignore.file ? ` (${ignore.file})` : ''}`)
   if (git.untracked) lines.push('Ran `git rm --cached .telemetry`: commit that removal so the file leaves the repository')
 

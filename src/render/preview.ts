@@ -7,12 +7,21 @@ function show(value: PyJson): string {
   return typeof value === 'string' ? value : JSON.stringify(value)
 }
 
+/** The body's fields as the sheet names them: top-level keys, and `properties.<key>` for each property. */
+function fieldsOf(body: {[key: string]: PyJson}): string[] {
+  return Object.entries(body).flatMap(([key, value]) => (key === 'properties' && value && typeof value === 'object' && !Array.isArray(value)
+    ? Object.keys(value).map((property) => `properties.${property}`)
+    : [key]))
+}
+
 export function renderPreview(result: PreviewResult, style: Style): string {
   const {chalk} = style
   const parts: string[] = []
   const {context} = result
-  parts.push(`${chalk.bold('Kedro')} ${context.kedroVersion} (${context.kedroVersionSource}; CLI structure of ${context.kedroStructureVersion}), ` +
-    `${chalk.bold('kedro-telemetry')} ${context.telemetryVersion} (${context.telemetryVersionSource}; ${context.maskingRules} masking rules)` +
+  // The versions first, on a line of their own; where they come from below it.
+  parts.push(`${chalk.bold('Kedro')} ${context.kedroVersion}, ${chalk.bold('kedro-telemetry')} ${context.telemetryVersion}\n` +
+    chalk.dim(`  Kedro: ${context.kedroVersionSource}; commands of ${context.kedroStructureVersion}\n`) +
+    chalk.dim(`  kedro-telemetry: ${context.telemetryVersionSource}; ${context.maskingRules} masking`) +
     (context.projectRoot ? `\nProject: ${context.projectRoot}` : '\nNot in a Kedro project'))
   if (!result.consent.willSend) {
     parts.push(chalk.green.bold(`NOTHING WOULD BE SENT: ${result.consent.reason} (decided by ${result.decidedBy})`))
@@ -54,11 +63,23 @@ export function renderPreview(result: PreviewResult, style: Style): string {
     }
 
     parts.push(lines.join('\n'))
-    parts.push(`${chalk.bold('Body, exactly as sent')} (Python json.dumps):\n${request.bodyText}`)
+    // "Exactly as sent" only when it is: otherwise the bytes around the estimated values are exact, and it says so.
+    const estimatedHere = fieldsOf(request.body).filter((field) => result.estimated.includes(field))
+    parts.push(estimatedHere.length === 0
+      ? `${chalk.bold('Body, exactly as sent')} (Python json.dumps):\n${request.bodyText}`
+      : `${chalk.bold('Body as it would be sent')} (Python json.dumps), exact but for ${estimatedHere.length} estimated value${estimatedHere.length === 1 ? '' : 's'} (${estimatedHere.join(', ')}):\n${request.bodyText}`)
   }
 
   if (result.leaked.length > 0) parts.push(chalk.red.bold(`Leak: ${result.leaked.length} token(s) after a leading help/version flag are sent unmasked (shown in red above)`))
   for (const warning of result.warnings) parts.push(chalk.yellow(`Warning: ${warning}`))
-  if (result.estimated.length > 0) parts.push(chalk.yellow(`Estimated: ${result.estimated.join(', ')}`))
+  if (result.requests.length > 0) {
+    const fields = [...new Set(result.requests.flatMap((request) => fieldsOf(request.body)))]
+    const estimated = fields.filter((field) => result.estimated.includes(field))
+    const summary = `${fields.length - estimated.length} of ${fields.length} fields exact`
+    parts.push(estimated.length === 0 ? chalk.green(summary) : chalk.yellow(`${summary}; estimated: ${estimated.join(', ')}`))
+  }
+
+  const notInBody = result.estimated.filter((field) => !result.requests.some((request) => fieldsOf(request.body).includes(field)))
+  if (notInBody.length > 0) parts.push(chalk.yellow(`Also estimated: ${notInBody.join(', ')}`))
   return parts.join('\n\n')
 }

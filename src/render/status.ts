@@ -60,7 +60,8 @@ export function renderStatus(report: StatusReport, style: Style): string {
 
   const sources = consent.sources.map((source) => [
     source.name,
-    source.value === null ? chalk.dim('(unset)') : JSON.stringify(source.value),
+    // An environment variable's value is quoted to show its bounds; the file's consent value is shown as written.
+    source.value === null ? chalk.dim('(unset)') : (source.name === '.telemetry' ? source.value : JSON.stringify(source.value)),
     effectText(source.effect, style) + (source.decisive ? chalk.bold('  <- decided') : ''),
     source.note,
   ])

@@ -2,7 +2,7 @@
  * The command line as kedro-telemetry sends it (masked per release), and what the command is, as the steps after
  * need it: its path (`catalog describe-datasets`), whether click rejects it, and the options it was given.
  */
-import {commandProperties, MASK, MaskingError, maskWithStructure, passesThrough} from '../masking/masking.js'
+import {commandProperties, MASK, MaskingError, maskWithStructure, passesThrough, PLUGIN_GROUPS} from '../masking/masking.js'
 import type {PreviewContext} from './context.js'
 import type {PreviewSheet} from './sheet.js'
 
@@ -56,6 +56,15 @@ export function maskedCommand(context: PreviewContext, sheet: PreviewSheet): Mas
   sheet.origin('properties.main_command', 'masked', 'the command line', 'the first masked token', telemetryRelease.estimated)
 
   const commandPath = masked.filter((token, index) => token === args[index] && !token.startsWith('-'))
+  const [first] = args
+  if (first !== undefined && !first.startsWith('-') && commandPath.length === 0 && leaked.length === 0) {
+    // Not repeated when it is the user's own word: it is masked in the request, and previews get pasted into tickets.
+    const plugin = Object.entries(PLUGIN_GROUPS).find(([, group]) => group === first)?.[0]
+    sheet.warn(plugin
+      ? `kedro ${first} needs ${plugin}, which is not installed here: kedro fails with "No such command", and kedro-telemetry masks the command`
+      : 'the first argument is not a kedro command here (neither built in nor added by an installed plugin): kedro fails with "No such command", and kedro-telemetry masks it')
+  }
+
   // click rejects an option the command does not have before the command runs; --help prints and exits.
   let options: null | Record<string, unknown> = structure.structure
   for (const name of commandPath) options = (options?.[name] ?? null) as null | Record<string, unknown>
