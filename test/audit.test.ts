@@ -16,8 +16,9 @@ function machine() {
   const home = tempDir('kc-home-')
   const env = {HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share')}
   return {
-    audit(args: string[], cwd?: string) {
-      const result = runCli(['audit', ...args, '--format', 'json'], {cwd, env})
+    audit(args: string[], options: string | {cwd?: string; env?: Record<string, string>} = {}) {
+      const {cwd, env: extra} = typeof options === 'string' ? {cwd: options, env: {}} : options
+      const result = runCli(['audit', ...args, '--format', 'json'], {cwd, env: {...env, ...extra}})
       const json = JSON.parse(result.stdout)
       expectValid('audit.schema.json', json)
       return {code: result.code, json, stderr: result.stderr}
@@ -79,7 +80,14 @@ describe('telemetry audit', () => {
       const m = machine()
       const root = makeProject({...PINNED('0.8.0'), '.telemetry': 'consent: "false"\n'})
       let json = m.audit([root]).json
-      expect(check(json, 'TEL001')).to.include({status: 'warn'})
+      // Data sent although nobody said yes fails; --allow-implicit-consent makes it a warning; with nothing sent
+      // (an environment opt-out) it only warns, and points at the project folder when there is no .telemetry.
+      expect(check(json, 'TEL001')).to.include({status: 'fail', summary: 'No consent decision exists, and kedro sends usage data by implicit consent.'})
+      expect(check(m.audit([root, '--allow-implicit-consent']).json, 'TEL001')).to.include({status: 'warn'})
+      const bare = makeProject(PINNED('0.8.0'))
+      const optedOutByEnvironment = check(m.audit([bare], {env: {DO_NOT_TRACK: '1'}}).json, 'TEL001')
+      expect(optedOutByEnvironment).to.include({status: 'warn'})
+      expect(optedOutByEnvironment.evidence[0]).to.include({file: bare})
       const misread = check(json, 'TEL002')
       expect(misread.status).to.equal('fail')
       expect(misread.evidence[0]).to.include({file: path.join(root, '.telemetry'), line: 1})
@@ -175,10 +183,11 @@ describe('telemetry audit', () => {
     it('0 when nothing fails, 1 when a check fails or --strict turns a warning into a failure, 2 for bad input', () => {
       const m = machine()
       const root = makeProject(PINNED('0.8.0'))
-      const relaxed = m.audit([root])
+      expect(m.audit([root]).code).to.equal(1)
+      const relaxed = m.audit([root, '--allow-implicit-consent'])
       expect(relaxed.code).to.equal(0)
       expect(relaxed.json.summary.warn).to.be.greaterThan(0)
-      const strict = m.audit([root, '--strict'])
+      const strict = m.audit([root, '--allow-implicit-consent', '--strict'])
       expect(strict.code).to.equal(1)
       expect(strict.json.summary.warn).to.equal(0)
       expect(m.audit([makeProject({'.telemetry': 'consent: ['})]).code).to.equal(1)

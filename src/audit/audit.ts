@@ -34,6 +34,8 @@ export interface AuditOptions {
   onProject?: (done: number, total: number) => void
   paths: string[]
   strict?: boolean
+  /** Implicit consent (data sent without a decision) is a warning instead of a failure. */
+  allowImplicitConsent?: boolean
 }
 
 export interface ProjectAudit {
@@ -93,14 +95,23 @@ function consentLine(file: string, projectRoot: string): number | undefined {
   return index === -1 ? undefined : index + 1
 }
 
-async function checkConsent(status: StatusReport): Promise<CheckResult[]> {
+async function checkConsent(status: StatusReport, allowImplicitConsent: boolean): Promise<CheckResult[]> {
   const {consent, file, git} = status
   const line = file.exists && file.path ? consentLine(file.path, status.project.root!) : undefined
   const where: Evidence = {file: file.path ?? undefined, line, message: file.path ?? '.telemetry'}
   const results: CheckResult[] = []
+  // Data sent although nobody said yes is the main finding of a privacy checklist: it fails unless the audit is told
+  // to accept implicit consent. Without a decision but with nothing sent (an environment opt-out), it warns.
+  const sendsImplicitly = consent.willSend && consent.implicit
+  const undecided = sendsImplicitly && !allowImplicitConsent ? 'fail' : 'warn'
+  // The finding points at the .telemetry that holds the decision, or at the project folder when there is none.
+  const decisionWhere: Evidence = file.exists ? where : {file: status.project.root ?? undefined, message: 'no .telemetry in the project'}
   results.push(file.valid
     ? result('TEL001', 'pass', `.telemetry says consent: ${file.rawConsent}`, [{...where, message: `consent: ${file.rawConsent}`}])
-    : result('TEL001', failing('TEL001'), consent.promptPending ? 'no decision: kedro-telemetry would prompt (and hang without a terminal)' : 'no decision: kedro sends usage data by implicit consent', [{...where, message: consent.reason}]))
+    : result('TEL001', undecided, consent.promptPending
+      ? 'No consent decision exists: kedro-telemetry would prompt, and a run without a terminal would hang.'
+      : (sendsImplicitly ? 'No consent decision exists, and kedro sends usage data by implicit consent.' : `No consent decision exists in the project; nothing is sent from here (${consent.decidedBy}).`),
+    [{...decisionWhere, message: consent.reason}]))
 
   if (!file.exists) results.push(result('TEL002', 'skip', 'no .telemetry file'))
   else if (file.valid) results.push(result('TEL002', 'pass', 'kedro reads a boolean consent'))
@@ -172,7 +183,12 @@ async function checkPayloads(root: string, ci: CiFile[], commands: string[], env
 }
 
 function checkIdentifiers(status: StatusReport): CheckResult {
-  const {identity} = status
+  const {consent, identity} = status
+  // Identifiers matter where they are sent: with nothing sent from here, they stay on this machine (0.2.2-0.2.3 sent
+  // their statistics, identity included, even without consent).
+  const version = status.project.telemetryVersion
+  const sendsAnyway = version !== null && isValidVersion(version) && telemetry(version).statisticsIgnoreConsent
+  if (!consent.willSend && !sendsAnyway) return result('TEL007', 'skip', `nothing is sent from here (${consent.decidedBy}), so no identifier leaves this machine`)
   const evidence: Evidence[] = []
   if (identity.projectId) evidence.push({file: identity.pyprojectPath ?? undefined, message: identity.projectIdNote})
   if (identity.userId) evidence.push({file: identity.userIdPath, message: 'a persistent user uuid, sent with every request'})
@@ -209,6 +225,8 @@ function checkRecorded(status: StatusReport, history: HistoryReading): CheckResu
 
 /** Runs every check on one project root. */
 export async function auditProject(root: string, options: {
+  /** Implicit consent (data sent without a decision) is a warning instead of a failure. */
+  allowImplicitConsent?: boolean
   commands?: string[]; env?: NodeJS.ProcessEnv; history?: HistoryReading
   /** Git facts answered for many projects at once (see `audit`); else git is asked for this project alone. */
   inspectRepository?: (root: string) => Promise<RepositoryInspection>
@@ -221,7 +239,7 @@ export async function auditProject(root: string, options: {
     if (!status.project.root) return {checks: [], error: 'not a Kedro project (no pyproject.toml with [tool.kedro])', root}
     const ci = await readCiFiles(status.project.root, status.git.root)
     const checks = [
-      ...await checkConsent(status),
+      ...await checkConsent(status, options.allowImplicitConsent ?? false),
       checkCi(ci),
       await checkPayloads(status.project.root, ci, options.commands ?? [], env),
       checkIdentifiers(status),
@@ -283,7 +301,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const history = await readHistory(historyFile(env, process.platform)).catch(() => undefined)
   const answered = options.inspectRepository ? new Map<string, RepositoryInspection>() : await gitFactsOfTree(roots, env)
   const inspect = options.inspectRepository ?? ((root: string) => Promise.resolve(answered.get(root) ?? inspectRepository(root, env, REPOSITORY_QUESTIONS)))
-  const projects = await pool(roots, options.concurrency ?? 4, (root) => auditProject(root, {commands: options.commands, env, history, inspectRepository: inspect}), () => options.onProject?.(++done, roots.length))
+  const projects = await pool(roots, options.concurrency ?? 4, (root) => auditProject(root, {allowImplicitConsent: options.allowImplicitConsent, commands: options.commands, env, history, inspectRepository: inspect}), () => options.onProject?.(++done, roots.length))
   if (options.strict) {
     for (const project of projects) for (const check of project.checks) if (check.status === 'warn') check.status = 'fail'
   }

@@ -17,7 +17,7 @@ export interface CheckDefinition {
 
 export const CHECKS: CheckDefinition[] = [
   {
-    description: `A valid, explicit consent decision exists in the project's .telemetry. Without one, kedro-telemetry ${telemetryReleasesWith('consentModel', 'opt-out')} sends usage data by default (implicit consent), and older versions block on a prompt.`,
+    description: `A valid, explicit consent decision exists in the project's .telemetry. Without one, kedro-telemetry ${telemetryReleasesWith('consentModel', 'opt-out')} sends usage data by default (implicit consent), and older versions block on a prompt. Data sent by implicit consent fails the check (--allow-implicit-consent makes it a warning); no decision while nothing is sent (an environment opt-out) warns.`,
     help: 'Run `telemetry opt-out` (or `telemetry opt-in`) in the project.',
     id: 'TEL001', name: 'consent-explicit', severity: 'warn', title: 'An explicit consent decision exists',
   },
@@ -47,7 +47,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'TEL006', name: 'payload-no-leak', severity: 'fail', title: 'The request leaks nothing personal',
   },
   {
-    description: 'The user id and the project id are pseudonymous, not anonymous: the user id is a persistent uuid, and the project id is an unsalted SHA-512 of a value committed in pyproject.toml, so anyone with the repository can recompute it.',
+    description: 'Where data is sent, the user id and the project id are pseudonymous, not anonymous: the user id is a persistent uuid, and the project id is an unsalted SHA-512 of a value committed in pyproject.toml, so anyone with the repository can recompute it. Skipped when nothing is sent.',
     help: 'Run `telemetry revoke` to delete the user id (and `--project-id` to remove the project id from pyproject.toml).',
     id: 'TEL007', name: 'identifiers', severity: 'warn', title: 'Identifiers are pseudonymous',
   },

@@ -24,6 +24,7 @@ when one warns too).`
     command: Flags.string({description: 'a kedro command (what follows `kedro`) whose request to check for leaks; repeatable', multiple: true}),
     format: Flags.string({default: 'table', description: 'report format', options: [...FORMATS]}),
     output: Flags.string({description: 'write the report to FILE (atomically) instead of stdout'}),
+    'allow-implicit-consent': Flags.boolean({description: 'data sent without an explicit decision warns instead of failing (TEL001)'}),
     strict: Flags.boolean({description: 'warnings fail too'}),
   }
 
@@ -43,7 +44,9 @@ when one warns too).`
     } : undefined
     // The audit module (checks, previews, the Python parser) loads only for this command.
     const {audit} = await import('../audit/audit.js')
-    const report = await audit({commands: flags.command, onProject: progress, paths: argv as string[], strict: flags.strict})
+    const report = await audit({
+      allowImplicitConsent: flags['allow-implicit-consent'], commands: flags.command, onProject: progress, paths: argv as string[], strict: flags.strict,
+    })
     const format = this.jsonEnabled() ? 'json' : flags.format
     const base = process.cwd()
     let text: string
