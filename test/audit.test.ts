@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 import {XMLParser} from 'fast-xml-parser'
-import {mkdirSync, readFileSync, symlinkSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, symlinkSync} from 'node:fs'
 import path from 'node:path'
 import AjvDraft04Module from 'ajv-draft-04'
 
@@ -146,6 +146,26 @@ describe('telemetry audit', () => {
       expect(check(m.audit([makeProject()]).json, 'TEL005').status).to.equal('skip')
     })
 
+    it('TEL005 in a repository of several projects: a step belongs to the project it runs in', () => {
+      const m = machine()
+      const repository = tempDir()
+      for (const name of ['a', 'b', 'c']) makeProject({}, path.join(repository, name))
+      writeFiles(repository, {
+        '.github/workflows/kedro.yml': [
+          'jobs:', '  run:', '    runs-on: ubuntu-latest', '    steps:', '      - run: cd c && kedro run',
+          '      - run: kedro run', '        working-directory: b/src', '',
+        ].join('\n'),
+      })
+      gitInit(repository)
+      const json = m.audit([repository]).json
+      const of = (name: string) => json.projects.find((project: {root: string}) => project.root === path.join(repository, name))
+      const tel005 = (name: string) => of(name).checks.find((item: {id: string}) => item.id === 'TEL005')
+      expect(tel005('c')).to.include({status: 'warn'})
+      expect(tel005('c').evidence.map((item: {line: number}) => item.line)).to.deep.equal([5])
+      expect(tel005('b').evidence.map((item: {line: number}) => item.line)).to.deep.equal([6])
+      expect(tel005('a')).to.include({status: 'pass', summary: '1 CI file(s), none runs kedro in this project'})
+    })
+
     it('TEL006: a leaky command fails (never repeating the secret); a masked one passes; README commands are checked', () => {
       const m = machine()
       const root = makeProject({'README.md': '# demo\n\n```\nkedro run --pipeline data_science\n```\n'})
@@ -159,6 +179,9 @@ describe('telemetry audit', () => {
       expect(messages).to.match(/sent unmasked/).and.to.match(/credential/)
       expect(JSON.stringify(leaky)).not.to.contain('hunter2')
       expect(check(m.audit([makeProject()]).json, 'TEL006').status).to.equal('skip')
+      // A command in inline code in the README is found too.
+      const inline = makeProject({'README.md': 'Run `kedro run --params password=hunter2` to train.\n'})
+      expect(check(m.audit([inline]).json, 'TEL006').summary).to.match(/1 command\(s\) checked/)
     })
 
     it('TEL007: pseudonymous identifiers warn; none pass', () => {
@@ -259,9 +282,16 @@ describe('telemetry audit', () => {
       expect(run.tool.driver.rules.map((rule: {id: string}) => rule.id)).to.deep.equal(['TEL001', 'TEL002', 'TEL003', 'TEL004', 'TEL005', 'TEL006', 'TEL007', 'TEL008', 'TEL009'])
       for (const rule of run.tool.driver.rules) expect(rule.shortDescription.text && rule.fullDescription.text && rule.help.text).to.be.a('string')
       expect(run.results).to.have.length(18)
+      // No link to a page that may not exist: the rules carry their help text.
+      expect(run.tool.driver).not.to.have.property('informationUri')
       for (const item of run.results) {
         expect(item.ruleId).to.match(/^TEL00\d$/)
-        expect(item.message.text).to.be.a('string')
+        // One statement of the finding: a sentence, never "<title>: <its opposite>".
+        expect(item.message.text).to.match(/\.$/)
+        const title = run.tool.driver.rules[item.ruleIndex].shortDescription.text
+        if (item.kind === 'fail') expect(item.message.text.startsWith(title)).to.equal(false)
+        // Every location is a file that exists.
+        expect(existsSync(path.join(tree, item.locations[0].physicalLocation.artifactLocation.uri))).to.equal(true)
         // GitHub code scanning: a relative location in the checkout, with a start line.
         expect(item.locations[0].physicalLocation.artifactLocation.uri).to.match(/^(bad|good)\//)
         expect(item.locations[0].physicalLocation.region.startLine).to.be.at.least(1)
@@ -269,6 +299,8 @@ describe('telemetry audit', () => {
         else expect(item).not.to.have.property('level')
       }
 
+      const tel002 = run.results.find((item: {ruleId: string}) => item.ruleId === 'TEL002' && item.kind === 'fail')
+      expect(tel002.message.text).to.equal('Kedro does not read a decision from .telemetry. Run `telemetry opt-out` to rewrite the value (or `telemetry opt-out --force` when the file does not parse).')
       const misread = run.results.find((item: {locations: {physicalLocation: {artifactLocation: {uri: string}}}[]; ruleId: string}) => item.ruleId === 'TEL002' && item.locations[0].physicalLocation.artifactLocation.uri === 'bad/.telemetry')
       expect(misread).to.deep.include({kind: 'fail', level: 'error'})
       expect(misread.locations[0].physicalLocation.region).to.deep.equal({startLine: 1})

@@ -4,7 +4,7 @@
  */
 import path from 'node:path'
 
-import {listDirectorySync, MAX_WALK_ENTRIES, readTextSafeSync} from '../checkout/files.js'
+import {isInside, listDirectorySync, MAX_WALK_ENTRIES, readTextSafeSync} from '../checkout/files.js'
 
 import {InputError} from '../errors.js'
 import {byCodeUnits} from '../fs/order.js'
@@ -137,12 +137,25 @@ async function checkConsent(status: StatusReport, allowImplicitConsent: boolean)
   return results
 }
 
-function checkCi(files: CiFile[]): CheckResult {
+/**
+ * Whether a kedro step runs in this project: kedro finds its project by walking up from where it runs, so the step's
+ * folder must lie in the project, with no other Kedro project between them.
+ */
+async function runsIn(root: string, base: string, directory: null | string): Promise<boolean> {
+  const folder = path.resolve(base, directory ?? '.')
+  if (!isInside(root, folder)) return false
+  for (let current = folder; current !== root; current = path.dirname(current)) if (await isKedroProject(current)) return false
+  return true
+}
+
+async function checkCi(files: CiFile[], root: string): Promise<CheckResult> {
   if (files.length === 0) return result('TEL005', 'skip', 'no CI configuration found')
   const unprotected: Evidence[] = []
   let runs = 0
   for (const file of files) {
     for (const invocation of file.invocations) {
+      // A step that runs another project of the repository is that project's finding, not this one's.
+      if (!await runsIn(root, file.base, invocation.directory)) continue
       runs++
       if (!file.optOutLines.some((line) => line < invocation.line)) {
         unprotected.push({file: invocation.file, line: invocation.line, message: `${file.system} runs kedro ${invocation.args[0] ?? ''} without disabling telemetry first`.trimEnd()})
@@ -150,7 +163,7 @@ function checkCi(files: CiFile[]): CheckResult {
     }
   }
 
-  if (runs === 0) return result('TEL005', 'pass', `${files.length} CI file(s), none runs kedro`)
+  if (runs === 0) return result('TEL005', 'pass', `${files.length} CI file(s), none runs kedro in this project`)
   return unprotected.length === 0
     ? result('TEL005', 'pass', `every kedro step (${runs}) comes after an opt-out`)
     : result('TEL005', failing('TEL005'), `${unprotected.length} of ${runs} kedro step(s) in CI run with telemetry on`, unprotected)
@@ -240,7 +253,7 @@ export async function auditProject(root: string, options: {
     const ci = await readCiFiles(status.project.root, status.git.root)
     const checks = [
       ...await checkConsent(status, options.allowImplicitConsent ?? false),
-      checkCi(ci),
+      await checkCi(ci, status.project.root),
       await checkPayloads(status.project.root, ci, options.commands ?? [], env),
       checkIdentifiers(status),
       checkVersion(status),

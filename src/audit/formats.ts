@@ -4,6 +4,7 @@
  */
 import path from 'node:path'
 
+import {entryKindSync} from '../checkout/files.js'
 import {markdownInline, markdownText, printable, uriPath, xmlText} from '../render/escape.js'
 import type {AuditReport, ProjectAudit} from './audit.js'
 import {CHECKS, type CheckResult, type Evidence} from './checks.js'
@@ -85,6 +86,19 @@ function artifact(file: string, base: string): {uri: string; uriBaseId?: string}
  * result has a location in the checkout with a start line (the evidence's file and line, else the project's
  * pyproject.toml, line 1), and every rule a short and full description and help text.
  */
+/** `text` as a sentence: a capital first letter and a full stop. */
+function sentence(text: string): string {
+  const trimmed = text.trim()
+  return `${trimmed.charAt(0).toUpperCase()}${trimmed.slice(1)}${/[.!?]$/.test(trimmed) ? '' : '.'}`
+}
+
+/** What a result says, stated once: the finding (and what to do), that the check holds, or why it does not apply. */
+function findingMessage(check: CheckResult): string {
+  if (check.status === 'pass') return `${sentence(check.title)} ${sentence(check.summary)}`
+  if (check.status === 'skip') return `Not applicable: ${sentence(check.summary)}`
+  return `${sentence(check.summary)}${check.remedy ? ` ${sentence(check.remedy)}` : ''}`
+}
+
 export function toSarif(report: AuditReport, base: string, toolVersion: string): object {
   const rules = CHECKS.map((check) => ({
     defaultConfiguration: {level: check.severity === 'fail' ? 'error' : 'warning'},
@@ -98,7 +112,9 @@ export function toSarif(report: AuditReport, base: string, toolVersion: string):
   const results = report.projects.flatMap((project) => project.checks.map((check) => {
     // A file inside the checkout, as code scanning shows only those; else the project's pyproject.toml.
     const inside = (file: string) => !path.relative(base, file).startsWith('..')
-    const located = check.evidence.find((item) => item.file && inside(item.file)) ?? {file: path.join(project.root, 'pyproject.toml'), line: undefined}
+    // Only a file that exists: a missing .telemetry or a folder cannot be shown on a line.
+    const isFile = (file: string) => entryKindSync(file, null) === 'file'
+    const located = check.evidence.find((item) => item.file && inside(item.file) && isFile(item.file)) ?? {file: path.join(project.root, 'pyproject.toml'), line: undefined}
     // Code scanning needs a start line; a finding about a whole file points at its first line.
     const region = {region: {startLine: located.line ?? 1}}
     const kind = check.status === 'pass' ? 'pass' : (check.status === 'skip' ? 'notApplicable' : 'fail')
@@ -106,7 +122,7 @@ export function toSarif(report: AuditReport, base: string, toolVersion: string):
       kind,
       ...(kind === 'fail' ? {level: check.status === 'fail' ? 'error' : 'warning'} : {}),
       locations: [{physicalLocation: {artifactLocation: artifact(located.file!, base), ...region}}],
-      message: {text: printable(`${check.title}: ${check.summary}${check.remedy ? `. ${check.remedy}` : ''}`)},
+      message: {text: printable(findingMessage(check))},
       partialFingerprints: {projectCheck: `${path.relative(base, project.root) || '.'}:${check.id}`},
       ruleId: check.id,
       ruleIndex: CHECKS.findIndex((item) => item.id === check.id),
@@ -117,7 +133,7 @@ export function toSarif(report: AuditReport, base: string, toolVersion: string):
     runs: [{
       originalUriBaseIds: {'%SRCROOT%': {uri: `file://${uriPath(path.resolve(base).split(path.sep).join('/'))}/`}},
       results,
-      tool: {driver: {informationUri: 'https://www.npmjs.com/package/kedro-consent', name: 'telemetry audit', rules, semanticVersion: toolVersion, version: toolVersion}},
+      tool: {driver: {name: 'telemetry audit', rules, semanticVersion: toolVersion, version: toolVersion}},
     }],
     version: '2.1.0',
   }
