@@ -272,6 +272,7 @@ class Resolver {
 
 export class ConfigLoader {
   private readonly cache = new Map<string, LoadedConfig>()
+  private readonly walks = new Map<string, ReturnType<typeof walkFilesSync>>()
 
   constructor(readonly settings: LoaderSettings) {}
 
@@ -283,6 +284,19 @@ export class ConfigLoader {
   private globals(): Config {
     const globals = this.get('globals')
     return globals.failure || globals.missing ? {} : globals.config
+  }
+
+  /** A folder's YAML and JSON files, hidden ones skipped as OmegaConfigLoader does; walked once for every key. */
+  private configFiles(directory: string): ReturnType<typeof walkFilesSync> {
+    let walk = this.walks.get(directory)
+    if (!walk) {
+      walk = walkFilesSync(directory, {
+        descend: (_relative, name) => !name.startsWith('.'), keep: (_relative, name) => !name.startsWith('.') && EXTENSIONS.has(path.extname(name)), within: this.settings.within,
+      })
+      this.walks.set(directory, walk)
+    }
+
+    return walk
   }
 
   get(key: string): LoadedConfig {
@@ -328,15 +342,10 @@ export class ConfigLoader {
     }
 
     const patterns = this.patterns(key).map((pattern) => globPattern(pattern))
-    const walk = walkFilesSync(directory, {
-      // Hidden files and folders are skipped, as OmegaConfigLoader does.
-      descend: (_relative, name) => !name.startsWith('.'),
-      keep: (relative, name) => !name.startsWith('.') && EXTENSIONS.has(path.extname(name)) && patterns.some((pattern) => pattern.test(relative)),
-      within,
-    })
+    const walk = this.configFiles(directory)
     for (const problem of walk.problems) loaded.estimated.push(`${folder}: ${problem}`)
     const perFile: [string, Config][] = []
-    for (const relative of walk.files) {
+    for (const relative of walk.files.filter((file) => patterns.some((pattern) => pattern.test(file)))) {
       const shown = `${folder}/${relative}`
       const read = readTextSafeSync(path.join(directory, relative), {within})
       if (!read.ok) {
