@@ -299,7 +299,7 @@ describe('telemetry audit', () => {
         else expect(item).not.to.have.property('level')
       }
 
-      const tel002 = run.results.find((item: {ruleId: string}) => item.ruleId === 'TEL002' && item.kind === 'fail')
+      const tel002 = run.results.find((item: {kind: string; ruleId: string}) => item.ruleId === 'TEL002' && item.kind === 'fail')
       expect(tel002.message.text).to.equal('Kedro does not read a decision from .telemetry. Run `telemetry opt-out` to rewrite the value (or `telemetry opt-out --force` when the file does not parse).')
       const misread = run.results.find((item: {locations: {physicalLocation: {artifactLocation: {uri: string}}}[]; ruleId: string}) => item.ruleId === 'TEL002' && item.locations[0].physicalLocation.artifactLocation.uri === 'bad/.telemetry')
       expect(misread).to.deep.include({kind: 'fail', level: 'error'})
