@@ -18,9 +18,13 @@ export abstract class BaseCommand extends Command {
    * colour and tables only on a TTY without NO_COLOR.
    */
   protected async render<T>(result: T, renderer: (result: T, style: Style) => string, stream: 'stderr' | 'stdout' = 'stdout'): Promise<void> {
-    const [{terminalStyle}, {neutralise}] = await Promise.all([import('./render/style.js'), import('./render/escape.js')])
+    const [{fitToWidth, terminalStyle}, {neutralise}] = await Promise.all([import('./render/style.js'), import('./render/escape.js')])
+    const style = terminalStyle(stream === 'stdout' ? process.stdout : process.stderr, process.env)
     // Text from a checkout reaches the terminal only as printable characters: no escape sequence, no forged line.
-    const text = renderer(neutralise(result), terminalStyle(stream === 'stdout' ? process.stdout : process.stderr, process.env))
+    const rendered = renderer(neutralise(result), style)
+    // On a terminal every line fits its width (the terminal's own wrapping ignores words and indentation); piped
+    // output keeps whole lines for grep and logs.
+    const text = style.tables ? fitToWidth(rendered, style.width) : rendered
     if (stream === 'stdout') this.log(text)
     else this.logToStderr(text)
   }

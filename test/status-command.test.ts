@@ -28,7 +28,7 @@ describe('telemetry status', () => {
     expect(json.identity).to.include({projectId: '3c6ada3277824c7585adb3b159d06167', userId: null})
     expect(json.identity.hashedProjectId).to.match(/^8cce493deace1462/)
     expect(json.scope).to.deep.equal(['Kedro CLI', 'Kedro-Viz CLI', 'Kedro-Viz UI'])
-    expect(json.advice).to.match(/DO_NOT_TRACK=1/)
+    expect(json.advice).to.contain('`telemetry opt-out` stops it here').and.to.contain('`telemetry opt-out --global` in every project')
   })
 
   it('finds the project root from a subdirectory, as kedro 0.19+ does', () => {
@@ -84,7 +84,7 @@ describe('telemetry status', () => {
       expect(json.file).to.include({meant: false, rawConsent: '"false"'})
       expect(json.advice).to.contain('consent: "false"').and.to.contain('unquoted')
       // The table shows the value as written, not escaped once more.
-      const text = runCli(['status', makeProject({'.telemetry': 'consent: "false"'})], {env: {NO_COLOR: '1'}}).stdout
+      const text = runCli(['status', '--verbose', makeProject({'.telemetry': 'consent: "false"'})], {env: {NO_COLOR: '1'}}).stdout
       expect(text).to.match(/^\.telemetry +"false" +no decision/m).and.not.to.contain('\\"')
     })
 
@@ -128,7 +128,7 @@ describe('telemetry status', () => {
     expect(gitlab.ci.note).to.match(/never stops/)
     // The advice fits where it runs: in CI, the opt-out that holds for the job.
     expect(gitlab.advice).to.match(/telemetry opt-out --ci/)
-    expect(off.advice).to.match(/run `telemetry opt-out`/).and.not.to.match(/--ci/)
+    expect(off.advice).to.match(/`telemetry opt-out` stops it here/).and.not.to.match(/--ci/)
   })
 
   describe('git', () => {
@@ -193,7 +193,8 @@ describe('telemetry status', () => {
     expect(json.file.exists).to.equal(false)
     expect(status([dir], {env: {DO_NOT_TRACK: '1'}}).consent.willSend).to.equal(false)
     const text = runCli(['status', dir])
-    expect(text.stdout).to.contain('not a Kedro project')
+    expect(text.stdout).to.contain('Not in a Kedro project')
+    expect(runCli(['status', '--verbose', dir]).stdout).to.contain('not a Kedro project')
   })
 
   describe('bad input: one line, a hint, exit 2', () => {
@@ -240,15 +241,26 @@ describe('telemetry status', () => {
       expect(result.stdout).to.contain('WILL SEND usage data: IMPLICIT CONSENT')
       expect(result.stdout).not.to.match(/\u001B\[/)
       expect(result.stdout).not.to.match(/[┌│─]/)
-      expect(result.stdout).to.contain('Advice: ')
+      expect(result.stdout).to.contain('Next: ')
+    })
+
+    it('a short summary by default (a dozen lines at most), the full trace with --verbose', () => {
+      const short = runCli(['status', EXAMPLE], {env: {NO_COLOR: '1'}}).stdout.trimEnd().split('\n')
+      expect(short.length).to.be.at.most(12)
+      expect(short[1]).to.equal('WILL SEND usage data: IMPLICIT CONSENT, nobody said yes')
+      expect(short.find((line) => line.startsWith('Decided by default: '))).to.be.a('string')
+      expect(short.find((line) => line.startsWith('Next: '))).to.match(/telemetry opt-out/)
+      const full = runCli(['status', '--verbose', EXAMPLE], {env: {NO_COLOR: '1'}}).stdout
+      expect(full).to.contain('Sources looked at, in kedro-telemetry\'s order').and.to.contain('Advice: ')
+      expect(full.split('\n').length).to.be.greaterThan(short.length * 2)
     })
 
     it('on a TTY: tables and colour, and NO_COLOR turns colour off', () => {
-      const tty = runCli(['status', EXAMPLE], {env: {TERM: 'xterm-256color'}, tty: true})
+      const tty = runCli(['status', '--verbose', EXAMPLE], {env: {TERM: 'xterm-256color'}, tty: true})
       expect(tty.code).to.equal(0)
       expect(tty.stdout).to.match(/[┌│─]/)
       expect(tty.stdout).to.match(/\u001B\[/)
-      const noColor = runCli(['status', EXAMPLE], {env: {NO_COLOR: '1', TERM: 'xterm-256color'}, tty: true})
+      const noColor = runCli(['status', '--verbose', EXAMPLE], {env: {NO_COLOR: '1', TERM: 'xterm-256color'}, tty: true})
       expect(noColor.stdout).to.match(/[┌│─]/)
       expect(noColor.stdout).not.to.match(/\u001B\[/)
     })

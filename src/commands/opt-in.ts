@@ -48,10 +48,10 @@ refuses unless --yes is given. Nothing is written by silence or by default. On y
       noticeShown: !flags.yes, path: args.path, toolVersion: this.config.version, untrack: flags.untrack,
     })
     if (!flags.yes) {
-      const {renderNotice} = await import('../render/notice.js')
-      await this.render(plan.notice, renderNotice)
+      const {renderConsentScreen} = await import('../render/notice.js')
+      await this.render({notice: plan.notice, projectRoot: plan.projectRoot}, renderConsentScreen)
       const {askYesNo} = await import('../render/prompt.js')
-      const yes = await askYesNo(`Send usage data to the Kedro team from ${plan.projectRoot}?`)
+      const yes = await askYesNo('Send usage data to the Kedro team from this project?')
       if (!yes) {
         this.log('No consent given: nothing was written.')
         return {given: false, noticeVersion: plan.notice.version, reason: 'the prompt was not answered yes'}

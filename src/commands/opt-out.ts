@@ -2,6 +2,12 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand, consentWriteFlags, pathArg, paragraph} from '../base-command.js'
 import type {ChangeResult} from '../consent/change.js'
+import {InputError} from '../errors.js'
+
+export interface MachineWideDeclined {
+  changed: false
+  reason: string
+}
 
 export default class OptOut extends BaseCommand {
   static aliases = ['disable']
@@ -11,30 +17,55 @@ export default class OptOut extends BaseCommand {
   static description = paragraph`Writes consent: false to .telemetry at the project root, keeping its other keys and comments, with
 no prompt. Makes sure git ignores .telemetry, and records the decision in the history. With --ci it also keeps
 telemetry off for the rest of a CI job: on GitHub Actions by appending DO_NOT_TRACK=1 and KEDRO_DISABLE_TELEMETRY=1
-to $GITHUB_ENV, elsewhere by printing export lines to eval; --ci works outside a Kedro project and outside git.`
+to $GITHUB_ENV, elsewhere by printing export lines to eval; --ci works outside a Kedro project and outside git.
+With --global it opts out for every project of this user on this machine: it adds export DO_NOT_TRACK=1 and
+KEDRO_DISABLE_TELEMETRY=1 to the shell startup files (~/.bashrc and the bash login file, ~/.zshenv, a fish conf.d file,
+~/.profile), after showing the lines and asking (--yes without a terminal); a file that sets them already is left as
+it is. \`telemetry status\` then says where the opt-out comes from.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %>', description: 'opt out for the project in the current directory'},
     {command: '<%= config.bin %> <%= command.id %> path/to/project --no-gitignore', description: 'without touching .gitignore'},
     {command: '<%= config.bin %> <%= command.id %> --ci', description: 'in a GitHub Actions step: later steps run with telemetry off'},
     {command: 'eval "$(<%= config.bin %> <%= command.id %> --ci)"', description: 'in any other CI shell'},
+    {command: '<%= config.bin %> <%= command.id %> --global', description: 'every project on this machine: DO_NOT_TRACK=1 in your shell startup files'},
   ]
 
   static flags = {
     ...consentWriteFlags,
-    ci: Flags.boolean({description: 'also keep telemetry off for the rest of the CI job ($GITHUB_ENV, or export lines to eval); works outside a project'}),
+    ci: Flags.boolean({description: 'also keep telemetry off for the rest of the CI job ($GITHUB_ENV, or export lines to eval); works outside a project', exclusive: ['global']}),
+    global: Flags.boolean({description: 'also opt out machine-wide: DO_NOT_TRACK=1 and KEDRO_DISABLE_TELEMETRY=1 in your shell startup files, after a confirmation; works outside a project'}),
+    yes: Flags.boolean({char: 'y', dependsOn: ['global'], description: 'with --global: change the startup files without asking (required without a terminal)'}),
   }
 
   static summary = 'Refuse consent: write consent: false to .telemetry. No prompt, ever.'
 
-  async run(): Promise<ChangeResult> {
+  async run(): Promise<ChangeResult | MachineWideDeclined> {
     const {args, flags} = await this.parse(OptOut)
+    const canAsk = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !this.jsonEnabled()
+    if (flags.global && !flags.yes && !canAsk) {
+      throw new InputError('opt-out --global changes your shell startup files, and there is no terminal to confirm in: nothing was written', {
+        code: 'GLOBAL_NEEDS_YES', hint: 'run it in a terminal to see the lines first, or add --yes',
+      })
+    }
+
     // The consent machinery (the YAML editor, git) loads only for the commands that write.
-    const {changeConsent} = await import('../consent/change.js')
-    const result = await changeConsent({
-      action: 'opt-out', ci: flags.ci, force: flags.force, gitignore: flags.gitignore, how: flags.ci ? 'ci' : 'command',
+    const {applyConsentChange, planConsentChange} = await import('../consent/change.js')
+    const plan = await planConsentChange({
+      action: 'opt-out', ci: flags.ci, force: flags.force, gitignore: flags.gitignore, global: flags.global, how: flags.ci ? 'ci' : 'command',
       path: args.path, toolVersion: this.config.version, untrack: flags.untrack,
     })
+    if (plan.machineWide && !flags.yes) {
+      const {renderMachineWidePlan} = await import('../render/consent.js')
+      await this.render(plan.machineWide, renderMachineWidePlan)
+      const {askYesNo} = await import('../render/prompt.js')
+      if (plan.machineWide.some((entry) => entry.action === 'append') && !(await askYesNo('Add them?'))) {
+        this.log('Nothing was changed.')
+        return {changed: false, reason: 'the prompt was not answered yes'}
+      }
+    }
+
+    const result = await applyConsentChange(plan)
     if (this.jsonEnabled()) return result
     const {renderChange, renderExports} = await import('../render/consent.js')
     if (result.ci?.exports.length) {

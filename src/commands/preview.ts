@@ -66,7 +66,7 @@ know here (a user id not created yet, a module path without kedro-datasets insta
 
   static strict = false
 
-  static summary = 'Show, byte for byte, the request kedro-telemetry would send for a kedro command. Sends nothing.'
+  static summary = 'Show, byte for byte, what kedro-telemetry would send for a kedro command.'
 
   static usage = [
     '<%= command.id %> [--project PATH] [--kedro-version V] [--telemetry-version V] [--set-env KEY=VALUE]... [--ignore-consent] [--no-python | --trust-project-python] [--json] [KEDRO_ARGS...]',

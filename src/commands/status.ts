@@ -1,4 +1,5 @@
 import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand, paragraph} from '../base-command.js'
 import type {StatusReport} from '../status/status.js'
@@ -16,16 +17,25 @@ Also reports .telemetry in git, the identifiers kedro sends, and whether kedro m
   static examples = [
     {command: '<%= config.bin %> <%= command.id %>', description: 'the project in the current directory'},
     {command: '<%= config.bin %> <%= command.id %> examples/spaceflights', description: 'another directory'},
+    {command: '<%= config.bin %> <%= command.id %> --verbose', description: 'every consent source in order, .telemetry in git, the identifiers, CI'},
     {command: 'DO_NOT_TRACK=1 <%= config.bin %> <%= command.id %> --json', description: 'what a CI job with DO_NOT_TRACK would do, as JSON'},
   ]
+
+  static flags = {
+    verbose: Flags.boolean({char: 'v', description: 'the full trace: every consent source in order, the project, .telemetry in git, the identifiers, CI'}),
+  }
 
   static summary = 'Say whether kedro-telemetry will send usage data from a project, and why.'
 
   async run(): Promise<StatusReport> {
-    const {args} = await this.parse(Status)
+    const {args, flags} = await this.parse(Status)
     const {inspectStatus} = await import('../status/status.js')
     const report = await inspectStatus({path: args.path})
-    if (!this.jsonEnabled()) await this.render(report, (await import('../render/status.js')).renderStatus)
+    if (!this.jsonEnabled()) {
+      const {renderStatus, renderStatusSummary} = await import('../render/status.js')
+      await this.render(report, flags.verbose ? renderStatus : renderStatusSummary)
+    }
+
     return report
   }
 }

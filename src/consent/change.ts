@@ -27,6 +27,7 @@ import {LATEST_KNOWN_TELEMETRY_VERSION, type ProjectVersions} from '../project/v
 import {resolveWorkingDirectory} from '../project/working-directory.js'
 import {isValidVersion} from '../versions.js'
 import {type ConsentEdit, editConsent, MAX_EDITABLE_BYTES} from './edit.js'
+import {type MachineWideFile, planMachineWideOptOut} from './machine-wide.js'
 import {type ConsentDecision, resolveConsent} from './rules.js'
 import {readTelemetryFile, TELEMETRY_FILE_NAME} from './telemetry-file.js'
 
@@ -40,6 +41,8 @@ export interface ChangeOptions {
   env?: NodeJS.ProcessEnv
   /** Overwrite a .telemetry that cannot be edited, after saving a backup. */
   force?: boolean
+  /** opt-out --global: also set the opt-out variables in the user's shell startup files; allowed outside a project. */
+  global?: boolean
   /** Append .telemetry to .gitignore when git does not ignore it (default true). */
   gitignore?: boolean
   how: ConsentHow
@@ -64,6 +67,8 @@ export interface ConsentPlan {
   gitignore: GitignorePlan | null
   /** The identifiers the collector holds (revoke prints them before deleting). */
   identifiers: {hashedProjectId: null | string; projectId: null | string; userId: null | string; userIdPath: string}
+  /** opt-out --global: each shell startup file, and the lines it gets. */
+  machineWide: MachineWideFile[] | null
   notice: Notice
   options: ChangeOptions
   projectIdRemoval: boolean
@@ -116,7 +121,7 @@ export async function planConsentChange(options: ChangeOptions): Promise<Consent
 
   const workingDirectory = await resolveWorkingDirectory(options.path ?? '.', options.cwd ?? process.cwd())
   const {pyproject, root: projectRoot, versions} = await loadProject(workingDirectory, env)
-  if (!projectRoot && !options.ci) {
+  if (!projectRoot && !options.ci && !options.global) {
     throw new InputError(`${workingDirectory} is not in a Kedro project (no pyproject.toml with [tool.kedro] here or above)`, {code: 'NOT_A_PROJECT', hint: NOT_A_PROJECT_HINT})
   }
 
@@ -152,6 +157,8 @@ export async function planConsentChange(options: ChangeOptions): Promise<Consent
   for (const removal of [userIdRemoval, projectIdRemoval]) if (removal) writes.push(removal)
   const ci = options.ci ? planOptOutPersistence(env, platform) : null
   if (ci?.write) writes.push(ci.write)
+  const machineWide = options.global ? planMachineWideOptOut(env, platform) : null
+  if (machineWide) writes.push(...machineWide.writes)
   // Every refusal before anything is written, and before any prompt: the history file too.
   for (const write of [...writes, {content: '', file: historyFile(env, platform), kind: 'append'} as const]) await checkWrite(write, options.access)
 
@@ -168,6 +175,7 @@ export async function planConsentChange(options: ChangeOptions): Promise<Consent
       userId: user.userId,
       userIdPath,
     },
+    machineWide: machineWide?.files ?? null,
     notice: buildNotice(noticeFor),
     options,
     projectIdRemoval: projectIdRemoval !== null,
@@ -204,6 +212,8 @@ export interface ChangeResult {
   history: {file: string; record: DecisionRecord}
   how: ConsentHow
   identifiers: ConsentPlan['identifiers']
+  /** opt-out --global: each shell startup file, appended to or already setting the variables. */
+  machineWide: MachineWideFile[] | null
   noticeVersion: string
   projectRoot: null | string
   revoke: null | {projectIdRemoved: boolean; userIdRemoved: boolean; userIdPath: string}
@@ -242,6 +252,7 @@ function historyRecord(plan: ConsentPlan, env: NodeJS.ProcessEnv): DecisionRecor
     fixedMisread: plan.edit?.fixedMisread ?? null,
     how: options.how,
     inCi: kedroDetectsCi(env).detected || wideDetectsCi(env).detected,
+    ...(plan.machineWide ? {machineWide: plan.machineWide.map((entry) => entry.file)} : {}),
     noticeShown: options.noticeShown ?? false,
     noticeVersion: plan.notice.version,
     previousConsent: plan.edit?.previousConsent ?? null,
@@ -271,8 +282,8 @@ async function commitChange(plan: ConsentPlan, env: NodeJS.ProcessEnv, platform:
   const {backups} = await commitWrites([decisionWrite(history, record), ...plan.writes], {access: plan.options.access, before: git.step})
   const gitResult = await gitignoreResult(plan, git, warnings)
   const file = plan.projectRoot ? await readTelemetryFile(plan.projectRoot) : null
-  // With --ci the decision that matters is the one later steps of the job make, with the variables set.
-  const after = resolveConsent({env: plan.ci ? {...env, ...OPT_OUT_VARIABLES} : env, file, projectRoot: plan.projectRoot, telemetryVersion: plan.versions.telemetry.version})
+  // With --ci (--global) the decision that matters is the one later steps of the job (new shells) make, with the variables set.
+  const after = resolveConsent({env: plan.ci || plan.machineWide ? {...env, ...OPT_OUT_VARIABLES} : env, file, projectRoot: plan.projectRoot, telemetryVersion: plan.versions.telemetry.version})
   return {
     action: plan.options.action,
     after: {decidedBy: after.decidedBy, explicit: after.explicit, reason: after.reason, willSend: after.willSend},
@@ -288,6 +299,7 @@ async function commitChange(plan: ConsentPlan, env: NodeJS.ProcessEnv, platform:
     history: {file: history, record},
     how: plan.options.how,
     identifiers: plan.identifiers,
+    machineWide: plan.machineWide,
     noticeVersion: plan.notice.version,
     projectRoot: plan.projectRoot,
     revoke: plan.options.action === 'revoke'

@@ -25,6 +25,8 @@ export interface DecisionRecord {
   how: ConsentHow
   /** A CI environment was detected (kedro's rule or ci-info) when the decision was made. */
   inCi: boolean
+  /** opt-out --global: the shell startup files that now set the opt-out variables. */
+  machineWide?: string[]
   /** The content hash of the notice for the applicable kedro-telemetry version. */
   noticeVersion: string
   /** The notice was displayed before the decision (the opt-in prompt). */

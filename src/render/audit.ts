@@ -14,7 +14,9 @@ export function renderAudit(report: AuditReport, style: Style, base: string): st
     if (project.error) rows.push([name, '-', chalk.red('error'), project.error])
     for (const check of project.checks) {
       const first = check.evidence[0]
-      const evidence = first ? ` (${first.file ? `${path.relative(base, first.file)}${first.line ? `:${first.line}` : ''}: ` : ''}${first.message})` : ''
+      // Evidence about the project folder itself (no decision anywhere) needs no location.
+      const where = first?.file ? path.relative(base, first.file) : ''
+      const evidence = first ? ` (${where ? `${where}${first.line ? `:${first.line}` : ''}: ` : ''}${first.message})` : ''
       rows.push([name, `${check.id} ${check.name}`, paint[check.status](check.status), `${check.summary}${check.status === 'pass' ? '' : evidence}`])
     }
   }

@@ -1,6 +1,8 @@
 /** Human-readable output of opt-in, opt-out and revoke. */
 import type {ChangeResult, ConsentPlan} from '../consent/change.js'
 import {erasureStatement} from '../consent/erasure.js'
+import type {MachineWideFile} from '../consent/machine-wide.js'
+import {displayPath, homePath} from './paths.js'
 import {renderTable, type Style} from './style.js'
 
 const VERB = {'opt-in': 'Opted in', 'opt-out': 'Opted out', revoke: 'Consent revoked'} as const
@@ -10,12 +12,21 @@ export function renderChange(result: ChangeResult, style: Style): string {
   const lines: string[] = []
   const {file, git} = result
   if (file) {
-    const state = file.changed ? `${file.path} now says consent: ${result.consent}` : `${file.path} already said consent: ${result.consent} (unchanged)`
+    const shown = displayPath(file.path ?? '.telemetry')
+    const state = file.changed ? `${shown} now says consent: ${result.consent}` : `${shown} already said consent: ${result.consent} (unchanged)`
     lines.push(`${chalk.bold(VERB[result.action])}: ${state}`)
     if (file.fixedMisread) lines.push(chalk.yellow(`Fixed: it said consent: ${file.fixedMisread}, which kedro does not read as a yes or no`))
     if (file.backup) lines.push(chalk.yellow(`The old file could not be edited (${file.forcedOver}); it was saved as ${file.backup}`))
-  } else {
+  } else if (!result.machineWide) {
     lines.push(`${chalk.bold(VERB[result.action])}: not in a Kedro project, so no .telemetry was written`)
+  }
+
+  if (result.machineWide) {
+    const appended = result.machineWide.filter((entry) => entry.action === 'append')
+    const present = result.machineWide.filter((entry) => entry.action === 'present')
+    if (appended.length > 0) lines.push(`${chalk.bold('Opted out machine-wide')}: DO_NOT_TRACK=1 and KEDRO_DISABLE_TELEMETRY=1 added to ${appended.map((entry) => shownFile(entry)).join(', ')}`)
+    if (present.length > 0) lines.push(`Already set in ${present.map((entry) => homePath(entry.file)).join(', ')} (unchanged)`)
+    lines.push('New shells have it; for this one run: export DO_NOT_TRACK=1 KEDRO_DISABLE_TELEMETRY=1')
   }
 
   const ignore = git.gitignore
@@ -36,9 +47,11 @@ export function renderChange(result: ChangeResult, style: Style): string {
   }
 
   const verdict = result.after.willSend ? chalk.yellow('will send') : chalk.green('will not send')
-  const when = result.ci ? (result.ci.githubEnv ? 'in the later steps of this job' : 'once the export lines are evaluated') : 'from here'
+  const when = result.ci
+    ? (result.ci.githubEnv ? 'in the later steps of this job' : 'once the export lines are evaluated')
+    : (result.machineWide ? 'in new shells of this user' : 'from here')
   lines.push(`kedro-telemetry now ${verdict} ${when} (decided by ${result.after.decidedBy})`)
-  lines.push(chalk.dim(`Recorded in ${result.history.file} (notice ${result.noticeVersion})`))
+  lines.push(chalk.dim(`Recorded in ${homePath(result.history.file)} (notice ${result.noticeVersion})`))
   for (const warning of result.warnings) lines.push(chalk.yellow(`Warning: ${warning}`))
   return lines.join('\n')
 }
@@ -57,4 +70,21 @@ export function renderIdentifiers(plan: ConsentPlan, style: Style): string {
 /** The export lines of `opt-out --ci` outside GitHub Actions, alone on stdout so that `eval "$(...)"` works. */
 export function renderExports(result: ChangeResult): string {
   return result.ci?.exports.join('\n') ?? ''
+}
+
+function shownFile(entry: MachineWideFile): string {
+  return entry.target === entry.file ? homePath(entry.file) : `${homePath(entry.file)} (-> ${homePath(entry.target)})`
+}
+
+/** What opt-out --global is about to add, and where, before it asks. */
+export function renderMachineWidePlan(files: MachineWideFile[], style: Style): string {
+  const {chalk} = style
+  const appended = files.filter((entry) => entry.action === 'append')
+  if (appended.length === 0) return `Every startup file sets the variables already: ${files.map((entry) => homePath(entry.file)).join(', ')}`
+  return [
+    chalk.bold('opt-out --global adds these lines at the end of your shell startup files:'),
+    ...appended.map((entry) => `  ${shownFile(entry)}: read by ${entry.readBy}`),
+    ...appended[0].lines.map((line) => chalk.dim(`    ${line}`)),
+    'Every shell started afterwards has them, so kedro sends nothing from any project here.',
+  ].join('\n')
 }

@@ -1,7 +1,7 @@
 /** The readable sheet of `telemetry preview`: never repeats a value that masking removed. */
 import type {PyJson} from '../request/python-json.js'
 import type {PreviewResult} from '../request/request.js'
-import type {Style} from './style.js'
+import {foldExact, type Style} from './style.js'
 
 function show(value: PyJson): string {
   return typeof value === 'string' ? value : JSON.stringify(value)
@@ -65,9 +65,11 @@ export function renderPreview(result: PreviewResult, style: Style): string {
     parts.push(lines.join('\n'))
     // "Exactly as sent" only when it is: otherwise the bytes around the estimated values are exact, and it says so.
     const estimatedHere = fieldsOf(request.body).filter((field) => result.estimated.includes(field))
+    // On a terminal the body is cut at its width with nothing added, so the lines read in order are its bytes.
+    const body = style.tables ? `${foldExact(request.bodyText, style.width)}\n${chalk.dim(`(cut every ${style.width} characters to fit; nothing added. --json or a pipe gives it on one line)`)}` : request.bodyText
     parts.push(estimatedHere.length === 0
-      ? `${chalk.bold('Body, exactly as sent')} (Python json.dumps):\n${request.bodyText}`
-      : `${chalk.bold('Body as it would be sent')} (Python json.dumps), exact but for ${estimatedHere.length} estimated value${estimatedHere.length === 1 ? '' : 's'} (${estimatedHere.join(', ')}):\n${request.bodyText}`)
+      ? `${chalk.bold('Body, exactly as sent')} (Python json.dumps):\n${body}`
+      : `${chalk.bold('Body as it would be sent')} (Python json.dumps), exact but for ${estimatedHere.length} estimated value${estimatedHere.length === 1 ? '' : 's'}:\n${body}`)
   }
 
   if (result.leaked.length > 0) parts.push(chalk.red.bold(`Leak: ${result.leaked.length} token(s) after a leading help/version flag are sent unmasked (shown in red above)`))

@@ -2,6 +2,7 @@
 import type {SourceEffect} from '../consent/rules.js'
 import type {VersionSource} from '../project/versions.js'
 import type {StatusReport} from '../status/status.js'
+import {displayPath, homePath} from './paths.js'
 import {renderTable, type Style} from './style.js'
 
 function yesNo(value: boolean | null, unknown = 'unknown'): string {
@@ -45,6 +46,48 @@ function unbreakable(text: string, style: Style): string {
 
 function section(title: string, body: string, style: Style): string {
   return `${style.chalk.bold(title)}\n${body}`
+}
+
+/**
+ * The short report: the verdict, the deciding rule, the facts an owner acts on, and the one next action, a line
+ * each (about a dozen on a project). `--verbose` shows the full trace (renderStatus).
+ */
+export function renderStatusSummary(report: StatusReport, style: Style): string {
+  const {chalk} = style
+  const {ci, consent, file, git, identity, project} = report
+  const lines = [`${chalk.bold('Kedro telemetry')} in ${displayPath(report.path)}`, headline(report, style), `Decided by ${chalk.bold(consent.decidedBy)}: ${consent.reason}`]
+  if (consent.estimated) lines.push(`${chalk.yellow('Estimated')}: ${consent.estimated}`)
+  if (project.isKedroProject) {
+    const telemetryFile = file.exists ? (file.valid ? `consent: ${file.rawConsent}` : (file.problem ?? 'no decision')) : 'none'
+    const ignored = git.repository ? (git.ignored ? 'gitignored' : chalk.red('not gitignored')) : 'not in git'
+    const committed = git.tracked ? chalk.red(', tracked') : (git.everCommitted ? chalk.red(', committed in history') : '')
+    lines.push(`.telemetry: ${telemetryFile} (${ignored}${committed})`)
+  } else {
+    lines.push('Not in a Kedro project: only environment variables count here')
+  }
+
+  const version = (value: null | string, source: VersionSource) => `${value ?? 'none'} (${SOURCE_LABEL[source]})`
+  lines.push(`Versions: Kedro ${version(project.kedroVersion, project.kedroVersionSource)}, kedro-telemetry ${version(project.telemetryVersion, project.telemetryVersionSource)}`)
+  const userId = identity.userId ? 'user id set' : 'user id none yet (made on first send)'
+  const projectId = identity.projectId === null
+    ? 'no project id'
+    : (identity.projectIdCommitted ? 'project id committed (its hash can be recomputed)' : 'project id in pyproject.toml')
+  lines.push(`Identifiers: ${userId}; ${projectId}`)
+  const machine = machineWide(report)
+  if (machine) lines.push(`Machine-wide opt-out: ${machine}`)
+  lines.push(`CI: ${ci.kedroDetects || ci.wideDetects ? `yes${ci.wideVendor ? ` (${ci.wideVendor})` : ''}; being in CI never stops sending` : 'no'}`)
+  for (const warning of report.warnings) lines.push(chalk.yellow(`Warning: ${warning}`))
+  lines.push(`${chalk.bold('Next')}: ${report.advice}`, chalk.dim('Every source, file and identifier: telemetry status --verbose'))
+  return lines.join('\n')
+}
+
+/** Where the machine-wide opt-out comes from and whether this shell has it; null when no startup file sets it. */
+function machineWide(report: StatusReport): null | string {
+  const {activeHere, lines} = report.machineWide
+  if (lines.length === 0) return null
+  // The first line of each file is enough to find the block.
+  const where = lines.filter((line, index) => lines.findIndex((other) => other.file === line.file) === index).map((line) => `${homePath(line.file)}:${line.line}`).join(', ')
+  return `${lines[0].variable} in ${where} (${activeHere ? 'set in this shell' : 'not set in this shell: open a new terminal'})`
 }
 
 export function renderStatus(report: StatusReport, style: Style): string {
@@ -110,6 +153,7 @@ export function renderStatus(report: StatusReport, style: Style): string {
     ['ci-info', ci.wideDetects ? `yes${ci.wideVendor ? ` (${ci.wideVendor})` : ''}` : 'no'],
   ]
   parts.push(section('CI', `${renderTable(style, ciRows)}\n${ci.note}`, style))
+  parts.push(`${chalk.bold('Machine-wide opt-out')}: ${machineWide(report) ?? 'none in your shell startup files (`telemetry opt-out --global` adds one)'}`)
   parts.push(`${chalk.bold('Applies to')}: ${report.scope.join(', ')}`)
   for (const warning of report.warnings) parts.push(chalk.yellow(`Warning: ${warning}`))
   parts.push(`${chalk.bold('Advice')}: ${report.advice}`)

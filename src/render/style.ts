@@ -21,12 +21,20 @@ export function terminalStyle(stream: {columns?: number; isTTY?: boolean}, env: 
 // Rows without separators between them: a table per section stays short.
 const COMPACT = {'left-mid': '', mid: '', 'mid-mid': '', 'right-mid': ''}
 
-/** Rows of cells as a table on a TTY, or as columns padded with spaces otherwise. */
+/** Below this width the wrapped last column becomes unreadable (a word or two per line): a list reads better. */
+const NARROWEST_LAST_COLUMN = 28
+
+/**
+ * Rows of cells as a table on a TTY, or as columns padded with spaces otherwise. On a TTY too narrow for the table
+ * (its last column would fall under NARROWEST_LAST_COLUMN), each row becomes a short list instead.
+ */
 export function renderTable(style: Style, rows: string[][], head?: string[]): string {
   if (style.tables) {
+    const widths = columnWidths(style.width, head ? [head, ...rows] : rows)
+    if (widths.at(-1)! < NARROWEST_LAST_COLUMN && widths.length > 1) return renderList(style, rows, head)
     // cli-table3 colours its borders and head unless told not to, even without colour support.
     const table = new Table({
-      chars: COMPACT, colWidths: columnWidths(style.width, head ? [head, ...rows] : rows), head: head ?? [],
+      chars: COMPACT, colWidths: widths, head: head ?? [],
       style: {border: [], head: []}, wordWrap: true,
     })
     table.push(...rows)
@@ -46,6 +54,106 @@ export function renderTable(style: Style, rows: string[][], head?: string[]): st
   }).join('\n')
 }
 
+/**
+ * Each row as a list: its first cell as a heading, the others below it as `name: value` (the bare value for a table
+ * without a head), wrapped to the width. Rows that share their first cell (an audit's checks of one project) are
+ * grouped under one heading, each led by its second cell.
+ */
+function renderList(style: Style, rows: string[][], head?: string[]): string {
+  const oneLine = (cell: string) => cell.split('\n').join(' ')
+  const items = (cells: string[], from: number, indent: string) => cells.slice(from).flatMap((cell, index) => (cell.trim() === ''
+    ? []
+    : [`${indent}${head ? `${head[index + from]}: ` : ''}${oneLine(cell)}`]))
+  const lines: string[] = []
+  rows.forEach((row, index) => {
+    const grouped = rows.some((other, otherIndex) => otherIndex !== index && other[0] === row[0])
+    if (index === 0 || rows[index - 1][0] !== row[0]) lines.push(style.chalk.bold(oneLine(row[0])))
+    if (grouped) lines.push(`- ${oneLine(row[1])}`, ...items(row, 2, '    '))
+    else lines.push(...items(row, 1, '  '))
+  })
+  return fitToWidth(lines.join('\n'), style.width)
+}
+
+/**
+ * Lines longer than `width` broken at spaces, each continuation indented two more than its line; a word longer than
+ * a line is cut. Colour codes take no width.
+ */
+export function fitToWidth(text: string, width: number): string {
+  return text.split('\n').flatMap((line) => (visibleLength(line) <= width ? [line] : wrapLine(line, width))).join('\n')
+}
+
+function wrapLine(line: string, width: number): string[] {
+  const leading = line.length - line.trimStart().length
+  const indent = ' '.repeat(Math.min(leading + 2, Math.floor(width / 2)))
+  const out: string[] = []
+  let current = line.slice(0, leading)
+  let used = leading
+  let empty = true
+  const flush = () => {
+    out.push(current)
+    current = indent
+    used = indent.length
+    empty = true
+  }
+
+  for (const word of line.slice(leading).split(' ')) {
+    const needed = visibleLength(word) + (empty ? 0 : 1)
+    if (used + needed <= width) {
+      current += empty ? word : ` ${word}`
+      used += needed
+      empty = false
+      continue
+    }
+
+    if (!empty) flush()
+    // A word wider than a line (a hash, a path) is cut into pieces that fill the line.
+    let rest = word
+    while (visibleLength(rest) > width - used) {
+      const [piece, tail] = splitVisible(rest, width - used)
+      current += piece
+      flush()
+      rest = tail
+    }
+
+    current += rest
+    used += visibleLength(rest)
+    empty = rest === ''
+  }
+
+  if (!empty) out.push(current)
+  return out
+}
+
+/** The first `count` visible characters of `text` (colour codes kept with them), and the rest. */
+function splitVisible(text: string, count: number): [string, string] {
+  let visible = 0
+  let index = 0
+  while (index < text.length && visible < count) {
+    const code = /^\u001B\[[\d;]*m/.exec(text.slice(index))
+    if (code) {
+      index += code[0].length
+      continue
+    }
+
+    const char = String.fromCodePoint(text.codePointAt(index)!)
+    index += char.length
+    visible += 1
+  }
+
+  return [text.slice(0, index), text.slice(index)]
+}
+
+/**
+ * `text` cut into lines of exactly `width` characters and nothing added: read in order, the lines are its bytes.
+ * For values shown "exactly as sent", where breaking at a space would add indentation.
+ */
+export function foldExact(text: string, width: number): string {
+  const chars = [...text]
+  const lines: string[] = []
+  for (let start = 0; start < chars.length; start += width) lines.push(chars.slice(start, start + width).join(''))
+  return lines.join('\n')
+}
+
 function cellWidth(cell: string): number {
   return Math.max(...cell.split('\n').map((line) => visibleLength(line)))
 }
@@ -62,8 +170,8 @@ function columnWidths(width: number, rows: string[][]): number[] {
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001B\[[\d;]*m/g
 
-function visibleLength(text: string): number {
-  return text.replaceAll(ANSI, '').length
+export function visibleLength(text: string): number {
+  return [...text.replaceAll(ANSI, '')].length
 }
 
 function pad(text: string, width: number): string {

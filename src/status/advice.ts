@@ -15,14 +15,19 @@ export function adviseFor(report: StatusReport): string {
     return `${fileName} says consent: ${file.rawConsent}, which kedro does not read as "no": run \`telemetry opt-out\` to write consent: false (unquoted).`
   }
 
+  const machineLine = report.machineWide.lines[0]
+  if (consent.willSend && machineLine && !report.machineWide.activeHere) {
+    return `Your shell startup files opt out (${machineLine.file}:${machineLine.line}), but this shell does not have ${machineLine.variable}: open a new terminal, or run \`export DO_NOT_TRACK=1\`.`
+  }
+
   if (consent.willSend && consent.implicit && inCi) {
     return 'This CI job sends Kedro usage data although nobody said yes: run `telemetry opt-out --ci` before kedro (it sets DO_NOT_TRACK=1 for the rest of the job).'
   }
 
   if (consent.willSend && consent.implicit) {
     return project.isKedroProject
-      ? 'Kedro sends usage data although nobody said yes: run `telemetry opt-out` (or set DO_NOT_TRACK=1) to stop it.'
-      : 'Outside a project only environment variables count: set DO_NOT_TRACK=1 (in CI: `telemetry opt-out --ci`) to stop kedro (e.g. `kedro new`) from sending.'
+      ? 'Kedro sends usage data although nobody said yes: `telemetry opt-out` stops it here, `telemetry opt-out --global` in every project.'
+      : 'Outside a project only environment variables count: `telemetry opt-out --global` sets DO_NOT_TRACK=1 in your shells (in CI: `telemetry opt-out --ci`).'
   }
 
   if (consent.promptPending) {

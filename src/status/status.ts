@@ -6,6 +6,7 @@ import path from 'node:path'
 import {parse as parseToml} from 'smol-toml'
 
 import {kedroDetectsCi, wideDetectsCi} from '../ci/detect.js'
+import {machineWideOptOutLines, type OptOutLine} from '../consent/machine-wide.js'
 import {type ConsentDecision, resolveConsent} from '../consent/rules.js'
 import {readTelemetryFile, TELEMETRY_FILE_NAME, type TelemetryFileReading} from '../consent/telemetry-file.js'
 import {type GitContext, type GitFileFacts, type GitRefusal, inspectRepository, type RepositoryInspection} from '../git/repository.js'
@@ -84,6 +85,12 @@ export interface StatusReport {
     userIdNote: null | string
     userIdPath: string
   }
+  /** The machine-wide opt-out (`opt-out --global`): lines of the user's shell startup files that set the variables. */
+  machineWide: {
+    /** The variables are set in this environment: the startup files were read by the shell that started us. */
+    activeHere: boolean
+    lines: OptOutLine[]
+  }
   path: string
   project: {
     isKedroProject: boolean
@@ -141,6 +148,10 @@ export async function inspectStatus(options: StatusOptions = {}): Promise<Status
   const identity = await inspectIdentity({env, headPyproject: repository?.headContent ?? null, platform, pyproject: root ? pyproject : null, repository: repository?.context ?? null, root, workingDirectory})
   const kedroCi = kedroDetectsCi(env)
   const wideCi = wideDetectsCi(env)
+  const machineWide = {
+    activeHere: Boolean(env.DO_NOT_TRACK || env.KEDRO_DISABLE_TELEMETRY),
+    lines: machineWideOptOutLines(env, platform),
+  }
 
   const report: StatusReport = {
     advice: '',
@@ -167,6 +178,7 @@ export async function inspectStatus(options: StatusOptions = {}): Promise<Status
     },
     git: git.facts,
     identity: identity.facts,
+    machineWide,
     path: workingDirectory,
     project: {
       isKedroProject: root !== null,

@@ -84,8 +84,12 @@ export interface CliOptions {
   cwd?: string
   /** Variables on top of the clean base environment (HOME and XDG_CONFIG_HOME in a temp dir, PATH). */
   env?: Record<string, string | undefined>
+  /** Text for standard input (with `tty`, typed into the terminal). */
+  input?: string
   /** Run under a pseudo-terminal (util-linux `script`), so stdout is a TTY. */
   tty?: boolean
+  /** With `tty`: the terminal's width (`stty cols`), as a real terminal window of that size reports it. */
+  ttyColumns?: number
 }
 
 /** The environment a test's CLI run starts from: nothing of this machine's but PATH. */
@@ -101,9 +105,14 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
 export function runCli(args: string[], options: CliOptions = {}): CliResult {
   const env = cleanEnv(options.env)
   const result = options.tty
-    ? spawnSync('script', ['-qefc', [process.execPath, BIN, ...args].map(shellQuote).join(' '), '/dev/null'], {cwd: options.cwd, encoding: 'utf8', env})
-    : spawnSync(process.execPath, [BIN, ...args], {cwd: options.cwd, encoding: 'utf8', env})
+    ? spawnSync('script', ['-qefc', ttyCommand(args, options.ttyColumns), '/dev/null'], {cwd: options.cwd, encoding: 'utf8', env, input: options.input})
+    : spawnSync(process.execPath, [BIN, ...args], {cwd: options.cwd, encoding: 'utf8', env, input: options.input})
   return {code: result.status, stderr: result.stderr, stdout: result.stdout}
+}
+
+function ttyCommand(args: string[], columns?: number): string {
+  const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ')
+  return columns === undefined ? command : `stty cols ${columns} rows 24; exec ${command}`
 }
 
 function shellQuote(word: string): string {

@@ -1,0 +1,125 @@
+/**
+ * `opt-out --global`: the opt-out variables in the user's shell startup files, idempotently, after a confirmation;
+ * and `status` saying where a machine-wide opt-out comes from and whether this shell has it.
+ */
+import {expect} from 'chai'
+import {lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+
+import {optOutLines, planMachineWideOptOut, startupFilesToWrite} from '../src/consent/machine-wide.js'
+import {InputError} from '../src/errors.js'
+import type {ChangeResult, StatusReport} from '../src/index.js'
+import {expectValid} from './helpers/schemas.js'
+import {EXAMPLE, removeTempDirs, runCli, runJson, tempDir} from './helpers/sandbox.js'
+
+function homeEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {HOME: home, SHELL: '/bin/bash', XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share'), ...extra}
+}
+
+const read = (file: string) => readFileSync(file, 'utf8')
+
+describe('opt-out --global: a machine-wide opt-out', function () {
+  this.timeout(60_000)
+  after(removeTempDirs)
+
+  describe('reading startup files', () => {
+    it('finds assignments that decline (non-empty values), in sh and fish syntax', () => {
+      const posix = optOutLines('# DO_NOT_TRACK=1 in a comment\nexport DO_NOT_TRACK=1\nKEDRO_DISABLE_TELEMETRY="true"\nexport DO_NOT_TRACK=\nDO_NOT_TRACK=""\n', 'posix', 'f')
+      expect(posix.map((line) => [line.line, line.variable])).to.deep.equal([[2, 'DO_NOT_TRACK'], [3, 'KEDRO_DISABLE_TELEMETRY']])
+      const fish = optOutLines('set -gx DO_NOT_TRACK 1\nset -g KEDRO_DISABLE_TELEMETRY 1\nset --export KEDRO_DISABLE_TELEMETRY 1\n', 'fish', 'f')
+      // `set -g` without -x is not exported, so kedro never sees it.
+      expect(fish.map((line) => [line.line, line.variable])).to.deep.equal([[1, 'DO_NOT_TRACK'], [3, 'KEDRO_DISABLE_TELEMETRY']])
+    })
+
+    it('writes the files of the shells in use, and ~/.profile always', () => {
+      const home = tempDir('kc-mw-home-')
+      const names = (env: Record<string, string>) => startupFilesToWrite(env).map((entry) => path.relative(home, entry.file))
+      expect(names(homeEnv(home))).to.deep.equal(['.bashrc', '.profile'])
+      expect(names(homeEnv(home, {SHELL: '/usr/bin/zsh'}))).to.deep.equal(['.zshenv', '.profile'])
+      expect(names(homeEnv(home, {SHELL: '/usr/bin/fish'}))).to.deep.equal([path.join('.config', 'fish', 'conf.d', 'kedro-consent.fish'), '.profile'])
+      // bash's login file when there is one; zsh when its files exist, whatever SHELL says.
+      writeFileSync(path.join(home, '.bash_profile'), '')
+      writeFileSync(path.join(home, '.zshrc'), '')
+      expect(names(homeEnv(home))).to.deep.equal(['.bashrc', '.bash_profile', '.zshenv', '.profile'])
+    })
+
+    it('refuses on Windows, with the command that does it there', () => {
+      expect(() => planMachineWideOptOut(homeEnv(tempDir()), 'win32')).to.throw(InputError, /Windows/).with.property('hint').that.contains('setx DO_NOT_TRACK 1')
+    })
+  })
+
+  it('needs --yes without a terminal, and then writes nothing', () => {
+    const home = tempDir('kc-mw-home-')
+    const result = runCli(['opt-out', '--global'], {cwd: home, env: homeEnv(home)})
+    expect(result.code).to.equal(2)
+    expect(result.stderr).to.contain('no terminal to confirm in').and.to.contain('--yes')
+    expect(() => lstatSync(path.join(home, '.bashrc'))).to.throw()
+  })
+
+  it('appends the lines once: running it again changes nothing, and a line already there is kept', () => {
+    const home = tempDir('kc-mw-home-')
+    writeFileSync(path.join(home, '.bashrc'), 'alias ll="ls -l"\nexport DO_NOT_TRACK=1')
+    const first = runJson<ChangeResult>(['opt-out', '--global', '--yes'], {cwd: home, env: homeEnv(home)})
+    expect(first.code, first.stderr).to.equal(0)
+    expectValid('consent-change.schema.json', first.json)
+    const bashrc = read(path.join(home, '.bashrc'))
+    // Only the variable that was missing; the unterminated last line is not glued to.
+    expect(bashrc).to.match(/^alias ll="ls -l"\nexport DO_NOT_TRACK=1\n\n# Added by `telemetry opt-out --global`[^\n]*\nexport KEDRO_DISABLE_TELEMETRY=1\n$/)
+    expect(read(path.join(home, '.profile'))).to.match(/^# Added by[^\n]*\nexport DO_NOT_TRACK=1\nexport KEDRO_DISABLE_TELEMETRY=1\n$/)
+    expect(first.json.machineWide?.map((entry) => entry.action)).to.deep.equal(['append', 'append'])
+    expect(first.json.after.willSend).to.equal(false)
+    expect(first.json.history.record.machineWide).to.deep.equal([path.join(home, '.bashrc'), path.join(home, '.profile')])
+    expectValid('history-record.schema.json', first.json.history.record)
+
+    const second = runJson<ChangeResult>(['opt-out', '--global', '--yes'], {cwd: home, env: homeEnv(home)})
+    expect(second.json.machineWide?.map((entry) => entry.action)).to.deep.equal(['present', 'present'])
+    expect(read(path.join(home, '.bashrc'))).to.equal(bashrc)
+    const text = runCli(['opt-out', '--global', '--yes'], {cwd: home, env: homeEnv(home)}).stdout
+    expect(text).to.contain('Already set in ~/.bashrc, ~/.profile (unchanged)')
+  })
+
+  it('writes through a symlinked startup file (a dotfiles repository) and keeps the link', () => {
+    const home = tempDir('kc-mw-home-')
+    mkdirSync(path.join(home, 'dotfiles'))
+    writeFileSync(path.join(home, 'dotfiles', 'bashrc'), 'set -o vi\n')
+    symlinkSync(path.join('dotfiles', 'bashrc'), path.join(home, '.bashrc'))
+    const result = runCli(['opt-out', '--global', '--yes'], {cwd: home, env: homeEnv(home)})
+    expect(result.code, result.stderr).to.equal(0)
+    expect(lstatSync(path.join(home, '.bashrc')).isSymbolicLink()).to.equal(true)
+    expect(read(path.join(home, 'dotfiles', 'bashrc'))).to.match(/^set -o vi\n\n# Added by[^\n]*\nexport DO_NOT_TRACK=1\nexport KEDRO_DISABLE_TELEMETRY=1\n$/)
+    expect(result.stdout).to.contain('~/.bashrc (-> ~/dotfiles/bashrc)')
+  })
+
+  it('on a terminal: shows the lines and the files, and changes nothing unless the answer is yes', () => {
+    const home = tempDir('kc-mw-home-')
+    const declined = runCli(['opt-out', '--global'], {cwd: home, env: homeEnv(home, {NO_COLOR: '1'}), input: 'no\n', tty: true, ttyColumns: 80})
+    expect(declined.code).to.equal(0)
+    expect(declined.stdout).to.contain('~/.bashrc: read by bash').and.to.contain('export DO_NOT_TRACK=1').and.to.contain('Add them? (y/N)')
+    expect(declined.stdout).to.contain('Nothing was changed.')
+    expect(() => lstatSync(path.join(home, '.bashrc'))).to.throw()
+    const accepted = runCli(['opt-out', '--global'], {cwd: home, env: homeEnv(home, {NO_COLOR: '1'}), input: 'yes\n', tty: true, ttyColumns: 80})
+    expect(accepted.stdout).to.contain('Opted out machine-wide')
+    expect(read(path.join(home, '.bashrc'))).to.contain('export DO_NOT_TRACK=1')
+  })
+
+  it('status says where the opt-out comes from, and when this shell does not have it yet', () => {
+    const home = tempDir('kc-mw-home-')
+    runCli(['opt-out', '--global', '--yes'], {cwd: home, env: homeEnv(home)})
+    // A shell started before the change: the files say no, the environment does not.
+    const stale = runJson<StatusReport>(['status', EXAMPLE], {env: homeEnv(home)}).json
+    expectValid('status.schema.json', stale)
+    expect(stale.consent.willSend).to.equal(true)
+    expect(stale.machineWide.activeHere).to.equal(false)
+    expect(stale.machineWide.lines.map((line) => [path.basename(line.file), line.line, line.variable])).to.deep.equal([
+      ['.bashrc', 2, 'DO_NOT_TRACK'], ['.bashrc', 3, 'KEDRO_DISABLE_TELEMETRY'], ['.profile', 2, 'DO_NOT_TRACK'], ['.profile', 3, 'KEDRO_DISABLE_TELEMETRY'],
+    ])
+    expect(stale.advice).to.contain('open a new terminal')
+    // A new shell: decided by DO_NOT_TRACK, and the summary names the file.
+    const fresh = runCli(['status', EXAMPLE], {env: homeEnv(home, {DO_NOT_TRACK: '1', NO_COLOR: '1'})}).stdout
+    expect(fresh).to.contain('WILL NOT SEND').and.to.contain('Machine-wide opt-out: DO_NOT_TRACK in ~/.bashrc:2, ~/.profile:2 (set in this shell)')
+    // Nothing in the startup files: the advice points to the machine-wide opt-out.
+    const none = runJson<StatusReport>(['status', EXAMPLE], {env: homeEnv(tempDir('kc-mw-home-'))}).json
+    expect(none.machineWide.lines).to.deep.equal([])
+    expect(none.advice).to.contain('telemetry opt-out --global')
+  })
+})
