@@ -1,9 +1,9 @@
-// Runs every `npx --yes --package kedro-consent telemetry ...` recipe the README shows, against a packed tarball
+// Runs every `npx --yes --package kedro-consent telemetry ...` recipe the README and docs/ show, against a packed tarball
 // instead of the registry, in a fresh git copy of the example project with a clean HOME: what the docs tell users to
 // run must work. A recipe may report a failed check (exit 1: an audit gate on a project that sends data); a usage
 // error (exit 2) or a crash fails this script. Usage: node scripts/check-recipes.js TARBALL
 import {execFileSync, spawnSync} from 'node:child_process'
-import {cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -15,12 +15,13 @@ if (!tarball || !existsSync(tarball)) {
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const readme = readFileSync(path.join(root, 'README.md'), 'utf8')
+const pages = ['README.md', ...readdirSync(path.join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => path.join('docs', name))]
+const readme = pages.map((page) => readFileSync(path.join(root, page), 'utf8')).join('\n')
 const PREFIX = 'npx --yes --package kedro-consent telemetry'
 // A recipe ends where its shell line or inline code ends: a backtick, `)"` of an eval, or the end of the line.
 const recipes = [...new Set([...readme.matchAll(/npx --yes --package kedro-consent telemetry([^`\n]*?)(?=`|\)"|\s*#|$)/gm)].map((match) => `${PREFIX}${match[1]}`.trim()))]
 if (recipes.length === 0) {
-  console.error('no npx recipe found in README.md')
+  console.error('no npx recipe found in README.md or docs/')
   process.exit(1)
 }
 
@@ -53,5 +54,5 @@ try {
   rmSync(work, {force: true, recursive: true})
 }
 
-console.log(`${recipes.length - failed} of ${recipes.length} README recipes work against ${path.basename(tarball)}`)
+console.log(`${recipes.length - failed} of ${recipes.length} recipes of the docs work against ${path.basename(tarball)}`)
 process.exit(failed > 0 ? 1 : 0)

@@ -31,12 +31,14 @@ export function renderChange(result: ChangeResult, style: Style): string {
 
   const ignore = git.gitignore
   // A skipped check (no git, --no-gitignore) is quiet here; --json says why.
-  if (ignore.action === 'append') lines.push(`Added .telemetry to ${ignore.file}, so git ignores it: commit ${ignore.file}, so that the rule holds for everyone who clones`)
-  else if (ignore.action === 'already-ignored') lines.push(`git already ignores .telemetry${ignore.file ? ` (${ignore.file})` : ''}`)
+  const ignoreFile = ignore.file === null ? '.gitignore' : displayPath(ignore.file)
+  if (ignore.action === 'append') lines.push(`Added .telemetry to ${ignoreFile}, so git ignores it: commit ${ignoreFile}, so that the rule holds for everyone who clones`)
+  else if (ignore.action === 'already-ignored') lines.push(`git already ignores .telemetry${ignore.file ? ` (${ignoreFile})` : ''}`)
   if (git.untracked) lines.push('Ran `git rm --cached .telemetry`: commit that removal so the file leaves the repository')
 
   if (result.revoke) {
-    lines.push(result.revoke.userIdRemoved ? `Deleted the user id from ${result.revoke.userIdPath}` : `User id in ${result.revoke.userIdPath}: ${result.identifiers.userId ? 'kept' : 'none to delete'}`)
+    const userIdFile = homePath(result.revoke.userIdPath)
+    lines.push(result.revoke.userIdRemoved ? `Deleted the user id from ${userIdFile}` : `User id in ${userIdFile}: ${result.identifiers.userId ? 'kept' : 'none to delete'}`)
     if (result.revoke.projectIdRemoved) lines.push('Removed [tool.kedro_telemetry] from pyproject.toml (commit the change; kedro adds a new one only if it sends again)')
   }
 

@@ -1,6 +1,10 @@
 /** The readable sheet of `telemetry preview`: never repeats a value that masking removed. */
+import path from 'node:path'
+
 import type {PyJson} from '../request/python-json.js'
 import type {PreviewResult} from '../request/request.js'
+
+import {displayPath, homePath} from './paths.js'
 import {foldExact, type Style} from './style.js'
 
 function show(value: PyJson): string {
@@ -22,7 +26,7 @@ export function renderPreview(result: PreviewResult, style: Style): string {
   parts.push(`${chalk.bold('Kedro')} ${context.kedroVersion}, ${chalk.bold('kedro-telemetry')} ${context.telemetryVersion}\n` +
     chalk.dim(`  Kedro: ${context.kedroVersionSource}; commands of ${context.kedroStructureVersion}\n`) +
     chalk.dim(`  kedro-telemetry: ${context.telemetryVersionSource}; ${context.maskingRules} masking`) +
-    (context.projectRoot ? `\nProject: ${context.projectRoot}` : '\nNot in a Kedro project'))
+    (context.projectRoot ? `\nProject: ${displayPath(context.projectRoot)}` : '\nNot in a Kedro project'))
   if (!result.consent.willSend) {
     parts.push(chalk.green.bold(`NOTHING WOULD BE SENT: ${result.consent.reason} (decided by ${result.decidedBy})`))
     if (!result.ignoredConsent && result.requests.length === 0) {
@@ -50,7 +54,8 @@ export function renderPreview(result: PreviewResult, style: Style): string {
       const origin = originOf.get(field)
       const leaked = field === 'properties.command' && result.leaked.length > 0
       lines.push(`${chalk.bold(field)} = ${leaked ? chalk.red(show(value)) : show(value)}`)
-      if (origin) lines.push(chalk.dim(`    ${origin.derivation}, from ${origin.source}${origin.note ? `: ${origin.note}` : ''}`))
+      // A source that is a file of the user's (telemetry.toml, the interpreter) is shown under ~.
+      if (origin) lines.push(chalk.dim(`    ${origin.derivation}, from ${path.isAbsolute(origin.source) ? homePath(origin.source) : origin.source}${origin.note ? `: ${origin.note}` : ''}`))
       if (origin?.estimated) lines.push(chalk.yellow(`    estimated: ${origin.estimated}`))
     }
 
@@ -82,6 +87,10 @@ export function renderPreview(result: PreviewResult, style: Style): string {
   }
 
   const notInBody = result.estimated.filter((field) => !result.requests.some((request) => fieldsOf(request.body).includes(field)))
-  if (notInBody.length > 0) parts.push(chalk.yellow(`Also estimated: ${notInBody.join(', ')}`))
+  // Estimates about the body as a whole (the order of its keys) rather than a field: said with their reason.
+  for (const field of notInBody) {
+    const origin = originOf.get(field)
+    parts.push(chalk.yellow(`Also estimated: ${origin?.note || field}${origin?.estimated ? `: ${origin.estimated}` : ''}`))
+  }
   return parts.join('\n\n')
 }

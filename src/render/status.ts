@@ -96,7 +96,7 @@ export function renderStatus(report: StatusReport, style: Style): string {
   const parts: string[] = []
 
   parts.push(
-    `${chalk.bold('Kedro telemetry')} for ${report.path}\n${headline(report, style)}\n` +
+    `${chalk.bold('Kedro telemetry')} in ${displayPath(report.path)}\n${headline(report, style)}\n` +
     `Decided by ${chalk.bold(consent.decidedBy)}: ${consent.reason}` +
     (consent.estimated ? `\n${chalk.yellow('Estimated')}: ${consent.estimated}` : ''),
   )
@@ -111,7 +111,7 @@ export function renderStatus(report: StatusReport, style: Style): string {
   parts.push(section('Sources looked at, in kedro-telemetry\'s order (first match wins)', renderTable(style, sources, ['source', 'value', 'effect', 'why']), style))
 
   const projectRows = [
-    ['project root', project.root ?? 'not a Kedro project (no pyproject.toml with [tool.kedro] here or above)'],
+    ['project root', project.root === null ? 'not a Kedro project (no pyproject.toml with [tool.kedro] here or above)' : displayPath(project.root)],
     ...(project.packageName ? [['package', project.packageName]] : []),
     ['kedro', versionText(project.kedroVersion, project.kedroVersionSource, project.kedroVersionDetail)],
     ['kedro-telemetry', versionText(project.telemetryVersion, project.telemetryVersionSource, project.telemetryVersionDetail)
@@ -134,11 +134,11 @@ export function renderStatus(report: StatusReport, style: Style): string {
           : 'no'],
       ]
       : [['git', git.note ?? 'not a git repository'], ...(git.refusal ? [['remedy', git.refusal.remedy]] : [])]
-    parts.push(section('.telemetry and git', renderTable(style, [['file', `${file.path}: ${fileState}`], ...gitRows]), style))
+    parts.push(section('.telemetry and git', renderTable(style, [['file', `${file.path === null ? '.telemetry' : displayPath(file.path)}: ${fileState}`], ...gitRows]), style))
   }
 
   const identityRows = [
-    ['user id file', identity.userIdPath],
+    ['user id file', homePath(identity.userIdPath)],
     ['user id', identity.userId ?? identity.userIdNote ?? 'none'],
     ['project id', identity.projectId ?? identity.projectIdNote],
     ...(identity.projectId === null ? [] : [
