@@ -1,5 +1,5 @@
 // The build: clean dist/, compile with tsc (library, types, commands), bundle the CLI entry (scripts/bundle.js), and
-// regenerate oclif.manifest.json from the result. Run by `npm install` (prepare), `npm test` and `npm pack`.
+// regenerate oclif.manifest.json from the result. Run by `npm run build` and `npm test`.
 import {spawnSync} from 'node:child_process'
 import {rmSync} from 'node:fs'
 import {createRequire} from 'node:module'

@@ -18,8 +18,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const pages = ['README.md', ...readdirSync(path.join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => path.join('docs', name))]
 const readme = pages.map((page) => readFileSync(path.join(root, page), 'utf8')).join('\n')
 const PREFIX = 'npx --yes --package kedro-consent telemetry'
-// A recipe ends where its shell line or inline code ends: a backtick, `)"` of an eval, or the end of the line.
-const recipes = [...new Set([...readme.matchAll(/npx --yes --package kedro-consent telemetry([^`\n]*?)(?=`|\)"|\s*#|$)/gm)].map((match) => `${PREFIX}${match[1]}`.trim()))]
+// A recipe ends where its command ends: a backtick, `)"` of an eval, a comment, a pipe or `;`/`&&`, or the line's end.
+const recipes = [...new Set([...readme.matchAll(/npx --yes --package kedro-consent telemetry([^`\n|;&]*?)(?=`|\)"|\s*#|\s*[|;&]|$)/gm)].map((match) => `${PREFIX}${match[1]}`.trim()))]
 if (recipes.length === 0) {
   console.error('no npx recipe found in README.md or docs/')
   process.exit(1)
