@@ -104,7 +104,9 @@ for (const [file, content] of Object.entries(pages)) {
   let current = null
   try {
     current = readFileSync(target, 'utf8')
-  } catch {}
+  } catch {
+    // Not written yet: any content differs from it.
+  }
 
   if (check) {
     if (current !== content) {

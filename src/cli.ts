@@ -15,11 +15,11 @@ import Revoke from './commands/revoke.js'
 import Preview from './commands/preview.js'
 import Status from './commands/status.js'
 
-import {delimitPreviewArgv as delimit, type FlagShapes} from './commands/preview-argv.js'
+import {delimitPreviewArgv as delimit} from './commands/preview-argv.js'
 
 /** Marks off the kedro arguments of `telemetry preview ...` (see commands/preview-argv.ts). */
 export function delimitPreviewArgv(argv: string[]): string[] {
-  return delimit(argv, Preview.flags as unknown as FlagShapes)
+  return delimit(argv, Preview.flags)
 }
 
 /** oclif's explicit command discovery: command id -> class. */
@@ -47,6 +47,7 @@ export function packageJsonFor<T extends {oclif: {plugins?: string[]}}>(argv: st
 /** Runs the CLI installed at `root` (the package folder) with the command line `argv`. */
 export async function main(argv: string[], root: string): Promise<unknown> {
   const args = delimitPreviewArgv(argv)
-  const packageJson = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'))
+  // The package's own package.json: oclif reads the rest of it; here only its plugin list matters.
+  const packageJson = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as {name: string; oclif: {plugins?: string[]}; version: string}
   return execute({args, loadOptions: {pjson: packageJsonFor(args, packageJson), root}})
 }

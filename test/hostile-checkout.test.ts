@@ -497,7 +497,7 @@ describe('a hostile checkout', function () {
       const sandbox = hostileSandbox()
       const project = path.join(sandbox.project, `proj ${NASTY}\nforged`)
       mkdirSync(project)
-      writeFiles(project, {'.telemetry': 'consent: true\n', 'pyproject.toml': PYPROJECT.replace("tools = \"['Linting']\"", `tools = "['\\u001b[31mred']"`)})
+      writeFiles(project, {'.telemetry': 'consent: true\n', 'pyproject.toml': PYPROJECT.replace("tools = \"['Linting']\"", 'tools = "[\'\\u001b[31mred\']"')})
       gitInit(sandbox.project)
       gitCommitAll(sandbox.project, `subject ${NASTY}\u000C`)
       const table = runWatched(sandbox, ['audit', '.'])

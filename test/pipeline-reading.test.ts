@@ -165,7 +165,7 @@ describe('the static Python reader', () => {
       const registry = FIND.replace('find_pipelines()', 'find_pipelines(raise_errors=True)')
       const root = project(registry, {empty: '# no create_pipeline\n', p: 'from kedro.pipeline import node, pipeline\ndef create_pipeline(**kwargs):\n    return pipeline([node(f, "a", "x")])\n'})
       expect(read(root, {kedroVersion: '1.2.0'})).to.include({numberOfNodes: 1, registryFails: null})
-      expect(read(root, {kedroVersion: '1.3.0'}).registryFails).to.equal(`KeyError: "Pipeline 'empty' not found"`)
+      expect(read(root, {kedroVersion: '1.3.0'}).registryFails).to.equal('KeyError: "Pipeline \'empty\' not found"')
     })
 
     it('Kedro 1.5.0 imports only the requested pipelines: a broken one not asked for does not matter, a registry subscript may raise', () => {

@@ -146,7 +146,7 @@ function pythonValue(document: Document): unknown {
   const resolve = (alias: Node): Node => {
     const target = isAlias(alias) ? alias.resolve(document) : alias
     if (target === undefined) throw new Error(`found undefined alias '${isAlias(alias) ? alias.source : ''}'`)
-    return target as Node
+    return target
   }
 
   // `depth` counts nested collections as PyYAML's composer does (an alias does not nest: it names a built node).

@@ -63,7 +63,7 @@ export async function readTelemetryFile(projectRoot: string): Promise<TelemetryF
   reading.kind = 'file'
   const read = readFileSafeSync(filePath, {maxBytes: MAX_INSPECTED_BYTES, within: projectRoot})
   if (!read.ok) {
-    if (read.kind === 'too-large') return {...reading, estimated: `${read.reason}; kedro would still parse it`, problem: `too large to inspect; kedro would still parse it`}
+    if (read.kind === 'too-large') return {...reading, estimated: `${read.reason}; kedro would still parse it`, problem: 'too large to inspect; kedro would still parse it'}
     return {...reading, kedroWouldFail: read.kind !== 'missing', problem: read.reason}
   }
 

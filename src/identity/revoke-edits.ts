@@ -22,7 +22,7 @@ function byteString(bytes: Uint8Array): string {
 
 function parse(text: string): null | Table {
   try {
-    return parseToml(Buffer.from(text, 'latin1').toString('utf8')) as Table
+    return parseToml(Buffer.from(text, 'latin1').toString('utf8'))
   } catch {
     return null
   }

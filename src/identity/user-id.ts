@@ -72,7 +72,7 @@ export async function readUserId(filePath: string, projectRoot: null | string = 
 
   let data: Record<string, unknown>
   try {
-    data = parseToml(text) as Record<string, unknown>
+    data = parseToml(text)
   } catch {
     return {exists: true, onSend: 'empty', path: filePath, problem: 'not valid TOML: kedro would send an empty id', userId: null}
   }

@@ -77,7 +77,7 @@ function currentFields(release: TelemetryRelease): NoticeField[] {
     field('project_id', 'hashed', `project_id = "${PROJECT_ID}", package_name = "${PACKAGE}"`, `"${short(hashedProjectId(PROJECT_ID, PACKAGE))}"`, 'unsalted SHA-512 of project_id + package_name: pyproject.toml is usually committed, so anyone with the repository can recompute it; kedro adds a project_id to pyproject.toml when there is none'),
     ...COMMON_TAIL,
     field('is_ci_env', 'derived', 'CI=true in the environment', 'true', 'whether kedro thinks it runs in CI; it does not stop sending'),
-    field('tools', 'raw', `tools = "['Linting', 'Testing']" in pyproject.toml`, '"Linting, Testing"', 'from [tool.kedro]'),
+    field('tools', 'raw', 'tools = "[\'Linting\', \'Testing\']" in pyproject.toml', '"Linting, Testing"', 'from [tool.kedro]'),
     field('example_pipeline', 'raw', 'example_pipeline = "True" in pyproject.toml', '"True"', 'from [tool.kedro]'),
     ...commandFields(release),
     field('timestamp', 'raw', 'the local clock', '"2026-11-27T21:30:00.123456Z"', 'local time, although it ends in Z'),
@@ -134,7 +134,7 @@ function olderFields(release: TelemetryRelease): {estimated: string[]; fields: N
       project,
       ...COMMON_TAIL,
       ...(release.sendsCiAndExample ? [field('is_ci_env', 'derived', 'CI=true in the environment', 'true', 'whether kedro thinks it runs in CI')] : []),
-      ...(release.tools === 'none' ? [] : [field('tools', 'raw', `tools = "['Linting', 'Testing']" in pyproject.toml`, tools, release.tools === 'join' ? 'Python ", ".join() of the string: its characters, joined' : 'as written in [tool.kedro]')]),
+      ...(release.tools === 'none' ? [] : [field('tools', 'raw', 'tools = "[\'Linting\', \'Testing\']" in pyproject.toml', tools, release.tools === 'join' ? 'Python ", ".join() of the string: its characters, joined' : 'as written in [tool.kedro]')]),
       ...commandFields(release),
       ...(!release.countsParameters ? STATISTICS : [
         field('number_of_datasets', 'count', 'a catalog with 7 datasets and 3 parameters', '11', 'every catalog entry: parameters, and a params: entry per parameter, included'),

@@ -45,7 +45,7 @@ export async function readPyproject(projectRoot: string): Promise<PyprojectInfo>
   if (!read.ok) return {...info, error: read.reason}
   let data: Table
   try {
-    data = parseToml(read.text) as Table
+    data = parseToml(read.text)
   } catch (error) {
     return {...info, error: (error as Error).message.split('\n')[0]}
   }

@@ -48,7 +48,7 @@ export async function detectVersions(options: {
 }): Promise<ProjectVersions> {
   const {env, kedroInitVersion, projectRoot, pyprojectDependencies} = options
   const environment = await findPythonEnvironment(projectRoot, env)
-  const installed = Object.fromEntries([...(environment?.distributions ?? new Map())].map(([key, d]) => [key, d.version]))
+  const installed: Record<string, string> = Object.fromEntries([...(environment?.distributions ?? [])].map(([key, distribution]) => [key, distribution.version]))
   const where = environment && `${environment.source} (${environment.prefix})`
 
   if (environment && installed.kedro) {

@@ -124,12 +124,15 @@ function wrapLine(line: string, width: number): string[] {
   return out
 }
 
+// eslint-disable-next-line no-control-regex -- a colour code starts with ESC
+const LEADING_COLOUR_CODE = /^\u001B\[[\d;]*m/
+
 /** The first `count` visible characters of `text` (colour codes kept with them), and the rest. */
 function splitVisible(text: string, count: number): [string, string] {
   let visible = 0
   let index = 0
   while (index < text.length && visible < count) {
-    const code = /^\u001B\[[\d;]*m/.exec(text.slice(index))
+    const code = LEADING_COLOUR_CODE.exec(text.slice(index))
     if (code) {
       index += code[0].length
       continue

@@ -97,7 +97,7 @@ function literalList(text: string): null | string[] | undefined {
   const value = evaluate(expression, {guard: new EvaluationGuard(), scope: new Map(), source})
   if (value.kind !== 'list') return undefined
   const items = value.items.map((item) => pythonStr(item))
-  return items.every((item) => item !== null) ? items as string[] : null
+  return items.every((item) => item !== null) ? items : null
 }
 
 /**

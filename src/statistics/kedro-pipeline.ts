@@ -56,7 +56,7 @@ function checkNodes(nodes: KedroNode[], checkNames: boolean): null | PyValue {
   }
 
   const produced = new Map<string, number>()
-  for (const node of known) for (const output of node.outputs!) produced.set(stripTranscoding(output), (produced.get(stripTranscoding(output)) ?? 0) + 1)
+  for (const node of known) for (const output of node.outputs) produced.set(stripTranscoding(output), (produced.get(stripTranscoding(output)) ?? 0) + 1)
   const twice = [...produced].filter(([, count]) => count > 1).map(([name]) => name).sort()
   if (twice.length > 0) return raises(`OutputNotUniqueError: Output(s) ${JSON.stringify(twice)} are returned by more than one nodes`)
   return null
@@ -152,8 +152,8 @@ function renameDataset(name: string, mapping: Map<string, string>, namespace: nu
 /** _validate_datasets_exist and _validate_inputs_outputs: the PipelineError Kedro raises, or null. */
 function checkMapping(nodes: KedroNode[], inputs: Map<string, string>, outputs: Map<string, string>, parameters: Map<string, string>): null | PyValue {
   if (!nodes.every((node) => isKnown(node))) return null
-  const allInputs = nodes.flatMap((node) => node.inputs!)
-  const allOutputs = nodes.flatMap((node) => node.outputs!)
+  const allInputs = nodes.flatMap((node) => node.inputs)
+  const allOutputs = nodes.flatMap((node) => node.outputs)
   const existing = new Set([...allInputs, ...allOutputs].map((name) => stripTranscoding(name)))
   const wanted = [...[...inputs.keys(), ...outputs.keys()].map((name) => stripTranscoding(name)), ...parameters.keys()]
   const missing = [...new Set(wanted.filter((name) => !existing.has(name)))].sort()

@@ -280,7 +280,7 @@ class ProjectEvaluator {
   private findPipelines(args: PyValue[], keywords: Map<string, PyValue>): PyValue {
     const raiseValue = args[0] ?? keywords.get('raise_errors')
     const raiseErrors = raiseValue ? truth(raiseValue) : false
-    if (raiseErrors === null) return unknown(`find_pipelines(raise_errors=...) with a ${typeName(raiseValue!)}`)
+    if (raiseErrors === null) return unknown(`find_pipelines(raise_errors=...) with a ${typeName(raiseValue)}`)
     const filterValue = args[1] ?? keywords.get('pipelines_to_find')
     if (filterValue && !this.kedro.loadsRequestedPipelinesOnly) return raises("TypeError: find_pipelines() got an unexpected argument 'pipelines_to_find'")
     let filter: null | string[] = null

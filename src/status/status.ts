@@ -266,7 +266,7 @@ async function inspectIdentity(options: {
 
 function committedProjectId(text: string): null | string {
   try {
-    return pyprojectFields(parseToml(text) as Record<string, unknown>).projectId
+    return pyprojectFields(parseToml(text)).projectId
   } catch {
     return null
   }
