@@ -19,9 +19,12 @@ describe('the package', () => {
     expect(Object.keys(plugin.manifest.commands)).to.include('status')
   })
 
-  it('the main entry exports the typed library', async () => {
-    expect(library.inspectStatus).to.be.a('function')
-    expect(library.resolveConsent).to.be.a('function')
+  it('the main entry exports the typed library: consent, masking, hashing, status', async () => {
+    const decision = library.resolveConsent({env: {DO_NOT_TRACK: '0'}, file: null, projectRoot: null, telemetryVersion: '0.9.0'})
+    expect(decision).to.include({decidedBy: 'DO_NOT_TRACK', willSend: false})
+    expect(library.resolveConsent({env: {}, file: null, projectRoot: null, telemetryVersion: '0.9.0'})).to.include({implicit: true, willSend: true})
+    expect(library.maskKedroArgs(['run', '--pipelines', 'secret'], {inProject: true, kedroVersion: '1.5.0', telemetryVersion: '0.9.0'}))
+      .to.deep.equal(['run', '--pipelines', '*****'])
     const report = await library.inspectStatus({env: {DO_NOT_TRACK: '1', HOME: tempDir()}, path: EXAMPLE})
     expect(report.consent).to.include({decidedBy: 'DO_NOT_TRACK', willSend: false})
     expect(library.hashedProjectId('3c6ada3277824c7585adb3b159d06167', 'spaceflights')).to.match(/^8cce493d/)

@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import fc from 'fast-check'
 
 import {interpretTelemetryBytes} from '../src/consent/interpret.js'
-import {pyyamlDecisions} from './helpers/pyyaml-oracle.js'
+import {pythonWithPyyaml, pyyamlDecisions} from './helpers/pyyaml-oracle.js'
 
 /** Texts shaped like .telemetry files, built from the pieces where YAML libraries disagree. */
 export const telemetryText = (() => {
@@ -32,12 +32,10 @@ describe('.telemetry reading against real PyYAML (differential)', () => {
     const runs = Number(process.env.KC_DIFFERENTIAL_RUNS ?? 400)
     const seed = Number(process.env.KC_DIFFERENTIAL_SEED ?? 20_261_127)
     const texts = fc.sample(telemetryText, {numRuns: runs, seed})
-    const expected = pyyamlDecisions(texts)
-    if (expected === null) {
-      console.log('      (no python3 with PyYAML here: the differential comparison is skipped)')
-      expect(texts.map((text) => ours(text))).to.have.length(runs)
-      return
-    }
+    // Without PyYAML there is nothing to compare against: that fails, rather than passing without testing.
+    const python = pythonWithPyyaml()
+    expect(python, 'no Python with PyYAML here: install python3-yaml (Debian) or set PYYAML_PYTHON').to.be.a('string')
+    const expected = pyyamlDecisions(python!, texts)
 
     const mismatches = texts.map((text, index) => ({expected: expected[index], ours: ours(text), text})).filter((item) => item.expected !== item.ours)
     expect(mismatches.slice(0, 10), `seed ${seed}`).to.deep.equal([])
@@ -53,10 +51,7 @@ describe('Python json.dumps (differential)', () => {
     // Python reads the same JSON text, so both sides hold the same value (ints stay ints, floats stay floats).
     const texts = values.map((value) => JSON.stringify(value))
     const python = spawnSync('python3', ['-c', 'import json,sys\nprint(json.dumps([json.dumps(json.loads(t)) for t in json.load(sys.stdin)]))'], {encoding: 'utf8', input: JSON.stringify(texts), maxBuffer: 64 * 1024 * 1024})
-    if (python.status !== 0) {
-      console.log('      (no python3 here: the comparison with Python json.dumps is skipped)')
-      return
-    }
+    expect(python.status, `python3 is needed to compare with json.dumps: ${python.stderr}`).to.equal(0)
 
     const expected = JSON.parse(python.stdout) as string[]
     const mismatches = texts.map((text, index) => ({expected: expected[index], ours: pythonJsonDumps(JSON.parse(text)), text})).filter((item) => item.ours !== item.expected)

@@ -3,7 +3,7 @@ import {chmodSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {checkReadable} from '../src/project/working-directory.js'
-import {EXAMPLE, git, gitCommitAll, gitInit, makeProject, removeTempDirs, runCli, runJson, tempDir, writeFiles} from './helpers/sandbox.js'
+import {EXAMPLE, exampleRepository, git, gitCommitAll, gitInit, makeProject, removeTempDirs, runCli, runJson, tempDir, writeFiles} from './helpers/sandbox.js'
 import {expectValid} from './helpers/schemas.js'
 import {NEWEST_KNOWN} from '../src/releases/releases.js'
 
@@ -18,9 +18,10 @@ describe('telemetry status', () => {
   after(removeTempDirs)
 
   it('reports the bundled example: implicit consent, gitignored, committed project id', () => {
-    const json = status([EXAMPLE])
+    const example = exampleRepository()
+    const json = status([example])
     expect(json.consent).to.include({decidedBy: 'default', explicit: false, implicit: true, willSend: true})
-    expect(json.project).to.include({isKedroProject: true, kedroVersion: '1.5.0', kedroVersionSource: 'pinned', packageName: 'spaceflights', root: EXAMPLE})
+    expect(json.project).to.include({isKedroProject: true, kedroVersion: '1.5.0', kedroVersionSource: 'pinned', packageName: 'spaceflights', root: example})
     expect(json.project).to.include({telemetryVersion: NEWEST_KNOWN.kedroTelemetry, telemetryVersionSource: 'assumed'})
     expect(json.file).to.include({consent: null, exists: false, valid: false})
     expect(json.git).to.include({everCommitted: false, ignored: true, repository: true, tracked: false})

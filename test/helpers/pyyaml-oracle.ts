@@ -1,6 +1,7 @@
 /**
  * Real PyYAML as an oracle: kedro-telemetry's decision for each text (True, False, None, or FAILS when safe_load
- * raises), computed by python3 in one run. Null when python3 with PyYAML is not available.
+ * raises), computed in one run by the first Python that has PyYAML: $PYYAML_PYTHON, python3 on PATH, or Debian's
+ * /usr/bin/python3 (package python3-yaml, which .ci/run installs when no Python here has PyYAML).
  */
 import {spawnSync} from 'node:child_process'
 
@@ -17,8 +18,14 @@ for text in json.load(sys.stdin):
 print(json.dumps(out))
 `
 
-export function pyyamlDecisions(texts: string[]): null | string[] {
-  const result = spawnSync('python3', ['-c', SCRIPT], {encoding: 'utf8', input: JSON.stringify(texts), maxBuffer: 64 * 1024 * 1024})
-  if (result.status !== 0) return null
+/** The interpreter that can import yaml, or null. */
+export function pythonWithPyyaml(): null | string {
+  const candidates = [process.env.PYYAML_PYTHON, 'python3', '/usr/bin/python3'].filter((candidate): candidate is string => Boolean(candidate))
+  return candidates.find((python) => spawnSync(python, ['-c', 'import yaml'], {stdio: 'ignore'}).status === 0) ?? null
+}
+
+export function pyyamlDecisions(python: string, texts: string[]): string[] {
+  const result = spawnSync(python, ['-c', SCRIPT], {encoding: 'utf8', input: JSON.stringify(texts), maxBuffer: 64 * 1024 * 1024})
+  if (result.status !== 0) throw new Error(`${python} failed to run PyYAML: ${result.stderr}`)
   return JSON.parse(result.stdout) as string[]
 }

@@ -4,13 +4,14 @@
  * XDG_CONFIG_HOME) leaks into a result.
  */
 import {execFileSync, spawnSync} from 'node:child_process'
-import {mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-export const BIN = path.join(REPO_ROOT, 'bin', 'run.js')
+/** The CLI the tests run: the built one, or under `npm run coverage` its unbundled twin (scripts/coverage-bin.js). */
+export const BIN = process.env.KC_TEST_BIN ?? path.join(REPO_ROOT, 'bin', 'run.js')
 export const EXAMPLE = path.join(REPO_ROOT, 'examples', 'spaceflights')
 const NO_NETWORK = path.join(REPO_ROOT, 'test', 'fixtures', 'no-network.mjs')
 
@@ -74,6 +75,18 @@ export function gitCommitAll(cwd: string, message: string): string {
   return git(cwd, 'rev-parse', 'HEAD')
 }
 
+/**
+ * The bundled example as a repository of its own, committed: its git facts then do not depend on where the tests
+ * run (a clone of this repository, an unpacked tarball, a folder without git).
+ */
+export function exampleRepository(): string {
+  const root = path.join(tempDir('kc-example-'), 'spaceflights')
+  cpSync(EXAMPLE, root, {recursive: true})
+  gitInit(root)
+  gitCommitAll(root, 'the example project')
+  return root
+}
+
 export interface CliResult {
   code: null | number
   stderr: string
@@ -96,7 +109,9 @@ export interface CliOptions {
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const home = tempDir('kc-home-')
   const env: Record<string, string | undefined> = {
-    HOME: home, LANG: 'C.UTF-8', NODE_OPTIONS: `--import=${NO_NETWORK}`, PATH: process.env.PATH,
+    HOME: home, LANG: 'C.UTF-8', NODE_OPTIONS: `--import=${NO_NETWORK}`,
+    // Under `npm run coverage`, child processes write their coverage where c8 collects it.
+    NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE, PATH: process.env.PATH,
     XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share'), ...extra,
   }
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined))
