@@ -7,7 +7,7 @@ import stylistic from '@stylistic/eslint-plugin'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  {ignores: ['dist/', 'node_modules/', 'coverage/', 'examples/', 'test/fixtures/', 'scripts/stubs/', '.scratch/']},
+  {ignores: ['dist/', 'node_modules/', 'coverage/', 'examples/', 'test/fixtures/', 'scripts/stubs/', '.scratch/', '.coverage/']},
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
