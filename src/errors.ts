@@ -35,16 +35,19 @@ export function ioError(error: unknown, doing: string, file: string, changed = '
   return new InputError(`${doing} ${file} failed: ${ERRNO_TEXT[code] ?? code}; ${changed}`, {code, hint})
 }
 
+/** An error of the file system or the operating system (EACCES, ENOSPC...), as opposed to a bug. */
+export function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  const system = error as NodeJS.ErrnoException
+  return typeof system?.code === 'string' && /^E[A-Z]+$/.test(system.code) && Boolean(system.syscall)
+}
+
 /**
  * Any error as the one-line message and hint every command ends with (exit 2): an I/O error names the file and what
  * went wrong; anything else is a bug of this tool, said as such.
  */
 export function asInputError(error: unknown): InputError {
   if (error instanceof InputError) return error
-  const system = error as NodeJS.ErrnoException
-  if (typeof system?.code === 'string' && /^E[A-Z]+$/.test(system.code) && system.syscall) {
-    return ioError(error, system.syscall, system.path ?? 'a file')
-  }
+  if (isSystemError(error)) return ioError(error, error.syscall!, error.path ?? 'a file')
 
   const message = (error as Error)?.message?.split('\n')[0] ?? String(error)
   return new InputError(`internal error: ${message}`, {

@@ -1,7 +1,7 @@
 /** kedro-consent as a library: the same answers the `telemetry` CLI gives, as typed functions. */
 export {audit, type AuditOptions, auditProject, type AuditReport, discoverProjects, type ProjectAudit} from './audit/audit.js'
-export {CHECKS, type CheckResult, type CheckStatus} from './audit/checks.js'
-export {toJunit, toMarkdown, toSarif} from './audit/formats.js'
+export {CHECKS, type CheckResult, type CheckStatus} from './audit/checks/index.js'
+export {toJunit, toMarkdown, toSarif} from './render/audit-formats.js'
 export {kedroDetectsCi, KEDRO_CI_VARIABLES, wideDetectsCi} from './ci/detect.js'
 export {
   applyConsentChange, changeConsent, type ChangeOptions, type ChangeResult, type ConsentPlan, planConsentChange,

@@ -2,8 +2,9 @@ import * as Flags from '@oclif/core/flags'
 
 import type {AuditReport} from '../audit/audit.js'
 import {BaseCommand, paragraph} from '../base-command.js'
+import type {AuditFormat} from '../render/audit-report.js'
 
-const FORMATS = ['table', 'json', 'markdown', 'junit', 'sarif'] as const
+const FORMATS: AuditFormat[] = ['table', 'json', 'markdown', 'junit', 'sarif']
 
 export default class Audit extends BaseCommand {
   static description = paragraph`Finds every Kedro project at or below each PATH (a pyproject.toml with [tool.kedro]; what git ignores,
@@ -36,35 +37,21 @@ when one warns too).`
 
   async run(): Promise<AuditReport> {
     const {argv, flags} = await this.parse(Audit)
-    const progress = process.stderr.isTTY ? (done: number, total: number) => {
-      const width = 30
-      const filled = Math.round((done / total) * width)
-      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} projects`)
-      if (done === total) process.stderr.write('\n')
-    } : undefined
-    // The audit module (checks, previews, the Python parser) loads only for this command.
-    const {audit} = await import('../audit/audit.js')
+    // The audit (checks, previews, the Python parser) and its renderers load only for this command.
+    const [{audit}, {summaryLine}, {formatAuditReport}, {progressBar}, {terminalStyle}, {printable}] = await Promise.all([
+      import('../audit/audit.js'), import('../audit/summary.js'), import('../render/audit-report.js'), import('../render/progress.js'),
+      import('../render/style.js'), import('../render/escape.js'),
+    ])
     const report = await audit({
-      allowImplicitConsent: flags['allow-implicit-consent'], commands: flags.command, onProject: progress, paths: argv as string[], strict: flags.strict,
+      allowImplicitConsent: flags['allow-implicit-consent'], commands: flags.command, onProject: progressBar(process.stderr, 'projects'),
+      paths: argv as string[], strict: flags.strict,
     })
-    const format = this.jsonEnabled() ? 'json' : flags.format
-    const base = process.cwd()
-    let text: string
-    if (format === 'json') {
-      text = `${JSON.stringify(report, null, 2)}\n`
-    } else if (format === 'table') {
-      const [{renderAudit}, {terminalStyle}, {neutralise}] = await Promise.all([import('../render/audit.js'), import('../render/style.js'), import('../render/escape.js')])
-      text = `${renderAudit(neutralise(report), terminalStyle(flags.output ? {} : process.stdout, process.env), base)}\n`
-    } else {
-      const {toJunit, toMarkdown, toSarif} = await import('../audit/formats.js')
-      text = format === 'markdown' ? `${toMarkdown(report, base)}\n` : (format === 'junit' ? toJunit(report, base) : `${JSON.stringify(toSarif(report, base, this.config.version), null, 2)}\n`)
-    }
-
+    const format = this.jsonEnabled() ? 'json' : flags.format as AuditFormat
+    const style = terminalStyle(flags.output ? {} : process.stdout, process.env)
+    const text = formatAuditReport(report, format, {base: process.cwd(), style, toolVersion: this.config.version})
     if (flags.output) {
       const {writeFileAtomic} = await import('../fs/transaction.js')
       await writeFileAtomic(flags.output, text)
-      const {summaryLine} = await import('../audit/formats.js')
-      const {printable} = await import('../render/escape.js')
       this.logToStderr(`Wrote ${printable(flags.output)}: ${summaryLine(report)}`)
     } else if (!this.jsonEnabled()) {
       process.stdout.write(text)

@@ -2,7 +2,7 @@
 import path from 'node:path'
 
 import type {AuditReport} from '../audit/audit.js'
-import {summaryLine} from '../audit/formats.js'
+import {summaryLine} from '../audit/summary.js'
 import {renderTable, type Style} from './style.js'
 
 export function renderAudit(report: AuditReport, style: Style, base: string): string {

@@ -4,23 +4,17 @@
  */
 import path from 'node:path'
 
+import type {AuditReport, ProjectAudit} from '../audit/audit.js'
+import {CHECKS, type CheckResult, type Evidence} from '../audit/checks/index.js'
+import {summaryLine} from '../audit/summary.js'
 import {entryKindSync} from '../checkout/files.js'
-import {markdownInline, markdownText, printable, uriPath, xmlText} from '../render/escape.js'
-import type {AuditReport, ProjectAudit} from './audit.js'
-import {CHECKS, type CheckResult, type Evidence} from './checks.js'
+import {markdownInline, markdownText, printable, uriPath, xmlText} from './escape.js'
 
 const ICON: Record<CheckResult['status'], string> = {fail: '❌ fail', pass: '✅ pass', skip: '⏭️ skip', warn: '⚠️ warn'}
 
 function where(evidence: Evidence, base: string): string {
   if (!evidence.file) return ''
   return `${path.relative(base, evidence.file) || path.basename(evidence.file)}${evidence.line ? `:${evidence.line}` : ''}`
-}
-
-
-export function summaryLine(report: AuditReport): string {
-  const {summary} = report
-  return `${summary.projects} project(s): ${summary.pass} passed, ${summary.fail} failed, ${summary.warn} warned, ${summary.skip} skipped` +
-    (summary.errors > 0 ? `, ${summary.errors} could not be audited` : '') + (report.strict ? ' (--strict: warnings fail)' : '')
 }
 
 export function toMarkdown(report: AuditReport, base: string): string {
@@ -45,7 +39,6 @@ export function toMarkdown(report: AuditReport, base: string): string {
 
   return lines.join('\n')
 }
-
 
 function suiteOf(project: ProjectAudit, base: string, strict: boolean): string {
   const name = xmlText(path.relative(base, project.root) || '.')
