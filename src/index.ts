@@ -8,7 +8,7 @@ export {
 } from './consent/change.js'
 export {editConsent} from './consent/edit.js'
 export {erasureStatement} from './consent/erasure.js'
-export {safeLoad} from './consent/pyyaml.js'
+export {safeLoad} from './python/pyyaml.js'
 export {
   type ConsentDecision, type ConsentInput, consentModel, type ConsentSource, type DecidedBy, resolveConsent,
 } from './consent/rules.js'
@@ -31,10 +31,11 @@ export {detectVersions, LATEST_KNOWN_KEDRO_VERSION, LATEST_KNOWN_TELEMETRY_VERSI
 export {kedro, type KedroRelease, NEWEST_KNOWN, telemetry, telemetryReleasesWith, type TelemetryRelease} from './releases/releases.js'
 export {inspectStatus, type StatusOptions, type StatusReport} from './status/status.js'
 export {
-  buildTelemetryRequests, formatTools, kedroTimestamp, type PluginEvent, type PreviewOptions, type PreviewResult, type TelemetryRequest,
+  buildTelemetryRequests, formatTools, type PluginEvent, type PreviewOptions, type PreviewResult, type TelemetryRequest,
 } from './request/request.js'
-export {pythonJsonDumps} from './request/python-json.js'
+export {pythonJsonDumps} from './python/json-dumps.js'
 export {type CatalogReading, readCatalog} from './statistics/catalog.js'
 export {type PipelineReading, readPipelines} from './statistics/pipelines.js'
 export {readStatistics} from './statistics/statistics.js'
-export {compareVersions} from './versions.js'
+export {compareVersions} from './python/pep440.js'
+export {kedroTimestamp} from './python/datetime.js'

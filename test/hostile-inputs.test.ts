@@ -8,7 +8,7 @@ import path from 'node:path'
 
 import {editConsent} from '../src/consent/edit.js'
 import {interpretTelemetryBytes} from '../src/consent/interpret.js'
-import {PYYAML_CERTAIN_DEPTH, PYYAML_RECURSION_DEPTH, safeLoad} from '../src/consent/pyyaml.js'
+import {PYYAML_CERTAIN_DEPTH, PYYAML_RECURSION_DEPTH, safeLoad} from '../src/python/pyyaml.js'
 import {readCatalog} from '../src/statistics/catalog.js'
 import {readPipelines} from '../src/statistics/pipelines.js'
 import {checkSyntax, parsePython} from '../src/statistics/python.js'

@@ -44,7 +44,7 @@ describe('.telemetry reading against real PyYAML (differential)', () => {
 
 describe('Python json.dumps (differential)', () => {
   it('pythonJsonDumps writes what Python writes for the same JSON value', async () => {
-    const {pythonJsonDumps} = await import('../src/request/python-json.js')
+    const {pythonJsonDumps} = await import('../src/python/json-dumps.js')
     const {spawnSync} = await import('node:child_process')
     const runs = Number(process.env.KC_DIFFERENTIAL_RUNS ?? 400)
     const values = fc.sample(fc.jsonValue({maxDepth: 3}), {numRuns: runs, seed: Number(process.env.KC_DIFFERENTIAL_SEED ?? 20_261_127)})

@@ -3,7 +3,7 @@ import {readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {parse as parseToml} from 'smol-toml'
 
-import {safeLoad} from '../src/consent/pyyaml.js'
+import {safeLoad} from '../src/python/pyyaml.js'
 import {EXAMPLE, REPO_ROOT} from './helpers/sandbox.js'
 import {expectValid} from './helpers/schemas.js'
 

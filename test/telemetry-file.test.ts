@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import {mkdirSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {safeLoad} from '../src/consent/pyyaml.js'
+import {safeLoad} from '../src/python/pyyaml.js'
 import {interpretTelemetryBytes} from '../src/consent/interpret.js'
 import {readTelemetryFile} from '../src/consent/telemetry-file.js'
 import {removeTempDirs, tempDir} from './helpers/sandbox.js'

@@ -3,7 +3,7 @@ import {expect} from 'chai'
 import {parseCoreMetadata} from '../src/project/environment.js'
 import {parseRequirement} from '../src/project/requirements.js'
 import {detectVersions} from '../src/project/versions.js'
-import {compareVersions} from '../src/versions.js'
+import {compareVersions} from '../src/python/pep440.js'
 import {makeProject, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
 import {NEWEST_KNOWN} from '../src/releases/releases.js'
 

@@ -4,7 +4,7 @@
  */
 import {homedir, hostname, userInfo} from 'node:os'
 
-import type {PyJson} from '../request/python-json.js'
+import type {PyJson} from '../python/json-dumps.js'
 
 export interface LeakFinding {
   field: string

@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand, paragraph} from '../base-command.js'
 import {InputError} from '../errors.js'
 import type {Notice} from '../notice/notice.js'
-import {isValidVersion} from '../versions.js'
+import {isValidVersion} from '../python/pep440.js'
 import {NEWEST_KNOWN} from '../releases/releases.js'
 
 export default class NoticeCommand extends BaseCommand {

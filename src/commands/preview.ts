@@ -2,9 +2,9 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand, paragraph} from '../base-command.js'
 import {InputError} from '../errors.js'
-import type {PyJson} from '../request/python-json.js'
+import type {PyJson} from '../python/json-dumps.js'
 import type {PreviewResult} from '../request/request.js'
-import {isValidVersion} from '../versions.js'
+import {isValidVersion} from '../python/pep440.js'
 import {NEWEST_KNOWN} from '../releases/releases.js'
 
 /** `--event-property KEY=VALUE`s: a value that parses as JSON is that value, anything else the text itself. */

@@ -5,7 +5,7 @@
  */
 import {isMap, isScalar, parseDocument} from 'yaml'
 
-import {PYYAML_PARSE_OPTIONS, safeLoad, samePythonValue, shortRepr} from './pyyaml.js'
+import {PYYAML_PARSE_OPTIONS, safeLoad, samePythonValue, shortRepr} from '../python/pyyaml.js'
 
 /** Larger files are refused: a consent file is a line or two, so a large one is not what we think it is. */
 export const MAX_EDITABLE_BYTES = 64 * 1024

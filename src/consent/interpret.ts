@@ -4,7 +4,7 @@
  */
 import type {Document} from 'yaml'
 
-import {safeLoad, shortRepr} from './pyyaml.js'
+import {safeLoad, shortRepr} from '../python/pyyaml.js'
 import type {TelemetryFileReading} from './telemetry-file.js'
 
 const LIKELY_MEANT: Record<string, boolean> = {

@@ -1,7 +1,7 @@
 /**
  * The machine-wide opt-out: DO_NOT_TRACK=1 and KEDRO_DISABLE_TELEMETRY=1 set in the user's shell startup files, so
  * every shell started afterwards (and every kedro run from one, in any project) declines. kedro-telemetry honours
- * either variable from 0.6.0 (section 2 of its consent rules); DO_NOT_TRACK is the cross-tool convention
+ * either variable from 0.6.0 (see src/consent/rules.ts); DO_NOT_TRACK is the cross-tool convention
  * (consoledonottrack.com), KEDRO_DISABLE_TELEMETRY covers releases that read only it. A file that already sets both is
  * left alone, so running it twice changes nothing.
  */

@@ -1,5 +1,5 @@
 /**
- * kedro-telemetry's consent decision, per version (spec section 1 and 2). First match wins.
+ * kedro-telemetry's consent decision, per version (its plugin.py; docs/status.md gives the order). First match wins.
  * - 0.6.0+ (opt-out): DO_NOT_TRACK, KEDRO_DISABLE_TELEMETRY, GITHUB_REPOSITORY_OWNER == kedro-org (0.6.5+),
  *   `.telemetry`, else implicit consent.
  * - before 0.6.0 (opt-in): no environment variables; only inside a project; `.telemetry`, else a prompt.

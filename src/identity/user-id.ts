@@ -2,36 +2,21 @@
  * The user id kedro-telemetry sends: `uuid` in the `[telemetry]` table of `telemetry.toml` in appdirs'
  * `user_config_dir("kedro")`.
  */
-import {homedir} from 'node:os'
 import path from 'node:path'
 import {parse as parseToml} from 'smol-toml'
 
 import {boundaryFor, readTextSafeSync} from '../checkout/files.js'
+import {type Platform, userConfigDir} from '../python/appdirs.js'
+import {uuidHex} from '../python/uuid.js'
+
+export type {Platform} from '../python/appdirs.js'
 
 export const USER_ID_FILE = 'telemetry.toml'
 
-export interface Platform {
-  env: NodeJS.ProcessEnv
-  /** Python's `sys.platform` naming: linux, darwin, win32. */
-  platform: NodeJS.Platform
-  /** Where a relative config dir resolves (kedro's working directory). */
-  workingDirectory: string
-}
 
-/**
- * appdirs 1.4 `user_config_dir("kedro")`. On Linux `os.getenv('XDG_CONFIG_HOME', '~/.config')`: a set but empty
- * XDG_CONFIG_HOME yields the relative path `kedro`, resolved against the working directory.
- */
-export function kedroConfigDir({env, platform, workingDirectory}: Platform): string {
-  const home = env.HOME || env.USERPROFILE || homedir()
-  if (platform === 'darwin') return path.posix.join(home, 'Library', 'Application Support', 'kedro')
-  if (platform === 'win32') {
-    const local = env.LOCALAPPDATA || path.win32.join(home, 'AppData', 'Local')
-    return path.win32.join(local, 'kedro', 'kedro')
-  }
-
-  const base = env.XDG_CONFIG_HOME ?? path.posix.join(home, '.config')
-  return path.resolve(workingDirectory, base, 'kedro')
+/** Where kedro keeps its files: appdirs' `user_config_dir("kedro")`. */
+export function kedroConfigDir(platform: Platform): string {
+  return userConfigDir('kedro', platform)
 }
 
 export function kedroUserIdPath(platform: Platform): string {
@@ -40,11 +25,7 @@ export function kedroUserIdPath(platform: Platform): string {
 }
 
 /** Python's `uuid.UUID(text).hex`, or null where Python raises (kedro then sends an empty id). */
-export function normaliseUuid(value: unknown): null | string {
-  if (typeof value !== 'string') return null
-  const hex = value.replaceAll('urn:', '').replaceAll('uuid:', '').replace(/^[{}]+|[{}]+$/g, '').replaceAll('-', '')
-  return /^[\dA-Fa-f]{32}$/.test(hex) ? hex.toLowerCase() : null
-}
+export const normaliseUuid = uuidHex
 
 export interface UserIdReading {
   exists: boolean

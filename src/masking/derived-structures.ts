@@ -1,6 +1,6 @@
 /**
  * Command structures of Kedro releases whose CLI is in no public source this tool could read: a stored structure
- * with the changes the release notes and the spec describe, always marked estimated. Replace an entry with a
+ * with the changes the release notes describe, always marked estimated. Replace an entry with a
  * generated structure (scripts/import-kedro-cli.js) once the release's dump is available.
  */
 import type {CliStructure} from './structures.js'

@@ -10,7 +10,7 @@
  * - "walk-passthrough-starters" (0.7.0 on): as above, and an official starter given to --starter/-s is kept.
  */
 import {type MaskingRules, NEWEST_KNOWN, telemetry} from '../releases/releases.js'
-import {compareVersions} from '../versions.js'
+import {compareVersions} from '../python/pep440.js'
 import {DERIVED_STRUCTURES} from './derived-structures.js'
 import {type CliStructure, KEDRO_STRUCTURES, PLUGIN_STRUCTURES} from './structures.js'
 

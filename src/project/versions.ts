@@ -5,7 +5,7 @@
 import path from 'node:path'
 
 import {kedro as kedroRelease, NEWEST_KNOWN} from '../releases/releases.js'
-import {isValidVersion} from '../versions.js'
+import {isValidVersion} from '../python/pep440.js'
 import {findPythonEnvironment, type PythonEnvironment} from './environment.js'
 import {findRequirements, type Requirement} from './requirements.js'
 

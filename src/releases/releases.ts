@@ -4,7 +4,7 @@
  * against requests the real code sent. Everything else asks by behaviour (`telemetry(version).masking`), never by
  * comparing version literals, so a new release is an edit here, plus its CLI structure.
  */
-import {compareVersions, isValidVersion} from '../versions.js'
+import {compareVersions, isValidVersion} from '../python/pep440.js'
 
 /** A behaviour as it changed: `[first release, value]`, oldest first; a release takes the last entry not after it. */
 type Timeline<T> = readonly (readonly [since: string, value: T])[]
@@ -15,7 +15,7 @@ function valueAt<T>(timeline: Timeline<T>, version: string): T {
   return value
 }
 
-/** How kedro-telemetry masks the command line (spec section 5). */
+/** How kedro-telemetry masks the command line (its masking.py, per release; docs/preview.md describes each). */
 export type MaskingRules =
   /** 0.1.4 to 0.3.1: a flat vocabulary of every name in the CLI structure. */
   | 'vocabulary'

@@ -1,7 +1,7 @@
 /** The readable sheet of `telemetry preview`: never repeats a value that masking removed. */
 import path from 'node:path'
 
-import type {PyJson} from '../request/python-json.js'
+import type {PyJson} from '../python/json-dumps.js'
 import type {PreviewResult} from '../request/request.js'
 
 import {displayPath, homePath} from './paths.js'

@@ -7,7 +7,7 @@ import {type LoadedProject, loadProject} from '../project/project.js'
 import {type DetectedVersion} from '../project/versions.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
 import {kedro, type KedroRelease, NEWEST_KNOWN, telemetry, type TelemetryRelease} from '../releases/releases.js'
-import {isValidVersion} from '../versions.js'
+import {isValidVersion} from '../python/pep440.js'
 import {probePython, type PythonProbe} from './python-probe.js'
 import type {PreviewSheet} from './sheet.js'
 

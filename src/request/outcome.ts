@@ -7,7 +7,7 @@
 import path from 'node:path'
 
 import {entryKindSync, readTextSafeSync} from '../checkout/files.js'
-import {safeLoad} from '../consent/pyyaml.js'
+import {safeLoad} from '../python/pyyaml.js'
 import {type KedroRelease, refusesProject} from '../releases/releases.js'
 import type {MaskedCommand} from './command.js'
 import type {PreviewContext} from './context.js'

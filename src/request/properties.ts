@@ -2,23 +2,19 @@
  * The properties every request of a release carries: who the user is (uuid, or a hash of the login or host name in
  * old releases), the project (hashed id, or hashed package name), versions, platform, CI, and the [tool.kedro] fields.
  */
-import {hostname, userInfo} from 'node:os'
+import {hostname} from 'node:os'
 
 import {kedroDetectsCi} from '../ci/detect.js'
 import {hashedProjectId, kedroHash} from '../identity/hash.js'
 import {kedroUserIdPath, readUserId} from '../identity/user-id.js'
+import {getuser} from '../python/getpass.js'
+import type {PyJson} from '../python/json-dumps.js'
 import {telemetryReleasesWith} from '../releases/releases.js'
 import {evaluate, EvaluationGuard, parsePython, type PyValue} from '../statistics/python.js'
 import type {PreviewContext} from './context.js'
-import type {PyJson} from './python-json.js'
 import type {PreviewSheet} from './sheet.js'
 
 export const NEW_USER_ID = '<a new uuid4 hex, created on the first send>'
-
-/** Python's getpass.getuser(): LOGNAME, USER, LNAME, USERNAME, then the password database. */
-function loginName(env: NodeJS.ProcessEnv): string {
-  return env.LOGNAME || env.USER || env.LNAME || env.USERNAME || userInfo().username
-}
 
 /** The `identity` and `username` of the release's era. */
 export async function userIdentity(context: PreviewContext, sheet: PreviewSheet): Promise<{identity: string; username: string}> {
@@ -30,7 +26,7 @@ export async function userIdentity(context: PreviewContext, sheet: PreviewSheet)
     sheet.origin('identity', 'hashed', hostEra ? 'the host name' : 'the login name (getpass.getuser())', 'sha512')
     sheet.origin('properties.username', 'hashed', 'the login name', hostEra ? 'sha512' : 'sha512, the identity again',
       hostEra ? 'kedro-telemetry hashed os.getlogin(), the login of the controlling terminal, which may differ' : null)
-    return {identity: kedroHash(hostEra ? hostname() : loginName(env)), username: kedroHash(loginName(env))}
+    return {identity: kedroHash(hostEra ? hostname() : getuser(env)), username: kedroHash(getuser(env))}
   }
 
   const user = await readUserId(kedroUserIdPath({env, platform, workingDirectory}), project.root)

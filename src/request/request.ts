@@ -4,13 +4,14 @@
  * identity and project properties, the statistics, and the assembly of the requests the release sends.
  */
 import {type ConsentDecision, resolveConsent} from '../consent/rules.js'
-import {telemetryReleasesWith} from '../releases/releases.js'
 import {readTelemetryFile} from '../consent/telemetry-file.js'
+import {kedroTimestamp} from '../python/datetime.js'
+import {type PyJson, pythonJsonDumps, pythonStr} from '../python/json-dumps.js'
+import {telemetryReleasesWith} from '../releases/releases.js'
 import {type MaskedCommand, maskedCommand} from './command.js'
 import {type PreviewContext, previewContext, type PreviewInputs} from './context.js'
 import {catalogOutcome, kedroRefuses} from './outcome.js'
 import {NEW_PROJECT_ID, projectProperties, userIdentity} from './properties.js'
-import {type PyJson, pythonJsonDumps, pythonStr} from './python-json.js'
 import {type FieldOrigin, PreviewSheet} from './sheet.js'
 import {projectStatistics} from './statistics-step.js'
 import {wireHeaders} from './wire.js'
@@ -73,12 +74,6 @@ export interface PreviewResult {
   requests: TelemetryRequest[]
   warnings: string[]
   wouldSend: boolean
-}
-
-/** Python's datetime.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ"): local time with a literal Z. */
-export function kedroTimestamp(date: Date): string {
-  const pad = (value: number, width = 2) => String(value).padStart(width, '0')
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds() * 1000, 6)}Z`
 }
 
 function consentOf(context: PreviewContext, sheet: PreviewSheet): Promise<ConsentDecision> {

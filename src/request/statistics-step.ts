@@ -10,7 +10,7 @@ import {telemetryReleasesWith} from '../releases/releases.js'
 import {readStatistics} from '../statistics/statistics.js'
 import {optionValues} from './command.js'
 import type {PreviewContext} from './context.js'
-import type {PyJson} from './python-json.js'
+import type {PyJson} from '../python/json-dumps.js'
 import type {PreviewSheet} from './sheet.js'
 
 /** Files named in a field's origin: all of a few, else the first ones and how many more. */

@@ -3,7 +3,7 @@
  * Session's defaults (requests/utils.py default_headers), then the request's own, then Content-Length. Which
  * encodings it offers to decompress is urllib3's make_headers(accept_encoding=True): brotli and zstd when installed.
  */
-import {compareVersions} from '../versions.js'
+import {compareVersions} from '../python/pep440.js'
 
 export interface WireHeaders {
   /** Why a header may differ from what goes out (a version this tool could not read), or null. */

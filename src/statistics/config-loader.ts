@@ -9,7 +9,7 @@
 import path from 'node:path'
 
 import {entryKindSync, readTextSafeSync, walkFilesSync} from '../checkout/files.js'
-import {safeLoad} from '../consent/pyyaml.js'
+import {safeLoad} from '../python/pyyaml.js'
 
 export type Config = Record<string, unknown>
 

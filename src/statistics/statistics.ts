@@ -1,5 +1,5 @@
 /** The properties of the "Kedro Project Statistics" event, read statically from the project's files. */
-import type {PyJson} from '../request/python-json.js'
+import type {PyJson} from '../python/json-dumps.js'
 import {appendAll} from '../collections.js'
 import {kedro, telemetry} from '../releases/releases.js'
 import {readCatalog} from './catalog.js'

@@ -18,7 +18,7 @@ import {PYPROJECT} from '../project/root.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
 import {LATEST_KNOWN_TELEMETRY_VERSION, type VersionSource} from '../project/versions.js'
 import {kedro} from '../releases/releases.js'
-import {isValidVersion} from '../versions.js'
+import {isValidVersion} from '../python/pep440.js'
 import {adviseFor} from './advice.js'
 
 

@@ -1,7 +1,7 @@
 /** TEL009: the decision is recorded. */
 import {buildNotice} from '../../notice/notice.js'
 import {LATEST_KNOWN_TELEMETRY_VERSION} from '../../project/versions.js'
-import {isValidVersion} from '../../versions.js'
+import {isValidVersion} from '../../python/pep440.js'
 import {type Check, type CheckDefinition, failing, result} from './check.js'
 
 const definition: CheckDefinition = {

@@ -1,6 +1,6 @@
 /** TEL007: identifiers are pseudonymous. */
 import {telemetry} from '../../releases/releases.js'
-import {isValidVersion} from '../../versions.js'
+import {isValidVersion} from '../../python/pep440.js'
 import {type Check, type CheckDefinition, type Evidence, failing, result} from './check.js'
 
 const definition: CheckDefinition = {

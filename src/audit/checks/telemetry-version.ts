@@ -1,6 +1,6 @@
 /** TEL008: kedro-telemetry has no known consent problem. */
 import {telemetry, telemetryReleasesWith} from '../../releases/releases.js'
-import {isValidVersion} from '../../versions.js'
+import {isValidVersion} from '../../python/pep440.js'
 import {type Check, type CheckDefinition, result} from './check.js'
 
 const definition: CheckDefinition = {
