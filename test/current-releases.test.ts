@@ -6,7 +6,8 @@
 import {expect} from 'chai'
 
 import {structureFor} from '../src/masking/masking.js'
-import {kedro, NEWEST_KNOWN, telemetry} from '../src/releases/releases.js'
+import {buildNotice, isCurrentNotice, noticeContentHash, NOTICE_VERSIONS} from '../src/notice/notice.js'
+import {kedro, NEWEST_KNOWN, telemetry, TELEMETRY_RELEASES, telemetryEra} from '../src/releases/releases.js'
 import {buildTelemetryRequests, type PreviewOptions} from '../src/request/request.js'
 import {cleanEnv, makeProject, PYPROJECT, removeTempDirs, runCli} from './helpers/sandbox.js'
 
@@ -151,5 +152,25 @@ describe('current releases', () => {
     const bare = (await preview(project('a: {type: x}\n'))).requests[0]
     expect(bare.wireHeaders['User-Agent']).to.equal('python-requests/<its version>')
     expect(bare.wireHeadersEstimated).to.match(/requests and urllib3 are not found/)
+  })
+})
+
+describe('notice versions', () => {
+  it('every notice has an explicit version, and its text is pinned: a change must be judged in NOTICE_VERSIONS', () => {
+    const eras = new Map(TELEMETRY_RELEASES.map((release) => [telemetryEra(release), release]))
+    expect([...eras.keys()].sort()).to.deep.equal(Object.keys(NOTICE_VERSIONS).sort())
+    for (const [era, release] of eras) {
+      const {version, ...content} = buildNotice(release)
+      const pinned = NOTICE_VERSIONS[era]
+      expect(version, era).to.equal(pinned.version).and.to.match(/^\d+\.\d+\.\d+r\d+$/)
+      expect(noticeContentHash(content), `the notice of kedro-telemetry ${era} changed: if what it says changed, give it a new revision; if only its wording, record the new hash under the same one`).to.equal(pinned.content)
+    }
+  })
+
+  it('a decision recorded under the hash an earlier tool release used still counts as recorded under that notice', () => {
+    const notice = buildNotice('0.9.0')
+    expect(isCurrentNotice('0.9.0r1', notice)).to.equal(true)
+    expect(isCurrentNotice('2c1ab975d8a2', notice)).to.equal(true)
+    expect(isCurrentNotice('564798873931', notice)).to.equal(false)
   })
 })

@@ -10,7 +10,7 @@ export default class NoticeCommand extends BaseCommand {
   static description = paragraph`For each field kedro-telemetry sends: an example input and what the collector receives (raw,
 masked, hashed, or a count); what it never sees; and that the collector sees your IP address. Without
 --telemetry-version, the version that applies to the project in the current directory (as status detects it), else the
-latest known. The notice version (a content hash) is recorded with every consent decision.`
+latest known. The notice version (its first release and a revision, such as 0.9.0r1) is recorded with every consent decision.`
 
   static examples = [
     '<%= config.bin %> <%= command.id %>',

@@ -13,7 +13,7 @@ import {kedroDetectsCi, wideDetectsCi} from '../ci/detect.js'
 import {type CiPersistence, OPT_OUT_VARIABLES, planOptOutPersistence} from '../ci/persist.js'
 import {InputError} from '../errors.js'
 import {withLock} from '../fs/lock.js'
-import {type AccessCheck, checkWrite, commitWrites, type Step, type Write} from '../fs/transaction.js'
+import {type AccessCheck, checkWrite, commitWrites, removeStaleTempFiles, type Step, type Write} from '../fs/transaction.js'
 import {type GitignorePlan, ignoreRule, planGitignore, readGitignore, untrackStep} from '../git/gitignore.js'
 import {type GitContext, inspectRepository, type RepositoryInspection} from '../git/repository.js'
 import {hashedProjectId} from '../identity/hash.js'
@@ -278,6 +278,8 @@ async function commitChange(plan: ConsentPlan, env: NodeJS.ProcessEnv, platform:
   const history = historyFile(env, platform)
   const record = historyRecord(plan, env)
   const git = await gitSteps(plan, warnings)
+  // What a killed writer left beside .telemetry goes even when this change leaves the file as it is.
+  if (plan.telemetryFile) await removeStaleTempFiles(plan.telemetryFile)
   // The history line first among the writes: a change that is applied is never missing from it.
   const {backups} = await commitWrites([decisionWrite(history, record), ...plan.writes], {access: plan.options.access, before: git.step})
   const gitResult = await gitignoreResult(plan, git, warnings)

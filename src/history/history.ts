@@ -27,7 +27,7 @@ export interface DecisionRecord {
   inCi: boolean
   /** opt-out --global: the shell startup files that now set the opt-out variables. */
   machineWide?: string[]
-  /** The content hash of the notice for the applicable kedro-telemetry version. */
+  /** The version of the notice for the applicable kedro-telemetry version (0.9.0r1; a hash of its text before notices were numbered). */
   noticeVersion: string
   /** The notice was displayed before the decision (the opt-in prompt). */
   noticeShown: boolean

@@ -1,7 +1,7 @@
 /**
  * What kedro-telemetry collects, per version: each field with an example input and what the collector receives
- * (raw, masked, hashed, or a count), what it never sees, and that it sees the sender's IP address. The notice has a
- * version, a hash of its content, that every recorded consent decision quotes.
+ * (raw, masked, hashed, or a count), what it never sees, and that it sees the sender's IP address. Each notice has
+ * an explicit version (NOTICE_VERSIONS) that every recorded consent decision quotes.
  */
 import {createHash} from 'node:crypto'
 
@@ -178,9 +178,46 @@ export function buildNotice(telemetryVersion: string): Notice {
     ],
     telemetryVersions: telemetryEra(telemetryVersion),
   }
-  return {...content, version: noticeVersion(content)}
+  return {...content, version: noticeVersionOf(content)}
 }
 
-export function noticeVersion(content: Omit<Notice, 'version'>): string {
+/**
+ * The version of each notice, by the releases it describes: the first of them and a revision, bumped when what the
+ * notice says changes, so that decisions made under the old text no longer count as recorded under the current one
+ * (TEL009). `content` pins the text: a test fails when it changes, until the change is judged here (a new revision,
+ * or a wording fix whose new hash is recorded under the same revision). `earlier` lists the versions tool releases
+ * before these numbers recorded for the same notice (a hash of its text), still accepted as this revision.
+ */
+export const NOTICE_VERSIONS: Record<string, {content: string; earlier: string[]; version: string}> = {
+  '0.1.4 to 0.2.1': {content: '11c2a942a689', earlier: ['11c2a942a689'], version: '0.1.4r1'},
+  '0.2.2': {content: '5a7c972e581d', earlier: ['5a7c972e581d'], version: '0.2.2r1'},
+  '0.2.3': {content: '0c718e90d730', earlier: ['0c718e90d730'], version: '0.2.3r1'},
+  '0.2.4 to 0.3.0': {content: '8f31e7303106', earlier: ['8f31e7303106'], version: '0.2.4r1'},
+  '0.3.1': {content: 'e941f7c8750c', earlier: ['e941f7c8750c'], version: '0.3.1r1'},
+  '0.3.2': {content: 'c593980e1261', earlier: ['c593980e1261'], version: '0.3.2r1'},
+  '0.4.0': {content: '298cff65a73d', earlier: ['298cff65a73d'], version: '0.4.0r1'},
+  '0.5.0': {content: 'c6e4177f971d', earlier: ['c6e4177f971d'], version: '0.5.0r1'},
+  '0.6.0': {content: '7cdd01bf0a70', earlier: ['7cdd01bf0a70'], version: '0.6.0r1'},
+  '0.6.1 to 0.6.4': {content: '02d413c6ae69', earlier: ['02d413c6ae69'], version: '0.6.1r1'},
+  '0.6.5': {content: '17aaf3282b33', earlier: ['17aaf3282b33'], version: '0.6.5r1'},
+  '0.7.0': {content: '4f62804eceeb', earlier: ['4f62804eceeb'], version: '0.7.0r1'},
+  '0.8.0': {content: '564798873931', earlier: ['564798873931'], version: '0.8.0r1'},
+  '0.9.0 and later': {content: '2c1ab975d8a2', earlier: ['2c1ab975d8a2'], version: '0.9.0r1'},
+}
+
+/** A hash of a notice's text: what NOTICE_VERSIONS pins. */
+export function noticeContentHash(content: Omit<Notice, 'version'>): string {
   return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 12)
+}
+
+function noticeVersionOf(content: Omit<Notice, 'version'>): string {
+  const entry = NOTICE_VERSIONS[content.telemetryVersions]
+  // A notice without an entry is a release added to the table without its notice being versioned: a bug.
+  if (!entry) throw new Error(`no version for the notice of kedro-telemetry ${content.telemetryVersions}: add it to NOTICE_VERSIONS`)
+  return entry.version
+}
+
+/** Whether a recorded notice version is the current notice of its releases (or the hash an earlier tool recorded for it). */
+export function isCurrentNotice(recorded: string, notice: Notice): boolean {
+  return recorded === notice.version || (NOTICE_VERSIONS[notice.telemetryVersions]?.earlier.includes(recorded) ?? false)
 }

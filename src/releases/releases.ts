@@ -109,7 +109,7 @@ const KEDRO_TIMELINES = {
 } as const
 
 /** kedro-telemetry's releases (its tags in kedro-org/kedro-plugins), oldest first. */
-const TELEMETRY_RELEASES = [
+export const TELEMETRY_RELEASES = [
   '0.1.4', '0.2.0', '0.2.1', '0.2.2', '0.2.3', '0.2.4', '0.2.5', '0.3.0', '0.3.1', '0.3.2', '0.4.0', '0.5.0', '0.6.0', '0.6.1',
   '0.6.2', '0.6.3', '0.6.4', '0.6.5', '0.7.0', '0.8.0', '0.9.0',
 ] as const

@@ -1,5 +1,5 @@
 /** TEL009: the decision is recorded. */
-import {buildNotice} from '../../notice/notice.js'
+import {buildNotice, isCurrentNotice} from '../../notice/notice.js'
 import {LATEST_KNOWN_TELEMETRY_VERSION} from '../../project/versions.js'
 import {isValidVersion} from '../../python/pep440.js'
 import {type Check, type CheckDefinition, failing, result} from './check.js'
@@ -15,11 +15,11 @@ export const consentRecorded: Check = {
   run({history, status}) {
     if (!status.file.valid) return result(definition, failing(definition), 'no explicit decision to have recorded')
     const version = status.project.telemetryVersion && isValidVersion(status.project.telemetryVersion) ? status.project.telemetryVersion : LATEST_KNOWN_TELEMETRY_VERSION
-    const notice = buildNotice(version).version
+    const notice = buildNotice(version)
     const latest = history.records.filter((record) => record.projectRoot === status.project.root).at(-1)
     if (!latest) return result(definition, failing(definition), 'the decision in .telemetry has no record in this machine\'s history')
     if (latest.consent !== status.file.consent) return result(definition, failing(definition), `the last recorded decision (${latest.action}, ${latest.time}) differs from .telemetry`)
-    if (latest.noticeVersion !== notice) return result(definition, failing(definition), `recorded under notice ${latest.noticeVersion}, the current one is ${notice}`)
-    return result(definition, 'pass', `recorded ${latest.time} (${latest.action}, ${latest.how}, notice ${notice})`)
+    if (!isCurrentNotice(latest.noticeVersion, notice)) return result(definition, failing(definition), `recorded under notice ${latest.noticeVersion}, the current one is ${notice.version}`)
+    return result(definition, 'pass', `recorded ${latest.time} (${latest.action}, ${latest.how}, notice ${notice.version})`)
   },
 }
