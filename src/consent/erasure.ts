@@ -1,7 +1,7 @@
 /** What revoke tells the user about data already sent: deleting local files erases nothing at the collector. */
 import type {ConsentPlan} from './change.js'
 
-export const TELEMETRY_DOCS = 'https://docs.kedro.org/en/stable/about/telemetry/'
+const TELEMETRY_DOCS = 'https://docs.kedro.org/en/stable/about/telemetry/'
 
 export function erasureStatement(identifiers: ConsentPlan['identifiers']): string {
   const quoted = [

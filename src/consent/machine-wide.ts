@@ -68,7 +68,7 @@ function fishConfig(env: NodeJS.ProcessEnv, home: string): string {
 }
 
 /** Every startup file a shell of this user may read, whether it exists or not (status looks in all of them). */
-export function knownStartupFiles(env: NodeJS.ProcessEnv): StartupFile[] {
+function knownStartupFiles(env: NodeJS.ProcessEnv): StartupFile[] {
   const home = homeOf(env)
   const zdot = env.ZDOTDIR && path.isAbsolute(env.ZDOTDIR) ? env.ZDOTDIR : home
   const fish = fishConfig(env, home)

@@ -9,7 +9,7 @@ import {entryKindSync, lstatOrNullSync, readFileSafeSync} from '../checkout/file
 
 export const TELEMETRY_FILE_NAME = '.telemetry'
 /** Larger files are not parsed here (kedro would still read them); a consent file is a line or two. */
-export const MAX_INSPECTED_BYTES = 1024 * 1024
+const MAX_INSPECTED_BYTES = 1024 * 1024
 
 export type TelemetryFileKind = 'directory' | 'file' | 'missing' | 'other'
 

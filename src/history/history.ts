@@ -63,7 +63,7 @@ export function decisionWrite(file: string, record: DecisionRecord): Write {
 }
 
 /** A history far larger than any real one (a line is about 400 bytes) is not read whole. */
-export const MAX_HISTORY_BYTES = 64 * 1024 * 1024
+const MAX_HISTORY_BYTES = 64 * 1024 * 1024
 
 export interface HistoryReading {
   file: string

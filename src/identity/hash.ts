@@ -5,7 +5,7 @@ export function kedroHash(text: string): string {
   return createHash('sha512').update(text, 'utf8').digest('hex')
 }
 
-export const UNDEFINED_PACKAGE_NAME = 'undefined_package_name'
+const UNDEFINED_PACKAGE_NAME = 'undefined_package_name'
 
 /** The `project_id` property kedro-telemetry 0.5.0+ sends: hash(project_id + package_name). */
 export function hashedProjectId(projectId: string, packageName: null | string): string {

@@ -11,7 +11,7 @@ import {uuidHex} from '../python/uuid.js'
 
 export type {Platform} from '../python/appdirs.js'
 
-export const USER_ID_FILE = 'telemetry.toml'
+const USER_ID_FILE = 'telemetry.toml'
 
 
 /** Where kedro keeps its files: appdirs' `user_config_dir("kedro")`. */

@@ -58,7 +58,7 @@ export interface ChosenStructure {
  * Kedro's global commands (its `cli` and `create_cli` groups, and kedro-viz's `kedro.global_commands` entry point):
  * outside a project KedroCLI has only these, so anything else is an unknown command there.
  */
-export const GLOBAL_COMMANDS = new Set(['info', 'new', 'starter', 'viz'])
+const GLOBAL_COMMANDS = new Set(['info', 'new', 'starter', 'viz'])
 
 /**
  * The structure of the nearest shipped Kedro version not newer than `kedroVersion`, plus installed plugins; outside

@@ -6,7 +6,7 @@ export type PyJson = boolean | null | number | PyJson[] | string | {[key: string
 
 const SHORT_ESCAPES: Record<string, string> = {'\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r', '"': '\\"', '\\': '\\\\'}
 
-export function pythonString(value: string): string {
+function pythonString(value: string): string {
   let out = '"'
   for (let i = 0; i < value.length; i++) {
     const char = value[i]

@@ -14,7 +14,7 @@ const VERSION_PATTERN =
 
 const PRE_RANK: Record<string, number> = {a: 0, alpha: 0, b: 1, beta: 1, c: 2, pre: 2, preview: 2, rc: 2}
 
-export function parseVersion(text: string): ParsedVersion | null {
+function parseVersion(text: string): ParsedVersion | null {
   const match = VERSION_PATTERN.exec(text.trim())
   if (!match) return null
   const [, release, preLabel, preNumber, post, dev] = match
@@ -51,6 +51,3 @@ export function compareVersions(left: string, right: string): number {
   return a.dev < b.dev ? -1 : 1
 }
 
-export function versionAtLeast(version: string, floor: string): boolean {
-  return compareVersions(version, floor) >= 0
-}

@@ -143,11 +143,6 @@ export function telemetryReleasesWith<K extends keyof typeof TELEMETRY_TIMELINES
 
 /** The newest releases whose behaviour is known; a newer version gets these rules, marked estimated. */
 export const NEWEST_KNOWN = {kedro: '1.7.0', kedroTelemetry: '0.9.0'} as const
-/**
- * The releases whose command structure (for masking) is stored in src/masking/structures.ts, and (derived from one
- * of those, estimated) in src/masking/derived-structures.ts.
- */
-export const KEDRO_CLI_STRUCTURES = ['0.19.0', '0.19.14', '1.0.0', '1.5.0', '1.6.0'] as const
 
 export type TelemetryRelease = {[K in keyof typeof TELEMETRY_TIMELINES]: (typeof TELEMETRY_TIMELINES)[K][number][1]} & {
   /** Why these rules may not be that release's: a version newer than any known one. */

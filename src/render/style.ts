@@ -173,7 +173,7 @@ function columnWidths(width: number, rows: string[][]): number[] {
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001B\[[\d;]*m/g
 
-export function visibleLength(text: string): number {
+function visibleLength(text: string): number {
   return [...text.replaceAll(ANSI, '')].length
 }
 

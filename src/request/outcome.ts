@@ -27,7 +27,7 @@ function buildsCatalog(commandPath: string[], kedro: KedroRelease): boolean {
  * `kedro ipython` runs IPython, and `kedro jupyter lab/notebook` notebook kernels, in processes of their own, where
  * Kedro's IPython extension loads the catalog (reload_kedro): that process sends the statistics.
  */
-export function buildsCatalogElsewhere(commandPath: string[]): boolean {
+function buildsCatalogElsewhere(commandPath: string[]): boolean {
   return commandPath[0] === 'ipython' || (commandPath[0] === 'jupyter' && ['lab', 'notebook'].includes(commandPath[1] ?? ''))
 }
 

@@ -19,9 +19,9 @@ import {wireHeaders} from './wire.js'
 export {formatTools} from './properties.js'
 export type {Derivation, FieldOrigin} from './sheet.js'
 
-export const HEAP_ENDPOINT = 'https://heapanalytics.com/api/track'
-export const HEAP_APP_ID = '2388822444'
-export const STATISTICS_EVENT = 'Kedro Project Statistics'
+const HEAP_ENDPOINT = 'https://heapanalytics.com/api/track'
+const HEAP_APP_ID = '2388822444'
+const STATISTICS_EVENT = 'Kedro Project Statistics'
 
 export interface TelemetryRequest {
   body: {[key: string]: PyJson}

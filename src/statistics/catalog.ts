@@ -6,7 +6,7 @@
  */
 import {entryKindSync, isInside, realPathOr} from '../checkout/files.js'
 import {appendAll} from '../collections.js'
-import {type Config, ConfigLoader, DEFAULT_CONFIG_PATTERNS, globPattern} from './config-loader.js'
+import {type Config, ConfigLoader} from './config-loader.js'
 
 export interface CatalogEntry {
   name: string
@@ -24,11 +24,6 @@ export interface CatalogReading {
   failure: null | string
   files: string[]
   warnings: string[]
-}
-
-/** OmegaConfigLoader's default catalog patterns, on a path relative to the env folder. */
-export function isCatalogFile(relative: string): boolean {
-  return DEFAULT_CONFIG_PATTERNS.catalog.some((pattern) => globPattern(pattern).test(relative)) && /\.(json|ya?ml)$/.test(relative)
 }
 
 /** Whether a catalog name is a dataset factory pattern (CatalogConfigResolver.is_pattern). */
@@ -66,7 +61,7 @@ const VALIDATOR_KEYS = new Set(['class', 'enabled', 'on', 'options', 'severity',
  * A `validator:` declaration as Kedro 1.6's ValidatorSpec.from_dataset_config reads it: its class path, or the
  * ValidationConfigurationError it raises. YAML reads an unquoted `on` key as true, which Kedro maps back.
  */
-export function validatorClass(name: string, declaration: unknown): {classPath: string} | {error: string} {
+function validatorClass(name: string, declaration: unknown): {classPath: string} | {error: string} {
   const invalid = (why: string) => ({error: `ValidationConfigurationError: Invalid validator declaration for dataset '${name}': ${why}`})
   if (typeof declaration === 'string') return {classPath: declaration}
   if (Array.isArray(declaration)) return invalid('list form is reserved for future use')

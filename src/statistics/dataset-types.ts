@@ -32,7 +32,7 @@ export const DATASET_PACKAGES = ['kedro_datasets', 'kedro_datasets_experimental'
 /** subpackage -> class -> module, per installed package. */
 export type ModuleMap = Map<string, Map<string, string>>
 
-export function snakeCase(name: string): string {
+function snakeCase(name: string): string {
   return name.replaceAll(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').replaceAll(/([a-z\d])([A-Z])/g, '$1_$2').toLowerCase()
 }
 

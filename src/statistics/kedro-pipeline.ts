@@ -18,11 +18,11 @@ function qualifiedName(node: KedroNode): string {
 }
 
 /** Kedro's Node._unique_key: (name, inputs, outputs). Nodes with equal keys are one node in a pipeline's set. */
-export function nodeKey(node: KedroNode): string {
+function nodeKey(node: KedroNode): string {
   return JSON.stringify([qualifiedName(node), node.inputs, node.outputs])
 }
 
-export function pipelineOf(nodes: Iterable<KedroNode>): Pipeline {
+function pipelineOf(nodes: Iterable<KedroNode>): Pipeline {
   const map = new Map<string, KedroNode>()
   for (const node of nodes) map.set(nodeKey(node), node)
   return {kind: 'pipeline', nodes: map}

@@ -124,7 +124,7 @@ function unescape(body: string): null | string {
 }
 
 /** Python's string literal forms: quotes, prefixes r and u (bytes and f-strings are not str literals here). */
-export function stringValue(text: string): null | string {
+function stringValue(text: string): null | string {
   const match = /^([rRuU]?)("""|'''|"|')([\s\S]*)\2$/.exec(text)
   if (!match) return null
   const [, prefix, , body] = match
@@ -341,7 +341,7 @@ function comprehension(node: SyntaxNode, context: EvaluationContext, asDict: boo
 }
 
 /** The arguments of a call: positional, keyword, `*iterable`, `**mapping` and a bare generator expression. */
-export function callArguments(argList: SyntaxNode, context: EvaluationContext, textOnlyParameter?: string): Stopping | {keywords: Map<string, PyValue>; positional: PyValue[]; texts: ArgumentTexts} {
+function callArguments(argList: SyntaxNode, context: EvaluationContext, textOnlyParameter?: string): Stopping | {keywords: Map<string, PyValue>; positional: PyValue[]; texts: ArgumentTexts} {
   const positional: PyValue[] = []
   const texts: ArgumentTexts = {keywords: new Map(), positional: []}
   const keywords = new Map<string, PyValue>()
@@ -585,7 +585,7 @@ function unaryOperation(node: SyntaxNode, context: EvaluationContext): PyValue {
 const COMPARISONS = new Set(['==', '!=', '<', '>', '<=', '>=', 'in', 'not in', 'is', 'is not'])
 
 /** Python's binary operators on known values; what raises in Python raises here. */
-export function binaryOperation(operator: string, left: PyValue, right: PyValue): PyValue {
+function binaryOperation(operator: string, left: PyValue, right: PyValue): PyValue {
   const stop = firstStop([left, right])
   if (stop) return stop
   switch (operator) {
@@ -774,7 +774,7 @@ function makeCallable(name: string, parameterList: null | SyntaxNode, context: E
 }
 
 /** `def name(...)`: its name and function value, defined in `context` (decorated ones are not followed). */
-export function defineFunction(statement: SyntaxNode, context: EvaluationContext): null | {name: string; value: PyValue} {
+function defineFunction(statement: SyntaxNode, context: EvaluationContext): null | {name: string; value: PyValue} {
   const definition = statement.name === 'DecoratedStatement' ? children(statement).find((child) => child.name === 'FunctionDefinition') : statement
   if (definition?.name !== 'FunctionDefinition') return null
   const parts = children(definition)

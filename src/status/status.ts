@@ -22,7 +22,7 @@ import {isValidVersion} from '../python/pep440.js'
 import {adviseFor} from './advice.js'
 
 
-export const SCOPE = ['Kedro CLI', 'Kedro-Viz CLI', 'Kedro-Viz UI'] as const
+const SCOPE = ['Kedro CLI', 'Kedro-Viz CLI', 'Kedro-Viz UI'] as const
 
 export interface StatusOptions {
   env?: NodeJS.ProcessEnv
