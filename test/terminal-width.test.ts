@@ -91,6 +91,14 @@ describe('on an 80-column terminal', function () {
     expect(untimed(body.join(''))).to.equal(untimed(sent))
   })
 
+  it('opt-out --global: the lines and files it would change, and its question, fit the width', () => {
+    const {code, lines} = atEighty(['opt-out', '--global'], 'no\n')
+    expect(code).to.equal(0)
+    expect(lines.some((line) => line.includes('Add them? (y/N)'))).to.equal(true)
+    expect(tooWide(lines), lines.join('\n')).to.deep.equal([])
+    expect(lines.at(-1)).to.equal('Nothing was changed.')
+  })
+
   it('opt-in: the consent screen and its question fit one screen', () => {
     const {code, lines} = atEighty(['opt-in'], 'no\n')
     expect(code).to.equal(0)
