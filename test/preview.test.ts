@@ -141,6 +141,11 @@ describe('telemetry preview', () => {
     })
   })
 
+  it('a relative project starts at the cwd it is given, not the process\'s (the library reads no global it can be given)', async () => {
+    const result = await buildTelemetryRequests({args: ['info'], cwd: path.dirname(EXAMPLE), env: {HOME: tempDir()}, probePython: false, project: path.basename(EXAMPLE)})
+    expect(result.context.projectRoot).to.equal(EXAMPLE)
+  })
+
   it('the example project: kedro run sends the statistics event, with the keys in kedro\'s order', () => {
     const json = preview(['run', '--pipeline', 'data_science', '--params', 'lr=0.1'], {env: {HOME: tempDir()}})
     expect(json).to.include({decidedBy: 'default', wouldSend: true})

@@ -15,6 +15,8 @@ export interface PreviewInputs {
   /** The kedro command's arguments, verbatim (without `kedro`). */
   args: string[]
   /** The environment kedro would run in. */
+  /** Where a relative `project` starts (default: the process's working directory). */
+  cwd?: string
   env: NodeJS.ProcessEnv
   kedroVersion?: string
   /** The project at `project`, when the caller has loaded it already (with its resolved directory). */
@@ -71,7 +73,7 @@ function resolveVersion(given: string | undefined, reported: null | string | und
 
 export async function previewContext(inputs: PreviewInputs, sheet: PreviewSheet): Promise<PreviewContext> {
   const {env} = inputs
-  const workingDirectory = inputs.loaded?.workingDirectory ?? await resolveWorkingDirectory(inputs.project ?? '.', process.cwd())
+  const workingDirectory = inputs.loaded?.workingDirectory ?? await resolveWorkingDirectory(inputs.project ?? '.', inputs.cwd ?? process.cwd())
   const project = inputs.loaded?.project ?? await loadProject(workingDirectory, env)
   const {root, versions} = project
   const python = await (inputs.probePython === false
