@@ -39,6 +39,15 @@ export abstract class BaseCommand extends Command {
     }
   }
 
+  /**
+   * oclif's own errors (an unknown flag, a missing value) in `--json` mode: the documented error shape
+   * (schemas/error.schema.json), not oclif's whole error object.
+   */
+  protected toErrorJson(error: unknown): {error: {code: string; hint: null | string; message: string}} {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error)
+    return {error: {code: 'USAGE', hint: `see \`telemetry ${this.id ?? ''} --help\``.replace('  ', ' '), message}}
+  }
+
   async catch(error: Error & {oclif?: {exit?: number}}): Promise<unknown> {
     // oclif's own errors (an unknown flag, a missing value) and exits keep oclif's handling; everything else, I/O
     // errors and bugs included, ends in one line, a hint and exit 2 (exit 1 means a check failed).

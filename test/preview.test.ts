@@ -9,7 +9,8 @@ import {pythonJsonDumps} from '../src/python/json-dumps.js'
 import {buildTelemetryRequests, formatTools} from '../src/request/request.js'
 import {readCatalog} from '../src/statistics/catalog.js'
 import {readPipelines} from '../src/statistics/pipelines.js'
-import {cleanEnv, EXAMPLE, makeProject, PYPROJECT, removeTempDirs, runCli, tempDir, writeFiles} from './helpers/sandbox.js'
+import {runInProcess} from './helpers/in-process.js'
+import {cleanEnv, EXAMPLE, makeProject, PYPROJECT, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
 import {expectValid} from './helpers/schemas.js'
 
 
@@ -112,8 +113,9 @@ function shopProject(): string {
 }
 
 /** `telemetry preview --json --project P ARGS`: --json goes first, since every token after the first kedro one is kedro's. */
-function preview(args: string[], options: {env?: Record<string, string>; project?: string} = {}) {
-  const result = runCli(['preview', '--json', '--project', options.project ?? EXAMPLE, ...args], {env: options.env})
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- read as the schema describes it (validated below)
+async function preview(args: string[], options: {env?: Record<string, string>; project?: string} = {}): Promise<any> {
+  const result = await runInProcess(['preview', '--json', '--project', options.project ?? EXAMPLE, ...args], {env: options.env})
   expect(result.code, result.stderr).to.equal(0)
   const json = JSON.parse(result.stdout)
   expectValid('preview.schema.json', json)
@@ -124,7 +126,7 @@ describe('telemetry preview', () => {
   after(removeTempDirs)
 
   describe('python-compatible JSON', () => {
-    it('matches Python json.dumps byte for byte', function () {
+    it('matches Python json.dumps byte for byte', async function () {
       const value = {a: 'quote " backslash \\ newline \n tab \t ctrl \u0001 del \u007F é 中 😀', b: [1, -2.5, true, null, 1e21, 1.5e-7, 0.1], 'ключ': {n: 0}}
       const ours = pythonJsonDumps(value)
       // python3 is part of every machine these tests run on (.ci/run's machine included): without it this fails.
@@ -132,8 +134,8 @@ describe('telemetry preview', () => {
       expect(ours).to.equal(python)
     })
 
-    it('the preview bodyText is what Python json.dumps gives for the body', () => {
-      const json = preview(['run'])
+    it('the preview bodyText is what Python json.dumps gives for the body', async () => {
+      const json = await preview(['run'])
       const [request] = json.requests
       expect(request.bodyText).to.equal(pythonJsonDumps(request.body))
       const python = execFileSync('python3', ['-c', 'import json,sys; print(json.dumps(json.loads(sys.stdin.read())), end="")'], {input: JSON.stringify(request.body)}).toString()
@@ -146,8 +148,8 @@ describe('telemetry preview', () => {
     expect(result.context.projectRoot).to.equal(EXAMPLE)
   })
 
-  it('the example project: kedro run sends the statistics event, with the keys in kedro\'s order', () => {
-    const json = preview(['run', '--pipeline', 'data_science', '--params', 'lr=0.1'], {env: {HOME: tempDir()}})
+  it('the example project: kedro run sends the statistics event, with the keys in kedro\'s order', async () => {
+    const json = await preview(['run', '--pipeline', 'data_science', '--params', 'lr=0.1'], {env: {HOME: tempDir()}})
     expect(json).to.include({decidedBy: 'default', wouldSend: true})
     const [request] = json.requests
     expect(request).to.include({method: 'POST', url: 'https://heapanalytics.com/api/track'})
@@ -170,16 +172,16 @@ describe('telemetry preview', () => {
     expect(json.warnings.join(' ')).to.match(/create a new user id/)
   })
 
-  it('Kedro before 1.5.0 counts the whole registry whatever --pipeline asks for', () => {
-    const json = preview(['--kedro-version', '1.4.0', 'run', '--pipeline', 'data_science'])
+  it('Kedro before 1.5.0 counts the whole registry whatever --pipeline asks for', async () => {
+    const json = await preview(['--kedro-version', '1.4.0', 'run', '--pipeline', 'data_science'])
     expect(json.requests[0].body.properties).to.include({number_of_nodes: 6, number_of_pipelines: 3})
     expect(json.context.kedroStructureVersion).to.equal('1.0.0')
   })
 
-  it('the user id, the timestamp format, HEAP_APPID_DEV and is_ci_env', () => {
+  it('the user id, the timestamp format, HEAP_APPID_DEV and is_ci_env', async () => {
     const home = tempDir()
     writeFiles(home, {'.config/kedro/telemetry.toml': '[telemetry]\nuuid = "0D5C2F6E-8A3B-4C1D-9E7F-123456789ABC"\n'})
-    const json = preview(['--set-env', 'CI=true', 'info'], {env: {HEAP_APPID_DEV: 'dev-app', HOME: home, XDG_CONFIG_HOME: path.join(home, '.config')}})
+    const json = await preview(['--set-env', 'CI=true', 'info'], {env: {HEAP_APPID_DEV: 'dev-app', HOME: home, XDG_CONFIG_HOME: path.join(home, '.config')}})
     const {body} = json.requests[0]
     expect(body).to.include({app_id: 'dev-app', event: 'CLI command', identity: '0d5c2f6e8a3b4c1d9e7f123456789abc'})
     expect(body.properties).to.include({command: 'kedro info', is_ci_env: true, main_command: 'info', username: '0d5c2f6e8a3b4c1d9e7f123456789abc'})
@@ -188,99 +190,99 @@ describe('telemetry preview', () => {
     expect(kedroTimestamp(new Date(2026, 0, 2, 3, 4, 5, 67))).to.equal('2026-01-02T03:04:05.067000Z')
   })
 
-  it('declined consent: nothing would be sent; --ignore-consent shows the request, labelled', () => {
-    const declined = preview(['run'], {env: {DO_NOT_TRACK: '1'}})
+  it('declined consent: nothing would be sent; --ignore-consent shows the request, labelled', async () => {
+    const declined = await preview(['run'], {env: {DO_NOT_TRACK: '1'}})
     expect(declined).to.include({decidedBy: 'DO_NOT_TRACK', ignoredConsent: false, wouldSend: false})
     expect(declined.requests).to.deep.equal([])
-    const shown = preview(['--ignore-consent', 'run'], {env: {DO_NOT_TRACK: '1'}})
+    const shown = await preview(['--ignore-consent', 'run'], {env: {DO_NOT_TRACK: '1'}})
     expect(shown).to.include({ignoredConsent: true, wouldSend: false})
     expect(shown.requests).to.have.length(1)
-    const text = runCli(['preview', '--project', EXAMPLE, '--ignore-consent', 'run'], {env: {DO_NOT_TRACK: '1'}})
+    const text = await runInProcess(['preview', '--project', EXAMPLE, '--ignore-consent', 'run'], {env: {DO_NOT_TRACK: '1'}})
     expect(text.stdout).to.contain('NOTHING WOULD BE SENT').and.to.contain('is NOT sent')
   })
 
-  it('a leading --help leaks what follows, and the preview says so', () => {
-    const json = preview(['--', '--help', 'run', '--params', 'password=hunter2'])
+  it('a leading --help leaks what follows, and the preview says so', async () => {
+    const json = await preview(['--', '--help', 'run', '--params', 'password=hunter2'])
     expect(json.requests[0].body.properties.command).to.equal('kedro --help run --params password=hunter2')
     expect(json.leaked).to.deep.equal(['run', '--params', 'password=hunter2'])
     expect(json.warnings.join(' ')).to.match(/unmasked/)
     expect(json.requests[0].body.event).to.equal('CLI command')
   })
 
-  it('every token after the first kedro token is kedro\'s, even our own flags', () => {
-    const text = runCli(['preview', '--project', EXAMPLE, 'run', '--json', '--project', 'x'])
+  it('every token after the first kedro token is kedro\'s, even our own flags', async () => {
+    const text = await runInProcess(['preview', '--project', EXAMPLE, 'run', '--json', '--project', 'x'])
     expect(text.code).to.equal(0)
     // `--json` and `--project` are not options of `kedro run`, so they and `x` are masked; the output is text.
     expect(text.stdout).to.contain('kedro run ***** ***** *****')
-    const json = preview(['run', '--help'])
+    const json = await preview(['run', '--help'])
     expect(json.requests[0].body).to.include({event: 'CLI command'})
     expect(json.requests[0].body.properties.command).to.equal('kedro run --help')
   })
 
-  it('calls the body "exactly as sent" only when every field is exact, and counts exact and estimated fields', () => {
+  it('calls the body "exactly as sent" only when every field is exact, and counts exact and estimated fields', async () => {
     const home = tempDir()
     mkdirSync(path.join(home, '.config', 'kedro'), {recursive: true})
     writeFileSync(path.join(home, '.config', 'kedro', 'telemetry.toml'), '[telemetry]\nuuid = "0d5c2f6e8a3b4c1d9e7f123456789abc"\n')
     const env = {HOME: home, NO_COLOR: '1', XDG_CONFIG_HOME: path.join(home, '.config')}
-    const exact = runCli(['preview', '--project', EXAMPLE, '--kedro-version', '1.5.0', '--telemetry-version', '0.8.0', 'info'], {env})
+    const exact = await runInProcess(['preview', '--project', EXAMPLE, '--kedro-version', '1.5.0', '--telemetry-version', '0.8.0', 'info'], {env})
     expect(exact.stdout).to.match(/^Body, exactly as sent \(Python json\.dumps\):$/m).and.to.match(/^(\d+) of \1 fields exact$/m)
     // A user id kedro has not created yet: the bytes around it are exact, and the sheet says which values are not.
-    const fresh = runCli(['preview', '--project', EXAMPLE, '--kedro-version', '1.5.0', '--telemetry-version', '0.8.0', 'info'], {env: {NO_COLOR: '1'}})
+    const fresh = await runInProcess(['preview', '--project', EXAMPLE, '--kedro-version', '1.5.0', '--telemetry-version', '0.8.0', 'info'], {env: {NO_COLOR: '1'}})
     expect(fresh.stdout).to.match(/^Body as it would be sent \(Python json\.dumps\), exact but for 2 estimated values:$/m)
     expect(fresh.stdout).to.match(/^(\d+) of \d+ fields exact; estimated: properties\.username, identity$/m)
     // The first line, the versions, fits an 80-column terminal.
     expect(fresh.stdout.split('\n')[0]).to.equal('Kedro 1.5.0, kedro-telemetry 0.8.0')
   })
 
-  it('an unknown command, or a plugin\'s not installed, is warned about without repeating the word', () => {
-    const plugin = preview(['viz', 'run'])
+  it('an unknown command, or a plugin\'s not installed, is warned about without repeating the word', async () => {
+    const plugin = await preview(['viz', 'run'])
     expect(plugin.warnings.join(' ')).to.match(/kedro viz needs kedro-viz, which is not installed here/)
-    const unknown = preview(['frobnicate', '--secret', 'x'])
+    const unknown = await preview(['frobnicate', '--secret', 'x'])
     expect(unknown.requests[0].body.properties.command).to.equal('kedro *****')
     expect(unknown.warnings.join(' ')).to.match(/the first argument is not a kedro command here/).and.not.to.contain('frobnicate')
   })
 
-  it('the output never repeats a value that masking removed', () => {
-    const text = runCli(['preview', '--project', EXAMPLE, 'run', '--params', 'api_token=s3cr3t', '--pipeline=private_pipeline'])
+  it('the output never repeats a value that masking removed', async () => {
+    const text = await runInProcess(['preview', '--project', EXAMPLE, 'run', '--params', 'api_token=s3cr3t', '--pipeline=private_pipeline'])
     expect(text.code).to.equal(0)
     expect(text.stdout).not.to.contain('s3cr3t')
     expect(text.stdout).not.to.contain('private_pipeline')
     expect(text.stdout).to.contain('kedro run --params ***** --pipeline *****').and.to.contain('2 values replaced by *****')
   })
 
-  it('where kedro-telemetry raises, nothing is sent and the preview says why', () => {
-    const json = preview(['pipeline', 'create', 'name', 'extra'])
+  it('where kedro-telemetry raises, nothing is sent and the preview says why', async () => {
+    const json = await preview(['pipeline', 'create', 'name', 'extra'])
     expect(json.wouldSend).to.equal(false)
     expect(json.requests).to.deep.equal([])
     expect(json.warnings.join(' ')).to.match(/TypeError/)
   })
 
-  it('a pipeline that is not registered: kedro run fails before the catalog, so no statistics', () => {
-    const json = preview(['run', '--pipeline', 'no_such_pipeline'])
+  it('a pipeline that is not registered: kedro run fails before the catalog, so no statistics', async () => {
+    const json = await preview(['run', '--pipeline', 'no_such_pipeline'])
     expect(json.requests[0].body.event).to.equal('CLI command')
     expect(json.warnings.join(' ')).to.match(/1 requested pipeline is not registered/).and.not.to.contain('no_such_pipeline')
   })
 
-  it('an option the command does not have: click rejects the line, so no statistics', () => {
-    const json = preview(['run', '--no-such-option'])
+  it('an option the command does not have: click rejects the line, so no statistics', async () => {
+    const json = await preview(['run', '--no-such-option'])
     expect(json.requests[0].body.event).to.equal('CLI command')
     expect(json.requests[0].body.properties.command).to.equal('kedro run *****')
     expect(json.warnings.join(' ')).to.match(/click rejects it/)
-    expect(preview(['run', '--env=local', '-p', 'data_science']).requests[0].body.event).to.equal('Kedro Project Statistics')
+    expect((await preview(['run', '--env=local', '-p', 'data_science'])).requests[0].body.event).to.equal('Kedro Project Statistics')
   })
 
-  it('knows plugin commands only when the plugin is installed in the project\'s environment', () => {
+  it('knows plugin commands only when the plugin is installed in the project\'s environment', async () => {
     const plain = makeProject()
-    expect(preview(['viz', 'run', '--autoreload'], {project: plain}).requests[0].body.properties.command).to.equal('kedro *****')
+    expect((await preview(['viz', 'run', '--autoreload'], {project: plain})).requests[0].body.properties.command).to.equal('kedro *****')
     const withViz = makeProject({'.venv/lib/python3.11/site-packages/kedro_viz-12.4.0.dist-info/METADATA': 'Name: kedro-viz\nVersion: 12.4.0\n'})
-    const json = preview(['viz', 'run', '--autoreload', '--port=4141'], {project: withViz})
+    const json = await preview(['viz', 'run', '--autoreload', '--port=4141'], {project: withViz})
     expect(json.context.plugins).to.deep.equal(['kedro-viz'])
     expect(json.requests[0].body.properties.command).to.equal('kedro viz run --autoreload --port *****')
     expect(json.warnings.join(' ')).to.match(/kedro viz can load the catalog later/)
   })
 
-  it('kedro ipython and the notebook kernels send the statistics from a process of their own, then "CLI command"', () => {
-    const json = preview(['ipython', '--env', 'local'])
+  it('kedro ipython and the notebook kernels send the statistics from a process of their own, then "CLI command"', async () => {
+    const json = await preview(['ipython', '--env', 'local'])
     expect(json.requests.map((request: {event: string}) => request.event)).to.deep.equal(['Kedro Project Statistics', 'CLI command'])
     const [statistics, cli] = json.requests.map((request: {body: {properties: Record<string, unknown>}}) => request.body.properties)
     // The IPython process's hook never saw the command line; kedro's own hook sends it when IPython exits.
@@ -288,41 +290,41 @@ describe('telemetry preview', () => {
     expect(statistics).to.include({number_of_nodes: 6, number_of_pipelines: 3})
     expect(cli).to.include({command: 'kedro ipython --env *****', main_command: 'ipython'}).and.not.to.have.property('number_of_nodes')
     expect(json.warnings.join(' ')).to.match(/kedro ipython starts IPython in a process of its own/)
-    expect(preview(['jupyter', 'lab']).requests.map((request: {event: string}) => request.event)).to.deep.equal(['Kedro Project Statistics', 'CLI command'])
+    expect((await preview(['jupyter', 'lab'])).requests.map((request: {event: string}) => request.event)).to.deep.equal(['Kedro Project Statistics', 'CLI command'])
     // jupyter setup starts no kernel.
-    expect(preview(['jupyter', 'setup']).requests.map((request: {event: string}) => request.event)).to.deep.equal(['CLI command'])
+    expect((await preview(['jupyter', 'setup'])).requests.map((request: {event: string}) => request.event)).to.deep.equal(['CLI command'])
   })
 
-  it('outside a project: no project id, no statistics', () => {
-    const json = preview(['new', '--starter', 'spaceflights-pandas', '--name', 'mine'], {project: tempDir()})
+  it('outside a project: no project id, no statistics', async () => {
+    const json = await preview(['new', '--starter', 'spaceflights-pandas', '--name', 'mine'], {project: tempDir()})
     const {properties} = json.requests[0].body
     expect(properties).to.include({command: 'kedro new --starter spaceflights-pandas --name *****', project_id: null})
     expect(properties).not.to.have.property('tools')
     // Outside a project KedroCLI has only the global commands: `run` is an unknown command, one mask.
-    const run = preview(['run', '--pipeline', 'ds'], {project: tempDir()}).requests[0].body.properties
+    const run = (await preview(['run', '--pipeline', 'ds'], {project: tempDir()})).requests[0].body.properties
     expect(run).to.include({command: 'kedro *****', main_command: '*****'})
   })
 
-  it('runs no interpreter of the checkout\'s own unless trusted, and none at all with --no-python', () => {
+  it('runs no interpreter of the checkout\'s own unless trusted, and none at all with --no-python', async () => {
     const root = makeProject()
     // A project interpreter that would leave a mark if it ran.
     const marker = path.join(tempDir(), 'ran')
     writeFiles(root, {'.venv/bin/python': `#!/bin/sh\ntouch ${marker}\nexit 1\n`, '.venv/lib/python3.11/site-packages/x.dist-info/METADATA': 'Name: x\nVersion: 1\n'})
     chmodSync(path.join(root, '.venv', 'bin', 'python'), 0o755)
     for (const flags of [['--no-python'], []]) {
-      const json = preview([...flags, 'info'], {project: root})
+      const json = await preview([...flags, 'info'], {project: root})
       expect(json.estimated).to.include('properties.python_version')
       expect(json.context.python).to.equal(null)
       expect(existsSync(marker)).to.equal(false)
     }
 
-    const refused = preview(['info'], {project: root}).origins.find((item: {field: string}) => item.field === 'properties.python_version')
+    const refused = (await preview(['info'], {project: root})).origins.find((item: {field: string}) => item.field === 'properties.python_version')
     expect(refused.estimated).to.match(/\.venv\/bin\/python is a program inside the project: not run.*--trust-project-python/)
-    preview(['--trust-project-python', 'info'], {project: root})
+    await preview(['--trust-project-python', 'info'], {project: root})
     expect(existsSync(marker)).to.equal(true)
   })
 
-  it('sends sys.version exactly as the project\'s interpreter reports it, a newline included', () => {
+  it('sends sys.version exactly as the project\'s interpreter reports it, a newline included', async () => {
     const root = makeProject({
       '.venv/lib/python3.8/site-packages/kedro-1.5.0.dist-info/METADATA': 'Name: kedro\nVersion: 1.5.0\n',
       '.venv/lib/python3.8/site-packages/kedro_telemetry-0.8.0.dist-info/METADATA': 'Name: kedro-telemetry\nVersion: 0.8.0\n',
@@ -330,17 +332,17 @@ describe('telemetry preview', () => {
     // An interpreter whose sys.version has a line break, as some builds' do.
     writeFiles(root, {'.venv/bin/python': `#!/bin/sh\nprintf '3.8.5 (default, Sep  4 2020)\\n[GCC 7.3.0]\\0linux\\0${root}/.venv/lib/python3.8/site-packages'\n`})
     chmodSync(path.join(root, '.venv', 'bin', 'python'), 0o755)
-    const json = preview(['--trust-project-python', 'info'], {project: root})
+    const json = await preview(['--trust-project-python', 'info'], {project: root})
     expect(json.requests[0].body.properties).to.include({os: 'linux', python_version: '3.8.5 (default, Sep  4 2020)\n[GCC 7.3.0]'})
     expect(json.requests[0].bodyText).to.contain('"python_version": "3.8.5 (default, Sep  4 2020)\\n[GCC 7.3.0]"')
     expect(json.estimated).not.to.include('properties.python_version')
   })
 
-  it('bad flags are usage errors (exit 2)', () => {
-    expect(runCli(['preview', '--kedro-version', 'latest', 'run']).code).to.equal(2)
-    expect(runCli(['preview', '--set-env', 'NOEQUALS', 'run']).code).to.equal(2)
+  it('bad flags are usage errors (exit 2)', async () => {
+    expect((await runInProcess(['preview', '--kedro-version', 'latest', 'run'])).code).to.equal(2)
+    expect((await runInProcess(['preview', '--set-env', 'NOEQUALS', 'run'])).code).to.equal(2)
     // kedro's --env written before the kedro command: a clear usage error, not a misread.
-    const misplaced = runCli(['preview', '--env', 'prod', 'run'])
+    const misplaced = await runInProcess(['preview', '--env', 'prod', 'run'])
     expect(misplaced.code).to.equal(2)
     expect(misplaced.stderr).to.match(/--env before the kedro command is not kedro's --env/).and.to.match(/telemetry preview run --env prod/)
   })
@@ -360,7 +362,7 @@ describe('telemetry preview', () => {
       expect(test.entries.find((entry) => entry.name === 'scores')?.type).to.equal('MemoryDataset')
     })
 
-    it('reads the configuration where settings.py, --conf-source and --env put it', () => {
+    it('reads the configuration where settings.py, --conf-source and --env put it', async () => {
       const root = shopProject()
       writeFiles(root, {
         'elsewhere/base/catalog.yml': 'one:\n  type: pandas.CSVDataset\n',
@@ -370,29 +372,29 @@ describe('telemetry preview', () => {
         'settings_conf/local/catalog.yml': 'never:\n  type: pandas.CSVDataset\n',
         'src/shop/settings.py': 'from pathlib import Path\n\nCONF_SOURCE = "settings_conf"\nCONFIG_LOADER_ARGS = {"base_env": "base", "default_run_env": "prod"}\n',
       })
-      const count = (args: string[]) => {
-        const json = preview(args, {project: root})
+      const count = async (args: string[]) => {
+        const json = await preview(args, {project: root})
         const origin = (json.origins as {field: string; source: string}[]).find((item) => item.field === 'properties.number_of_datasets')
         return [json.requests[0].body.properties.number_of_datasets, origin?.source]
       }
 
       // settings.py's folder and default run environment.
-      expect(count(['run'])).to.deep.equal([3, 'settings_conf/base/catalog.yml, settings_conf/prod/catalog.yml'])
-      expect(count(['run', '--env', 'local'])).to.deep.equal([3, 'settings_conf/base/catalog.yml, settings_conf/local/catalog.yml'])
-      expect(count(['run', '--conf-source', 'elsewhere'])).to.deep.equal([1, 'elsewhere/base/catalog.yml'])
+      expect(await count(['run'])).to.deep.equal([3, 'settings_conf/base/catalog.yml, settings_conf/prod/catalog.yml'])
+      expect(await count(['run', '--env', 'local'])).to.deep.equal([3, 'settings_conf/base/catalog.yml, settings_conf/local/catalog.yml'])
+      expect(await count(['run', '--conf-source', 'elsewhere'])).to.deep.equal([1, 'elsewhere/base/catalog.yml'])
       // A run environment without its folder: OmegaConfigLoader raises before the catalog exists.
-      const noFolder = preview(['run', '--conf-source', 'elsewhere', '--env', 'staging'], {project: root})
+      const noFolder = await preview(['run', '--conf-source', 'elsewhere', '--env', 'staging'], {project: root})
       expect(noFolder.requests.map((request: {event: string}) => request.event)).to.deep.equal(['CLI command'])
       expect(noFolder.warnings.join(' ')).to.match(/MissingConfigException: Given configuration path either does not exist or is not a valid directory: staging/)
-      const archive = preview(['run', '--conf-source', 'conf.tar.gz'], {project: root})
+      const archive = await preview(['run', '--conf-source', 'conf.tar.gz'], {project: root})
       expect(archive.estimated).to.include('properties.number_of_datasets')
-      expect(preview(['run', '--config', 'run.yml'], {project: root}).estimated).to.include('properties.number_of_nodes')
+      expect((await preview(['run', '--config', 'run.yml'], {project: root})).estimated).to.include('properties.number_of_nodes')
       // A CONF_SOURCE computed at run time is not guessed.
       writeFiles(root, {'src/shop/settings.py': 'from pathlib import Path\n\nCONF_SOURCE = str(Path(__file__).parents[2] / "conf")\n'})
-      const computed = preview(['run'], {project: root}).origins as {estimated: null | string; field: string}[]
+      const computed = (await preview(['run'], {project: root})).origins as {estimated: null | string; field: string}[]
       expect(computed.find((item) => item.field === 'properties.number_of_datasets')?.estimated).to.match(/settings\.py sets CONF_SOURCE to something this tool does not follow/)
       for (const elsewhere of ['s3://bucket/conf', 'missing']) {
-        const origins = preview(['run', '--conf-source', elsewhere], {project: root}).origins as {estimated: null | string; field: string}[]
+        const origins = (await preview(['run', '--conf-source', elsewhere], {project: root})).origins as {estimated: null | string; field: string}[]
         expect(origins.find((item) => item.field === 'properties.number_of_datasets')?.estimated).to.match(elsewhere === 'missing' ? /no configuration folder/ : /remote \(s3:\/\/bucket\/conf\)/)
       }
     })
@@ -426,7 +428,7 @@ describe('telemetry preview', () => {
       ])
       // Each module is read once, however often it is imported.
       expect(new Set(reading.files).size).to.equal(reading.files.length)
-      const origins = preview(['run'], {project: root}).origins as {field: string; source: string}[]
+      const origins = (await preview(['run'], {project: root})).origins as {field: string; source: string}[]
       expect(origins.find((origin) => origin.field === 'properties.number_of_nodes')?.source).to.match(/^src\/shop\/__init__\.py, .* and \d+ more$/)
       expect(origins.find((origin) => origin.field === 'properties.number_of_datasets')?.source).to.equal('conf/base/catalog/reports.yml, conf/base/catalog.yml, conf/base/sub/catalog_extra.yml, conf/local/catalog.yml')
       // Python imports nodes.py with the pipeline: a syntax error or a missing module there leaves the pipeline out.
@@ -506,7 +508,7 @@ describe('telemetry preview', () => {
       writeFiles(root, {'src/shop/pipeline_registry.py': 'def register_pipelines(:\n    return {}\n'})
       const reading = await readPipelines({packageName: 'shop', projectRoot: root})
       expect(reading.registryFails).to.match(/^src\/shop\/pipeline_registry\.py has a syntax error/)
-      const json = preview(['run'], {project: root})
+      const json = await preview(['run'], {project: root})
       expect(json.requests.map((request: {event: string}) => request.event)).to.deep.equal(['CLI command'])
       expect(json.warnings.join(' ')).to.match(/kedro run fails before it builds the catalog/)
     })
@@ -525,8 +527,8 @@ describe('telemetry preview', () => {
       expect(reading.pipelines).not.to.have.property('prep')
     })
 
-    it('sends the counts and the dataset classes of the installed kedro-datasets', () => {
-      const json = preview(['run'], {project: shopProject()})
+    it('sends the counts and the dataset classes of the installed kedro-datasets', async () => {
+      const json = await preview(['run'], {project: shopProject()})
       const {properties} = json.requests[0].body
       expect(properties).to.include({number_of_datasets: 7, number_of_nodes: 7, number_of_pipelines: 3})
       const types = Object.fromEntries(Object.entries(properties).filter(([key]) => key.startsWith('dataset_type_count.')))
@@ -538,7 +540,7 @@ describe('telemetry preview', () => {
       })
       expect(json.estimated.filter((field: string) => field.includes('dataset_type_count'))).to.deep.equal([])
       expect(json.warnings.join(' ')).to.match(/order that varies between runs/)
-      const test = preview(['run', '--env', 'test'], {project: shopProject()}).requests[0].body.properties
+      const test = (await preview(['run', '--env', 'test'], {project: shopProject()})).requests[0].body.properties
       expect(test['dataset_type_count.kedro.io.memory_dataset.MemoryDataset']).to.equal(1)
     })
 
@@ -559,12 +561,12 @@ describe('telemetry preview', () => {
       })
       const reading = await readPipelines({packageName: 'shop', projectRoot: root})
       expect(reading.estimated.join(' ')).to.match(/an if statement on .*: if os\.environ\.get\("FULL"\)/)
-      const json = preview(['run'], {project: root})
+      const json = await preview(['run'], {project: root})
       expect(json.estimated).to.include.members(['properties.number_of_nodes', 'properties.number_of_pipelines'])
     })
   })
 
-  it('formats tools as each kedro-telemetry era sends them', () => {
+  it('formats tools as each kedro-telemetry era sends them', async () => {
     const format = (tools: unknown) => formatTools(tools, 'format').value
     expect(format("['Linting', 'Testing']")).to.equal('Linting, Testing')
     expect(format("['None']")).to.equal('None')
@@ -583,7 +585,7 @@ describe('telemetry preview', () => {
 
   it('opens no network connection, and runs only the project\'s Python', async () => {
     const log = path.join(tempDir(), 'network.log')
-    const result = runCli(['preview', '--project', EXAMPLE, 'run'], {env: {KC_NETWORK_LOG: log}})
+    const result = await runInProcess(['preview', '--project', EXAMPLE, 'run'], {env: {KC_NETWORK_LOG: log}})
     expect(result.code, result.stderr).to.equal(0)
     const {existsSync, readFileSync} = await import('node:fs')
     expect(existsSync(log) ? readFileSync(log, 'utf8') : '').to.equal('')
@@ -596,11 +598,11 @@ describe('telemetry preview', () => {
 describe('telemetry preview: the opt-in era (before 0.6.0)', () => {
   after(removeTempDirs)
 
-  it('0.5.x: a pending prompt sends nothing; --ignore-consent shows its two CLI events and the statistics event', () => {
-    const declined = preview(['--telemetry-version', '0.5.0', 'run'])
+  it('0.5.x: a pending prompt sends nothing; --ignore-consent shows its two CLI events and the statistics event', async () => {
+    const declined = await preview(['--telemetry-version', '0.5.0', 'run'])
     expect(declined).to.include({decidedBy: 'prompt-pending', wouldSend: false})
     expect(declined.requests).to.deep.equal([])
-    const json = preview(['--kedro-version', '1.4.0', '--telemetry-version', '0.5.0', '--ignore-consent', 'run', '--pipeline', 'data_science'], {env: {HOME: tempDir()}})
+    const json = await preview(['--kedro-version', '1.4.0', '--telemetry-version', '0.5.0', '--ignore-consent', 'run', '--pipeline', 'data_science'], {env: {HOME: tempDir()}})
     expect(json.requests.map((request: {event: string}) => request.event)).to.deep.equal(['Command run: run', 'CLI command', 'Kedro Project Statistics'])
     const [first, second, third] = json.requests.map((request: {body: Record<string, unknown>}) => request.body)
     // identity goes last (and only when there is one); command on both CLI events, main_command on the second only.
@@ -614,49 +616,49 @@ describe('telemetry preview: the opt-in era (before 0.6.0)', () => {
     expect((first.properties as {tools: string}).tools.startsWith("[, ', L, i, n, t")).to.equal(true)
   })
 
-  it('masks with each release\'s own rules, read from its source (so not estimated), and shows the leading-help leak from 0.6.1', () => {
+  it('masks with each release\'s own rules, read from its source (so not estimated), and shows the leading-help leak from 0.6.1', async () => {
     for (const version of ['0.8.0', '0.7.0', '0.5.0', '0.3.1']) {
-      const json = preview(['--telemetry-version', version, '--ignore-consent', 'run', '--pipeline', 'ds'])
+      const json = await preview(['--telemetry-version', version, '--ignore-consent', 'run', '--pipeline', 'ds'])
       expect(json.estimated, version).not.to.include('properties.command')
     }
 
-    const older = preview(['--telemetry-version', '0.6.3', '--', '--help', 'run', '--pipeline', 'ds'])
+    const older = await preview(['--telemetry-version', '0.6.3', '--', '--help', 'run', '--pipeline', 'ds'])
     expect(older.leaked).to.deep.equal(['run', '--pipeline', 'ds'])
-    const walk = preview(['--telemetry-version', '0.5.0', '--ignore-consent', '--', '--help', 'run'])
+    const walk = await preview(['--telemetry-version', '0.5.0', '--ignore-consent', '--', '--help', 'run'])
     expect(walk.leaked).to.deep.equal([])
     expect(walk.requests[0].body.properties.command).to.equal('kedro --help *****')
-    const vocabulary = preview(['--telemetry-version', '0.3.1', '--ignore-consent', '--', '--help', 'run'])
+    const vocabulary = await preview(['--telemetry-version', '0.3.1', '--ignore-consent', '--', '--help', 'run'])
     // --help is a name in the structure (every command has it): the vocabulary keeps it.
     expect(vocabulary.requests[0].body.properties.command).to.equal('kedro --help run')
     // A release newer than any known is masked with the newest rules, and says so.
-    const newer = preview(['--telemetry-version', '9.9.9', 'run'])
+    const newer = await preview(['--telemetry-version', '9.9.9', 'run'])
     expect(newer.estimated).to.include('properties.command')
     expect(newer.warnings.join(' ')).to.match(/newer than the newest release this tool knows/)
   })
 
-  it('0.2.x to 0.3.1: no is_ci_env; tools as written from 0.3.1; statistics from 0.2.2 on, counting parameters up to 0.3.1', () => {
-    const v024 = preview(['--telemetry-version', '0.2.4', '--ignore-consent', 'run'])
+  it('0.2.x to 0.3.1: no is_ci_env; tools as written from 0.3.1; statistics from 0.2.2 on, counting parameters up to 0.3.1', async () => {
+    const v024 = await preview(['--telemetry-version', '0.2.4', '--ignore-consent', 'run'])
     expect(v024.requests.map((request: {event: string}) => request.event)).to.deep.equal(['Command run: run', 'CLI command', 'Kedro Project Statistics'])
     expect(Object.keys(v024.requests[1].body.properties)).to.deep.equal(['username', 'package_name', 'project_version', 'telemetry_version', 'python_version', 'os', 'command', 'main_command'])
     expect(v024.estimated).to.include('properties.number_of_datasets')
-    const v021 = preview(['--telemetry-version', '0.2.1', '--ignore-consent', 'run'])
+    const v021 = await preview(['--telemetry-version', '0.2.1', '--ignore-consent', 'run'])
     expect(v021.requests.map((request: {event: string}) => request.event)).to.deep.equal(['Command run: run', 'CLI command'])
-    expect(preview(['--telemetry-version', '0.3.0', '--ignore-consent', 'run']).requests[1].body.properties).not.to.have.any.keys('is_ci_env', 'tools')
+    expect((await preview(['--telemetry-version', '0.3.0', '--ignore-consent', 'run'])).requests[1].body.properties).not.to.have.any.keys('is_ci_env', 'tools')
     // 0.3.1 sends tools as written in pyproject.toml; 0.3.2 adds is_ci_env and example_pipeline, and joins tools.
-    expect(preview(['--telemetry-version', '0.3.1', '--ignore-consent', 'run']).requests[1].body.properties).to.include({tools: "['Linting', 'Testing', 'Data Structure']"}).and.not.to.have.property('is_ci_env')
-    const v032 = preview(['--telemetry-version', '0.3.2', '--ignore-consent', 'run']).requests[1].body.properties
+    expect((await preview(['--telemetry-version', '0.3.1', '--ignore-consent', 'run'])).requests[1].body.properties).to.include({tools: "['Linting', 'Testing', 'Data Structure']"}).and.not.to.have.property('is_ci_env')
+    const v032 = (await preview(['--telemetry-version', '0.3.2', '--ignore-consent', 'run'])).requests[1].body.properties
     expect(v032).to.include.keys('is_ci_env', 'example_pipeline')
     expect(v032.tools).to.match(/^\[, ', L, i, n, t/)
   })
 
-  it('0.5.x sends nothing outside a project', () => {
-    const json = preview(['--telemetry-version', '0.5.0', '--ignore-consent', 'new'], {project: tempDir()})
+  it('0.5.x sends nothing outside a project', async () => {
+    const json = await preview(['--telemetry-version', '0.5.0', '--ignore-consent', 'new'], {project: tempDir()})
     expect(json.requests).to.deep.equal([])
     expect(json.warnings.join(' ')).to.match(/outside a Kedro project/)
   })
 
-  it('before 0.5.0: a hashed package name and, before 0.4.0, the hashed login name as both user ids', () => {
-    const json = preview(['--telemetry-version', '0.3.0', '--ignore-consent', 'info'], {env: {LOGNAME: 'alice'}})
+  it('before 0.5.0: a hashed package name and, before 0.4.0, the hashed login name as both user ids', async () => {
+    const json = await preview(['--telemetry-version', '0.3.0', '--ignore-consent', 'info'], {env: {LOGNAME: 'alice'}})
     const [request] = json.requests
     const sha512 = (text: string) => createHash('sha512').update(text).digest('hex')
     expect(request.body.identity).to.equal(sha512('alice'))
@@ -666,13 +668,13 @@ describe('telemetry preview: the opt-in era (before 0.6.0)', () => {
     expect(json.estimated.filter((field: string) => ['identity', 'properties.username', 'properties.package_name'].includes(field))).to.deep.equal([])
     expect(json.warnings.join(' ')).not.to.match(/new user id|oldest request shape/)
     // Before 0.2.3 the request had other fields: estimated, and said so.
-    const old = preview(['--telemetry-version', '0.2.1', '--ignore-consent', 'info'], {env: {LOGNAME: 'alice'}})
+    const old = await preview(['--telemetry-version', '0.2.1', '--ignore-consent', 'info'], {env: {LOGNAME: 'alice'}})
     expect(old.estimated).to.include.members(['identity', 'properties.username', 'properties.package_name', 'properties.project_version'])
     expect(old.warnings.join(' ')).to.match(/older than the oldest request shape this preview reproduces \(0\.2\.3 and later\)/)
     expect(request.body.properties.package_name).to.equal(sha512('spaceflights'))
     // Without a package name Kedro itself refuses to start: nothing at all is sent.
     const nameless = makeProject({'pyproject.toml': PYPROJECT.replace(/^package_name = .*$/m, '')})
-    const unnamed = preview(['--telemetry-version', '0.3.0', '--ignore-consent', 'info'], {project: nameless})
+    const unnamed = await preview(['--telemetry-version', '0.3.0', '--ignore-consent', 'info'], {project: nameless})
     expect(unnamed.requests).to.deep.equal([])
     expect(unnamed.warnings.join(' ')).to.match(/lacks package_name: Kedro refuses to start; nothing is sent/)
   })
@@ -691,7 +693,7 @@ describe('preview argument delimiting', () => {
     expect(delimitPreviewArgv(['status', '--help'])).to.deep.equal(['status', '--help'])
     // A flag missing its value is oclif's to report, not given "--" as its value.
     expect(delimitPreviewArgv(['preview', '--set-env'])).to.deep.equal(['preview', '--set-env'])
-    const missing = runCli(['preview', '--project'])
+    const missing = await runInProcess(['preview', '--project'])
     expect(missing.code).to.equal(2)
     expect(missing.stderr).to.match(/--project expects a value/)
   })

@@ -26,12 +26,17 @@ export interface WideCiDetection {
 const require = createRequire(import.meta.url)
 const CI_INFO = require.resolve('ci-info')
 
+/** The environment the cached ci-info read when it was loaded. */
+let loadedWith: NodeJS.ProcessEnv | undefined
+
 /**
  * ci-info reads `process.env` once, when loaded; to answer for another environment it is loaded afresh with that
- * environment in place (synchronously, so nothing else can observe the swap).
+ * environment in place (synchronously, so nothing else can observe the swap). The cached load answers only for the
+ * environment it read (a host that replaces process.env, as in-process tests do, gets a fresh reading).
  */
 export function wideDetectsCi(env: NodeJS.ProcessEnv): WideCiDetection {
-  if (env === process.env) {
+  if (env === process.env && (loadedWith === undefined || loadedWith === env)) {
+    loadedWith = env
     const info = require(CI_INFO) as {isCI: boolean; name: null | string}
     return {detected: info.isCI, vendor: info.name}
   }
