@@ -6,6 +6,8 @@ import AjvDraft04Module from 'ajv-draft-04'
 
 import {kedroInvocations} from '../src/audit/ci-files.js'
 import {findLeaks} from '../src/audit/leaks.js'
+import type {AuditReport} from '../src/audit/audit.js'
+import {runInProcess} from './helpers/in-process.js'
 import {git, gitCommitAll, gitInit, makeProject, REPO_ROOT, removeTempDirs, runCli, tempDir, writeFiles} from './helpers/sandbox.js'
 import {expectValid} from './helpers/schemas.js'
 
@@ -16,15 +18,15 @@ function machine() {
   const home = tempDir('kc-home-')
   const env = {HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share')}
   return {
-    audit(args: string[], options: string | {cwd?: string; env?: Record<string, string>} = {}) {
+    async audit(args: string[], options: string | {cwd?: string; env?: Record<string, string>} = {}) {
       const {cwd, env: extra} = typeof options === 'string' ? {cwd: options, env: {}} : options
-      const result = runCli(['audit', ...args, '--format', 'json'], {cwd, env: {...env, ...extra}})
-      const json = JSON.parse(result.stdout)
+      const result = await runInProcess(['audit', ...args, '--format', 'json'], {cwd, env: {...env, ...extra}})
+      const json = JSON.parse(result.stdout) as AuditReport
       expectValid('audit.schema.json', json)
       return {code: result.code, json, stderr: result.stderr}
     },
     env,
-    run: (args: string[], cwd?: string) => runCli(args, {cwd, env}),
+    run: (args: string[], cwd?: string) => runInProcess(args, {cwd, env}),
   }
 }
 
@@ -39,7 +41,7 @@ describe('telemetry audit', () => {
   after(removeTempDirs)
 
   describe('each check, passing and failing', () => {
-    it('TEL003/TEL004 in a tree: projects of the repository, and one in a nested repository, each with its own facts', () => {
+    it('TEL003/TEL004 in a tree: projects of the repository, and one in a nested repository, each with its own facts', async () => {
       const m = machine()
       const tree = tempDir()
       gitInit(tree)
@@ -50,7 +52,7 @@ describe('telemetry audit', () => {
       gitCommitAll(tree, 'tree')
       const nested = makeProject({'.gitignore': '.telemetry\n', '.telemetry': 'consent: false\n'}, path.join(tree, 'c'))
       gitInit(nested)
-      const {json} = m.audit([tree])
+      const {json} = await m.audit([tree])
       expect(check(json, 'TEL003', ignored)).to.include({status: 'pass'})
       expect(check(json, 'TEL003', ignored).evidence[0]).to.include({file: path.join(tree, '.gitignore'), line: 1})
       expect(check(json, 'TEL004', committed)).to.include({status: 'fail', summary: '.telemetry is tracked by git'})
@@ -58,7 +60,7 @@ describe('telemetry audit', () => {
       expect(check(json, 'TEL003', nested).evidence[0]).to.include({file: path.join(nested, '.gitignore'), line: 1})
     })
 
-    it('TEL003/TEL004 for a folder of repositories: each project answered from its own', () => {
+    it('TEL003/TEL004 for a folder of repositories: each project answered from its own', async () => {
       const m = machine()
       const folder = tempDir()
       const [first, second] = ['one', 'two'].map((name) => {
@@ -71,21 +73,21 @@ describe('telemetry audit', () => {
       const ignored = makeProject({'.telemetry': 'consent: false\n'}, path.join(first, 'p'))
       const tracked = makeProject({'.telemetry': 'consent: false\n'}, path.join(second, 'p'))
       gitCommitAll(second, 'with .telemetry')
-      const {json} = m.audit([folder])
+      const {json} = await m.audit([folder])
       expect(check(json, 'TEL003', ignored).evidence[0]).to.include({file: path.join(first, '.gitignore'), line: 1})
       expect(check(json, 'TEL004', tracked)).to.include({status: 'fail', summary: '.telemetry is tracked by git'})
     })
 
-    it('TEL001/TEL002/TEL009: explicit, valid and recorded after opt-out; implicit and misread before', () => {
+    it('TEL001/TEL002/TEL009: explicit, valid and recorded after opt-out; implicit and misread before', async () => {
       const m = machine()
       const root = makeProject({...PINNED('0.8.0'), '.telemetry': 'consent: "false"\n'})
-      let json = m.audit([root]).json
+      let json = (await m.audit([root])).json
       // Data sent although nobody said yes fails; --allow-implicit-consent makes it a warning; with nothing sent
       // (an environment opt-out) it only warns, and points at the project folder when there is no .telemetry.
       expect(check(json, 'TEL001')).to.include({status: 'fail', summary: 'No consent decision exists, and kedro sends usage data by implicit consent.'})
-      expect(check(m.audit([root, '--allow-implicit-consent']).json, 'TEL001')).to.include({status: 'warn'})
+      expect(check((await m.audit([root, '--allow-implicit-consent'])).json, 'TEL001')).to.include({status: 'warn'})
       const bare = makeProject(PINNED('0.8.0'))
-      const optedOutByEnvironment = check(m.audit([bare], {env: {DO_NOT_TRACK: '1'}}).json, 'TEL001')
+      const optedOutByEnvironment = check((await m.audit([bare], {env: {DO_NOT_TRACK: '1'}})).json, 'TEL001')
       expect(optedOutByEnvironment).to.include({status: 'warn'})
       expect(optedOutByEnvironment.evidence[0]).to.include({file: bare})
       const misread = check(json, 'TEL002')
@@ -93,23 +95,23 @@ describe('telemetry audit', () => {
       expect(misread.evidence[0]).to.include({file: path.join(root, '.telemetry'), line: 1})
       expect(misread.remedy).to.match(/telemetry opt-out/)
       expect(check(json, 'TEL009').status).to.equal('warn')
-      expect(m.run(['opt-out', root]).code).to.equal(0)
-      json = m.audit([root]).json
+      expect((await m.run(['opt-out', root])).code).to.equal(0)
+      json = (await m.audit([root])).json
       expect(check(json, 'TEL001').status).to.equal('pass')
       expect(check(json, 'TEL002').status).to.equal('pass')
       expect(check(json, 'TEL009').status).to.equal('pass')
-      expect(check(m.audit([makeProject()]).json, 'TEL002').status).to.equal('skip')
+      expect(check((await m.audit([makeProject()])).json, 'TEL002').status).to.equal('skip')
       // A decision recorded, then changed by hand: the record no longer matches.
       writeFiles(root, {'.telemetry': 'consent: true\n'})
-      expect(check(m.audit([root]).json, 'TEL009').summary).to.match(/differs/)
+      expect(check((await m.audit([root])).json, 'TEL009').summary).to.match(/differs/)
     })
 
-    it('TEL003/TEL004: ignored and never committed, or committed in history with the commits', () => {
+    it('TEL003/TEL004: ignored and never committed, or committed in history with the commits', async () => {
       const m = machine()
       const clean = makeProject({'.gitignore': '.telemetry\n', '.telemetry': 'consent: false\n'})
       gitInit(clean)
       gitCommitAll(clean, 'initial')
-      let json = m.audit([clean]).json
+      let json = (await m.audit([clean])).json
       expect(check(json, 'TEL003')).to.include({status: 'pass'})
       expect(check(json, 'TEL003').evidence[0]).to.include({file: path.join(clean, '.gitignore'), line: 1})
       expect(check(json, 'TEL004').status).to.equal('pass')
@@ -119,34 +121,34 @@ describe('telemetry audit', () => {
       const commit = gitCommitAll(leaky, 'add consent')
       git(leaky, 'rm', '-q', '--cached', '.telemetry')
       gitCommitAll(leaky, 'untrack')
-      json = m.audit([leaky]).json
+      json = (await m.audit([leaky])).json
       expect(check(json, 'TEL003').status).to.equal('fail')
       const history = check(json, 'TEL004')
       expect(history.status).to.equal('fail')
       expect(history.evidence.map((item) => item.message).join(' ')).to.contain(commit.slice(0, 12))
 
-      json = m.audit([makeProject()]).json
+      json = (await m.audit([makeProject()])).json
       expect(check(json, 'TEL003').status).to.equal('skip')
       expect(check(json, 'TEL004')).to.include({status: 'skip', summary: 'not a git repository'})
     })
 
-    it('TEL005: a CI job running kedro without an opt-out warns with file and line; with one it passes', () => {
+    it('TEL005: a CI job running kedro without an opt-out warns with file and line; with one it passes', async () => {
       const m = machine()
       const workflow = ['name: pipeline', 'on: push', 'jobs:', '  run:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4', '      - run: kedro run --pipeline ds', '']
       const root = makeProject({'.github/workflows/kedro.yml': workflow.join('\n')})
-      const warned = check(m.audit([root]).json, 'TEL005')
+      const warned = check((await m.audit([root])).json, 'TEL005')
       expect(warned.status).to.equal('warn')
       expect(warned.evidence[0]).to.include({file: path.join(root, '.github', 'workflows', 'kedro.yml'), line: 8})
       const withEnv = makeProject({'.github/workflows/kedro.yml': [...workflow.slice(0, 4), '    env:', '      DO_NOT_TRACK: "1"', ...workflow.slice(4)].join('\n')})
-      expect(check(m.audit([withEnv]).json, 'TEL005').status).to.equal('pass')
+      expect(check((await m.audit([withEnv])).json, 'TEL005').status).to.equal('pass')
       const withStep = makeProject({'.gitlab-ci.yml': 'job:\n  script:\n    - eval "$(npx kedro-consent opt-out --ci)"\n    - kedro run\n'})
-      expect(check(m.audit([withStep]).json, 'TEL005').status).to.equal('pass')
+      expect(check((await m.audit([withStep])).json, 'TEL005').status).to.equal('pass')
       const emptyValue = makeProject({'.gitlab-ci.yml': 'variables:\n  DO_NOT_TRACK: ""\njob:\n  script:\n    - kedro run\n'})
-      expect(check(m.audit([emptyValue]).json, 'TEL005').status).to.equal('warn')
-      expect(check(m.audit([makeProject()]).json, 'TEL005').status).to.equal('skip')
+      expect(check((await m.audit([emptyValue])).json, 'TEL005').status).to.equal('warn')
+      expect(check((await m.audit([makeProject()])).json, 'TEL005').status).to.equal('skip')
     })
 
-    it('TEL005 in a repository of several projects: a step belongs to the project it runs in', () => {
+    it('TEL005 in a repository of several projects: a step belongs to the project it runs in', async () => {
       const m = machine()
       const repository = tempDir()
       for (const name of ['a', 'b', 'c']) makeProject({}, path.join(repository, name))
@@ -157,73 +159,73 @@ describe('telemetry audit', () => {
         ].join('\n'),
       })
       gitInit(repository)
-      const json = m.audit([repository]).json
+      const json = (await m.audit([repository])).json
       const of = (name: string) => json.projects.find((project: {root: string}) => project.root === path.join(repository, name))
-      const tel005 = (name: string) => of(name).checks.find((item: {id: string}) => item.id === 'TEL005')
+      const tel005 = (name: string) => of(name)!.checks.find((item: {id: string}) => item.id === 'TEL005')!
       expect(tel005('c')).to.include({status: 'warn'})
-      expect(tel005('c').evidence.map((item: {line: number}) => item.line)).to.deep.equal([5])
-      expect(tel005('b').evidence.map((item: {line: number}) => item.line)).to.deep.equal([6])
+      expect(tel005('c').evidence.map((item) => item.line)).to.deep.equal([5])
+      expect(tel005('b').evidence.map((item) => item.line)).to.deep.equal([6])
       expect(tel005('a')).to.include({status: 'pass', summary: '1 CI file(s), none runs kedro in this project'})
     })
 
-    it('TEL006: a leaky command fails (never repeating the secret); a masked one passes; README commands are checked', () => {
+    it('TEL006: a leaky command fails (never repeating the secret); a masked one passes; README commands are checked', async () => {
       const m = machine()
       const root = makeProject({'README.md': '# demo\n\n```\nkedro run --pipeline data_science\n```\n'})
-      const clean = m.audit([root, '--command', 'run --params lr=0.1']).json
+      const clean = (await m.audit([root, '--command', 'run --params lr=0.1'])).json
       expect(check(clean, 'TEL006')).to.include({status: 'pass'})
       expect(check(clean, 'TEL006').summary).to.match(/2 command\(s\) checked/)
-      const leaky = m.audit([root, '--command', '--help run --params password=hunter2']).json
+      const leaky = (await m.audit([root, '--command', '--help run --params password=hunter2'])).json
       const finding = check(leaky, 'TEL006')
       expect(finding.status).to.equal('fail')
       const messages = finding.evidence.map((item) => item.message).join(' ')
       expect(messages).to.match(/sent unmasked/).and.to.match(/credential/)
       expect(JSON.stringify(leaky)).not.to.contain('hunter2')
-      expect(check(m.audit([makeProject()]).json, 'TEL006').status).to.equal('skip')
+      expect(check((await m.audit([makeProject()])).json, 'TEL006').status).to.equal('skip')
       // A command in inline code in the README is found too.
       const inline = makeProject({'README.md': 'Run `kedro run --params password=hunter2` to train.\n'})
-      expect(check(m.audit([inline]).json, 'TEL006').summary).to.match(/1 command\(s\) checked/)
+      expect(check((await m.audit([inline])).json, 'TEL006').summary).to.match(/1 command\(s\) checked/)
     })
 
-    it('TEL007: pseudonymous identifiers warn; none pass', () => {
+    it('TEL007: pseudonymous identifiers warn; none pass', async () => {
       const m = machine()
       const withId = makeProject({'pyproject.toml': readFileSync(path.join(REPO_ROOT, 'examples', 'spaceflights', 'pyproject.toml'), 'utf8')})
-      expect(check(m.audit([withId]).json, 'TEL007')).to.include({status: 'warn'})
-      expect(check(m.audit([makeProject()]).json, 'TEL007').status).to.equal('pass')
+      expect(check((await m.audit([withId])).json, 'TEL007')).to.include({status: 'warn'})
+      expect(check((await m.audit([makeProject()])).json, 'TEL007').status).to.equal('pass')
     })
 
-    it('TEL008: statistics without consent fail, the prompt and the rejected statistics warn, an unknown version skips', () => {
+    it('TEL008: statistics without consent fail, the prompt and the rejected statistics warn, an unknown version skips', async () => {
       const m = machine()
-      const status = (version: string) => check(m.audit([makeProject(PINNED(version))]).json, 'TEL008').status
-      expect(status('0.2.3')).to.equal('fail')
-      expect(status('0.5.0')).to.equal('warn')
-      expect(status('0.7.0')).to.equal('warn')
-      expect(status('0.8.0')).to.equal('pass')
-      expect(check(m.audit([makeProject({'requirements.txt': 'kedro==1.5.0\n'})]).json, 'TEL008').status).to.equal('skip')
+      const status = async (version: string) => check((await m.audit([makeProject(PINNED(version))])).json, 'TEL008').status
+      expect(await status('0.2.3')).to.equal('fail')
+      expect(await status('0.5.0')).to.equal('warn')
+      expect(await status('0.7.0')).to.equal('warn')
+      expect(await status('0.8.0')).to.equal('pass')
+      expect(check((await m.audit([makeProject({'requirements.txt': 'kedro==1.5.0\n'})])).json, 'TEL008').status).to.equal('skip')
     })
   })
 
   describe('exit codes and --strict', () => {
-    it('0 when nothing fails, 1 when a check fails or --strict turns a warning into a failure, 2 for bad input', () => {
+    it('0 when nothing fails, 1 when a check fails or --strict turns a warning into a failure, 2 for bad input', async () => {
       const m = machine()
       const root = makeProject(PINNED('0.8.0'))
-      expect(m.audit([root]).code).to.equal(1)
-      const relaxed = m.audit([root, '--allow-implicit-consent'])
+      expect((await m.audit([root])).code).to.equal(1)
+      const relaxed = await m.audit([root, '--allow-implicit-consent'])
       expect(relaxed.code).to.equal(0)
       expect(relaxed.json.summary.warn).to.be.greaterThan(0)
-      const strict = m.audit([root, '--allow-implicit-consent', '--strict'])
+      const strict = await m.audit([root, '--allow-implicit-consent', '--strict'])
       expect(strict.code).to.equal(1)
       expect(strict.json.summary.warn).to.equal(0)
-      expect(m.audit([makeProject({'.telemetry': 'consent: ['})]).code).to.equal(1)
-      expect(m.run(['audit', path.join(tempDir(), 'missing')]).code).to.equal(2)
-      const none = m.run(['audit', tempDir()])
+      expect((await m.audit([makeProject({'.telemetry': 'consent: ['})])).code).to.equal(1)
+      expect((await m.run(['audit', path.join(tempDir(), 'missing')])).code).to.equal(2)
+      const none = await m.run(['audit', tempDir()])
       expect(none.code).to.equal(2)
       expect(none.stderr).to.match(/no Kedro project found/)
-      expect(m.run(['audit', root, '--format', 'yaml']).code).to.equal(2)
+      expect((await m.run(['audit', root, '--format', 'yaml'])).code).to.equal(2)
     })
   })
 
   describe('a tree of projects', () => {
-    it('finds every project, skips ignored folders, and reports a broken one while auditing the rest', () => {
+    it('finds every project, skips ignored folders, and reports a broken one while auditing the rest', async () => {
       const m = machine()
       const tree = tempDir()
       gitInit(tree)
@@ -233,7 +235,7 @@ describe('telemetry audit', () => {
       // A broken checkout: the catalog is a symlink to nothing. It is audited all the same (the count is estimated).
       mkdirSync(path.join(broken, 'conf', 'base'), {recursive: true})
       symlinkSync(path.join(tree, 'nowhere.yml'), path.join(broken, 'conf', 'base', 'catalog.yml'))
-      const {json} = m.audit([tree])
+      const {json} = await m.audit([tree])
       const roots = json.projects.map((project: {root: string}) => path.relative(tree, project.root))
       expect(roots).to.deep.equal(['alpha', 'beta', 'broken', 'nested/gamma'])
       expect(json.projects.every((project: {error: null | string}) => project.error === null)).to.equal(true)
@@ -268,9 +270,9 @@ describe('telemetry audit', () => {
       return {m, tree}
     }
 
-    it('SARIF 2.1.0: valid against the official schema, with what GitHub code scanning requires', () => {
+    it('SARIF 2.1.0: valid against the official schema, with what GitHub code scanning requires', async () => {
       const {m, tree} = fixture()
-      const result = m.run(['audit', '.', '--format', 'sarif'], tree)
+      const result = await m.run(['audit', '.', '--format', 'sarif'], tree)
       expect(result.code).to.equal(1)
       const sarif = JSON.parse(result.stdout)
       const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'sarif', 'sarif-schema-2.1.0.json'), 'utf8'))
@@ -306,10 +308,10 @@ describe('telemetry audit', () => {
       expect(misread.locations[0].physicalLocation.region).to.deep.equal({startLine: 1})
     })
 
-    it('JUnit: one suite per project, one case per check, warnings as <skipped> unless --strict', () => {
+    it('JUnit: one suite per project, one case per check, warnings as <skipped> unless --strict', async () => {
       const {m, tree} = fixture()
       const parse = (text: string) => new XMLParser({ignoreAttributes: false}).parse(text).testsuites
-      const relaxed = parse(m.run(['audit', '.', '--format', 'junit'], tree).stdout)
+      const relaxed = parse((await m.run(['audit', '.', '--format', 'junit'], tree)).stdout)
       const suites = [relaxed.testsuite].flat()
       expect(suites.map((suite: Record<string, string>) => suite['@_name'])).to.deep.equal(['bad', 'good'])
       for (const suite of suites) expect([suite.testcase].flat()).to.have.length(9)
@@ -319,36 +321,36 @@ describe('telemetry audit', () => {
       expect(failures.length).to.be.greaterThan(0)
       const skippedCount = suites.reduce((sum: number, suite: Record<string, string>) => sum + Number(suite['@_skipped']), 0)
       expect(Number(relaxed['@_skipped'])).to.equal(skippedCount)
-      const strict = parse(m.run(['audit', '.', '--format', 'junit', '--strict'], tree).stdout)
+      const strict = parse((await m.run(['audit', '.', '--format', 'junit', '--strict'], tree)).stdout)
       expect(Number(strict['@_failures'])).to.be.greaterThan(Number(relaxed['@_failures']))
     })
 
-    it('Markdown matches its snapshot', () => {
+    it('Markdown matches its snapshot', async () => {
       const {m, tree} = fixture()
-      const markdown = m.run(['audit', '.', '--format', 'markdown'], tree).stdout
+      const markdown = (await m.run(['audit', '.', '--format', 'markdown'], tree)).stdout
       expect(markdown).to.equal(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'audit-snapshot.md'), 'utf8'))
     })
 
-    it('JSON (--format json and --json alike), the table, and --output written atomically', () => {
+    it('JSON (--format json and --json alike), the table, and --output written atomically', async () => {
       const {m, tree} = fixture()
-      const json = m.audit(['.'], tree).json
+      const json = (await m.audit(['.'], tree)).json
       expect(json.projects).to.have.length(2)
-      const flag = m.run(['audit', '.', '--json'], tree)
+      const flag = await m.run(['audit', '.', '--json'], tree)
       expect(flag.code).to.equal(1)
       const viaFlag = JSON.parse(flag.stdout)
       expectValid('audit.schema.json', viaFlag)
       expect(viaFlag.summary).to.deep.equal(json.summary)
-      const table = m.run(['audit', '.'], tree)
+      const table = await m.run(['audit', '.'], tree)
       expect(table.stdout).to.contain('TEL002 consent-file-valid').and.to.match(/FAILED: 2 project\(s\)/)
       const output = path.join(tempDir(), 'report.sarif')
-      const written = m.run(['audit', '.', '--format', 'sarif', '--output', output], tree)
+      const written = await m.run(['audit', '.', '--format', 'sarif', '--output', output], tree)
       expect(written.stdout).to.equal('')
       expect(written.stderr).to.match(/Wrote .*report\.sarif/)
       expect(JSON.parse(readFileSync(output, 'utf8')).version).to.equal('2.1.0')
     })
   })
 
-  it('finds kedro invocations at command position only', () => {
+  it('finds kedro invocations at command position only', async () => {
     expect(kedroInvocations('      - run: kedro run --pipeline ds')).to.deep.equal([['run', '--pipeline', 'ds']])
     expect(kedroInvocations('cd project && kedro run && echo done')).to.deep.equal([['run']])
     expect(kedroInvocations('$ kedro viz run')).to.deep.equal([['viz', 'run']])
@@ -357,7 +359,7 @@ describe('telemetry audit', () => {
     expect(kedroInvocations('uses kedro-telemetry')).to.deep.equal([])
   })
 
-  it('finds leaks by kind without repeating them', () => {
+  it('finds leaks by kind without repeating them', async () => {
     const env = {HOME: '/home/alice', MY_SECRET_VALUE: 'abcdefgh12345', USER: 'alice'}
     const kinds = (command: string) => findLeaks({properties: {command}}, env).map((leak) => leak.kind)
     expect(kinds('kedro run --params token=xyz')).to.include('a credential assignment')
@@ -372,12 +374,12 @@ describe('telemetry audit', () => {
 describe('telemetry audit progress', () => {
   after(removeTempDirs)
 
-  it('shows a progress bar on a terminal, and nothing when stderr is not one', () => {
+  it('shows a progress bar on a terminal, and nothing when stderr is not one', async () => {
     const tree = tempDir()
     for (const name of ['a', 'b', 'c']) makeProject({}, path.join(tree, name))
     const onTerminal = runCli(['audit', tree, '--format', 'json', '--output', path.join(tempDir(), 'r.json')], {tty: true})
     expect(onTerminal.stdout).to.contain('3/3 projects')
-    const piped = runCli(['audit', tree, '--format', 'json', '--output', path.join(tempDir(), 'r.json')])
+    const piped = await runInProcess(['audit', tree, '--format', 'json', '--output', path.join(tempDir(), 'r.json')])
     expect(piped.stderr).not.to.contain('projects]').and.not.to.contain('3/3')
   })
 })
