@@ -10,7 +10,8 @@ import {optOutLines, planMachineWideOptOut, startupFilesToWrite} from '../src/co
 import {InputError} from '../src/errors.js'
 import type {ChangeResult, StatusReport} from '../src/index.js'
 import {expectValid} from './helpers/schemas.js'
-import {EXAMPLE, removeTempDirs, runCli, runJson, tempDir} from './helpers/sandbox.js'
+import {runInProcess, runJsonInProcess} from './helpers/in-process.js'
+import {EXAMPLE, removeTempDirs, runCli, tempDir} from './helpers/sandbox.js'
 
 function homeEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
   return {HOME: home, SHELL: '/bin/bash', XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share'), ...extra}
@@ -23,7 +24,7 @@ describe('opt-out --global: a machine-wide opt-out', function () {
   after(removeTempDirs)
 
   describe('reading startup files', () => {
-    it('finds assignments that decline (non-empty values), in sh and fish syntax', () => {
+    it('finds assignments that decline (non-empty values), in sh and fish syntax', async () => {
       const posix = optOutLines('# DO_NOT_TRACK=1 in a comment\nexport DO_NOT_TRACK=1\nKEDRO_DISABLE_TELEMETRY="true"\nexport DO_NOT_TRACK=\nDO_NOT_TRACK=""\n', 'posix', 'f')
       expect(posix.map((line) => [line.line, line.variable])).to.deep.equal([[2, 'DO_NOT_TRACK'], [3, 'KEDRO_DISABLE_TELEMETRY']])
       const fish = optOutLines('set -gx DO_NOT_TRACK 1\nset -g KEDRO_DISABLE_TELEMETRY 1\nset --export KEDRO_DISABLE_TELEMETRY 1\n', 'fish', 'f')
@@ -31,7 +32,7 @@ describe('opt-out --global: a machine-wide opt-out', function () {
       expect(fish.map((line) => [line.line, line.variable])).to.deep.equal([[1, 'DO_NOT_TRACK'], [3, 'KEDRO_DISABLE_TELEMETRY']])
     })
 
-    it('writes the files of the shells in use, and ~/.profile always', () => {
+    it('writes the files of the shells in use, and ~/.profile always', async () => {
       const home = tempDir('kc-mw-home-')
       const names = (env: Record<string, string>) => startupFilesToWrite(env).map((entry) => path.relative(home, entry.file))
       expect(names(homeEnv(home))).to.deep.equal(['.bashrc', '.profile'])
@@ -43,23 +44,23 @@ describe('opt-out --global: a machine-wide opt-out', function () {
       expect(names(homeEnv(home))).to.deep.equal(['.bashrc', '.bash_profile', '.zshenv', '.profile'])
     })
 
-    it('refuses on Windows, with the command that does it there', () => {
+    it('refuses on Windows, with the command that does it there', async () => {
       expect(() => planMachineWideOptOut(homeEnv(tempDir()), 'win32')).to.throw(InputError, /Windows/).with.property('hint').that.contains('setx DO_NOT_TRACK 1')
     })
   })
 
-  it('needs --yes without a terminal, and then writes nothing', () => {
+  it('needs --yes without a terminal, and then writes nothing', async () => {
     const home = tempDir('kc-mw-home-')
-    const result = runCli(['opt-out', '--global'], {cwd: home, env: homeEnv(home)})
+    const result = await runInProcess(['opt-out', '--global'], {cwd: home, env: homeEnv(home)})
     expect(result.code).to.equal(2)
     expect(result.stderr).to.contain('no terminal to confirm in').and.to.contain('--yes')
     expect(() => lstatSync(path.join(home, '.bashrc'))).to.throw()
   })
 
-  it('appends the lines once: running it again changes nothing, and a line already there is kept', () => {
+  it('appends the lines once: running it again changes nothing, and a line already there is kept', async () => {
     const home = tempDir('kc-mw-home-')
     writeFileSync(path.join(home, '.bashrc'), 'alias ll="ls -l"\nexport DO_NOT_TRACK=1')
-    const first = runJson<ChangeResult>(['opt-out', '--global', '--yes'], {cwd: home, env: homeEnv(home)})
+    const first = await runJsonInProcess<ChangeResult>(['opt-out', '--global', '--yes'], {cwd: home, env: homeEnv(home)})
     expect(first.code, first.stderr).to.equal(0)
     expectValid('consent-change.schema.json', first.json)
     const bashrc = read(path.join(home, '.bashrc'))
@@ -71,26 +72,26 @@ describe('opt-out --global: a machine-wide opt-out', function () {
     expect(first.json.history.record.machineWide).to.deep.equal([path.join(home, '.bashrc'), path.join(home, '.profile')])
     expectValid('history-record.schema.json', first.json.history.record)
 
-    const second = runJson<ChangeResult>(['opt-out', '--global', '--yes'], {cwd: home, env: homeEnv(home)})
+    const second = await runJsonInProcess<ChangeResult>(['opt-out', '--global', '--yes'], {cwd: home, env: homeEnv(home)})
     expect(second.json.machineWide?.map((entry) => entry.action)).to.deep.equal(['present', 'present'])
     expect(read(path.join(home, '.bashrc'))).to.equal(bashrc)
-    const text = runCli(['opt-out', '--global', '--yes'], {cwd: home, env: homeEnv(home)}).stdout
+    const text = (await runInProcess(['opt-out', '--global', '--yes'], {cwd: home, env: homeEnv(home)})).stdout
     expect(text).to.contain('Already set in ~/.bashrc, ~/.profile (unchanged)')
   })
 
-  it('writes through a symlinked startup file (a dotfiles repository) and keeps the link', () => {
+  it('writes through a symlinked startup file (a dotfiles repository) and keeps the link', async () => {
     const home = tempDir('kc-mw-home-')
     mkdirSync(path.join(home, 'dotfiles'))
     writeFileSync(path.join(home, 'dotfiles', 'bashrc'), 'set -o vi\n')
     symlinkSync(path.join('dotfiles', 'bashrc'), path.join(home, '.bashrc'))
-    const result = runCli(['opt-out', '--global', '--yes'], {cwd: home, env: homeEnv(home)})
+    const result = await runInProcess(['opt-out', '--global', '--yes'], {cwd: home, env: homeEnv(home)})
     expect(result.code, result.stderr).to.equal(0)
     expect(lstatSync(path.join(home, '.bashrc')).isSymbolicLink()).to.equal(true)
     expect(read(path.join(home, 'dotfiles', 'bashrc'))).to.match(/^set -o vi\n\n# Added by[^\n]*\nexport DO_NOT_TRACK=1\nexport KEDRO_DISABLE_TELEMETRY=1\n$/)
     expect(result.stdout).to.contain('~/.bashrc (-> ~/dotfiles/bashrc)')
   })
 
-  it('on a terminal: shows the lines and the files, and changes nothing unless the answer is yes', () => {
+  it('on a terminal: shows the lines and the files, and changes nothing unless the answer is yes', async () => {
     const home = tempDir('kc-mw-home-')
     const declined = runCli(['opt-out', '--global'], {cwd: home, env: homeEnv(home, {NO_COLOR: '1'}), input: 'no\n', tty: true, ttyColumns: 80})
     expect(declined.code).to.equal(0)
@@ -102,11 +103,11 @@ describe('opt-out --global: a machine-wide opt-out', function () {
     expect(read(path.join(home, '.bashrc'))).to.contain('export DO_NOT_TRACK=1')
   })
 
-  it('status says where the opt-out comes from, and when this shell does not have it yet', () => {
+  it('status says where the opt-out comes from, and when this shell does not have it yet', async () => {
     const home = tempDir('kc-mw-home-')
-    runCli(['opt-out', '--global', '--yes'], {cwd: home, env: homeEnv(home)})
+    await runInProcess(['opt-out', '--global', '--yes'], {cwd: home, env: homeEnv(home)})
     // A shell started before the change: the files say no, the environment does not.
-    const stale = runJson<StatusReport>(['status', EXAMPLE], {env: homeEnv(home)}).json
+    const stale = (await runJsonInProcess<StatusReport>(['status', EXAMPLE], {env: homeEnv(home)})).json
     expectValid('status.schema.json', stale)
     expect(stale.consent.willSend).to.equal(true)
     expect(stale.machineWide.activeHere).to.equal(false)
@@ -115,10 +116,10 @@ describe('opt-out --global: a machine-wide opt-out', function () {
     ])
     expect(stale.advice).to.contain('open a new terminal')
     // A new shell: decided by DO_NOT_TRACK, and the summary names the file.
-    const fresh = runCli(['status', EXAMPLE], {env: homeEnv(home, {DO_NOT_TRACK: '1', NO_COLOR: '1'})}).stdout
+    const fresh = (await runInProcess(['status', EXAMPLE], {env: homeEnv(home, {DO_NOT_TRACK: '1', NO_COLOR: '1'})})).stdout
     expect(fresh).to.contain('WILL NOT SEND').and.to.contain('Machine-wide opt-out: DO_NOT_TRACK in ~/.bashrc:2, ~/.profile:2 (set in this shell)')
     // Nothing in the startup files: the advice points to the machine-wide opt-out.
-    const none = runJson<StatusReport>(['status', EXAMPLE], {env: homeEnv(tempDir('kc-mw-home-'))}).json
+    const none = (await runJsonInProcess<StatusReport>(['status', EXAMPLE], {env: homeEnv(tempDir('kc-mw-home-'))})).json
     expect(none.machineWide.lines).to.deep.equal([])
     expect(none.advice).to.contain('telemetry opt-out --global')
   })
