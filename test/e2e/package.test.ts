@@ -6,7 +6,7 @@ import path from 'node:path'
 
 import * as library from 'kedro-consent'
 
-import {cleanEnv, EXAMPLE, REPO_ROOT, removeTempDirs, runCli, tempDir} from './helpers/sandbox.js'
+import {cleanEnv, EXAMPLE, REPO_ROOT, removeTempDirs, runCli, tempDir} from '../helpers/sandbox.js'
 
 describe('the package', () => {
   after(removeTempDirs)
@@ -48,7 +48,7 @@ describe('the package', () => {
 
 describe('start-up', () => {
   it('loads the plugins only when the command line may need them', async () => {
-    const {packageJsonFor} = await import('../src/cli.js')
+    const {packageJsonFor} = await import('../../src/cli.js')
     const packageJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'))
     expect(packageJson.oclif.plugins).to.have.length.above(0)
     for (const own of [['status'], ['preview', '--', 'run'], ['opt-out', '--help']]) expect(packageJsonFor(own, packageJson).oclif.plugins).to.deep.equal([])

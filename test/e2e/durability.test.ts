@@ -4,10 +4,10 @@ import {readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {setTimeout as delay} from 'node:timers/promises'
 
-import {interpretTelemetryBytes} from '../src/consent/interpret.js'
-import {historyFile, readHistory} from '../src/history/history.js'
-import {BIN, cleanEnv, gitInit, makeProject, REPO_ROOT, removeTempDirs, tempDir} from './helpers/sandbox.js'
-import {expectValid} from './helpers/schemas.js'
+import {interpretTelemetryBytes} from '../../src/consent/interpret.js'
+import {historyFile, readHistory} from '../../src/history/history.js'
+import {BIN, cleanEnv, gitInit, makeProject, REPO_ROOT, removeTempDirs, tempDir} from '../helpers/sandbox.js'
+import {expectValid} from '../helpers/schemas.js'
 
 const WRITER = path.join(REPO_ROOT, 'test', 'fixtures', 'consent-writer.mjs')
 

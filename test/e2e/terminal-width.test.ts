@@ -6,7 +6,7 @@ import {expect} from 'chai'
 import {cpSync} from 'node:fs'
 import path from 'node:path'
 
-import {EXAMPLE, gitCommitAll, gitInit, removeTempDirs, runCli, tempDir} from './helpers/sandbox.js'
+import {EXAMPLE, gitCommitAll, gitInit, removeTempDirs, runCli, tempDir} from '../helpers/sandbox.js'
 
 const COLUMNS = 80
 const ROWS = 24

@@ -9,9 +9,9 @@ import path from 'node:path'
 
 import {XMLValidator} from 'fast-xml-parser'
 
-import {canary, fingerprint, hostileSandbox, type HostileSandbox, markers, runWatched} from './helpers/hostile.js'
-import {BIN, cleanEnv, git, gitCommitAll, gitInit, PYPROJECT, removeTempDirs, writeFiles} from './helpers/sandbox.js'
-import {expectValid} from './helpers/schemas.js'
+import {canary, fingerprint, hostileSandbox, type HostileSandbox, markers, runWatched} from '../helpers/hostile.js'
+import {BIN, cleanEnv, git, gitCommitAll, gitInit, PYPROJECT, removeTempDirs, writeFiles} from '../helpers/sandbox.js'
+import {expectValid} from '../helpers/schemas.js'
 
 /** Every command a user runs on a checkout, as JSON. */
 const COMMANDS: string[][] = [['status'], ['audit', '.', '--format', 'json'], ['preview', '--no-python', 'run'], ['opt-out'], ['opt-in', '--yes'], ['revoke']]
@@ -298,7 +298,7 @@ describe('a hostile checkout', function () {
     }).timeout(60_000)
 
     it('a .python-version that climbs out of the pyenv root is not followed', async () => {
-      const {chooseInterpreter} = await import('../src/checkout/interpreter.js')
+      const {chooseInterpreter} = await import('../../src/checkout/interpreter.js')
       const sandbox = hostileSandbox()
       kedroProject(sandbox, {'.python-version': '../../../../proc/self/cwd/evil\n'})
       const pyenv = path.join(sandbox.root, 'pyenv')
@@ -411,7 +411,7 @@ describe('a hostile checkout', function () {
 
     it('concurrent opt-ins and opt-outs: the file always equals the last history record', async () => {
       const {spawn} = await import('node:child_process')
-      const {BIN, cleanEnv} = await import('./helpers/sandbox.js')
+      const {BIN, cleanEnv} = await import('../helpers/sandbox.js')
       const sandbox = hostileSandbox()
       const project = kedroProject(sandbox, {'.telemetry': 'consent: true\n'})
       const env = cleanEnv({HOME: sandbox.home, XDG_CONFIG_HOME: undefined, XDG_DATA_HOME: undefined})
