@@ -10,7 +10,7 @@ import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {delimitPreviewArgv, packageJsonFor} from '../../src/cli.js'
-import {type CliResult, cleanEnv, REPO_ROOT} from './sandbox.js'
+import {type CliResult, cleanEnv, jsonResult, REPO_ROOT} from './sandbox.js'
 
 interface PackageJson {name: string; oclif: {commands: {identifier: string; strategy: 'explicit'; target: string}; plugins?: string[]}; version: string}
 
@@ -71,10 +71,5 @@ export async function runInProcess(args: string[], options: InProcessOptions = {
 
 /** runInProcess with `--json`, the output parsed. */
 export async function runJsonInProcess<T>(args: string[], options: InProcessOptions = {}): Promise<{code: null | number; json: T; stderr: string}> {
-  const result = await runInProcess([...args, '--json'], options)
-  try {
-    return {code: result.code, json: JSON.parse(result.stdout) as T, stderr: result.stderr}
-  } catch {
-    throw new Error(`not JSON (exit ${result.code}):\n${result.stdout}\n${result.stderr}`)
-  }
+  return jsonResult<T>(await runInProcess([...args, '--json'], options))
 }

@@ -134,11 +134,15 @@ function shellQuote(word: string): string {
   return `'${word.replaceAll("'", String.raw`'\''`)}'`
 }
 
-export function runJson<T = any>(args: string[], options: CliOptions = {}): {code: null | number; json: T; stderr: string} {
-  const result = runCli([...args, '--json'], options)
+/** A `--json` run's output, parsed; a run that printed something else fails the test with what it printed. */
+export function jsonResult<T>(result: CliResult): {code: null | number; json: T; stderr: string} {
   try {
     return {code: result.code, json: JSON.parse(result.stdout) as T, stderr: result.stderr}
   } catch {
     throw new Error(`not JSON (exit ${result.code}):\n${result.stdout}\n${result.stderr}`)
   }
+}
+
+export function runJson<T = any>(args: string[], options: CliOptions = {}): {code: null | number; json: T; stderr: string} {
+  return jsonResult<T>(runCli([...args, '--json'], options))
 }
