@@ -3,6 +3,7 @@
  * and `status` saying where a machine-wide opt-out comes from and whether this shell has it.
  */
 import {expect} from 'chai'
+import {execFileSync} from 'node:child_process'
 import {lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
@@ -89,6 +90,21 @@ describe('opt-out --global: a machine-wide opt-out', function () {
     expect(lstatSync(path.join(home, '.bashrc')).isSymbolicLink()).to.equal(true)
     expect(read(path.join(home, 'dotfiles', 'bashrc'))).to.match(/^set -o vi\n\n# Added by[^\n]*\nexport DO_NOT_TRACK=1\nexport KEDRO_DISABLE_TELEMETRY=1\n$/)
     expect(result.stdout).to.contain('~/.bashrc (-> ~/dotfiles/bashrc)')
+  })
+
+  it('two names for one file get the block once; a startup file that is a FIFO is refused without hanging', async () => {
+    const home = tempDir('kc-mw-home-')
+    writeFileSync(path.join(home, '.bashrc'), 'set -o vi\n')
+    symlinkSync('.bashrc', path.join(home, '.profile'))
+    const linked = await runInProcess(['opt-out', '--global', '--yes'], {cwd: home, env: homeEnv(home)})
+    expect(linked.code, linked.stderr).to.equal(0)
+    expect(read(path.join(home, '.bashrc')).match(/export DO_NOT_TRACK=1/g)).to.have.length(1)
+    const fifoHome = tempDir('kc-mw-home-')
+    execFileSync('mkfifo', [path.join(fifoHome, '.bashrc')])
+    const fifo = await runInProcess(['opt-out', '--global', '--yes'], {cwd: fifoHome, env: homeEnv(fifoHome)})
+    expect(fifo.code).to.equal(2)
+    expect(fifo.stderr).to.match(/^Error: .*\.bashrc.*not a regular file.*nothing was changed/m)
+    expect(() => lstatSync(path.join(fifoHome, '.profile'))).to.throw()
   })
 
   it('on a terminal: shows the lines and the files, and changes nothing unless the answer is yes', async () => {

@@ -3,12 +3,14 @@
  * each (checks/, a bounded pool of projects at a time, git asked once per repository), and summarise (summary.ts).
  * Plain data: render/ turns it into a table, JSON, Markdown, JUnit or SARIF.
  */
+import {machineWideOptOutLines, type OptOutLine} from '../consent/machine-wide.js'
 import {InputError, isSystemError} from '../errors.js'
 import {inspectRepository, inspectRepositoryBatch, nearestGitFolder, openRepository, type RepositoryInspection} from '../git/repository.js'
 import {historyFile, type HistoryReading, readHistory} from '../history/history.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
 import {inspectStatus, REPOSITORY_QUESTIONS} from '../status/status.js'
 import {readCiFiles} from './ci-files.js'
+import {telemetryFileEvidence} from './checks/evidence.js'
 import {type CheckResult, type CheckStatus, runChecks} from './checks/index.js'
 import {discoverProjects} from './discovery.js'
 import {summarise} from './summary.js'
@@ -70,6 +72,8 @@ export async function auditProject(root: string, options: {
   commands?: string[]; env?: NodeJS.ProcessEnv; history?: HistoryReading
   /** Git facts answered for many projects at once (see `audit`); else git is asked for this project alone. */
   inspectRepository?: (root: string) => Promise<RepositoryInspection>
+  /** The user's startup-file opt-out lines, read once for an audit (else by status, for this project). */
+  machineWideLines?: OptOutLine[]
   platform?: NodeJS.Platform
 } = {}): Promise<ProjectAudit> {
   const env = options.env ?? process.env
@@ -77,11 +81,12 @@ export async function auditProject(root: string, options: {
     // One read of the history serves every project of an audit; a single project reads it here.
     const history = options.history ?? await readHistory(historyFile(env, options.platform ?? process.platform))
     const inspect = gitFailuresAsInput(options.inspectRepository ?? ((project) => inspectRepository(project, env, REPOSITORY_QUESTIONS)))
-    const status = await inspectStatus({env, inspectRepository: inspect, path: root, platform: options.platform})
+    const status = await inspectStatus({env, inspectRepository: inspect, machineWideLines: options.machineWideLines, path: root, platform: options.platform})
     if (!status.project.root) return {checks: [], error: 'not a Kedro project (no pyproject.toml with [tool.kedro])', root}
     const ci = await readCiFiles(status.project.root, status.git.root)
     const checks = await runChecks({
       allowImplicitConsent: options.allowImplicitConsent ?? false, ci, commands: options.commands ?? [], env, history, root: status.project.root, status,
+      telemetryFile: telemetryFileEvidence(status),
     })
     return {checks, error: null, root}
   } catch (error) {
@@ -141,8 +146,10 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const history = await readHistory(historyFile(env, platform)).catch(() => undefined)
   const answered = options.inspectRepository ? new Map<string, RepositoryInspection>() : await gitFactsOfTree(roots, env)
   const inspect = options.inspectRepository ?? ((root: string) => Promise.resolve(answered.get(root) ?? inspectRepository(root, env, REPOSITORY_QUESTIONS)))
+  // Facts of the machine, not of a project: read once.
+  const machineWideLines = machineWideOptOutLines(env, platform)
   const projects = await pool(roots, options.concurrency ?? 4, (root) => auditProject(root, {
-    allowImplicitConsent: options.allowImplicitConsent, commands: options.commands, env, history, inspectRepository: inspect, platform,
+    allowImplicitConsent: options.allowImplicitConsent, commands: options.commands, env, history, inspectRepository: inspect, machineWideLines, platform,
   }), () => options.onProject?.(++done, roots.length))
   return summarise(projects, Boolean(options.strict))
 }

@@ -153,16 +153,22 @@ export function planMachineWideOptOut(env: NodeJS.ProcessEnv, platform: NodeJS.P
     })
   }
 
-  const files = startupFilesToWrite(env).map(({file, readBy, syntax}): MachineWideFile => {
-    const text = readStartupFile(file)
+  const targets = new Set<string>()
+  const planned = startupFilesToWrite(env).map(({file, readBy, syntax}) => {
+    // Read where it is written: a symlinked file's target (the text is the same as through the link).
+    const target = realPathOr(file)
+    const text = readStartupFile(target)
     const present = text === null ? [] : optOutLines(text, syntax, file)
-    const missing = VARIABLES.filter(([variable]) => !present.some((line) => line.variable === variable))
+    // Two names for one file (~/.profile linked to ~/.bashrc) get the block once.
+    const missing = targets.has(target) ? [] : VARIABLES.filter(([variable]) => !present.some((line) => line.variable === variable))
+    targets.add(target)
     const assignments = missing.map(([variable, value]) => (syntax === 'fish' ? `set -gx ${variable} ${value}` : `export ${variable}=${value}`))
     const lines = missing.length === 0 ? [] : [MARK, ...assignments]
-    return {action: missing.length === 0 ? 'present' : 'append', file, lines, present, readBy, target: realPathOr(file)}
+    const entry: MachineWideFile = {action: missing.length === 0 ? 'present' : 'append', file, lines, present, readBy, target}
+    return {entry, text: text ?? ''}
   })
-  const writes = files.filter((entry) => entry.action === 'append').map((entry): Write => {
-    const text = readStartupFile(entry.target) ?? ''
+  const files = planned.map(({entry}) => entry)
+  const writes = planned.filter(({entry}) => entry.action === 'append').map(({entry, text}): Write => {
     // A blank line before the block in a file that has content, and never glued to an unterminated last line.
     const separator = text === '' ? '' : (text.endsWith('\n') ? '\n' : '\n\n')
     return {content: `${separator}${entry.lines.join('\n')}\n`, file: entry.target, kind: 'append'}

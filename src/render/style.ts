@@ -65,8 +65,10 @@ function renderList(style: Style, rows: string[][], head?: string[]): string {
     ? []
     : [`${indent}${head ? `${head[index + from]}: ` : ''}${oneLine(cell)}`]))
   const lines: string[] = []
+  const rowsOf = new Map<string, number>()
+  for (const [first] of rows) rowsOf.set(first, (rowsOf.get(first) ?? 0) + 1)
   rows.forEach((row, index) => {
-    const grouped = rows.some((other, otherIndex) => otherIndex !== index && other[0] === row[0])
+    const grouped = rowsOf.get(row[0])! > 1
     if (index === 0 || rows[index - 1][0] !== row[0]) lines.push(style.chalk.bold(oneLine(row[0])))
     if (grouped) lines.push(`- ${oneLine(row[1])}`, ...items(row, 2, '    '))
     else lines.push(...items(row, 1, '  '))

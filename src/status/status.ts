@@ -31,6 +31,8 @@ export interface StatusOptions {
    * projects at once.
    */
   inspectRepository?: (root: string) => Promise<RepositoryInspection>
+  /** The user's startup-file opt-out lines (default: read now); an audit reads them once for every project. */
+  machineWideLines?: OptOutLine[]
   /** Where a kedro command would run; relative paths resolve against `cwd`. */
   path?: string
   cwd?: string
@@ -150,7 +152,7 @@ export async function inspectStatus(options: StatusOptions = {}): Promise<Status
   const wideCi = wideDetectsCi(env)
   const machineWide = {
     activeHere: Boolean(env.DO_NOT_TRACK || env.KEDRO_DISABLE_TELEMETRY),
-    lines: machineWideOptOutLines(env, platform),
+    lines: options.machineWideLines ?? machineWideOptOutLines(env, platform),
   }
 
   const report: StatusReport = {

@@ -50,6 +50,8 @@ export interface CheckContext {
   /** The project root. */
   root: string
   status: StatusReport
+  /** The project's .telemetry, at its `consent:` line: where TEL001, TEL002 and TEL004 point (read once). */
+  telemetryFile: Evidence
 }
 
 export interface Check {

@@ -1,7 +1,6 @@
 /** TEL001: an explicit consent decision exists. */
 import {telemetryReleasesWith} from '../../releases/releases.js'
 import {type Check, type CheckDefinition, type Evidence, result} from './check.js'
-import {telemetryFileEvidence} from './evidence.js'
 
 const definition: CheckDefinition = {
   description: `A valid, explicit consent decision exists in the project's .telemetry. Without one, kedro-telemetry ${telemetryReleasesWith('consentModel', 'opt-out')} sends usage data by default (implicit consent), and older versions block on a prompt. Data sent by implicit consent fails the check (--allow-implicit-consent makes it a warning); no decision while nothing is sent (an environment opt-out) warns.`,
@@ -11,9 +10,8 @@ const definition: CheckDefinition = {
 
 export const consentExplicit: Check = {
   definition,
-  run({allowImplicitConsent, status}) {
+  run({allowImplicitConsent, status, telemetryFile: where}) {
     const {consent, file} = status
-    const where = telemetryFileEvidence(status)
     if (file.valid) return result(definition, 'pass', `.telemetry says consent: ${file.rawConsent}`, [{...where, message: `consent: ${file.rawConsent}`}])
     // Data sent although nobody said yes is the main finding of a privacy checklist: it fails unless the audit is
     // told to accept implicit consent. Without a decision but with nothing sent (an environment opt-out), it warns.
