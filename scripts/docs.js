@@ -20,10 +20,11 @@ function template(text, id) {
   return text.replaceAll('<%= config.bin %>', BIN).replaceAll('<%= command.id %>', id)
 }
 
+/** The command's own usage lines when it declares them (preview, audit), else its arguments and flags. */
 function usage(id, command) {
+  if (command.usage) return [command.usage].flat().map((line) => `${BIN} ${template(line, id)}`).join('\n')
   const args = Object.entries(command.args ?? {}).map(([name, arg]) => (arg.required ? name.toUpperCase() : `[${name.toUpperCase()}]`))
-  const variadic = command.strict === false && id === 'preview' ? ['KEDRO_ARGS...'] : []
-  return [`${BIN} ${id}`, ...args, ...variadic, '[FLAGS]'].join(' ')
+  return [`${BIN} ${id}`, ...args, '[FLAGS]'].join(' ')
 }
 
 function flagLine(name, flag) {

@@ -45,7 +45,7 @@ export abstract class BaseCommand extends Command {
    */
   protected toErrorJson(error: unknown): {error: {code: string; hint: null | string; message: string}} {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error)
-    return {error: {code: 'USAGE', hint: `see \`telemetry ${this.id ?? ''} --help\``.replace('  ', ' '), message}}
+    return {error: {code: 'USAGE', hint: `see \`${['telemetry', this.id, '--help'].filter(Boolean).join(' ')}\``, message}}
   }
 
   async catch(error: Error & {oclif?: {exit?: number}}): Promise<unknown> {

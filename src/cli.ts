@@ -44,10 +44,16 @@ export function packageJsonFor<T extends {oclif: {plugins?: string[]}}>(argv: st
   return ours ? {...packageJson, oclif: {...packageJson.oclif, plugins: []}} : packageJson
 }
 
-/** Runs the CLI installed at `root` (the package folder) with the command line `argv`. */
-export async function main(argv: string[], root: string): Promise<unknown> {
+/**
+ * Runs the CLI installed at `root` (the package folder) with the command line `argv`. `commandsTarget` loads the
+ * command classes from another module than package.json names (the tests' sources, the coverage build).
+ */
+export async function main(argv: string[], root: string, commandsTarget?: string): Promise<unknown> {
   const args = delimitPreviewArgv(argv)
   // The package's own package.json: oclif reads the rest of it; here only its plugin list matters.
-  const packageJson = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as {name: string; oclif: {plugins?: string[]}; version: string}
-  return execute({args, loadOptions: {pjson: packageJsonFor(args, packageJson), root}})
+  const packageJson = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as {
+    name: string; oclif: {commands: {identifier: string; strategy: 'explicit'; target: string}; plugins?: string[]}; version: string
+  }
+  const pjson = commandsTarget ? {...packageJson, oclif: {...packageJson.oclif, commands: {...packageJson.oclif.commands, target: commandsTarget}}} : packageJson
+  return execute({args, loadOptions: {pjson: packageJsonFor(args, pjson), root}})
 }

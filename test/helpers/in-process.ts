@@ -4,19 +4,11 @@
  * fifth of a child process's time, and the code it runs counts for coverage as it is. What needs a real process stays
  * with runCli: a terminal (tty), standard input, the network guard, the built and packed CLI.
  */
-import {execute} from '@oclif/core/execute'
 import {Exit} from '@oclif/core/handle'
-import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {delimitPreviewArgv, packageJsonFor} from '../../src/cli.js'
+import {main} from '../../src/cli.js'
 import {type CliResult, cleanEnv, jsonResult, REPO_ROOT} from './sandbox.js'
-
-interface PackageJson {name: string; oclif: {commands: {identifier: string; strategy: 'explicit'; target: string}; plugins?: string[]}; version: string}
-
-const packageJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as PackageJson
-// oclif imports the command classes from this target: the TypeScript sources, through the tsx loader mocha runs with.
-const fromSources = {...packageJson, oclif: {...packageJson.oclif, commands: {...packageJson.oclif.commands, target: './src/cli.ts'}}}
 
 export interface InProcessOptions {
   cwd?: string
@@ -53,8 +45,8 @@ export async function runInProcess(args: string[], options: InProcessOptions = {
   process.stdout.write = capture('stdout')
   process.stderr.write = capture('stderr')
   try {
-    const argv = delimitPreviewArgv(args)
-    await execute({args: argv, loadOptions: {pjson: packageJsonFor(argv, fromSources), root: REPO_ROOT}})
+    // The command classes from the TypeScript sources, through the tsx loader mocha runs with.
+    await main(args, REPO_ROOT, './src/cli.ts')
     return {code: exit ?? Number(process.exitCode ?? 0), stderr: output.stderr, stdout: output.stdout}
   } finally {
     process.stdout.write = saved.stdout
