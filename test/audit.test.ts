@@ -7,11 +7,16 @@ import AjvDraft04Module from 'ajv-draft-04'
 import {kedroInvocations} from '../src/audit/ci-files.js'
 import {findLeaks} from '../src/audit/leaks.js'
 import type {AuditReport} from '../src/audit/audit.js'
+import type {CheckResult} from '../src/audit/checks/check.js'
+import type {SarifLog} from '../src/render/audit-formats.js'
 import {runInProcess} from './helpers/in-process.js'
 import {git, gitCommitAll, gitInit, makeProject, REPO_ROOT, removeTempDirs, runCli, tempDir, writeFiles} from './helpers/sandbox.js'
 import {expectValid} from './helpers/schemas.js'
 
-interface Check {evidence: {file?: string; line?: number; message: string}[]; id: string; remedy: null | string; status: string; summary: string}
+/** JUnit as fast-xml-parser reads it: attributes prefixed with @_, a lone child not in a list. */
+interface JunitSuites {'@_failures': string; '@_skipped': string; testsuite: JunitSuite | JunitSuite[]}
+interface JunitSuite {'@_failures': string; '@_name': string; '@_skipped': string; testcase: JunitCase | JunitCase[]}
+interface JunitCase {failure?: unknown}
 
 /** One machine (HOME, history) for the runs of a test; audits run as JSON. */
 function machine() {
@@ -30,7 +35,7 @@ function machine() {
   }
 }
 
-function check(json: {projects: {checks: Check[]; root: string}[]}, id: string, root?: string): Check {
+function check(json: AuditReport, id: string, root?: string): CheckResult {
   const project = root ? json.projects.find((item) => item.root === root)! : json.projects[0]
   return project.checks.find((item) => item.id === id)!
 }
@@ -274,14 +279,14 @@ describe('telemetry audit', () => {
       const {m, tree} = fixture()
       const result = await m.run(['audit', '.', '--format', 'sarif'], tree)
       expect(result.code).to.equal(1)
-      const sarif = JSON.parse(result.stdout)
-      const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'sarif', 'sarif-schema-2.1.0.json'), 'utf8'))
+      const sarif = JSON.parse(result.stdout) as SarifLog
+      const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'sarif', 'sarif-schema-2.1.0.json'), 'utf8')) as object
       const AjvDraft04 = AjvDraft04Module as unknown as typeof import('ajv').Ajv
       const ajv = new AjvDraft04({strict: false})
       const validate = ajv.compile(schema)
       expect(validate(sarif), ajv.errorsText(validate.errors)).to.equal(true)
       const [run] = sarif.runs
-      expect(run.tool.driver.rules.map((rule: {id: string}) => rule.id)).to.deep.equal(['TEL001', 'TEL002', 'TEL003', 'TEL004', 'TEL005', 'TEL006', 'TEL007', 'TEL008', 'TEL009'])
+      expect(run.tool.driver.rules.map((rule) => rule.id)).to.deep.equal(['TEL001', 'TEL002', 'TEL003', 'TEL004', 'TEL005', 'TEL006', 'TEL007', 'TEL008', 'TEL009'])
       for (const rule of run.tool.driver.rules) expect(rule.shortDescription.text && rule.fullDescription.text && rule.help.text).to.be.a('string')
       expect(run.results).to.have.length(18)
       // No link to a page that may not exist: the rules carry their help text.
@@ -301,25 +306,25 @@ describe('telemetry audit', () => {
         else expect(item).not.to.have.property('level')
       }
 
-      const tel002 = run.results.find((item: {kind: string; ruleId: string}) => item.ruleId === 'TEL002' && item.kind === 'fail')
-      expect(tel002.message.text).to.equal('Kedro does not read a decision from .telemetry. Run `telemetry opt-out` to rewrite the value (or `telemetry opt-out --force` when the file does not parse).')
-      const misread = run.results.find((item: {locations: {physicalLocation: {artifactLocation: {uri: string}}}[]; ruleId: string}) => item.ruleId === 'TEL002' && item.locations[0].physicalLocation.artifactLocation.uri === 'bad/.telemetry')
+      const tel002 = run.results.find((item) => item.ruleId === 'TEL002' && item.kind === 'fail')
+      expect(tel002?.message.text).to.equal('Kedro does not read a decision from .telemetry. Run `telemetry opt-out` to rewrite the value (or `telemetry opt-out --force` when the file does not parse).')
+      const misread = run.results.find((item) => item.ruleId === 'TEL002' && item.locations[0].physicalLocation.artifactLocation.uri === 'bad/.telemetry')
       expect(misread).to.deep.include({kind: 'fail', level: 'error'})
-      expect(misread.locations[0].physicalLocation.region).to.deep.equal({startLine: 1})
+      expect(misread?.locations[0].physicalLocation.region).to.deep.equal({startLine: 1})
     })
 
     it('JUnit: one suite per project, one case per check, warnings as <skipped> unless --strict', async () => {
       const {m, tree} = fixture()
-      const parse = (text: string) => new XMLParser({ignoreAttributes: false}).parse(text).testsuites
+      const parse = (text: string) => (new XMLParser({ignoreAttributes: false}).parse(text) as {testsuites: JunitSuites}).testsuites
       const relaxed = parse((await m.run(['audit', '.', '--format', 'junit'], tree)).stdout)
       const suites = [relaxed.testsuite].flat()
-      expect(suites.map((suite: Record<string, string>) => suite['@_name'])).to.deep.equal(['bad', 'good'])
+      expect(suites.map((suite) => suite['@_name'])).to.deep.equal(['bad', 'good'])
       for (const suite of suites) expect([suite.testcase].flat()).to.have.length(9)
       const bad = suites[0]
-      const failures = [bad.testcase].flat().filter((item: Record<string, unknown>) => item.failure !== undefined)
+      const failures = [bad.testcase].flat().filter((item) => item.failure !== undefined)
       expect(Number(bad['@_failures'])).to.equal(failures.length)
       expect(failures.length).to.be.greaterThan(0)
-      const skippedCount = suites.reduce((sum: number, suite: Record<string, string>) => sum + Number(suite['@_skipped']), 0)
+      const skippedCount = suites.reduce((sum, suite) => sum + Number(suite['@_skipped']), 0)
       expect(Number(relaxed['@_skipped'])).to.equal(skippedCount)
       const strict = parse((await m.run(['audit', '.', '--format', 'junit', '--strict'], tree)).stdout)
       expect(Number(strict['@_failures'])).to.be.greaterThan(Number(relaxed['@_failures']))
@@ -337,7 +342,7 @@ describe('telemetry audit', () => {
       expect(json.projects).to.have.length(2)
       const flag = await m.run(['audit', '.', '--json'], tree)
       expect(flag.code).to.equal(1)
-      const viaFlag = JSON.parse(flag.stdout)
+      const viaFlag = JSON.parse(flag.stdout) as AuditReport
       expectValid('audit.schema.json', viaFlag)
       expect(viaFlag.summary).to.deep.equal(json.summary)
       const table = await m.run(['audit', '.'], tree)
@@ -346,7 +351,7 @@ describe('telemetry audit', () => {
       const written = await m.run(['audit', '.', '--format', 'sarif', '--output', output], tree)
       expect(written.stdout).to.equal('')
       expect(written.stderr).to.match(/Wrote .*report\.sarif/)
-      expect(JSON.parse(readFileSync(output, 'utf8')).version).to.equal('2.1.0')
+      expect((JSON.parse(readFileSync(output, 'utf8')) as SarifLog).version).to.equal('2.1.0')
     })
   })
 
@@ -368,6 +373,10 @@ describe('telemetry audit', () => {
     expect(kinds('kedro run AKIAABCDEFGHIJKLMNOP')).to.include('an AWS access key')
     expect(kinds('kedro run abcdefgh12345')).to.include('the value of $MY_SECRET_VALUE')
     expect(kinds('kedro run --pipeline *****')).to.deep.equal([])
+    // A personal value is found as a whole word, not inside a longer one.
+    expect(kinds('kedro run --pipeline alice')).to.include('the user name')
+    expect(kinds('kedro run --pipeline alice_data')).to.deep.equal([])
+    expect(kinds('kedro run --pipeline alices')).to.deep.equal([])
   })
 })
 

@@ -30,7 +30,7 @@ function strings(value: PyJson, at: string, into: [string, string][] = []): [str
 }
 
 function containsWord(haystack: string, needle: string): boolean {
-  return needle.length >= 3 && new RegExp(`(^|[^\\w])${needle.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`)}($|[^\w])`).test(haystack)
+  return needle.length >= 3 && new RegExp(`(^|[^\\w])${needle.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`)}($|[^\\w])`).test(haystack)
 }
 
 export function findLeaks(body: PyJson, env: NodeJS.ProcessEnv): LeakFinding[] {
