@@ -1,6 +1,6 @@
 // Regenerates src/masking/structures.ts from dumps of kedro-telemetry's command structure
-// (masking-structure-<kedro version>.json and masking-structure-plugins.json). Run by hand when a Kedro release changes its CLI; the output is committed, so the
-// build never needs the dumps. Usage: node scripts/import-kedro-cli.js DIRECTORY_OF_DUMPS
+// (masking-structure-<kedro version>.json and masking-structure-plugins.json). Run by hand when a Kedro release
+// changes its CLI; the output is committed, so the build never needs the dumps. Usage: node scripts/import-kedro-cli.js DIRECTORY_OF_DUMPS
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'

@@ -7,7 +7,7 @@ import {Command} from '@oclif/core/command'
 import {CLIError} from '@oclif/core/errors'
 import * as Flags from '@oclif/core/flags'
 
-import {asInputError, EXIT_USAGE, InputError} from './errors.js'
+import {asInputError, type ErrorReport, EXIT_USAGE, InputError} from './errors.js'
 import type {Style} from './render/style.js'
 
 export abstract class BaseCommand extends Command {
@@ -43,7 +43,7 @@ export abstract class BaseCommand extends Command {
    * oclif's own errors (an unknown flag, a missing value) in `--json` mode: the documented error shape
    * (schemas/error.schema.json), not oclif's whole error object.
    */
-  protected toErrorJson(error: unknown): {error: {code: string; hint: null | string; message: string}} {
+  protected toErrorJson(error: unknown): ErrorReport {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error)
     return {error: {code: 'USAGE', hint: `see \`${['telemetry', this.id, '--help'].filter(Boolean).join(' ')}\``, message}}
   }
@@ -58,7 +58,8 @@ export abstract class BaseCommand extends Command {
     }
     if (error instanceof InputError) {
       if (this.jsonEnabled()) {
-        this.logJson({error: {code: error.code, hint: error.hint ?? null, message: error.message}})
+        const report: ErrorReport = {error: {code: error.code, hint: error.hint ?? null, message: error.message}}
+        this.logJson(report)
       } else {
         const {printable} = await import('./render/escape.js')
         this.logToStderr(`Error: ${printable(error.message)}`)

@@ -54,6 +54,8 @@ export async function main(argv: string[], root: string, commandsTarget?: string
   const packageJson = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as {
     name: string; oclif: {commands: {identifier: string; strategy: 'explicit'; target: string}; plugins?: string[]}; version: string
   }
-  const pjson = commandsTarget ? {...packageJson, oclif: {...packageJson.oclif, commands: {...packageJson.oclif.commands, target: commandsTarget}}} : packageJson
+  const pjson = commandsTarget
+    ? {...packageJson, oclif: {...packageJson.oclif, commands: {...packageJson.oclif.commands, target: commandsTarget}}}
+    : packageJson
   return execute({args, loadOptions: {pjson: packageJsonFor(args, pjson), root}})
 }

@@ -3,6 +3,11 @@ export const EXIT_OK = 0
 export const EXIT_CHECK_FAILED = 1
 export const EXIT_USAGE = 2
 
+/** What every command prints with `--json` when it fails (schemas/error.schema.json). */
+export interface ErrorReport {
+  error: {code: string; hint: null | string; message: string}
+}
+
 /**
  * Bad input from the user (a missing path, a file we refuse to touch). Commands turn it into one line on stderr,
  * a hint, and exit code 2; it carries no stack because it is not a bug.

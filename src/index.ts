@@ -1,10 +1,10 @@
 /** kedro-consent as a library: the same answers the `telemetry` CLI gives, as typed functions. */
 export {audit, type AuditOptions, auditProject, type AuditReport, discoverProjects, type ProjectAudit} from './audit/audit.js'
 export {CHECKS, type CheckResult, type CheckStatus} from './audit/checks/index.js'
-export {toJunit, toMarkdown, toSarif} from './render/audit-formats.js'
+export {type SarifLog, type SarifResult, type SarifRule, type SarifRun, toJunit, toMarkdown, toSarif} from './render/audit-formats.js'
 export {kedroDetectsCi, KEDRO_CI_VARIABLES, wideDetectsCi} from './ci/detect.js'
 export {
-  applyConsentChange, changeConsent, type ChangeOptions, type ChangeResult, type ConsentPlan, planConsentChange,
+  applyConsentChange, changeConsent, type ChangeOptions, type ChangeResult, type ConsentPlan, planConsentChange, type RevokeResult,
 } from './consent/change.js'
 export {editConsent} from './consent/edit.js'
 export {erasureStatement} from './consent/erasure.js'
@@ -14,7 +14,7 @@ export {
 } from './consent/rules.js'
 export {interpretTelemetryBytes} from './consent/interpret.js'
 export {readTelemetryFile, TELEMETRY_FILE_NAME, type TelemetryFileReading} from './consent/telemetry-file.js'
-export {EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, InputError} from './errors.js'
+export {type ErrorReport, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, InputError} from './errors.js'
 export {commitWrites, writeFileAtomic, type Write} from './fs/transaction.js'
 export {type DecisionRecord, historyFile, readHistory} from './history/history.js'
 export {hashedProjectId, kedroHash} from './identity/hash.js'
@@ -31,7 +31,8 @@ export {detectVersions, LATEST_KNOWN_KEDRO_VERSION, LATEST_KNOWN_TELEMETRY_VERSI
 export {kedro, type KedroRelease, NEWEST_KNOWN, telemetry, telemetryReleasesWith, type TelemetryRelease} from './releases/releases.js'
 export {inspectStatus, type StatusOptions, type StatusReport} from './status/status.js'
 export {
-  buildTelemetryRequests, formatTools, type PluginEvent, type PreviewOptions, type PreviewResult, type TelemetryRequest,
+  buildTelemetryRequests, formatTools, type PluginEvent, type PreviewOptions, type PreviewResult, type TelemetryBody,
+  type TelemetryRequest,
 } from './request/request.js'
 export {pythonJsonDumps} from './python/json-dumps.js'
 export {type CatalogReading, readCatalog} from './statistics/catalog.js'

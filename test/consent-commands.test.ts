@@ -3,10 +3,13 @@ import {spawnSync} from 'node:child_process'
 import {existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {changeConsent, planConsentChange} from '../src/consent/change.js'
+import {changeConsent, type ChangeResult, planConsentChange, type RevokeResult} from '../src/consent/change.js'
+import type {ErrorReport} from '../src/errors.js'
+import type {DecisionRecord, HistoryReading} from '../src/history/history.js'
+import type {StatusReport} from '../src/status/status.js'
 import type {Notice} from '../src/notice/notice.js'
 import {runInProcess, runJsonInProcess} from './helpers/in-process.js'
-import {BIN, cleanEnv, EXAMPLE, git, gitCommitAll, gitInit, makeProject, removeTempDirs, runJson, tempDir, writeFiles} from './helpers/sandbox.js'
+import {BIN, cleanEnv, EXAMPLE, git, gitCommitAll, gitInit, makeProject, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
 import {expectValid} from './helpers/schemas.js'
 import {NEWEST_KNOWN} from '../src/releases/releases.js'
 
@@ -17,16 +20,16 @@ function machine(extra: Record<string, string> = {}) {
   const historyFile = path.join(home, '.local', 'share', 'kedro-consent', 'history.jsonl')
   return {
     env,
-    history: () => (existsSync(historyFile) ? readFileSync(historyFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)) : []),
+    history: (): DecisionRecord[] => (existsSync(historyFile) ? readFileSync(historyFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as DecisionRecord) : []),
     historyFile,
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read as each command's schema describes it
-    json: (args: string[], cwd?: string) => runJsonInProcess<any>(args, {cwd, env}),
+    /** A command's --json output, as the type of its schema (the change result unless told). */
+    json: <T = ChangeResult>(args: string[], cwd?: string) => runJsonInProcess<T>(args, {cwd, env}),
     run: (args: string[], options: {cwd?: string} = {}) => runInProcess(args, {...options, env}),
     userIdFile: path.join(home, '.config', 'kedro', 'telemetry.toml'),
   }
 }
 
-function change(result: ReturnType<typeof runJson>): any {
+function change<T extends ChangeResult>(result: {code: null | number; json: T}): T {
   expect(result.code, JSON.stringify(result.json)).to.equal(0)
   expectValid('consent-change.schema.json', result.json)
   return result.json
@@ -77,7 +80,7 @@ describe('opt-out, opt-in, revoke', () => {
       const [record] = m.history()
       expect(record).to.include({action: 'opt-out', consent: false, how: 'command', projectRoot: root})
       expectValid('history-record.schema.json', record)
-      const status = (await m.json(['status', root])).json
+      const status = (await m.json<StatusReport>(['status', root])).json
       expect(status.consent).to.include({decidedBy: 'telemetry-file', explicit: true, willSend: false})
       expect(status.git).to.include({ignored: true, tracked: false})
     })
@@ -98,9 +101,9 @@ describe('opt-out, opt-in, revoke', () => {
       const root = gitProject({'.telemetry': '# team decision\nowner: data-team\nconsent: "false"\n'})
       const json = change(await m.json(['opt-out', root]))
       expect(readFileSync(path.join(root, '.telemetry'), 'utf8')).to.equal('# team decision\nowner: data-team\nconsent: false\n')
-      expect(json.file.fixedMisread).to.equal('"false"')
+      expect(json.file?.fixedMisread).to.equal('"false"')
       expect((await m.run(['opt-out', root])).stdout).to.contain('unchanged')
-      expect((await m.json(['status', root])).json.consent.decidedBy).to.equal('telemetry-file')
+      expect((await m.json<StatusReport>(['status', root])).json.consent.decidedBy).to.equal('telemetry-file')
     })
 
     it('works from a subdirectory of the project and in a non-interactive shell', async () => {
@@ -120,7 +123,7 @@ describe('opt-out, opt-in, revoke', () => {
       const result = await m.run(['opt-in', root])
       expect(result.code).to.equal(2)
       expect(result.stderr).to.match(/explicit yes/).and.to.match(/--yes/)
-      const json = await m.json(['opt-in', root])
+      const json = await m.json<ErrorReport>(['opt-in', root])
       expect(json.code).to.equal(2)
       expect(json.json.error.code).to.equal('CONSENT_NEEDS_YES')
       expectUnchanged(before)
@@ -133,7 +136,7 @@ describe('opt-out, opt-in, revoke', () => {
       expect(readFileSync(path.join(root, '.telemetry'), 'utf8')).to.equal('consent: true\n')
       expect(json.after).to.include({decidedBy: 'telemetry-file', explicit: true, willSend: true})
       expect(m.history()[0]).to.include({action: 'opt-in', how: '--yes', noticeShown: false})
-      expect((await m.json(['status', root])).json.consent).to.include({explicit: true, implicit: false, willSend: true})
+      expect((await m.json<StatusReport>(['status', root])).json.consent).to.include({explicit: true, implicit: false, willSend: true})
     })
 
     it('on a terminal: shows the notice, and only "y" writes; the default answer is no', async () => {
@@ -174,7 +177,7 @@ describe('opt-out, opt-in, revoke', () => {
           expect(result.code, `${command[0]}: ${result.stderr}`).to.equal(2)
           expect(result.stderr.split('\n')[0]).to.match(message)
           expect(result.stderr).to.match(/^Hint: /m)
-          expect((await m.json([...command, root])).json.error.code).to.equal(code)
+          expect((await m.json<ErrorReport>([...command, root])).json.error.code).to.equal(code)
         }
 
         expectUnchanged(before)
@@ -187,7 +190,7 @@ describe('opt-out, opt-in, revoke', () => {
       const json = change(await m.json(['opt-out', root, '--force']))
       expect(readFileSync(path.join(root, '.telemetry.bak'), 'utf8')).to.equal('consent: [\n')
       expect(readFileSync(path.join(root, '.telemetry'), 'utf8')).to.equal('consent: false\n')
-      expect(json.file.backup).to.equal(path.join(root, '.telemetry.bak'))
+      expect(json.file?.backup).to.equal(path.join(root, '.telemetry.bak'))
       // --force never writes through a symlink or over a directory.
       const linked = gitProject()
       symlinkSync(path.join(linked, 'pyproject.toml'), path.join(linked, '.telemetry'))
@@ -258,7 +261,7 @@ describe('opt-out, opt-in, revoke', () => {
       expect(done.git).to.include({tracked: true, untracked: true})
       expect(git(root, 'ls-files', '--', '.telemetry')).to.equal('')
       expect(existsSync(path.join(root, '.telemetry'))).to.equal(true)
-      const status = (await m.json(['status', root])).json
+      const status = (await m.json<StatusReport>(['status', root])).json
       expect(status.git).to.include({everCommitted: true, ignored: true, tracked: false})
     })
   })
@@ -279,7 +282,7 @@ describe('opt-out, opt-in, revoke', () => {
       expect(readFileSync(m.userIdFile, 'utf8')).to.equal('[telemetry]\n\n[ui]\ntheme = "dark"\n')
       expect(readFileSync(path.join(root, '.telemetry'), 'utf8')).to.equal('consent: false\n')
       expect(m.history()[0]).to.deep.include({action: 'revoke', removed: {projectId: false, userId: true}})
-      const status = (await m.json(['status', root])).json
+      const status = (await m.json<StatusReport>(['status', root])).json
       expect(status.identity.userId).to.equal(null)
       expect(status.consent.willSend).to.equal(false)
     })
@@ -288,7 +291,7 @@ describe('opt-out, opt-in, revoke', () => {
       const m = machine()
       writeFiles(path.dirname(m.userIdFile), {'telemetry.toml': `[telemetry]\nuuid = "${uuid}"\n`})
       const root = gitProject({'pyproject.toml': readFileSync(path.join(EXAMPLE, 'pyproject.toml'), 'utf8')})
-      const json = change(await m.json(['revoke', root, '--keep-identity']))
+      const json = change(await m.json<RevokeResult>(['revoke', root, '--keep-identity']))
       expect(json.erasure).to.contain('0d5c2f6e8a3b4c1d9e7f123456789abc').and.to.contain('8cce493deace1462')
       expect(json.revoke).to.include({projectIdRemoved: false, userIdRemoved: false})
       expect(readFileSync(m.userIdFile, 'utf8')).to.contain(uuid)
@@ -298,11 +301,11 @@ describe('opt-out, opt-in, revoke', () => {
       const m = machine()
       const original = readFileSync(path.join(EXAMPLE, 'pyproject.toml'), 'utf8')
       const root = gitProject({'pyproject.toml': original})
-      const json = change(await m.json(['revoke', root, '--project-id']))
-      expect(json.revoke.projectIdRemoved).to.equal(true)
+      const json = change(await m.json<RevokeResult>(['revoke', root, '--project-id']))
+      expect(json.revoke?.projectIdRemoved).to.equal(true)
       const expected = original.replace('[tool.kedro_telemetry]\nproject_id = "3c6ada3277824c7585adb3b159d06167"\n', '')
       expect(readFileSync(path.join(root, 'pyproject.toml'), 'utf8')).to.equal(expected)
-      expect((await m.json(['status', root])).json.identity.projectId).to.equal(null)
+      expect((await m.json<StatusReport>(['status', root])).json.identity.projectId).to.equal(null)
     })
 
     it('a telemetry.toml it cannot edit is refused before anything is written', async () => {
@@ -353,15 +356,15 @@ describe('opt-out, opt-in, revoke', () => {
       expect(stray.code).to.equal(2)
       expect(stray.stderr).to.match(/^Error: telemetry history takes no arguments \(1 given\)$/m)
       expect(empty.stdout).to.match(/No consent decisions recorded yet/)
-      expect((await m.json(['history'])).json.records).to.deep.equal([])
+      expect((await m.json<HistoryReading>(['history'])).json.records).to.deep.equal([])
       const root = gitProject()
       change(await m.json(['opt-out', root]))
       change(await m.json(['opt-in', root, '--yes']))
       writeFileSync(m.historyFile, `${readFileSync(m.historyFile, 'utf8')}not json\n`)
-      const listed = await m.json(['history'])
+      const listed = await m.json<HistoryReading>(['history'])
       expect(listed.code).to.equal(0)
       expectValid('history.schema.json', listed.json)
-      expect(listed.json.records.map((r: {action: string}) => r.action)).to.deep.equal(['opt-out', 'opt-in'])
+      expect(listed.json.records.map((record) => record.action)).to.deep.equal(['opt-out', 'opt-in'])
       expect(listed.json.skipped).to.deep.equal([{line: 3, reason: 'not valid JSON'}])
       const text = await m.run(['history'])
       expect(text.stdout).to.contain('opt-in').and.to.contain('--yes').and.to.contain(root)

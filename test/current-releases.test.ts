@@ -8,7 +8,7 @@ import {expect} from 'chai'
 import {structureFor} from '../src/masking/masking.js'
 import {buildNotice, isCurrentNotice, noticeContentHash, NOTICE_VERSIONS} from '../src/notice/notice.js'
 import {kedro, NEWEST_KNOWN, telemetry, TELEMETRY_RELEASES, telemetryEra} from '../src/releases/releases.js'
-import {buildTelemetryRequests, type PreviewOptions} from '../src/request/request.js'
+import {buildTelemetryRequests, type PreviewOptions, type PreviewResult} from '../src/request/request.js'
 import {cleanEnv, makeProject, PYPROJECT, removeTempDirs, runCli} from './helpers/sandbox.js'
 
 const REGISTRY = 'from kedro.pipeline import node, pipeline\n\ndef register_pipelines():\n    return {"__default__": pipeline([node(f, "a", "b")])}\n'
@@ -112,7 +112,7 @@ describe('current releases', () => {
       const root = makeProject({'pyproject.toml': PYPROJECT})
       const run = runCli(['preview', '--json', '--project', root, '--telemetry-version', '0.9.0', '--plugin-event', 'kedro_skills_update', '--event-property', 'skills_updated=3', '--event-property', 'success=true'])
       expect(run.code, run.stderr).to.equal(0)
-      expect(JSON.parse(run.stdout).requests[0].body.properties).to.include({skills_updated: 3, success: true})
+      expect((JSON.parse(run.stdout) as PreviewResult).requests[0].body.properties).to.include({skills_updated: 3, success: true})
       const both = runCli(['preview', '--project', root, '--plugin-event', 'x', 'run'])
       expect(both.code).to.equal(2)
       expect(both.stderr).to.match(/--plugin-event previews one plugin event/)

@@ -88,7 +88,7 @@ describe('the static Python reader is total', () => {
       'def create_pipeline(**kwargs):\n    return create_pipeline()\n',
       'def helper():\n    return create_pipeline()\n\ndef create_pipeline(**kwargs):\n    return helper()\n',
     ]) {
-      const reading = await read(project(source))
+      const reading = read(project(source))
       expect(reading.numberOfNodes).to.equal(null)
       expect(reading.estimated.join(' ')).to.match(/calls itself \(recursion\)/)
     }
@@ -97,11 +97,11 @@ describe('the static Python reader is total', () => {
   it('brackets nested past CPython\'s limit of 200 are its SyntaxError; 200 are fine', async () => {
     // pipeline([node(...)]) adds three levels: 197 + 3 is the most CPython compiles.
     const nested = (depth: number) => `from kedro.pipeline import node, pipeline\n\ndef create_pipeline(**kwargs):\n    return ${'('.repeat(depth)}pipeline([node(f, "a", "b")])${')'.repeat(depth)}\n`
-    const fine = await read(project(nested(197)))
+    const fine = read(project(nested(197)))
     expect(fine.numberOfNodes).to.equal(1)
     expect(fine.estimated).to.deep.equal([])
     for (const depth of [198, 50_000]) {
-      const reading = await read(project(nested(depth)))
+      const reading = read(project(nested(depth)))
       expect(reading.warnings.join(' ')).to.match(/has a syntax error \(too many nested parentheses, near line 4\)/)
       // find_pipelines() leaves the broken package out: __default__ is then empty.
       expect(reading.numberOfNodes).to.equal(0)
@@ -110,22 +110,22 @@ describe('the static Python reader is total', () => {
 
   it('a long chain of + is evaluated, not reported as a syntax error; past the parser\'s reach it is an estimate', async () => {
     const chain = (terms: number) => `from kedro.pipeline import node, pipeline\n\nbase = pipeline([node(f, "a", "b")])\n\ndef create_pipeline(**kwargs):\n    return ${Array.from({length: terms}, (_, index) => (index % 2 ? 'base' : 'pipeline([node(g, "c", "d")])')).join(' + ')}\n`
-    const long = await read(project(chain(200)))
+    const long = read(project(chain(200)))
     expect(long.numberOfNodes).to.equal(2)
     expect(long.warnings).to.deep.equal([])
-    const tooLong = await read(project(chain(5000)))
+    const tooLong = read(project(chain(5000)))
     expect(tooLong.numberOfNodes).to.equal(null)
     expect(tooLong.warnings).to.deep.equal([])
     expect(tooLong.estimated.join(' ')).to.match(/more than 250 chained terms, beyond what this tool's Python parser reads/)
   })
 
   it('a huge literal and a deeply nested expression end in an answer or an estimate', async () => {
-    const huge = await read(project(`from kedro.pipeline import node, pipeline\n\nLIST = [${Array.from({length: 200_000}, () => '1').join(',')}]\n\ndef create_pipeline(**kwargs):\n    return pipeline([node(f, "a", "b")])\n`))
+    const huge = read(project(`from kedro.pipeline import node, pipeline\n\nLIST = [${Array.from({length: 200_000}, () => '1').join(',')}]\n\ndef create_pipeline(**kwargs):\n    return pipeline([node(f, "a", "b")])\n`))
     expect(huge.numberOfNodes).to.equal(1)
     const unary = (depth: number) => read(project(`from kedro.pipeline import node, pipeline\n\nX = ${'-'.repeat(depth)}1\n\ndef create_pipeline(**kwargs):\n    return pipeline([node(f, "a", "b")])\n`))
-    expect(await unary(500)).to.deep.include({estimated: [], numberOfNodes: 1})
+    expect(unary(500)).to.deep.include({estimated: [], numberOfNodes: 1})
     // Python compiles 1,000 nested minus signs but not 5,000; this tool's parser stops before either, and says so.
-    const deep = await unary(3000)
+    const deep = unary(3000)
     expect(deep.numberOfNodes).to.equal(null)
     expect(deep.estimated[0]).to.match(/holds an expression nested more than 1000 deep, beyond what this tool's Python parser reads \(near line 3\)/)
   })

@@ -6,7 +6,7 @@ import path from 'node:path'
 
 import {kedroTimestamp} from '../src/python/datetime.js'
 import {pythonJsonDumps} from '../src/python/json-dumps.js'
-import {buildTelemetryRequests, formatTools} from '../src/request/request.js'
+import {buildTelemetryRequests, formatTools, type PreviewResult} from '../src/request/request.js'
 import {readCatalog} from '../src/statistics/catalog.js'
 import {readPipelines} from '../src/statistics/pipelines.js'
 import {runInProcess} from './helpers/in-process.js'
@@ -113,11 +113,10 @@ function shopProject(): string {
 }
 
 /** `telemetry preview --json --project P ARGS`: --json goes first, since every token after the first kedro one is kedro's. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- read as the schema describes it (validated below)
-async function preview(args: string[], options: {env?: Record<string, string>; project?: string} = {}): Promise<any> {
+async function preview(args: string[], options: {env?: Record<string, string>; project?: string} = {}): Promise<PreviewResult> {
   const result = await runInProcess(['preview', '--json', '--project', options.project ?? EXAMPLE, ...args], {env: options.env})
   expect(result.code, result.stderr).to.equal(0)
-  const json = JSON.parse(result.stdout)
+  const json = JSON.parse(result.stdout) as PreviewResult
   expectValid('preview.schema.json', json)
   return json
 }
@@ -319,7 +318,7 @@ describe('telemetry preview', () => {
     }
 
     const refused = (await preview(['info'], {project: root})).origins.find((item: {field: string}) => item.field === 'properties.python_version')
-    expect(refused.estimated).to.match(/\.venv\/bin\/python is a program inside the project: not run.*--trust-project-python/)
+    expect(refused?.estimated).to.match(/\.venv\/bin\/python is a program inside the project: not run.*--trust-project-python/)
     await preview(['--trust-project-python', 'info'], {project: root})
     expect(existsSync(marker)).to.equal(true)
   })
@@ -350,14 +349,14 @@ describe('telemetry preview', () => {
   describe('statistics on a project with patterns, templates, an env override, namespaces and a custom type', () => {
     it('reads the catalog as Kedro merges it', async () => {
       const root = shopProject()
-      const local = await readCatalog(path.join(root, 'conf'))
+      const local = readCatalog(path.join(root, 'conf'))
       expect(local.entries.map((entry) => entry.name).sort()).to.deep.equal(
         ['extra_table', 'local_only', 'parameters_table', 'raw_customers', 'raw_orders', 'regressor', 'report', 'scores'],
       )
       expect(local.entries.find((entry) => entry.name === 'scores')?.type).to.equal('pandas.ParquetDataset')
       expect(local.entries.find((entry) => entry.name === 'raw_customers')?.type).to.equal('pandas.ParquetDataset')
       expect(local.entries.find((entry) => entry.name === 'raw_orders')?.type).to.equal('pandas.CSVDataset')
-      const test = await readCatalog(path.join(root, 'conf'), 'test')
+      const test = readCatalog(path.join(root, 'conf'), 'test')
       expect(test.entries.map((entry) => entry.name)).to.include('test_only').and.not.to.include('local_only')
       expect(test.entries.find((entry) => entry.name === 'scores')?.type).to.equal('MemoryDataset')
     })
@@ -400,7 +399,7 @@ describe('telemetry preview', () => {
     })
 
     it('counts nodes as a set: namespaced copies count, reused nodes do not', async () => {
-      const reading = await readPipelines({packageName: 'shop', projectRoot: shopProject()})
+      const reading = readPipelines({packageName: 'shop', projectRoot: shopProject()})
       expect(reading.estimated).to.deep.equal([])
       expect(reading.pipelines).to.deep.equal({__default__: 7, model: 7, prep: 2})
       expect(reading).to.include({numberOfNodes: 7, numberOfPipelines: 3})
@@ -420,7 +419,7 @@ describe('telemetry preview', () => {
           '',
         ].join('\n'),
       })
-      const reading = await readPipelines({packageName: 'shop', projectRoot: root})
+      const reading = readPipelines({packageName: 'shop', projectRoot: root})
       expect(reading.estimated).to.deep.equal([])
       expect(reading.pipelines).to.deep.equal({__default__: 7, model: 7, prep: 2})
       expect(reading.files).to.include.members([
@@ -433,11 +432,11 @@ describe('telemetry preview', () => {
       expect(origins.find((origin) => origin.field === 'properties.number_of_datasets')?.source).to.equal('conf/base/catalog/reports.yml, conf/base/catalog.yml, conf/base/sub/catalog_extra.yml, conf/local/catalog.yml')
       // Python imports nodes.py with the pipeline: a syntax error or a missing module there leaves the pipeline out.
       writeFiles(root, {'src/shop/pipelines/prep/nodes.py': 'def clean(orders:\n    return orders\n'})
-      const broken = await readPipelines({packageName: 'shop', projectRoot: root})
+      const broken = readPipelines({packageName: 'shop', projectRoot: root})
       expect(broken.warnings.join(' ')).to.match(/src\/shop\/pipelines\/prep\/nodes\.py has a syntax error .*leaves pipelines\/prep out/)
       expect(broken.pipelines).not.to.have.property('prep')
       rmSync(path.join(root, 'src/shop/pipelines/prep/nodes.py'))
-      const missing = await readPipelines({packageName: 'shop', projectRoot: root})
+      const missing = readPipelines({packageName: 'shop', projectRoot: root})
       expect(missing.warnings.join(' ')).to.match(/No module named 'shop\.pipelines\.prep\.nodes'/)
     })
 
@@ -457,7 +456,7 @@ describe('telemetry preview', () => {
       })
       // Two different functions make two nodes; nodes.clean is clean again (Kedro uses the function's __name__), and
       // `+` joins pipelines as sets of nodes.
-      const reading = await readPipelines({packageName: 'shop', projectRoot: root})
+      const reading = readPipelines({packageName: 'shop', projectRoot: root})
       expect(reading.estimated).to.deep.equal([])
       expect(reading.pipelines.prep).to.equal(2)
       // Within one Pipeline() the same node twice is a duplicate name, which Kedro refuses: the registry fails.
@@ -472,7 +471,7 @@ describe('telemetry preview', () => {
           '',
         ].join('\n'),
       })
-      const duplicate = await readPipelines({packageName: 'shop', projectRoot: root})
+      const duplicate = readPipelines({packageName: 'shop', projectRoot: root})
       expect(duplicate.registryFails).to.match(/ValueError: Pipeline nodes must have unique names/)
     })
 
@@ -480,14 +479,14 @@ describe('telemetry preview', () => {
       const root = shopProject()
       const module = path.join(root, 'src/shop/pipelines/prep/pipeline.py')
       writeFileSync(module, `# ${'x'.repeat(5 * 1024 * 1024)}\n`)
-      const huge = await readPipelines({packageName: 'shop', projectRoot: root})
+      const huge = readPipelines({packageName: 'shop', projectRoot: root})
       expect(huge.estimated.join(' ')).to.match(/src\/shop\/pipelines\/prep\/pipeline\.py: .*over the \d+-byte limit/)
       expect(huge.estimated.join(' ')).to.match(/create_pipeline is not bound in shop\.pipelines\.prep\.pipeline as far as it is followed/)
       expect(huge.numberOfNodes).to.equal(null)
       rmSync(module)
       symlinkSync(module, module)
       // Python's finder cannot stat the file, so there is no such module: the package fails to import.
-      const loop = await readPipelines({packageName: 'shop', projectRoot: root})
+      const loop = readPipelines({packageName: 'shop', projectRoot: root})
       expect(loop.warnings.join(' ')).to.match(/No module named 'shop\.pipelines\.prep\.pipeline'.*leaves pipelines\/prep out/)
       expect(loop.pipelines).not.to.have.property('prep')
     })
@@ -495,7 +494,7 @@ describe('telemetry preview', () => {
     it('a pipeline package with a syntax error is left out, as find_pipelines() does, with a warning', async () => {
       const root = shopProject()
       writeFiles(root, {'src/shop/pipelines/prep/pipeline.py': 'from kedro.pipeline import node, pipeline\n\ndef create_pipeline(**kwargs:\n    return pipeline([])\n'})
-      const reading = await readPipelines({packageName: 'shop', projectRoot: root})
+      const reading = readPipelines({packageName: 'shop', projectRoot: root})
       expect(reading.warnings.join(' ')).to.match(/src\/shop\/pipelines\/prep\/pipeline\.py has a syntax error \(invalid syntax, near line \d+\): kedro's find_pipelines\(\) warns and leaves pipelines\/prep out/)
       expect(reading.pipelines).not.to.have.property('prep')
       // model imports prep's create_pipeline itself, so its own import fails too.
@@ -506,7 +505,7 @@ describe('telemetry preview', () => {
     it('a registry with a syntax error stops kedro run before the catalog: only "CLI command"', async () => {
       const root = shopProject()
       writeFiles(root, {'src/shop/pipeline_registry.py': 'def register_pipelines(:\n    return {}\n'})
-      const reading = await readPipelines({packageName: 'shop', projectRoot: root})
+      const reading = readPipelines({packageName: 'shop', projectRoot: root})
       expect(reading.registryFails).to.match(/^src\/shop\/pipeline_registry\.py has a syntax error/)
       const json = await preview(['run'], {project: root})
       expect(json.requests.map((request: {event: string}) => request.event)).to.deep.equal(['CLI command'])
@@ -522,7 +521,7 @@ describe('telemetry preview', () => {
       })
       // As in Python: b imports NAME from a while a is still being imported, which raises ImportError, so prep
       // fails to import and find_pipelines() leaves it out.
-      const reading = await readPipelines({packageName: 'shop', projectRoot: root})
+      const reading = readPipelines({packageName: 'shop', projectRoot: root})
       expect(reading.warnings.join(' ')).to.match(/cannot import name 'NAME' from partially initialized module 'shop\.pipelines\.prep\.a' \(most likely due to a circular import\).*leaves pipelines\/prep out/)
       expect(reading.pipelines).not.to.have.property('prep')
     })
@@ -559,7 +558,7 @@ describe('telemetry preview', () => {
           '    return pipeline(nodes)',
         ].join('\n'),
       })
-      const reading = await readPipelines({packageName: 'shop', projectRoot: root})
+      const reading = readPipelines({packageName: 'shop', projectRoot: root})
       expect(reading.estimated.join(' ')).to.match(/an if statement on .*: if os\.environ\.get\("FULL"\)/)
       const json = await preview(['run'], {project: root})
       expect(json.estimated).to.include.members(['properties.number_of_nodes', 'properties.number_of_pipelines'])

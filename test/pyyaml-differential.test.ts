@@ -2,6 +2,7 @@ import {expect} from 'chai'
 import fc from 'fast-check'
 
 import {interpretTelemetryBytes} from '../src/consent/interpret.js'
+import {type PyJson, pythonJsonDumps} from '../src/python/json-dumps.js'
 import {pythonWithPyyaml, pyyamlDecisions} from './helpers/pyyaml-oracle.js'
 
 /** Texts shaped like .telemetry files, built from the pieces where YAML libraries disagree. */
@@ -44,7 +45,6 @@ describe('.telemetry reading against real PyYAML (differential)', () => {
 
 describe('Python json.dumps (differential)', () => {
   it('pythonJsonDumps writes what Python writes for the same JSON value', async () => {
-    const {pythonJsonDumps} = await import('../src/python/json-dumps.js')
     const {spawnSync} = await import('node:child_process')
     const runs = Number(process.env.KC_DIFFERENTIAL_RUNS ?? 400)
     const values = fc.sample(fc.jsonValue({maxDepth: 3}), {numRuns: runs, seed: Number(process.env.KC_DIFFERENTIAL_SEED ?? 20_261_127)})
@@ -54,7 +54,9 @@ describe('Python json.dumps (differential)', () => {
     expect(python.status, `python3 is needed to compare with json.dumps: ${python.stderr}`).to.equal(0)
 
     const expected = JSON.parse(python.stdout) as string[]
-    const mismatches = texts.map((text, index) => ({expected: expected[index], ours: pythonJsonDumps(JSON.parse(text)), text})).filter((item) => item.ours !== item.expected)
+    const mismatches = texts
+      .map((text, index) => ({expected: expected[index], ours: pythonJsonDumps(JSON.parse(text) as PyJson), text}))
+      .filter((item) => item.ours !== item.expected)
     expect(mismatches.slice(0, 5)).to.deep.equal([])
   })
 })

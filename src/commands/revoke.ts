@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand, consentWriteFlags, pathArg, paragraph} from '../base-command.js'
-import type {ChangeResult} from '../consent/change.js'
+import type {RevokeResult} from '../consent/change.js'
 
 export default class Revoke extends BaseCommand {
   static args = pathArg
@@ -26,7 +26,7 @@ the rest of it byte for byte.`
 
   static summary = 'Withdraw consent and delete the identifiers kedro-telemetry keeps.'
 
-  async run(): Promise<ChangeResult & {erasure: string}> {
+  async run(): Promise<RevokeResult> {
     const {args, flags} = await this.parse(Revoke)
     // The consent machinery (the YAML editor, git) loads only for the commands that write.
     const [{applyConsentChange, planConsentChange}, {erasureStatement}] = await Promise.all([import('../consent/change.js'), import('../consent/erasure.js')])

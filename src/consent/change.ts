@@ -140,7 +140,9 @@ export async function planConsentChange(options: ChangeOptions): Promise<Consent
   let gitignore: GitignorePlan | null = null
   if (projectRoot && repository?.context.repository && repository.facts && options.gitignore !== false) {
     const current = readGitignore(projectRoot)
-    gitignore = planGitignore({current: current.bytes, file: current.file, ignored: repository.facts.ignored, name: TELEMETRY_FILE_NAME, rule: repository.facts.ignoredBy})
+    gitignore = planGitignore({
+      current: current.bytes, file: current.file, ignored: repository.facts.ignored, name: TELEMETRY_FILE_NAME, rule: repository.facts.ignoredBy,
+    })
     if (gitignore.action === 'append') writes.push({content: gitignore.bytes, file: gitignore.file, kind: 'replace'})
   }
 
@@ -220,6 +222,9 @@ export interface ChangeResult {
   warnings: string[]
 }
 
+/** What `revoke` reports: the change, and the erasure request to send the collector, naming the identifiers. */
+export type RevokeResult = ChangeResult & {erasure: string}
+
 function skippedGitignore(reason: string): ChangeResult['git']['gitignore'] {
   return {action: 'skipped', file: null, ignoredNow: null, reason}
 }
@@ -285,7 +290,8 @@ async function commitChange(plan: ConsentPlan, env: NodeJS.ProcessEnv, platform:
   const gitResult = await gitignoreResult(plan, git, warnings)
   const file = plan.projectRoot ? await readTelemetryFile(plan.projectRoot) : null
   // With --ci (--global) the decision that matters is the one later steps of the job (new shells) make, with the variables set.
-  const after = resolveConsent({env: plan.ci || plan.machineWide ? {...env, ...OPT_OUT_VARIABLES} : env, file, projectRoot: plan.projectRoot, telemetryVersion: plan.versions.telemetry.version})
+  const afterEnv = plan.ci || plan.machineWide ? {...env, ...OPT_OUT_VARIABLES} : env
+  const after = resolveConsent({env: afterEnv, file, projectRoot: plan.projectRoot, telemetryVersion: plan.versions.telemetry.version})
   return {
     action: plan.options.action,
     after: {decidedBy: after.decidedBy, explicit: after.explicit, reason: after.reason, willSend: after.willSend},

@@ -68,7 +68,7 @@ function verify(text: string, consent: boolean, original: unknown): boolean {
 function universalNewlines(text: string): {eol: string; normalized: string; originalOffset: (offset: number) => number} {
   const offsets: number[] = []
   let normalized = ''
-  const counts = {'\n': 0, '\r': 0, '\r\n': 0}
+  const counts: Record<'\n' | '\r' | '\r\n', number> = {'\n': 0, '\r': 0, '\r\n': 0}
   for (let i = 0; i < text.length; i++) {
     offsets.push(i)
     if (text[i] === '\r') {
@@ -83,7 +83,7 @@ function universalNewlines(text: string): {eol: string; normalized: string; orig
   }
 
   offsets.push(text.length)
-  const eol = (Object.entries(counts) as [string, number][]).reduce((best, entry) => (entry[1] > best[1] ? entry : best), ['\n', 0])[0]
+  const eol = Object.entries(counts).reduce<[string, number]>((best, entry) => (entry[1] > best[1] ? entry : best), ['\n', 0])[0]
   return {eol, normalized, originalOffset: (offset) => offsets[offset]}
 }
 

@@ -187,7 +187,8 @@ async function appendUndoable(write: Extract<Write, {kind: 'append'}>, prepared:
   await mkdir(path.dirname(write.file), {recursive: true})
   const before = (await stat(write.file).catch(() => null))?.size ?? null
   // One write of one buffer with O_APPEND: concurrent appends land whole, one after the other.
-  const handle = await open(write.file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0), 0o644)
+  const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)
+  const handle = await open(write.file, flags, 0o644)
   try {
     const info = await handle.stat()
     if (!info.isFile()) throw refuse(write.file, 'is not a regular file', 'remove it, then run this again', 'NOT_A_FILE')

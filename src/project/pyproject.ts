@@ -60,7 +60,7 @@ export function pyprojectFields(data: Table): Omit<PyprojectInfo, 'error' | 'pat
   const project = table(data.project)
   const optional = table(project?.['optional-dependencies']) ?? {}
   const dependencies = [project?.dependencies, ...Object.values(optional)]
-    .flatMap((list) => (Array.isArray(list) ? list : []))
+    .flatMap((list): unknown[] => (Array.isArray(list) ? list : []))
     .filter((item): item is string => typeof item === 'string')
   return {
     dependencies,

@@ -48,7 +48,8 @@ export async function detectVersions(options: {
 }): Promise<ProjectVersions> {
   const {env, kedroInitVersion, projectRoot, pyprojectDependencies} = options
   const environment = await findPythonEnvironment(projectRoot, env)
-  const installed: Record<string, string> = Object.fromEntries([...(environment?.distributions ?? [])].map(([key, distribution]) => [key, distribution.version]))
+  const distributions = [...(environment?.distributions ?? [])]
+  const installed: Record<string, string> = Object.fromEntries(distributions.map(([key, distribution]) => [key, distribution.version]))
   const where = environment && `${environment.source} (${environment.prefix})`
 
   if (environment && installed.kedro) {

@@ -3,7 +3,7 @@
  * which documents raise, and what the top-level value is. The npm `yaml` package parses; its YAML 1.1 schema is
  * adjusted where PyYAML differs (PyYAML's booleans are yes/no/true/false/on/off only: `y` and `n` stay strings).
  */
-import {CST, type Document, isAlias, isMap, isScalar, isSeq, Lexer, parseAllDocuments, Scalar, type ScalarTag, type Tags} from 'yaml'
+import {CST, type Document, isAlias, isMap, isScalar, isSeq, Lexer, type Node as YamlNode, parseAllDocuments, Scalar, type ScalarTag, type Tags} from 'yaml'
 
 import {appendAll} from '../collections.js'
 
@@ -124,7 +124,8 @@ export function safeLoad(text: string): SafeLoadResult {
   }
 }
 
-type Node = Parameters<typeof isMap>[0]
+/** A node of the parsed document, or what a pair holds where it has no node (an empty value). */
+type Node = null | undefined | YamlNode
 
 /**
  * The value PyYAML's SafeLoader constructs from a parsed document. An alias is the anchored node's own value, shared
@@ -144,7 +145,7 @@ function pythonValue(document: Document): unknown {
   }
 
   const resolve = (alias: Node): Node => {
-    const target = isAlias(alias) ? alias.resolve(document) : alias
+    const target: Node = isAlias(alias) ? alias.resolve(document) : alias
     if (target === undefined) throw new Error(`found undefined alias '${isAlias(alias) ? alias.source : ''}'`)
     return target
   }
@@ -194,7 +195,7 @@ function pythonValue(document: Document): unknown {
     return mapping
   }
 
-  const value = build(document.contents as Node, 0)
+  const value = build(document.contents, 0)
   if (deepest > PYYAML_CERTAIN_DEPTH) {
     throw new ConstructionLimit(`nested ${deepest} deep: PyYAML raises RecursionError near ${PYYAML_RECURSION_DEPTH} levels, earlier inside kedro`, true)
   }
@@ -220,7 +221,8 @@ export function samePythonValue(a: unknown, b: unknown, compared = new Map<objec
 
   const keysA = Object.keys(a)
   const keysB = new Set(Object.keys(b))
-  return keysA.length === keysB.size && keysA.every((key) => keysB.has(key) && samePythonValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], compared))
+  const [mapA, mapB] = [a as Record<string, unknown>, b as Record<string, unknown>]
+  return keysA.length === keysB.size && keysA.every((key) => keysB.has(key) && samePythonValue(mapA[key], mapB[key], compared))
 }
 
 /** A short JSON-like rendering of a constructed value, bounded whatever its size or sharing. */
@@ -230,7 +232,8 @@ export function shortRepr(value: unknown, limit = 60): string {
   const write = (item: unknown): boolean => {
     if (text.length > limit) return false
     if (item === null || typeof item !== 'object') {
-      text += item === undefined ? 'null' : JSON.stringify(item) ?? String(item)
+      // What JSON cannot write here is a symbol (a merge key `<<`).
+      text += typeof item === 'symbol' ? item.toString() : JSON.stringify(item ?? null) ?? 'null'
       return true
     }
 

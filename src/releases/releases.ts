@@ -178,7 +178,9 @@ export function kedro(version: string): KedroRelease {
  * it: a missing mandatory key, or a kedro_init_version of another release line. Nothing is sent then: kedro stops
  * before any hook.
  */
-export function refusesProject(kedroVersion: string, metadata: {kedroInitVersion: null | string; packageName: null | string; projectName: null | string}): null | string {
+export function refusesProject(
+  kedroVersion: string, metadata: {kedroInitVersion: null | string; packageName: null | string; projectName: null | string},
+): null | string {
   const missing = Object.entries({kedro_init_version: metadata.kedroInitVersion, package_name: metadata.packageName, project_name: metadata.projectName})
     .filter(([, value]) => value === null).map(([key]) => key)
   if (missing.length > 0) return `[tool.kedro] in pyproject.toml lacks ${missing.join(', ')}: Kedro refuses to start`

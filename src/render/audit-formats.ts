@@ -73,12 +73,6 @@ function artifact(file: string, base: string): {uri: string; uriBaseId?: string}
     : {uri: uriPath(relative.split(path.sep).join('/')), uriBaseId: '%SRCROOT%'}
 }
 
-/**
- * SARIF 2.1.0: the checks as rules, one result per check per project. `kind` is pass, fail (warnings too), or
- * notApplicable (skipped); `level` only on failures, as the specification requires. For GitHub code scanning every
- * result has a location in the checkout with a start line (the evidence's file and line, else the project's
- * pyproject.toml, line 1), and every rule a short and full description and help text.
- */
 /** `text` as a sentence: a capital first letter and a full stop. */
 function sentence(text: string): string {
   const trimmed = text.trim()
@@ -92,8 +86,49 @@ function findingMessage(check: CheckResult): string {
   return `${sentence(check.summary)}${check.remedy ? ` ${sentence(check.remedy)}` : ''}`
 }
 
-export function toSarif(report: AuditReport, base: string, toolVersion: string): object {
-  const rules = CHECKS.map((check) => ({
+/** The parts of a SARIF 2.1.0 log that `toSarif` writes. */
+export interface SarifLog {
+  $schema: string
+  runs: SarifRun[]
+  version: '2.1.0'
+}
+
+export interface SarifRun {
+  originalUriBaseIds: Record<string, {uri: string}>
+  results: SarifResult[]
+  tool: {driver: {name: string; rules: SarifRule[]; semanticVersion: string; version: string}}
+}
+
+/** A check, as a rule. */
+export interface SarifRule {
+  defaultConfiguration: {level: 'error' | 'warning'}
+  fullDescription: {text: string}
+  help: {markdown: string; text: string}
+  id: string
+  name: string
+  properties: {tags: string[]}
+  shortDescription: {text: string}
+}
+
+/** One check's outcome for one project. */
+export interface SarifResult {
+  kind: 'fail' | 'notApplicable' | 'pass'
+  level?: 'error' | 'warning'
+  locations: {physicalLocation: {artifactLocation: {uri: string; uriBaseId?: string}; region: {startLine: number}}}[]
+  message: {text: string}
+  partialFingerprints: {projectCheck: string}
+  ruleId: string
+  ruleIndex: number
+}
+
+/**
+ * SARIF 2.1.0: the checks as rules, one result per check per project. `kind` is pass, fail (warnings too), or
+ * notApplicable (skipped); `level` only on failures, as the specification requires. For GitHub code scanning every
+ * result has a location in the checkout with a start line (the evidence's file and line, else the project's
+ * pyproject.toml, line 1), and every rule a short and full description and help text.
+ */
+export function toSarif(report: AuditReport, base: string, toolVersion: string): SarifLog {
+  const rules = CHECKS.map((check): SarifRule => ({
     defaultConfiguration: {level: check.severity === 'fail' ? 'error' : 'warning'},
     fullDescription: {text: check.description},
     help: {markdown: check.help, text: check.help},
@@ -102,7 +137,7 @@ export function toSarif(report: AuditReport, base: string, toolVersion: string):
     properties: {tags: ['privacy', 'telemetry', 'kedro']},
     shortDescription: {text: check.title},
   }))
-  const results = report.projects.flatMap((project) => project.checks.map((check) => {
+  const results = report.projects.flatMap((project) => project.checks.map((check): SarifResult => {
     // A file inside the checkout, as code scanning shows only those; else the project's pyproject.toml.
     const inside = (file: string) => !path.relative(base, file).startsWith('..')
     // Only a file that exists: a missing .telemetry or a folder cannot be shown on a line.

@@ -25,10 +25,10 @@ export function printable(text: string): string {
 /** A value with every string in it made printable (for a terminal renderer, which adds its own colours after). */
 export function neutralise<T>(value: T): T {
   if (typeof value === 'string') return printable(value) as T
-  if (Array.isArray(value)) return value.map((item) => neutralise(item)) as T
+  if (Array.isArray(value)) return (value as unknown[]).map((item) => neutralise(item)) as T
   if (value instanceof Map) return new Map([...value].map(([key, item]) => [neutralise(key), neutralise(item)])) as T
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, neutralise(item)])) as T
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, neutralise(item)])) as T
   }
 
   return value

@@ -64,7 +64,9 @@ export interface PreviewContext {
   workingDirectory: string
 }
 
-function resolveVersion(given: string | undefined, reported: null | string | undefined, python: PythonProbe, detected: DetectedVersion, newest: string): ResolvedVersion {
+function resolveVersion(
+  given: string | undefined, reported: null | string | undefined, python: PythonProbe, detected: DetectedVersion, newest: string,
+): ResolvedVersion {
   if (given) return {assumed: false, source: 'given with a flag', version: given}
   if (reported) return {assumed: false, source: `reported by ${python.facts!.executable}`, version: reported}
   if (detected.version && isValidVersion(detected.version) && detected.source !== 'assumed') return {assumed: false, source: `${detected.source}: ${detected.detail}`, version: detected.version}

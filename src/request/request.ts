@@ -23,8 +23,18 @@ const HEAP_ENDPOINT = 'https://heapanalytics.com/api/track'
 const HEAP_APP_ID = '2388822444'
 const STATISTICS_EVENT = 'Kedro Project Statistics'
 
+/** The JSON body kedro-telemetry posts to Heap, keys in its order (a type, not an interface: it is also PyJson). */
+export type TelemetryBody = {
+  app_id: string
+  event: string
+  /** The user id; absent from a plugin event sent before one exists. */
+  identity?: string
+  properties: Record<string, PyJson>
+  timestamp: string
+}
+
 export interface TelemetryRequest {
-  body: {[key: string]: PyJson}
+  body: TelemetryBody
   bodyText: string
   event: string
   /** What kedro-telemetry passes to requests. */
@@ -103,7 +113,7 @@ function requestBuilder(context: PreviewContext, sheet: PreviewSheet): RequestBu
   sheet.origin('app_id', 'raw', env.HEAP_APPID_DEV === undefined ? 'kedro-telemetry' : 'HEAP_APPID_DEV', '')
   sheet.origin('timestamp', 'raw', 'the clock', 'local time with a literal Z; this preview\'s time')
   return (event, eventProperties, identity) => {
-    const body = {app_id: appId, event, timestamp, properties: eventProperties, ...(identity === null ? {} : {identity})}
+    const body: TelemetryBody = {app_id: appId, event, timestamp, properties: eventProperties, ...(identity === null ? {} : {identity})}
     const bodyText = pythonJsonDumps(body)
     const headers = {'Content-Type': 'application/json'}
     // A project id created at run time is unknown, but its hash always has 128 hex digits: the length is known.
@@ -204,8 +214,9 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
     consent: {decidedBy: decision.decidedBy, explicit: decision.explicit, implicit: decision.implicit, reason: decision.reason, willSend: decision.willSend},
     context: {
       kedroStructureVersion: context.structure.kedroStructureVersion, kedroVersion: context.kedro.version,
-      kedroVersionSource: context.kedro.assumed ? `assumed: ${context.kedro.source}` : context.kedro.source, maskingRules: context.telemetryRelease.masking,
-      plugins: context.plugins, projectRoot: context.project.root, python: context.python.facts?.executable ?? null, telemetryVersion: context.telemetry.version,
+      kedroVersionSource: context.kedro.assumed ? `assumed: ${context.kedro.source}` : context.kedro.source,
+      maskingRules: context.telemetryRelease.masking, plugins: context.plugins, projectRoot: context.project.root,
+      python: context.python.facts?.executable ?? null, telemetryVersion: context.telemetry.version,
       telemetryVersionSource: context.telemetry.assumed ? `assumed: ${context.telemetry.source}` : context.telemetry.source,
     },
     decidedBy: decision.decidedBy, estimated: [], ignoredConsent: !decision.willSend, leaked: [], origins: sheet.origins, requests: [],

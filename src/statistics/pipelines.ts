@@ -67,6 +67,11 @@ function kedroModules(functions: Map<string, PyValue>): Map<string, Map<string, 
   ])
 }
 
+/** A folder without `__init__.py`: Python imports it as a namespace package, with no code to read. */
+const NAMESPACE_PACKAGE = Symbol('namespace package')
+/** The file Python imports for a module, a namespace package, or null when there is none. */
+type ModuleFile = null | string | typeof NAMESPACE_PACKAGE
+
 /**
  * Evaluates the project's modules as Python imports them, synchronously, each module once, under one evaluation
  * budget for the whole reading (recursion and huge modules end in Unknown, never a crash).
@@ -78,7 +83,7 @@ class ProjectEvaluator {
   readonly warnings: string[] = []
   private readonly guard = new EvaluationGuard()
   private readonly kedroFunctions: Map<string, PyValue>
-  private readonly moduleFiles = new Map<string, 'namespace' | null | string>()
+  private readonly moduleFiles = new Map<string, ModuleFile>()
   private readonly modules = new Map<string, ModuleRecord>()
   private readonly python: [number, number] | null
 
@@ -106,15 +111,15 @@ class ProjectEvaluator {
   }
 
   /** The file Python imports for a project module: `name.py`, or `name/__init__.py`; a bare folder is a namespace package. */
-  private moduleFile(moduleName: string): 'namespace' | null | string {
+  private moduleFile(moduleName: string): ModuleFile {
     // Asked again for each import of the module: each answer costs a few lstat calls.
     const known = this.moduleFiles.get(moduleName)
     if (known !== undefined) return known
     const base = path.join(this.layout.sourceDirectory, ...moduleName.split('.'))
-    let file: 'namespace' | null | string = null
+    let file: ModuleFile = null
     if (this.isFile(path.join(base, '__init__.py'))) file = path.join(base, '__init__.py')
     else if (this.isFile(`${base}.py`)) file = `${base}.py`
-    else if (this.isDirectory(base)) file = 'namespace'
+    else if (this.isDirectory(base)) file = NAMESPACE_PACKAGE
     this.moduleFiles.set(moduleName, file)
     return file
   }
@@ -148,7 +153,7 @@ class ProjectEvaluator {
 
   private runModule(record: ModuleRecord): void {
     const file = this.moduleFile(record.name)
-    if (file === 'namespace') return
+    if (file === NAMESPACE_PACKAGE) return
     if (file === null) {
       record.failure = `ModuleNotFoundError: No module named '${record.name}'`
       return

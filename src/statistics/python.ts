@@ -314,7 +314,9 @@ function runClauses(clauses: Clause[], index: number, context: EvaluationContext
 }
 
 /** A list, set or generator comprehension (a list here), or a dict comprehension. */
-function comprehension(node: SyntaxNode, context: EvaluationContext, asDict: boolean, parts = children(node).filter((child) => !PUNCTUATION.has(child.name))): PyValue {
+function comprehension(
+  node: SyntaxNode, context: EvaluationContext, asDict: boolean, parts = children(node).filter((child) => !PUNCTUATION.has(child.name)),
+): PyValue {
   const {clauses, element} = comprehensionParts(parts)
   if (asDict) {
     const dict: Extract<PyValue, {kind: 'dict'}> = {entries: [], kind: 'dict'}
@@ -341,7 +343,9 @@ function comprehension(node: SyntaxNode, context: EvaluationContext, asDict: boo
 }
 
 /** The arguments of a call: positional, keyword, `*iterable`, `**mapping` and a bare generator expression. */
-function callArguments(argList: SyntaxNode, context: EvaluationContext, textOnlyParameter?: string): Stopping | {keywords: Map<string, PyValue>; positional: PyValue[]; texts: ArgumentTexts} {
+function callArguments(
+  argList: SyntaxNode, context: EvaluationContext, textOnlyParameter?: string,
+): Stopping | {keywords: Map<string, PyValue>; positional: PyValue[]; texts: ArgumentTexts} {
   const positional: PyValue[] = []
   const texts: ArgumentTexts = {keywords: new Map(), positional: []}
   const keywords = new Map<string, PyValue>()
@@ -753,7 +757,9 @@ function bindArguments(name: string, parameters: Parameter[], args: PyValue[], k
  * module-level name defined after the function is seen, as in Python). A call of itself while it runs is not
  * followed: whether Python recurses forever depends on conditions this tool may not evaluate.
  */
-function makeCallable(name: string, parameterList: null | SyntaxNode, context: EvaluationContext, run: (context: EvaluationContext) => Completion | undefined): PyValue {
+function makeCallable(
+  name: string, parameterList: null | SyntaxNode, context: EvaluationContext, run: (context: EvaluationContext) => Completion | undefined,
+): PyValue {
   const parameters = parametersOf(parameterList, context)
   if (!Array.isArray(parameters)) return parameters
   let running = false

@@ -52,7 +52,9 @@ function mappingOf<T>(value: PyValue | undefined, name: string, estimated: strin
 }
 
 export function readSettings(projectRoot: string, sourceDir: string, packageName: string): ProjectSettings {
-  const settings: ProjectSettings = {baseEnv: null, confSource: null, configPatterns: {}, customResolvers: [], defaultRunEnv: null, estimated: [], mergeStrategy: {}}
+  const settings: ProjectSettings = {
+    baseEnv: null, confSource: null, configPatterns: {}, customResolvers: [], defaultRunEnv: null, estimated: [], mergeStrategy: {},
+  }
   const read = readTextSafeSync(path.join(projectRoot, sourceDir, ...packageName.split('.'), 'settings.py'), {within: projectRoot})
   if (!read.ok) {
     // No settings.py: Kedro's defaults. One that exists but cannot be read here may move the configuration.

@@ -85,7 +85,8 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
   const confRoot = options.confSource ?? path.resolve(options.projectRoot, settings?.confSource ?? 'conf')
   // A folder the user names with --conf-source is theirs to read; one the checkout names stays inside the project.
   const catalog = readCatalog(confRoot, env, settings?.baseEnv ?? 'base', options.confSource ?? options.projectRoot, {
-    customResolvers: settings?.customResolvers, environment: options.environment, validators: kedroRelease.validators, mergeStrategy: settings?.mergeStrategy, patterns: settings?.configPatterns,
+    customResolvers: settings?.customResolvers, environment: options.environment, mergeStrategy: settings?.mergeStrategy,
+    patterns: settings?.configPatterns, validators: kedroRelease.validators,
     runtimeParams: runtimeParamsOf(options.runtimeParams ?? []),
   })
   for (const reason of settings?.estimated ?? []) note('number_of_datasets', reason)

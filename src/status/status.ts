@@ -147,7 +147,10 @@ export async function inspectStatus(options: StatusOptions = {}): Promise<Status
   const consent = resolveConsent({env, file, projectRoot: root, telemetryVersion})
   const repository = root ? await repositoryPending : null
   const git = gitFacts(repository)
-  const identity = await inspectIdentity({env, headPyproject: repository?.headContent ?? null, platform, pyproject: root ? pyproject : null, repository: repository?.context ?? null, root, workingDirectory})
+  const identity = await inspectIdentity({
+    env, headPyproject: repository?.headContent ?? null, platform, pyproject: root ? pyproject : null, repository: repository?.context ?? null, root,
+    workingDirectory,
+  })
   const kedroCi = kedroDetectsCi(env)
   const wideCi = wideDetectsCi(env)
   const machineWide = {
@@ -211,7 +214,8 @@ function gitFacts(inspection: null | RepositoryInspection): {facts: StatusReport
   const {context, facts, factsError} = inspection
   if (context.refusal) {
     // A repository is there, but git was not asked (or refused): what git would say is unknown, not "no".
-    return {facts: {...empty, error: context.error, note: context.refusal.message, refusal: context.refusal, repository: null}, warnings: [context.refusal.message]}
+    const facts = {...empty, error: context.error, note: context.refusal.message, refusal: context.refusal, repository: null}
+    return {facts, warnings: [context.refusal.message]}
   }
 
   if (!context.repository) {

@@ -12,12 +12,20 @@ import {XMLValidator} from 'fast-xml-parser'
 import {canary, fingerprint, hostileSandbox, type HostileSandbox, markers, runWatched} from '../helpers/hostile.js'
 import {BIN, cleanEnv, git, gitCommitAll, gitInit, PYPROJECT, removeTempDirs, writeFiles} from '../helpers/sandbox.js'
 import {expectValid} from '../helpers/schemas.js'
+import type {AuditReport} from '../../src/audit/audit.js'
+import type {ChangeResult} from '../../src/consent/change.js'
+import type {ErrorReport} from '../../src/errors.js'
+import type {DecisionRecord} from '../../src/history/history.js'
+import type {SarifLog} from '../../src/render/audit-formats.js'
+import type {PreviewResult} from '../../src/request/request.js'
+import type {StatusReport} from '../../src/status/status.js'
 
 /** Every command a user runs on a checkout, as JSON. */
 const COMMANDS: string[][] = [['status'], ['audit', '.', '--format', 'json'], ['preview', '--no-python', 'run'], ['opt-out'], ['opt-in', '--yes'], ['revoke']]
 
-function json(run: {stdout: string}): any {
-  return JSON.parse(run.stdout)
+/** A command's --json output, as the type of its schema. */
+function json<T>(run: {stdout: string}): T {
+  return JSON.parse(run.stdout) as T
 }
 
 /** Runs every command, then checks the promises common to all attacks. */
@@ -28,7 +36,7 @@ function everyCommandHolds(sandbox: HostileSandbox, options: {env?: Record<strin
     const run = runWatched(sandbox, [command[0], '--json', ...command.slice(1)], options)
     expect(run.hung, `${command.join(' ')} hung`).to.equal(false)
     expect(run.stderr, command.join(' ')).not.to.match(/heap out of memory|Maximum call stack/)
-    expect(() => JSON.parse(run.stdout), `${command.join(' ')}: ${run.stdout}${run.stderr}`).not.to.throw()
+    expect(() => JSON.parse(run.stdout) as unknown, `${command.join(' ')}: ${run.stdout}${run.stderr}`).not.to.throw()
   }
 
   expect(markers(sandbox)).to.deep.equal([])
@@ -71,10 +79,10 @@ describe('a hostile checkout', function () {
       expect(markers(sandbox)).to.deep.equal(['gpg'])
       execFileSync('rm', [path.join(sandbox.markers, 'gpg')])
 
-      const status = json(runWatched(sandbox, ['status', '--json']))
+      const status = json<StatusReport>(runWatched(sandbox, ['status', '--json']))
       expectValid('status.schema.json', status)
       expect(status.git).to.deep.include({everCommitted: true, tracked: true})
-      expect(status.git.commits.map((commit: {subject: string}) => commit.subject)).to.deep.equal(['add consent'])
+      expect(status.git.commits.map((commit) => commit.subject)).to.deep.equal(['add consent'])
       expect(markers(sandbox)).to.deep.equal([])
       everyCommandHolds(sandbox)
     })
@@ -86,11 +94,11 @@ describe('a hostile checkout', function () {
       gitCommitAll(project, 'first')
       signedCommit(project, 'signed')
       writeFileSync(path.join(sandbox.home, '.gitconfig'), `[log]\n\tshowSignature = true\n[gpg]\n\tprogram = ${canary(sandbox, 'gpg')}\n`)
-      const status = json(runWatched(sandbox, ['status', '--json']))
+      const status = json<StatusReport>(runWatched(sandbox, ['status', '--json']))
       expectValid('status.schema.json', status)
       expect(status.git.everCommitted).to.equal(true)
-      const audit = json(runWatched(sandbox, ['audit', '.', '--json']))
-      expect(audit.projects[0].checks.find((check: {id: string}) => check.id === 'TEL004').status).to.equal('fail')
+      const audit = json<AuditReport>(runWatched(sandbox, ['audit', '.', '--json']))
+      expect(audit.projects[0].checks.find((check) => check.id === 'TEL004')?.status).to.equal('fail')
       expect(markers(sandbox)).to.deep.equal([])
     })
 
@@ -104,7 +112,7 @@ describe('a hostile checkout', function () {
       writeFileSync(path.join(project, '.telemetry'), 'consent: true\nteam: data\n')
       const run = runWatched(sandbox, ['opt-out', '--untrack', '--json'])
       expect(run.code, run.stderr).to.equal(0)
-      expect(json(run).git).to.include({tracked: true, untracked: true})
+      expect(json<ChangeResult>(run).git).to.include({tracked: true, untracked: true})
       expect(git(project, 'ls-files', '--', '.telemetry')).to.equal('')
       expect(markers(sandbox)).to.deep.equal([])
     })
@@ -118,12 +126,12 @@ describe('a hostile checkout', function () {
         execFileSync('rm', ['-f', fifo])
         execFileSync('mkfifo', [fifo])
         if (where === 'include') git(project, 'config', 'include.path', fifo)
-        const status = json(runWatched(sandbox, ['status', '--json']))
+        const status = json<StatusReport>(runWatched(sandbox, ['status', '--json']))
         expect(status.git.refusal, where).to.deep.include({kind: 'unsafe-file'})
-        expect(status.git.refusal.message).to.contain(fifo)
+        expect(status.git.refusal?.message).to.contain(fifo)
         const audit = runWatched(sandbox, ['audit', '.', '--json'])
         expect(audit.code).to.equal(1)
-        expect(json(audit).projects[0].checks.find((check: {id: string}) => check.id === 'TEL003').status).to.equal('fail')
+        expect(json<AuditReport>(audit).projects[0].checks.find((check) => check.id === 'TEL003')?.status).to.equal('fail')
         everyCommandHolds(sandbox)
       }
     })
@@ -135,21 +143,21 @@ describe('a hostile checkout', function () {
       gitCommitAll(project, 'committed consent')
       // Container CI often checks out as one user and runs as another.
       execFileSync('chown', ['-R', '65534:65534', project])
-      const status = json(runWatched(sandbox, ['status', '--json']))
+      const status = json<StatusReport>(runWatched(sandbox, ['status', '--json']))
       expect(status.git.refusal).to.deep.include({kind: 'dubious-ownership'})
-      expect(status.git.refusal.remedy).to.contain(`git config --global --add safe.directory '${project}'`)
+      expect(status.git.refusal?.remedy).to.contain(`git config --global --add safe.directory '${project}'`)
       expect(status.advice).to.contain('safe.directory')
       const audit = runWatched(sandbox, ['audit', '.', '--json'])
       expect(audit.code).to.equal(1)
       for (const id of ['TEL003', 'TEL004']) {
-        const check = json(audit).projects[0].checks.find((item: {id: string}) => item.id === id)
-        expect(check.status).to.equal('fail')
-        expect(check.remedy).to.contain('safe.directory')
+        const check = json<AuditReport>(audit).projects[0].checks.find((item) => item.id === id)
+        expect(check?.status).to.equal('fail')
+        expect(check?.remedy).to.contain('safe.directory')
       }
 
       // Opting out still works (the decision is the user's); the guard that needs git says why it was skipped.
       chownSync(path.join(project, '.telemetry'), 0, 0)
-      const optOut = json(runWatched(sandbox, ['opt-out', '--json']))
+      const optOut = json<ChangeResult>(runWatched(sandbox, ['opt-out', '--json']))
       expect(optOut.git.gitignore).to.include({action: 'skipped'})
       expect(optOut.warnings.join(' ')).to.contain('safe.directory')
     })
@@ -160,7 +168,7 @@ describe('a hostile checkout', function () {
       mkdirSync(project)
       writeFiles(project, {'.gitignore': '# consent\n.telemetry\n', 'pyproject.toml': PYPROJECT})
       gitInit(sandbox.project)
-      const status = json(runWatched(sandbox, ['status', project, '--json']))
+      const status = json<StatusReport>(runWatched(sandbox, ['status', project, '--json']))
       expect(status.git.ignoredBy).to.deep.equal({line: 2, pattern: '.telemetry', source: 'données/.gitignore'})
       expect(existsSync(path.join(sandbox.project, '.gitignore'))).to.equal(false)
     })
@@ -173,9 +181,9 @@ describe('a hostile checkout', function () {
       const bomb = `${lines.join('\n')}\n`
       const sandbox = hostileSandbox()
       kedroProject(sandbox, {'.telemetry': `${bomb}consent: false\n`, 'conf/base/catalog.yml': `${bomb.replaceAll(/^a/gm, '_a')}cars:\n  type: pandas.CSVDataset\n`, 'conf/local/.gitkeep': ''})
-      const status = json(runWatched(sandbox, ['status', '--json']))
+      const status = json<StatusReport>(runWatched(sandbox, ['status', '--json']))
       expect(status.consent).to.include({decidedBy: 'telemetry-file', willSend: false})
-      const preview = json(runWatched(sandbox, ['preview', '--json', '--no-python', '--ignore-consent', 'run']))
+      const preview = json<PreviewResult>(runWatched(sandbox, ['preview', '--json', '--no-python', '--ignore-consent', 'run']))
       expect(preview.requests[0].body.properties.number_of_datasets).to.equal(1)
       everyCommandHolds(sandbox)
     })
@@ -196,9 +204,9 @@ describe('a hostile checkout', function () {
       link(path.join(sandbox.elsewhere, 'secret.txt'), 'requirements-dev.txt')
       link('/', 'conf/base')
       execFileSync('mkfifo', [path.join(sandbox.project, 'requirements-test.txt'), path.join(sandbox.project, 'README.md')])
-      const preview = json(runWatched(sandbox, ['preview', '--json', '--no-python', '--ignore-consent', 'run']))
-      const datasets = preview.origins.find((origin: {field: string}) => origin.field === 'properties.number_of_datasets')
-      expect(datasets.estimated).to.match(/base: it leads outside the project/)
+      const preview = json<PreviewResult>(runWatched(sandbox, ['preview', '--json', '--no-python', '--ignore-consent', 'run']))
+      const datasets = preview.origins.find((origin) => origin.field === 'properties.number_of_datasets')
+      expect(datasets?.estimated).to.match(/base: it leads outside the project/)
       expect(JSON.stringify(preview)).not.to.contain('not for the checkout')
       everyCommandHolds(sandbox)
     })
@@ -209,7 +217,7 @@ describe('a hostile checkout', function () {
       kedroProject(sandbox)
       symlinkSync(path.join(sandbox.elsewhere, 'secret.txt'), path.join(sandbox.project, '.telemetry'))
       const run = runWatched(sandbox, ['status', '--json'])
-      const status = json(run)
+      const status = json<StatusReport>(run)
       expect(status.consent.estimated).to.match(/symlink to a file outside the project, which this tool does not read/)
       expect(run.stdout).not.to.contain('not for the checkout')
       expect(runWatched(sandbox, ['status']).stdout).to.match(/^Estimated: \.telemetry: it is a symlink/m)
@@ -219,9 +227,9 @@ describe('a hostile checkout', function () {
       const sandbox = hostileSandbox()
       kedroProject(sandbox, {'conf/base': 'a file, not a folder\n', 'conf/local/.gitkeep': '', 'src/demo/__init__.py': '', 'src/demo/pipeline_registry.py': REGISTRY})
       execFileSync('mkfifo', [path.join(sandbox.project, 'src', 'demo', 'settings.py')])
-      const preview = json(runWatched(sandbox, ['preview', '--json', '--no-python', '--ignore-consent', 'run']))
-      const datasets = preview.origins.find((origin: {field: string}) => origin.field === 'properties.number_of_datasets')
-      expect(datasets.estimated).to.match(/settings\.py is a FIFO, not a regular file/).and.to.match(/creating the catalog raises MissingConfigException: .* base/)
+      const preview = json<PreviewResult>(runWatched(sandbox, ['preview', '--json', '--no-python', '--ignore-consent', 'run']))
+      const datasets = preview.origins.find((origin) => origin.field === 'properties.number_of_datasets')
+      expect(datasets?.estimated).to.match(/settings\.py is a FIFO, not a regular file/).and.to.match(/creating the catalog raises MissingConfigException: .* base/)
     })
 
     it('odd Python: recursion, deep nesting, long chains and huge lists end in an answer or an estimate', () => {
@@ -234,12 +242,12 @@ describe('a hostile checkout', function () {
         'src/demo/pipelines/nested/__init__.py': `from kedro.pipeline import pipeline\n\ndef create_pipeline(**kwargs):\n    return ${'('.repeat(50_000)}pipeline([])${')'.repeat(50_000)}\n`,
         'src/demo/pipelines/recursive/__init__.py': 'def create_pipeline(**kwargs):\n    return create_pipeline()\n',
       })
-      const preview = json(runWatched(sandbox, ['preview', '--json', '--no-python', '--ignore-consent', 'run']))
-      expect(preview.requests.at(-1).body.properties.number_of_nodes).to.equal(null)
+      const preview = json<PreviewResult>(runWatched(sandbox, ['preview', '--json', '--no-python', '--ignore-consent', 'run']))
+      expect(preview.requests.at(-1)?.body.properties.number_of_nodes).to.equal(null)
       expect(preview.warnings.join(' ')).to.match(/nested\/__init__.py has a syntax error \(too many nested parentheses/)
-      const nodes = preview.origins.find((origin: {field: string}) => origin.field === 'properties.number_of_nodes')
-      expect(nodes.estimated).to.match(/create_pipeline\(\) in src\/demo\/pipelines\/recursive\/__init__.py calls itself/)
-      expect(nodes.estimated).not.to.match(/chain|huge/)
+      const nodes = preview.origins.find((origin) => origin.field === 'properties.number_of_nodes')
+      expect(nodes?.estimated).to.match(/create_pipeline\(\) in src\/demo\/pipelines\/recursive\/__init__.py calls itself/)
+      expect(nodes?.estimated).not.to.match(/chain|huge/)
       everyCommandHolds(sandbox)
     })
   })
@@ -255,7 +263,7 @@ describe('a hostile checkout', function () {
         '.venv/lib/python3.11/site-packages/kedro-1.5.0.dist-info/METADATA': 'Name: kedro\nVersion: 1.5.0\n',
         '.venv/lib/python3.11/site-packages/kedro_telemetry-0.8.0.dist-info/METADATA': 'Name: kedro-telemetry\nVersion: 0.8.0\n',
       })
-      const preview = json(runWatched(sandbox, ['preview', '--json', 'info'], {env: {GITHUB_TOKEN: 'ghp_secret'}}))
+      const preview = json<PreviewResult>(runWatched(sandbox, ['preview', '--json', 'info'], {env: {GITHUB_TOKEN: 'ghp_secret'}}))
       expect(markers(sandbox)).to.deep.equal([])
       expect(preview.estimated).to.include('properties.python_version')
       runWatched(sandbox, ['preview', '--json', '--trust-project-python', 'info'], {env: {GITHUB_TOKEN: 'ghp_secret'}})
@@ -282,17 +290,17 @@ describe('a hostile checkout', function () {
       spawnSync(path.join(sandbox.project, '.venv', 'bin', 'python'), ['-I', '-S', '-c', 'pass'], {stdio: 'ignore'})
       expect(markers(sandbox)).to.deep.equal(['encodings'])
       execFileSync('rm', [path.join(sandbox.markers, 'encodings')])
-      const preview = json(runWatched(sandbox, ['preview', '--json', 'info']))
+      const preview = json<PreviewResult>(runWatched(sandbox, ['preview', '--json', 'info']))
       expect(markers(sandbox)).to.deep.equal([])
-      const origin = preview.origins.find((item: {field: string}) => item.field === 'properties.python_version')
-      expect(origin.estimated).to.match(/takes its standard library from inside the project/)
+      const origin = preview.origins.find((item) => item.field === 'properties.python_version')
+      expect(origin?.estimated).to.match(/takes its standard library from inside the project/)
     }).timeout(60_000)
 
     it('a normal project virtualenv (a link to a python outside, its home outside) is run, isolated', () => {
       const sandbox = hostileSandbox()
       kedroProject(sandbox)
       execFileSync(realPython(), ['-m', 'venv', '--without-pip', path.join(sandbox.project, '.venv')])
-      const preview = json(runWatched(sandbox, ['preview', '--json', 'info']))
+      const preview = json<PreviewResult>(runWatched(sandbox, ['preview', '--json', 'info']))
       expect(preview.estimated).not.to.include('properties.python_version')
       expect(preview.context.python).to.equal(path.join(sandbox.project, '.venv', 'bin', 'python'))
     }).timeout(60_000)
@@ -330,17 +338,17 @@ describe('a hostile checkout', function () {
       for (const command of [['opt-out'], ['opt-in', '--yes'], ['revoke']]) {
         const refused = runWatched(sandbox, [...command, '--json'])
         expect(refused.code).to.equal(2)
-        expect(json(refused).error.hint).to.match(/--force/)
+        expect(json<ErrorReport>(refused).error.hint).to.match(/--force/)
       }
 
       const before = fingerprint(sandbox.home, [path.join(sandbox.home, '.local')])
-      const forced = json(runWatched(sandbox, ['opt-out', '--force', '--json']))
-      expect(forced.file.backup).to.equal(path.join(project, '.telemetry.bak.1'))
+      const forced = json<ChangeResult>(runWatched(sandbox, ['opt-out', '--force', '--json']))
+      expect(forced.file?.backup).to.equal(path.join(project, '.telemetry.bak.1'))
       expect(readFileSync(path.join(project, '.telemetry.bak.1'), 'utf8')).to.equal('consent: [\n')
       expect(fingerprint(sandbox.home, [path.join(sandbox.home, '.local')])).to.deep.equal(before)
       // A second --force keeps the first backup too.
       writeFileSync(path.join(project, '.telemetry'), 'consent: ]\n')
-      expect(json(runWatched(sandbox, ['opt-out', '--force', '--json'])).file.backup).to.equal(path.join(project, '.telemetry.bak.2'))
+      expect(json<ChangeResult>(runWatched(sandbox, ['opt-out', '--force', '--json'])).file?.backup).to.equal(path.join(project, '.telemetry.bak.2'))
       expect(readFileSync(path.join(project, '.telemetry.bak.1'), 'utf8')).to.equal('consent: [\n')
     })
 
@@ -377,8 +385,8 @@ describe('a hostile checkout', function () {
           for (const command of [['opt-out'], ['opt-in', '--yes'], ['revoke']]) {
             const run = runWatched(sandbox, [...command, '--json'])
             expect(run.code, `${name}: ${command[0]}`).to.equal(2)
-            expect(json(run).error.message, name).to.match(message)
-            expect(json(run).error.hint).to.be.a('string').and.not.equal('')
+            expect(json<ErrorReport>(run).error.message, name).to.match(message)
+            expect(json<ErrorReport>(run).error.hint).to.be.a('string').and.not.equal('')
           }
 
           expect(fingerprint(sandbox.root, [sandbox.markers]), name).to.deep.equal(before)
@@ -421,7 +429,7 @@ describe('a hostile checkout', function () {
           spawn(process.execPath, [BIN, ...args, project, '--no-gitignore'], {env, stdio: 'ignore'}).once('exit', resolve)
         })))
         const lines = readFileSync(path.join(sandbox.home, '.local', 'share', 'kedro-consent', 'history.jsonl'), 'utf8').trim().split('\n')
-        const last = JSON.parse(lines.at(-1)!)
+        const last = JSON.parse(lines.at(-1)!) as DecisionRecord
         expect(readFileSync(path.join(project, '.telemetry'), 'utf8')).to.equal(`consent: ${last.consent}\n`)
         expect(lines).to.have.length((round + 1) * 6)
       }
@@ -465,8 +473,8 @@ describe('a hostile checkout', function () {
       const sandbox = hostileSandbox()
       const githubEnv = path.join(sandbox.elsewhere, 'github_env')
       writeFileSync(githubEnv, 'NOTES<<EOF\nDO_NOT_TRACK=1\nKEDRO_DISABLE_TELEMETRY=1\nEOF\nKEDRO_DISABLE_TELEMETRY=yes\n')
-      const run = json(runWatched(sandbox, ['opt-out', '--ci', '--json'], {env: {GITHUB_ENV: githubEnv}}))
-      expect(run.ci.appended).to.deep.equal(['DO_NOT_TRACK=1'])
+      const run = json<ChangeResult>(runWatched(sandbox, ['opt-out', '--ci', '--json'], {env: {GITHUB_ENV: githubEnv}}))
+      expect(run.ci?.appended).to.deep.equal(['DO_NOT_TRACK=1'])
       expect(readFileSync(githubEnv, 'utf8')).to.match(/\nKEDRO_DISABLE_TELEMETRY=yes\nDO_NOT_TRACK=1\n$/)
     })
 
@@ -484,7 +492,7 @@ describe('a hostile checkout', function () {
         const run = runWatched(sandbox, ['opt-out', '--ci', '--json'], {cwd: sandbox.elsewhere, env: {GITHUB_ENV: value}})
         expect(run.hung, value).to.equal(false)
         expect(run.code, value).to.equal(2)
-        expect(json(run).error.message, value).to.match(message)
+        expect(json<ErrorReport>(run).error.message, value).to.match(message)
         expect(fingerprint(sandbox.root, [sandbox.markers]), value).to.deep.equal(before)
       }
     })
@@ -512,7 +520,7 @@ describe('a hostile checkout', function () {
       expect(markdown).not.to.match(/<img|[\u0000-\u0009\u000B-\u001F]/)
       const junit = runWatched(sandbox, ['audit', '.', '--format', 'junit']).stdout
       expect(XMLValidator.validate(junit)).to.equal(true)
-      const sarif = json(runWatched(sandbox, ['audit', '.', '--format', 'sarif']))
+      const sarif = json<SarifLog>(runWatched(sandbox, ['audit', '.', '--format', 'sarif']))
       // Only characters RFC 3986 allows in a URI: no raw ESC, space, <, > or |.
       for (const result of sarif.runs[0].results) expect(result.locations[0].physicalLocation.artifactLocation.uri).to.match(/^[\w\-.~!$&'()*+,;=:@%/]+$/)
     })

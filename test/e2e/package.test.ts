@@ -49,7 +49,7 @@ describe('the package', () => {
 describe('start-up', () => {
   it('loads the plugins only when the command line may need them', async () => {
     const {packageJsonFor} = await import('../../src/cli.js')
-    const packageJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'))
+    const packageJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {oclif: {plugins: string[]}}
     expect(packageJson.oclif.plugins).to.have.length.above(0)
     for (const own of [['status'], ['preview', '--', 'run'], ['opt-out', '--help']]) expect(packageJsonFor(own, packageJson).oclif.plugins).to.deep.equal([])
     for (const other of [[], ['help', 'status'], ['autocomplete'], ['statsu'], ['--version'], ['constructor'], ['toString']]) expect(packageJsonFor(other, packageJson)).to.equal(packageJson)

@@ -11,7 +11,6 @@ import {EXAMPLE, gitCommitAll, gitInit, removeTempDirs, runCli, tempDir} from '.
 const COLUMNS = 80
 const ROWS = 24
 
-// eslint-disable-next-line no-control-regex
 const TERMINAL_CODES = /\u001B\[[\d;?]*[A-Za-z]/g
 
 /** The lines a person sees: colour and cursor codes removed, the terminal's carriage returns dropped. */

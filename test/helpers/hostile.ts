@@ -75,7 +75,9 @@ export interface WatchedRun extends CliResult {
 }
 
 /** Runs the CLI under the watchdog and the memory cap, with HOME in the sandbox and the given environment. */
-export function runWatched(sandbox: HostileSandbox, args: string[], options: {cwd?: string; env?: Record<string, string | undefined>; input?: string} = {}): WatchedRun {
+export function runWatched(
+  sandbox: HostileSandbox, args: string[], options: {cwd?: string; env?: Record<string, string | undefined>; input?: string} = {},
+): WatchedRun {
   const env = cleanEnv({HOME: sandbox.home, XDG_CONFIG_HOME: undefined, XDG_DATA_HOME: undefined, ...options.env})
   env.NODE_OPTIONS = `${env.NODE_OPTIONS} --max-old-space-size=${MEMORY_CAP_MB}`
   const result = spawnSync(process.execPath, [BIN, ...args], {

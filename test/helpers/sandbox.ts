@@ -143,6 +143,3 @@ export function jsonResult<T>(result: CliResult): {code: null | number; json: T;
   }
 }
 
-export function runJson<T = any>(args: string[], options: CliOptions = {}): {code: null | number; json: T; stderr: string} {
-  return jsonResult<T>(runCli([...args, '--json'], options))
-}

@@ -10,7 +10,7 @@ const ajv = addFormats(new Ajv({allErrors: true, strict: true}))
 // Every schema is registered under its file name, so that schemas can $ref one another.
 const directory = path.join(REPO_ROOT, 'schemas')
 for (const name of readdirSync(directory).filter((file) => file.endsWith('.schema.json'))) {
-  ajv.addSchema(JSON.parse(readFileSync(path.join(directory, name), 'utf8')), name)
+  ajv.addSchema(JSON.parse(readFileSync(path.join(directory, name), 'utf8')) as object, name)
 }
 
 const cache = new Map<string, ValidateFunction>()

@@ -14,7 +14,8 @@ export const consentRecorded: Check = {
   definition,
   run({history, status}) {
     if (!status.file.valid) return result(definition, failing(definition), 'no explicit decision to have recorded')
-    const version = status.project.telemetryVersion && isValidVersion(status.project.telemetryVersion) ? status.project.telemetryVersion : LATEST_KNOWN_TELEMETRY_VERSION
+    const declared = status.project.telemetryVersion
+    const version = declared && isValidVersion(declared) ? declared : LATEST_KNOWN_TELEMETRY_VERSION
     const notice = buildNotice(version)
     const latest = history.records.filter((record) => record.projectRoot === status.project.root).at(-1)
     if (!latest) return result(definition, failing(definition), 'the decision in .telemetry has no record in this machine\'s history')
