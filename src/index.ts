@@ -16,7 +16,7 @@ export {interpretTelemetryBytes} from './consent/interpret.js'
 export {readTelemetryFile, TELEMETRY_FILE_NAME, type TelemetryFileReading} from './consent/telemetry-file.js'
 export {type ErrorReport, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, InputError} from './errors.js'
 export {commitWrites, writeFileAtomic, type Write} from './fs/transaction.js'
-export {type DecisionRecord, historyFile, readHistory} from './history/history.js'
+export {type DecisionRecord, historyFile, type HistoryReading, readHistory} from './history/history.js'
 export {hashedProjectId, kedroHash} from './identity/hash.js'
 export {kedroConfigDir, kedroUserIdPath, normaliseUuid, readUserId} from './identity/user-id.js'
 export {
