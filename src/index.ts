@@ -2,29 +2,29 @@
 export {audit, type AuditOptions, auditProject, type AuditReport, discoverProjects, type ProjectAudit} from './audit/audit.js'
 export {CHECKS, type CheckResult, type CheckStatus} from './audit/checks/index.js'
 export {type SarifLog, type SarifResult, type SarifRule, type SarifRun, toJunit, toMarkdown, toSarif} from './render/audit-formats.js'
-export {kedroDetectsCi, KEDRO_CI_VARIABLES, wideDetectsCi} from './ci/detect.js'
+export {kedroDetectsCi, type KedroCiDetection, KEDRO_CI_VARIABLES, type WideCiDetection, wideDetectsCi} from './ci/detect.js'
 export {
   applyConsentChange, changeConsent, type ChangeOptions, type ChangeResult, type ConsentPlan, planConsentChange, type RevokeResult,
 } from './consent/change.js'
-export {editConsent} from './consent/edit.js'
+export {type ConsentEdit, editConsent, type EditRefusal, type EditRefusalCode} from './consent/edit.js'
 export {erasureStatement} from './consent/erasure.js'
-export {safeLoad} from './python/pyyaml.js'
+export {safeLoad, type SafeLoadResult} from './python/pyyaml.js'
 export {
-  type ConsentDecision, type ConsentInput, consentModel, type ConsentSource, type DecidedBy, resolveConsent,
+  type ConsentDecision, type ConsentInput, consentModel, type ConsentModel, type ConsentSource, type DecidedBy, resolveConsent,
 } from './consent/rules.js'
-export {interpretTelemetryBytes} from './consent/interpret.js'
+export {type Interpretation, interpretTelemetryBytes} from './consent/interpret.js'
 export {readTelemetryFile, TELEMETRY_FILE_NAME, type TelemetryFileReading} from './consent/telemetry-file.js'
 export {type ErrorReport, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, InputError} from './errors.js'
-export {commitWrites, writeFileAtomic, type Write} from './fs/transaction.js'
+export {commitWrites, type CommitResult, writeFileAtomic, type Write} from './fs/transaction.js'
 export {type DecisionRecord, historyFile, type HistoryReading, readHistory} from './history/history.js'
 export {hashedProjectId, kedroHash} from './identity/hash.js'
-export {kedroConfigDir, kedroUserIdPath, normaliseUuid, readUserId} from './identity/user-id.js'
+export {kedroConfigDir, kedroUserIdPath, normaliseUuid, readUserId, type UserIdReading} from './identity/user-id.js'
 export {
   commandProperties, MASK, maskKedroArgs, MaskingError, maskingRulesFor, type MaskingRules, maskWithStructure,
   passesThrough, structureFor,
 } from './masking/masking.js'
-export {buildNotice, type Notice} from './notice/notice.js'
-export {findPythonEnvironment} from './project/environment.js'
+export {buildNotice, type Notice, type NoticeField} from './notice/notice.js'
+export {type EnvironmentSource, findPythonEnvironment, type PythonEnvironment} from './project/environment.js'
 export {readPyproject} from './project/pyproject.js'
 export {findProjectRoot, isKedroProject} from './project/root.js'
 export {detectVersions, LATEST_KNOWN_KEDRO_VERSION, LATEST_KNOWN_TELEMETRY_VERSION} from './project/versions.js'
@@ -35,8 +35,8 @@ export {
   type TelemetryRequest,
 } from './request/request.js'
 export {pythonJsonDumps} from './python/json-dumps.js'
-export {type CatalogReading, readCatalog} from './statistics/catalog.js'
+export {type CatalogEntry, type CatalogOptions, type CatalogReading, readCatalog} from './statistics/catalog.js'
 export {type PipelineReading, readPipelines} from './statistics/pipelines.js'
-export {readStatistics} from './statistics/statistics.js'
+export {readStatistics, type StatisticsOptions, type StatisticsReading} from './statistics/statistics.js'
 export {compareVersions} from './python/pep440.js'
 export {kedroTimestamp} from './python/datetime.js'

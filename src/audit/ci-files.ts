@@ -8,7 +8,7 @@ import path from 'node:path'
 import {listDirectorySync, readTextSafeSync} from '../checkout/files.js'
 import {appendAll} from '../collections.js'
 
-export interface KedroInvocation {
+interface KedroInvocation {
   args: string[]
   /** Where the step runs, relative to the folder the file was found in (`cd DIR &&`, `working-directory: DIR`). */
   directory: null | string

@@ -6,7 +6,7 @@ import {homedir, hostname, userInfo} from 'node:os'
 
 import type {PyJson} from '../python/json-dumps.js'
 
-export interface LeakFinding {
+interface LeakFinding {
   field: string
   kind: string
 }

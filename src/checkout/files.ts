@@ -16,19 +16,19 @@ export const MAX_FILE_BYTES = 4 * 1024 * 1024
 /** The most directory entries a walk visits before it stops and says so. */
 export const MAX_WALK_ENTRIES = 50_000
 
-export type RefusalKind = 'missing' | 'not-regular' | 'outside' | 'too-large' | 'unreadable'
+type RefusalKind = 'missing' | 'not-regular' | 'outside' | 'too-large' | 'unreadable'
 
-export type FileRead =
+type FileRead =
   | {bytes: Buffer; file: string; ok: true}
   | {file: string; kind: RefusalKind; ok: false; reason: string}
 
-export interface ReadOptions {
+interface ReadOptions {
   /** Symlinks may not lead outside this directory (a real path); null for a user's own file. */
   within: null | string
   maxBytes?: number
 }
 
-export type EntryKind = 'directory' | 'file' | 'missing' | 'other' | 'outside' | 'unreadable'
+type EntryKind = 'directory' | 'file' | 'missing' | 'other' | 'outside' | 'unreadable'
 
 /**
  * The boundary for reading `file`: the project root when the file lies in the project (a checkout's data), else
@@ -131,7 +131,7 @@ export function readFileSafeSync(file: string, options: ReadOptions): FileRead {
   }
 }
 
-export type TextRead = {file: string; ok: true; text: string} | Extract<FileRead, {ok: false}>
+type TextRead = {file: string; ok: true; text: string} | Extract<FileRead, {ok: false}>
 
 /** A file's text (UTF-8, as Python's default `open()` on the machines kedro runs on). */
 export function readTextSafeSync(file: string, options: ReadOptions): TextRead {
@@ -155,14 +155,14 @@ export function entryKindSync(file: string, within: null | string): EntryKind {
   }
 }
 
-export interface DirectoryEntry {
+interface DirectoryEntry {
   kind: EntryKind
   name: string
   /** The entry is a symlink (its kind is that of its target, inside the boundary). */
   symlink: boolean
 }
 
-export type DirectoryListing = {entries: DirectoryEntry[]; ok: true} | {ok: false; reason: string}
+type DirectoryListing = {entries: DirectoryEntry[]; ok: true} | {ok: false; reason: string}
 
 function listingRefusal(directory: string, kind: EntryKind | RefusalKind, code?: string): DirectoryListing {
   const name = path.basename(directory)
@@ -189,7 +189,7 @@ export function listDirectorySync(directory: string, within: null | string): Dir
   }
 }
 
-export interface Walk {
+interface Walk {
   /** Files found, relative to the start, with `/` separators, in a stable order. */
   files: string[]
   /** Why the walk may have missed files (a folder it could not read, a loop, the entry limit). */

@@ -11,7 +11,7 @@ import path from 'node:path'
 
 import {entryKindSync, isInside, listDirectorySync, readTextSafeSync, realPathOr} from './files.js'
 
-export interface InterpreterChoice {
+interface InterpreterChoice {
   /** The interpreter to run, or null when none may (or can) run. */
   executable: null | string
   /** Why no interpreter runs (and how to allow it), or null. */
@@ -61,7 +61,7 @@ function venvHome(executable: string, projectRoot: null | string): {home: null |
   return {home: null}
 }
 
-export interface InterpreterRefusal {
+interface InterpreterRefusal {
   reason: string
   /** The user may still choose to run it (--trust-project-python); false for what is not an interpreter at all. */
   trustable: boolean

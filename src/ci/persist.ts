@@ -19,7 +19,7 @@ export interface CiPersistence {
   githubEnv: null | string
 }
 
-export interface GithubEnvReading {
+interface GithubEnvReading {
   /** What each variable is set to by the file, the last setting winning. */
   values: Map<string, string>
   /** A `NAME<<DELIMITER` block the file leaves open (the runner fails the step on it), or null. */

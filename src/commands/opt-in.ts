@@ -4,7 +4,7 @@ import {BaseCommand, consentWriteFlags, pathArg, paragraph} from '../base-comman
 import type {ChangeResult} from '../consent/change.js'
 import {InputError} from '../errors.js'
 
-export interface OptInDeclined {
+interface OptInDeclined {
   given: false
   noticeVersion: string
   reason: string

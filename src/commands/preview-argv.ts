@@ -4,7 +4,7 @@
  * JSON), so the entry point inserts `--` where kedro's arguments begin. Preview's flags are read from the command's
  * own flag definitions, plus oclif's --json and --help.
  */
-export interface FlagShapes {
+interface FlagShapes {
   [name: string]: {char?: string; type: 'boolean' | 'option'}
 }
 

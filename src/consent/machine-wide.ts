@@ -18,7 +18,7 @@ const VARIABLES = Object.entries(OPT_OUT_VARIABLES)
 type Syntax = 'fish' | 'posix'
 
 /** A startup file: the path the shell reads, the syntax of an assignment in it, and who reads it. */
-export interface StartupFile {
+interface StartupFile {
   file: string
   readBy: string
   syntax: Syntax
@@ -46,7 +46,7 @@ export interface MachineWideFile {
   target: string
 }
 
-export interface MachineWidePlan {
+interface MachineWidePlan {
   files: MachineWideFile[]
   writes: Write[]
 }

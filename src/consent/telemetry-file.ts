@@ -11,7 +11,7 @@ export const TELEMETRY_FILE_NAME = '.telemetry'
 /** Larger files are not parsed here (kedro would still read them); a consent file is a line or two. */
 const MAX_INSPECTED_BYTES = 1024 * 1024
 
-export type TelemetryFileKind = 'directory' | 'file' | 'missing' | 'other'
+type TelemetryFileKind = 'directory' | 'file' | 'missing' | 'other'
 
 export interface TelemetryFileReading {
   /** kedro's decision from the file: a boolean, or null for no decision. */

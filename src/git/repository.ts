@@ -20,7 +20,7 @@ export interface IgnoreRule {
   source: string
 }
 
-export interface CommitRef {
+interface CommitRef {
   date: string
   hash: string
   subject: string

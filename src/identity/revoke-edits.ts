@@ -6,7 +6,7 @@
  */
 import {parse as parseToml} from 'smol-toml'
 
-export type TomlEdit = {bytes: Buffer; changed: boolean; ok: true} | {ok: false; reason: string}
+type TomlEdit = {bytes: Buffer; changed: boolean; ok: true} | {ok: false; reason: string}
 
 type Table = Record<string, unknown>
 

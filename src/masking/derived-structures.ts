@@ -5,7 +5,7 @@
  */
 import type {CliStructure} from './structures.js'
 
-export interface DerivedStructure {
+interface DerivedStructure {
   /** Commands added to (or replacing) those of `from`, by top-level command. */
   changes: (base: CliStructure) => CliStructure
   estimated: string

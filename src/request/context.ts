@@ -35,7 +35,7 @@ export interface PreviewInputs {
 }
 
 /** A version as the preview uses it, with where it came from. */
-export interface ResolvedVersion {
+interface ResolvedVersion {
   /** Not installed, pinned, reported or given: the latest known (or kedro_init_version) is taken instead. */
   assumed: boolean
   /** Where it comes from, for people. */

@@ -12,7 +12,7 @@ import {type KedroRelease, refusesProject} from '../releases/releases.js'
 import type {MaskedCommand} from './command.js'
 import type {PreviewContext} from './context.js'
 
-export type CatalogOutcome =
+type CatalogOutcome =
   /** The command runs and builds no catalog, or does not run (help, an option click rejects): "CLI command". */
   | {kind: 'no-catalog'; reason: null | string}
   /** The command builds the catalog (in this process, or in one of its own): the statistics. */

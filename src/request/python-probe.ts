@@ -12,7 +12,7 @@ import path from 'node:path'
 import {chooseInterpreter, type InterpreterOptions} from '../checkout/interpreter.js'
 import {readDistributions} from '../project/environment.js'
 
-export interface PythonFacts {
+interface PythonFacts {
   /** The distributions this tool reads (KEDRO_DISTRIBUTIONS) installed for this interpreter: normalised name -> version. */
   distributions: Record<string, string>
   executable: string

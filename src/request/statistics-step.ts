@@ -18,7 +18,7 @@ function fileList(files: string[]): string {
   return files.length <= 4 ? files.join(', ') : `${files.slice(0, 3).join(', ')} and ${files.length - 3} more`
 }
 
-export type StatisticsOutcome =
+type StatisticsOutcome =
   /** kedro fails before the statistics are sent: before it builds the catalog, or in kedro-telemetry's hook. */
   | {failure: string; kind: 'fails'; stage: 'before-catalog' | 'in-hook'}
   | {kind: 'statistics'; properties: Record<string, PyJson>}

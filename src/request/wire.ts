@@ -5,7 +5,7 @@
  */
 import {compareVersions} from '../python/pep440.js'
 
-export interface WireHeaders {
+interface WireHeaders {
   /** Why a header may differ from what goes out (a version this tool could not read), or null. */
   estimated: null | string
   headers: Record<string, string>

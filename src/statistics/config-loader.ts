@@ -14,7 +14,7 @@ import {safeLoad} from '../python/pyyaml.js'
 export type Config = Record<string, unknown>
 
 /** OmegaConfigLoader's default config_patterns; CONFIG_LOADER_ARGS["config_patterns"] updates them per key. */
-export const DEFAULT_CONFIG_PATTERNS: Readonly<Record<string, readonly string[]>> = {
+const DEFAULT_CONFIG_PATTERNS: Readonly<Record<string, readonly string[]>> = {
   catalog: ['catalog*', 'catalog*/**', '**/catalog*'],
   credentials: ['credentials*', 'credentials*/**', '**/credentials*'],
   globals: ['globals.yml'],
@@ -24,7 +24,7 @@ export const DEFAULT_CONFIG_PATTERNS: Readonly<Record<string, readonly string[]>
 /** OmegaConf's own resolvers (oc.env aside, which Kedro clears and allows in credentials only). */
 const OMEGACONF_RESOLVERS = new Set(['oc.create', 'oc.decode', 'oc.deprecated', 'oc.dict.keys', 'oc.dict.values', 'oc.select'])
 
-export interface LoaderSettings {
+interface LoaderSettings {
   baseEnv: string
   /** The configuration folder (CONF_SOURCE, or --conf-source), absolute. */
   confRoot: string
@@ -43,7 +43,7 @@ export interface LoaderSettings {
   within: string
 }
 
-export interface LoadedConfig {
+interface LoadedConfig {
   config: Config
   estimated: string[]
   /** Python's exception where Kedro raises loading this key, or null. */

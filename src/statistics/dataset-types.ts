@@ -77,7 +77,7 @@ export async function readModuleMap(packageDirectory: string, projectRoot: null 
   return map
 }
 
-export interface ResolvedType {
+interface ResolvedType {
   /** The installed kedro-datasets certainly lacks the class: importing it (get_type()) raises DatasetError. */
   absent?: boolean
   /** The module path kedro-telemetry would report, or null when it cannot be known (a missing type). */

@@ -38,7 +38,7 @@ export class EvaluationGuard {
   }
 }
 
-export interface EvaluationContext {
+interface EvaluationContext {
   /**
    * Binds what an import statement brings in (the module loader's job), or returns the exception importing raises;
    * without it, imports bind nothing.
@@ -794,7 +794,7 @@ function defineFunction(statement: SyntaxNode, context: EvaluationContext): null
 }
 
 /** How a statement ends other than by going on to the next one. */
-export type Completion = {kind: 'break'} | {kind: 'continue'} | {kind: 'return'; value: PyValue}
+type Completion = {kind: 'break'} | {kind: 'continue'} | {kind: 'return'; value: PyValue}
 
 const stopWith = (value: PyValue): Completion => ({kind: 'return', value})
 
