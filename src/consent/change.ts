@@ -19,7 +19,7 @@ import {type GitContext, inspectRepository, type RepositoryInspection} from '../
 import {hashedProjectId} from '../identity/hash.js'
 import {removeProjectIdTable, removeUserIdFromToml} from '../identity/revoke-edits.js'
 import {kedroUserIdPath, readUserId} from '../identity/user-id.js'
-import {type ConsentAction, type ConsentHow, type DecisionRecord, decisionWrite, historyDirectory, historyFile} from '../history/history.js'
+import {type ConsentAction, type ConsentHow, type DecisionRecord, decisionWrite, HISTORY_SCHEMA_VERSION, historyDirectory, historyFile} from '../history/history.js'
 import {buildNotice, type Notice} from '../notice/notice.js'
 import {loadProject} from '../project/project.js'
 import {PYPROJECT} from '../project/root.js'
@@ -263,7 +263,7 @@ function historyRecord(plan: ConsentPlan, env: NodeJS.ProcessEnv): DecisionRecor
     previousConsent: plan.edit?.previousConsent ?? null,
     projectRoot: plan.projectRoot,
     ...(options.action === 'revoke' ? {removed: {projectId: plan.projectIdRemoval, userId: plan.userIdRemoval}} : {}),
-    schema: 1,
+    schema: HISTORY_SCHEMA_VERSION,
     telemetryVersion: plan.versions.telemetry.version,
     telemetryVersionSource: plan.versions.telemetry.source,
     time: new Date().toISOString(),

@@ -11,7 +11,8 @@ import {InputError} from '../errors.js'
 import type {Write} from '../fs/transaction.js'
 import type {VersionSource} from '../project/versions.js'
 
-const HISTORY_SCHEMA_VERSION = 1
+/** The version of a history line's format (history-record.schema.json). */
+export const HISTORY_SCHEMA_VERSION = 1
 
 export type ConsentAction = 'opt-in' | 'opt-out' | 'revoke'
 /** How the decision was given: answering the prompt, the --yes flag, `--ci` in a pipeline, or a plain command. */
