@@ -1,6 +1,7 @@
 // Generates the reference pages from the code, so they cannot drift from it: docs/commands.md from
 // oclif.manifest.json (what `--help` shows), docs/audit-checks.md from the audit's check definitions (the built
-// library's CHECKS, which SARIF's rules are made of too). Run after `npm run build`.
+// library's CHECKS, which SARIF's rules are made of too), docs/policy.md and schemas/policy.schema.json from the
+// policy's schema (POLICY_SCHEMA, which policies are validated against). Run after `npm run build`.
 // Usage: node scripts/docs.js          write the pages
 //        node scripts/docs.js --check  fail (exit 1) when a committed page differs from what the code gives (CI)
 import {readFileSync, writeFileSync} from 'node:fs'
@@ -9,7 +10,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const manifest = JSON.parse(readFileSync(path.join(root, 'oclif.manifest.json'), 'utf8'))
-const {CHECKS} = await import(pathToFileURL(path.join(root, 'dist', 'index.js')).href)
+const {CHECKS, POLICY_FILE_NAME, POLICY_SCHEMA} = await import(pathToFileURL(path.join(root, 'dist', 'index.js')).href)
 const BIN = 'telemetry'
 // The order a newcomer meets them in: look, preview, decide, record, audit.
 const ORDER = ['status', 'preview', 'opt-out', 'opt-in', 'revoke', 'history', 'notice', 'audit']
@@ -97,7 +98,37 @@ function checksPage() {
   ].join('\n').trimEnd() + '\n'
 }
 
-const pages = {'docs/audit-checks.md': checksPage(), 'docs/commands.md': commandsPage()}
+/** A setting's allowed values, as the schema states them. */
+function allowed(setting) {
+  if (setting.const !== undefined) return `\`${setting.const}\``
+  if (setting.enum) return setting.enum.map((value) => `\`${value}\``).join(', ')
+  if (setting.type === 'object') return `check id or name: ${setting.additionalProperties.enum.map((value) => `\`${value}\``).join(', ')}`
+  if (setting.type === 'array') return 'a list of patterns'
+  return `a ${setting.type}`
+}
+
+function policyPage() {
+  const settings = Object.entries(POLICY_SCHEMA.properties).sort(([a], [b]) => (a === 'version' ? -1 : b === 'version' ? 1 : a < b ? -1 : 1))
+  return [
+    GENERATED('the policy\'s JSON Schema (src/policy/schema.ts, also schemas/policy.schema.json)'),
+    '',
+    `# Team policy reference (\`${POLICY_FILE_NAME}\`)`,
+    '',
+    POLICY_SCHEMA.description,
+    `Required: ${POLICY_SCHEMA.required.map((key) => `\`${key}\``).join(', ')}. See [For teams](teams.md) for how to use it.`,
+    '',
+    '| Setting | Values | Default | What it does |',
+    '|---|---|---|---|',
+    ...settings.map(([name, setting]) => `| \`${name}\` | ${allowed(setting)} | ${setting.default === undefined ? '' : `\`${setting.default}\``} | ${setting.description} |`),
+    '',
+    'Checks: the ids and names are those of [the audit\'s checks](audit-checks.md).',
+  ].join('\n') + '\n'
+}
+
+const pages = {
+  'docs/audit-checks.md': checksPage(), 'docs/commands.md': commandsPage(), 'docs/policy.md': policyPage(),
+  'schemas/policy.schema.json': `${JSON.stringify(POLICY_SCHEMA, null, 2)}\n`,
+}
 const check = process.argv.includes('--check')
 let stale = 0
 for (const [file, content] of Object.entries(pages)) {

@@ -8,6 +8,7 @@ import {CLIError} from '@oclif/core/errors'
 import * as Flags from '@oclif/core/flags'
 
 import {asInputError, type ErrorReport, EXIT_USAGE, InputError} from './errors.js'
+import type {PolicyChoice} from './policy/policy.js'
 import type {Style} from './render/style.js'
 
 export abstract class BaseCommand extends Command {
@@ -58,11 +59,14 @@ export abstract class BaseCommand extends Command {
     }
     if (error instanceof InputError) {
       if (this.jsonEnabled()) {
-        const report: ErrorReport = {error: {code: error.code, hint: error.hint ?? null, message: error.message}}
+        const report: ErrorReport = {
+          error: {code: error.code, ...(error.details.length > 0 ? {details: error.details} : {}), hint: error.hint ?? null, message: error.message},
+        }
         this.logJson(report)
       } else {
         const {printable} = await import('./render/escape.js')
         this.logToStderr(`Error: ${printable(error.message)}`)
+        for (const detail of error.details) this.logToStderr(`  ${printable(detail)}`)
         if (error.hint) this.logToStderr(`Hint: ${printable(error.hint)}`)
       }
 
@@ -83,6 +87,18 @@ export const consentWriteFlags = {
   force: Flags.boolean({description: 'overwrite a .telemetry that cannot be edited (not YAML, not a mapping, binary, huge), after saving it as .telemetry.bak'}),
   gitignore: Flags.boolean({allowNo: true, default: true, description: 'append .telemetry to the project\'s .gitignore when git does not ignore it (--no-gitignore skips this)'}),
   untrack: Flags.boolean({description: 'when .telemetry is tracked by git, run `git rm --cached .telemetry` (you commit the removal)'}),
+}
+
+/** Flags of the commands that apply the team policy (.kedro-consent.yml). */
+export const policyFlags = {
+  'no-policy': Flags.boolean({description: 'apply no team policy, even where one is found', exclusive: ['policy']}),
+  policy: Flags.string({description: 'the team policy file to apply (default: the nearest .kedro-consent.yml at or above the project, within its git repository)', helpValue: 'FILE'}),
+}
+
+/** The policy the flags choose. */
+export function policyChoice(flags: {'no-policy'?: boolean; policy?: string}): PolicyChoice {
+  if (flags['no-policy']) return 'none'
+  return flags.policy === undefined ? 'find' : {file: flags.policy}
 }
 
 export const pathArg = {

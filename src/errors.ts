@@ -5,7 +5,8 @@ export const EXIT_USAGE = 2
 
 /** What every command prints with `--json` when it fails (schemas/error.schema.json). */
 export interface ErrorReport {
-  error: {code: string; hint: null | string; message: string}
+  /** `details`: every problem when there are several (each line of an invalid policy). */
+  error: {code: string; details?: string[]; hint: null | string; message: string}
 }
 
 /**
@@ -15,11 +16,14 @@ export interface ErrorReport {
 export class InputError extends Error {
   readonly hint: string | undefined
   readonly code: string
+  /** Each problem on its own line, when the message sums up several. */
+  readonly details: string[]
 
-  constructor(message: string, options: {code?: string; hint?: string} = {}) {
+  constructor(message: string, options: {code?: string; details?: string[]; hint?: string} = {}) {
     super(message)
     this.name = 'InputError'
     this.code = options.code ?? 'INPUT'
+    this.details = options.details ?? []
     this.hint = options.hint
   }
 }

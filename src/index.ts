@@ -29,6 +29,16 @@ export {readPyproject} from './project/pyproject.js'
 export {findProjectRoot, isKedroProject} from './project/root.js'
 export {detectVersions, LATEST_KNOWN_KEDRO_VERSION, LATEST_KNOWN_TELEMETRY_VERSION} from './project/versions.js'
 export {kedro, type KedroRelease, NEWEST_KNOWN, telemetry, telemetryReleasesWith, type TelemetryRelease} from './releases/releases.js'
+export {
+  type PolicyEvaluation, type PolicyRule, type PolicyRuleResult, evaluatePolicy,
+} from './policy/evaluate.js'
+export {findPolicyFile, POLICY_FILE_NAME} from './policy/find.js'
+export {applyLevels} from './policy/levels.js'
+export {isExcluded} from './policy/exclude.js'
+export {policyReader} from './policy/load.js'
+export {type CheckLevel, type CiRequirement, type ConsentRequirement, type Policy, type PolicyChoice} from './policy/policy.js'
+export {readPolicy} from './policy/read.js'
+export {POLICY_SCHEMA} from './policy/schema.js'
 export {inspectStatus, type StatusOptions, type StatusReport} from './status/status.js'
 export {
   buildTelemetryRequests, formatTools, type PluginEvent, type PreviewOptions, type PreviewResult, type TelemetryBody,

@@ -3,10 +3,16 @@
  * each (checks/, a bounded pool of projects at a time, git asked once per repository), and summarise (summary.ts).
  * Plain data: render/ turns it into a table, JSON, Markdown, JUnit or SARIF.
  */
+import path from 'node:path'
+
 import {machineWideOptOutLines, type OptOutLine} from '../consent/machine-wide.js'
 import {InputError, isSystemError} from '../errors.js'
 import {inspectRepository, inspectRepositoryBatch, nearestGitFolder, openRepository, type RepositoryInspection} from '../git/repository.js'
 import {historyFile, type HistoryReading, readHistory} from '../history/history.js'
+import {applyLevels} from '../policy/levels.js'
+import {isExcluded} from '../policy/exclude.js'
+import {policyReader} from '../policy/load.js'
+import type {Policy, PolicyChoice} from '../policy/policy.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
 import {inspectStatus, REPOSITORY_QUESTIONS} from '../status/status.js'
 import {readCiFiles} from './ci-files.js'
@@ -34,6 +40,8 @@ export interface AuditOptions {
   paths: string[]
   /** Where the history is (default: this process's platform). */
   platform?: NodeJS.Platform
+  /** The team policy to apply (default: each project's own, found from it). */
+  policy?: PolicyChoice
   strict?: boolean
 }
 
@@ -41,11 +49,15 @@ export interface ProjectAudit {
   checks: CheckResult[]
   /** Set when the project could not be audited at all; the other projects still are. */
   error: null | string
+  /** The team policy applied to the project (its levels replace the defaults), or null. */
+  policy: null | string
   root: string
 }
 
 export interface AuditReport {
   exitCode: 0 | 1
+  /** Every team policy applied, once each. */
+  policies: string[]
   projects: ProjectAudit[]
   strict: boolean
   summary: Record<CheckStatus | 'errors' | 'projects', number>
@@ -75,23 +87,30 @@ export async function auditProject(root: string, options: {
   /** The user's startup-file opt-out lines, read once for an audit (else by status, for this project). */
   machineWideLines?: OptOutLine[]
   platform?: NodeJS.Platform
+  /** The team policy of the project, read once for an audit (else found from the project). */
+  policy?: null | Policy
 } = {}): Promise<ProjectAudit> {
   const env = options.env ?? process.env
+  let policy: null | Policy = null
   try {
+    policy = options.policy === undefined ? await policyReader('find', root)(root) : options.policy
     // One read of the history serves every project of an audit; a single project reads it here.
     const history = options.history ?? await readHistory(historyFile(env, options.platform ?? process.platform))
     const inspect = gitFailuresAsInput(options.inspectRepository ?? ((project) => inspectRepository(project, env, REPOSITORY_QUESTIONS)))
-    const status = await inspectStatus({env, inspectRepository: inspect, machineWideLines: options.machineWideLines, path: root, platform: options.platform})
-    if (!status.project.root) return {checks: [], error: 'not a Kedro project (no pyproject.toml with [tool.kedro])', root}
+    const status = await inspectStatus({
+      env, inspectRepository: inspect, machineWideLines: options.machineWideLines, path: root, platform: options.platform, readPolicy: async () => policy,
+    })
+    const policyFile = policy?.file ?? null
+    if (!status.project.root) return {checks: [], error: 'not a Kedro project (no pyproject.toml with [tool.kedro])', policy: policyFile, root}
     const ci = await readCiFiles(status.project.root, status.git.root)
     const checks = await runChecks({
       allowImplicitConsent: options.allowImplicitConsent ?? false, ci, commands: options.commands ?? [], env, history, root: status.project.root, status,
       telemetryFile: telemetryFileEvidence(status),
     })
-    return {checks, error: null, root}
+    return {checks: policy ? applyLevels(checks, policy, path.relative(root, policy.file)) : checks, error: null, policy: policyFile, root}
   } catch (error) {
     if (!(error instanceof InputError) && !isSystemError(error)) throw error
-    return {checks: [], error: (error as Error).message.split('\n')[0], root}
+    return {checks: [], error: (error as Error).message.split('\n')[0], policy: policy?.file ?? null, root}
   }
 }
 
@@ -136,9 +155,17 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const platform = options.platform ?? process.platform
   const cwd = options.cwd ?? process.cwd()
   const starts = await Promise.all((options.paths.length > 0 ? options.paths : ['.']).map((input) => resolveWorkingDirectory(input, cwd)))
-  const roots = [...new Set((await Promise.all(starts.map((start) => discoverProjects(start)))).flat())]
-  if (roots.length === 0) {
+  const found = [...new Set((await Promise.all(starts.map((start) => discoverProjects(start)))).flat())]
+  if (found.length === 0) {
     throw new InputError(`no Kedro project found in ${starts.join(', ')}`, {code: 'NO_PROJECT', hint: 'a Kedro project has a pyproject.toml with a [tool.kedro] table'})
+  }
+
+  // Every policy is read (and validated: an invalid one stops the audit) before any project is audited.
+  const readPolicy = policyReader(options.policy ?? 'find', cwd)
+  const policies = new Map(await Promise.all(found.map(async (root) => [root, await readPolicy(root)] as const)))
+  const roots = found.filter((root) => !isExcluded(policies.get(root) ?? null, root))
+  if (roots.length === 0) {
+    throw new InputError(`every Kedro project found in ${starts.join(', ')} is excluded by its team policy`, {code: 'NO_PROJECT', hint: 'see the policy\'s exclude list, or pass --no-policy'})
   }
 
   let done = 0
@@ -150,6 +177,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const machineWideLines = machineWideOptOutLines(env, platform)
   const projects = await pool(roots, options.concurrency ?? 4, (root) => auditProject(root, {
     allowImplicitConsent: options.allowImplicitConsent, commands: options.commands, env, history, inspectRepository: inspect, machineWideLines, platform,
+    policy: policies.get(root) ?? null,
   }), () => options.onProject?.(++done, roots.length))
   return summarise(projects, Boolean(options.strict))
 }

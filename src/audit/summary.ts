@@ -1,4 +1,6 @@
 /** The audit's verdict: --strict applied, the counts, the exit code, and the one-line summary. */
+import path from 'node:path'
+
 import type {AuditReport, ProjectAudit} from './audit.js'
 
 /** The report of `projects`: with `strict`, warnings become failures; exit 1 when a check failed or a project could not be audited. */
@@ -13,11 +15,18 @@ export function summarise(projects: ProjectAudit[], strict: boolean): AuditRepor
     for (const check of project.checks) summary[check.status]++
   }
 
-  return {exitCode: summary.fail > 0 || summary.errors > 0 ? 1 : 0, projects, strict, summary}
+  const policies = [...new Set(projects.map((project) => project.policy).filter((policy) => policy !== null))]
+  return {exitCode: summary.fail > 0 || summary.errors > 0 ? 1 : 0, policies, projects, strict, summary}
 }
 
 export function summaryLine(report: AuditReport): string {
   const {summary} = report
   return `${summary.projects} project(s): ${summary.pass} passed, ${summary.fail} failed, ${summary.warn} warned, ${summary.skip} skipped` +
     (summary.errors > 0 ? `, ${summary.errors} could not be audited` : '') + (report.strict ? ' (--strict: warnings fail)' : '')
+}
+
+/** The team policies applied, relative to `base`, or null when none was. */
+export function policiesLine(report: AuditReport, base: string): null | string {
+  if (report.policies.length === 0) return null
+  return `Team ${report.policies.length === 1 ? 'policy' : 'policies'}: ${report.policies.map((file) => path.relative(base, file) || file).join(', ')}`
 }

@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import type {AuditReport} from '../audit/audit.js'
-import {BaseCommand, paragraph} from '../base-command.js'
+import {BaseCommand, paragraph, policyChoice, policyFlags} from '../base-command.js'
 import type {AuditFormat} from '../render/audit-report.js'
 
 const FORMATS: AuditFormat[] = ['table', 'json', 'markdown', 'junit', 'sarif']
@@ -10,9 +10,10 @@ export default class Audit extends BaseCommand {
   static description = paragraph`Finds every Kedro project at or below each PATH (a pyproject.toml with [tool.kedro]; what git ignores,
 node_modules, .venv and .git are skipped) and checks it: TEL001 consent-explicit, TEL002 consent-file-valid, TEL003
 consent-file-ignored, TEL004 consent-file-not-committed, TEL005 ci-opt-out, TEL006 payload-no-leak, TEL007
-identifiers, TEL008 telemetry-version, TEL009 consent-recorded. The payload check previews each --command and every
-kedro invocation found in the project's CI files, Makefile and README. Exit code 1 when a check fails (with --strict,
-when one warns too).`
+identifiers, TEL008 telemetry-version, TEL009 consent-recorded, TEL010 policy-met. The payload check previews each
+--command and every kedro invocation found in the project's CI files, Makefile and README. A team policy
+(.kedro-consent.yml at or above a project, within its repository) sets each check's level and the folders skipped,
+and TEL010 checks its rules. Exit code 1 when a check fails (with --strict, when one warns too).`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %>', description: 'the project in the current directory, as a table'},
@@ -22,6 +23,7 @@ when one warns too).`
   ]
 
   static flags = {
+    ...policyFlags,
     command: Flags.string({description: 'a kedro command (what follows `kedro`) whose request to check for leaks; repeatable', multiple: true}),
     format: Flags.string({default: 'table', description: 'report format', options: [...FORMATS]}),
     output: Flags.string({description: 'write the report to FILE (atomically) instead of stdout'}),
@@ -44,7 +46,7 @@ when one warns too).`
     ])
     const report = await audit({
       allowImplicitConsent: flags['allow-implicit-consent'], commands: flags.command, onProject: progressBar(process.stderr, 'projects'),
-      paths: argv as string[], strict: flags.strict,
+      paths: argv as string[], policy: policyChoice(flags), strict: flags.strict,
     })
     const format = this.jsonEnabled() ? 'json' : flags.format as AuditFormat
     const style = terminalStyle(flags.output ? {} : process.stdout, process.env)

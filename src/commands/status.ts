@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
-import {BaseCommand, paragraph} from '../base-command.js'
+import {BaseCommand, paragraph, policyChoice, policyFlags} from '../base-command.js'
 import type {StatusReport} from '../status/status.js'
 
 export default class Status extends BaseCommand {
@@ -12,7 +12,8 @@ export default class Status extends BaseCommand {
   static description = paragraph`Walks up from PATH to the Kedro project root as kedro does, detects the kedro-telemetry version
 (installed in the project's virtualenv, pinned in requirements, or assumed), and applies its consent rules in order:
 DO_NOT_TRACK, KEDRO_DISABLE_TELEMETRY, GITHUB_REPOSITORY_OWNER, .telemetry (read with PyYAML 1.1 rules), default.
-Also reports .telemetry in git, the identifiers kedro sends, and whether kedro marks the run as CI.`
+Also reports .telemetry in git, the identifiers kedro sends, whether kedro marks the run as CI, and whether the
+project meets its team policy (.kedro-consent.yml).`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %>', description: 'the project in the current directory'},
@@ -22,6 +23,7 @@ Also reports .telemetry in git, the identifiers kedro sends, and whether kedro m
   ]
 
   static flags = {
+    ...policyFlags,
     verbose: Flags.boolean({char: 'v', description: 'the full trace: every consent source in order, the project, .telemetry in git, the identifiers, CI'}),
   }
 
@@ -30,7 +32,7 @@ Also reports .telemetry in git, the identifiers kedro sends, and whether kedro m
   async run(): Promise<StatusReport> {
     const {args, flags} = await this.parse(Status)
     const {inspectStatus} = await import('../status/status.js')
-    const report = await inspectStatus({path: args.path})
+    const report = await inspectStatus({path: args.path, policy: policyChoice(flags)})
     if (!this.jsonEnabled()) {
       const {renderStatus, renderStatusSummary} = await import('../render/status.js')
       await this.render(report, flags.verbose ? renderStatus : renderStatusSummary)

@@ -6,7 +6,7 @@ import path from 'node:path'
 
 import type {AuditReport, ProjectAudit} from '../audit/audit.js'
 import {CHECKS, type CheckResult, type Evidence} from '../audit/checks/index.js'
-import {summaryLine} from '../audit/summary.js'
+import {policiesLine, summaryLine} from '../audit/summary.js'
 import {entryKindSync} from '../checkout/files.js'
 import {markdownInline, markdownText, printable, uriPath, xmlText} from './escape.js'
 
@@ -19,6 +19,8 @@ function where(evidence: Evidence, base: string): string {
 
 export function toMarkdown(report: AuditReport, base: string): string {
   const lines = ['# Kedro telemetry audit', '', `**${report.exitCode === 0 ? 'Passed' : 'Failed'}**: ${summaryLine(report)}`, '']
+  const policies = policiesLine(report, base)
+  if (policies) lines.push(markdownText(policies), '')
   for (const project of report.projects) {
     lines.push(`## ${markdownText(path.relative(base, project.root) || '.')}`, '')
     if (project.error) {

@@ -2,7 +2,7 @@
 import path from 'node:path'
 
 import type {AuditReport} from '../audit/audit.js'
-import {summaryLine} from '../audit/summary.js'
+import {policiesLine, summaryLine} from '../audit/summary.js'
 import {renderTable, type Style} from './style.js'
 
 export function renderAudit(report: AuditReport, style: Style, base: string): string {
@@ -22,5 +22,6 @@ export function renderAudit(report: AuditReport, style: Style, base: string): st
   }
 
   const verdict = report.exitCode === 0 ? chalk.green.bold('PASSED') : chalk.red.bold('FAILED')
-  return `${renderTable(style, rows, ['project', 'check', 'status', 'finding'])}\n${verdict}: ${summaryLine(report)}`
+  const policies = policiesLine(report, base)
+  return `${renderTable(style, rows, ['project', 'check', 'status', 'finding'])}\n${verdict}: ${summaryLine(report)}${policies ? `\n${policies}` : ''}`
 }

@@ -1,5 +1,6 @@
 /** The human-readable `telemetry status` report. */
 import type {SourceEffect} from '../consent/rules.js'
+import type {PolicyEvaluation} from '../policy/evaluate.js'
 import type {VersionSource} from '../project/versions.js'
 import type {StatusReport} from '../status/status.js'
 import {displayPath, homePath} from './paths.js'
@@ -57,6 +58,7 @@ export function renderStatusSummary(report: StatusReport, style: Style): string 
   const {ci, consent, file, git, identity, project} = report
   const lines = [`${chalk.bold('Kedro telemetry')} in ${displayPath(report.path)}`, headline(report, style), `Decided by ${chalk.bold(consent.decidedBy)}: ${consent.reason}`]
   if (consent.estimated) lines.push(`${chalk.yellow('Estimated')}: ${consent.estimated}`)
+  if (report.policy) lines.push(policyLine(report.policy, style))
   if (project.isKedroProject) {
     const telemetryFile = file.exists ? (file.valid ? `consent: ${file.rawConsent}` : (file.problem ?? 'no decision')) : 'none'
     const ignored = git.repository ? (git.ignored ? 'gitignored' : chalk.red('not gitignored')) : 'not in git'
@@ -79,6 +81,17 @@ export function renderStatusSummary(report: StatusReport, style: Style): string 
   for (const warning of report.warnings) lines.push(chalk.yellow(`Warning: ${warning}`))
   lines.push(`${chalk.bold('Next')}: ${report.advice}`, chalk.dim('Every source, file and identifier: telemetry status --verbose'))
   return lines.join('\n')
+}
+
+/** The policy in one line: met, or the first rule that is not and why. */
+function policyLine(policy: PolicyEvaluation, style: Style): string {
+  const {chalk} = style
+  const unmet = policy.rules.filter((rule) => !rule.met)
+  const where = displayPath(policy.file)
+  if (unmet.length === 0) return `Team policy: ${chalk.green('met')} (${where})`
+  const [first] = unmet
+  return `Team policy: ${chalk.red('NOT MET')} (${where}:${first.line}): ${first.rule} must be ${first.required}: ${first.result}` +
+    (unmet.length > 1 ? `; and ${unmet.length - 1} more rule(s) (--verbose)` : '')
 }
 
 /** Where the machine-wide opt-out comes from and whether this shell has it; null when no startup file sets it. */
@@ -153,6 +166,14 @@ export function renderStatus(report: StatusReport, style: Style): string {
     ['ci-info', ci.wideDetects ? `yes${ci.wideVendor ? ` (${ci.wideVendor})` : ''}` : 'no'],
   ]
   parts.push(section('CI', `${renderTable(style, ciRows)}\n${ci.note}`, style))
+  if (report.policy) {
+    const rules = report.policy.rules.map((rule) => [
+      `${rule.rule}: ${rule.required}`, rule.met ? chalk.green('met') : chalk.red('NOT MET'), `${rule.result}${rule.estimated ? ` (estimated: ${rule.estimated})` : ''}`,
+    ])
+    const body = rules.length > 0 ? renderTable(style, rules, ['rule', 'state', 'why']) : 'It sets no rule a project must meet (only audit levels or exclusions).'
+    parts.push(section(`Team policy (${displayPath(report.policy.file)})`, body, style))
+  }
+
   parts.push(`${chalk.bold('Machine-wide opt-out')}: ${machineWide(report) ?? 'none in your shell startup files (`telemetry opt-out --global` adds one)'}`)
   parts.push(`${chalk.bold('Applies to')}: ${report.scope.join(', ')}`)
   for (const warning of report.warnings) parts.push(chalk.yellow(`Warning: ${warning}`))

@@ -1,4 +1,7 @@
 /** The one line of advice `status` ends with: the most important thing to do next, given the state. */
+import path from 'node:path'
+
+import type {PolicyRuleResult} from '../policy/evaluate.js'
 import type {StatusReport} from './status.js'
 
 export function adviseFor(report: StatusReport): string {
@@ -11,6 +14,8 @@ export function adviseFor(report: StatusReport): string {
   }
 
   if (git.tracked) return '.telemetry is committed: run `telemetry opt-out --untrack` (or `git rm --cached .telemetry`) and commit the removal.'
+  const unmet = report.policy?.rules.find((rule) => !rule.met)
+  if (unmet) return policyAdvice(unmet, `${displayName(report.policy!.file, report)}:${unmet.line}`, inCi)
   if (consent.willSend && file.meant === false) {
     return `${fileName} says consent: ${file.rawConsent}, which kedro does not read as "no": run \`telemetry opt-out\` to write consent: false (unquoted).`
   }
@@ -41,4 +46,30 @@ export function adviseFor(report: StatusReport): string {
 
   if (consent.willSend) return 'Usage data is sent with explicit consent. To stop: `telemetry opt-out`; to withdraw and delete the identifiers: `telemetry revoke`.'
   return 'Nothing to do: no usage data is sent from here.'
+}
+
+/** The policy file as a user finds it: relative to the project when it lies there or above, else as given. */
+function displayName(file: string, report: StatusReport): string {
+  const from = report.project.root ?? report.path
+  const relative = path.relative(from, file)
+  return relative.split(path.sep).length <= 4 ? relative : file
+}
+
+function policyAdvice(rule: PolicyRuleResult, where: string, inCi: boolean): string {
+  switch (rule.rule) {
+    case 'consent': {
+      const command = inCi ? '`telemetry opt-out --ci`' : '`telemetry opt-out`'
+      return rule.required === 'opted-out'
+        ? `The team policy (${where}) requires projects to be opted out: run ${command} (\`telemetry enforce\` does every project of the tree).`
+        : `The team policy (${where}) requires a consent decision: run \`telemetry opt-out\` (or \`telemetry opt-in\`).`
+    }
+
+    case 'ci': {
+      return `The team policy (${where}) requires CI jobs to opt out: run \`telemetry opt-out --ci\` before kedro, or set DO_NOT_TRACK=1 for the job.`
+    }
+
+    case 'kedro-telemetry': {
+      return `The team policy (${where}) allows kedro-telemetry ${rule.required}: ${rule.result}. Install or pin an allowed version.`
+    }
+  }
 }

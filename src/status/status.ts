@@ -19,6 +19,9 @@ import {resolveWorkingDirectory} from '../project/working-directory.js'
 import {LATEST_KNOWN_TELEMETRY_VERSION, type VersionSource} from '../project/versions.js'
 import {kedro} from '../releases/releases.js'
 import {isValidVersion} from '../python/pep440.js'
+import type {PolicyEvaluation} from '../policy/evaluate.js'
+import {policyReader} from '../policy/load.js'
+import type {Policy, PolicyChoice} from '../policy/policy.js'
 import {adviseFor} from './advice.js'
 
 
@@ -37,6 +40,10 @@ export interface StatusOptions {
   path?: string
   cwd?: string
   platform?: NodeJS.Platform
+  /** The team policy to check the project against (default: the one found from the project, if any). */
+  policy?: PolicyChoice
+  /** Reads the policy for a folder (default: loadPolicy); an audit reads each policy file once for all its projects. */
+  readPolicy?: (directory: string) => Promise<null | Policy>
 }
 
 export interface StatusReport {
@@ -94,6 +101,8 @@ export interface StatusReport {
     lines: OptOutLine[]
   }
   path: string
+  /** Whether the project meets the team policy that governs it; null without one. */
+  policy: null | PolicyEvaluation
   project: {
     isKedroProject: boolean
     kedroVersion: null | string
@@ -185,6 +194,7 @@ export async function inspectStatus(options: StatusOptions = {}): Promise<Status
     identity: identity.facts,
     machineWide,
     path: workingDirectory,
+    policy: null,
     project: {
       isKedroProject: root !== null,
       kedroVersion: versions.kedro.version,
@@ -201,6 +211,10 @@ export async function inspectStatus(options: StatusOptions = {}): Promise<Status
     scope: [...SCOPE],
     warnings: [...warnings, ...git.warnings],
   }
+  const readPolicy = options.readPolicy ?? policyReader(options.policy ?? 'find', options.cwd ?? process.cwd())
+  const policy = await readPolicy(root ?? workingDirectory)
+  // The evaluation (and its PEP 440 library) loads only for a project that has a policy.
+  report.policy = policy && (await import('../policy/evaluate.js')).evaluatePolicy(policy, report)
   report.advice = adviseFor(report)
   return report
 }

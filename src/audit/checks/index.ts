@@ -8,10 +8,12 @@ import {consentFileValid} from './consent-file-valid.js'
 import {consentRecorded} from './consent-recorded.js'
 import {identifiers} from './identifiers.js'
 import {payloadNoLeak} from './payload-no-leak.js'
+import {policyMet} from './policy-met.js'
 import {telemetryVersion} from './telemetry-version.js'
 
 const ALL: Check[] = [
   consentExplicit, consentFileValid, consentFileIgnored, consentFileNotCommitted, ciOptOut, payloadNoLeak, identifiers, telemetryVersion, consentRecorded,
+  policyMet,
 ]
 
 /** Every check's definition (the SARIF rules, docs/audit-checks.md). */

@@ -1,0 +1,69 @@
+/** Whether a project, as status sees it, meets a team policy: one result per rule the policy sets. */
+import {satisfies} from '@renovatebot/pep440'
+
+import type {StatusReport} from '../status/status.js'
+import type {Policy} from './policy.js'
+
+export type PolicyRule = 'ci' | 'consent' | 'kedro-telemetry'
+
+export interface PolicyRuleResult {
+  /** Why the answer is not certain (a version assumed rather than read), else null. */
+  estimated: null | string
+  /** The line of the rule in the policy file. */
+  line: number
+  met: boolean
+  /** What the policy requires, as written in it. */
+  required: string
+  /** Why the rule is met or not, in one sentence. */
+  result: string
+  rule: PolicyRule
+}
+
+export interface PolicyEvaluation {
+  file: string
+  met: boolean
+  rules: PolicyRuleResult[]
+}
+
+function consentRule(policy: Policy, status: StatusReport): null | Omit<PolicyRuleResult, 'line'> {
+  const {consent} = status
+  if (policy.consent === 'any') return null
+  const base = {estimated: consent.estimated, required: policy.consent, rule: 'consent' as const}
+  if (policy.consent === 'opted-out') {
+    return consent.willSend
+      ? {...base, met: false, result: `kedro-telemetry would send usage data (decided by ${consent.decidedBy})`}
+      : {...base, met: true, result: `kedro-telemetry sends nothing (decided by ${consent.decidedBy})`}
+  }
+
+  return consent.implicit || consent.promptPending
+    ? {...base, met: false, result: `no consent decision was made (decided by ${consent.decidedBy})`}
+    : {...base, met: true, result: `a decision was made (decided by ${consent.decidedBy})`}
+}
+
+function ciRule(policy: Policy, status: StatusReport): null | Omit<PolicyRuleResult, 'line'> {
+  if (policy.ci === 'any') return null
+  const base = {estimated: null, required: policy.ci, rule: 'ci' as const}
+  const inCi = status.ci.kedroDetects || status.ci.wideDetects
+  if (!inCi) return {...base, met: true, result: 'this is not a CI run (the audit\'s TEL005 checks the CI configuration)'}
+  return status.consent.willSend
+    ? {...base, met: false, result: 'this CI run would send usage data: run `telemetry opt-out --ci` first, or set DO_NOT_TRACK=1'}
+    : {...base, met: true, result: 'this CI run sends nothing'}
+}
+
+function versionRule(policy: Policy, status: StatusReport): null | Omit<PolicyRuleResult, 'line'> {
+  if (policy.telemetryVersions === null) return null
+  const {telemetryVersion: version, telemetryVersionDetail: detail, telemetryVersionSource: source} = status.project
+  const base = {required: policy.telemetryVersions, rule: 'kedro-telemetry' as const}
+  if (source === 'not-installed' || version === null) return {...base, estimated: null, met: true, result: `kedro-telemetry is not installed (${detail}): nothing sends`}
+  const estimated = source === 'assumed' ? `the version is assumed, not read: ${detail}` : null
+  return satisfies(version, policy.telemetryVersions)
+    ? {...base, estimated, met: true, result: `kedro-telemetry ${version} is allowed`}
+    : {...base, estimated, met: false, result: `kedro-telemetry ${version} is not allowed (${detail})`}
+}
+
+export function evaluatePolicy(policy: Policy, status: StatusReport): PolicyEvaluation {
+  const rules = [consentRule(policy, status), ciRule(policy, status), versionRule(policy, status)]
+    .filter((rule) => rule !== null)
+    .map((rule) => ({...rule, line: policy.lines[rule.rule] ?? 1}))
+  return {file: policy.file, met: rules.every((rule) => rule.met), rules}
+}

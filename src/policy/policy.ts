@@ -1,0 +1,25 @@
+/** A team policy as read from its file: what it requires, and where in the file each setting is. */
+
+export type ConsentRequirement = 'any' | 'explicit' | 'opted-out'
+export type CiRequirement = 'any' | 'opted-out'
+export type CheckLevel = 'fail' | 'off' | 'warn'
+
+export interface Policy {
+  /** The policy's checks' levels, by check id (a name in the file is turned into its id). */
+  checks: Record<string, CheckLevel>
+  ci: CiRequirement
+  consent: ConsentRequirement
+  /** Glob patterns of folders to skip, relative to `folder`. */
+  exclude: string[]
+  /** Absolute path of the policy file. */
+  file: string
+  /** The folder the policy governs (the file's folder). */
+  folder: string
+  /** The 1-based line of each setting in the file (`consent`, `checks.TEL007`...), for evidence. */
+  lines: Record<string, number>
+  /** PEP 440 specifiers of the kedro-telemetry versions allowed, or null for any. */
+  telemetryVersions: null | string
+}
+
+/** How a command chooses its policy: found from the project (default), a given file, or none (--no-policy). */
+export type PolicyChoice = 'find' | 'none' | {file: string}

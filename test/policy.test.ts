@@ -1,0 +1,205 @@
+import {expect} from 'chai'
+import {mkdirSync, symlinkSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+
+import type {AuditReport} from '../src/audit/audit.js'
+import type {ErrorReport} from '../src/errors.js'
+import {findPolicyFile, POLICY_FILE_NAME} from '../src/policy/find.js'
+import {isExcluded} from '../src/policy/exclude.js'
+import {readPolicy} from '../src/policy/read.js'
+import type {StatusReport} from '../src/status/status.js'
+import {runInProcess, runJsonInProcess} from './helpers/in-process.js'
+import {gitInit, makeProject, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
+import {expectValid} from './helpers/schemas.js'
+
+/** A HOME of its own, so that no history or startup file of this machine counts. */
+function machineEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const home = tempDir('kc-home-')
+  return {HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share'), ...extra}
+}
+
+/** A repository holding a policy at its root and Kedro projects in folders below. */
+function repositoryWith(policy: string, projects: Record<string, Record<string, string>>): string {
+  const root = tempDir('kc-repo-')
+  gitInit(root)
+  writeFileSync(path.join(root, POLICY_FILE_NAME), policy)
+  for (const [folder, files] of Object.entries(projects)) {
+    mkdirSync(path.join(root, folder), {recursive: true})
+    makeProject(files, path.join(root, folder))
+  }
+
+  return root
+}
+
+function problemsOf(text: string): string[] {
+  const directory = tempDir()
+  writeFileSync(path.join(directory, POLICY_FILE_NAME), text)
+  try {
+    readPolicy(path.join(directory, POLICY_FILE_NAME), directory)
+  } catch (error) {
+    return (error as {details: string[]}).details
+  }
+
+  throw new Error('the policy was read as valid')
+}
+
+describe('team policy', () => {
+  after(removeTempDirs)
+
+  describe('reading', () => {
+    it('reads every setting, naming checks by id or name, with the line of each', () => {
+      const directory = tempDir()
+      const file = path.join(directory, POLICY_FILE_NAME)
+      writeFileSync(file, '# our rule\nversion: 1\nconsent: opted-out\nci: opted-out\nkedro-telemetry: ">=0.6.0,!=0.7.0"\nchecks:\n  identifiers: off\n  TEL009: fail\nexclude:\n  - legacy/**\n')
+      const policy = readPolicy(file, directory)
+      expect(policy).to.deep.include({
+        checks: {TEL007: 'off', TEL009: 'fail'}, ci: 'opted-out', consent: 'opted-out', exclude: ['legacy/**'], file, folder: directory, telemetryVersions: '>=0.6.0,!=0.7.0',
+      })
+      expect(policy.lines).to.include({'checks.TEL007': 7, 'checks.TEL009': 8, consent: 3, 'kedro-telemetry': 5})
+    })
+
+    it('names every problem at once, each with its path in the file and its line', () => {
+      const details = problemsOf('version: 2\nconsent: maybe\nchecks:\n  TEL077: off\n  identifers: warn\n  TEL007: of\nkedro-telemetry: ">=0.6,,"\nexclude:\n  - ../elsewhere\ncolour: red\n')
+      expect(details).to.deep.equal([
+        'line 1: version: must be 1, the only policy format there is',
+        'line 2: consent: must be one of opted-out, explicit, any',
+        'line 4: checks.TEL077: unknown check; did you mean "TEL007"? (checks are named by id, TEL001 to TEL010, or name)',
+        'line 5: checks.identifers: unknown check; did you mean "identifiers"? (checks are named by id, TEL001 to TEL010, or name)',
+        'line 6: checks.TEL007: must be one of fail, warn, off',
+        'line 7: kedro-telemetry: ">=0.6,," is not a list of PEP 440 version specifiers (e.g. ">=0.6.0,!=0.7.0")',
+        'line 9: exclude.0: "../elsewhere" must be relative to the policy\'s folder, inside it',
+        'line 10: colour: unknown setting (the settings are checks, ci, consent, exclude, kedro-telemetry, version)',
+      ])
+    })
+
+    it('a YAML error, a missing version, a list instead of a mapping, a duplicate key: each with its line', () => {
+      expect(problemsOf('version: 1\nconsent: [opted-out\n')[0]).to.match(/^line \d: YAML: /)
+      expect(problemsOf('consent: opted-out\n')).to.deep.equal(['line 1: "version" is missing (add `version: 1`)'])
+      expect(problemsOf('- version: 1\n')).to.deep.equal(['line 1: must be a mapping of settings'])
+      expect(problemsOf('version: 1\nconsent: any\nconsent: opted-out\n')[0]).to.match(/^line 3: YAML: Map keys must be unique/)
+      expect(problemsOf('version: 1\nexclude: legacy\nci: 1\n')).to.deep.equal(['line 2: exclude: must be a list', 'line 3: ci: must be one of opted-out, any'])
+    })
+
+    it('is found walking up from the project, but never above its git repository', () => {
+      const repository = repositoryWith('version: 1\n', {'teams/data/project': {}})
+      const project = path.join(repository, 'teams', 'data', 'project')
+      return Promise.all([
+        findPolicyFile(project).then((file) => expect(file).to.equal(path.join(repository, POLICY_FILE_NAME))),
+        // A policy above the repository (another folder of the machine) does not govern it.
+        (async () => {
+          const outer = tempDir()
+          writeFileSync(path.join(outer, POLICY_FILE_NAME), 'version: 1\nconsent: opted-out\n')
+          const inner = path.join(outer, 'repo')
+          mkdirSync(inner)
+          gitInit(inner)
+          makeProject({}, path.join(inner, 'p'))
+          expect(await findPolicyFile(path.join(inner, 'p'))).to.equal(null)
+          // Outside any repository, only the project's own folder counts.
+          const loose = makeProject({}, path.join(outer, 'loose'))
+          expect(await findPolicyFile(loose)).to.equal(null)
+        })(),
+      ])
+    })
+
+    it('a found policy symlinked out of its repository is not read', async () => {
+      const repository = repositoryWith('version: 1\n', {project: {}})
+      const secret = path.join(tempDir(), 'secret.yml')
+      writeFileSync(secret, 'version: 1\n')
+      const link = path.join(repository, 'project', POLICY_FILE_NAME)
+      symlinkSync(secret, link)
+      const run = await runJsonInProcess<ErrorReport>(['status', path.join(repository, 'project')], {env: machineEnv()})
+      expect(run.code).to.equal(2)
+      expect(run.json.error).to.include({code: 'POLICY_UNREADABLE'})
+      expect(run.json.error.message).to.match(/outside .*: not followed/)
+    })
+
+    it('excludes folders by pattern, relative to the policy, the folder or one above it', () => {
+      const policy = {exclude: ['legacy/**', 'sandbox'], folder: '/repo'} as Parameters<typeof isExcluded>[0]
+      expect(isExcluded(policy, '/repo/legacy/old')).to.equal(true)
+      expect(isExcluded(policy, '/repo/sandbox/deep/project')).to.equal(true)
+      expect(isExcluded(policy, '/repo/current/legacy')).to.equal(false)
+      expect(isExcluded(policy, '/repo')).to.equal(false)
+      expect(isExcluded(null, '/repo/legacy/old')).to.equal(false)
+    })
+  })
+
+  describe('status', () => {
+    it('says whether the project meets the policy and which rule does not, with the line', async () => {
+      const repository = repositoryWith('version: 1\nconsent: opted-out\nkedro-telemetry: "<0.8"\n', {project: {'requirements.txt': 'kedro==1.5.0\nkedro-telemetry==0.9.0\n'}})
+      const project = path.join(repository, 'project')
+      const sending = await runJsonInProcess<StatusReport>(['status', project], {env: machineEnv()})
+      expectValid('status.schema.json', sending.json)
+      expect(sending.json.policy?.met).to.equal(false)
+      expect(sending.json.policy?.rules.map((rule) => [rule.rule, rule.met, rule.line])).to.deep.equal([['consent', false, 2], ['kedro-telemetry', false, 3]])
+      expect(sending.json.advice).to.contain('requires projects to be opted out').and.to.contain('.kedro-consent.yml:2')
+      const screen = await runInProcess(['status', project], {env: machineEnv({NO_COLOR: '1'})})
+      expect(screen.stdout).to.match(/^Team policy: NOT MET \(.*\.kedro-consent\.yml:2\): consent must be opted-out: kedro-telemetry would send usage data \(decided by default\); and 1 more rule/m)
+
+      const optedOut = await runJsonInProcess<StatusReport>(['status', project], {env: machineEnv({DO_NOT_TRACK: '1'})})
+      expect(optedOut.json.policy?.rules.find((rule) => rule.rule === 'consent')).to.include({met: true})
+      expect((await runJsonInProcess<StatusReport>(['status', project, '--no-policy'], {env: machineEnv()})).json.policy).to.equal(null)
+    })
+
+    it('an explicit decision meets "explicit"; a CI run that sends does not meet "ci: opted-out"', async () => {
+      const repository = repositoryWith('version: 1\nconsent: explicit\nci: opted-out\n', {project: {'.telemetry': 'consent: true\n'}})
+      const project = path.join(repository, 'project')
+      const local = (await runJsonInProcess<StatusReport>(['status', project], {env: machineEnv()})).json.policy
+      expect(local?.met).to.equal(true)
+      const ci = (await runJsonInProcess<StatusReport>(['status', project], {env: machineEnv({CI: 'true'})})).json.policy
+      expect(ci?.rules.find((rule) => rule.rule === 'ci')).to.include({met: false})
+    })
+
+    it('an invalid policy is exit 2, every problem named (in --json too)', async () => {
+      const repository = repositoryWith('version: 1\nconsent: nope\nchecks: {TEL005: loud}\n', {project: {}})
+      const project = path.join(repository, 'project')
+      const human = await runInProcess(['status', project], {env: machineEnv()})
+      expect(human.code).to.equal(2)
+      expect(human.stderr).to.match(/Error: .*\.kedro-consent\.yml is not a valid policy: 2 problems\n {2}line 2: consent: must be one of opted-out, explicit, any\n {2}line 3: checks\.TEL005: must be one of fail, warn, off\nHint: /)
+      const json = await runJsonInProcess<ErrorReport>(['status', project], {env: machineEnv()})
+      expectValid('error.schema.json', json.json)
+      expect(json.json.error.details).to.have.length(2)
+      // --policy names another file; --no-policy applies none.
+      const other = path.join(tempDir(), 'team.yml')
+      writeFileSync(other, 'version: 1\n')
+      expect((await runJsonInProcess<StatusReport>(['status', project, '--policy', other], {env: machineEnv()})).json.policy?.file).to.equal(other)
+      expect((await runInProcess(['status', project, '--no-policy'], {env: machineEnv()})).code).to.equal(0)
+    })
+  })
+
+  describe('audit', () => {
+    it('applies the policy: its levels replace the defaults, TEL010 checks its rules, the report names it, exclusions are skipped', async () => {
+      const repository = repositoryWith('version: 1\nconsent: opted-out\nci: opted-out\nchecks:\n  TEL007: off\n  consent-recorded: fail\nexclude:\n  - legacy/**\n', {
+        'legacy/old': {}, sending: {}, silent: {'.telemetry': 'consent: false\n'},
+      })
+      writeFiles(path.join(repository, 'sending'), {'.github/workflows/ci.yml': 'jobs:\n  run:\n    steps:\n      - run: kedro run\n'})
+      const run = await runInProcess(['audit', repository, '--format', 'json'], {env: machineEnv()})
+      const report = JSON.parse(run.stdout) as AuditReport
+      expectValid('audit.schema.json', report)
+      expect(run.code).to.equal(1)
+      expect(report.projects.map((project) => path.relative(repository, project.root))).to.deep.equal(['sending', 'silent'])
+      expect(report.policies).to.deep.equal([path.join(repository, POLICY_FILE_NAME)])
+      const check = (folder: string, id: string) => report.projects.find((project) => project.root.endsWith(folder))!.checks.find((item) => item.id === id)!
+      expect(check('sending', 'TEL010')).to.include({status: 'fail'})
+      expect(check('sending', 'TEL010').evidence[0]).to.deep.include({file: path.join(repository, POLICY_FILE_NAME), line: 2})
+      expect(check('silent', 'TEL010')).to.include({status: 'pass'})
+      // TEL005 warns by default; `ci: opted-out` makes it fail. TEL009 warns by default; the policy says fail.
+      expect(check('sending', 'TEL005')).to.include({status: 'fail'})
+      expect(check('silent', 'TEL009')).to.include({status: 'fail'})
+      expect(check('sending', 'TEL007')).to.include({remedy: null, status: 'skip'})
+      expect(check('sending', 'TEL007').summary).to.match(/Turned off by the team policy \(\.\.\/\.kedro-consent\.yml:5\)/)
+      const markdown = await runInProcess(['audit', repository, '--format', 'markdown'], {cwd: repository, env: machineEnv()})
+      expect(markdown.stdout).to.contain('Team policy: .kedro-consent.yml')
+      // --no-policy: the defaults, and the excluded project is audited too.
+      const plain = JSON.parse((await runInProcess(['audit', repository, '--format', 'json', '--no-policy'], {env: machineEnv()})).stdout) as AuditReport
+      expect(plain.projects).to.have.length(3)
+      expect(plain.policies).to.deep.equal([])
+    })
+
+    it('an invalid policy stops the audit before any project: exit 2', async () => {
+      const repository = repositoryWith('version: 1\nexclude: [/etc]\n', {project: {}})
+      const run = await runJsonInProcess<ErrorReport>(['audit', repository], {env: machineEnv()})
+      expect(run.code).to.equal(2)
+      expect(run.json.error.details).to.deep.equal(['line 2: exclude.0: "/etc" must be relative to the policy\'s folder, inside it'])
+    })
+  })
+})
