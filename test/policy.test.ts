@@ -1,8 +1,9 @@
 import {expect} from 'chai'
-import {mkdirSync, symlinkSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import type {AuditReport} from '../src/audit/audit.js'
+import type {ChangeResult} from '../src/consent/change.js'
 import type {ErrorReport} from '../src/errors.js'
 import {findPolicyFile, POLICY_FILE_NAME} from '../src/policy/find.js'
 import {isExcluded} from '../src/policy/exclude.js'
@@ -201,5 +202,41 @@ describe('team policy', () => {
       expect(run.code).to.equal(2)
       expect(run.json.error.details).to.deep.equal(['line 2: exclude.0: "/etc" must be relative to the policy\'s folder, inside it'])
     })
+  })
+})
+
+describe('team policy and opt-in', () => {
+  after(removeTempDirs)
+
+  it('opt-in is refused where the policy requires opting out (exit 2, naming the policy and its line); --override-policy records why', async () => {
+    const repository = repositoryWith('version: 1\nci: any\nconsent: opted-out\n', {project: {}})
+    const project = path.join(repository, 'project')
+    const env = machineEnv()
+    const refused = await runJsonInProcess<ErrorReport>(['opt-in', project, '--yes'], {env})
+    expect(refused.code).to.equal(2)
+    expect(refused.json.error.code).to.equal('POLICY_FORBIDS_CONSENT')
+    expect(refused.json.error.message).to.contain(`${path.join(repository, POLICY_FILE_NAME)}:3 requires projects to be opted out`)
+    expect(existsSync(path.join(project, '.telemetry'))).to.equal(false)
+    // An empty reason is no reason.
+    expect((await runJsonInProcess<ErrorReport>(['opt-in', project, '--yes', '--override-policy', ' '], {env})).code).to.equal(2)
+
+    const overridden = await runJsonInProcess<ChangeResult>(['opt-in', project, '--yes', '--override-policy', 'demo for the data council'], {env})
+    expect(overridden.code).to.equal(0)
+    expectValid('consent-change.schema.json', overridden.json)
+    expect(overridden.json.history.record.policyOverride).to.deep.equal({file: path.join(repository, POLICY_FILE_NAME), line: 3, reason: 'demo for the data council', rule: 'consent'})
+    expect(readFileSync(path.join(project, '.telemetry'), 'utf8')).to.equal('consent: true\n')
+    const history = await runInProcess(['history'], {env: {...env, NO_COLOR: '1'}})
+    expect(history.stdout).to.contain('against the team policy: demo for the data council')
+    // Opting out is never refused.
+    expect((await runInProcess(['opt-out', project], {env})).code).to.equal(0)
+  })
+
+  it('"ci: opted-out" refuses opt-in in a CI job only', async () => {
+    const repository = repositoryWith('version: 1\nci: opted-out\n', {project: {}})
+    const project = path.join(repository, 'project')
+    const inCi = await runJsonInProcess<ErrorReport>(['opt-in', project, '--yes'], {env: machineEnv({GITHUB_ACTIONS: 'true'})})
+    expect(inCi.json.error).to.include({code: 'POLICY_FORBIDS_CONSENT'})
+    expect(inCi.json.error.message).to.contain(':2 requires CI jobs to be opted out')
+    expect((await runInProcess(['opt-in', project, '--yes'], {env: machineEnv()})).code).to.equal(0)
   })
 })

@@ -18,7 +18,9 @@ export default class OptIn extends BaseCommand {
   static description = paragraph`Consent is a clear act: on a terminal this shows what kedro-telemetry collects (the notice for the
 project's kedro-telemetry version) and asks, with "no" as the default answer. Without a terminal (CI, pipes, --json) it
 refuses unless --yes is given. Nothing is written by silence or by default. On yes it writes consent: true to
-.telemetry, keeping its other keys and comments, makes sure git ignores the file, and records the decision.`
+.telemetry, keeping its other keys and comments, makes sure git ignores the file, and records the decision. Where
+the team policy (.kedro-consent.yml) requires projects (or, in CI, CI jobs) to be opted out, it refuses unless
+--override-policy gives a reason, which the history records.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %>', description: 'read the notice and answer the prompt'},
@@ -27,6 +29,9 @@ refuses unless --yes is given. Nothing is written by silence or by default. On y
 
   static flags = {
     ...consentWriteFlags,
+    'override-policy': Flags.string({
+      description: 'opt in although the team policy (.kedro-consent.yml) forbids it; REASON is recorded in the history with the decision', helpValue: 'REASON',
+    }),
     yes: Flags.boolean({char: 'y', description: 'give consent without the prompt: required without a terminal'}),
   }
 
@@ -45,7 +50,7 @@ refuses unless --yes is given. Nothing is written by silence or by default. On y
     const {applyConsentChange, planConsentChange} = await import('../consent/change.js')
     const plan = await planConsentChange({
       action: 'opt-in', force: flags.force, gitignore: flags.gitignore, how: flags.yes ? '--yes' : 'prompt',
-      noticeShown: !flags.yes, path: args.path, toolVersion: this.config.version, untrack: flags.untrack,
+      noticeShown: !flags.yes, overridePolicy: flags['override-policy'], path: args.path, toolVersion: this.config.version, untrack: flags.untrack,
     })
     if (!flags.yes) {
       const {renderConsentScreen} = await import('../render/notice.js')

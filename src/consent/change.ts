@@ -26,6 +26,8 @@ import {PYPROJECT} from '../project/root.js'
 import {LATEST_KNOWN_TELEMETRY_VERSION, type ProjectVersions} from '../project/versions.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
 import {isValidVersion} from '../python/pep440.js'
+import {optInAgainstPolicy, type PolicyOverride} from '../policy/consent-gate.js'
+import {policyReader} from '../policy/load.js'
 import {type ConsentEdit, editConsent, MAX_EDITABLE_BYTES} from './edit.js'
 import {type MachineWideFile, planMachineWideOptOut} from './machine-wide.js'
 import {type ConsentDecision, resolveConsent} from './rules.js'
@@ -49,6 +51,8 @@ export interface ChangeOptions {
   /** revoke: keep the user uuid in telemetry.toml. */
   keepIdentity?: boolean
   noticeShown?: boolean
+  /** opt-in where the team policy forbids it: why (recorded in the history); without it, such an opt-in is refused. */
+  overridePolicy?: string
   path?: string
   platform?: NodeJS.Platform
   /** revoke: also remove [tool.kedro_telemetry] from pyproject.toml. */
@@ -71,6 +75,8 @@ export interface ConsentPlan {
   machineWide: MachineWideFile[] | null
   notice: Notice
   options: ChangeOptions
+  /** An opt-in made against the team policy, with the reason given. */
+  policyOverride: null | PolicyOverride
   projectIdRemoval: boolean
   projectRoot: null | string
   repository: null | RepositoryInspection
@@ -125,6 +131,8 @@ export async function planConsentChange(options: ChangeOptions): Promise<Consent
     throw new InputError(`${workingDirectory} is not in a Kedro project (no pyproject.toml with [tool.kedro] here or above)`, {code: 'NOT_A_PROJECT', hint: NOT_A_PROJECT_HINT})
   }
 
+  // The team policy that governs the project decides whether opting in is allowed here, before anything else is read.
+  const policyOverride = consent ? optInAgainstPolicy(await policyReader('find', workingDirectory)(projectRoot ?? workingDirectory), env, options.overridePolicy) : null
   const noticeFor = versions.telemetry.version && isValidVersion(versions.telemetry.version) ? versions.telemetry.version : LATEST_KNOWN_TELEMETRY_VERSION
   const writes: Write[] = []
   const telemetryFile = projectRoot ? path.join(projectRoot, TELEMETRY_FILE_NAME) : null
@@ -180,6 +188,7 @@ export async function planConsentChange(options: ChangeOptions): Promise<Consent
     machineWide: machineWide?.files ?? null,
     notice: buildNotice(noticeFor),
     options,
+    policyOverride,
     projectIdRemoval: projectIdRemoval !== null,
     projectRoot,
     repository,
@@ -260,6 +269,7 @@ function historyRecord(plan: ConsentPlan, env: NodeJS.ProcessEnv): DecisionRecor
     ...(plan.machineWide ? {machineWide: plan.machineWide.map((entry) => entry.file)} : {}),
     noticeShown: options.noticeShown ?? false,
     noticeVersion: plan.notice.version,
+    ...(plan.policyOverride ? {policyOverride: plan.policyOverride} : {}),
     previousConsent: plan.edit?.previousConsent ?? null,
     projectRoot: plan.projectRoot,
     ...(options.action === 'revoke' ? {removed: {projectId: plan.projectIdRemoval, userId: plan.userIdRemoval}} : {}),

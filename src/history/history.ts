@@ -9,6 +9,7 @@ import path from 'node:path'
 import {readTextSafeSync} from '../checkout/files.js'
 import {InputError} from '../errors.js'
 import type {Write} from '../fs/transaction.js'
+import type {PolicyOverride} from '../policy/consent-gate.js'
 import type {VersionSource} from '../project/versions.js'
 
 /** The version of a history line's format (history-record.schema.json). */
@@ -32,6 +33,8 @@ export interface DecisionRecord {
   noticeVersion: string
   /** The notice was displayed before the decision (the opt-in prompt). */
   noticeShown: boolean
+  /** An opt-in made against the team policy: its file, the rule's line, the rule and the reason given. */
+  policyOverride?: PolicyOverride
   previousConsent: boolean | null
   projectRoot: null | string
   /** Revoke only: the user uuid was deleted / the project id table was removed. */

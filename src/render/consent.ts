@@ -53,6 +53,8 @@ export function renderChange(result: ChangeResult, style: Style): string {
     ? (result.ci.githubEnv ? 'in the later steps of this job' : 'once the export lines are evaluated')
     : (result.machineWide ? 'in new shells of this user' : 'from here')
   lines.push(`kedro-telemetry now ${verdict} ${when} (decided by ${result.after.decidedBy})`)
+  const override = result.history.record.policyOverride
+  if (override) lines.push(chalk.yellow(`Against the team policy (${displayPath(override.file)}:${override.line}): "${override.reason}", recorded with the decision`))
   lines.push(chalk.dim(`Recorded in ${homePath(result.history.file)} (notice ${result.noticeVersion})`))
   for (const warning of result.warnings) lines.push(chalk.yellow(`Warning: ${warning}`))
   return lines.join('\n')

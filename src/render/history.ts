@@ -10,7 +10,7 @@ export function renderHistory(reading: HistoryReading, style: Style): string {
     record.action,
     String(record.consent),
     [record.projectRoot && displayPath(record.projectRoot), record.machineWide && 'machine-wide'].filter(Boolean).join(', ') || '(no project: environment only)',
-    record.how,
+    record.policyOverride ? `${record.how}, against the team policy: ${record.policyOverride.reason}` : record.how,
     record.noticeVersion,
     `${record.toolVersion} / ${record.telemetryVersion ?? 'not installed'}`,
   ])
