@@ -7,6 +7,7 @@ import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import Audit from './commands/audit.js'
+import Enforce from './commands/enforce.js'
 import History from './commands/history.js'
 import NoticeCommand from './commands/notice.js'
 import OptIn from './commands/opt-in.js'
@@ -25,6 +26,7 @@ export function delimitPreviewArgv(argv: string[]): string[] {
 /** oclif's explicit command discovery: command id -> class. */
 export const COMMANDS = {
   audit: Audit,
+  enforce: Enforce,
   history: History,
   notice: NoticeCommand,
   'opt-in': OptIn,

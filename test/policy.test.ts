@@ -5,6 +5,8 @@ import path from 'node:path'
 import type {AuditReport} from '../src/audit/audit.js'
 import type {ChangeResult} from '../src/consent/change.js'
 import type {ErrorReport} from '../src/errors.js'
+import type {DecisionRecord} from '../src/history/history.js'
+import type {EnforceReport} from '../src/policy/enforce.js'
 import {findPolicyFile, POLICY_FILE_NAME} from '../src/policy/find.js'
 import {isExcluded} from '../src/policy/exclude.js'
 import {readPolicy} from '../src/policy/read.js'
@@ -238,5 +240,72 @@ describe('team policy and opt-in', () => {
     expect(inCi.json.error).to.include({code: 'POLICY_FORBIDS_CONSENT'})
     expect(inCi.json.error.message).to.contain(':2 requires CI jobs to be opted out')
     expect((await runInProcess(['opt-in', project, '--yes'], {env: machineEnv()})).code).to.equal(0)
+  })
+})
+
+describe('telemetry enforce', () => {
+  after(removeTempDirs)
+
+  function tree() {
+    const repository = repositoryWith('version: 1\nconsent: opted-out\nci: opted-out\nexclude: [legacy/**]\n', {
+      'legacy/old': {},
+      'team/decided-yes': {'.telemetry': 'owner: ana # keep\nconsent: true\n'},
+      'team/fine': {'.gitignore': '.telemetry\n', '.telemetry': 'consent: false\n'},
+      'team/fresh': {},
+    })
+    writeFiles(path.join(repository, 'team', 'fresh'), {'.github/workflows/ci.yml': 'jobs:\n  run:\n    steps:\n      - run: kedro run\n'})
+    return repository
+  }
+
+  it('--dry-run lists the opt-outs and guards it would make, and what needs a person; it writes nothing', async () => {
+    const repository = tree()
+    const env = machineEnv()
+    const run = await runJsonInProcess<EnforceReport>(['enforce', repository, '--dry-run'], {env})
+    expectValid('enforce.schema.json', run.json)
+    expect(run.code).to.equal(1)
+    const byName = Object.fromEntries(run.json.projects.map((project) => [path.relative(repository, project.root), project]))
+    expect(Object.keys(byName)).to.deep.equal(['team/decided-yes', 'team/fine', 'team/fresh'])
+    expect(byName['team/decided-yes'].changes.map((change) => [change.kind, change.summary])).to.deep.equal([
+      ['consent', 'consent: true becomes consent: false (the policy requires opted out)'], ['gitignore', '.telemetry added to .gitignore'],
+    ])
+    expect(byName['team/fine'].changes).to.deep.equal([])
+    expect(byName['team/fine'].manual).to.deep.equal([])
+    // The CI workflow runs kedro without an opt-out: the policy makes TEL005 fail, and only a person can fix it.
+    expect(byName['team/fresh'].manual.map((step) => step.id)).to.deep.equal(['TEL005'])
+    expect(existsSync(path.join(repository, 'team', 'fresh', '.telemetry'))).to.equal(false)
+    expect(readFileSync(path.join(repository, 'team', 'decided-yes', '.telemetry'), 'utf8')).to.equal('owner: ana # keep\nconsent: true\n')
+    expect(existsSync(path.join(env.XDG_DATA_HOME, 'kedro-consent', 'history.jsonl'))).to.equal(false)
+    const screen = await runInProcess(['enforce', '--dry-run'], {cwd: repository, env: {...env, NO_COLOR: '1'}})
+    expect(screen.stdout).to.contain('would change team/decided-yes/.telemetry: consent: true becomes consent: false')
+      .and.to.contain('needs a person: TEL005').and.to.match(/3 project\(s\): 2 would change, 1 need a person \(dry run: nothing was written\)/)
+  })
+
+  it('makes the changes, records each opt-out, keeps comments and keys, and a second run changes nothing', async () => {
+    const repository = tree()
+    const env = machineEnv()
+    const first = await runJsonInProcess<EnforceReport>(['enforce', repository], {env})
+    expect(first.json.summary).to.deep.include({changed: 2, projects: 3})
+    expect(readFileSync(path.join(repository, 'team', 'decided-yes', '.telemetry'), 'utf8')).to.equal('owner: ana # keep\nconsent: false\n')
+    expect(readFileSync(path.join(repository, 'team', 'fresh', '.telemetry'), 'utf8')).to.equal('consent: false\n')
+    expect(readFileSync(path.join(repository, 'team', 'fresh', '.gitignore'), 'utf8')).to.contain('.telemetry')
+    const history = readFileSync(path.join(env.XDG_DATA_HOME, 'kedro-consent', 'history.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as DecisionRecord)
+    expect(history.map((record) => [record.action, record.how])).to.deep.equal([['opt-out', 'enforce'], ['opt-out', 'enforce']])
+    // After the changes every project meets the consent rule; the CI file still needs a person.
+    const audit = JSON.parse((await runInProcess(['audit', repository, '--format', 'json'], {env})).stdout) as AuditReport
+    for (const project of audit.projects) expect(project.checks.find((check) => check.id === 'TEL003')?.status).to.equal('pass')
+    const second = await runJsonInProcess<EnforceReport>(['enforce', repository], {env})
+    expect(second.json.summary.changed).to.equal(0)
+  })
+
+  it('"explicit" writes a decision only where none was made; an opt-in stays; projects without a policy are left alone', async () => {
+    const repository = repositoryWith('version: 1\nconsent: explicit\n', {undecided: {}, yes: {'.gitignore': '.telemetry\n', '.telemetry': 'consent: true\n'}})
+    const loose = makeProject()
+    const run = await runJsonInProcess<EnforceReport>(['enforce', repository, loose], {env: machineEnv()})
+    const byName = Object.fromEntries(run.json.projects.map((project) => [path.basename(project.root), project]))
+    expect(byName.undecided.changes.map((change) => change.kind)).to.deep.equal(['consent', 'gitignore'])
+    expect(byName.yes.changes).to.deep.equal([])
+    expect(readFileSync(path.join(repository, 'yes', '.telemetry'), 'utf8')).to.equal('consent: true\n')
+    expect(byName[path.basename(loose)]).to.deep.include({changes: [], policy: null})
+    expect(run.json.summary.ungoverned).to.equal(1)
   })
 })

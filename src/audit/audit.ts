@@ -10,15 +10,13 @@ import {InputError, isSystemError} from '../errors.js'
 import {inspectRepository, inspectRepositoryBatch, nearestGitFolder, openRepository, type RepositoryInspection} from '../git/repository.js'
 import {historyFile, type HistoryReading, readHistory} from '../history/history.js'
 import {applyLevels} from '../policy/levels.js'
-import {isExcluded} from '../policy/exclude.js'
 import {policyReader} from '../policy/load.js'
 import type {Policy, PolicyChoice} from '../policy/policy.js'
-import {resolveWorkingDirectory} from '../project/working-directory.js'
 import {inspectStatus, REPOSITORY_QUESTIONS} from '../status/status.js'
 import {readCiFiles} from './ci-files.js'
 import {telemetryFileEvidence} from './checks/evidence.js'
 import {type CheckResult, type CheckStatus, runChecks} from './checks/index.js'
-import {discoverProjects} from './discovery.js'
+import {discoverGovernedProjects} from './discovery.js'
 import {summarise} from './summary.js'
 
 export {discoverProjects} from './discovery.js'
@@ -154,19 +152,8 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const env = options.env ?? process.env
   const platform = options.platform ?? process.platform
   const cwd = options.cwd ?? process.cwd()
-  const starts = await Promise.all((options.paths.length > 0 ? options.paths : ['.']).map((input) => resolveWorkingDirectory(input, cwd)))
-  const found = [...new Set((await Promise.all(starts.map((start) => discoverProjects(start)))).flat())]
-  if (found.length === 0) {
-    throw new InputError(`no Kedro project found in ${starts.join(', ')}`, {code: 'NO_PROJECT', hint: 'a Kedro project has a pyproject.toml with a [tool.kedro] table'})
-  }
-
-  // Every policy is read (and validated: an invalid one stops the audit) before any project is audited.
-  const readPolicy = policyReader(options.policy ?? 'find', cwd)
-  const policies = new Map(await Promise.all(found.map(async (root) => [root, await readPolicy(root)] as const)))
-  const roots = found.filter((root) => !isExcluded(policies.get(root) ?? null, root))
-  if (roots.length === 0) {
-    throw new InputError(`every Kedro project found in ${starts.join(', ')} is excluded by its team policy`, {code: 'NO_PROJECT', hint: 'see the policy\'s exclude list, or pass --no-policy'})
-  }
+  const policies = await discoverGovernedProjects(options.paths, options.policy ?? 'find', cwd)
+  const roots = [...policies.keys()]
 
   let done = 0
   // Unreadable here: each project tries again and reports the error as its own result, as before.

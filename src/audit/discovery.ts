@@ -2,8 +2,13 @@
 import path from 'node:path'
 
 import {listDirectorySync, MAX_WALK_ENTRIES} from '../checkout/files.js'
+import {InputError} from '../errors.js'
 import {openRepository} from '../git/repository.js'
+import {isExcluded} from '../policy/exclude.js'
+import {policyReader} from '../policy/load.js'
+import type {Policy, PolicyChoice} from '../policy/policy.js'
 import {isKedroProject} from '../project/root.js'
+import {resolveWorkingDirectory} from '../project/working-directory.js'
 
 const SKIPPED_DIRECTORIES = new Set(['.git', '.venv', 'node_modules', 'venv', '__pycache__'])
 
@@ -40,4 +45,29 @@ export async function discoverProjects(start: string): Promise<string[]> {
 
   await walk(start)
   return found
+}
+
+/**
+ * The Kedro projects at or below `paths` (the working directory when none) with the team policy that governs each,
+ * less those a policy excludes. Every policy is read, and validated, before this returns: an invalid one throws.
+ */
+export async function discoverGovernedProjects(paths: string[], choice: PolicyChoice, cwd: string): Promise<Map<string, null | Policy>> {
+  const starts = await Promise.all((paths.length > 0 ? paths : ['.']).map((input) => resolveWorkingDirectory(input, cwd)))
+  const found = [...new Set((await Promise.all(starts.map((start) => discoverProjects(start)))).flat())]
+  if (found.length === 0) {
+    throw new InputError(`no Kedro project found in ${starts.join(', ')}`, {code: 'NO_PROJECT', hint: 'a Kedro project has a pyproject.toml with a [tool.kedro] table'})
+  }
+
+  const readPolicy = policyReader(choice, cwd)
+  const governed = new Map<string, null | Policy>()
+  for (const root of found) {
+    const policy = await readPolicy(root)
+    if (!isExcluded(policy, root)) governed.set(root, policy)
+  }
+
+  if (governed.size === 0) {
+    throw new InputError(`every Kedro project found in ${starts.join(', ')} is excluded by its team policy`, {code: 'NO_PROJECT', hint: 'see the policy\'s exclude list, or pass --no-policy'})
+  }
+
+  return governed
 }

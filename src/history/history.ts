@@ -16,8 +16,8 @@ import type {VersionSource} from '../project/versions.js'
 export const HISTORY_SCHEMA_VERSION = 1
 
 export type ConsentAction = 'opt-in' | 'opt-out' | 'revoke'
-/** How the decision was given: answering the prompt, the --yes flag, `--ci` in a pipeline, or a plain command. */
-export type ConsentHow = '--yes' | 'ci' | 'command' | 'prompt'
+/** How the decision was given: answering the prompt, the --yes flag, `--ci` in a pipeline, a plain command, or `telemetry enforce`. */
+export type ConsentHow = '--yes' | 'ci' | 'command' | 'enforce' | 'prompt'
 
 export interface DecisionRecord {
   action: ConsentAction

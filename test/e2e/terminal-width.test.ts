@@ -48,9 +48,9 @@ describe('on an 80-column terminal', function () {
   const commands: string[][] = [
     ['status'], ['status', '--verbose'], ['preview', 'run'], ['preview', 'run', '--pipelines', 'data_science'],
     ['preview', '--ignore-consent', 'run'], ['notice'], ['opt-out'], ['status', '--verbose'], ['history'], ['revoke'],
-    ['audit'], ['--help'], ['status', '--help'], ['preview', '--help'],
+    ['audit'], ['enforce', '--dry-run'], ['--help'], ['status', '--help'], ['preview', '--help'],
     ['opt-in', '--help'], ['opt-out', '--help'], ['revoke', '--help'], ['audit', '--help'], ['history', '--help'],
-    ['notice', '--help'],
+    ['notice', '--help'], ['enforce', '--help'],
   ]
   for (const args of commands) {
     it(`telemetry ${args.join(' ')}: every line fits`, () => {

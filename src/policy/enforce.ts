@@ -1,0 +1,131 @@
+/**
+ * `telemetry enforce`: brings every project of a tree into line with its team policy in one step, on this machine.
+ * What can be done safely is done: an opt-out where the policy requires one (or a decision, where it requires an
+ * explicit one and there is none; opting in is never done for anyone), and the .gitignore guard everywhere. What
+ * needs a person (a CI configuration, a version, a committed file) is listed from the audit under the policy.
+ * `dryRun` plans the same changes and writes nothing.
+ */
+import {auditProject} from '../audit/audit.js'
+import {discoverGovernedProjects} from '../audit/discovery.js'
+import {applyConsentChange, planConsentChange} from '../consent/change.js'
+import {TELEMETRY_FILE_NAME} from '../consent/telemetry-file.js'
+import {InputError, isSystemError} from '../errors.js'
+import {commitWrites} from '../fs/transaction.js'
+import {planGitignore, readGitignore} from '../git/gitignore.js'
+import {historyFile, readHistory} from '../history/history.js'
+import {inspectStatus, type StatusReport} from '../status/status.js'
+import type {Policy, PolicyChoice} from './policy.js'
+
+export interface EnforceOptions {
+  cwd?: string
+  /** Plan and list the changes; write nothing. */
+  dryRun?: boolean
+  env?: NodeJS.ProcessEnv
+  /** Called after each project, for progress display. */
+  onProject?: (done: number, total: number) => void
+  paths: string[]
+  platform?: NodeJS.Platform
+  /** The team policy to enforce (default: each project's own, found from it). */
+  policy?: PolicyChoice
+  toolVersion: string
+}
+
+export interface EnforceChange {
+  /** What changes: the consent decision in .telemetry, or the .gitignore guard. */
+  kind: 'consent' | 'gitignore'
+  file: string
+  summary: string
+}
+
+export interface ProjectEnforcement {
+  /** Changes made (or, in a dry run, that would be made). */
+  changes: EnforceChange[]
+  /** Set when the project could not be brought into line; the others still are. */
+  error: null | string
+  /** What still does not meet the policy and needs a person: a failing check of the audit under the policy. */
+  manual: {id: string; remedy: null | string; summary: string}[]
+  /** The policy enforced, or null when none governs the project (nothing is changed then). */
+  policy: null | string
+  root: string
+}
+
+export interface EnforceReport {
+  dryRun: boolean
+  /** 1 when a project still does not meet its policy (or would not, after a dry run's changes), or failed. */
+  exitCode: 0 | 1
+  policies: string[]
+  projects: ProjectEnforcement[]
+  summary: {changed: number; errors: number; manual: number; projects: number; ungoverned: number}
+}
+
+/** Checks whose failures the changes enforce makes fix: a dry run does not list them as manual steps. */
+const FIXED_BY_ENFORCE = new Set(['TEL001', 'TEL002', 'TEL003', 'TEL009'])
+
+/** The consent change the policy asks of this project, or null: an opt-out, never an opt-in. */
+function consentNeeded(policy: Policy, status: StatusReport): null | string {
+  const {file} = status
+  if (policy.consent === 'opted-out' && !(file.valid && file.consent === false)) {
+    return file.valid ? `consent: ${file.rawConsent} becomes consent: false (the policy requires opted out)` : 'consent: false written (the policy requires opted out)'
+  }
+
+  if (policy.consent === 'explicit' && !file.valid) return 'consent: false written (the policy requires an explicit decision; none was made)'
+  return null
+}
+
+async function enforceProject(root: string, policy: null | Policy, options: EnforceOptions): Promise<ProjectEnforcement> {
+  const env = options.env ?? process.env
+  const platform = options.platform ?? process.platform
+  const base = {changes: [] as EnforceChange[], error: null, manual: [] as ProjectEnforcement['manual'], policy: policy?.file ?? null, root}
+  if (!policy) return base
+  try {
+    const status = await inspectStatus({env, path: root, platform, readPolicy: async () => policy})
+    const optOut = consentNeeded(policy, status)
+    if (optOut) {
+      const plan = await planConsentChange({action: 'opt-out', env, how: 'enforce', path: root, platform, toolVersion: options.toolVersion})
+      if (plan.edit?.changed && plan.telemetryFile) base.changes.push({file: plan.telemetryFile, kind: 'consent', summary: optOut})
+      if (plan.gitignore?.action === 'append') base.changes.push({file: plan.gitignore.file, kind: 'gitignore', summary: `${TELEMETRY_FILE_NAME} added to .gitignore`})
+      if (!options.dryRun) await applyConsentChange(plan)
+    } else if (status.git.repository && status.git.ignored === false) {
+      const current = readGitignore(root)
+      const guard = planGitignore({current: current.bytes, file: current.file, ignored: false, name: TELEMETRY_FILE_NAME, rule: status.git.ignoredBy})
+      if (guard.action === 'append') {
+        base.changes.push({file: guard.file, kind: 'gitignore', summary: `${TELEMETRY_FILE_NAME} added to .gitignore`})
+        if (!options.dryRun) await commitWrites([{content: guard.bytes, file: guard.file, kind: 'replace'}])
+      }
+    }
+
+    // What is left is the audit's verdict under the policy, after the changes (or, in a dry run, less what they fix).
+    const history = await readHistory(historyFile(env, platform))
+    const audit = await auditProject(root, {env, history, platform, policy})
+    if (audit.error) return {...base, error: audit.error}
+    const remaining = audit.checks.filter((check) => check.status === 'fail').filter((check) => !(options.dryRun && FIXED_BY_ENFORCE.has(check.id)))
+    const unmetBeyondConsent = (status.policy?.rules ?? []).filter((rule) => !rule.met && rule.rule !== 'consent')
+    const manual = remaining
+      .filter((check) => !(options.dryRun && check.id === 'TEL010' && unmetBeyondConsent.length === 0))
+      .map((check) => ({id: check.id, remedy: check.remedy, summary: check.summary}))
+    return {...base, manual}
+  } catch (error) {
+    if (!(error instanceof InputError) && !isSystemError(error)) throw error
+    return {...base, error: (error as Error).message.split('\n')[0]}
+  }
+}
+
+export async function enforcePolicy(options: EnforceOptions): Promise<EnforceReport> {
+  const governed = await discoverGovernedProjects(options.paths, options.policy ?? 'find', options.cwd ?? process.cwd())
+  const projects: ProjectEnforcement[] = []
+  // One project at a time: each change takes the project's lock and appends to the one history file.
+  for (const [root, policy] of governed) {
+    projects.push(await enforceProject(root, policy, options))
+    options.onProject?.(projects.length, governed.size)
+  }
+
+  const summary = {
+    changed: projects.filter((project) => project.changes.length > 0).length,
+    errors: projects.filter((project) => project.error).length,
+    manual: projects.filter((project) => project.manual.length > 0).length,
+    projects: projects.length,
+    ungoverned: projects.filter((project) => project.policy === null).length,
+  }
+  const policies = [...new Set(projects.map((project) => project.policy).filter((policy) => policy !== null))]
+  return {dryRun: Boolean(options.dryRun), exitCode: summary.manual > 0 || summary.errors > 0 ? 1 : 0, policies, projects, summary}
+}
