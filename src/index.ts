@@ -33,6 +33,9 @@ export {
   type PolicyEvaluation, type PolicyRule, type PolicyRuleResult, evaluatePolicy,
 } from './policy/evaluate.js'
 export {findPolicyFile, POLICY_FILE_NAME} from './policy/find.js'
+export {
+  enforcePolicy, type EnforceChange, type EnforceOptions, type EnforceReport, type ProjectEnforcement,
+} from './policy/enforce.js'
 export {applyLevels} from './policy/levels.js'
 export {isExcluded} from './policy/exclude.js'
 export {policyReader} from './policy/load.js'

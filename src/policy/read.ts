@@ -164,7 +164,7 @@ function toPolicy(data: PolicyData, file: string, positions: Positions): Policy 
 function invalid(file: string, problems: Problem[]): InputError {
   const details = problems.sort((a, b) => a.line - b.line).map((problem) => `line ${problem.line}: ${problem.where ? `${problem.where}: ` : ''}${problem.message}`)
   return new InputError(`${file} is not a valid policy: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, {
-    code: 'INVALID_POLICY', details, hint: 'fix each line named above; every setting is described in docs/teams.md (or pass --no-policy)',
+    code: 'INVALID_POLICY', details, hint: 'fix each line named above (every setting: docs/policy.md, or schemas/policy.schema.json in the package), or pass --no-policy',
   })
 }
 
