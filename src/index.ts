@@ -1,7 +1,9 @@
 /** kedro-consent as a library: the same answers the `telemetry` CLI gives, as typed functions. */
 export {audit, type AuditOptions, auditProject, type AuditReport, discoverProjects, type ProjectAudit} from './audit/audit.js'
 export {CHECKS, type CheckResult, type CheckStatus} from './audit/checks/index.js'
-export {type SarifLog, type SarifResult, type SarifRule, type SarifRun, toJunit, toMarkdown, toSarif} from './render/audit-formats.js'
+export {
+  type CodeQualityIssue, type SarifLog, type SarifResult, type SarifRule, type SarifRun, toCodeQuality, toJunit, toMarkdown, toSarif,
+} from './render/audit-formats.js'
 export {kedroDetectsCi, type KedroCiDetection, KEDRO_CI_VARIABLES, type WideCiDetection, wideDetectsCi} from './ci/detect.js'
 export {
   applyConsentChange, changeConsent, type ChangeOptions, type ChangeResult, type ConsentPlan, planConsentChange, type RevokeResult,

@@ -2,13 +2,14 @@ import {expect} from 'chai'
 import {XMLParser} from 'fast-xml-parser'
 import {existsSync, mkdirSync, readFileSync, symlinkSync} from 'node:fs'
 import path from 'node:path'
+import {Ajv} from 'ajv'
 import AjvDraft04Module from 'ajv-draft-04'
 
 import {kedroInvocations} from '../src/audit/ci-files.js'
 import {findLeaks} from '../src/audit/leaks.js'
 import type {AuditReport} from '../src/audit/audit.js'
 import type {CheckResult} from '../src/audit/checks/check.js'
-import type {SarifLog} from '../src/render/audit-formats.js'
+import type {CodeQualityIssue, SarifLog} from '../src/render/audit-formats.js'
 import {runInProcess} from './helpers/in-process.js'
 import {git, gitCommitAll, gitInit, makeProject, REPO_ROOT, removeTempDirs, runCli, tempDir, writeFiles} from './helpers/sandbox.js'
 import {expectValid} from './helpers/schemas.js'
@@ -311,6 +312,28 @@ describe('telemetry audit', () => {
       const misread = run.results.find((item) => item.ruleId === 'TEL002' && item.locations[0].physicalLocation.artifactLocation.uri === 'bad/.telemetry')
       expect(misread).to.deep.include({kind: 'fail', level: 'error'})
       expect(misread?.locations[0].physicalLocation.region).to.deep.equal({startLine: 1})
+    })
+
+    it('GitLab Code Quality: valid against the published format, one issue per failing or warning check, stable fingerprints', async () => {
+      const {m, tree} = fixture()
+      const result = await m.run(['audit', '.', '--format', 'codequality'], tree)
+      expect(result.code).to.equal(1)
+      const issues = JSON.parse(result.stdout) as CodeQualityIssue[]
+      const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'gitlab', 'code-quality.schema.json'), 'utf8')) as object
+      const ajv = new Ajv({allErrors: true, strict: false})
+      const validate = ajv.compile(schema)
+      expect(validate(issues), ajv.errorsText(validate.errors)).to.equal(true)
+      const json = (await m.audit(['.'], tree)).json
+      const counted = json.projects.flatMap((project) => project.checks).filter((check) => check.status === 'fail' || check.status === 'warn')
+      expect(issues).to.have.length(counted.length).and.to.have.length.above(0)
+      expect(new Set(issues.map((issue) => issue.fingerprint)).size).to.equal(issues.length)
+      for (const issue of issues) expect(existsSync(path.join(tree, issue.location.path)), issue.location.path).to.equal(true)
+      const misread = issues.find((issue) => issue.check_name === 'TEL002 consent-file-valid')
+      expect(misread).to.deep.include({location: {lines: {begin: 1}, path: 'bad/.telemetry'}, severity: 'major'})
+      expect(misread?.description).to.match(/^bad: Kedro does not read a decision from \.telemetry\./)
+      // The same findings in the next pipeline keep their fingerprints.
+      const again = JSON.parse((await m.run(['audit', '.', '--format', 'codequality'], tree)).stdout) as CodeQualityIssue[]
+      expect(again.map((issue) => issue.fingerprint)).to.deep.equal(issues.map((issue) => issue.fingerprint))
     })
 
     it('JUnit: one suite per project, one case per check, warnings as <skipped> unless --strict', async () => {

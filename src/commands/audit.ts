@@ -4,7 +4,7 @@ import type {AuditReport} from '../audit/audit.js'
 import {BaseCommand, paragraph, policyChoice, policyFlags} from '../base-command.js'
 import type {AuditFormat} from '../render/audit-report.js'
 
-const FORMATS: AuditFormat[] = ['table', 'json', 'markdown', 'junit', 'sarif']
+const FORMATS: AuditFormat[] = ['table', 'json', 'markdown', 'junit', 'sarif', 'codequality']
 
 export default class Audit extends BaseCommand {
   static description = paragraph`Finds every Kedro project at or below each PATH (a pyproject.toml with [tool.kedro]; what git ignores,
@@ -19,6 +19,7 @@ and TEL010 checks its rules. Exit code 1 when a check fails (with --strict, when
     {command: '<%= config.bin %> <%= command.id %>', description: 'the project in the current directory, as a table'},
     {command: '<%= config.bin %> <%= command.id %> projects/ --format sarif --output telemetry.sarif', description: 'a tree of projects, for GitHub code scanning'},
     {command: '<%= config.bin %> <%= command.id %> --strict --format junit --output audit.xml', description: 'a CI gate where warnings fail too'},
+    {command: '<%= config.bin %> <%= command.id %> --format codequality --output gl-code-quality.json', description: 'for GitLab merge requests (artifacts:reports:codequality)'},
     {command: '<%= config.bin %> <%= command.id %> --command "run --pipelines ds" --format markdown', description: 'also check what `kedro run --pipelines ds` would send'},
   ]
 
@@ -35,7 +36,7 @@ and TEL010 checks its rules. Exit code 1 when a check fails (with --strict, when
 
   static summary = 'Check Kedro projects\' telemetry privacy, for people and for CI gates.'
 
-  static usage = '<%= command.id %> [PATHS...] [--format table|json|markdown|junit|sarif] [--output FILE] [--strict] [--command "KEDRO ARGS"]...'
+  static usage = '<%= command.id %> [PATHS...] [--format table|json|markdown|junit|sarif|codequality] [--output FILE] [--strict] [--command "KEDRO ARGS"]...'
 
   async run(): Promise<AuditReport> {
     const {argv, flags} = await this.parse(Audit)

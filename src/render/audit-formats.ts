@@ -2,6 +2,7 @@
  * The audit report as Markdown, JUnit XML and SARIF 2.1.0: pure functions of the report. Text from the checkout in
  * it is escaped for each format (render/escape.ts).
  */
+import {createHash} from 'node:crypto'
 import path from 'node:path'
 
 import type {AuditReport, ProjectAudit} from '../audit/audit.js'
@@ -81,6 +82,21 @@ function sentence(text: string): string {
   return `${trimmed.charAt(0).toUpperCase()}${trimmed.slice(1)}${/[.!?]$/.test(trimmed) ? '' : '.'}`
 }
 
+/**
+ * Where a finding is shown in a code review (GitHub code scanning, GitLab Code Quality): a file of the checkout that
+ * exists (the evidence's, else the project's pyproject.toml), and a line (1 for a finding about a whole file).
+ */
+function findingLocation(project: ProjectAudit, check: CheckResult, base: string): {file: string; line: number} {
+  // A file inside the checkout, as code review shows only those; a missing .telemetry or a folder has no line.
+  const shown = check.evidence.find((item) => item.file && !path.relative(base, item.file).startsWith('..') && entryKindSync(item.file, null) === 'file')
+  return shown?.file ? {file: shown.file, line: shown.line ?? 1} : {file: path.join(project.root, 'pyproject.toml'), line: 1}
+}
+
+/** One finding's identity across runs: the project (relative to the checkout) and the check. */
+function projectCheckKey(project: ProjectAudit, check: CheckResult, base: string): string {
+  return `${path.relative(base, project.root) || '.'}:${check.id}`
+}
+
 /** What a result says, stated once: the finding (and what to do), that the check holds, or why it does not apply. */
 function findingMessage(check: CheckResult): string {
   if (check.status === 'pass') return `${sentence(check.title)} ${sentence(check.summary)}`
@@ -140,20 +156,14 @@ export function toSarif(report: AuditReport, base: string, toolVersion: string):
     shortDescription: {text: check.title},
   }))
   const results = report.projects.flatMap((project) => project.checks.map((check): SarifResult => {
-    // A file inside the checkout, as code scanning shows only those; else the project's pyproject.toml.
-    const inside = (file: string) => !path.relative(base, file).startsWith('..')
-    // Only a file that exists: a missing .telemetry or a folder cannot be shown on a line.
-    const isFile = (file: string) => entryKindSync(file, null) === 'file'
-    const located = check.evidence.find((item) => item.file && inside(item.file) && isFile(item.file)) ?? {file: path.join(project.root, 'pyproject.toml'), line: undefined}
-    // Code scanning needs a start line; a finding about a whole file points at its first line.
-    const region = {region: {startLine: located.line ?? 1}}
+    const located = findingLocation(project, check, base)
     const kind = check.status === 'pass' ? 'pass' : (check.status === 'skip' ? 'notApplicable' : 'fail')
     return {
       kind,
       ...(kind === 'fail' ? {level: check.status === 'fail' ? 'error' : 'warning'} : {}),
-      locations: [{physicalLocation: {artifactLocation: artifact(located.file!, base), ...region}}],
+      locations: [{physicalLocation: {artifactLocation: artifact(located.file, base), region: {startLine: located.line}}}],
       message: {text: printable(findingMessage(check))},
-      partialFingerprints: {projectCheck: `${path.relative(base, project.root) || '.'}:${check.id}`},
+      partialFingerprints: {projectCheck: projectCheckKey(project, check, base)},
       ruleId: check.id,
       ruleIndex: CHECKS.findIndex((item) => item.id === check.id),
     }
@@ -167,4 +177,31 @@ export function toSarif(report: AuditReport, base: string, toolVersion: string):
     }],
     version: '2.1.0',
   }
+}
+
+/** A GitLab Code Quality issue: the subset of the Code Climate spec GitLab reads. */
+export interface CodeQualityIssue {
+  check_name: string
+  description: string
+  fingerprint: string
+  location: {lines: {begin: number}; path: string}
+  severity: 'blocker' | 'critical' | 'info' | 'major' | 'minor'
+}
+
+/**
+ * GitLab Code Quality (artifacts:reports:codequality): one issue per check that fails or warns, on the line of the
+ * checkout it is about; a failure is "major", a warning "minor" (--strict made warnings failures already). The
+ * fingerprint is the project and the check, so an issue keeps its identity from one pipeline to the next.
+ */
+export function toCodeQuality(report: AuditReport, base: string): CodeQualityIssue[] {
+  return report.projects.flatMap((project) => project.checks.filter((check) => check.status === 'fail' || check.status === 'warn').map((check) => {
+    const located = findingLocation(project, check, base)
+    return {
+      check_name: `${check.id} ${check.name}`,
+      description: printable(`${path.relative(base, project.root) || '.'}: ${findingMessage(check)}`),
+      fingerprint: createHash('sha256').update(projectCheckKey(project, check, base)).digest('hex').slice(0, 32),
+      location: {lines: {begin: located.line}, path: path.relative(base, located.file).split(path.sep).join('/')},
+      severity: check.status === 'fail' ? 'major' : 'minor',
+    }
+  }))
 }

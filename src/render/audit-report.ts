@@ -1,15 +1,19 @@
 /** The audit report in the format asked for: the table for people, JSON, Markdown, JUnit XML or SARIF. */
 import type {AuditReport} from '../audit/audit.js'
 import {renderAudit} from './audit.js'
-import {toJunit, toMarkdown, toSarif} from './audit-formats.js'
+import {toCodeQuality, toJunit, toMarkdown, toSarif} from './audit-formats.js'
 import {neutralise} from './escape.js'
 import type {Style} from './style.js'
 
-export type AuditFormat = 'json' | 'junit' | 'markdown' | 'sarif' | 'table'
+export type AuditFormat = 'codequality' | 'json' | 'junit' | 'markdown' | 'sarif' | 'table'
 
 /** `base` is the folder paths are shown relative to; `style` is the terminal's (or a file's, for --output). */
 export function formatAuditReport(report: AuditReport, format: AuditFormat, options: {base: string; style: Style; toolVersion: string}): string {
   switch (format) {
+    case 'codequality': {
+      return `${JSON.stringify(toCodeQuality(report, options.base), null, 2)}\n`
+    }
+
     case 'json': {
       return `${JSON.stringify(report, null, 2)}\n`
     }
