@@ -41,7 +41,7 @@ try {
     const args = recipe.slice('npx '.length).split(/\s+/).map((token) => (token === 'kedro-consent' ? path.resolve(tarball) : token))
     const env = {GITHUB_ENV: githubEnv, HOME: home, PATH: process.env.PATH, XDG_CONFIG_HOME: path.join(home, '.config'), npm_config_cache: process.env.npm_config_cache ?? path.join(work, 'npm-cache')}
     const run = spawnSync('npx', args, {cwd: project, encoding: 'utf8', env, timeout: 300_000})
-    const outputs = [...recipe.matchAll(/--output\s+(\S+)/g)].map((match) => match[1])
+    const outputs = [...recipe.matchAll(/--output\s+(\S+)|--report\s+\w+=(\S+)/g)].map((match) => match[1] ?? match[2])
     const missing = outputs.filter((file) => !existsSync(path.join(project, file)))
     const ok = (run.status === 0 || run.status === 1) && missing.length === 0
     console.log(`${ok ? 'ok  ' : 'FAIL'} exit ${run.status} ${recipe}${missing.length > 0 ? ` (no ${missing.join(', ')})` : ''}`)

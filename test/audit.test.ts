@@ -336,6 +336,24 @@ describe('telemetry audit', () => {
       expect(again.map((issue) => issue.fingerprint)).to.deep.equal(issues.map((issue) => issue.fingerprint))
     })
 
+    it('--report writes several formats from one run, each atomically; a wrong one is exit 2 before any project is read', async () => {
+      const {m, tree} = fixture()
+      const out = tempDir()
+      const run = await m.run(['audit', '.', '--report', `sarif=${path.join(out, 'a.sarif')}`, '--report', `codequality=${path.join(out, 'cq.json')}`,
+        '--report', `markdown=${path.join(out, 'summary.md')}`], tree)
+      expect(run.code).to.equal(1)
+      expect(run.stdout).to.contain('TEL002 consent-file-valid')
+      expect(run.stderr.match(/^Wrote /gm)).to.have.length(3)
+      expect((JSON.parse(readFileSync(path.join(out, 'a.sarif'), 'utf8')) as SarifLog).version).to.equal('2.1.0')
+      expect(JSON.parse(readFileSync(path.join(out, 'cq.json'), 'utf8'))).to.be.an('array').with.length.above(0)
+      expect(readFileSync(path.join(out, 'summary.md'), 'utf8')).to.equal(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'audit-snapshot.md'), 'utf8'))
+      for (const wrong of ['sarif', 'pdf=x.pdf', '=x', 'json=']) {
+        const refused = await m.run(['audit', '.', '--report', wrong], tree)
+        expect(refused.code, wrong).to.equal(2)
+        expect(refused.stderr, wrong).to.match(/--report .*expected FORMAT=FILE/)
+      }
+    })
+
     it('JUnit: one suite per project, one case per check, warnings as <skipped> unless --strict', async () => {
       const {m, tree} = fixture()
       const parse = (text: string) => (new XMLParser({ignoreAttributes: false}).parse(text) as {testsuites: JunitSuites}).testsuites

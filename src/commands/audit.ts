@@ -2,9 +2,8 @@ import * as Flags from '@oclif/core/flags'
 
 import type {AuditReport} from '../audit/audit.js'
 import {BaseCommand, paragraph, policyChoice, policyFlags} from '../base-command.js'
-import type {AuditFormat} from '../render/audit-report.js'
+import {AUDIT_FORMATS, type AuditFormat, reportTargets} from '../render/audit-format-names.js'
 
-const FORMATS: AuditFormat[] = ['table', 'json', 'markdown', 'junit', 'sarif', 'codequality']
 
 export default class Audit extends BaseCommand {
   static description = paragraph`Finds every Kedro project at or below each PATH (a pyproject.toml with [tool.kedro]; what git ignores,
@@ -26,8 +25,12 @@ and TEL010 checks its rules. Exit code 1 when a check fails (with --strict, when
   static flags = {
     ...policyFlags,
     command: Flags.string({description: 'a kedro command (what follows `kedro`) whose request to check for leaks; repeatable', multiple: true}),
-    format: Flags.string({default: 'table', description: 'report format', options: [...FORMATS]}),
+    format: Flags.string({default: 'table', description: 'report format', options: [...AUDIT_FORMATS]}),
     output: Flags.string({description: 'write the report to FILE (atomically) instead of stdout'}),
+    report: Flags.string({
+      description: 'also write the report in FORMAT to FILE (atomically), from the same run; repeatable (e.g. --report sarif=a.sarif --report junit=a.xml)',
+      helpValue: 'FORMAT=FILE', multiple: true,
+    }),
     'allow-implicit-consent': Flags.boolean({description: 'data sent without an explicit decision warns instead of failing (TEL001)'}),
     strict: Flags.boolean({description: 'warnings fail too'}),
   }
@@ -36,10 +39,12 @@ and TEL010 checks its rules. Exit code 1 when a check fails (with --strict, when
 
   static summary = 'Check Kedro projects\' telemetry privacy, for people and for CI gates.'
 
-  static usage = '<%= command.id %> [PATHS...] [--format table|json|markdown|junit|sarif|codequality] [--output FILE] [--strict] [--command "KEDRO ARGS"]...'
+  static usage = '<%= command.id %> [PATHS...] [--format table|json|markdown|junit|sarif|codequality] [--output FILE] [--report FORMAT=FILE]... [--strict] [--command "KEDRO ARGS"]...'
 
   async run(): Promise<AuditReport> {
     const {argv, flags} = await this.parse(Audit)
+    // A wrong --report is a usage error before any project is read.
+    const targets = reportTargets(flags.report ?? [])
     // The audit (checks, previews, the Python parser) and its renderers load only for this command.
     const [{audit}, {summaryLine}, {formatAuditReport}, {progressBar}, {terminalStyle}, {printable}] = await Promise.all([
       import('../audit/audit.js'), import('../audit/summary.js'), import('../render/audit-report.js'), import('../render/progress.js'),
@@ -51,12 +56,20 @@ and TEL010 checks its rules. Exit code 1 when a check fails (with --strict, when
     })
     const format = this.jsonEnabled() ? 'json' : flags.format as AuditFormat
     const style = terminalStyle(flags.output ? {} : process.stdout, process.env)
-    const text = formatAuditReport(report, format, {base: process.cwd(), style, toolVersion: this.config.version})
-    if (flags.output) {
+    const options = {base: process.cwd(), toolVersion: this.config.version}
+    const text = formatAuditReport(report, format, {...options, style})
+    const files = [...targets, ...(flags.output ? [{file: flags.output, format}] : [])]
+    if (files.length > 0) {
       const {writeFileAtomic} = await import('../fs/transaction.js')
-      await writeFileAtomic(flags.output, text)
-      this.logToStderr(`Wrote ${printable(flags.output)}: ${summaryLine(report)}`)
-    } else if (!this.jsonEnabled()) {
+      // A file gets no colour, whatever the terminal.
+      const plain = terminalStyle({}, process.env)
+      for (const target of files) {
+        await writeFileAtomic(target.file, target.file === flags.output ? text : formatAuditReport(report, target.format, {...options, style: plain}))
+        this.logToStderr(`Wrote ${printable(target.file)} (${target.format}): ${summaryLine(report)}`)
+      }
+    }
+
+    if (!flags.output && !this.jsonEnabled()) {
       process.stdout.write(text)
     }
 

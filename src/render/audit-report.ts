@@ -1,11 +1,10 @@
 /** The audit report in the format asked for: the table for people, JSON, Markdown, JUnit XML or SARIF. */
 import type {AuditReport} from '../audit/audit.js'
+import type {AuditFormat} from './audit-format-names.js'
 import {renderAudit} from './audit.js'
 import {toCodeQuality, toJunit, toMarkdown, toSarif} from './audit-formats.js'
 import {neutralise} from './escape.js'
 import type {Style} from './style.js'
-
-export type AuditFormat = 'codequality' | 'json' | 'junit' | 'markdown' | 'sarif' | 'table'
 
 /** `base` is the folder paths are shown relative to; `style` is the terminal's (or a file's, for --output). */
 export function formatAuditReport(report: AuditReport, format: AuditFormat, options: {base: string; style: Style; toolVersion: string}): string {
