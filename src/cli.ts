@@ -8,6 +8,7 @@ import path from 'node:path'
 
 import Audit from './commands/audit.js'
 import Enforce from './commands/enforce.js'
+import Guard from './commands/guard.js'
 import History from './commands/history.js'
 import NoticeCommand from './commands/notice.js'
 import OptIn from './commands/opt-in.js'
@@ -27,6 +28,7 @@ export function delimitPreviewArgv(argv: string[]): string[] {
 export const COMMANDS = {
   audit: Audit,
   enforce: Enforce,
+  guard: Guard,
   history: History,
   notice: NoticeCommand,
   'opt-in': OptIn,

@@ -1,6 +1,7 @@
 /** kedro-consent as a library: the same answers the `telemetry` CLI gives, as typed functions. */
 export {audit, type AuditOptions, auditProject, type AuditReport, discoverProjects, type ProjectAudit} from './audit/audit.js'
 export {CHECKS, type CheckResult, type CheckStatus} from './audit/checks/index.js'
+export {guardCommit, type GuardOptions, type GuardReport} from './audit/guard.js'
 export {
   type CodeQualityIssue, type SarifLog, type SarifResult, type SarifRule, type SarifRun, toCodeQuality, toJunit, toMarkdown, toSarif,
 } from './render/audit-formats.js'
