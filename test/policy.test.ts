@@ -66,12 +66,12 @@ describe('team policy', () => {
       expect(details).to.deep.equal([
         'line 1: version: must be 1, the only policy format there is',
         'line 2: consent: must be one of opted-out, explicit, any',
-        'line 4: checks.TEL077: unknown check; did you mean "TEL007"? (checks are named by id, TEL001 to TEL010, or name)',
-        'line 5: checks.identifers: unknown check; did you mean "identifiers"? (checks are named by id, TEL001 to TEL010, or name)',
+        'line 4: checks.TEL077: unknown check; did you mean "TEL007"? (checks are named by id, TEL001 to TEL011, or name)',
+        'line 5: checks.identifers: unknown check; did you mean "identifiers"? (checks are named by id, TEL001 to TEL011, or name)',
         'line 6: checks.TEL007: must be one of fail, warn, off',
         'line 7: kedro-telemetry: ">=0.6,," is not a list of PEP 440 version specifiers (e.g. ">=0.6.0,!=0.7.0")',
         'line 9: exclude.0: "../elsewhere" must be relative to the policy\'s folder, inside it',
-        'line 10: colour: unknown setting (the settings are checks, ci, consent, exclude, kedro-telemetry, version)',
+        'line 10: colour: unknown setting (the settings are checks, ci, consent, exclude, kedro-telemetry, stack, version)',
       ])
     })
 

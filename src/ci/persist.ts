@@ -64,8 +64,10 @@ function refuse(message: string, hint: string, code = 'GITHUB_ENV'): InputError 
  * What `--ci` does: the lines to append to $GITHUB_ENV (as a write for the transaction), or the export lines.
  * Refuses a GITHUB_ENV that is relative, not a regular file, or that the runner would reject.
  */
-export function planOptOutPersistence(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): {persistence: CiPersistence; write: null | Write} {
-  const lines = Object.entries(OPT_OUT_VARIABLES).map(([name, value]) => `${name}=${value}`)
+export function planOptOutPersistence(
+  env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform, stackVariables: Record<string, string> = {},
+): {persistence: CiPersistence; write: null | Write} {
+  const lines = Object.entries({...OPT_OUT_VARIABLES, ...stackVariables}).map(([name, value]) => `${name}=${value}`)
   const githubEnv = env.GITHUB_ENV || null
   if (!githubEnv) return {persistence: {appended: null, exports: lines.map((line) => `export ${line}`), githubEnv: null}, write: null}
   const hint = 'GITHUB_ENV is set by the GitHub Actions runner to a file of its own: run this in a workflow step, or unset GITHUB_ENV to get export lines'
@@ -80,8 +82,13 @@ export function planOptOutPersistence(env: NodeJS.ProcessEnv, platform: NodeJS.P
   }
 
   if (parsed.invalid) throw refuse(`GITHUB_ENV holds a line the runner rejects (${JSON.stringify(parsed.invalid.slice(0, 40))})`, 'fix the step that wrote it, then run this again')
-  // kedro declines on any non-empty value: a variable set that way already is not set again.
-  const missing = lines.filter((line) => !parsed.values.get(line.split('=')[0]))
+  // kedro declines on any non-empty value: its variables set that way already are not set again. Another tool's
+  // variable is set again unless it already has our value (a later line wins in $GITHUB_ENV).
+  const missing = lines.filter((line) => {
+    const [name, value] = [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]
+    const current = parsed.values.get(name)
+    return name in OPT_OUT_VARIABLES ? !current : current !== value
+  })
   const separator = current === '' || current.endsWith('\n') ? '' : '\n'
   return {
     persistence: {appended: missing, exports: [], githubEnv},

@@ -9,7 +9,8 @@ export default class Audit extends BaseCommand {
   static description = paragraph`Finds every Kedro project at or below each PATH (a pyproject.toml with [tool.kedro]; what git ignores,
 node_modules, .venv and .git are skipped) and checks it: TEL001 consent-explicit, TEL002 consent-file-valid, TEL003
 consent-file-ignored, TEL004 consent-file-not-committed, TEL005 ci-opt-out, TEL006 payload-no-leak, TEL007
-identifiers, TEL008 telemetry-version, TEL009 consent-recorded, TEL010 policy-met. The payload check previews each
+identifiers, TEL008 telemetry-version, TEL009 consent-recorded, TEL010 policy-met, TEL011 stack-telemetry (the other
+tools of the data stack that send usage data by default). The payload check previews each
 --command and every kedro invocation found in the project's CI files, Makefile and README. A team policy
 (.kedro-consent.yml at or above a project, within its repository) sets each check's level and the folders skipped,
 and TEL010 checks its rules. Exit code 1 when a check fails (with --strict, when one warns too).`

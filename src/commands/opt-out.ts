@@ -28,12 +28,17 @@ it is. \`telemetry status\` then says where the opt-out comes from.`
     {command: '<%= config.bin %> <%= command.id %> path/to/project --no-gitignore', description: 'without touching .gitignore'},
     {command: '<%= config.bin %> <%= command.id %> --ci', description: 'in a GitHub Actions step: later steps run with telemetry off'},
     {command: 'eval "$(<%= config.bin %> <%= command.id %> --ci)"', description: 'in any other CI shell'},
+    {command: '<%= config.bin %> <%= command.id %> --ci --stack', description: 'and the other tools of the stack the project uses (dbt, MLflow, Streamlit...)'},
     {command: '<%= config.bin %> <%= command.id %> --global', description: 'every project on this machine: DO_NOT_TRACK=1 in your shell startup files'},
   ]
 
   static flags = {
     ...consentWriteFlags,
     ci: Flags.boolean({description: 'also keep telemetry off for the rest of the CI job ($GITHUB_ENV, or export lines to eval); works outside a project', exclusive: ['global']}),
+    stack: Flags.boolean({
+      dependsOn: ['ci'],
+      description: 'with --ci: also switch off, for the job, the other tools of the stack the project brings in (dbt, MLflow, Streamlit...), by their documented variables',
+    }),
     global: Flags.boolean({description: 'also opt out machine-wide: DO_NOT_TRACK=1 and KEDRO_DISABLE_TELEMETRY=1 in your shell startup files, after a confirmation; works outside a project'}),
     yes: Flags.boolean({char: 'y', dependsOn: ['global'], description: 'with --global: change the startup files without asking (required without a terminal)'}),
   }
@@ -53,7 +58,7 @@ it is. \`telemetry status\` then says where the opt-out comes from.`
     const {applyConsentChange, planConsentChange} = await import('../consent/change.js')
     const plan = await planConsentChange({
       action: 'opt-out', ci: flags.ci, force: flags.force, gitignore: flags.gitignore, global: flags.global, how: flags.ci ? 'ci' : 'command',
-      path: args.path, toolVersion: this.config.version, untrack: flags.untrack,
+      path: args.path, stack: flags.stack, toolVersion: this.config.version, untrack: flags.untrack,
     })
     if (plan.machineWide && !flags.yes) {
       const {renderMachineWidePlan} = await import('../render/consent.js')

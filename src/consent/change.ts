@@ -22,6 +22,9 @@ import {kedroUserIdPath, readUserId} from '../identity/user-id.js'
 import {type ConsentAction, type ConsentHow, type DecisionRecord, decisionWrite, HISTORY_SCHEMA_VERSION, historyDirectory, historyFile} from '../history/history.js'
 import {buildNotice, type Notice} from '../notice/notice.js'
 import {loadProject} from '../project/project.js'
+import type {PyprojectInfo} from '../project/pyproject.js'
+import {inspectStack, stackCiVariables} from '../stack/stack.js'
+import {STACK_TOOLS} from '../stack/tools.js'
 import {PYPROJECT} from '../project/root.js'
 import {LATEST_KNOWN_TELEMETRY_VERSION, type ProjectVersions} from '../project/versions.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
@@ -39,6 +42,8 @@ export interface ChangeOptions {
   action: ConsentAction
   /** opt-out --ci: also make the decision hold for the rest of a CI job; allowed outside a project. */
   ci?: boolean
+  /** With `ci`: also switch off the other tools of the data stack the project brings in (all known ones outside a project). */
+  stack?: boolean
   cwd?: string
   env?: NodeJS.ProcessEnv
   /** Overwrite a .telemetry that cannot be edited, after saving a backup. */
@@ -117,6 +122,17 @@ function planTomlRemoval(file: string, within: null | string, edit: typeof remov
   return result.changed ? {content: result.bytes, file, kind: 'replace'} : null
 }
 
+/** The variables that switch off the stack tools a CI job's project brings in; every known tool's outside a project. */
+async function stackVariablesFor(
+  projectRoot: null | string, pyproject: null | PyprojectInfo, versions: ProjectVersions, env: NodeJS.ProcessEnv,
+): Promise<Record<string, string>> {
+  if (!projectRoot) return stackCiVariables(STACK_TOOLS.map((tool) => ({ciVariables: tool.ciVariables})))
+  const findings = await inspectStack({
+    env, installed: versions.installed, installedWhere: null, kedroWillSend: false, projectRoot, pyprojectDependencies: pyproject?.dependencies ?? [],
+  })
+  return stackCiVariables(findings)
+}
+
 export async function planConsentChange(options: ChangeOptions): Promise<ConsentPlan> {
   const env = options.env ?? process.env
   const platform = options.platform ?? process.platform
@@ -165,7 +181,7 @@ export async function planConsentChange(options: ChangeOptions): Promise<Consent
     ? planTomlRemoval(path.join(projectRoot, PYPROJECT), projectRoot, removeProjectIdTable, '[tool.kedro_telemetry]', 'remove the table by hand, or leave out --project-id')
     : null
   for (const removal of [userIdRemoval, projectIdRemoval]) if (removal) writes.push(removal)
-  const ci = options.ci ? planOptOutPersistence(env, platform) : null
+  const ci = options.ci ? planOptOutPersistence(env, platform, options.stack ? await stackVariablesFor(projectRoot, pyproject, versions, env) : {}) : null
   if (ci?.write) writes.push(ci.write)
   const machineWide = options.global ? planMachineWideOptOut(env, platform) : null
   if (machineWide) writes.push(...machineWide.writes)

@@ -1,10 +1,11 @@
 /** Whether a project, as status sees it, meets a team policy: one result per rule the policy sets. */
 import {satisfies} from '@renovatebot/pep440'
 
+import {independentlySending} from '../stack/stack.js'
 import type {StatusReport} from '../status/status.js'
 import type {Policy} from './policy.js'
 
-export type PolicyRule = 'ci' | 'consent' | 'kedro-telemetry'
+export type PolicyRule = 'ci' | 'consent' | 'kedro-telemetry' | 'stack'
 
 export interface PolicyRuleResult {
   /** Why the answer is not certain (a version assumed rather than read), else null. */
@@ -61,8 +62,17 @@ function versionRule(policy: Policy, status: StatusReport): null | Omit<PolicyRu
     : {...base, estimated, met: false, result: `kedro-telemetry ${version} is not allowed (${detail})`}
 }
 
+function stackRule(policy: Policy, status: StatusReport): null | Omit<PolicyRuleResult, 'line'> {
+  if (policy.stack === 'any') return null
+  const base = {estimated: status.stack.find((tool) => tool.estimated)?.estimated ?? null, required: policy.stack, rule: 'stack' as const}
+  // Kedro-Viz sends under kedro-telemetry's consent: the consent rule's matter.
+  const sending = independentlySending(status.stack)
+  if (sending.length === 0) return {...base, met: true, result: 'no other tool of the stack sends from here on its own'}
+  return {...base, met: false, result: `${sending.map((tool) => tool.name).join(', ')} would send usage data from here`}
+}
+
 export function evaluatePolicy(policy: Policy, status: StatusReport): PolicyEvaluation {
-  const rules = [consentRule(policy, status), ciRule(policy, status), versionRule(policy, status)]
+  const rules = [consentRule(policy, status), ciRule(policy, status), versionRule(policy, status), stackRule(policy, status)]
     .filter((rule) => rule !== null)
     .map((rule) => ({...rule, line: policy.lines[rule.rule] ?? 1}))
   return {file: policy.file, met: rules.every((rule) => rule.met), rules}

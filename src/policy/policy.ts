@@ -3,6 +3,7 @@
 export type ConsentRequirement = 'any' | 'explicit' | 'opted-out'
 export type CiRequirement = 'any' | 'opted-out'
 export type CheckLevel = 'fail' | 'off' | 'warn'
+export type StackRequirement = 'any' | 'opted-out'
 
 export interface Policy {
   /** The policy's checks' levels, by check id (a name in the file is turned into its id). */
@@ -17,6 +18,8 @@ export interface Policy {
   folder: string
   /** The 1-based line of each setting in the file (`consent`, `checks.TEL007`...), for evidence. */
   lines: Record<string, number>
+  /** Whether the other tools of the data stack must send nothing. */
+  stack: StackRequirement
   /** PEP 440 specifiers of the kedro-telemetry versions allowed, or null for any. */
   telemetryVersions: null | string
 }

@@ -13,7 +13,7 @@ import {type Document, isMap, isScalar, LineCounter, parseDocument} from 'yaml'
 import {CHECKS} from '../audit/checks/index.js'
 import {readTextSafeSync} from '../checkout/files.js'
 import {InputError} from '../errors.js'
-import type {CheckLevel, CiRequirement, ConsentRequirement, Policy} from './policy.js'
+import type {CheckLevel, CiRequirement, ConsentRequirement, Policy, StackRequirement} from './policy.js'
 import {POLICY_SCHEMA} from './schema.js'
 
 /** A policy is a few lines; anything this large is not one. */
@@ -33,6 +33,7 @@ interface PolicyData {
   consent?: ConsentRequirement
   exclude?: string[]
   'kedro-telemetry'?: string
+  stack?: StackRequirement
   version: number
 }
 
@@ -156,7 +157,7 @@ function toPolicy(data: PolicyData, file: string, positions: Positions): Policy 
   }
 
   return {
-    checks, ci: data.ci ?? 'any', consent: data.consent ?? 'any', exclude: data.exclude ?? [], file, folder: path.dirname(file), lines,
+    checks, ci: data.ci ?? 'any', consent: data.consent ?? 'any', exclude: data.exclude ?? [], file, folder: path.dirname(file), lines, stack: data.stack ?? 'any',
     telemetryVersions: data['kedro-telemetry'] ?? null,
   }
 }

@@ -43,6 +43,11 @@ export const POLICY_SCHEMA = {
       minLength: 1,
       type: 'string',
     },
+    stack: {
+      default: 'any',
+      description: 'opted-out: no other tool of the data stack the project brings in (dbt, MLflow, Streamlit...) may send usage data from here; any: no rule.',
+      enum: ['opted-out', 'any'],
+    },
     version: {const: POLICY_VERSION, description: 'The policy format\'s version: 1.'},
   },
   required: ['version'],

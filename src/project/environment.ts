@@ -4,6 +4,7 @@
  */
 import {boundaryFor, entryKindSync, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
 import path from 'node:path'
+import {STACK_PACKAGES} from '../stack/tools.js'
 
 export type EnvironmentSource = '.venv' | 'CONDA_PREFIX' | 'venv' | 'VIRTUAL_ENV'
 
@@ -67,6 +68,11 @@ export const KEDRO_DISTRIBUTIONS = new Set([
   'urllib3', 'zstandard',
 ])
 
+/** Kedro's distributions and the data-stack tools that send usage data (stack/tools.ts): the only metadata read. */
+function isReadDistribution(name: string): boolean {
+  return KEDRO_DISTRIBUTIONS.has(name) || STACK_PACKAGES.has(name)
+}
+
 /** Kedro's distributions in some site-packages folders; `projectRoot` bounds what is read of an environment in it. */
 export function readDistributions(sitePackages: string[], projectRoot: null | string): PythonEnvironment['distributions'] {
   const distributions: PythonEnvironment['distributions'] = new Map()
@@ -76,7 +82,7 @@ export function readDistributions(sitePackages: string[], projectRoot: null | st
     const entries = listing.ok ? listing.entries.map((entry) => entry.name) : []
     // A metadata folder is named <name>-<version>.dist-info (or .egg-info): skip the ones not named like ours
     // without opening them (an environment can hold hundreds).
-    for (const entry of entries.filter((name) => KEDRO_DISTRIBUTIONS.has(normaliseDistributionName(name.split('-')[0])))) {
+    for (const entry of entries.filter((name) => isReadDistribution(normaliseDistributionName(name.split('-')[0])))) {
       const metadataFile = entry.endsWith('.dist-info')
         ? 'METADATA'
         : (entry.endsWith('.egg-info') ? 'PKG-INFO' : null)

@@ -1,6 +1,7 @@
 /** The human-readable `telemetry status` report. */
 import type {SourceEffect} from '../consent/rules.js'
 import type {PolicyEvaluation} from '../policy/evaluate.js'
+import {independentlySending} from '../stack/stack.js'
 import type {VersionSource} from '../project/versions.js'
 import type {StatusReport} from '../status/status.js'
 import {displayPath, homePath} from './paths.js'
@@ -77,6 +78,8 @@ export function renderStatusSummary(report: StatusReport, style: Style): string 
   lines.push(`Identifiers: ${userId}; ${projectId}`)
   const machine = machineWide(report)
   if (machine) lines.push(`Machine-wide opt-out: ${machine}`)
+  const sending = independentlySending(report.stack)
+  if (sending.length > 0) lines.push(`${chalk.yellow('Also sending')}: ${sending.map((tool) => tool.name).join(', ')} (how to stop each: --verbose)`)
   lines.push(`CI: ${ci.kedroDetects || ci.wideDetects ? `yes${ci.wideVendor ? ` (${ci.wideVendor})` : ''}; being in CI never stops sending` : 'no'}`)
   for (const warning of report.warnings) lines.push(chalk.yellow(`Warning: ${warning}`))
   lines.push(`${chalk.bold('Next')}: ${report.advice}`, chalk.dim('Every source, file and identifier: telemetry status --verbose'))
@@ -172,6 +175,16 @@ export function renderStatus(report: StatusReport, style: Style): string {
     ])
     const body = rules.length > 0 ? renderTable(style, rules, ['rule', 'state', 'why']) : 'It sets no rule a project must meet (only audit levels or exclusions).'
     parts.push(section(`Team policy (${displayPath(report.policy.file)})`, body, style))
+  }
+
+  if (report.stack.length > 0) {
+    const rows = report.stack.map((tool) => [
+      `${tool.name}${tool.version ? ` ${tool.version}` : ''}`,
+      tool.wouldSend ? chalk.red('sends') : chalk.green('off'),
+      `${tool.decidedBy}${tool.estimated ? ` (estimated: ${tool.estimated})` : ''}`,
+      `${tool.switchOff}\n${tool.docs}`,
+    ])
+    parts.push(section('Other tools of the stack that send usage data by default', renderTable(style, rows, ['tool', 'here', 'decided by', 'to stop it']), style))
   }
 
   parts.push(`${chalk.bold('Machine-wide opt-out')}: ${machineWide(report) ?? 'none in your shell startup files (`telemetry opt-out --global` adds one)'}`)

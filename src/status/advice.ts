@@ -2,6 +2,7 @@
 import path from 'node:path'
 
 import type {PolicyRuleResult} from '../policy/evaluate.js'
+import {independentlySending} from '../stack/stack.js'
 import type {StatusReport} from './status.js'
 
 export function adviseFor(report: StatusReport): string {
@@ -45,6 +46,12 @@ export function adviseFor(report: StatusReport): string {
   }
 
   if (consent.willSend) return 'Usage data is sent with explicit consent. To stop: `telemetry opt-out`; to withdraw and delete the identifiers: `telemetry revoke`.'
+  const others = independentlySending(report.stack).map((tool) => tool.name)
+  if (others.length > 0) {
+    const names = others.length === 1 ? others[0] : `${others.slice(0, -1).join(', ')} and ${others.at(-1)}`
+    return `kedro-telemetry sends nothing from here, but ${names} would: \`telemetry status --verbose\` shows each one's switch (in CI, \`telemetry opt-out --ci --stack\` sets them).`
+  }
+
   return 'Nothing to do: no usage data is sent from here.'
 }
 
@@ -66,6 +73,10 @@ function policyAdvice(rule: PolicyRuleResult, where: string, inCi: boolean): str
 
     case 'ci': {
       return `The team policy (${where}) requires CI jobs to opt out: run \`telemetry opt-out --ci\` before kedro, or set DO_NOT_TRACK=1 for the job.`
+    }
+
+    case 'stack': {
+      return `The team policy (${where}) requires the rest of the stack to send nothing: ${rule.result}. \`telemetry status --verbose\` shows each one's switch (in CI: \`telemetry opt-out --ci --stack\`).`
     }
 
     case 'kedro-telemetry': {

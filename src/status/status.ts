@@ -22,6 +22,7 @@ import {isValidVersion} from '../python/pep440.js'
 import type {PolicyEvaluation} from '../policy/evaluate.js'
 import {policyReader} from '../policy/load.js'
 import type {Policy, PolicyChoice} from '../policy/policy.js'
+import {inspectStack, type StackFinding} from '../stack/stack.js'
 import {adviseFor} from './advice.js'
 
 
@@ -117,6 +118,8 @@ export interface StatusReport {
     telemetryVersionSource: VersionSource
   }
   scope: string[]
+  /** Other tools of the data stack the project brings in that send usage data by default, and whether each would here. */
+  stack: StackFinding[]
   warnings: string[]
 }
 
@@ -209,6 +212,12 @@ export async function inspectStatus(options: StatusOptions = {}): Promise<Status
       telemetryVersionSource: versions.telemetry.source,
     },
     scope: [...SCOPE],
+    stack: root
+      ? await inspectStack({
+        env, installed: versions.installed, installedWhere: versions.environment && `${versions.environment.source} (${versions.environment.prefix})`,
+        kedroWillSend: consent.willSend, projectRoot: root, pyprojectDependencies: pyproject?.dependencies ?? [],
+      })
+      : [],
     warnings: [...warnings, ...git.warnings],
   }
   const readPolicy = options.readPolicy ?? policyReader(options.policy ?? 'find', options.cwd ?? process.cwd())

@@ -511,7 +511,7 @@ describe('a hostile checkout', function () {
       const table = runWatched(sandbox, ['audit', '.'])
       expect(table.stdout).not.to.match(/[\u0000-\u0009\u000B-\u001F\u202E]/)
       // One row per check: the newline in the folder name forges no row of its own.
-      expect(table.stdout.trim().split('\n').filter((line) => line.startsWith('proj x'))).to.have.length(10)
+      expect(table.stdout.trim().split('\n').filter((line) => line.startsWith('proj x'))).to.have.length(11)
       const status = runWatched(sandbox, ['status', project])
       expect(status.stdout).not.to.match(/[\u0000-\u0009\u000B-\u001F\u202E]/)
       const preview = runWatched(sandbox, ['preview', '--project', project, '--no-python', '--ignore-consent', 'info'])

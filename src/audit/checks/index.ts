@@ -9,11 +9,12 @@ import {consentRecorded} from './consent-recorded.js'
 import {identifiers} from './identifiers.js'
 import {payloadNoLeak} from './payload-no-leak.js'
 import {policyMet} from './policy-met.js'
+import {stackTelemetry} from './stack-telemetry.js'
 import {telemetryVersion} from './telemetry-version.js'
 
 const ALL: Check[] = [
   consentExplicit, consentFileValid, consentFileIgnored, consentFileNotCommitted, ciOptOut, payloadNoLeak, identifiers, telemetryVersion, consentRecorded,
-  policyMet,
+  policyMet, stackTelemetry,
 ]
 
 /** Every check's definition (the SARIF rules, docs/audit-checks.md). */

@@ -1,0 +1,145 @@
+/**
+ * The rest of the data stack: which tools that send usage data by default the project declares (its requirements
+ * files and pyproject.toml) or has installed (its Python environment), and whether each would send from here, decided
+ * by the switches its documentation gives (environment variables, then its configuration files, read as data).
+ */
+import os from 'node:os'
+import path from 'node:path'
+
+import {parse as parseToml} from 'smol-toml'
+import {parse as parseYaml} from 'yaml'
+
+import {readTextSafeSync} from '../checkout/files.js'
+import {normaliseDistributionName} from '../project/environment.js'
+import {findRequirements} from '../project/requirements.js'
+import {type ConfigFileSwitch, STACK_TOOLS, type StackTool} from './tools.js'
+
+export interface StackFinding {
+  /** `KEY=VALUE` lines that switch it off in a CI job (`telemetry opt-out --ci --stack`), or null when none can. */
+  ciVariables: null | Record<string, string>
+  /** What decided: a variable and its value, a file and its setting, CI, the version, or the tool's default. */
+  decidedBy: string
+  /** Where the project brings it in: `requirements.txt:3`, `pyproject.toml`, or the environment it is installed in. */
+  declaredIn: string[]
+  docs: string
+  /** Why the answer is not certain, else null. */
+  estimated: null | string
+  id: string
+  name: string
+  sends: string
+  /** It sends through kedro-telemetry, under its consent: kedro-telemetry's verdict covers it. */
+  underKedroConsent: boolean
+  /** How to switch it off, in words. */
+  switchOff: string
+  /** The version installed or pinned, when known. */
+  version: null | string
+  wouldSend: boolean
+}
+
+export interface StackInputs {
+  env: NodeJS.ProcessEnv
+  /** Distributions installed in the project's environment (PEP 503 name -> version), and where that environment is. */
+  installed: Record<string, string>
+  installedWhere: null | string
+  /** kedro-telemetry's verdict for this project (Kedro-Viz sends under it). */
+  kedroWillSend: boolean
+  projectRoot: string
+  pyprojectDependencies: string[]
+}
+
+function switchOffText(tool: StackTool): string {
+  const variables = Object.entries(tool.ciVariables ?? {}).map(([key, value]) => `${key}=${value}`)
+  if (tool.followsKedroConsent) return '`telemetry opt-out` (the same consent as kedro-telemetry)'
+  const files = tool.files.map((file) => `${file.keys.join('.')}: ${String(file.off)} in ${file.file}`)
+  return [...variables, ...files, ...(tool.manualSwitch ? [tool.manualSwitch] : [])].join(', or ')
+}
+
+/** The setting a configuration file gives, or undefined when the file or the key is not there (or cannot be read). */
+function fileSetting(file: ConfigFileSwitch, projectRoot: string, env: NodeJS.ProcessEnv): {path: string; value: unknown} | undefined {
+  let location: string
+  if (file.file.startsWith('~/')) location = path.join(env.HOME || os.homedir(), file.file.slice(2))
+  else if (file.file.startsWith('$DAGSTER_HOME/')) {
+    if (!env.DAGSTER_HOME) return undefined
+    location = path.join(env.DAGSTER_HOME, file.file.slice('$DAGSTER_HOME/'.length))
+  } else location = path.join(projectRoot, file.file)
+  // A file in the project is the checkout's data: it may not lead out of it.
+  const within = location.startsWith(`${projectRoot}${path.sep}`) ? projectRoot : null
+  const read = readTextSafeSync(location, {maxBytes: 256 * 1024, within})
+  if (!read.ok) return undefined
+  let data: unknown
+  try {
+    data = file.format === 'toml' ? parseToml(read.text) : parseYaml(read.text, {maxAliasCount: 50})
+  } catch {
+    return undefined
+  }
+
+  let value: unknown = data
+  for (const key of file.keys) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined
+  return value === undefined ? undefined : {path: location, value}
+}
+
+async function evaluate(tool: StackTool, inputs: StackInputs, version: null | string): Promise<Pick<StackFinding, 'decidedBy' | 'estimated' | 'wouldSend'>> {
+  if (tool.followsKedroConsent) {
+    return {decidedBy: 'kedro-telemetry\'s consent (see the verdict above)', estimated: null, wouldSend: inputs.kedroWillSend}
+  }
+
+  // The PEP 440 library loads only for a tool whose sending depends on its version.
+  if (tool.sendsFrom && version && !(await import('@renovatebot/pep440')).satisfies(version, tool.sendsFrom)) {
+    return {decidedBy: `version ${version}: only ${tool.sendsFrom} sends`, estimated: null, wouldSend: false}
+  }
+
+  const unrecognised: string[] = []
+  for (const option of tool.switches) {
+    const value = inputs.env[option.variable]
+    if (value === undefined || value === '') continue
+    if (option.anyValueIsOff || option.off.includes(value.trim().toLowerCase())) return {decidedBy: `${option.variable}=${value}`, estimated: null, wouldSend: false}
+    unrecognised.push(`${option.variable}=${value}`)
+  }
+
+  const ci = tool.ciDetection?.find((variable) => inputs.env[variable])
+  if (ci) return {decidedBy: `a CI run (${ci} is set): ${tool.name} sends nothing in CI`, estimated: null, wouldSend: false}
+  for (const file of tool.files) {
+    const setting = fileSetting(file, inputs.projectRoot, inputs.env)
+    if (setting?.value === file.off) return {decidedBy: `${file.keys.join('.')} = ${String(file.off)} in ${setting.path}`, estimated: null, wouldSend: false}
+  }
+
+  const estimated = unrecognised.length > 0 ? `${unrecognised.join(', ')}: a value its documentation does not give for switching off` : null
+  const versionNote = tool.sendsFrom && !version ? `; the version is not known, and only ${tool.sendsFrom} sends` : ''
+  return {decidedBy: 'its default (on)', estimated: estimated ?? (versionNote ? versionNote.slice(2) : null), wouldSend: true}
+}
+
+/** The stack tools the project declares or has installed, each with whether it would send from here. */
+export async function inspectStack(inputs: StackInputs): Promise<StackFinding[]> {
+  const names = STACK_TOOLS.flatMap((tool) => tool.packages)
+  const declared = await findRequirements(inputs.projectRoot, inputs.pyprojectDependencies, names)
+  const findings: StackFinding[] = []
+  for (const tool of STACK_TOOLS) {
+    const packages = tool.packages.map((name) => normaliseDistributionName(name))
+    const declaredIn = packages.flatMap((name) => (declared.get(name) ?? []).map((requirement) => `${requirement.origin} (${name}${requirement.specifier})`))
+    const installed = packages.filter((name) => inputs.installed[name])
+    for (const name of installed) declaredIn.push(`installed in ${inputs.installedWhere ?? 'the environment'} (${name} ${inputs.installed[name]})`)
+    if (declaredIn.length === 0) continue
+    // The tool's own version: an adapter's or a library's that only brings it in is not.
+    const versioned = (tool.versionOf ?? tool.packages).map((name) => normaliseDistributionName(name))
+    const installedVersion = versioned.map((name) => inputs.installed[name]).find(Boolean) ?? null
+    const pinned = versioned.flatMap((name) => declared.get(name) ?? []).find((requirement) => requirement.pinned)?.pinned ?? null
+    const version = installedVersion ?? pinned
+    findings.push({
+      ciVariables: tool.ciVariables, declaredIn, docs: tool.docs, id: tool.id, name: tool.name, sends: tool.sends, switchOff: switchOffText(tool),
+      underKedroConsent: Boolean(tool.followsKedroConsent), version,
+      ...await evaluate(tool, inputs, version),
+    })
+  }
+
+  return findings
+}
+
+/** The variables that switch every tool off in a CI job (those with an environment switch), for `opt-out --ci --stack`. */
+export function stackCiVariables(findings: Pick<StackFinding, 'ciVariables'>[]): Record<string, string> {
+  return Object.assign({}, ...findings.map((finding) => finding.ciVariables ?? {})) as Record<string, string>
+}
+
+/** The tools that would send on their own account: those under kedro-telemetry's consent are its verdict's. */
+export function independentlySending(findings: StackFinding[]): StackFinding[] {
+  return findings.filter((finding) => finding.wouldSend && !finding.underKedroConsent)
+}
