@@ -17,7 +17,7 @@ import {expectValid} from './helpers/schemas.js'
 /** JUnit as fast-xml-parser reads it: attributes prefixed with @_, a lone child not in a list. */
 interface JunitSuites {'@_failures': string; '@_skipped': string; testsuite: JunitSuite | JunitSuite[]}
 interface JunitSuite {'@_failures': string; '@_name': string; '@_skipped': string; testcase: JunitCase | JunitCase[]}
-interface JunitCase {failure?: unknown}
+interface JunitCase {'@_classname'?: string; '@_name'?: string; failure?: {'@_message'?: string}; skipped?: {'@_message'?: string}}
 
 /** One machine (HOME, history) for the runs of a test; audits run as JSON. */
 function machine() {
@@ -361,6 +361,13 @@ describe('telemetry audit', () => {
       const suites = [relaxed.testsuite].flat()
       expect(suites.map((suite) => suite['@_name'])).to.deep.equal(['bad', 'good'])
       for (const suite of suites) expect([suite.testcase].flat()).to.have.length(11)
+      // What GitLab's test report reads of each case: its name and class, and the message of a failure or a skip.
+      for (const testcase of suites.flatMap((suite) => [suite.testcase].flat())) {
+        expect(testcase['@_name']).to.match(/^TEL0\d\d [a-z-]+$/)
+        expect(testcase['@_classname']).to.be.oneOf(['bad', 'good'])
+        for (const outcome of [testcase.failure, testcase.skipped]) if (outcome) expect(outcome['@_message']).to.be.a('string').and.not.equal('')
+      }
+
       const bad = suites[0]
       const failures = [bad.testcase].flat().filter((item) => item.failure !== undefined)
       expect(Number(bad['@_failures'])).to.equal(failures.length)
