@@ -7,6 +7,7 @@ import type {ChangeResult} from '../src/consent/change.js'
 import type {ErrorReport} from '../src/errors.js'
 import type {DecisionRecord} from '../src/history/history.js'
 import type {EnforceReport} from '../src/policy/enforce.js'
+import type {SarifLog} from '../src/render/audit-formats.js'
 import {findPolicyFile, POLICY_FILE_NAME} from '../src/policy/find.js'
 import {isExcluded} from '../src/policy/exclude.js'
 import {readPolicy} from '../src/policy/read.js'
@@ -192,6 +193,10 @@ describe('team policy', () => {
       expect(check('sending', 'TEL007').summary).to.match(/Turned off by the team policy \(\.\.\/\.kedro-consent\.yml:5\)/)
       const markdown = await runInProcess(['audit', repository, '--format', 'markdown'], {cwd: repository, env: machineEnv()})
       expect(markdown.stdout).to.contain('Team policy: .kedro-consent.yml')
+      const sarif = JSON.parse((await runInProcess(['audit', '.', '--format', 'sarif'], {cwd: repository, env: machineEnv()})).stdout) as SarifLog
+      expect(sarif.runs[0].properties).to.deep.equal({policies: ['.kedro-consent.yml']})
+      const junit = (await runInProcess(['audit', '.', '--format', 'junit'], {cwd: repository, env: machineEnv()})).stdout
+      expect(junit).to.contain('<properties><property name="team-policy" value=".kedro-consent.yml"/></properties>')
       // --no-policy: the defaults, and the excluded project is audited too.
       const plain = JSON.parse((await runInProcess(['audit', repository, '--format', 'json', '--no-policy'], {env: machineEnv()})).stdout) as AuditReport
       expect(plain.projects).to.have.length(3)

@@ -58,7 +58,8 @@ function suiteOf(project: ProjectAudit, base: string, strict: boolean): string {
   })
   const failures = project.checks.filter((check) => check.status === 'fail').length
   const skipped = project.checks.filter((check) => check.status === 'skip' || check.status === 'warn').length
-  return `  <testsuite name="${name}" tests="${project.checks.length}" failures="${failures}" errors="0" skipped="${skipped}">\n${cases.join('\n')}\n  </testsuite>`
+  const properties = project.policy ? `    <properties><property name="team-policy" value="${xmlText(path.relative(base, project.policy) || project.policy)}"/></properties>\n` : ''
+  return `  <testsuite name="${name}" tests="${project.checks.length}" failures="${failures}" errors="0" skipped="${skipped}">\n${properties}${cases.join('\n')}\n  </testsuite>`
 }
 
 /** JUnit XML: one testsuite per project, one testcase per check; a warning is <skipped> unless --strict. */
@@ -113,6 +114,8 @@ export interface SarifLog {
 
 export interface SarifRun {
   originalUriBaseIds: Record<string, {uri: string}>
+  /** The team policies applied (relative to the checkout when inside it). */
+  properties?: {policies: string[]}
   results: SarifResult[]
   tool: {driver: {name: string; rules: SarifRule[]; semanticVersion: string; version: string}}
 }
@@ -172,6 +175,7 @@ export function toSarif(report: AuditReport, base: string, toolVersion: string):
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     runs: [{
       originalUriBaseIds: {'%SRCROOT%': {uri: `file://${uriPath(path.resolve(base).split(path.sep).join('/'))}/`}},
+      ...(report.policies.length > 0 ? {properties: {policies: report.policies.map((file) => artifact(file, base).uri)}} : {}),
       results,
       tool: {driver: {name: 'telemetry audit', rules, semanticVersion: toolVersion, version: toolVersion}},
     }],

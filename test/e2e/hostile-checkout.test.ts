@@ -21,7 +21,10 @@ import type {PreviewResult} from '../../src/request/request.js'
 import type {StatusReport} from '../../src/status/status.js'
 
 /** Every command a user runs on a checkout, as JSON. */
-const COMMANDS: string[][] = [['status'], ['audit', '.', '--format', 'json'], ['preview', '--no-python', 'run'], ['opt-out'], ['opt-in', '--yes'], ['revoke']]
+const COMMANDS: string[][] = [
+  ['status'], ['audit', '.', '--format', 'json'], ['preview', '--no-python', 'run'], ['guard'], ['enforce', '--dry-run'], ['opt-out'], ['opt-in', '--yes'],
+  ['revoke'],
+]
 
 /** A command's --json output, as the type of its schema. */
 function json<T>(run: {stdout: string}): T {
@@ -175,6 +178,34 @@ describe('a hostile checkout', function () {
   })
 
   describe('reading: no hang, no memory blow-up, no file from elsewhere', () => {
+    it('a team policy that is a FIFO, a device, an alias bomb, too large or a link out of the repository: exit 2, never a hang', () => {
+      const setups: [string, (file: string, sandbox: HostileSandbox) => void, RegExp][] = [
+        ['fifo', (file) => execFileSync('mkfifo', [file]), /FIFO, not a regular file/],
+        ['device', (file) => symlinkSync('/dev/zero', file), /outside .*: not followed/],
+        ['elsewhere', (file, sandbox) => symlinkSync(path.join(sandbox.elsewhere, 'secret.txt'), file), /outside .*: not followed/],
+        ['huge', (file) => writeFileSync(file, `version: 1\n#${'x'.repeat(100_000)}\n`), /over the 65536-byte limit/],
+        ['alias bomb', (file) => {
+          const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x]']
+          for (let level = 1; level < 10; level++) lines.push(`a${level}: &a${level} [${Array.from({length: 9}, () => `*a${level - 1}`).join(', ')}]`)
+          writeFileSync(file, `version: 1\n${lines.join('\n')}\n`)
+        }, /not a valid policy/],
+      ]
+      for (const [name, setup, message] of setups) {
+        const sandbox = hostileSandbox()
+        const project = kedroProject(sandbox)
+        gitInit(project)
+        setup(path.join(project, '.kedro-consent.yml'), sandbox)
+        for (const command of [['status'], ['audit', '.'], ['enforce', '--dry-run'], ['guard']]) {
+          const run = runWatched(sandbox, [command[0], '--json', ...command.slice(1)])
+          expect(run.hung, `${name}: ${command[0]}`).to.equal(false)
+          expect(run.code, `${name}: ${command[0]}: ${run.stdout}`).to.equal(2)
+          expect(json<ErrorReport>(run).error.message, name).to.match(message)
+        }
+
+        expect(markers(sandbox)).to.deep.equal([])
+      }
+    })
+
     it('a YAML alias bomb in .telemetry and in the catalog reads as PyYAML reads it', () => {
       const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x]']
       for (let level = 1; level < 10; level++) lines.push(`a${level}: &a${level} [${Array.from({length: 9}, () => `*a${level - 1}`).join(', ')}]`)
