@@ -1,5 +1,5 @@
 /** Whether a project, as status sees it, meets a team policy: one result per rule the policy sets. */
-import {satisfies} from '@renovatebot/pep440'
+import {versionSatisfies} from '../python/specifiers.js'
 
 import {independentlySending} from '../stack/stack.js'
 import type {StatusReport} from '../status/status.js'
@@ -57,7 +57,7 @@ function versionRule(policy: Policy, status: StatusReport): null | Omit<PolicyRu
   const base = {required: policy.telemetryVersions, rule: 'kedro-telemetry' as const}
   if (source === 'not-installed' || version === null) return {...base, estimated: null, met: true, result: `kedro-telemetry is not installed (${detail}): nothing sends`}
   const estimated = source === 'assumed' ? `the version is assumed, not read: ${detail}` : null
-  return satisfies(version, policy.telemetryVersions)
+  return versionSatisfies(version, policy.telemetryVersions)
     ? {...base, estimated, met: true, result: `kedro-telemetry ${version} is allowed`}
     : {...base, estimated, met: false, result: `kedro-telemetry ${version} is not allowed (${detail})`}
 }

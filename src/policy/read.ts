@@ -6,13 +6,13 @@
  */
 import path from 'node:path'
 
-import {validRange} from '@renovatebot/pep440'
 import {Ajv, type ErrorObject} from 'ajv'
 import {type Document, isMap, isScalar, LineCounter, parseDocument} from 'yaml'
 
 import {CHECKS} from '../audit/checks/index.js'
 import {readTextSafeSync} from '../checkout/files.js'
 import {InputError} from '../errors.js'
+import {isValidSpecifierSet} from '../python/specifiers.js'
 import type {CheckLevel, CiRequirement, ConsentRequirement, Policy, StackRequirement} from './policy.js'
 import {POLICY_SCHEMA} from './schema.js'
 
@@ -132,7 +132,7 @@ function meaningProblems(data: Partial<Record<string, unknown>>, positions: Posi
   const problems: Problem[] = []
   // Read as found: the schema's own problems (a number where a string goes) are reported apart, all together.
   const specifiers = data['kedro-telemetry']
-  if (typeof specifiers === 'string' && specifiers !== '' && !validRange(specifiers)) {
+  if (typeof specifiers === 'string' && specifiers !== '' && !isValidSpecifierSet(specifiers)) {
     problems.push({line: positions.line(['kedro-telemetry']), message: `"${specifiers}" is not a list of PEP 440 version specifiers (e.g. ">=0.6.0,!=0.7.0")`, where: 'kedro-telemetry'})
   }
 

@@ -84,7 +84,7 @@ async function evaluate(tool: StackTool, inputs: StackInputs, version: null | st
   }
 
   // The PEP 440 library loads only for a tool whose sending depends on its version.
-  if (tool.sendsFrom && version && !(await import('@renovatebot/pep440')).satisfies(version, tool.sendsFrom)) {
+  if (tool.sendsFrom && version && !(await import('../python/specifiers.js')).versionSatisfies(version, tool.sendsFrom)) {
     return {decidedBy: `version ${version}: only ${tool.sendsFrom} sends`, estimated: null, wouldSend: false}
   }
 

@@ -1,7 +1,7 @@
 import {Plugin} from '@oclif/core/config'
 import {expect} from 'chai'
 import {spawnSync} from 'node:child_process'
-import {existsSync, readFileSync, rmSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import * as library from 'kedro-consent'
@@ -29,6 +29,23 @@ describe('the package', () => {
     expect(report.consent).to.include({decidedBy: 'DO_NOT_TRACK', willSend: false})
     expect(library.hashedProjectId('3c6ada3277824c7585adb3b159d06167', 'spaceflights')).to.match(/^8cce493d/)
     expect(existsSync(path.join(REPO_ROOT, 'dist', 'index.d.ts'))).to.equal(true)
+  })
+
+  it('the bundle loads its lazily imported libraries: the policy\'s reader and PEP 440 specifiers, the stack\'s versions', () => {
+    const repository = tempDir('kc-repo-')
+    spawnSync('git', ['init', '-q'], {cwd: repository})
+    writeFileSync(path.join(repository, '.kedro-consent.yml'), 'version: 1\nkedro-telemetry: ">=0.6.0"\nexclude: [old/**]\n')
+    const project = path.join(repository, 'project')
+    mkdirSync(project)
+    writeFileSync(path.join(project, 'pyproject.toml'), readFileSync(path.join(EXAMPLE, 'pyproject.toml')))
+    writeFileSync(path.join(project, 'requirements.txt'), 'kedro==1.5.0\nkedro-telemetry==0.9.0\nmlflow==3.4.0\n')
+    const run = runCli(['status', project, '--json'], {env: {HOME: tempDir()}})
+    expect(run.code, run.stderr).to.equal(0)
+    const report = JSON.parse(run.stdout) as library.StatusReport
+    expect(report.policy?.rules.map((rule) => [rule.rule, rule.met])).to.deep.equal([['kedro-telemetry', true]])
+    expect(report.stack.map((tool) => [tool.id, tool.wouldSend])).to.deep.equal([['mlflow', true]])
+    const audit = runCli(['audit', repository, '--format', 'codequality'], {env: {HOME: tempDir()}})
+    expect(audit.code, audit.stderr).to.be.oneOf([0, 1])
   })
 
   it('has help with examples, "did you mean", and autocomplete', () => {
