@@ -72,7 +72,7 @@ function commandsPage() {
     '# Command reference',
     '',
     'Every command takes `--json` (its output then follows the schema in `schemas/`) and `--help`. Exit codes: 0 ok, 1 a',
-    'check failed (audit, status gates), 2 a usage or input error (one line, a hint).',
+    'check failed (audit; enforce and guard: something does not meet the policy or the guard), 2 a usage or input error (one line, a hint).',
     '',
     ...ids.map((id) => `- [\`${BIN} ${id}\`](#${`${BIN}-${id}`.replaceAll(/[^a-z0-9-]/g, '')}): ${manifest.commands[id].summary ?? ''}`),
     '',
