@@ -7,7 +7,7 @@ import path from 'node:path'
 
 import {machineWideOptOutLines, type OptOutLine} from '../consent/machine-wide.js'
 import {InputError, isSystemError} from '../errors.js'
-import {inspectRepository, inspectRepositoryBatch, nearestGitFolder, openRepository, type RepositoryInspection} from '../git/repository.js'
+import {gitFactsOfTree, inspectRepository, type RepositoryInspection} from '../git/repository.js'
 import {historyFile, type HistoryReading, readHistory} from '../history/history.js'
 import {applyLevels} from '../policy/levels.js'
 import {policyReader} from '../policy/load.js'
@@ -112,26 +112,6 @@ export async function auditProject(root: string, options: {
   }
 }
 
-/**
- * The git facts of every project, a few git processes per repository: projects are grouped by the repository that
- * holds them (a folder of many repositories too), each group's top level confirmed by git itself.
- */
-async function gitFactsOfTree(roots: string[], env: NodeJS.ProcessEnv): Promise<Map<string, RepositoryInspection>> {
-  const groups = new Map<string, string[]>()
-  for (const root of roots) {
-    const folder = await nearestGitFolder(root)
-    if (folder) groups.set(folder, [...groups.get(folder) ?? [], root])
-  }
-
-  const answered = new Map<string, RepositoryInspection>()
-  for (const [folder, members] of groups) {
-    const context = await openRepository(folder, env)
-    if (!context.repository || context.root !== folder) continue
-    for (const [root, inspection] of await inspectRepositoryBatch(folder, members, env, REPOSITORY_QUESTIONS)) answered.set(root, inspection)
-  }
-
-  return answered
-}
 
 async function pool<T, R>(items: T[], size: number, work: (item: T) => Promise<R>, onDone: () => void): Promise<R[]> {
   const results: R[] = Array.from({length: items.length})
@@ -158,7 +138,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   let done = 0
   // Unreadable here: each project tries again and reports the error as its own result, as before.
   const history = await readHistory(historyFile(env, platform)).catch(() => undefined)
-  const answered = options.inspectRepository ? new Map<string, RepositoryInspection>() : await gitFactsOfTree(roots, env)
+  const answered = options.inspectRepository ? new Map<string, RepositoryInspection>() : await gitFactsOfTree(roots, env, REPOSITORY_QUESTIONS)
   const inspect = options.inspectRepository ?? ((root: string) => Promise.resolve(answered.get(root) ?? inspectRepository(root, env, REPOSITORY_QUESTIONS)))
   // Facts of the machine, not of a project: read once.
   const machineWideLines = machineWideOptOutLines(env, platform)

@@ -7,7 +7,7 @@ import path from 'node:path'
 
 import {TELEMETRY_FILE_NAME} from '../consent/telemetry-file.js'
 import {InputError} from '../errors.js'
-import {inspectRepository} from '../git/repository.js'
+import {gitFactsOfTree, inspectRepository} from '../git/repository.js'
 import type {PolicyChoice} from '../policy/policy.js'
 import {discoverGovernedProjects} from './discovery.js'
 
@@ -46,8 +46,10 @@ export async function guardCommit(options: GuardOptions): Promise<GuardReport> {
   }
 
   const projects: GuardReport['projects'] = []
+  // A few git processes per repository, as the audit asks, rather than a few per project: a commit in a monorepo waits.
+  const answered = await gitFactsOfTree(roots, env, {file: TELEMETRY_FILE_NAME})
   for (const root of roots) {
-    const {context, facts, factsError} = await inspectRepository(root, env, {file: TELEMETRY_FILE_NAME})
+    const {context, facts, factsError} = answered.get(root) ?? await inspectRepository(root, env, {file: TELEMETRY_FILE_NAME})
     if (context.refusal) projects.push({ignored: null, problem: `${context.refusal.message}; ${context.refusal.remedy}`, root})
     else if (!context.repository || !facts) projects.push({ignored: null, problem: factsError ?? 'not in a git repository', root})
     else if (facts.ignored) projects.push({ignored: true, problem: null, root})

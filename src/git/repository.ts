@@ -435,3 +435,26 @@ export async function contentAtHead(git: SimpleGit, file: string): Promise<null 
     return null
   }
 }
+
+/**
+ * The git facts of many projects, a few git processes per repository: projects are grouped by the repository that
+ * holds them (a folder of many repositories too), each group's top level confirmed by git itself.
+ */
+export async function gitFactsOfTree(
+  roots: string[], env: NodeJS.ProcessEnv, questions: {file: string; headFile?: string},
+): Promise<Map<string, RepositoryInspection>> {
+  const groups = new Map<string, string[]>()
+  for (const root of roots) {
+    const folder = await nearestGitFolder(root)
+    if (folder) groups.set(folder, [...groups.get(folder) ?? [], root])
+  }
+
+  const answered = new Map<string, RepositoryInspection>()
+  for (const [folder, members] of groups) {
+    const context = await openRepository(folder, env)
+    if (!context.repository || context.root !== folder) continue
+    for (const [root, inspection] of await inspectRepositoryBatch(folder, members, env, questions)) answered.set(root, inspection)
+  }
+
+  return answered
+}
