@@ -54,8 +54,11 @@ function switchOffText(tool: StackTool): string {
   return [...variables, ...files, ...(tool.manualSwitch ? [tool.manualSwitch] : [])].join(', or ')
 }
 
-/** The setting a configuration file gives, or undefined when the file or the key is not there (or cannot be read). */
-function fileSetting(file: ConfigFileSwitch, projectRoot: string, env: NodeJS.ProcessEnv): {path: string; value: unknown} | undefined {
+/**
+ * The setting a configuration file gives, undefined when the file or the key is not there, or why a file that is there
+ * cannot be read (the tool might read a switch in it).
+ */
+function fileSetting(file: ConfigFileSwitch, projectRoot: string, env: NodeJS.ProcessEnv): {path: string; unread?: string; value?: unknown} | undefined {
   let location: string
   if (file.file.startsWith('~/')) location = path.join(env.HOME || os.homedir(), file.file.slice(2))
   else if (file.file.startsWith('$DAGSTER_HOME/')) {
@@ -65,12 +68,12 @@ function fileSetting(file: ConfigFileSwitch, projectRoot: string, env: NodeJS.Pr
   // A file in the project is the checkout's data: it may not lead out of it.
   const within = location.startsWith(`${projectRoot}${path.sep}`) ? projectRoot : null
   const read = readTextSafeSync(location, {maxBytes: 256 * 1024, within})
-  if (!read.ok) return undefined
+  if (!read.ok) return read.kind === 'missing' ? undefined : {path: location, unread: read.reason}
   let data: unknown
   try {
     data = file.format === 'toml' ? parseToml(read.text) : parseYaml(read.text, {maxAliasCount: 50})
-  } catch {
-    return undefined
+  } catch (error) {
+    return {path: location, unread: `${path.basename(location)} could not be parsed here (${(error as Error).message.split('\n')[0]})`}
   }
 
   let value: unknown = data
@@ -98,12 +101,15 @@ async function evaluate(tool: StackTool, inputs: StackInputs, version: null | st
 
   const ci = tool.ciDetection?.find((variable) => inputs.env[variable])
   if (ci) return {decidedBy: `a CI run (${ci} is set): ${tool.name} sends nothing in CI`, estimated: null, wouldSend: false}
+  const unread: string[] = []
   for (const file of tool.files) {
     const setting = fileSetting(file, inputs.projectRoot, inputs.env)
-    if (setting?.value === file.off) return {decidedBy: `${file.keys.join('.')} = ${String(file.off)} in ${setting.path}`, estimated: null, wouldSend: false}
+    if (setting?.unread) unread.push(`${setting.unread}: a switch in it is not known`)
+    else if (setting && setting.value === file.off) return {decidedBy: `${file.keys.join('.')} = ${String(file.off)} in ${setting.path}`, estimated: null, wouldSend: false}
   }
 
-  const estimated = unrecognised.length > 0 ? `${unrecognised.join(', ')}: a value its documentation does not give for switching off` : null
+  const doubts = [...unrecognised.map((setting) => `${setting}: a value its documentation does not give for switching off`), ...unread]
+  const estimated = doubts.length > 0 ? doubts.join('; ') : null
   const versionNote = tool.sendsFrom && !version ? `; the version is not known, and only ${tool.sendsFrom} sends` : ''
   return {decidedBy: 'its default (on)', estimated: estimated ?? (versionNote ? versionNote.slice(2) : null), wouldSend: true}
 }

@@ -178,6 +178,24 @@ describe('a hostile checkout', function () {
   })
 
   describe('reading: no hang, no memory blow-up, no file from elsewhere', () => {
+    it('the stack\'s configuration files as FIFOs, devices, links out or alias bombs: read as data or not at all, never a hang', () => {
+      const sandbox = hostileSandbox()
+      kedroProject(sandbox, {'requirements.txt': 'kedro==1.5.0\ndbt-core\nstreamlit\n'})
+      mkdirSync(path.join(sandbox.project, '.streamlit'))
+      execFileSync('mkfifo', [path.join(sandbox.project, '.streamlit', 'config.toml')])
+      const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x]']
+      for (let level = 1; level < 10; level++) lines.push(`a${level}: &a${level} [${Array.from({length: 9}, () => `*a${level - 1}`).join(', ')}]`)
+      writeFileSync(path.join(sandbox.project, 'dbt_project.yml'), `${lines.join('\n')}\nflags:\n  send_anonymous_usage_stats: false\n`)
+      mkdirSync(path.join(sandbox.home, '.streamlit'))
+      symlinkSync('/dev/zero', path.join(sandbox.home, '.streamlit', 'config.toml'))
+      const status = json<StatusReport>(runWatched(sandbox, ['status', '--json']))
+      // A file the tool might read a switch in, but this tool cannot: the answer is estimated, with the reason.
+      expect(status.stack.map((tool) => [tool.id, tool.wouldSend])).to.deep.equal([['dbt', true], ['streamlit', true]])
+      expect(status.stack[0].estimated).to.match(/dbt_project\.yml could not be parsed here .*: a switch in it is not known/)
+      expect(status.stack[1].estimated).to.match(/config\.toml is a FIFO, not a regular file.*; config\.toml is a device, not a regular file/)
+      everyCommandHolds(sandbox)
+    })
+
     it('a team policy that is a FIFO, a device, an alias bomb, too large or a link out of the repository: exit 2, never a hang', () => {
       const setups: [string, (file: string, sandbox: HostileSandbox) => void, RegExp][] = [
         ['fifo', (file) => execFileSync('mkfifo', [file]), /FIFO, not a regular file/],
