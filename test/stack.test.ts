@@ -84,6 +84,11 @@ describe('the rest of the data stack', () => {
     expect((await finding('gradio')).wouldSend).to.equal(true)
     expect((await finding('great_expectations==1.2.0', {GX_ANALYTICS_ENABLED: 'false'})).wouldSend).to.equal(false)
     expect((await finding('great-expectations==0.18.21', {GE_USAGE_STATS: 'FALSE'})).wouldSend).to.equal(false)
+    // Each variable works in one line of releases only.
+    expect(await finding('great-expectations==1.2.0', {GE_USAGE_STATS: 'FALSE'})).to.deep.include({
+      estimated: 'GE_USAGE_STATS=FALSE: it works in Great Expectations <1.0.0 only, not 1.2.0', wouldSend: true,
+    })
+    expect((await finding('great-expectations', {GX_ANALYTICS_ENABLED: 'False'})).estimated).to.equal('GX_ANALYTICS_ENABLED works in Great Expectations >=1.0.0 only, and the version is not known')
     // ydata-profiling only checks that the variable is set.
     expect((await finding('ydata-profiling', {YDATA_PROFILING_NO_ANALYTICS: 'anything'})).wouldSend).to.equal(false)
   })

@@ -95,8 +95,16 @@ async function evaluate(tool: StackTool, inputs: StackInputs, version: null | st
   for (const option of tool.switches) {
     const value = inputs.env[option.variable]
     if (value === undefined || value === '') continue
-    if (option.anyValueIsOff || option.off.includes(value.trim().toLowerCase())) return {decidedBy: `${option.variable}=${value}`, estimated: null, wouldSend: false}
-    unrecognised.push(`${option.variable}=${value}`)
+    if (!option.anyValueIsOff && !option.off.includes(value.trim().toLowerCase())) {
+      unrecognised.push(`${option.variable}=${value}: a value its documentation does not give for switching off`)
+      continue
+    }
+
+    if (!option.appliesTo) return {decidedBy: `${option.variable}=${value}`, estimated: null, wouldSend: false}
+    // A switch of some versions only: it decides when the version is known, and the answer is estimated when not.
+    if (!version) return {decidedBy: `${option.variable}=${value}`, estimated: `${option.variable} works in ${tool.name} ${option.appliesTo} only, and the version is not known`, wouldSend: false}
+    if ((await import('../python/specifiers.js')).versionSatisfies(version, option.appliesTo)) return {decidedBy: `${option.variable}=${value}`, estimated: null, wouldSend: false}
+    unrecognised.push(`${option.variable}=${value}: it works in ${tool.name} ${option.appliesTo} only, not ${version}`)
   }
 
   const ci = tool.ciDetection?.find((variable) => inputs.env[variable])
@@ -108,7 +116,7 @@ async function evaluate(tool: StackTool, inputs: StackInputs, version: null | st
     else if (setting && setting.value === file.off) return {decidedBy: `${file.keys.join('.')} = ${String(file.off)} in ${setting.path}`, estimated: null, wouldSend: false}
   }
 
-  const doubts = [...unrecognised.map((setting) => `${setting}: a value its documentation does not give for switching off`), ...unread]
+  const doubts = [...unrecognised, ...unread]
   const estimated = doubts.length > 0 ? doubts.join('; ') : null
   const versionNote = tool.sendsFrom && !version ? `; the version is not known, and only ${tool.sendsFrom} sends` : ''
   return {decidedBy: 'its default (on)', estimated: estimated ?? (versionNote ? versionNote.slice(2) : null), wouldSend: true}

@@ -6,6 +6,8 @@
  */
 
 export interface EnvironmentSwitch {
+  /** The versions the switch works in (PEP 440 specifiers), when not all. */
+  appliesTo?: string
   /** Values (compared without case) that switch usage data off. */
   off: string[]
   /** Any value at all switches it off (the tool only checks that the variable is set). */
@@ -89,9 +91,10 @@ export const STACK_TOOLS: StackTool[] = [
     packages: ['great-expectations'],
     sends: 'analytics events of the features used (GX_ANALYTICS_ENABLED in GX Core 1.x, GE_USAGE_STATS in 0.x)',
     switches: [
-      {off: ['false'], variable: 'GX_ANALYTICS_ENABLED'},
-      {off: ['false'], variable: 'GE_USAGE_STATS'},
+      {appliesTo: '>=1.0.0', off: ['false'], variable: 'GX_ANALYTICS_ENABLED'},
+      {appliesTo: '<1.0.0', off: ['false'], variable: 'GE_USAGE_STATS'},
     ],
+    versionOf: ['great-expectations'],
   },
   {
     ciVariables: {STREAMLIT_BROWSER_GATHER_USAGE_STATS: 'false'},
