@@ -58,8 +58,8 @@ export interface EnforceReport {
   summary: {changed: number; errors: number; manual: number; projects: number; ungoverned: number}
 }
 
-/** Checks whose failures the changes enforce makes fix: a dry run does not list them as manual steps. */
-const FIXED_BY_ENFORCE = new Set(['TEL001', 'TEL002', 'TEL003', 'TEL009'])
+/** The checks each kind of change makes hold: a dry run does not list their failures as left for a person. */
+const FIXED_BY: Record<EnforceChange['kind'], string[]> = {consent: ['TEL001', 'TEL002', 'TEL009'], gitignore: ['TEL003']}
 
 /** The consent change the policy asks of this project, or null: an opt-out, never an opt-in. */
 function consentNeeded(policy: Policy, status: StatusReport): null | string {
@@ -98,10 +98,12 @@ async function enforceProject(root: string, policy: null | Policy, options: Enfo
     const history = await readHistory(historyFile(env, platform))
     const audit = await auditProject(root, {env, history, platform, policy})
     if (audit.error) return {...base, error: audit.error}
-    const remaining = audit.checks.filter((check) => check.status === 'fail').filter((check) => !(options.dryRun && FIXED_BY_ENFORCE.has(check.id)))
-    const unmetBeyondConsent = (status.policy?.rules ?? []).filter((rule) => !rule.met && rule.rule !== 'consent')
-    const manual = remaining
-      .filter((check) => !(options.dryRun && check.id === 'TEL010' && unmetBeyondConsent.length === 0))
+    // A dry run changed nothing: what the planned changes fix (TEL010 too, when only its consent rule fails) is not left.
+    const planned = new Set(options.dryRun ? base.changes.flatMap((change) => FIXED_BY[change.kind]) : [])
+    const unmet = (status.policy?.rules ?? []).filter((rule) => !rule.met)
+    if (planned.has('TEL001') && unmet.every((rule) => rule.rule === 'consent')) planned.add('TEL010')
+    const manual = audit.checks
+      .filter((check) => check.status === 'fail' && !planned.has(check.id))
       .map((check) => ({id: check.id, remedy: check.remedy, summary: check.summary}))
     return {...base, manual}
   } catch (error) {
