@@ -151,6 +151,10 @@ describe('team policy', () => {
       expect(local?.met).to.equal(true)
       const ci = (await runJsonInProcess<StatusReport>(['status', project], {env: machineEnv({CI: 'true'})})).json.policy
       expect(ci?.rules.find((rule) => rule.rule === 'ci')).to.include({met: false})
+      // A .telemetry kedro cannot read is no decision, though nothing is sent.
+      writeFileSync(path.join(project, '.telemetry'), 'consent: [\n')
+      const broken = (await runJsonInProcess<StatusReport>(['status', project], {env: machineEnv()})).json.policy
+      expect(broken?.rules.find((rule) => rule.rule === 'consent')).to.include({met: false})
     })
 
     it('an invalid policy is exit 2, every problem named (in --json too)', async () => {
@@ -300,6 +304,14 @@ describe('telemetry enforce', () => {
     for (const project of audit.projects) expect(project.checks.find((check) => check.id === 'TEL003')?.status).to.equal('pass')
     const second = await runJsonInProcess<EnforceReport>(['enforce', repository], {env})
     expect(second.json.summary.changed).to.equal(0)
+  })
+
+  it('--dry-run hides only what its planned changes fix: a failing check it does not touch is left for a person', async () => {
+    const repository = repositoryWith('version: 1\nchecks: {consent-recorded: fail}\n', {project: {'.gitignore': '.telemetry\n', '.telemetry': 'consent: false\n'}})
+    const run = await runJsonInProcess<EnforceReport>(['enforce', repository, '--dry-run'], {env: machineEnv()})
+    expect(run.json.projects[0].changes).to.deep.equal([])
+    expect(run.json.projects[0].manual.map((step) => step.id)).to.deep.equal(['TEL009'])
+    expect(run.code).to.equal(1)
   })
 
   it('"explicit" writes a decision only where none was made; an opt-in stays; projects without a policy are left alone', async () => {

@@ -36,9 +36,10 @@ function consentRule(policy: Policy, status: StatusReport): null | Omit<PolicyRu
       : {...base, met: true, result: `kedro-telemetry sends nothing (decided by ${consent.decidedBy})`}
   }
 
-  return consent.implicit || consent.promptPending
-    ? {...base, met: false, result: `no consent decision was made (decided by ${consent.decidedBy})`}
-    : {...base, met: true, result: `a decision was made (decided by ${consent.decidedBy})`}
+  // An explicit decision, either way: not implicit consent, a pending prompt, or a .telemetry kedro cannot read.
+  return consent.explicit
+    ? {...base, met: true, result: `a decision was made (decided by ${consent.decidedBy})`}
+    : {...base, met: false, result: `no consent decision was made (decided by ${consent.decidedBy})`}
 }
 
 function ciRule(policy: Policy, status: StatusReport): null | Omit<PolicyRuleResult, 'line'> {
