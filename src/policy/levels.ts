@@ -3,7 +3,7 @@ import type {CheckResult} from '../audit/checks/index.js'
 import type {CheckLevel, Policy} from './policy.js'
 
 /** The level a policy sets for a check: its own `checks:` entry, else what a rule implies (ci: opted-out makes TEL005 fail). */
-export function levelFor(policy: Policy, checkId: string): CheckLevel | null {
+function levelFor(policy: Policy, checkId: string): CheckLevel | null {
   if (policy.checks[checkId]) return policy.checks[checkId]
   if (checkId === 'TEL005' && policy.ci === 'opted-out') return 'fail'
   return null

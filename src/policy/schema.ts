@@ -4,7 +4,7 @@
  */
 import {CHECKS} from '../audit/checks/index.js'
 
-export const POLICY_VERSION = 1
+const POLICY_VERSION = 1
 
 const CHECK_LEVEL = {
   description: 'fail: the check fails the audit when it does not hold; warn: it warns (fails under --strict); off: it is reported as skipped, whatever it finds',

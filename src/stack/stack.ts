@@ -36,7 +36,7 @@ export interface StackFinding {
   wouldSend: boolean
 }
 
-export interface StackInputs {
+interface StackInputs {
   env: NodeJS.ProcessEnv
   /** Distributions installed in the project's environment (PEP 503 name -> version), and where that environment is. */
   installed: Record<string, string>

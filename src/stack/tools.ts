@@ -5,7 +5,7 @@
  * any other value is reported as estimated, never guessed.
  */
 
-export interface EnvironmentSwitch {
+interface EnvironmentSwitch {
   /** The versions the switch works in (PEP 440 specifiers), when not all. */
   appliesTo?: string
   /** Values (compared without case) that switch usage data off. */
