@@ -23,7 +23,7 @@ import {type ConsentAction, type ConsentHow, type DecisionRecord, decisionWrite,
 import {buildNotice, type Notice} from '../notice/notice.js'
 import {loadProject} from '../project/project.js'
 import type {PyprojectInfo} from '../project/pyproject.js'
-import {inspectStack, stackCiVariables} from '../stack/stack.js'
+import {findStackTools, stackCiVariables} from '../stack/stack.js'
 import {STACK_TOOLS} from '../stack/tools.js'
 import {PYPROJECT} from '../project/root.js'
 import {LATEST_KNOWN_TELEMETRY_VERSION, type ProjectVersions} from '../project/versions.js'
@@ -123,14 +123,10 @@ function planTomlRemoval(file: string, within: null | string, edit: typeof remov
 }
 
 /** The variables that switch off the stack tools a CI job's project brings in; every known tool's outside a project. */
-async function stackVariablesFor(
-  projectRoot: null | string, pyproject: null | PyprojectInfo, versions: ProjectVersions, env: NodeJS.ProcessEnv,
-): Promise<Record<string, string>> {
-  if (!projectRoot) return stackCiVariables(STACK_TOOLS.map((tool) => ({ciVariables: tool.ciVariables})))
-  const findings = await inspectStack({
-    env, installed: versions.installed, installedWhere: null, kedroWillSend: false, projectRoot, pyprojectDependencies: pyproject?.dependencies ?? [],
-  })
-  return stackCiVariables(findings)
+async function stackVariablesFor(projectRoot: null | string, pyproject: null | PyprojectInfo, versions: ProjectVersions): Promise<Record<string, string>> {
+  if (!projectRoot) return stackCiVariables(STACK_TOOLS)
+  const present = await findStackTools(projectRoot, pyproject?.dependencies ?? [], versions.installed, null)
+  return stackCiVariables(present.map((found) => found.tool))
 }
 
 export async function planConsentChange(options: ChangeOptions): Promise<ConsentPlan> {
@@ -181,7 +177,7 @@ export async function planConsentChange(options: ChangeOptions): Promise<Consent
     ? planTomlRemoval(path.join(projectRoot, PYPROJECT), projectRoot, removeProjectIdTable, '[tool.kedro_telemetry]', 'remove the table by hand, or leave out --project-id')
     : null
   for (const removal of [userIdRemoval, projectIdRemoval]) if (removal) writes.push(removal)
-  const ci = options.ci ? planOptOutPersistence(env, platform, options.stack ? await stackVariablesFor(projectRoot, pyproject, versions, env) : {}) : null
+  const ci = options.ci ? planOptOutPersistence(env, platform, options.stack ? await stackVariablesFor(projectRoot, pyproject, versions) : {}) : null
   if (ci?.write) writes.push(ci.write)
   const machineWide = options.global ? planMachineWideOptOut(env, platform) : null
   if (machineWide) writes.push(...machineWide.writes)

@@ -122,35 +122,46 @@ async function evaluate(tool: StackTool, inputs: StackInputs, version: null | st
   return {decidedBy: 'its default (on)', estimated: estimated ?? (versionNote ? versionNote.slice(2) : null), wouldSend: true}
 }
 
-/** The stack tools the project declares or has installed, each with whether it would send from here. */
-export async function inspectStack(inputs: StackInputs): Promise<StackFinding[]> {
-  const names = STACK_TOOLS.flatMap((tool) => tool.packages)
-  const declared = await findRequirements(inputs.projectRoot, inputs.pyprojectDependencies, names)
-  const findings: StackFinding[] = []
+/** A stack tool the project brings in: where, and its version when known. */
+interface PresentTool {
+  declaredIn: string[]
+  tool: StackTool
+  version: null | string
+}
+
+/** The stack tools the project declares (requirements files, pyproject.toml) or has installed (`installed`). */
+export async function findStackTools(
+  projectRoot: string, pyprojectDependencies: string[], installed: Record<string, string>, installedWhere: null | string,
+): Promise<PresentTool[]> {
+  const declared = await findRequirements(projectRoot, pyprojectDependencies, STACK_TOOLS.flatMap((tool) => tool.packages))
+  const present: PresentTool[] = []
   for (const tool of STACK_TOOLS) {
     const packages = tool.packages.map((name) => normaliseDistributionName(name))
     const declaredIn = packages.flatMap((name) => (declared.get(name) ?? []).map((requirement) => `${requirement.origin} (${name}${requirement.specifier})`))
-    const installed = packages.filter((name) => inputs.installed[name])
-    for (const name of installed) declaredIn.push(`installed in ${inputs.installedWhere ?? 'the environment'} (${name} ${inputs.installed[name]})`)
+    for (const name of packages.filter((item) => installed[item])) declaredIn.push(`installed in ${installedWhere ?? 'the environment'} (${name} ${installed[name]})`)
     if (declaredIn.length === 0) continue
     // The tool's own version: an adapter's or a library's that only brings it in is not.
     const versioned = (tool.versionOf ?? tool.packages).map((name) => normaliseDistributionName(name))
-    const installedVersion = versioned.map((name) => inputs.installed[name]).find(Boolean) ?? null
     const pinned = versioned.flatMap((name) => declared.get(name) ?? []).find((requirement) => requirement.pinned)?.pinned ?? null
-    const version = installedVersion ?? pinned
-    findings.push({
-      ciVariables: tool.ciVariables, declaredIn, docs: tool.docs, id: tool.id, name: tool.name, sends: tool.sends, switchOff: switchOffText(tool),
-      underKedroConsent: Boolean(tool.followsKedroConsent), version,
-      ...await evaluate(tool, inputs, version),
-    })
+    present.push({declaredIn, tool, version: versioned.map((name) => installed[name]).find(Boolean) ?? pinned})
   }
 
-  return findings
+  return present
 }
 
-/** The variables that switch every tool off in a CI job (those with an environment switch), for `opt-out --ci --stack`. */
-export function stackCiVariables(findings: Pick<StackFinding, 'ciVariables'>[]): Record<string, string> {
-  return Object.assign({}, ...findings.map((finding) => finding.ciVariables ?? {})) as Record<string, string>
+/** The stack tools the project declares or has installed, each with whether it would send from here. */
+export async function inspectStack(inputs: StackInputs): Promise<StackFinding[]> {
+  const present = await findStackTools(inputs.projectRoot, inputs.pyprojectDependencies, inputs.installed, inputs.installedWhere)
+  return Promise.all(present.map(async ({declaredIn, tool, version}) => ({
+    ciVariables: tool.ciVariables, declaredIn, docs: tool.docs, id: tool.id, name: tool.name, sends: tool.sends, switchOff: switchOffText(tool),
+    underKedroConsent: Boolean(tool.followsKedroConsent), version,
+    ...await evaluate(tool, inputs, version),
+  })))
+}
+
+/** The variables that switch these tools off in a CI job (those with an environment switch), for `opt-out --ci --stack`. */
+export function stackCiVariables(tools: Pick<StackTool, 'ciVariables'>[]): Record<string, string> {
+  return Object.assign({}, ...tools.map((tool) => tool.ciVariables ?? {})) as Record<string, string>
 }
 
 /** The tools that would send on their own account: those under kedro-telemetry's consent are its verdict's. */
