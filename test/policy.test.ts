@@ -3,6 +3,7 @@ import {existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'n
 import path from 'node:path'
 
 import type {AuditReport} from '../src/audit/audit.js'
+import type {GuardReport} from '../src/audit/guard.js'
 import type {ChangeResult} from '../src/consent/change.js'
 import type {ErrorReport} from '../src/errors.js'
 import type {DecisionRecord} from '../src/history/history.js'
@@ -324,5 +325,14 @@ describe('telemetry enforce', () => {
     expect(readFileSync(path.join(repository, 'yes', '.telemetry'), 'utf8')).to.equal('consent: true\n')
     expect(byName[path.basename(loose)]).to.deep.include({changes: [], policy: null})
     expect(run.json.summary.ungoverned).to.equal(1)
+    // --policy FILE governs every project, the loose one too; audit and guard take it the same way.
+    const named = path.join(tempDir(), 'team.yml')
+    writeFileSync(named, 'version: 1\nconsent: opted-out\n')
+    const governed = await runJsonInProcess<EnforceReport>(['enforce', loose, '--policy', named, '--dry-run'], {env: machineEnv()})
+    expect(governed.json.projects[0]).to.deep.include({policy: named})
+    expect(governed.json.projects[0].changes.map((change) => change.kind)).to.deep.equal(['consent'])
+    const audit = JSON.parse((await runInProcess(['audit', loose, '--policy', named, '--format', 'json'], {env: machineEnv()})).stdout) as AuditReport
+    expect(audit.policies).to.deep.equal([named])
+    expect((await runJsonInProcess<GuardReport>(['guard', '--no-policy'], {cwd: repository, env: machineEnv()})).json.projects).to.have.length(2)
   })
 })
