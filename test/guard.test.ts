@@ -3,8 +3,8 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import type {GuardReport} from '../src/audit/guard.js'
-import {runJsonInProcess} from './helpers/in-process.js'
-import {gitInit, makeProject, removeTempDirs, tempDir} from './helpers/sandbox.js'
+import {runInProcess, runJsonInProcess} from './helpers/in-process.js'
+import {git, gitCommitAll, gitInit, makeProject, removeTempDirs, tempDir} from './helpers/sandbox.js'
 import {expectValid} from './helpers/schemas.js'
 
 describe('telemetry guard', () => {
@@ -40,5 +40,53 @@ describe('telemetry guard', () => {
     const outside = await runJsonInProcess<GuardReport>(['guard'], {cwd: loose, env: env()})
     expect(outside.code).to.equal(0)
     expect(outside.json.projects[0]).to.deep.include({ignored: null})
+  })
+
+  it('with no file named, refuses a .telemetry that git\'s index holds for the next commit, even one forced past the ignore rule', async () => {
+    const repository = tempDir('kc-repo-')
+    gitInit(repository)
+    makeProject({'.gitignore': '.telemetry\n'}, path.join(repository, 'project'))
+    gitCommitAll(repository, 'the project')
+    const before = await runJsonInProcess<GuardReport>(['guard'], {cwd: repository, env: env()})
+    expect(before.code).to.equal(0)
+    writeFileSync(path.join(repository, 'project', '.telemetry'), 'consent: true\n')
+    git(repository, 'add', '-f', 'project/.telemetry')
+    const staged = await runJsonInProcess<GuardReport>(['guard'], {cwd: repository, env: env()})
+    expectValid('guard.schema.json', staged.json)
+    expect(staged.code).to.equal(1)
+    expect(staged.json.staged).to.deep.equal(['project/.telemetry'])
+    expect(staged.json.indexes).to.deep.equal([{problem: null, repository}])
+    // From the project's folder the path is shown relative to it; a deletion staged is never refused.
+    const inside = await runJsonInProcess<GuardReport>(['guard'], {cwd: path.join(repository, 'project'), env: env()})
+    expect(inside.json.staged).to.deep.equal(['.telemetry'])
+    gitCommitAll(repository, 'the mistake')
+    git(repository, 'rm', '-q', '--cached', 'project/.telemetry')
+    const removal = await runJsonInProcess<GuardReport>(['guard'], {cwd: repository, env: env()})
+    expect(removal).to.deep.include({code: 0})
+  })
+
+  it('staged names that look like flags are file names, never options, and the hint to unstage each is shell-quoted', async () => {
+    const repository = tempDir('kc-repo-')
+    gitInit(repository)
+    makeProject({'.gitignore': '.telemetry\n'}, repository)
+    const names = ['-x/.telemetry', '--policy=x/.telemetry', "it's here/.telemetry"]
+    for (const name of names) {
+      mkdirSync(path.join(repository, path.dirname(name)), {recursive: true})
+      writeFileSync(path.join(repository, name), 'consent: false\n')
+      git(repository, 'add', '-f', '--', name)
+    }
+
+    // As pre-commit runs the hook: the staged names appended, no `--`.
+    const run = await runJsonInProcess<GuardReport>(['guard', '--json', ...names], {cwd: repository, env: env()})
+    expect(run.code).to.equal(1)
+    expect(run.json.staged.toSorted()).to.deep.equal(names.toSorted())
+    expect(run.json.projects).to.have.length(1)
+    const text = await runInProcess(['guard', ...names], {cwd: repository, env: env()})
+    expect(text.code).to.equal(1)
+    expect(text.stdout).to.include("git rm --cached -- 'it'\\''s here/.telemetry'")
+    expect(text.stdout).to.include('git rm --cached -- -x/.telemetry')
+    // A real option still works beside them.
+    const withPolicy = await runJsonInProcess<GuardReport>(['guard', '--no-policy', '-x/.telemetry'], {cwd: repository, env: env()})
+    expect(withPolicy.code).to.equal(1)
   })
 })

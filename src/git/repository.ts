@@ -10,6 +10,7 @@ import {simpleGit, type SimpleGit} from 'simple-git'
 
 import {entryKindSync} from '../checkout/files.js'
 import {appendAll} from '../collections.js'
+import {shellWord} from '../shell.js'
 import {gitPreflight, MAX_GIT_TEXT_BYTES} from './preflight.js'
 
 export interface IgnoreRule {
@@ -108,7 +109,7 @@ function refusalOf(error: unknown): GitRefusal | null {
     return {
       kind: 'dubious-ownership',
       message: `git refuses the repository at ${dubious[1]}: it is owned by another user (dubious ownership)`,
-      remedy: `if you trust it, run \`git config --global --add safe.directory '${dubious[1].replaceAll("'", String.raw`'\''`)}'\` and try again`,
+      remedy: `if you trust it, run \`git config --global --add safe.directory ${shellWord(dubious[1])}\` and try again`,
     }
   }
 
@@ -423,6 +424,15 @@ export async function inspectRepositoryBatch(
   } catch {
     return new Map()
   }
+}
+
+/**
+ * The files the next commit would add or change (the index against HEAD, or against nothing before the first commit),
+ * as absolute paths. Deletions are left out: removing a file from the repository is never refused.
+ */
+export async function stagedFiles(context: Extract<GitContext, {repository: true}>): Promise<string[]> {
+  const output = await context.git.raw(['diff', '--cached', '--name-only', '--no-renames', '--diff-filter=ACMRT', '-z'])
+  return output.split('\0').filter(Boolean).map((file) => path.join(context.root, file))
 }
 
 /** The file's content at HEAD, or null when HEAD has no such file (or no commits), or it is over the size limit. */

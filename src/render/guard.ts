@@ -1,5 +1,6 @@
 /** `telemetry guard`: what would be committed that must not be, and the projects that do not ignore .telemetry. */
 import type {GuardReport} from '../audit/guard.js'
+import {shellWord} from '../shell.js'
 import {displayPath} from './paths.js'
 import type {Style} from './style.js'
 
@@ -7,7 +8,7 @@ export function renderGuard(report: GuardReport, style: Style): string {
   const {chalk} = style
   const lines: string[] = []
   for (const file of report.staged) {
-    lines.push(`${chalk.red('refused')}: ${file} is about to be committed: a consent decision is personal. Unstage it with \`git rm --cached ${file}\`.`)
+    lines.push(`${chalk.red('refused')}: ${file} is about to be committed: a consent decision is personal. Unstage it with \`git rm --cached -- ${shellWord(file)}\`.`)
   }
 
   for (const project of report.projects) {
@@ -15,7 +16,13 @@ export function renderGuard(report: GuardReport, style: Style): string {
     else if (project.ignored === null) lines.push(`${chalk.yellow('unknown')}: ${displayPath(project.root)}: ${project.problem}`)
   }
 
+  for (const index of report.indexes) {
+    if (index.problem) lines.push(`${chalk.yellow('unknown')}: what ${displayPath(index.repository)} stages was not read: ${index.problem}`)
+  }
+
   const guarded = report.projects.filter((project) => project.ignored).length
-  lines.push(`${report.exitCode === 0 ? chalk.green('ok') : chalk.red('FAILED')}: ${report.staged.length} .telemetry staged; ${guarded} of ${report.projects.length} project(s) ignore .telemetry`)
+  const unread = report.indexes.some((index) => index.problem !== null)
+  const verdict = report.exitCode === 1 ? chalk.red('FAILED') : (unread ? chalk.yellow('not all checked') : chalk.green('ok'))
+  lines.push(`${verdict}: ${report.staged.length} .telemetry staged${unread ? ' (in the indexes read)' : ''}; ${guarded} of ${report.projects.length} project(s) ignore .telemetry`)
   return lines.join('\n')
 }
