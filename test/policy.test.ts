@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
+import {chownSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import type {AuditReport} from '../src/audit/audit.js'
@@ -34,6 +34,11 @@ function repositoryWith(policy: string, projects: Record<string, Record<string, 
   }
 
   return root
+}
+
+function chownRecursive(folder: string, uid: number): void {
+  chownSync(folder, uid, uid)
+  for (const entry of readdirSync(folder, {encoding: 'utf8', recursive: true})) chownSync(path.join(folder, entry), uid, uid)
 }
 
 function problemsOf(text: string): string[] {
@@ -89,7 +94,7 @@ describe('team policy', () => {
       const repository = repositoryWith('version: 1\n', {'teams/data/project': {}})
       const project = path.join(repository, 'teams', 'data', 'project')
       return Promise.all([
-        findPolicyFile(project).then((file) => expect(file).to.equal(path.join(repository, POLICY_FILE_NAME))),
+        findPolicyFile(project).then((found) => expect(found.file).to.equal(path.join(repository, POLICY_FILE_NAME))),
         // A policy above the repository (another folder of the machine) does not govern it.
         (async () => {
           const outer = tempDir()
@@ -98,12 +103,47 @@ describe('team policy', () => {
           mkdirSync(inner)
           gitInit(inner)
           makeProject({}, path.join(inner, 'p'))
-          expect(await findPolicyFile(path.join(inner, 'p'))).to.equal(null)
+          expect((await findPolicyFile(path.join(inner, 'p'))).file).to.equal(null)
           // Outside any repository, only the project's own folder counts.
           const loose = makeProject({}, path.join(outer, 'loose'))
-          expect(await findPolicyFile(loose)).to.equal(null)
+          expect((await findPolicyFile(loose)).file).to.equal(null)
         })(),
       ])
+    })
+
+    it('a policy in a folder git does not accept or trust governs no project below it, and status names it as ignored', async () => {
+      // A shared folder with an entry named .git (an empty file will do) and a policy that switches every check off.
+      const shared = tempDir('kc-shared-')
+      writeFileSync(path.join(shared, '.git'), '')
+      writeFileSync(path.join(shared, POLICY_FILE_NAME), 'version: 1\nexclude: ["**/*"]\n')
+      const project = makeProject({}, path.join(shared, 'unpacked'))
+      const found = await findPolicyFile(project)
+      expect(found.file).to.equal(null)
+      expect(found.ignored.map((entry) => entry.file)).to.deep.equal([path.join(shared, POLICY_FILE_NAME)])
+      const status = await runJsonInProcess<StatusReport>(['status', project], {env: machineEnv()})
+      expectValid('status.schema.json', status.json)
+      expect(status.json.policy).to.equal(null)
+      expect(status.json.ignoredPolicies[0].reason).to.match(/not a git repository that git accepts/)
+      expect((await runInProcess(['status', project], {env: machineEnv({NO_COLOR: '1'})})).stdout).to.match(/Team policy ignored: .*\.kedro-consent\.yml/)
+      const audit = await runJsonInProcess<AuditReport>(['audit', shared], {env: machineEnv()})
+      expect(audit.json.projects.map((entry) => entry.root)).to.deep.equal([project])
+      // The project's own folder always counts.
+      writeFileSync(path.join(project, POLICY_FILE_NAME), 'version: 1\nconsent: opted-out\n')
+      expect((await findPolicyFile(project)).file).to.equal(path.join(project, POLICY_FILE_NAME))
+    })
+
+    it('a real repository owned by another user governs only once git trusts it (safe.directory)', async () => {
+      // Handing a folder to another user needs root, as these tests run here and in CI.
+      const repository = repositoryWith('version: 1\nchecks: {TEL001: off, TEL002: off, TEL003: off}\n', {project: {}})
+      chownRecursive(repository, 65_534)
+      const project = path.join(repository, 'project')
+      const home = machineEnv()
+      const untrusted = await findPolicyFile(project, home)
+      expect(untrusted.file).to.equal(null)
+      expect(untrusted.ignored[0].reason).to.match(/owned by another user/)
+      const trusting = machineEnv()
+      writeFileSync(path.join(trusting.HOME, '.gitconfig'), `[safe]\n\tdirectory = ${repository}\n`)
+      expect((await findPolicyFile(project, trusting)).file).to.equal(path.join(repository, POLICY_FILE_NAME))
     })
 
     it('a found policy symlinked out of its repository is not read', async () => {

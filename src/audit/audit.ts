@@ -91,7 +91,7 @@ export async function auditProject(root: string, options: {
   const env = options.env ?? process.env
   let policy: null | Policy = null
   try {
-    policy = options.policy === undefined ? await policyReader('find', root)(root) : options.policy
+    policy = options.policy === undefined ? await policyReader('find', root, env)(root) : options.policy
     // One read of the history serves every project of an audit; a single project reads it here.
     const history = options.history ?? await readHistory(historyFile(env, options.platform ?? process.platform))
     const inspect = gitFailuresAsInput(options.inspectRepository ?? ((project) => inspectRepository(project, env, REPOSITORY_QUESTIONS)))
@@ -132,7 +132,7 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const env = options.env ?? process.env
   const platform = options.platform ?? process.platform
   const cwd = options.cwd ?? process.cwd()
-  const policies = await discoverGovernedProjects(options.paths, options.policy ?? 'find', cwd)
+  const policies = await discoverGovernedProjects(options.paths, options.policy ?? 'find', cwd, env)
   const roots = [...policies.keys()]
 
   let done = 0

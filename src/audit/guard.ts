@@ -73,7 +73,7 @@ export async function guardCommit(options: GuardOptions): Promise<GuardReport> {
   const cwd = options.cwd ?? process.cwd()
   let roots: string[] = []
   try {
-    roots = [...(await discoverGovernedProjects([cwd], options.policy ?? 'find', cwd)).keys()]
+    roots = [...(await discoverGovernedProjects([cwd], options.policy ?? 'find', cwd, env)).keys()]
   } catch (error) {
     // A repository with no Kedro project (or only excluded ones) has nothing to guard.
     if (!(error instanceof InputError && error.code === 'NO_PROJECT')) throw error

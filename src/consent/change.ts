@@ -144,7 +144,7 @@ export async function planConsentChange(options: ChangeOptions): Promise<Consent
   }
 
   // The team policy that governs the project decides whether opting in is allowed here, before anything else is read.
-  const policyOverride = consent ? optInAgainstPolicy(await policyReader('find', workingDirectory)(projectRoot ?? workingDirectory), env, options.overridePolicy) : null
+  const policyOverride = consent ? optInAgainstPolicy(await policyReader('find', workingDirectory, env)(projectRoot ?? workingDirectory), env, options.overridePolicy) : null
   const noticeFor = versions.telemetry.version && isValidVersion(versions.telemetry.version) ? versions.telemetry.version : LATEST_KNOWN_TELEMETRY_VERSION
   const writes: Write[] = []
   const telemetryFile = projectRoot ? path.join(projectRoot, TELEMETRY_FILE_NAME) : null

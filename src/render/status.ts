@@ -60,6 +60,7 @@ export function renderStatusSummary(report: StatusReport, style: Style): string 
   const lines = [`${chalk.bold('Kedro telemetry')} in ${displayPath(report.path)}`, headline(report, style), `Decided by ${chalk.bold(consent.decidedBy)}: ${consent.reason}`]
   if (consent.estimated) lines.push(`${chalk.yellow('Estimated')}: ${consent.estimated}`)
   if (report.policy) lines.push(policyLine(report.policy, style))
+  lines.push(...ignoredPolicyLines(report, style))
   if (project.isKedroProject) {
     const telemetryFile = file.exists ? (file.valid ? `consent: ${file.rawConsent}` : (file.problem ?? 'no decision')) : 'none'
     const ignored = git.repository ? (git.ignored ? 'gitignored' : chalk.red('not gitignored')) : 'not in git'
@@ -84,6 +85,11 @@ export function renderStatusSummary(report: StatusReport, style: Style): string 
   for (const warning of report.warnings) lines.push(chalk.yellow(`Warning: ${warning}`))
   lines.push(`${chalk.bold('Next')}: ${report.advice}`, chalk.dim('Every source, file and identifier: telemetry status --verbose'))
   return lines.join('\n')
+}
+
+/** A policy file above the project that does not govern it: said, so that nobody believes it applies. */
+function ignoredPolicyLines(report: StatusReport, style: Style): string[] {
+  return report.ignoredPolicies.map((ignored) => `${style.chalk.yellow('Team policy ignored')}: ${displayPath(ignored.file)}: ${ignored.reason}`)
 }
 
 /** The policy in one line: met, or the first rule that is not and why. */
@@ -176,6 +182,8 @@ export function renderStatus(report: StatusReport, style: Style): string {
     const body = rules.length > 0 ? renderTable(style, rules, ['rule', 'state', 'why']) : 'It sets no rule a project must meet (only audit levels or exclusions).'
     parts.push(section(`Team policy (${displayPath(report.policy.file)})`, body, style))
   }
+
+  parts.push(...ignoredPolicyLines(report, style))
 
   if (report.stack.length > 0) {
     const rows = report.stack.map((tool) => [

@@ -20,6 +20,7 @@ import {LATEST_KNOWN_TELEMETRY_VERSION, type VersionSource} from '../project/ver
 import {kedro} from '../releases/releases.js'
 import {isValidVersion} from '../python/pep440.js'
 import type {PolicyEvaluation} from '../policy/evaluate.js'
+import {findPolicyFile, type IgnoredPolicy} from '../policy/find.js'
 import {policyReader} from '../policy/load.js'
 import type {Policy, PolicyChoice} from '../policy/policy.js'
 import {inspectStack, type StackFinding} from '../stack/stack.js'
@@ -102,6 +103,8 @@ export interface StatusReport {
     lines: OptOutLine[]
   }
   path: string
+  /** Team policy files above the project that may not govern it (outside any repository git trusts), and why. */
+  ignoredPolicies: IgnoredPolicy[]
   /** Whether the project meets the team policy that governs it; null without one. */
   policy: null | PolicyEvaluation
   project: {
@@ -197,6 +200,7 @@ export async function inspectStatus(options: StatusOptions = {}): Promise<Status
     identity: identity.facts,
     machineWide,
     path: workingDirectory,
+    ignoredPolicies: [],
     policy: null,
     project: {
       isKedroProject: root !== null,
@@ -220,8 +224,11 @@ export async function inspectStatus(options: StatusOptions = {}): Promise<Status
       : [],
     warnings: [...warnings, ...git.warnings],
   }
-  const readPolicy = options.readPolicy ?? policyReader(options.policy ?? 'find', options.cwd ?? process.cwd())
+  const choice = options.policy ?? 'find'
+  const readPolicy = options.readPolicy ?? policyReader(choice, options.cwd ?? process.cwd(), env)
   const policy = await readPolicy(root ?? workingDirectory)
+  // A policy above the project that may not govern it is named, so that nobody believes it applies.
+  if (!options.readPolicy && choice === 'find') report.ignoredPolicies = (await findPolicyFile(root ?? workingDirectory, env)).ignored
   // The evaluation (and its PEP 440 library) loads only for a project that has a policy.
   report.policy = policy && (await import('../policy/evaluate.js')).evaluatePolicy(policy, report)
   report.advice = adviseFor(report)
