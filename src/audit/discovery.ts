@@ -1,7 +1,7 @@
 /** Finding the Kedro projects an audit checks: every project at or below a folder, skipping what git ignores. */
 import path from 'node:path'
 
-import {listDirectorySync, MAX_WALK_ENTRIES} from '../checkout/files.js'
+import {listDirectorySync, MAX_WALK_ENTRIES, rawTreeHoldsSync} from '../checkout/files.js'
 import {InputError} from '../errors.js'
 import {openRepository} from '../git/repository.js'
 import {isExcluded} from '../policy/exclude.js'
@@ -20,6 +20,18 @@ async function ignoredPaths(directory: string): Promise<{ignored: Set<string>; r
   return {ignored: new Set(output.split('\0').filter(Boolean)), root: context.root}
 }
 
+/**
+ * A folder whose name is not valid UTF-8 cannot be named by this tool's paths: a Kedro project inside it could be
+ * neither audited nor skipped silently (an audit would say PASSED without it), so finding one stops the command.
+ */
+function refuseUndecodable(parent: string, shown: string, raw: Buffer): void {
+  const folder = Buffer.concat([Buffer.from(`${parent}${path.sep}`), raw])
+  if (!rawTreeHoldsSync(folder, 'pyproject.toml', '[tool.kedro]', SKIPPED_DIRECTORIES)) return
+  throw new InputError(`a Kedro project lies in ${path.join(parent, shown)}, whose name is not valid UTF-8: it cannot be checked, and is not skipped`, {
+    code: 'UNDECODABLE_NAME', hint: 'rename that folder to a UTF-8 name (its bytes are shown as \\xNN) and run again',
+  })
+}
+
 /** Every Kedro project at or below `start`, skipping what git ignores and node_modules, .venv, .git. */
 export async function discoverProjects(start: string): Promise<string[]> {
   const {ignored, root} = await ignoredPaths(start)
@@ -36,6 +48,7 @@ export async function discoverProjects(start: string): Promise<string[]> {
     const listing = listDirectorySync(directory, start)
     // Symlinked folders are not entered: a tree is walked once, inside itself, whatever links it holds.
     for (const entry of listing.ok ? listing.entries : []) {
+      if (entry.kind === 'undecodable' && !entry.symlink) refuseUndecodable(directory, entry.name, entry.raw!)
       if (entry.kind !== 'directory' || entry.symlink || SKIPPED_DIRECTORIES.has(entry.name)) continue
       if (++seen > MAX_WALK_ENTRIES) return
       const child = path.join(directory, entry.name)

@@ -28,7 +28,8 @@ interface ReadOptions {
   maxBytes?: number
 }
 
-type EntryKind = 'directory' | 'file' | 'missing' | 'other' | 'outside' | 'unreadable'
+/** `undecodable`: a name that is not valid UTF-8, which no path of this tool can name (see rawEntriesSync). */
+type EntryKind = 'directory' | 'file' | 'missing' | 'other' | 'outside' | 'undecodable' | 'unreadable'
 
 /**
  * The boundary for reading `file`: the project root when the file lies in the project (a checkout's data), else
@@ -157,7 +158,10 @@ export function entryKindSync(file: string, within: null | string): EntryKind {
 
 interface DirectoryEntry {
   kind: EntryKind
+  /** The name; for an undecodable one, its bytes shown as escapes (`caf\\xe9`). */
   name: string
+  /** The name's bytes, for an undecodable one. */
+  raw?: Buffer
   /** The entry is a symlink (its kind is that of its target, inside the boundary). */
   symlink: boolean
 }
@@ -176,13 +180,92 @@ function entryOf(directory: string, name: string, isSymlink: boolean, isDirector
   return {kind: entryKindSync(path.join(directory, name), within), name, symlink: true}
 }
 
+/** A file name's text, or null when its bytes are not valid UTF-8. */
+function decodedName(bytes: Buffer): null | string {
+  const text = bytes.toString('utf8')
+  return Buffer.from(text, 'utf8').equals(bytes) ? text : null
+}
+
+/** A name that is not valid UTF-8, readable: valid parts as they are, every other byte as `\xNN`. */
+export function escapedName(bytes: Buffer): string {
+  let text = ''
+  for (let at = 0; at < bytes.length;) {
+    let end = at + 1
+    // The longest valid UTF-8 sequence starting here (at most 4 bytes), else one escaped byte.
+    for (let size = 4; size > 1; size--) {
+      if (at + size <= bytes.length && decodedName(bytes.subarray(at, at + size)) !== null) {
+        end = at + size
+        break
+      }
+    }
+
+    const piece = bytes.subarray(at, end)
+    text += end - at > 1 || piece[0] < 0x80 ? piece.toString('utf8') : `\\x${piece[0].toString(16).padStart(2, '0')}`
+    at = end
+  }
+
+  return text
+}
+
+/**
+ * Whether a folder whose path is given as bytes holds, at any depth, a file named `wanted` whose text includes
+ * `marker` (a Kedro project's pyproject.toml): for folders whose names are not valid UTF-8, which the rest of this
+ * tool cannot name. Symlinks are not followed; at most MAX_WALK_ENTRIES entries and MAX_FILE_BYTES per file are read.
+ */
+export function rawTreeHoldsSync(directory: Buffer, wanted: string, marker: string, skip: ReadonlySet<string>): boolean {
+  let seen = 0
+  const slash = Buffer.from('/')
+  const visit = (folder: Buffer): boolean => {
+    let dirents
+    try {
+      dirents = readdirSync(folder, {encoding: 'buffer', withFileTypes: true})
+    } catch {
+      return false
+    }
+
+    for (const entry of dirents) {
+      if (++seen > MAX_WALK_ENTRIES) return false
+      const child = Buffer.concat([folder, slash, entry.name])
+      const name = entry.name.toString('utf8')
+      if (entry.isFile() && name === wanted && rawFileIncludes(child, marker)) return true
+      if (entry.isDirectory() && !skip.has(name) && visit(child)) return true
+    }
+
+    return false
+  }
+
+  return visit(directory)
+}
+
+function rawFileIncludes(file: Buffer, marker: string): boolean {
+  let descriptor: number | undefined
+  try {
+    descriptor = openSync(file, OPEN_FLAGS)
+    const info = fstatSync(descriptor)
+    if (!info.isFile() || info.size > MAX_FILE_BYTES) return false
+    const buffer = Buffer.alloc(info.size)
+    const read = readSync(descriptor, buffer, 0, info.size, 0)
+    return buffer.subarray(0, read).includes(marker)
+  } catch {
+    return false
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor)
+  }
+}
+
 /** The entries of a directory inside the boundary, each with what it is (a symlink's target kind), sorted by name. */
 export function listDirectorySync(directory: string, within: null | string): DirectoryListing {
   const real = resolvedSync(directory, within)
   if (typeof real !== 'string') return listingRefusal(directory, real.ok ? 'unreadable' : real.kind)
   try {
-    const dirents = readdirSync(real, {withFileTypes: true})
-    const entries = dirents.map((entry) => entryOf(real, entry.name, entry.isSymbolicLink(), entry.isDirectory(), entry.isFile(), within))
+    // Names as bytes: one that is not valid UTF-8 would otherwise come back with U+FFFD in it, naming nothing.
+    const dirents = readdirSync(real, {encoding: 'buffer', withFileTypes: true})
+    const entries = dirents.map((entry) => {
+      const name = decodedName(entry.name)
+      return name === null
+        ? {kind: 'undecodable' as const, name: escapedName(entry.name), raw: entry.name, symlink: entry.isSymbolicLink()}
+        : entryOf(real, name, entry.isSymbolicLink(), entry.isDirectory(), entry.isFile(), within)
+    })
     return {entries: entries.sort((a, b) => (a.name < b.name ? -1 : (a.name > b.name ? 1 : 0))), ok: true}
   } catch (error) {
     return listingRefusal(directory, 'unreadable', errorCode(error))
@@ -234,6 +317,8 @@ export function walkFilesSync(start: string, options: {
         if (options.keep(relative, entry.name) || options.descend?.(relative, entry.name)) walk.problems.push(`${relative} is a symlink leading outside the project: not followed`)
       } else if (entry.kind === 'unreadable') {
         if (options.keep(relative, entry.name)) walk.problems.push(`${relative} cannot be read`)
+      } else if (entry.kind === 'undecodable') {
+        walk.problems.push(`${relative} has a name that is not valid UTF-8: not read`)
       } else if (options.keep(relative, entry.name)) {
         walk.files.push(relative)
       }
