@@ -5,7 +5,7 @@
  */
 import path from 'node:path'
 
-import {machineWideOptOutLines, type OptOutLine} from '../consent/machine-wide.js'
+import {machineWideOptOut, type MachineWideReading} from '../consent/machine-wide.js'
 import {InputError, isSystemError} from '../errors.js'
 import {gitFactsOfTree, inspectRepository, type RepositoryInspection} from '../git/repository.js'
 import {historyFile, type HistoryReading, readHistory} from '../history/history.js'
@@ -83,7 +83,7 @@ export async function auditProject(root: string, options: {
   /** Git facts answered for many projects at once (see `audit`); else git is asked for this project alone. */
   inspectRepository?: (root: string) => Promise<RepositoryInspection>
   /** The user's startup-file opt-out lines, read once for an audit (else by status, for this project). */
-  machineWideLines?: OptOutLine[]
+  machineWide?: MachineWideReading
   platform?: NodeJS.Platform
   /** The team policy of the project, read once for an audit (else found from the project). */
   policy?: null | Policy
@@ -96,7 +96,7 @@ export async function auditProject(root: string, options: {
     const history = options.history ?? await readHistory(historyFile(env, options.platform ?? process.platform))
     const inspect = gitFailuresAsInput(options.inspectRepository ?? ((project) => inspectRepository(project, env, REPOSITORY_QUESTIONS)))
     const status = await inspectStatus({
-      env, inspectRepository: inspect, machineWideLines: options.machineWideLines, path: root, platform: options.platform, readPolicy: async () => policy,
+      env, inspectRepository: inspect, machineWide: options.machineWide, path: root, platform: options.platform, readPolicy: async () => policy,
     })
     const policyFile = policy?.file ?? null
     if (!status.project.root) return {checks: [], error: 'not a Kedro project (no pyproject.toml with [tool.kedro])', policy: policyFile, root}
@@ -141,9 +141,9 @@ export async function audit(options: AuditOptions): Promise<AuditReport> {
   const answered = options.inspectRepository ? new Map<string, RepositoryInspection>() : await gitFactsOfTree(roots, env, REPOSITORY_QUESTIONS)
   const inspect = options.inspectRepository ?? ((root: string) => Promise.resolve(answered.get(root) ?? inspectRepository(root, env, REPOSITORY_QUESTIONS)))
   // Facts of the machine, not of a project: read once.
-  const machineWideLines = machineWideOptOutLines(env, platform)
+  const machineWide = machineWideOptOut(env, platform)
   const projects = await pool(roots, options.concurrency ?? 4, (root) => auditProject(root, {
-    allowImplicitConsent: options.allowImplicitConsent, commands: options.commands, env, history, inspectRepository: inspect, machineWideLines, platform,
+    allowImplicitConsent: options.allowImplicitConsent, commands: options.commands, env, history, inspectRepository: inspect, machineWide, platform,
     policy: policies.get(root) ?? null,
   }), () => options.onProject?.(++done, roots.length))
   return summarise(projects, Boolean(options.strict))

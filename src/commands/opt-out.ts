@@ -2,6 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand, consentWriteFlags, pathArg, paragraph} from '../base-command.js'
 import type {ChangeResult} from '../consent/change.js'
+import type {MachineWideUndoResult} from '../consent/machine-wide.js'
 import {InputError} from '../errors.js'
 
 interface MachineWideDeclined {
@@ -20,8 +21,9 @@ telemetry off for the rest of a CI job: on GitHub Actions by appending DO_NOT_TR
 to $GITHUB_ENV, elsewhere by printing export lines to eval; --ci works outside a Kedro project and outside git.
 With --global it opts out for every project of this user on this machine: it adds export DO_NOT_TRACK=1 and
 KEDRO_DISABLE_TELEMETRY=1 to the shell startup files (~/.bashrc and the bash login file, ~/.zshenv, a fish conf.d file,
-~/.profile), after showing the lines and asking (--yes without a terminal); a file that sets them already is left as
-it is. \`telemetry status\` then says where the opt-out comes from.`
+~/.profile), after showing the lines and asking (--yes without a terminal); a file that already exports them, as the
+shell runs it (not inside an if, a function or a heredoc, not unset later), is left as it is. \`telemetry status\` then
+says where the opt-out comes from. --global --undo removes exactly the lines it added, each file byte for byte as before.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %>', description: 'opt out for the project in the current directory'},
@@ -30,6 +32,7 @@ it is. \`telemetry status\` then says where the opt-out comes from.`
     {command: 'eval "$(<%= config.bin %> <%= command.id %> --ci)"', description: 'in any other CI shell'},
     {command: '<%= config.bin %> <%= command.id %> --ci --stack', description: 'and the other tools of the stack the project uses (dbt, MLflow, Streamlit...)'},
     {command: '<%= config.bin %> <%= command.id %> --global', description: 'every project on this machine: DO_NOT_TRACK=1 in your shell startup files'},
+    {command: '<%= config.bin %> <%= command.id %> --global --undo', description: 'take those lines out again'},
   ]
 
   static flags = {
@@ -40,12 +43,13 @@ it is. \`telemetry status\` then says where the opt-out comes from.`
       description: 'with --ci: also switch off, for the job, the other tools of the stack the project brings in (dbt, MLflow, Streamlit...), by their documented variables',
     }),
     global: Flags.boolean({description: 'also opt out machine-wide: DO_NOT_TRACK=1 and KEDRO_DISABLE_TELEMETRY=1 in your shell startup files, after a confirmation; works outside a project'}),
+    undo: Flags.boolean({dependsOn: ['global'], description: 'with --global: remove the lines opt-out --global added to your shell startup files, leaving each file as it was'}),
     yes: Flags.boolean({char: 'y', dependsOn: ['global'], description: 'with --global: change the startup files without asking (required without a terminal)'}),
   }
 
   static summary = 'Refuse consent: write consent: false to .telemetry. No prompt, ever.'
 
-  async run(): Promise<ChangeResult | MachineWideDeclined> {
+  async run(): Promise<ChangeResult | MachineWideDeclined | MachineWideUndoResult> {
     const {args, flags} = await this.parse(OptOut)
     const canAsk = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !this.jsonEnabled()
     if (flags.global && !flags.yes && !canAsk) {
@@ -54,6 +58,7 @@ it is. \`telemetry status\` then says where the opt-out comes from.`
       })
     }
 
+    if (flags.undo) return this.undoGlobal(flags.yes)
     // The consent machinery (the YAML editor, git) loads only for the commands that write.
     const {applyConsentChange, planConsentChange} = await import('../consent/change.js')
     const plan = await planConsentChange({
@@ -81,6 +86,25 @@ it is. \`telemetry status\` then says where the opt-out comes from.`
       await this.render(result, renderChange)
     }
 
+    return result
+  }
+
+  /** `--global --undo`: shows the lines to remove and asks (unless --yes), then removes them. */
+  private async undoGlobal(yes: boolean): Promise<MachineWideDeclined | MachineWideUndoResult> {
+    const {planMachineWideUndo, undoMachineWideOptOut} = await import('../consent/machine-wide.js')
+    const plan = planMachineWideUndo(process.env, process.platform)
+    const {renderMachineWideUndo} = await import('../render/consent.js')
+    if (!yes && plan.writes.length > 0) {
+      this.log(plan.files.filter((entry) => entry.action === 'removed').map((entry) => `${entry.file}:\n  ${entry.lines.join('\n  ')}`).join('\n'))
+      const {askYesNo} = await import('../render/prompt.js')
+      if (!(await askYesNo('Remove them?'))) {
+        this.log('Nothing was changed.')
+        return {changed: false, reason: 'the prompt was not answered yes'}
+      }
+    }
+
+    const result = await undoMachineWideOptOut(plan)
+    if (!this.jsonEnabled()) await this.render(result, renderMachineWideUndo)
     return result
   }
 }

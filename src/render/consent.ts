@@ -1,7 +1,7 @@
 /** Human-readable output of opt-in, opt-out and revoke. */
 import type {ChangeResult, ConsentPlan} from '../consent/change.js'
 import {erasureStatement} from '../consent/erasure.js'
-import type {MachineWideFile} from '../consent/machine-wide.js'
+import type {MachineWideFile, MachineWideUndoResult} from '../consent/machine-wide.js'
 import {displayPath, homePath} from './paths.js'
 import {renderTable, type Style} from './style.js'
 
@@ -91,4 +91,17 @@ export function renderMachineWidePlan(files: MachineWideFile[], style: Style): s
     ...appended[0].lines.map((line) => chalk.dim(`    ${line}`)),
     'Every shell started afterwards has them, so kedro sends nothing from any project here.',
   ].join('\n')
+}
+
+/** `opt-out --global --undo`: what was taken away from each startup file, and what was left. */
+export function renderMachineWideUndo(result: MachineWideUndoResult, style: Style): string {
+  const {chalk} = style
+  const removed = result.files.filter((entry) => entry.action === 'removed')
+  const changed = result.files.filter((entry) => entry.action === 'changed')
+  const lines = removed.length > 0
+    ? [`${chalk.bold('Machine-wide opt-out undone')}: the lines \`telemetry opt-out --global\` added were removed from ${removed.map((entry) => homePath(entry.file)).join(', ')}, each file as it was before`]
+    : ['No startup file holds the lines `telemetry opt-out --global` adds: nothing was removed']
+  for (const entry of changed) lines.push(chalk.yellow(`Left as it is: ${homePath(entry.file)} has the mark line but not the lines written after it (changed by hand): remove them yourself`))
+  if (removed.length > 0) lines.push('New shells no longer get DO_NOT_TRACK or KEDRO_DISABLE_TELEMETRY from these files; `telemetry status` shows what decides now')
+  return lines.join('\n')
 }

@@ -103,13 +103,25 @@ function policyLine(policy: PolicyEvaluation, style: Style): string {
     (unmet.length > 1 ? `; and ${unmet.length - 1} more rule(s) (--verbose)` : '')
 }
 
-/** Where the machine-wide opt-out comes from and whether this shell has it; null when no startup file sets it. */
+/**
+ * Where the machine-wide opt-out comes from and whether this shell has it; what the startup files do that this tool
+ * cannot follow; null when they say nothing about the variables.
+ */
 function machineWide(report: StatusReport): null | string {
-  const {activeHere, lines} = report.machineWide
-  if (lines.length === 0) return null
-  // The first line of each file is enough to find the block.
-  const where = lines.filter((line, index) => lines.findIndex((other) => other.file === line.file) === index).map((line) => `${homePath(line.file)}:${line.line}`).join(', ')
-  return `${lines[0].variable} in ${where} (${activeHere ? 'set in this shell' : 'not set in this shell: open a new terminal'})`
+  const {activeHere, lines, unclear} = report.machineWide
+  const parts: string[] = []
+  if (lines.length > 0) {
+    // The first line of each file is enough to find the block.
+    const where = lines.filter((line, index) => lines.findIndex((other) => other.file === line.file) === index).map((line) => `${homePath(line.file)}:${line.line}`).join(', ')
+    parts.push(`${lines[0].variable} in ${where} (${activeHere ? 'set in this shell' : 'not set in this shell: open a new terminal'})`)
+  }
+
+  if (unclear.length > 0) {
+    const [first] = unclear
+    parts.push(`could not tell what ${homePath(first.file)}:${first.line} does with ${first.variable} (${first.reason})${unclear.length > 1 ? `, and ${unclear.length - 1} more` : ''}`)
+  }
+
+  return parts.length > 0 ? parts.join('; ') : null
 }
 
 export function renderStatus(report: StatusReport, style: Style): string {

@@ -6,7 +6,7 @@ import path from 'node:path'
 import {parse as parseToml} from 'smol-toml'
 
 import {kedroDetectsCi, wideDetectsCi} from '../ci/detect.js'
-import {machineWideOptOutLines, type OptOutLine} from '../consent/machine-wide.js'
+import {machineWideOptOut, type MachineWideReading} from '../consent/machine-wide.js'
 import {type ConsentDecision, resolveConsent} from '../consent/rules.js'
 import {readTelemetryFile, TELEMETRY_FILE_NAME, type TelemetryFileReading} from '../consent/telemetry-file.js'
 import {type GitContext, type GitFileFacts, type GitRefusal, inspectRepository, type RepositoryInspection} from '../git/repository.js'
@@ -37,7 +37,7 @@ export interface StatusOptions {
    */
   inspectRepository?: (root: string) => Promise<RepositoryInspection>
   /** The user's startup-file opt-out lines (default: read now); an audit reads them once for every project. */
-  machineWideLines?: OptOutLine[]
+  machineWide?: MachineWideReading
   /** Where a kedro command would run; relative paths resolve against `cwd`. */
   path?: string
   cwd?: string
@@ -96,11 +96,13 @@ export interface StatusReport {
     userIdNote: null | string
     userIdPath: string
   }
-  /** The machine-wide opt-out (`opt-out --global`): lines of the user's shell startup files that set the variables. */
-  machineWide: {
+  /**
+   * The machine-wide opt-out (`opt-out --global`): lines of the user's shell startup files that leave the variables
+   * exported, as a shell runs them, and those that name one where this tool cannot tell what the shell does.
+   */
+  machineWide: MachineWideReading & {
     /** The variables are set in this environment: the startup files were read by the shell that started us. */
     activeHere: boolean
-    lines: OptOutLine[]
   }
   path: string
   /** Team policy files above the project that may not govern it (outside any repository git trusts), and why. */
@@ -168,10 +170,7 @@ export async function inspectStatus(options: StatusOptions = {}): Promise<Status
   })
   const kedroCi = kedroDetectsCi(env)
   const wideCi = wideDetectsCi(env)
-  const machineWide = {
-    activeHere: Boolean(env.DO_NOT_TRACK || env.KEDRO_DISABLE_TELEMETRY),
-    lines: options.machineWideLines ?? machineWideOptOutLines(env, platform),
-  }
+  const machineWide = {activeHere: Boolean(env.DO_NOT_TRACK || env.KEDRO_DISABLE_TELEMETRY), ...options.machineWide ?? machineWideOptOut(env, platform)}
 
   const report: StatusReport = {
     advice: '',
