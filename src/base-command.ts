@@ -7,7 +7,10 @@ import {Command} from '@oclif/core/command'
 import {CLIError} from '@oclif/core/errors'
 import * as Flags from '@oclif/core/flags'
 
+import {ux} from '@oclif/core/ux'
+
 import {asInputError, type ErrorReport, EXIT_USAGE, InputError} from './errors.js'
+import {ciInert} from './render/escape.js'
 import type {PolicyChoice} from './policy/policy.js'
 import type {Style} from './render/style.js'
 
@@ -28,6 +31,19 @@ export abstract class BaseCommand extends Command {
     const text = style.tables ? fitToWidth(rendered, style.width) : rendered
     if (stream === 'stdout') this.log(text)
     else this.logToStderr(text)
+  }
+
+  /** Every line to stdout passes ciInert: text from a checkout never speaks to a CI runner. */
+  log(message = '', ...args: unknown[]): void {
+    super.log(ciInert(message), ...args)
+  }
+
+  logJson(json: unknown): void {
+    ux.stdout(ciInert(JSON.stringify(json, null, 2), 'json'))
+  }
+
+  logToStderr(message = '', ...args: unknown[]): void {
+    super.logToStderr(ciInert(message), ...args)
   }
 
   /**

@@ -3,14 +3,15 @@
  * holds, each answer is the truth, an "estimated" with the reason, or an error (exit 2).
  */
 import {expect} from 'chai'
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {XMLParser} from 'fast-xml-parser'
+import {appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import type {AuditReport} from '../src/audit/audit.js'
 import type {ErrorReport} from '../src/errors.js'
 import {listDirectorySync} from '../src/checkout/files.js'
 import {runInProcess, runJsonInProcess} from './helpers/in-process.js'
-import {gitInit, makeProject, removeTempDirs, tempDir} from './helpers/sandbox.js'
+import {EXAMPLE, gitInit, makeProject, removeTempDirs, tempDir} from './helpers/sandbox.js'
 
 const env = () => {
   const home = tempDir('kc-home-')
@@ -57,6 +58,76 @@ describe('no false all-clear', () => {
       const run = await runJsonInProcess<AuditReport>(['audit', '--json', root], {env: env()})
       expect(run.json.projects).to.have.length(1)
       expect((await runInProcess(['status', path.join(root, 'project')], {env: env()})).code).to.equal(0)
+    })
+  })
+
+  describe('text from the checkout never speaks to a CI runner', () => {
+    const names = ['::error title=x::y', '::stop-commands::z', '  ::add-mask::secret', 'a ##[error]b', 'c ##vso[task.setvariable variable=x]1']
+    /** A tree of projects whose folder names are workflow commands, and stdout and stderr of a command run from it. */
+    function hostileTree(): string {
+      const root = tempDir('kc-ci-')
+      gitInit(root)
+      for (const name of names) makeProject({}, path.join(root, name))
+      return root
+    }
+
+    const commandLike = (text: string) => text.split('\n').filter((line) => /^\s*::/.test(line) || /##(vso)?\[/.test(line))
+
+    for (const format of ['table', 'markdown', 'junit', 'json', 'sarif', 'codequality']) {
+      it(`audit --format ${format}: no line a runner reads as a command, and the report still parses`, async () => {
+        const root = hostileTree()
+        const run = await runInProcess(['audit', '.', '--format', format], {cwd: root, env: env()})
+        expect(run.code, run.stderr).to.equal(1)
+        expect(commandLike(run.stdout), 'stdout').to.deep.equal([])
+        expect(commandLike(run.stderr), 'stderr').to.deep.equal([])
+        if (['codequality', 'json', 'sarif'].includes(format)) expect(JSON.stringify(JSON.parse(run.stdout))).to.include('::error title=x::y').and.to.include('##[error]')
+        if (format === 'junit') expect(new XMLParser({ignoreAttributes: false}).parse(run.stdout)).to.have.property('testsuites')
+      })
+    }
+
+    it('status, enforce, guard and --json output: none either', async () => {
+      const root = hostileTree()
+      const runs = [
+        await runInProcess(['status', names[0]], {cwd: root, env: env()}),
+        await runInProcess(['status', '--verbose'], {cwd: path.join(root, names[1]), env: env()}),
+        await runInProcess(['enforce', '--dry-run', '.'], {cwd: root, env: env()}),
+        await runInProcess(['guard'], {cwd: root, env: env()}),
+        await runInProcess(['audit', '.', '--json'], {cwd: root, env: env()}),
+        await runInProcess(['audit', 'nowhere/::error::x'], {cwd: root, env: env()}),
+      ]
+      for (const run of runs) {
+        expect(commandLike(run.stdout)).to.deep.equal([])
+        expect(commandLike(run.stderr)).to.deep.equal([])
+      }
+    })
+  })
+
+  describe('reports', () => {
+    it('one file named twice (--report and --output, or two --report) is refused before anything runs', async () => {
+      const project = makeProject()
+      for (const args of [['--report', 'sarif=out.txt', '--output', 'out.txt'], ['--report', 'sarif=a', '--report', 'junit=./a']]) {
+        const run = await runJsonInProcess<ErrorReport>(['audit', '--json', project, ...args], {cwd: project, env: env()})
+        expect(run.code).to.equal(2)
+        expect(run.json.error.code).to.equal('BAD_REPORT')
+        expect(run.json.error.message).to.match(/named twice/)
+      }
+    })
+
+    it('--report FORMAT=FILE beside --output: each file holds its own format', async () => {
+      const project = makeProject()
+      const run = await runInProcess(['audit', project, '--format', 'markdown', '--output', 'report.md', '--report', 'sarif=report.sarif'], {cwd: project, env: env()})
+      expect(run.code, run.stderr).to.equal(1)
+      expect((JSON.parse(readFileSync(path.join(project, 'report.sarif'), 'utf8')) as {version: string}).version).to.equal('2.1.0')
+      expect(readFileSync(path.join(project, 'report.md'), 'utf8')).to.match(/^# /)
+    })
+
+    it('a dataset type holding an escape sequence reaches no output raw', async () => {
+      const project = path.join(tempDir(), 'spaceflights')
+      cpSync(EXAMPLE, project, {recursive: true})
+      appendFileSync(path.join(project, 'conf', 'base', 'catalog.yml'), '\nevil:\n  type: "pandas.CSV\\x1b[31mDataset"\n  filepath: x.csv\n')
+      const run = await runInProcess(['preview', '--project', project, 'run'], {env: env()})
+      expect(run.stdout).to.include(String.raw`\x1b[31m`)
+      expect(run.stdout + run.stderr).not.to.include('\u001B')
     })
   })
 })

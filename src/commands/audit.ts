@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import type {AuditReport} from '../audit/audit.js'
 import {BaseCommand, paragraph, policyChoice, policyFlags} from '../base-command.js'
-import {AUDIT_FORMATS, type AuditFormat, reportTargets} from '../render/audit-format-names.js'
+import {AUDIT_FORMAT_FLAVOURS, AUDIT_FORMATS, type AuditFormat, reportTargets} from '../render/audit-format-names.js'
 
 
 export default class Audit extends BaseCommand {
@@ -44,10 +44,10 @@ and TEL010 checks its rules. Exit code 1 when a check fails (with --strict, when
 
   async run(): Promise<AuditReport> {
     const {argv, flags} = await this.parse(Audit)
-    // A wrong --report is a usage error before any project is read.
-    const targets = reportTargets(flags.report ?? [])
+    // A wrong --report, or one file named twice, is a usage error before any project is read.
+    const targets = reportTargets(flags.report ?? [], flags.output)
     // The audit (checks, previews, the Python parser) and its renderers load only for this command.
-    const [{audit}, {summaryLine}, {formatAuditReport}, {progressBar}, {terminalStyle}, {printable}] = await Promise.all([
+    const [{audit}, {summaryLine}, {formatAuditReport}, {progressBar}, {terminalStyle}, {ciInert, printable}] = await Promise.all([
       import('../audit/audit.js'), import('../audit/summary.js'), import('../render/audit-report.js'), import('../render/progress.js'),
       import('../render/style.js'), import('../render/escape.js'),
     ])
@@ -56,22 +56,21 @@ and TEL010 checks its rules. Exit code 1 when a check fails (with --strict, when
       paths: argv as string[], policy: policyChoice(flags), strict: flags.strict,
     })
     const format = this.jsonEnabled() ? 'json' : flags.format as AuditFormat
-    const style = terminalStyle(flags.output ? {} : process.stdout, process.env)
     const options = {base: process.cwd(), toolVersion: this.config.version}
-    const text = formatAuditReport(report, format, {...options, style})
+    // A file gets no colour, whatever the terminal; each file its own format.
+    const plain = terminalStyle({}, process.env)
     const files = [...targets, ...(flags.output ? [{file: flags.output, format}] : [])]
     if (files.length > 0) {
       const {writeFileAtomic} = await import('../fs/transaction.js')
-      // A file gets no colour, whatever the terminal.
-      const plain = terminalStyle({}, process.env)
       for (const target of files) {
-        await writeFileAtomic(target.file, target.file === flags.output ? text : formatAuditReport(report, target.format, {...options, style: plain}))
+        await writeFileAtomic(target.file, formatAuditReport(report, target.format, {...options, style: plain}))
         this.logToStderr(`Wrote ${printable(target.file)} (${target.format}): ${summaryLine(report)}`)
       }
     }
 
     if (!flags.output && !this.jsonEnabled()) {
-      process.stdout.write(text)
+      const text = formatAuditReport(report, format, {...options, style: terminalStyle(process.stdout, process.env)})
+      process.stdout.write(ciInert(text, AUDIT_FORMAT_FLAVOURS[format]))
     }
 
     process.exitCode = report.exitCode

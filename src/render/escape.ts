@@ -22,13 +22,14 @@ export function printable(text: string): string {
   return text.replaceAll(UNPRINTABLE, visible)
 }
 
-/** A value with every string in it made printable (for a terminal renderer, which adds its own colours after). */
+/** A value with every string in it (keys too) made printable (for a terminal renderer, which adds its own colours after). */
 export function neutralise<T>(value: T): T {
   if (typeof value === 'string') return printable(value) as T
   if (Array.isArray(value)) return (value as unknown[]).map((item) => neutralise(item)) as T
   if (value instanceof Map) return new Map([...value].map(([key, item]) => [neutralise(key), neutralise(item)])) as T
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, neutralise(item)])) as T
+    // Keys too: a dataset type from a catalog becomes a key of the request's properties.
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [printable(key), neutralise(item)])) as T
   }
 
   return value
@@ -72,4 +73,22 @@ export function xmlText(text: string): string {
 /** A relative path as a URI reference: each segment percent-encoded (spaces, controls, `<`, `>`, `|`, `%`, `#`...). */
 export function uriPath(relative: string): string {
   return relative.split('/').map((segment) => encodeURIComponent(segment)).join('/')
+}
+
+/** How a text is escaped where it must change: plain text and Markdown by a backslash, XML by a character reference, JSON by \u. */
+export type OutputFlavour = 'json' | 'markdown' | 'text' | 'xml'
+
+const OPEN_BRACKET: Record<OutputFlavour, string> = {json: String.raw`\u005b`, markdown: String.raw`\[`, text: String.raw`\[`, xml: '&#91;'}
+const COLON: Record<OutputFlavour, string> = {json: String.raw`\u003a`, markdown: String.raw`\:`, text: String.raw`\:`, xml: '&#58;'}
+
+/**
+ * Output that no CI runner reads as a command: GitHub Actions takes a line whose first non-blank characters are `::`
+ * as a workflow command (`::error::`, `::stop-commands::`, `::add-mask::`), and `##[` (its older syntax) or `##vso[`
+ * (Azure Pipelines) anywhere in a line. A checkout's folder names reach our output, so every line we print is passed
+ * through this: the first colon, or the bracket, is escaped in the output's own syntax, and the text reads the same.
+ */
+export function ciInert(text: string, flavour: OutputFlavour = 'text'): string {
+  return text
+    .replaceAll(/^(\s*):(?=:)/gm, `$1${COLON[flavour]}`)
+    .replaceAll(/##(vso)?\[/g, (_match, vso: string | undefined) => `##${vso ?? ''}${OPEN_BRACKET[flavour]}`)
 }
