@@ -9,6 +9,7 @@ import path from 'node:path'
 
 import type {AuditReport} from '../src/audit/audit.js'
 import type {ErrorReport} from '../src/errors.js'
+import type {StatusReport} from '../src/status/status.js'
 import {listDirectorySync} from '../src/checkout/files.js'
 import {runInProcess, runJsonInProcess} from './helpers/in-process.js'
 import {EXAMPLE, gitInit, makeProject, removeTempDirs, tempDir} from './helpers/sandbox.js'
@@ -128,6 +129,30 @@ describe('no false all-clear', () => {
       const run = await runInProcess(['preview', '--project', project, 'run'], {env: env()})
       expect(run.stdout).to.include(String.raw`\x1b[31m`)
       expect(run.stdout + run.stderr).not.to.include('\u001B')
+    })
+  })
+
+  describe('the stack\'s data files', () => {
+    const dbtStatus = async (dbtProject: string) => {
+      const project = makeProject({'dbt_project.yml': dbtProject, 'requirements.txt': 'kedro==1.5.0\ndbt-core==1.8.2\n'})
+      const run = await runJsonInProcess<StatusReport>(['status', project], {env: env()})
+      return {dbt: run.json.stack.find((tool) => tool.id === 'dbt')!, run}
+    }
+
+    it('are read with the YAML 1.1 booleans the tools read: dbt\'s `send_anonymous_usage_stats: no` is false', async () => {
+      for (const off of ['no', 'off', 'False']) expect((await dbtStatus(`flags:\n  send_anonymous_usage_stats: ${off}\n`)).dbt.wouldSend, off).to.equal(false)
+      // PyYAML reads `n` as a string: that is not a switch.
+      expect((await dbtStatus('flags:\n  send_anonymous_usage_stats: n\n')).dbt.wouldSend).to.equal(true)
+    })
+
+    it('a file built to stall the parser answers at once, estimated; a file of unknown tags puts nothing on stderr', async () => {
+      const commas = await dbtStatus(`a: [${','.repeat(256 * 1024 - 8)}]\n`)
+      expect(commas.dbt.estimated).to.match(/dbt_project\.yml could not be parsed here \(expected the node content, but found ','\)/)
+      const closers = await dbtStatus(`a: ${']'.repeat(200_000)}\n`)
+      expect(closers.dbt.estimated).to.match(/closes no flow collection/)
+      const tags = await dbtStatus(Array.from({length: 3000}, (_, i) => `k${i}: !weird x`).join('\n'))
+      expect(tags.dbt.estimated).to.match(/could not be parsed here/)
+      expect(tags.run.stderr).to.equal('')
     })
   })
 })

@@ -302,8 +302,21 @@ function structureRefused(text: string): null | string {
   let directivePending = false
   const anchors = new Set<string>()
   const directives = new Set<string>()
+  let previous: null | string = null
+  let flowDepth = 0
   for (const lexeme of new Lexer().lex(text)) {
     const type = CST.tokenType(lexeme)
+    // A comma with no node before it (`[,`, `{,`, `,,`): PyYAML stops at the first; the yaml package would collect an
+    // error for every one, which takes seconds on a file of commas.
+    if (type === 'comma' && (previous === 'comma' || previous === 'flow-seq-start' || previous === 'flow-map-start')) return "expected the node content, but found ','"
+    if (!['comment', 'newline', 'space'].includes(type ?? '')) previous = type ?? null
+    // A closing bracket that closes nothing: PyYAML stops there (and the yaml package collects one error per bracket).
+    if (type === 'flow-seq-start' || type === 'flow-map-start') flowDepth++
+    else if (type === 'flow-seq-end' || type === 'flow-map-end') {
+      if (flowDepth === 0) return `found '${lexeme}' that closes no flow collection`
+      flowDepth--
+    }
+
     if (type === 'directive-line') {
       directivePending = true
       const [name, first] = lexeme.trim().split(/\s+/)

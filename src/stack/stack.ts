@@ -7,9 +7,9 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {parse as parseToml} from 'smol-toml'
-import {parse as parseYaml} from 'yaml'
 
 import {readTextSafeSync} from '../checkout/files.js'
+import {safeLoad} from '../python/pyyaml.js'
 import {normaliseDistributionName} from '../project/environment.js'
 import {findRequirements} from '../project/requirements.js'
 import {type ConfigFileSwitch, STACK_TOOLS, type StackTool} from './tools.js'
@@ -71,7 +71,14 @@ function fileSetting(file: ConfigFileSwitch, projectRoot: string, env: NodeJS.Pr
   if (!read.ok) return read.kind === 'missing' ? undefined : {path: location, unread: read.reason}
   let data: unknown
   try {
-    data = file.format === 'toml' ? parseToml(read.text) : parseYaml(read.text, {maxAliasCount: 50})
+    // YAML as the tools read it (PyYAML: `no` and `off` are false), bounded, and silent: nothing of the file reaches stderr.
+    if (file.format === 'toml') {
+      data = parseToml(read.text)
+    } else {
+      const loaded = safeLoad(read.text)
+      if (!loaded.ok) throw new Error(loaded.error)
+      data = loaded.value
+    }
   } catch (error) {
     return {path: location, unread: `${path.basename(location)} could not be parsed here (${(error as Error).message.split('\n')[0]})`}
   }
