@@ -155,4 +155,39 @@ describe('no false all-clear', () => {
       expect(tags.run.stderr).to.equal('')
     })
   })
+
+  describe('a version string that is not PEP 440', () => {
+    for (const [label, files] of [
+      ['mlflow===latest in requirements.txt', {'requirements.txt': 'kedro==1.5.0\nmlflow===latest\n'}],
+      ['an installed METADATA with Version: latest', {
+        '.venv/lib/python3.11/site-packages/mlflow-0.dist-info/METADATA': 'Metadata-Version: 2.1\nName: mlflow\nVersion: latest\n',
+        '.venv/pyvenv.cfg': '', 'requirements.txt': 'kedro==1.5.0\nmlflow\n',
+      }],
+      ['an installed METADATA with a control character', {
+        '.venv/lib/python3.11/site-packages/mlflow-0.dist-info/METADATA': 'Metadata-Version: 2.1\nName: mlflow\nVersion: 3.4\u001B[2J\n',
+        '.venv/pyvenv.cfg': '', 'requirements.txt': 'kedro==1.5.0\nmlflow\n',
+      }],
+    ] as const) {
+      it(`${label}: that one answer is estimated, with the reason; the audit runs`, async () => {
+        const project = makeProject(files)
+        const status = await runJsonInProcess<StatusReport>(['status', project], {env: env()})
+        expect(status.code, status.stderr).to.equal(0)
+        const mlflow = status.json.stack.find((tool) => tool.id === 'mlflow')!
+        expect(mlflow.estimated).to.match(/is not a PEP 440 version/)
+        const audit = await runJsonInProcess<AuditReport>(['audit', '--json', project], {env: env()})
+        expect(audit.code, audit.stderr).to.equal(1)
+        expect(audit.json.projects[0].error).to.equal(null)
+      })
+    }
+
+    it('a policy\'s kedro-telemetry bounds against such a version: not met, estimated, never a crash', async () => {
+      const root = tempDir('kc-repo-')
+      gitInit(root)
+      writeFileSync(path.join(root, '.kedro-consent.yml'), 'version: 1\nkedro-telemetry: ">=0.8"\n')
+      const project = makeProject({'requirements.txt': 'kedro==1.5.0\nkedro-telemetry===latest\n'}, path.join(root, 'project'))
+      const status = await runJsonInProcess<StatusReport>(['status', project], {env: env()})
+      expect(status.code, status.stderr).to.equal(0)
+      expect(status.json.policy?.rules.find((rule) => rule.rule === 'kedro-telemetry')).to.deep.include({met: false})
+    })
+  })
 })

@@ -58,7 +58,9 @@ function versionRule(policy: Policy, status: StatusReport): null | Omit<PolicyRu
   const base = {required: policy.telemetryVersions, rule: 'kedro-telemetry' as const}
   if (source === 'not-installed' || version === null) return {...base, estimated: null, met: true, result: `kedro-telemetry is not installed (${detail}): nothing sends`}
   const estimated = source === 'assumed' ? `the version is assumed, not read: ${detail}` : null
-  return versionSatisfies(version, policy.telemetryVersions)
+  const allowed = versionSatisfies(version, policy.telemetryVersions)
+  if (allowed === null) return {...base, estimated: `"${version}" is not a PEP 440 version (${detail})`, met: false, result: `kedro-telemetry "${version}" cannot be checked against ${policy.telemetryVersions}`}
+  return allowed
     ? {...base, estimated, met: true, result: `kedro-telemetry ${version} is allowed`}
     : {...base, estimated, met: false, result: `kedro-telemetry ${version} is not allowed (${detail})`}
 }

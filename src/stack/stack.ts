@@ -93,8 +93,10 @@ async function evaluate(tool: StackTool, inputs: StackInputs, version: null | st
     return {decidedBy: 'kedro-telemetry\'s consent (see the verdict above)', estimated: null, wouldSend: inputs.kedroWillSend}
   }
 
-  // The PEP 440 library loads only for a tool whose sending depends on its version.
-  if (tool.sendsFrom && version && !(await import('../python/specifiers.js')).versionSatisfies(version, tool.sendsFrom)) {
+  // The PEP 440 library loads only for a tool whose version matters; a version it cannot read counts as unknown.
+  const satisfies = async (specifiers: string) => (version ? (await import('../python/specifiers.js')).versionSatisfies(version, specifiers) : null)
+  const unreadable = version && tool.sendsFrom && await satisfies(tool.sendsFrom) === null ? `its version "${version}" is not a PEP 440 version` : null
+  if (tool.sendsFrom && await satisfies(tool.sendsFrom) === false) {
     return {decidedBy: `version ${version}: only ${tool.sendsFrom} sends`, estimated: null, wouldSend: false}
   }
 
@@ -109,8 +111,9 @@ async function evaluate(tool: StackTool, inputs: StackInputs, version: null | st
 
     if (!option.appliesTo) return {decidedBy: `${option.variable}=${value}`, estimated: null, wouldSend: false}
     // A switch of some versions only: it decides when the version is known, and the answer is estimated when not.
-    if (!version) return {decidedBy: `${option.variable}=${value}`, estimated: `${option.variable} works in ${tool.name} ${option.appliesTo} only, and the version is not known`, wouldSend: false}
-    if ((await import('../python/specifiers.js')).versionSatisfies(version, option.appliesTo)) return {decidedBy: `${option.variable}=${value}`, estimated: null, wouldSend: false}
+    const applies = await satisfies(option.appliesTo)
+    if (applies === null) return {decidedBy: `${option.variable}=${value}`, estimated: `${option.variable} works in ${tool.name} ${option.appliesTo} only, and the version is not known${version ? ` ("${version}" is not a PEP 440 version)` : ''}`, wouldSend: false}
+    if (applies) return {decidedBy: `${option.variable}=${value}`, estimated: null, wouldSend: false}
     unrecognised.push(`${option.variable}=${value}: it works in ${tool.name} ${option.appliesTo} only, not ${version}`)
   }
 
@@ -123,7 +126,7 @@ async function evaluate(tool: StackTool, inputs: StackInputs, version: null | st
     else if (setting && setting.value === file.off) return {decidedBy: `${file.keys.join('.')} = ${String(file.off)} in ${setting.path}`, estimated: null, wouldSend: false}
   }
 
-  const doubts = [...unrecognised, ...unread]
+  const doubts = [...unreadable ? [`${unreadable}, and only ${tool.sendsFrom} sends`] : [], ...unrecognised, ...unread]
   const estimated = doubts.length > 0 ? doubts.join('; ') : null
   const versionNote = tool.sendsFrom && !version ? `; the version is not known, and only ${tool.sendsFrom} sends` : ''
   return {decidedBy: 'its default (on)', estimated: estimated ?? (versionNote ? versionNote.slice(2) : null), wouldSend: true}
