@@ -4,10 +4,11 @@
  */
 import {expect} from 'chai'
 import {XMLParser} from 'fast-xml-parser'
-import {appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import type {AuditReport} from '../src/audit/audit.js'
+import type {ChangeResult} from '../src/consent/change.js'
 import type {ErrorReport} from '../src/errors.js'
 import type {StatusReport} from '../src/status/status.js'
 import {listDirectorySync} from '../src/checkout/files.js'
@@ -188,6 +189,26 @@ describe('no false all-clear', () => {
       const status = await runJsonInProcess<StatusReport>(['status', project], {env: env()})
       expect(status.code, status.stderr).to.equal(0)
       expect(status.json.policy?.rules.find((rule) => rule.rule === 'kedro-telemetry')).to.deep.include({met: false})
+    })
+  })
+
+  describe('opt-in without the .gitignore guard', () => {
+    it('is refused where .gitignore cannot be written (a directory in its place): exit 2, nothing changed; opt-out goes ahead and says so', async () => {
+      const project = makeProject()
+      gitInit(project)
+      mkdirSync(path.join(project, '.gitignore'))
+      const home = env()
+      const optIn = await runJsonInProcess<ErrorReport>(['opt-in', '--yes', '--json', project], {env: home})
+      expect(optIn.code).to.equal(2)
+      expect(optIn.json.error.code).to.equal('GUARD_UNAVAILABLE')
+      expect(existsSync(path.join(project, '.telemetry'))).to.equal(false)
+      expect(existsSync(path.join(home.XDG_DATA_HOME, 'kedro-consent', 'history.jsonl'))).to.equal(false)
+      // --no-gitignore: the user keeps it out of git; the opt-in goes ahead.
+      expect((await runInProcess(['opt-in', '--yes', '--no-gitignore', project], {env: home})).code).to.equal(0)
+      const optOut = await runJsonInProcess<ChangeResult>(['opt-out', '--json', project], {env: home})
+      expect(optOut.code).to.equal(0)
+      expect(readFileSync(path.join(project, '.telemetry'), 'utf8')).to.match(/consent: false/)
+      expect(optOut.json.warnings.join(' ')).to.match(/the \.gitignore guard was skipped/)
     })
   })
 })

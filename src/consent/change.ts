@@ -92,6 +92,20 @@ export interface ConsentPlan {
   writes: Write[]
 }
 
+/**
+ * An opt-in writes `consent: true`, which must never reach a commit: where there is a repository but git cannot say
+ * whether .telemetry is ignored, or the .gitignore guard cannot be written, nothing is changed. (An opt-out goes
+ * ahead and says the guard was skipped: a committed `consent: false` imposes less.)
+ */
+function refuseUnguardedOptIn(repository: RepositoryInspection): void {
+  const {context, facts, factsError} = repository
+  const why = context.refusal ? `${context.refusal.message}; ${context.refusal.remedy}` : (context.repository && !facts ? `git could not say whether .telemetry is ignored (${factsError ?? 'no answer'})` : null)
+  if (why === null) return
+  throw new InputError(`opt-in would write consent: true without the .gitignore guard: ${why}: nothing was changed`, {
+    code: 'GUARD_UNAVAILABLE', hint: 'fix that first, or pass --no-gitignore and keep .telemetry out of git yourself',
+  })
+}
+
 const NOT_A_PROJECT_HINT = 'kedro reads .telemetry only at a project root; in CI use `telemetry opt-out --ci`, or set DO_NOT_TRACK=1 (or KEDRO_DISABLE_TELEMETRY=1)'
 const FORCE_HINT = 'look at the file, or pass --force to save a backup of it and write a new one'
 
@@ -157,6 +171,7 @@ export async function planConsentChange(options: ChangeOptions): Promise<Consent
   if (telemetryFile && edit?.changed) writes.push({content: edit.text, file: telemetryFile, kind: 'replace'})
 
   const repository = projectRoot ? await inspectRepository(projectRoot, env, {file: TELEMETRY_FILE_NAME}) : null
+  if (consent && options.gitignore !== false && repository) refuseUnguardedOptIn(repository)
   let gitignore: GitignorePlan | null = null
   if (projectRoot && repository?.context.repository && repository.facts && options.gitignore !== false) {
     const current = readGitignore(projectRoot)
