@@ -3,6 +3,7 @@
  * holds, each answer is the truth, an "estimated" with the reason, or an error (exit 2).
  */
 import {expect} from 'chai'
+import {execFileSync} from 'node:child_process'
 import {XMLParser} from 'fast-xml-parser'
 import {appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
@@ -209,6 +210,37 @@ describe('no false all-clear', () => {
       expect(optOut.code).to.equal(0)
       expect(readFileSync(path.join(project, '.telemetry'), 'utf8')).to.match(/consent: false/)
       expect(optOut.json.warnings.join(' ')).to.match(/the \.gitignore guard was skipped/)
+    })
+  })
+
+  describe('enforce --dry-run on many projects', () => {
+    /** A PATH whose `git` logs each run to a file, then runs the real git. */
+    function countingGit(): {log: string; path: string} {
+      const bin = tempDir('kc-bin-')
+      const log = path.join(bin, 'runs.log')
+      const real = execFileSync('sh', ['-c', 'command -v git'], {encoding: 'utf8'}).trim()
+      writeFileSync(path.join(bin, 'git'), `#!/bin/sh\necho run >> '${log}'\nexec '${real}' "$@"\n`, {mode: 0o755})
+      return {log, path: `${bin}:${process.env.PATH}`}
+    }
+
+    it('asks git per repository, as the audit does, not per project', async () => {
+      const root = tempDir('kc-tree-')
+      gitInit(root)
+      writeFileSync(path.join(root, '.kedro-consent.yml'), 'version: 1\nconsent: opted-out\n')
+      const count = 30
+      for (let i = 0; i < count; i++) makeProject({}, path.join(root, `p${i}`))
+      const git = countingGit()
+      const runs = async (args: string[]) => {
+        writeFileSync(git.log, '')
+        const run = await runInProcess(args, {cwd: root, env: {...env(), PATH: git.path}})
+        expect(run.stderr).not.to.match(/internal error/)
+        return readFileSync(git.log, 'utf8').split('\n').filter(Boolean).length
+      }
+
+      const audit = await runs(['audit', '.'])
+      const enforce = await runs(['enforce', '--dry-run', '.'])
+      expect(enforce).to.be.at.most(Math.max(audit * 2, 12))
+      expect(enforce).to.be.below(count)
     })
   })
 })

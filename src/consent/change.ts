@@ -58,6 +58,8 @@ export interface ChangeOptions {
   noticeShown?: boolean
   /** opt-in where the team policy forbids it: why (recorded in the history); without it, such an opt-in is refused. */
   overridePolicy?: string
+  /** Git's answers about the project's .telemetry, already asked for many projects at once (`enforce --dry-run`). */
+  repository?: RepositoryInspection
   path?: string
   platform?: NodeJS.Platform
   /** revoke: also remove [tool.kedro_telemetry] from pyproject.toml. */
@@ -170,7 +172,7 @@ export async function planConsentChange(options: ChangeOptions): Promise<Consent
   if (telemetryFile && forcedOver) writes.push({file: `${telemetryFile}.bak`, from: telemetryFile, kind: 'backup'})
   if (telemetryFile && edit?.changed) writes.push({content: edit.text, file: telemetryFile, kind: 'replace'})
 
-  const repository = projectRoot ? await inspectRepository(projectRoot, env, {file: TELEMETRY_FILE_NAME}) : null
+  const repository = projectRoot ? options.repository ?? await inspectRepository(projectRoot, env, {file: TELEMETRY_FILE_NAME}) : null
   if (consent && options.gitignore !== false && repository) refuseUnguardedOptIn(repository)
   let gitignore: GitignorePlan | null = null
   if (projectRoot && repository?.context.repository && repository.facts && options.gitignore !== false) {

@@ -12,8 +12,10 @@ import {TELEMETRY_FILE_NAME} from '../consent/telemetry-file.js'
 import {InputError, isSystemError} from '../errors.js'
 import {commitWrites} from '../fs/transaction.js'
 import {planGitignore, readGitignore} from '../git/gitignore.js'
-import {historyFile, readHistory} from '../history/history.js'
-import {inspectStatus, type StatusReport} from '../status/status.js'
+import {gitFactsOfTree, inspectRepository, type RepositoryInspection} from '../git/repository.js'
+import {historyFile, type HistoryReading, readHistory} from '../history/history.js'
+import {inspectStatus, REPOSITORY_QUESTIONS, type StatusReport} from '../status/status.js'
+import {machineWideOptOut, type MachineWideReading} from '../consent/machine-wide.js'
 import type {Policy, PolicyChoice} from './policy.js'
 
 export interface EnforceOptions {
@@ -72,16 +74,41 @@ function consentNeeded(policy: Policy, status: StatusReport): null | string {
   return null
 }
 
-async function enforceProject(root: string, policy: null | Policy, options: EnforceOptions): Promise<ProjectEnforcement> {
+/**
+ * What a dry run reads once for the whole tree: git's answers, a few processes per repository, the history and the
+ * startup files. A real run asks afresh for each project, since the changes before it alter the answers.
+ */
+interface SharedReadings {
+  history?: HistoryReading
+  inspect?: (root: string) => Promise<RepositoryInspection>
+  machineWide?: MachineWideReading
+}
+
+async function sharedReadings(roots: string[], options: EnforceOptions): Promise<SharedReadings> {
+  if (!options.dryRun) return {}
+  const env = options.env ?? process.env
+  const platform = options.platform ?? process.platform
+  const answered = await gitFactsOfTree(roots, env, REPOSITORY_QUESTIONS)
+  return {
+    history: await readHistory(historyFile(env, platform)),
+    inspect: async (root) => answered.get(root) ?? inspectRepository(root, env, REPOSITORY_QUESTIONS),
+    machineWide: machineWideOptOut(env, platform),
+  }
+}
+
+async function enforceProject(root: string, policy: null | Policy, options: EnforceOptions, shared: SharedReadings): Promise<ProjectEnforcement> {
   const env = options.env ?? process.env
   const platform = options.platform ?? process.platform
   const base = {changes: [] as EnforceChange[], error: null, manual: [] as ProjectEnforcement['manual'], policy: policy?.file ?? null, root}
   if (!policy) return base
   try {
-    const status = await inspectStatus({env, path: root, platform, readPolicy: async () => policy})
+    const repository = shared.inspect && await shared.inspect(root)
+    const status = await inspectStatus({
+      env, inspectRepository: shared.inspect, machineWide: shared.machineWide, path: root, platform, readPolicy: async () => policy,
+    })
     const optOut = consentNeeded(policy, status)
     if (optOut) {
-      const plan = await planConsentChange({action: 'opt-out', env, how: 'enforce', path: root, platform, toolVersion: options.toolVersion})
+      const plan = await planConsentChange({action: 'opt-out', env, how: 'enforce', path: root, platform, repository: repository || undefined, toolVersion: options.toolVersion})
       if (plan.edit?.changed && plan.telemetryFile) base.changes.push({file: plan.telemetryFile, kind: 'consent', summary: optOut})
       if (plan.gitignore?.action === 'append') base.changes.push({file: plan.gitignore.file, kind: 'gitignore', summary: `${TELEMETRY_FILE_NAME} added to .gitignore`})
       if (!options.dryRun) await applyConsentChange(plan)
@@ -95,8 +122,8 @@ async function enforceProject(root: string, policy: null | Policy, options: Enfo
     }
 
     // What is left is the audit's verdict under the policy, after the changes (or, in a dry run, less what they fix).
-    const history = await readHistory(historyFile(env, platform))
-    const audit = await auditProject(root, {env, history, platform, policy})
+    const history = shared.history ?? await readHistory(historyFile(env, platform))
+    const audit = await auditProject(root, {env, history, inspectRepository: shared.inspect, machineWide: shared.machineWide, platform, policy})
     if (audit.error) return {...base, error: audit.error}
     // A dry run changed nothing: what the planned changes fix (TEL010 too, when only its consent rule fails) is not left.
     const planned = new Set(options.dryRun ? base.changes.flatMap((change) => FIXED_BY[change.kind]) : [])
@@ -113,11 +140,12 @@ async function enforceProject(root: string, policy: null | Policy, options: Enfo
 }
 
 export async function enforcePolicy(options: EnforceOptions): Promise<EnforceReport> {
-  const governed = await discoverGovernedProjects(options.paths, options.policy ?? 'find', options.cwd ?? process.cwd())
+  const governed = await discoverGovernedProjects(options.paths, options.policy ?? 'find', options.cwd ?? process.cwd(), options.env)
   const projects: ProjectEnforcement[] = []
+  const shared = await sharedReadings([...governed.keys()], options)
   // One project at a time: each change takes the project's lock and appends to the one history file.
   for (const [root, policy] of governed) {
-    projects.push(await enforceProject(root, policy, options))
+    projects.push(await enforceProject(root, policy, options, shared))
     options.onProject?.(projects.length, governed.size)
   }
 
