@@ -1,4 +1,5 @@
 import {expect} from 'chai'
+import {execFileSync} from 'node:child_process'
 import {mkdirSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
@@ -88,5 +89,20 @@ describe('telemetry guard', () => {
     // A real option still works beside them.
     const withPolicy = await runJsonInProcess<GuardReport>(['guard', '--no-policy', '-x/.telemetry'], {cwd: repository, env: env()})
     expect(withPolicy.code).to.equal(1)
+  })
+
+  it('in a hook of `git commit -a`, reads the index git names in GIT_INDEX_FILE', async () => {
+    const repository = tempDir('kc-repo-')
+    gitInit(repository)
+    makeProject({'.gitignore': '.telemetry\n'}, repository)
+    gitCommitAll(repository, 'the project')
+    writeFileSync(path.join(repository, '.telemetry'), 'consent: true\n')
+    // The index being committed, apart from .git/index (as `git commit -a` makes one).
+    const index = path.join(tempDir(), 'next-index')
+    execFileSync('cp', [path.join(repository, '.git', 'index'), index])
+    execFileSync('git', ['add', '-f', '.telemetry'], {cwd: repository, env: {...process.env, GIT_INDEX_FILE: index}})
+    expect((await runJsonInProcess<GuardReport>(['guard'], {cwd: repository, env: env()})).json.staged).to.deep.equal([])
+    const hooked = await runJsonInProcess<GuardReport>(['guard'], {cwd: repository, env: {...env(), GIT_INDEX_FILE: index}})
+    expect(hooked.json.staged).to.deep.equal(['.telemetry'])
   })
 })

@@ -58,7 +58,7 @@ async function readIndexes(directories: string[], env: NodeJS.ProcessEnv): Promi
     }
 
     try {
-      staged.push(...await stagedFiles(context))
+      staged.push(...await stagedFiles(context, env))
       indexes.push({problem: null, repository: context.root})
     } catch (error) {
       indexes.push({problem: `git could not list the staged files: ${(error as Error).message.trim().split('\n')[0]}`, repository: context.root})

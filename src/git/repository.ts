@@ -430,8 +430,11 @@ export async function inspectRepositoryBatch(
  * The files the next commit would add or change (the index against HEAD, or against nothing before the first commit),
  * as absolute paths. Deletions are left out: removing a file from the repository is never refused.
  */
-export async function stagedFiles(context: Extract<GitContext, {repository: true}>): Promise<string[]> {
-  const output = await context.git.raw(['diff', '--cached', '--name-only', '--no-renames', '--diff-filter=ACMRT', '-z'])
+export async function stagedFiles(context: Extract<GitContext, {repository: true}>, env: NodeJS.ProcessEnv): Promise<string[]> {
+  // In a hook of `git commit -a` or `git commit PATHS`, git names the index being committed in GIT_INDEX_FILE.
+  const index = env.GIT_INDEX_FILE ? {GIT_INDEX_FILE: path.resolve(env.GIT_INDEX_FILE)} : {}
+  const git = createGit(context.root, env).env({...gitEnvironment(env), ...index})
+  const output = await git.raw(['diff', '--cached', '--name-only', '--no-renames', '--diff-filter=ACMRT', '-z'])
   return output.split('\0').filter(Boolean).map((file) => path.join(context.root, file))
 }
 

@@ -17,6 +17,7 @@ import type {ChangeResult} from '../../src/consent/change.js'
 import type {ErrorReport} from '../../src/errors.js'
 import type {DecisionRecord} from '../../src/history/history.js'
 import type {SarifLog} from '../../src/render/audit-formats.js'
+import {shellWord} from '../../src/shell.js'
 import type {PreviewResult} from '../../src/request/request.js'
 import type {StatusReport} from '../../src/status/status.js'
 
@@ -148,7 +149,7 @@ describe('a hostile checkout', function () {
       execFileSync('chown', ['-R', '65534:65534', project])
       const status = json<StatusReport>(runWatched(sandbox, ['status', '--json']))
       expect(status.git.refusal).to.deep.include({kind: 'dubious-ownership'})
-      expect(status.git.refusal?.remedy).to.contain(`git config --global --add safe.directory '${project}'`)
+      expect(status.git.refusal?.remedy).to.contain(`git config --global --add safe.directory ${shellWord(project)}`)
       expect(status.advice).to.contain('safe.directory')
       const audit = runWatched(sandbox, ['audit', '.', '--json'])
       expect(audit.code).to.equal(1)
@@ -189,9 +190,10 @@ describe('a hostile checkout', function () {
       mkdirSync(path.join(sandbox.home, '.streamlit'))
       symlinkSync('/dev/zero', path.join(sandbox.home, '.streamlit', 'config.toml'))
       const status = json<StatusReport>(runWatched(sandbox, ['status', '--json']))
-      // A file the tool might read a switch in, but this tool cannot: the answer is estimated, with the reason.
-      expect(status.stack.map((tool) => [tool.id, tool.wouldSend])).to.deep.equal([['dbt', true], ['streamlit', true]])
-      expect(status.stack[0].estimated).to.match(/dbt_project\.yml could not be parsed here .*: a switch in it is not known/)
+      // The alias bomb is read as PyYAML (and so dbt) reads it, shared, at once: its switch counts. A file the tool
+      // might read a switch in, but this tool cannot: the answer is estimated, with the reason.
+      expect(status.stack.map((tool) => [tool.id, tool.wouldSend])).to.deep.equal([['dbt', false], ['streamlit', true]])
+      expect(status.stack[0].decidedBy).to.match(/flags\.send_anonymous_usage_stats = false in .*dbt_project\.yml/)
       expect(status.stack[1].estimated).to.match(/config\.toml is a FIFO, not a regular file.*; config\.toml is a device, not a regular file/)
       everyCommandHolds(sandbox)
     })

@@ -71,7 +71,7 @@ describe('the pre-commit hooks, run by pre-commit', function () {
     expect(commit(project, env, '-A').status).to.equal(0)
     const forced = commit(project, env, '-f', '.telemetry')
     expect(forced.status).to.equal(1)
-    expect(forced.stdout + forced.stderr).to.contain('refused: .telemetry is about to be committed').and.to.contain('git rm --cached .telemetry')
+    expect(forced.stdout + forced.stderr).to.contain('refused: .telemetry is about to be committed').and.to.contain('git rm --cached -- .telemetry')
   })
 
   it('telemetry-audit: runs under the team policy when a file it reads changes, and blocks a failing project', () => {
