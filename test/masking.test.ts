@@ -1,11 +1,11 @@
 import {expect} from 'chai'
 import fc from 'fast-check'
 
-import {KEDRO_STRUCTURES, PLUGIN_STRUCTURES} from '../src/masking/structures.js'
-import {MASK, maskKedroArgs, MaskingError, maskingRulesFor, passesThrough, STARTERS, structureFor} from '../src/masking/masking.js'
+import {PLUGIN_STRUCTURES} from '../src/masking/structures.js'
+import {KEDRO_CLI_RELEASES, MASK, maskKedroArgs, MaskingError, maskingRulesFor, passesThrough, STARTERS, structureFor} from '../src/masking/masking.js'
 
 const KEDRO_1 = ['1.0.0', '1.5.0']
-const ALL_KEDRO = ['0.19.0', '0.19.14', '1.0.0', '1.5.0']
+const ALL_KEDRO = ['0.19.0', '0.19.14', '1.0.0', '1.3.1', '1.5.0']
 
 describe('masking', () => {
   describe('the published kedro-telemetry test cases', () => {
@@ -150,15 +150,25 @@ describe('masking', () => {
     expect(maskKedroArgs(['airflow', 'create'], {...outside, plugins: ['kedro-airflow']})).to.deep.equal([MASK])
   })
 
-  it('picks the nearest shipped structure not newer than the project\'s Kedro', () => {
-    expect(structureFor('1.4.2').kedroStructureVersion).to.equal('1.0.0')
-    expect(structureFor('1.5.0').kedroStructureVersion).to.equal('1.5.0')
-    expect(structureFor('1.5.9').kedroStructureVersion).to.equal('1.5.0')
+  it('Kedro 0.18.14 has no `new --name`: kedro-telemetry masks it as an unknown option', () => {
+    expect(maskKedroArgs(['new', '--name', 'spaceflights-pandas'], {kedroVersion: '0.18.14'})).to.deep.equal(['new', MASK, MASK])
+    expect(maskKedroArgs(['new', '--starter', 'spaceflights-pandas'], {kedroVersion: '0.18.14'})).to.deep.equal(['new', '--starter', 'spaceflights-pandas'])
+  })
+
+  it('every release from 0.18.0 to 1.5.0 answers from its own command-line interface; others are estimated', () => {
+    for (const version of ['0.18.0', '0.18.14', '0.19.9', '1.3.1', '1.4.0', '1.5.0']) {
+      expect(structureFor(version), version).to.deep.include({estimated: null, kedroStructureVersion: version})
+    }
+
+    // A post release is its release's; a pre-release or a version between stored ones borrows, and says so.
+    expect(structureFor('1.3.1.post1')).to.deep.include({estimated: null, kedroStructureVersion: '1.3.1'})
+    expect(structureFor('1.0.0rc3').estimated).to.match(/not stored: 0\.19\.15's is used/)
+    expect(structureFor('1.5.9').estimated).to.match(/not stored: 1\.5\.0's is used/)
     expect(structureFor('2.0.0').kedroStructureVersion).to.equal('1.6.0')
-    expect(structureFor('0.19.9').kedroStructureVersion).to.equal('0.19.0')
-    const old = structureFor('0.18.14')
-    expect(old.kedroStructureVersion).to.equal('0.19.0')
-    expect(old.estimated).to.match(/older than the oldest/)
+    expect(structureFor('0.17.7').estimated).to.match(/older than the oldest/)
+    // Kedro 1.2.0 added run --pipelines; 1.0.0 did not have it.
+    expect(structureFor('1.3.1').structure.run).to.have.property('--pipelines')
+    expect(structureFor('1.0.0').structure.run).not.to.have.property('--pipelines')
   })
 
   it('property: after the leading-help case, no input token reaches the output unless it is a name of the structure or an allowed starter', () => {
@@ -170,7 +180,7 @@ describe('masking', () => {
       }
     }
 
-    for (const structure of [...Object.values(KEDRO_STRUCTURES), ...Object.values(PLUGIN_STRUCTURES)]) collect(structure)
+    for (const structure of [...KEDRO_CLI_RELEASES.map((version) => structureFor(version).structure), ...Object.values(PLUGIN_STRUCTURES)]) collect(structure)
     const vocabulary = [...names, ...STARTERS]
     const token = fc.oneof(
       fc.constantFrom(...vocabulary),

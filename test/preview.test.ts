@@ -171,10 +171,19 @@ describe('telemetry preview', () => {
     expect(json.warnings.join(' ')).to.match(/create a new user id/)
   })
 
+  it('Kedro 1.4.0 answers from its own command-line interface: run --pipelines (added in 1.2.0) is an option, not rejected', async () => {
+    const json = await preview(['--kedro-version', '1.4.0', 'run', '--pipelines', 'data_science'])
+    expect(json.context.kedroStructureVersion).to.equal('1.4.0')
+    expect(json.requests.map((request) => request.body.event)).to.deep.equal(['Kedro Project Statistics'])
+    expect(json.requests[0].body.properties.command).to.equal('kedro run --pipelines *****')
+    const older = await preview(['--kedro-version', '1.1.1', 'run', '--pipelines', 'data_science'])
+    expect(older.requests.map((request) => [request.body.event, request.body.properties.command])).to.deep.equal([['CLI command', 'kedro run ***** *****']])
+  })
+
   it('Kedro before 1.5.0 counts the whole registry whatever --pipeline asks for', async () => {
     const json = await preview(['--kedro-version', '1.4.0', 'run', '--pipeline', 'data_science'])
     expect(json.requests[0].body.properties).to.include({number_of_nodes: 6, number_of_pipelines: 3})
-    expect(json.context.kedroStructureVersion).to.equal('1.0.0')
+    expect(json.context.kedroStructureVersion).to.equal('1.4.0')
   })
 
   it('the user id, the timestamp format, HEAP_APPID_DEV and is_ci_env', async () => {

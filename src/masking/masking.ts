@@ -12,7 +12,7 @@
 import {type MaskingRules, NEWEST_KNOWN, telemetry} from '../releases/releases.js'
 import {compareVersions} from '../python/pep440.js'
 import {DERIVED_STRUCTURES} from './derived-structures.js'
-import {type CliStructure, KEDRO_STRUCTURES, PLUGIN_STRUCTURES} from './structures.js'
+import {type CliParam, type CliStructure, KEDRO_COMMANDS, KEDRO_RELEASES, PLUGIN_STRUCTURES} from './structures.js'
 
 export type {MaskingRules} from '../releases/releases.js'
 
@@ -44,6 +44,8 @@ export function maskingRulesFor(telemetryVersion: string): MaskingRules {
 }
 
 export interface ChosenStructure {
+  /** The chosen release's commands (global and project ones, plugins aside), for click's parsing. */
+  commands: Record<string, CliCommand>
   /** Why the structure may differ from the project's Kedro, or null when it is the right one. */
   estimated: null | string
   /** The Kedro version whose command structure is used. */
@@ -54,29 +56,78 @@ export interface ChosenStructure {
   unknownOptions: string[]
 }
 
+/** A command of a release, its sub-commands resolved. */
+export interface CliCommand {
+  commands?: Record<string, CliCommand>
+  extraArgs?: true
+  params: CliParam[]
+}
+
+const resolved = new Map<number, CliCommand>()
+
+function command(index: number): CliCommand {
+  let found = resolved.get(index)
+  if (!found) {
+    const data = KEDRO_COMMANDS[index]
+    found = {...data, commands: data.commands && Object.fromEntries(Object.entries(data.commands).map(([name, sub]) => [name, command(sub)]))}
+    resolved.set(index, found)
+  }
+
+  return found
+}
+
+/** The masking structure of a command: kedro-telemetry's _get_cli_structure (every param's opts; sub-commands nested). */
+function structureOfCommand(cli: CliCommand): CliStructure {
+  const structure: CliStructure = {}
+  for (const [name, sub] of Object.entries(cli.commands ?? {})) structure[name] = structureOfCommand(sub)
+  for (const param of cli.params) for (const opt of param.opts) if (!Object.hasOwn(structure, opt)) structure[opt] = null
+  return structure
+}
+
 /**
  * Kedro's global commands (its `cli` and `create_cli` groups, and kedro-viz's `kedro.global_commands` entry point):
  * outside a project KedroCLI has only these, so anything else is an unknown command there.
  */
 const GLOBAL_COMMANDS = new Set(['info', 'new', 'starter', 'viz'])
 
+/** The Kedro releases whose command-line interface is stored, oldest first. */
+export const KEDRO_CLI_RELEASES = Object.keys(KEDRO_RELEASES).sort(compareVersions)
+
+/** The release segment of a version (1.3.1.post1 -> 1.3.1), the key its data is stored under. */
+function releaseOf(version: string): string {
+  return /^\d+(?:\.\d+)*/.exec(version)?.[0].split('.').concat('0', '0').slice(0, 3).join('.') ?? version
+}
+
 /**
- * The structure of the nearest shipped Kedro version not newer than `kedroVersion`, plus installed plugins; outside
- * a project (`inProject` false) only the global commands.
+ * The command-line interface of `kedroVersion`: its own, from its source, when stored (a post release shares its
+ * release's); else the nearest stored release not newer, marked estimated, with the derived additions of releases
+ * without public source. Installed plugins are added; outside a project (`inProject` false) only the global commands.
  */
 export function structureFor(kedroVersion: string, installedPlugins: string[] = [], inProject = true): ChosenStructure {
-  const shipped = [...Object.keys(KEDRO_STRUCTURES), ...Object.keys(DERIVED_STRUCTURES)].sort(compareVersions)
-  const notNewer = shipped.filter((version) => compareVersions(version, kedroVersion) <= 0)
-  const chosen = notNewer.at(-1) ?? shipped[0]
-  const derived = DERIVED_STRUCTURES[chosen]
-  const estimated = notNewer.length === 0
-    ? `Kedro ${kedroVersion} is older than the oldest command structure shipped (${chosen})`
-    : derived?.estimated ?? null
+  const release = releaseOf(kedroVersion)
+  const own = Object.hasOwn(KEDRO_RELEASES, release) && !/(?:a|b|rc|dev)\d*$/i.test(kedroVersion)
+  const notNewer = KEDRO_CLI_RELEASES.filter((version) => compareVersions(version, kedroVersion) <= 0)
+  const derivedFrom = Object.keys(DERIVED_STRUCTURES).sort(compareVersions).filter((version) => compareVersions(version, kedroVersion) <= 0).at(-1)
+  const stored = own ? release : notNewer.at(-1) ?? KEDRO_CLI_RELEASES[0]
+  const derived = !own && derivedFrom && compareVersions(derivedFrom, stored) > 0 ? DERIVED_STRUCTURES[derivedFrom] : undefined
+  const base = Object.fromEntries(Object.entries(KEDRO_RELEASES[derived?.from ?? stored]).map(([name, index]) => [name, command(index)]))
+  let estimated: null | string = null
+  if (derived) estimated = derived.estimated
+  else if (notNewer.length === 0) estimated = `Kedro ${kedroVersion} is older than the oldest command-line interface stored (${stored})`
+  else if (!own) estimated = `Kedro ${kedroVersion}'s command-line interface is not stored: ${stored}'s is used`
+  const chosen = derived ? derivedFrom! : stored
+  const structure: CliStructure = derived
+    ? derived.changes(Object.fromEntries(Object.entries(base).map(([name, cli]) => [name, structureOfCommand(cli)])))
+    : Object.fromEntries(Object.entries(base).map(([name, cli]) => [name, structureOfCommand(cli)]))
   const plugins = installedPlugins.map((name) => PLUGIN_GROUPS[name]).filter(Boolean)
-  const structure: CliStructure = derived ? derived.changes(KEDRO_STRUCTURES[derived.from]) : {...KEDRO_STRUCTURES[chosen]}
   for (const group of plugins) structure[group] = PLUGIN_STRUCTURES[group]
-  if (!inProject) for (const command of Object.keys(structure)) if (!GLOBAL_COMMANDS.has(command)) delete structure[command]
-  return {estimated, kedroStructureVersion: chosen, plugins, structure, unknownOptions: derived?.unknownOptions ?? []}
+  const commands = {...base}
+  if (!inProject) {
+    for (const name of Object.keys(structure)) if (!GLOBAL_COMMANDS.has(name)) delete structure[name]
+    for (const name of Object.keys(commands)) if (!GLOBAL_COMMANDS.has(name)) delete commands[name]
+  }
+
+  return {commands, estimated, kedroStructureVersion: chosen, plugins, structure, unknownOptions: derived?.unknownOptions ?? []}
 }
 
 function lookup(current: CliStructure | null, token: string, after: string): boolean {
