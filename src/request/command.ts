@@ -2,7 +2,8 @@
  * The command line as kedro-telemetry sends it (masked per release), and what the command is, as the steps after
  * need it: its path (`catalog describe-datasets`), whether click rejects it, and the options it was given.
  */
-import {commandProperties, MASK, MaskingError, maskWithStructure, passesThrough, PLUGIN_GROUPS} from '../masking/masking.js'
+import {type CliCommand, commandProperties, MASK, MaskingError, maskWithStructure, passesThrough, PLUGIN_GROUPS} from '../masking/masking.js'
+import {clickParse} from './click-parse.js'
 import type {PreviewContext} from './context.js'
 import type {PreviewSheet} from './sheet.js'
 
@@ -13,8 +14,14 @@ export interface MaskedCommand {
   /** Tokens a leading --help/--version/-h/-v lets through unmasked. */
   leaked: string[]
   mainCommand: string
-  /** click rejects the line (an option the command does not have) or prints help: the command does not run. */
+  /** Why click (or an option's callback) stops the line before the command runs, or null. */
+  rejected: null | string
+  /** click rejects the line or prints help: the command does not run. */
   runs: boolean
+  /** What click's parsing leaves unsure (an option read from a file, a callback not modelled), or null. */
+  uncertain: null | string
+  /** The values click gives each option of the command, by its first opt (`--pipeline`), when it runs. */
+  values: Map<string, string[]>
 }
 
 /** The values given to any of `names` (`--env x`, `--env=x`, `-e x`), in order. */
@@ -65,12 +72,34 @@ export function maskedCommand(context: PreviewContext, sheet: PreviewSheet): Mas
       : 'the first argument is not a kedro command here (neither built in nor added by an installed plugin): kedro fails with "No such command", and kedro-telemetry masks it')
   }
 
-  // click rejects an option the command does not have before the command runs; --help prints and exits.
-  let options: null | Record<string, unknown> = structure.structure
-  for (const name of commandPath) options = (options?.[name] ?? null) as null | Record<string, unknown>
-  const unknownOption = args.slice(commandPath.length).some((token) => {
-    const name = token.includes('=') ? token.slice(0, token.indexOf('=')) : token
-    return token.startsWith('-') && token !== '-' && !(options && Object.hasOwn(options, name))
-  })
-  return {command, commandPath, leaked, mainCommand, runs: !args.includes('--help') && !unknownOption}
+  return {command, commandPath, leaked, mainCommand, ...clickVerdict(context, commandPath)}
+}
+
+/** What click makes of the line for the command at `commandPath`, from the release's own command definitions. */
+function clickVerdict(context: PreviewContext, commandPath: string[]): Pick<MaskedCommand, 'rejected' | 'runs' | 'uncertain' | 'values'> {
+  const {args, structure} = context
+  let leaf: CliCommand | undefined = commandPath.length > 0 ? structure.commands[commandPath[0]] : undefined
+  for (const name of commandPath.slice(1)) leaf = leaf?.commands?.[name]
+  if (!leaf || leaf.commands || structure.unknownOptions.includes(commandPath.join(' '))) {
+    // A plugin's command (only its structure is known), a group, or a command whose options are not known: an option
+    // the structure lacks is taken to be rejected, as before.
+    let options: null | Record<string, unknown> = structure.structure
+    for (const name of commandPath) options = (options?.[name] ?? null) as null | Record<string, unknown>
+    const unknownOption = args.slice(commandPath.length).some((token) => {
+      const name = token.includes('=') ? token.slice(0, token.indexOf('=')) : token
+      return token.startsWith('-') && token !== '-' && !(options && Object.hasOwn(options, name))
+    })
+    const runs = !args.includes('--help') && !unknownOption
+    return {rejected: runs ? null : 'the command line has an option the command does not know: click rejects it before the command runs', runs, uncertain: null, values: new Map()}
+  }
+
+  const outcome = clickParse(leaf, args.slice(commandPath.length), structure.kedroStructureVersion, context.workingDirectory)
+  if (outcome.kind === 'help') return {rejected: '--help prints the command\'s help instead of running it', runs: false, uncertain: null, values: new Map()}
+  if (outcome.kind === 'rejected') {
+    const how = outcome.exit === 2 ? 'click rejects it before the command runs (exit 2)' : 'the option\'s callback raises before the command runs (exit 1)'
+    return {rejected: `${outcome.reason}: ${how}`, runs: false, uncertain: null, values: new Map()}
+  }
+
+  const values = new Map([...outcome.values].map(([param, given]) => [param.opts[0], given]))
+  return {rejected: null, runs: true, uncertain: outcome.estimated, values}
 }

@@ -58,19 +58,29 @@ export function kedroRefuses(context: PreviewContext): null | string {
   })
 }
 
+/** The runner classes kedro.runner holds, in every release: `--runner X` loads `kedro.runner.X`. */
+const KEDRO_RUNNERS = new Set(['ParallelRunner', 'SequentialRunner', 'ThreadRunner'])
+
+/**
+ * What `kedro run` itself checks before it creates a session (kedro/framework/cli/project.py): `--pipeline` with
+ * `--pipelines` (1.2.0 on), and the runner it loads. Null when it goes on.
+ */
+function runRefuses(command: MaskedCommand): null | string {
+  if (command.values.get('--pipeline')?.length && command.values.get('--pipelines')?.length) {
+    return 'kedro run refuses --pipeline together with --pipelines (KedroCliError)'
+  }
+
+  const runner = command.values.get('--runner')?.at(-1)
+  if (runner && !runner.includes('.') && !KEDRO_RUNNERS.has(runner)) return 'kedro.runner has no runner of that name: loading it raises AttributeError before the session starts'
+  return null
+}
+
 /** Whether the command (in a project kedro starts for) builds the catalog. */
 export function catalogOutcome(context: PreviewContext, command: MaskedCommand): CatalogOutcome {
   const elsewhere = buildsCatalogElsewhere(command.commandPath)
   if (!context.project.root || !(buildsCatalog(command.commandPath, context.kedroRelease) || elsewhere)) return {kind: 'no-catalog', reason: null}
-  if (!command.runs) {
-    if (context.args.includes('--help')) return {kind: 'no-catalog', reason: '--help prints the command\'s help instead of running it'}
-    // A command whose options the structure does not know: an option it lacks may well be the command's own.
-    if (context.structure.unknownOptions.includes(command.commandPath.join(' '))) {
-      return {elsewhere, estimated: `the options of kedro ${command.commandPath.join(' ')} are not known: they are taken to be the command's own, so that the command runs`, kind: 'catalog'}
-    }
-
-    return {kind: 'no-catalog', reason: 'the command line has an option the command does not know: click rejects it before the command runs'}
-  }
-
-  return {elsewhere, estimated: null, kind: 'catalog'}
+  if (!command.runs) return {kind: 'no-catalog', reason: command.rejected}
+  const refused = command.commandPath[0] === 'run' ? runRefuses(command) : null
+  if (refused) return {kind: 'no-catalog', reason: refused}
+  return {elsewhere, estimated: command.uncertain, kind: 'catalog'}
 }

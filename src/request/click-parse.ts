@@ -1,0 +1,265 @@
+/**
+ * What click does with a kedro command line before the command runs, for the release's own command definitions
+ * (src/releases/kedro-cli/): the options and arguments it accepts, the values it converts, and the callbacks kedro
+ * attaches to them (what each does is ported from the release's source, and checked against what it did with probe
+ * values in tests). A line click rejects, or a callback that raises, ends the command before it does anything: only
+ * "CLI command" is sent. Pure: reads only the files a parameter type checks (`click.Path(exists=True)`).
+ */
+import path from 'node:path'
+
+import {entryKindSync} from '../checkout/files.js'
+import {compareVersions} from '../python/pep440.js'
+import type {CliCommand} from '../masking/masking.js'
+import type {CliParam} from '../masking/structures.js'
+
+export type ClickOutcome =
+  /** The command runs with these values (each parameter's name: the values given, in order). */
+  | {estimated: null | string; kind: 'runs'; values: Map<CliParam, string[]>}
+  /** click, or a callback, stops the line: `exit` 2 for a usage error, 1 for an error raised by a callback. */
+  | {exit: 1 | 2; kind: 'rejected'; reason: string}
+  /** --help: click prints the help and exits 0; the command does not run. */
+  | {kind: 'help'}
+
+export type Verdict = {estimated?: string; kind: 'ok'} | {exit: 1 | 2; kind: 'rejected'; reason: string}
+
+type Rejection = Extract<Verdict, {kind: 'rejected'}>
+const ok: Verdict = {kind: 'ok'}
+const usage = (reason: string): Rejection => ({exit: 2, kind: 'rejected', reason})
+const error = (reason: string): Rejection => ({exit: 1, kind: 'rejected', reason})
+const atLeast = (version: string, since: string) => compareVersions(version, since) >= 0
+
+/** kedro.framework.cli.utils.split_string: comma-separated, stripped, empty items dropped. */
+function splitString(value: string): string[] {
+  return value.split(',').map((item) => item.trim()).filter(Boolean)
+}
+
+/**
+ * `--params`: 0.18.0 to 0.18.4 take `key:value` only; 0.18.5 to 0.18.14 `key:value` or `key=value` (a colon before
+ * any `=` becomes one); 0.19.0 on `key=value` only. A missing separator or an empty key is click's usage error; a key
+ * or value OmegaConf cannot read is an error of the callback (exit 1), which this tool does not decide: estimated.
+ */
+function splitParams(value: string, kedroVersion: string): Verdict {
+  const colonOnly = !atLeast(kedroVersion, '0.18.5')
+  const colonToo = !atLeast(kedroVersion, '0.19.0')
+  let estimated: string | undefined
+  for (const raw of splitString(value)) {
+    let item = raw
+    if (colonToo && !colonOnly) {
+      const equals = item.indexOf('=')
+      const colon = item.indexOf(':')
+      if (!(equals !== -1 && colon !== -1 && equals < colon)) item = item.replace(':', '=')
+    }
+
+    const separator = colonOnly ? ':' : '='
+    const at = item.indexOf(separator)
+    if (at === -1) return usage(`--params: item ${JSON.stringify(raw)} has no "${separator}" between a key and a value, which Kedro ${kedroVersion} requires`)
+    if (item.slice(0, at).trim() === '') return usage('--params: a parameter key is empty')
+    if (!colonOnly && !/^[\w.-]+$/.test(item.slice(0, at).trim())) estimated ??= `--params key ${JSON.stringify(item.slice(0, at).trim())}: whether OmegaConf reads it is not known here`
+  }
+
+  return estimated ? {estimated, kind: 'ok'} : ok
+}
+
+/** `--load-versions dataset:version,...`: each item needs a colon; from 1.3.0 the version must be a safe path component. */
+function splitLoadVersions(value: string, kedroVersion: string): Verdict {
+  if (!value) return ok
+  for (const raw of value.split(',')) {
+    const item = raw.trim()
+    const at = item.indexOf(':')
+    if (at === -1) return error(`--load-versions: ${JSON.stringify(item)} is not of the form dataset_name:version (KedroCliError)`)
+    const version = item.slice(at + 1)
+    if (atLeast(kedroVersion, '1.3.0') && (!version || version.includes('/') || version.includes('\\') || version === '.' || version === '..')) {
+      return error(`--load-versions: the version ${JSON.stringify(version)} is not a single path component (KedroCliError)`)
+    }
+  }
+
+  return ok
+}
+
+/** `--conf-source` (0.19.12 on): a local path must exist; a URL other than file:// is taken as it is. */
+function validateConfSource(value: string, cwd: string): Verdict {
+  if (!value || (value.includes('://') && !value.startsWith('file://'))) return ok
+  const local = value.startsWith('file://') ? value : path.resolve(cwd, value)
+  return value.startsWith('file://') || entryKindSync(local, null) === 'missing' ? usage(`--conf-source: the path ${JSON.stringify(value)} does not exist`) : ok
+}
+
+/** The callbacks of kedro's commands, by name: what each does with a value. Unknown ones are estimated. */
+export function runCallback(name: string, value: string, kedroVersion: string, cwd: string): Verdict {
+  switch (name) {
+    case '_split_params': {
+      return splitParams(value, kedroVersion)
+    }
+
+    case '_split_load_versions': {
+      return splitLoadVersions(value, kedroVersion)
+    }
+
+    case 'validate_conf_source': {
+      return validateConfSource(value, cwd)
+    }
+
+    case '_config_file_callback': {
+      return {estimated: '--config: the options it reads from the file are not read here', kind: 'ok'}
+    }
+
+    // Splitting, deprecation warnings and flags: they never fail.
+    case '_deprecate_options':
+    case '_reformat_load_versions':
+    case 'namespace_deprecation_warning':
+    case 'split_node_names':
+    case 'split_string': {
+      return ok
+    }
+
+    default: {
+      return {estimated: `the option's callback ${name} is not modelled here`, kind: 'ok'}
+    }
+  }
+}
+
+/** A value click converts: choices, numbers, booleans, and paths that must exist (relative to the working directory). */
+function convert(param: CliParam, value: string, cwd: string): Verdict {
+  const name = param.opts[0]
+  if (param.choices && !param.choices.includes(value)) return usage(`${name}: ${JSON.stringify(value)} is not one of ${param.choices.join(', ')}`)
+  if (param.type === 'integer' && !/^\s*[+-]?\d+\s*$/.test(value)) return usage(`${name}: ${JSON.stringify(value)} is not a valid integer`)
+  if (param.type === 'float' && Number.isNaN(Number(value))) return usage(`${name}: ${JSON.stringify(value)} is not a valid float`)
+  if (param.type === 'boolean' && !param.flag && !/^(?:1|0|true|false|t|f|yes|no|y|n|on|off)$/i.test(value.trim())) return usage(`${name}: ${JSON.stringify(value)} is not a valid boolean`)
+  if ((param.type === 'file' || param.path?.exists) && value !== '-') {
+    const kind = entryKindSync(path.resolve(cwd, value), null)
+    if (kind === 'missing') return usage(`${name}: ${JSON.stringify(value)} does not exist`)
+    if (param.path && ((kind === 'file' && !param.path.fileOkay) || (kind === 'directory' && !param.path.dirOkay))) return usage(`${name}: ${JSON.stringify(value)} is a ${kind}`)
+  }
+
+  return ok
+}
+
+/** An option name click registers as short: a single dash and one character (`-p`); `-lv` and `--env` are long. */
+const isShort = (opt: string) => opt.length === 2 && opt[0] === '-' && opt[1] !== '-'
+
+/** The parameter an option name names: by its opts, or by a flag's secondary opts (`--no-browser`). */
+function optionNamed(command: CliCommand, name: string, short: boolean): CliParam | undefined {
+  return command.params.find((param) => !param.argument && [...param.opts, ...param.secondaryOpts ?? []].some((opt) => opt === name && isShort(opt) === short))
+}
+
+interface Parsed {
+  /** Positional tokens, in order. */
+  positionals: string[]
+  values: Map<CliParam, string[]>
+}
+
+/**
+ * click's OptionParser over the tokens after the command path: a token is first tried as a long option (split at its
+ * first `=`), then, unless it starts with `--`, as a cluster of short ones (`-pds` is `-p ds`, `-p=x` gives `=x`).
+ */
+function parseTokens(command: CliCommand, tokens: string[]): Parsed | Verdict {
+  const values = new Map<CliParam, string[]>()
+  const positionals: string[] = []
+  const give = (param: CliParam, value: string) => values.set(param, [...values.get(param) ?? [], value])
+  let i = 0
+  /** The value(s) an option takes: the text attached to it, else the next token(s). */
+  const take = (param: CliParam, name: string, attached: string | undefined): null | Verdict => {
+    const count = param.nargs && param.nargs > 1 ? param.nargs : 1
+    const taken = attached === undefined ? tokens.slice(i + 1, i + 1 + count) : [attached]
+    if (taken.length < count) return usage(`option ${name} requires ${count === 1 ? 'an argument' : `${count} arguments`}`)
+    if (attached === undefined) i += count
+    for (const value of taken) give(param, value)
+    return null
+  }
+
+  for (; i < tokens.length; i++) {
+    const token = tokens[i]
+    if (token === '--') {
+      positionals.push(...tokens.slice(i + 1))
+      break
+    }
+
+    if (!token.startsWith('-') || token === '-') {
+      positionals.push(token)
+      continue
+    }
+
+    const equals = token.indexOf('=')
+    const longName = equals === -1 ? token : token.slice(0, equals)
+    const long = optionNamed(command, longName, false)
+    if (long) {
+      const attached = equals === -1 ? undefined : token.slice(equals + 1)
+      if (long.flag) {
+        if (attached !== undefined) return usage(`option ${longName} does not take a value`)
+        give(long, long.secondaryOpts?.includes(longName) ? 'false' : 'true')
+        continue
+      }
+
+      const failed = take(long, longName, attached)
+      if (failed) return failed
+      continue
+    }
+
+    if (token.startsWith('--')) return usage(`no such option: ${longName}`)
+    for (let at = 1; at < token.length; at++) {
+      const name = `-${token[at]}`
+      const short = optionNamed(command, name, true)
+      if (!short) return usage(`no such option: ${name}`)
+      if (short.flag) {
+        give(short, 'true')
+        continue
+      }
+
+      const failed = take(short, name, at + 1 < token.length ? token.slice(at + 1) : undefined)
+      if (failed) return failed
+      break
+    }
+  }
+
+  return {positionals, values}
+}
+
+/** Arguments take the positionals in order; what is left over is click's "unexpected extra argument". */
+function assignArguments(command: CliCommand, positionals: string[], values: Map<CliParam, string[]>): null | Rejection {
+  let next = 0
+  for (const argument of command.params.filter((param) => param.argument)) {
+    const wanted = argument.nargs === -1 ? positionals.length - next : (argument.nargs ?? 1)
+    const taken = positionals.slice(next, next + wanted)
+    next += taken.length
+    if (taken.length > 0) values.set(argument, taken)
+    else if (argument.required) return usage(`missing argument ${argument.opts[0].toUpperCase()}`)
+  }
+
+  return next < positionals.length && !command.extraArgs ? usage(`got unexpected extra argument${positionals.length - next > 1 ? 's' : ''}`) : null
+}
+
+/** Each parameter's values, converted and handed to its callback: a required one missing, or a value refused, stops it. */
+function processValues(command: CliCommand, values: Map<CliParam, string[]>, kedroVersion: string, cwd: string): {estimates: string[]; kind: 'ok'} | Rejection {
+  const estimates: string[] = []
+  for (const param of command.params) {
+    const given = values.get(param)
+    if (!given && param.required && !param.argument) return usage(`missing option ${param.opts[0]}`)
+    // A single-valued option keeps the last value given; each value is converted, then the callback sees it.
+    const inputs = !given ? [] : (param.multiple || param.argument ? given : [given.at(-1)!])
+    for (const value of inputs) {
+      const converted = param.flag ? ok : convert(param, value, cwd)
+      if (converted.kind === 'rejected') return converted
+      const called = param.callback ? runCallback(param.callback, value, kedroVersion, cwd) : ok
+      if (called.kind === 'rejected') return called
+      if (called.estimated) estimates.push(called.estimated)
+    }
+  }
+
+  return {estimates, kind: 'ok'}
+}
+
+/**
+ * What click does with `tokens` (the command line after the command path) for `command`, in Kedro `kedroVersion`,
+ * run from `cwd`: runs (with the values given), or rejected (with why and the exit code), or help.
+ */
+export function clickParse(command: CliCommand, tokens: string[], kedroVersion: string, cwd: string): ClickOutcome {
+  // --help is eager: it acts wherever it stands, before any other check (unless after `--`).
+  const beforeDashes = tokens.includes('--') ? tokens.slice(0, tokens.indexOf('--')) : tokens
+  if (beforeDashes.includes('--help') && command.params.some((param) => param.opts.includes('--help'))) return {kind: 'help'}
+  const parsed = parseTokens(command, tokens)
+  if ('kind' in parsed) return parsed.kind === 'rejected' ? parsed : {estimated: null, kind: 'runs', values: new Map()}
+  const extra = assignArguments(command, parsed.positionals, parsed.values)
+  if (extra?.kind === 'rejected') return extra
+  const processed = processValues(command, parsed.values, kedroVersion, cwd)
+  if (processed.kind === 'rejected') return processed
+  return {estimated: processed.estimates.length > 0 ? processed.estimates.join('; ') : null, kind: 'runs', values: parsed.values}
+}

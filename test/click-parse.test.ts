@@ -1,0 +1,80 @@
+/**
+ * click's parsing of a kedro command line, per release: the options and arguments of each release's own commands
+ * (src/releases/kedro-cli/), and what kedro's option callbacks do, checked against what each release's own callbacks
+ * did with probe values when its data file was written (scripts/dump-kedro-cli.py).
+ */
+import {expect} from 'chai'
+import {readdirSync, readFileSync} from 'node:fs'
+import path from 'node:path'
+
+import {structureFor} from '../src/masking/masking.js'
+import {clickParse, runCallback} from '../src/request/click-parse.js'
+import {REPO_ROOT, removeTempDirs, tempDir} from './helpers/sandbox.js'
+
+interface DumpedParam {callback?: {name: string; probes?: {outcome: 'error' | 'ok' | 'usage-error'; value: string}[]}; name: string}
+interface DumpedCommand {commands?: Record<string, DumpedCommand>; params: DumpedParam[]}
+
+const DATA = path.join(REPO_ROOT, 'src', 'releases', 'kedro-cli')
+const releases = readdirSync(DATA).filter((name) => /^\d+\.\d+\.\d+\.json$/.test(name)).map((name) => name.slice(0, -'.json'.length))
+
+function probesOf(commands: Record<string, DumpedCommand>, prefix = ''): {callback: string; command: string; outcome: string; value: string}[] {
+  return Object.entries(commands).flatMap(([name, command]) => [
+    ...command.params.flatMap((param) => (param.callback?.probes ?? []).map((probe) => ({callback: param.callback!.name, command: `${prefix}${name} ${param.name}`, ...probe}))),
+    ...probesOf(command.commands ?? {}, `${prefix}${name} `),
+  ])
+}
+
+describe('click, as each Kedro release parses a command line', () => {
+  after(removeTempDirs)
+
+  it(`every option callback of ${releases.length} releases does what the release's own did with the probe values`, () => {
+    const cwd = tempDir()
+    let checked = 0
+    for (const version of releases) {
+      const data = JSON.parse(readFileSync(path.join(DATA, `${version}.json`), 'utf8')) as {commands: Record<string, DumpedCommand>}
+      for (const probe of probesOf(data.commands)) {
+        const verdict = runCallback(probe.callback, probe.value, version, cwd)
+        const outcome = verdict.kind === 'ok' ? 'ok' : (verdict.exit === 2 ? 'usage-error' : 'error')
+        expect(outcome, `Kedro ${version}: ${probe.command} ${JSON.stringify(probe.value)}`).to.equal(probe.outcome)
+        checked++
+      }
+    }
+
+    expect(checked).to.be.greaterThan(1000)
+  })
+
+  const run = (version: string, tokens: string[], cwd = tempDir()) => clickParse(structureFor(version).commands.run, tokens, version, cwd)
+
+  it('takes long options with = or a space, short ones attached or clustered, and what follows -- as arguments', () => {
+    expect(run('1.5.0', ['--pipelines=a,b', '-e', 'prod', '-pds', '--async']).kind).to.equal('runs')
+    const parsed = run('1.5.0', ['-pds', '-lv', 'x:1'])
+    expect(parsed.kind === 'runs' && [...parsed.values].map(([param, values]) => [param.opts[0], values])).to.deep.equal([['--pipeline', ['ds']], ['--load-versions', ['x:1']]])
+    // -p=x gives the value "=x", as click's short options do.
+    const equals = run('1.5.0', ['-p=ds'])
+    expect(equals.kind === 'runs' && [...equals.values.values()]).to.deep.equal([['=ds']])
+  })
+
+  it('rejects what click rejects (exit 2): an unknown option, a missing value, an extra argument, a value for a flag', () => {
+    for (const tokens of [['--nosuch'], ['--pipeline'], ['extra-positional'], ['--async=yes'], ['-x'], ['--', 'extra']]) {
+      const outcome = run('1.5.0', tokens)
+      expect(outcome, tokens.join(' ')).to.deep.include({exit: 2, kind: 'rejected'})
+    }
+  })
+
+  it('the callbacks: --params key:value from 0.19.0 on, key=value before 0.18.5; --load-versions; --conf-source that does not exist', () => {
+    expect(run('0.18.14', ['--params', 'lr:0.1']).kind).to.equal('runs')
+    expect(run('0.19.0', ['--params', 'lr:0.1'])).to.deep.include({exit: 2, kind: 'rejected'})
+    expect(run('0.18.4', ['--params', 'lr=0.1'])).to.deep.include({exit: 2, kind: 'rejected'})
+    expect(run('1.5.0', ['--load-versions', 'bad'])).to.deep.include({exit: 1, kind: 'rejected'})
+    expect(run('1.2.0', ['--load-versions', 'ds:']).kind).to.equal('runs')
+    expect(run('1.3.0', ['--load-versions', 'ds:'])).to.deep.include({exit: 1, kind: 'rejected'})
+    expect(run('1.5.0', ['--conf-source', 'nowhere'])).to.deep.include({exit: 2, kind: 'rejected'})
+    // Before 0.19.12 --conf-source was a click.Path that must exist: a remote URL was refused too.
+    expect(run('0.19.11', ['--conf-source', 's3://bucket/conf'])).to.deep.include({exit: 2, kind: 'rejected'})
+    expect(run('0.19.12', ['--conf-source', 's3://bucket/conf']).kind).to.equal('runs')
+  })
+
+  it('--help acts wherever it stands, before anything is checked', () => {
+    expect(run('1.5.0', ['--nosuch', '--help'])).to.deep.equal({kind: 'help'})
+  })
+})
