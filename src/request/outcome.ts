@@ -11,6 +11,7 @@ import {safeLoad} from '../python/pyyaml.js'
 import {type KedroRelease, refusesProject} from '../releases/releases.js'
 import type {MaskedCommand} from './command.js'
 import type {PreviewContext} from './context.js'
+import {readSettings} from '../statistics/settings.js'
 
 type CatalogOutcome =
   /** The command runs and builds no catalog, or does not run (help, an option click rejects): "CLI command". */
@@ -73,6 +74,18 @@ function runRefuses(command: MaskedCommand): null | string {
   const runner = command.values.get('--runner')?.at(-1)
   if (runner && !runner.includes('.') && !KEDRO_RUNNERS.has(runner)) return 'kedro.runner has no runner of that name: loading it raises AttributeError before the session starts'
   return null
+}
+
+/**
+ * kedro-telemetry's project hooks (the statistics) are switched off by DISABLE_HOOKS_FOR_PLUGINS in settings.py; its
+ * CLI hooks are not, so "CLI command" is still sent. True, false, or why it is not known.
+ */
+export function statisticsHookDisabled(context: PreviewContext): boolean | string {
+  const {pyproject, root} = context.project
+  if (!root || !pyproject?.packageName) return false
+  const disabled = readSettings(root, pyproject.sourceDir ?? 'src', pyproject.packageName).disabledHookPlugins
+  if (disabled === null) return 'settings.py cannot be followed here, so whether DISABLE_HOOKS_FOR_PLUGINS names kedro-telemetry is not known'
+  return disabled.includes('kedro-telemetry')
 }
 
 /** Whether the command (in a project kedro starts for) builds the catalog. */

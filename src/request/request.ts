@@ -10,7 +10,7 @@ import {type PyJson, pythonJsonDumps, pythonStr} from '../python/json-dumps.js'
 import {telemetryReleasesWith} from '../releases/releases.js'
 import {type MaskedCommand, maskedCommand} from './command.js'
 import {type PreviewContext, previewContext, type PreviewInputs} from './context.js'
-import {catalogOutcome, kedroRefuses} from './outcome.js'
+import {catalogOutcome, kedroRefuses, statisticsHookDisabled} from './outcome.js'
 import {NEW_PROJECT_ID, projectProperties, userIdentity} from './properties.js'
 import {type FieldOrigin, PreviewSheet} from './sheet.js'
 import {projectStatistics} from './statistics-step.js'
@@ -165,6 +165,12 @@ async function statisticsOf(context: PreviewContext, sheet: PreviewSheet, comman
   }
 
   if (!context.telemetryRelease.sendsStatistics) return null
+  const hookDisabled = statisticsHookDisabled(context)
+  if (hookDisabled === true) {
+    sheet.warn('settings.py disables kedro-telemetry\'s project hooks (DISABLE_HOOKS_FOR_PLUGINS): the catalog is built, but no statistics are sent, only "CLI command"')
+    return null
+  }
+
   const reading = await projectStatistics(context, sheet, command.commandPath)
   if (reading.kind === 'fails') {
     const when = reading.stage === 'in-hook' ? 'as it builds the catalog' : 'before it builds the catalog'
@@ -182,7 +188,7 @@ async function statisticsOf(context: PreviewContext, sheet: PreviewSheet, comman
   const unreadCommand = group === 'catalog' && context.kedroRelease.catalogCommandsUnread.includes(subcommand)
     ? `the source of kedro catalog ${subcommand} (Kedro ${context.kedro.version}) is not public: it is taken to create the catalog as the other catalog commands do, so that the statistics are sent`
     : outcome.estimated
-  return {elsewhere: outcome.elsewhere, properties: reading.properties, unreadCommand}
+  return {elsewhere: outcome.elsewhere, properties: reading.properties, unreadCommand: [unreadCommand, typeof hookDisabled === 'string' ? hookDisabled : null].filter(Boolean).join('; ') || null}
 }
 
 /**

@@ -16,6 +16,8 @@ interface ProjectSettings {
   /** The names of CONFIG_LOADER_ARGS["custom_resolvers"]. */
   customResolvers: string[]
   defaultRunEnv: null | string
+  /** DISABLE_HOOKS_FOR_PLUGINS: the distributions whose project hooks Kedro does not register; null when not followed. */
+  disabledHookPlugins: null | string[]
   /** CONFIG_LOADER_ARGS["merge_strategy"]: `soft` or `destructive` per key. */
   mergeStrategy: Record<string, string>
   /** Why the figures that depend on these settings may be off. */
@@ -53,12 +55,16 @@ function mappingOf<T>(value: PyValue | undefined, name: string, estimated: strin
 
 export function readSettings(projectRoot: string, sourceDir: string, packageName: string): ProjectSettings {
   const settings: ProjectSettings = {
-    baseEnv: null, confSource: null, configPatterns: {}, customResolvers: [], defaultRunEnv: null, estimated: [], mergeStrategy: {},
+    baseEnv: null, confSource: null, configPatterns: {}, customResolvers: [], defaultRunEnv: null, disabledHookPlugins: [], estimated: [], mergeStrategy: {},
   }
   const read = readTextSafeSync(path.join(projectRoot, sourceDir, ...packageName.split('.'), 'settings.py'), {within: projectRoot})
   if (!read.ok) {
     // No settings.py: Kedro's defaults. One that exists but cannot be read here may move the configuration.
-    if (read.kind !== 'missing') settings.estimated.push(`${read.reason}, so where it puts the configuration is not known`)
+    if (read.kind !== 'missing') {
+      settings.estimated.push(`${read.reason}, so where it puts the configuration is not known`)
+      settings.disabledHookPlugins = null
+    }
+
     return settings
   }
 
@@ -68,12 +74,15 @@ export function readSettings(projectRoot: string, sourceDir: string, packageName
   const {syntax, tree} = analysePython(source)
   if (syntax.kind !== 'ok' || !tree) {
     settings.estimated.push(`settings.py ${syntax.kind === 'error' ? `has a syntax error (${syntax.message})` : `holds ${syntax.kind === 'beyond-parser' ? syntax.reason : 'code this tool cannot parse'}`}, so where it puts the configuration is not known`)
+    settings.disabledHookPlugins = null
     return settings
   }
 
   const context = {guard: new EvaluationGuard(), scope, source}
   for (const statement of childrenOf(tree.topNode)) if (statement.name === 'AssignStatement') runStatement(statement, context)
   settings.confSource = stringOf(scope.get('CONF_SOURCE'), 'CONF_SOURCE', settings.estimated)
+  const disabled = scope.get('DISABLE_HOOKS_FOR_PLUGINS')
+  settings.disabledHookPlugins = disabled === undefined ? [] : (disabled.kind === 'str' ? [...disabled.value] : stringsOf(disabled))
   const loaderArgs = scope.get('CONFIG_LOADER_ARGS')
   if (loaderArgs?.kind === 'dict') {
     const entry = (key: string) => loaderArgs.entries.find(([name]) => name.kind === 'str' && name.value === key)?.[1]
