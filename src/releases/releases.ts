@@ -74,6 +74,17 @@ const KEDRO_TIMELINES = {
   projectDiscovery: [['0.0.0', 'working-directory'], ['0.19.0', 'walk-up']] as Timeline<'walk-up' | 'working-directory'>,
   /** Which `kedro_init_version` Kedro runs (kedro/framework/startup.py): the same major.minor, then the same major. */
   compatibility: [['0.0.0', 'major-minor'], ['1.1.1', 'major']] as Timeline<'major' | 'major-minor'>,
+  /** Which [tool.kedro] key names the release a project was made with: project_version, either (0.18.5), kedro_init_version (0.19). */
+  initVersionKey: [['0.0.0', 'project_version'], ['0.18.5', 'either'], ['0.19.0', 'kedro_init_version']] as Timeline<'either' | 'kedro_init_version' | 'project_version'>,
+  /**
+   * Where Kedro reads the logging configuration at start-up (kedro/framework/project/__init__.py): KEDRO_LOGGING_CONFIG
+   * only, then conf/logging.yml in the working directory (0.19.6), then conf/logging.yml or .yaml (1.3.0).
+   */
+  loggingFiles: [['0.0.0', []], ['0.19.6', ['logging.yml']], ['1.3.0', ['logging.yml', 'logging.yaml']]] as Timeline<readonly string[]>,
+  /** 1.4.0 refuses a `()` factory in the logging configuration and checks each `class` is a logging class. */
+  loggingFactoriesRefused: [['0.0.0', false], ['1.4.0', true]] as Timeline<boolean>,
+  /** kedro.logging.RichHandler exists (0.18.9). */
+  kedroRichHandler: [['0.0.0', false], ['0.18.9', true]] as Timeline<boolean>,
   /** The catalog lists its datasets with `list()`, then `keys()` (with `get_type`, so dataset types are counted). */
   catalogApi: [['0.0.0', 'list'], ['1.0.0', 'keys']] as Timeline<'keys' | 'list'>,
   /** `--pipeline(s)` makes find_pipelines() load only the pipelines asked for (1.5.0). */
@@ -179,12 +190,18 @@ export function kedro(version: string): KedroRelease {
  * before any hook.
  */
 export function refusesProject(
-  kedroVersion: string, metadata: {kedroInitVersion: null | string; packageName: null | string; projectName: null | string},
+  kedroVersion: string,
+  metadata: {kedroInitVersion: null | string; kedroProjectVersion?: null | string; packageName: null | string; projectName: null | string},
 ): null | string {
-  const missing = Object.entries({kedro_init_version: metadata.kedroInitVersion, package_name: metadata.packageName, project_name: metadata.projectName})
-    .filter(([, value]) => value === null).map(([key]) => key)
-  if (missing.length > 0) return `[tool.kedro] in pyproject.toml lacks ${missing.join(', ')}: Kedro refuses to start`
-  const initVersion = metadata.kedroInitVersion!
+  const key = kedro(kedroVersion).initVersionKey
+  // Kedro 0.18.5 to 0.18.14 take either key, project_version first.
+  const initVersion = key === 'project_version' ? metadata.kedroProjectVersion ?? null
+    : (key === 'either' ? metadata.kedroProjectVersion ?? metadata.kedroInitVersion : metadata.kedroInitVersion)
+  const keyName = key === 'either' ? 'kedro_init_version (or project_version)' : key
+  const missing = Object.entries({[keyName]: initVersion, package_name: metadata.packageName, project_name: metadata.projectName})
+    .filter(([, value]) => value === null || value === undefined).map(([name]) => name)
+  if (missing.length > 0) return `[tool.kedro] in pyproject.toml lacks ${missing.join(', ')}: Kedro ${kedroVersion} refuses to start`
+  if (initVersion === null || initVersion === undefined) return null
   if (!isValidVersion(initVersion)) return `kedro_init_version "${initVersion}" is not a version: Kedro refuses the project`
   const parts = (text: string, count: number) => text.split('.').slice(0, count).join('.')
   const rule = kedro(kedroVersion).compatibility

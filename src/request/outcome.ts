@@ -11,6 +11,8 @@ import {safeLoad} from '../python/pyyaml.js'
 import {type KedroRelease, refusesProject} from '../releases/releases.js'
 import type {MaskedCommand} from './command.js'
 import type {PreviewContext} from './context.js'
+import {checkLoggingConfig} from './logging-config.js'
+import type {PreviewSheet} from './sheet.js'
 import {readSettings} from '../statistics/settings.js'
 
 type CatalogOutcome =
@@ -33,29 +35,40 @@ function buildsCatalogElsewhere(commandPath: string[]): boolean {
 }
 
 /**
- * Kedro configures logging when it is imported, before anything else: from KEDRO_LOGGING_CONFIG, else a
- * conf/logging.yml in the working directory. One it cannot read or parse stops every kedro command.
+ * Kedro configures logging when it is imported, before anything else: from KEDRO_LOGGING_CONFIG, else (0.19.6 on) a
+ * conf/logging.yml in the working directory, else its own default. One it cannot read, parse or apply stops every kedro
+ * command. Returns why, or null; what it cannot tell is noted as estimated on the event.
  */
-function loggingFails(context: PreviewContext): null | string {
+function loggingFails(context: PreviewContext, sheet: PreviewSheet): null | string {
   const given = context.env.KEDRO_LOGGING_CONFIG
-  const candidates = given ? [path.resolve(context.workingDirectory, given)] : ['logging.yml', 'logging.yaml'].map((name) => path.join(context.workingDirectory, 'conf', name))
+  const candidates = given
+    ? [path.resolve(context.workingDirectory, given)]
+    : context.kedroRelease.loggingFiles.map((name) => path.join(context.workingDirectory, 'conf', name))
   const file = given ? candidates[0] : candidates.find((candidate) => entryKindSync(candidate, null) !== 'missing')
   if (!file) return null
   const read = readTextSafeSync(file, {within: null})
   if (!read.ok) return read.kind === 'missing' ? `the logging configuration ${file} does not exist` : `the logging configuration: ${read.reason}`
   const loaded = safeLoad(read.text.replaceAll(/\r\n?/g, '\n'))
-  return loaded.ok || loaded.undecidable ? null : `the logging configuration ${file} does not parse (${loaded.error})`
+  if (!loaded.ok) return loaded.undecidable ? null : `the logging configuration ${file} does not parse (${loaded.error})`
+  const {pyproject, root} = context.project
+  const verdict = checkLoggingConfig(loaded.value, {
+    project: root && pyproject?.packageName ? {packageName: pyproject.packageName, root, sourceDir: pyproject.sourceDir ?? 'src'} : null,
+    release: context.kedroRelease, workingDirectory: context.workingDirectory,
+  })
+  if (verdict.kind === 'fails') return `logging.config.dictConfig refuses ${path.relative(context.workingDirectory, file) || file} (${verdict.reason})`
+  if (verdict.estimated) sheet.origin('event', 'derived', 'the logging configuration', 'Kedro applies it before anything else', `whether Kedro can apply the logging configuration is not known: ${verdict.estimated}`)
+  return null
 }
 
 /** Why kedro stops before any hook runs, so that nothing at all is sent, or null when it starts. */
-export function kedroRefuses(context: PreviewContext): null | string {
-  const logging = loggingFails(context)
+export function kedroRefuses(context: PreviewContext, sheet: PreviewSheet): null | string {
+  const logging = loggingFails(context, sheet)
   if (logging) return `${logging}: kedro stops when it configures logging, before any hook runs`
   const {pyproject, root} = context.project
   if (!root) return null
   if (pyproject?.error) return `pyproject.toml does not parse (${pyproject.error}): Kedro refuses to start`
   return refusesProject(context.kedro.version, {
-    kedroInitVersion: pyproject?.kedroInitVersion ?? null, packageName: pyproject?.packageName ?? null, projectName: pyproject?.projectName ?? null,
+    kedroInitVersion: pyproject?.kedroInitVersion ?? null, kedroProjectVersion: pyproject?.kedroProjectVersion ?? null, packageName: pyproject?.packageName ?? null, projectName: pyproject?.projectName ?? null,
   })
 }
 

@@ -234,7 +234,7 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
     return {...result, wouldSend: false}
   }
 
-  const refused = kedroRefuses(context)
+  const refused = kedroRefuses(context, sheet)
   if (refused) {
     sheet.warn(`${refused}; nothing is sent`)
     return {...result, wouldSend: false}

@@ -1,0 +1,151 @@
+/**
+ * Whether Python's `logging.config.dictConfig` accepts a logging configuration, as Kedro applies it when it is
+ * imported, before anything else: a formatter, filter or handler it cannot build stops every kedro command, so that
+ * nothing at all is sent. Read statically: a dotted name is resolved against the standard library's logging classes,
+ * the release's own (kedro.logging.RichHandler), rich's, and the project's own package as files; anything else
+ * depends on the environment, and makes the answer estimated.
+ */
+import path from 'node:path'
+
+import {entryKindSync, readTextSafeSync} from '../checkout/files.js'
+import type {KedroRelease} from '../releases/releases.js'
+
+/** What dictConfig does: accepts it, raises (with why), or cannot be told here (with why). */
+export type LoggingVerdict = {estimated: null | string; kind: 'accepted'} | {kind: 'fails'; reason: string}
+
+const LOGGING_CLASSES = new Set([
+  'logging.BufferingFormatter', 'logging.FileHandler', 'logging.Filter', 'logging.Formatter', 'logging.Handler', 'logging.NullHandler',
+  'logging.StreamHandler', 'logging.handlers.BufferingHandler', 'logging.handlers.DatagramHandler', 'logging.handlers.HTTPHandler',
+  'logging.handlers.MemoryHandler', 'logging.handlers.NTEventLogHandler', 'logging.handlers.QueueHandler', 'logging.handlers.RotatingFileHandler',
+  'logging.handlers.SMTPHandler', 'logging.handlers.SocketHandler', 'logging.handlers.SysLogHandler', 'logging.handlers.TimedRotatingFileHandler',
+  'logging.handlers.WatchedFileHandler', 'rich.logging.RichHandler',
+])
+/** Handlers that open their file when configured (delay defaults to false): its folder must exist. */
+const FILE_HANDLERS = new Set(['logging.FileHandler', 'logging.handlers.RotatingFileHandler', 'logging.handlers.TimedRotatingFileHandler', 'logging.handlers.WatchedFileHandler'])
+const LEVELS = new Set(['CRITICAL', 'DEBUG', 'ERROR', 'FATAL', 'INFO', 'NOTSET', 'WARN', 'WARNING'])
+/** logging's PercentStyle.validation_pattern: a `%`-style format needs at least one field. */
+const PERCENT_FIELD = /%\(\w+\)[#0+ -]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxefgcrsa%]/i
+
+interface Checking {
+  /** The project's package and where its sources are, to resolve names in it. */
+  project: null | {packageName: string; root: string; sourceDir: string}
+  release: KedroRelease
+  /** The working directory kedro runs in (file handlers' relative paths). */
+  workingDirectory: string
+}
+
+type Resolution = {estimated: string; kind: 'unknown'} | {kind: 'found'} | {kind: 'missing'; reason: string}
+
+/** Whether `module.py` (or its package) in the project defines `name` at its top level: a def, class, assignment or import. */
+function definesName(text: string, name: string): boolean {
+  const escaped = name.replaceAll(/[$()*+.?[\\\]^{|}]/g, String.raw`\$&`)
+  return new RegExp(String.raw`^(?:(?:async\s+)?def|class)\s+${escaped}\b|^${escaped}\s*(?::[^=]*)?=|^(?:from\s+\S+\s+)?import\s+.*\b${escaped}\b`, 'm').test(text)
+}
+
+/** logging.config's _resolve of a dotted name, as far as files and known names tell. */
+function resolve(dotted: string, checking: Checking): Resolution {
+  if (LOGGING_CLASSES.has(dotted)) return {kind: 'found'}
+  if (dotted.startsWith('logging.')) return {kind: 'missing', reason: `the standard library's logging has no ${dotted}`}
+  if (dotted === 'kedro.logging.RichHandler') {
+    return checking.release.kedroRichHandler ? {kind: 'found'} : {kind: 'missing', reason: `Kedro ${checking.release.version} has no kedro.logging.RichHandler`}
+  }
+
+  const parts = dotted.split('.')
+  const {project} = checking
+  if (project && parts[0] === project.packageName.split('.')[0]) {
+    // The project's package: a module that is not there, or a name it does not define, cannot be imported anywhere.
+    const base = path.join(project.root, project.sourceDir)
+    for (let split = parts.length - 1; split >= 1; split--) {
+      const modulePath = path.join(base, ...parts.slice(0, split))
+      const file = [`${modulePath}.py`, path.join(modulePath, '__init__.py')].find((candidate) => entryKindSync(candidate, project.root) === 'file')
+      if (!file) continue
+      const read = readTextSafeSync(file, {within: project.root})
+      if (!read.ok) return {estimated: `${dotted}: ${read.reason}`, kind: 'unknown'}
+      if (!definesName(read.text, parts[split])) return {kind: 'missing', reason: `${parts.slice(0, split).join('.')} defines no ${parts[split]}`}
+      // Kedro configures logging before it puts the project's source folder on sys.path: it imports only if installed.
+      return {estimated: `${dotted} is the project's own: it imports only where the project is installed in the environment`, kind: 'unknown'}
+    }
+
+    return {kind: 'missing', reason: `the project has no module for ${dotted}`}
+  }
+
+  return {estimated: `whether ${dotted} can be imported depends on the environment`, kind: 'unknown'}
+}
+
+/** A `%`, `{` or `$` style format that logging.Formatter refuses (Python 3.8 on validates it). */
+function badFormat(format: unknown, style: unknown): null | string {
+  if (typeof format !== 'string') return null
+  if (style === '{') return /\{[^{}]*\}/.test(format) ? null : `the format ${JSON.stringify(format)} has no {field} for the { style`
+  if (style === '$') return /\$(?:\w+|\{\w+\})/.test(format) ? null : `the format ${JSON.stringify(format)} has no $field for the $ style`
+  return PERCENT_FIELD.test(format) ? null : `the format ${JSON.stringify(format)} has no %(field)s`
+}
+
+const isLevel = (level: unknown) => level === undefined || (typeof level === 'number' && Number.isInteger(level)) || (typeof level === 'string' && LEVELS.has(level))
+
+type Section = Record<string, unknown>
+
+function entries(value: unknown): [string, Section][] {
+  return value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value as Record<string, Section>) : []
+}
+
+/** The first reason dictConfig raises for this configuration, or what leaves it unsure. */
+export function checkLoggingConfig(config: unknown, checking: Checking): LoggingVerdict {
+  if (!config || typeof config !== 'object' || Array.isArray(config)) return {kind: 'fails', reason: 'the logging configuration is not a mapping'}
+  const root = config as Section
+  if (root.version !== 1) return {kind: 'fails', reason: `unsupported logging configuration version ${JSON.stringify(root.version ?? null)}`}
+  if (root.incremental === true) return {estimated: 'an incremental logging configuration changes the one before it, which is not read here', kind: 'accepted'}
+  const unsure: string[] = []
+  const built = (kind: string, name: string, section: Section, classKey: '()' | 'class'): null | string => {
+    const dotted = section[classKey]
+    if (typeof dotted !== 'string') return `${kind} ${name} names no class`
+    if (checking.release.loggingFactoriesRefused && classKey === '()') return `Kedro ${checking.release.version} refuses the '()' key (${kind} ${name})`
+    const found = resolve(dotted, checking)
+    if (found.kind === 'missing') return `Unable to configure ${kind} '${name}': ${found.reason}`
+    if (found.kind === 'unknown') unsure.push(found.estimated)
+    return null
+  }
+
+  const formatters = entries(root.formatters)
+  for (const [name, section] of formatters) {
+    const problem = '()' in section ? built('formatter', name, section, '()')
+      : ('class' in section ? built('formatter', name, section, 'class') : null)
+    if (problem) return {kind: 'fails', reason: problem}
+    const style = section.style ?? '%'
+    if (!['%', '$', '{'].includes(String(style))) return {kind: 'fails', reason: `Unable to configure formatter '${name}': style must be one of %, {, $`}
+    const format = badFormat(section.format ?? section.fmt, style)
+    if (format && !('()' in section)) return {kind: 'fails', reason: `Unable to configure formatter '${name}': ${format}`}
+  }
+
+  const filters = entries(root.filters)
+  for (const [name, section] of filters) {
+    const problem = '()' in section ? built('filter', name, section, '()') : null
+    if (problem) return {kind: 'fails', reason: problem}
+  }
+
+  const filterNames = new Set(filters.map(([name]) => name))
+  const handlers = entries(root.handlers)
+  for (const [name, section] of handlers) {
+    const problem = built('handler', name, section, '()' in section ? '()' : 'class')
+    if (problem) return {kind: 'fails', reason: problem}
+    if (typeof section.formatter === 'string' && !formatters.some(([formatter]) => formatter === section.formatter)) {
+      return {kind: 'fails', reason: `Unable to configure handler '${name}': no formatter ${JSON.stringify(section.formatter)}`}
+    }
+
+    if (!isLevel(section.level)) return {kind: 'fails', reason: `Unable to configure handler '${name}': unknown level ${JSON.stringify(section.level)}`}
+    const missingFilter = (Array.isArray(section.filters) ? section.filters : []).find((filter) => !filterNames.has(String(filter)))
+    if (missingFilter !== undefined) return {kind: 'fails', reason: `Unable to configure handler '${name}': no filter ${JSON.stringify(missingFilter)}`}
+    if (FILE_HANDLERS.has(String(section.class)) && section.delay !== true && typeof section.filename === 'string') {
+      const folder = path.dirname(path.resolve(checking.workingDirectory, section.filename))
+      if (entryKindSync(folder, null) !== 'directory') return {kind: 'fails', reason: `Unable to configure handler '${name}': the folder of ${section.filename} does not exist`}
+    }
+  }
+
+  const handlerNames = new Set(handlers.map(([name]) => name))
+  for (const [name, section] of [...entries(root.loggers), ...(root.root ? [['root', root.root as Section] as [string, Section]] : [])]) {
+    if (!isLevel(section.level)) return {kind: 'fails', reason: `Unable to configure logger '${name}': unknown level ${JSON.stringify(section.level)}`}
+    const missing = (Array.isArray(section.handlers) ? section.handlers : []).find((handler) => !handlerNames.has(String(handler)))
+    if (missing !== undefined) return {kind: 'fails', reason: `Unable to configure logger '${name}': no handler ${JSON.stringify(missing)}`}
+  }
+
+  return {estimated: unsure.length > 0 ? [...new Set(unsure)].join('; ') : null, kind: 'accepted'}
+}

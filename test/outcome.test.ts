@@ -1,0 +1,123 @@
+/**
+ * What decides the outcome, release by release, before any statistic is claimed: does kedro start (its logging
+ * configuration, the project's metadata), does click accept the line, does kedro-telemetry's statistics hook run.
+ * Each rule is read from the release's own source (kedro-org/kedro tags) and the cases are checked against the
+ * recorded oracle (test/oracle.test.ts); these tests pin the rules on small projects of their own.
+ */
+import {expect} from 'chai'
+import {cpSync, mkdirSync} from 'node:fs'
+import path from 'node:path'
+
+import type {PreviewResult} from '../src/request/request.js'
+import {runInProcess} from './helpers/in-process.js'
+import {EXAMPLE, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
+import {expectValid} from './helpers/schemas.js'
+
+async function preview(project: string, args: string[], env: Record<string, string> = {}): Promise<PreviewResult> {
+  const result = await runInProcess(['preview', '--json', '--project', project, ...args], {cwd: project, env})
+  expect(result.code, result.stderr).to.equal(0)
+  const json = JSON.parse(result.stdout) as PreviewResult
+  expectValid('preview.schema.json', json)
+  return json
+}
+
+const events = (json: PreviewResult) => json.requests.map((request) => request.body.event)
+
+/** The bundled example (Kedro 1.5.0), copied, with `files` added. */
+function example(files: Record<string, string> = {}): string {
+  const project = path.join(tempDir('kc-outcome-'), 'spaceflights')
+  cpSync(EXAMPLE, project, {recursive: true})
+  writeFiles(project, files)
+  return project
+}
+
+const PLAIN = 'version: 1\nformatters:\n  short:\n    format: "%(levelname)s %(message)s"\nhandlers:\n  console:\n    class: logging.StreamHandler\n    formatter: short\nroot:\n  handlers: [console]\n'
+
+describe('what decides the outcome, release by release', () => {
+  after(removeTempDirs)
+
+  describe('the logging configuration, applied before anything else', () => {
+    it('a formatter factory, a handler class or a formatter the configuration lacks stops kedro: nothing is sent', async () => {
+      const broken = {
+        '()': 'version: 1\nformatters:\n  f:\n    (): spaceflights.log_format.nothing_here\nhandlers:\n  h:\n    class: logging.StreamHandler\n    formatter: f\nroot:\n  handlers: [h]\n',
+        class: 'version: 1\nhandlers:\n  h:\n    class: spaceflights.handlers.Missing\nroot:\n  handlers: [h]\n',
+        formatter: 'version: 1\nhandlers:\n  h:\n    class: logging.StreamHandler\n    formatter: nowhere\nroot:\n  handlers: [h]\n',
+        folder: 'version: 1\nhandlers:\n  h:\n    class: logging.FileHandler\n    filename: no/such/folder/info.log\nroot:\n  handlers: [h]\n',
+        format: 'version: 1\nformatters:\n  f:\n    format: "no field"\n',
+        stdlib: 'version: 1\nhandlers:\n  h:\n    class: logging.handlers.NoSuchHandler\n',
+      }
+      for (const [what, config] of Object.entries(broken)) {
+        const json = await preview(example({'conf/logging.yml': config, 'src/spaceflights/log_format.py': 'def plain():\n    pass\n'}), ['info'])
+        expect(events(json), what).to.deep.equal([])
+        expect(json.warnings.join(' '), what).to.match(/logging\.config\.dictConfig refuses conf\/logging\.yml .*nothing is sent/)
+      }
+    })
+
+    it('a valid one changes nothing; one naming the project\'s own class, or another package\'s, makes the event estimated', async () => {
+      expect(events(await preview(example({'conf/logging.yml': PLAIN}), ['info']))).to.deep.equal(['CLI command'])
+      const own = await preview(example({
+        'conf/logging.yml': 'version: 1\nhandlers:\n  h:\n    class: spaceflights.handlers.Ship\nroot:\n  handlers: [h]\n',
+        'src/spaceflights/handlers.py': 'import logging\n\n\nclass Ship(logging.Handler):\n    pass\n',
+      }), ['info'])
+      expect(events(own)).to.deep.equal(['CLI command'])
+      expect(own.estimated).to.include('event')
+      const other = await preview(example({'conf/logging.yml': PLAIN.replace('logging.StreamHandler', 'pythonjsonlogger.Handler')}), ['info'])
+      expect(other.estimated).to.include('event')
+    })
+
+    it('conf/logging.yml counts, conf/logging.yaml from Kedro 1.3.0 on; a `()` key is refused from 1.4.0', async () => {
+      const project = example({'conf/logging.yml': 'version: 7\n'})
+      expect(events(await preview(project, ['--kedro-version', '1.5.0', 'info']))).to.deep.equal([])
+      const yaml = example({'conf/logging.yaml': 'version: 7\n'})
+      expect(events(await preview(yaml, ['--kedro-version', '1.3.0', 'info']))).to.deep.equal([])
+      expect(events(await preview(yaml, ['--kedro-version', '1.2.0', 'info']))).to.deep.equal(['CLI command'])
+      const factory = example({'conf/logging.yml': 'version: 1\nformatters:\n  f:\n    (): logging.Formatter\n'})
+      expect(events(await preview(factory, ['--kedro-version', '1.3.1', 'info']))).to.deep.equal(['CLI command'])
+      expect(events(await preview(factory, ['--kedro-version', '1.4.0', 'info']))).to.deep.equal([])
+      // KEDRO_LOGGING_CONFIG is read by every release, a missing file included.
+      expect(events(await preview(example(), ['info'], {KEDRO_LOGGING_CONFIG: 'nosuch.yml'}))).to.deep.equal([])
+    })
+  })
+
+  describe('the project metadata each release requires', () => {
+    it('Kedro 0.18.0 to 0.18.4 read project_version; 0.18.5 to 0.18.14 either key; 0.19 on only kedro_init_version', async () => {
+      const root = tempDir('kc-outcome-')
+      const project = path.join(root, 'old')
+      mkdirSync(project)
+      const pyproject = (key: string, version: string) => `[tool.kedro]\npackage_name = "old"\nproject_name = "old"\n${key} = "${version}"\n`
+      writeFiles(project, {'pyproject.toml': pyproject('project_version', '0.18.3'), 'src/old/__init__.py': ''})
+      expect(events(await preview(project, ['--kedro-version', '0.18.3', '--telemetry-version', '0.3.2', '--ignore-consent', 'info']))).to.include('CLI command')
+      writeFiles(project, {'pyproject.toml': pyproject('kedro_init_version', '0.18.3')})
+      const refused = await preview(project, ['--kedro-version', '0.18.3', '--telemetry-version', '0.3.2', '--ignore-consent', 'info'])
+      expect(events(refused)).to.deep.equal([])
+      expect(refused.warnings.join(' ')).to.match(/lacks project_version: Kedro 0\.18\.3 refuses to start/)
+      writeFiles(project, {'pyproject.toml': pyproject('kedro_init_version', '0.18.14')})
+      expect(events(await preview(project, ['--kedro-version', '0.18.14', '--telemetry-version', '0.3.2', '--ignore-consent', 'info']))).to.include('CLI command')
+    })
+  })
+
+  describe('kedro-telemetry\'s hooks', () => {
+    it('DISABLE_HOOKS_FOR_PLUGINS naming kedro-telemetry leaves only CLI command, run included', async () => {
+      const project = example({'src/spaceflights/settings.py': 'DISABLE_HOOKS_FOR_PLUGINS = ("kedro-telemetry",)\n'})
+      const json = await preview(project, ['run'])
+      expect(events(json)).to.deep.equal(['CLI command'])
+      expect(json.warnings.join(' ')).to.match(/DISABLE_HOOKS_FOR_PLUGINS/)
+      const other = example({'src/spaceflights/settings.py': 'DISABLE_HOOKS_FOR_PLUGINS = ("kedro-viz",)\n'})
+      expect(events(await preview(other, ['run']))).to.deep.equal(['Kedro Project Statistics'])
+    })
+  })
+
+  describe('what click and kedro run refuse before the session', () => {
+    it('an extra argument, --params key:value, a malformed --load-versions, an unknown runner, --pipeline with --pipelines', async () => {
+      const project = example()
+      for (const args of [['run', 'extra'], ['run', '--params', 'lr:0.1'], ['run', '--load-versions', 'bad'], ['run', '--runner', 'NoSuchRunner'], ['run', '--pipeline', 'a', '--pipelines', 'b']]) {
+        const json = await preview(project, args)
+        expect(events(json), args.join(' ')).to.deep.equal(['CLI command'])
+        expect(json.warnings.join(' '), args.join(' ')).to.match(/only "CLI command" is sent/)
+      }
+
+      // A short option with its value attached is click's, and runs.
+      expect(events(await preview(project, ['run', '-pdata_science']))).to.deep.equal(['Kedro Project Statistics'])
+    })
+  })
+})
