@@ -84,6 +84,11 @@ const isLevel = (level: unknown) => level === undefined || (typeof level === 'nu
 
 type Section = Record<string, unknown>
 
+/** A list of names in the configuration (a handler's filters, a logger's handlers), as text. */
+function namesIn(value: unknown): string[] {
+  return Array.isArray(value) ? value.map((item: unknown) => (typeof item === 'string' ? item : JSON.stringify(item))) : []
+}
+
 function entries(value: unknown): [string, Section][] {
   return value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value as Record<string, Section>) : []
 }
@@ -111,7 +116,7 @@ export function checkLoggingConfig(config: unknown, checking: Checking): Logging
       : ('class' in section ? built('formatter', name, section, 'class') : null)
     if (problem) return {kind: 'fails', reason: problem}
     const style = section.style ?? '%'
-    if (!['%', '$', '{'].includes(String(style))) return {kind: 'fails', reason: `Unable to configure formatter '${name}': style must be one of %, {, $`}
+    if (typeof style !== 'string' || !['%', '$', '{'].includes(style)) return {kind: 'fails', reason: `Unable to configure formatter '${name}': style must be one of %, {, $`}
     const format = badFormat(section.format ?? section.fmt, style)
     if (format && !('()' in section)) return {kind: 'fails', reason: `Unable to configure formatter '${name}': ${format}`}
   }
@@ -132,7 +137,7 @@ export function checkLoggingConfig(config: unknown, checking: Checking): Logging
     }
 
     if (!isLevel(section.level)) return {kind: 'fails', reason: `Unable to configure handler '${name}': unknown level ${JSON.stringify(section.level)}`}
-    const missingFilter = (Array.isArray(section.filters) ? section.filters : []).find((filter) => !filterNames.has(String(filter)))
+    const missingFilter = namesIn(section.filters).find((filter) => !filterNames.has(filter))
     if (missingFilter !== undefined) return {kind: 'fails', reason: `Unable to configure handler '${name}': no filter ${JSON.stringify(missingFilter)}`}
     if (FILE_HANDLERS.has(String(section.class)) && section.delay !== true && typeof section.filename === 'string') {
       const folder = path.dirname(path.resolve(checking.workingDirectory, section.filename))
@@ -143,7 +148,7 @@ export function checkLoggingConfig(config: unknown, checking: Checking): Logging
   const handlerNames = new Set(handlers.map(([name]) => name))
   for (const [name, section] of [...entries(root.loggers), ...(root.root ? [['root', root.root as Section] as [string, Section]] : [])]) {
     if (!isLevel(section.level)) return {kind: 'fails', reason: `Unable to configure logger '${name}': unknown level ${JSON.stringify(section.level)}`}
-    const missing = (Array.isArray(section.handlers) ? section.handlers : []).find((handler) => !handlerNames.has(String(handler)))
+    const missing = namesIn(section.handlers).find((handler) => !handlerNames.has(handler))
     if (missing !== undefined) return {kind: 'fails', reason: `Unable to configure logger '${name}': no handler ${JSON.stringify(missing)}`}
   }
 
