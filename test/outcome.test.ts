@@ -120,4 +120,19 @@ describe('what decides the outcome, release by release', () => {
       expect(events(await preview(project, ['run', '-pdata_science']))).to.deep.equal(['Kedro Project Statistics'])
     })
   })
+
+  describe('kedro run\'s filters, applied before the catalog is built', () => {
+    it('a node or dataset the pipeline lacks, or filters that leave no node, send only CLI command; a match sends the statistics', async () => {
+      const project = example()
+      const statistics = ['Kedro Project Statistics']
+      expect(events(await preview(project, ['run', '--nodes', 'split_data_node']))).to.deep.equal(statistics)
+      expect(events(await preview(project, ['run', '--from-nodes', 'split_data_node']))).to.deep.equal(statistics)
+      expect(events(await preview(project, ['run', '--to-outputs', 'model_input_table']))).to.deep.equal(statistics)
+      for (const args of [['--nodes', 'nosuch'], ['--from-nodes', 'nosuch'], ['--tags', 'nosuch'], ['--from-inputs', 'nosuch'], ['--nodes', 'split_data_node', '--to-outputs', 'preprocessed_shuttles']]) {
+        const json = await preview(project, ['run', ...args])
+        expect(events(json), args.join(' ')).to.deep.equal(['CLI command'])
+        expect(json.warnings.join(' '), args.join(' ')).to.match(/kedro run's filters: ValueError/)
+      }
+    })
+  })
 })

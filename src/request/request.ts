@@ -171,7 +171,7 @@ async function statisticsOf(context: PreviewContext, sheet: PreviewSheet, comman
     return null
   }
 
-  const reading = await projectStatistics(context, sheet, command.commandPath)
+  const reading = await projectStatistics(context, sheet, command)
   if (reading.kind === 'fails') {
     const when = reading.stage === 'in-hook' ? 'as it builds the catalog' : 'before it builds the catalog'
     sheet.warn(`${reading.failure}: kedro ${command.commandPath[0]} fails ${when}, so only "CLI command" is sent (on exit)`)

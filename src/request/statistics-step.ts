@@ -8,7 +8,8 @@ import {appendAll} from '../collections.js'
 import {isRemote} from '../statistics/catalog.js'
 import {telemetryReleasesWith} from '../releases/releases.js'
 import {readStatistics} from '../statistics/statistics.js'
-import {optionValues} from './command.js'
+import {type MaskedCommand, optionValues} from './command.js'
+import type {RunFilters} from '../statistics/pipeline-filter.js'
 import type {PreviewContext} from './context.js'
 import type {PyJson} from '../python/json-dumps.js'
 import type {PreviewSheet} from './sheet.js'
@@ -23,7 +24,18 @@ type StatisticsOutcome =
   | {failure: string; kind: 'fails'; stage: 'before-catalog' | 'in-hook'}
   | {kind: 'statistics'; properties: Record<string, PyJson>}
 
-export async function projectStatistics(context: PreviewContext, sheet: PreviewSheet, commandPath: string[]): Promise<StatisticsOutcome> {
+/** kedro run's filters as click gives them: node names split at commas outside brackets, the others at commas. */
+function runFilters(values: Map<string, string[]>): RunFilters {
+  const split = (opt: string) => (values.get(opt) ?? []).flatMap((value) => value.split(',')).map((item) => item.trim()).filter(Boolean)
+  const names = (opt: string) => (values.get(opt) ?? []).flatMap((value) => value.split(/,(?![^[]*\])/)).map((item) => item.trim()).filter(Boolean)
+  return {
+    fromInputs: split('--from-inputs'), fromNodes: names('--from-nodes'), namespaces: [...split('--namespace'), ...names('--namespaces')],
+    nodeNames: [...names('--nodes'), ...names('--node')], tags: [...split('--tags'), ...split('--tag')], toNodes: names('--to-nodes'), toOutputs: split('--to-outputs'),
+  }
+}
+
+export async function projectStatistics(context: PreviewContext, sheet: PreviewSheet, command: MaskedCommand): Promise<StatisticsOutcome> {
+  const {commandPath} = command
   const {args, env, kedro, project, python, telemetry, workingDirectory} = context
   const {pyproject, root, versions} = project
   const confSource = optionValues(args, ['--conf-source']).at(-1)
@@ -37,7 +49,7 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
     confSource: confSource === undefined ? null : (isRemote(confSource) ? confSource : path.resolve(workingDirectory, confSource)),
     // Kedro 0.19's `catalog create` passes env="base" unless --env is given; otherwise KEDRO_ENV, then settings.py.
     env: optionValues(args, ['--env', '-e']).at(-1) ?? (commandPath[0] === 'catalog' ? context.kedroRelease.catalogCommands[commandPath[1]] : null) ?? env.KEDRO_ENV ?? null, kedroVersion: kedro.version, packageName: pyproject?.packageName ?? null, projectRoot: root!,
-    environment: env, pythonVersion: python.facts?.version ?? null, requested: requested.length > 0 ? requested : null, runs, runtimeParams: runs ? optionValues(args, ['--params']) : [], sitePackages: versions.environment?.sitePackages ?? python.facts?.sitePackages ?? [],
+    environment: env, filters: runs ? runFilters(command.values) : undefined, pythonVersion: python.facts?.version ?? null, requested: requested.length > 0 ? requested : null, runs, runtimeParams: runs ? optionValues(args, ['--params']) : [], sitePackages: versions.environment?.sitePackages ?? python.facts?.sitePackages ?? [],
     sourceDir: pyproject?.sourceDir ?? 'src', telemetryVersion: telemetry.version,
   })
   appendAll(sheet.warnings, reading.warnings)
@@ -51,6 +63,7 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
 
   // Kedro's Pipeline.filter() refuses a selection without nodes before the catalog is built.
   if (reading.selectedNodes === 0) return {failure: 'the pipeline kedro run would run has no nodes', kind: 'fails', stage: 'before-catalog'}
+  if (reading.filterFails) return {failure: `kedro run's filters: ${reading.filterFails}`, kind: 'fails', stage: 'before-catalog'}
   if (reading.catalogFails) return {failure: `creating the catalog raises ${reading.catalogFails}`, kind: 'fails', stage: 'before-catalog'}
   if (reading.hookFails) return {failure: `kedro-telemetry's statistics hook raises ${reading.hookFails}`, kind: 'fails', stage: 'in-hook'}
 

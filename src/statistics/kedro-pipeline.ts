@@ -12,7 +12,7 @@ type Pipeline = Extract<PyValue, {kind: 'pipeline'}>
 type Note = (reason: string) => void
 
 /** Kedro's node.name: the given name or one derived from the function and datasets, after the namespace. */
-function qualifiedName(node: KedroNode): string {
+export function qualifiedName(node: KedroNode): string {
   const base = node.name ?? `${node.func}([${(node.inputs ?? ['?']).join(';')}]) -> [${(node.outputs ?? ['?']).join(';')}]`
   return node.namespace ? `${node.namespace}.${base}` : base
 }
@@ -115,8 +115,16 @@ function makeNode(args: PyValue[], keywords: Map<string, PyValue>, texts: Argume
       name: name?.kind === 'str' ? name.value : null,
       namespace: namespace?.kind === 'str' ? namespace.value : null,
       outputs: datasetNames(parameter(2, 'outputs'), note),
+      tags: tagsOf(keywords.get('tags')),
     },
   }
+}
+
+/** A `tags=` argument: a string or a list of strings; null when it cannot be read (filtering by tags is then unsure). */
+function tagsOf(value: PyValue | undefined): null | string[] {
+  if (value === undefined || value.kind === 'none') return []
+  if (value.kind === 'str') return [value.value]
+  return value.kind === 'list' && value.items.every((item) => item.kind === 'str') ? value.items.map((item) => (item as {value: string}).value) : null
 }
 
 /** _get_dataset_names_mapping / _get_param_names_mapping: str or set kept as is, dict renamed. */
@@ -204,6 +212,11 @@ function makePipeline(args: PyValue[], keywords: Map<string, PyValue>, note: Not
 
   const failure = checkNodes(nodes, true)
   if (failure) return failure
+  const extraTags = tagsOf(keywords.get('tags'))
+  if (extraTags === null || extraTags.length > 0) {
+    for (const [index, node] of nodes.entries()) nodes[index] = {...node, tags: extraTags === null || node.tags === null ? null : [...new Set([...node.tags, ...extraTags])]}
+  }
+
   const namespaceValue = keywords.get('namespace')
   if (namespaceValue && !stops(namespaceValue) && namespaceValue.kind !== 'str' && namespaceValue.kind !== 'none') note('a pipeline namespace that is not a string')
   if (namespaceValue?.kind === 'unknown') note(reasonOf(namespaceValue))

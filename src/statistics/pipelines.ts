@@ -17,7 +17,8 @@ import {
   type Scope, stops, unknown,
 } from './python.js'
 import {pythonRelease} from './python-syntax.js'
-import {iterate, reasonOf, truth, typeName} from './python-values.js'
+import {type KedroNode, iterate, reasonOf, truth, typeName} from './python-values.js'
+import {filterPipeline, type RunFilters} from './pipeline-filter.js'
 
 export interface PipelineReading {
   /** Why the figures may differ from what kedro computes; empty when they are exact. */
@@ -36,6 +37,8 @@ export interface PipelineReading {
   pipelines: Record<string, number>
   /** With `mustExist` (kedro run): how many nodes the pipelines it runs hold together, when known. */
   selectedNodes: null | number
+  /** Why kedro run's filters (--tags, --nodes, --from-nodes...) raise, or select no node: it fails before the catalog. */
+  filterFails: null | string
 }
 
 interface ProjectLayout {
@@ -420,6 +423,8 @@ export function readPipelines(options: {
   /** sys.version (or `3.12`) of the Python that runs kedro, when known: some syntax depends on it. */
   pythonVersion?: null | string
   requested?: null | string[]; sourceDir?: string
+  /** kedro run's filters, applied to the pipelines it runs. */
+  filters?: RunFilters
 }): PipelineReading {
   const sourceDirectory = path.join(options.projectRoot, options.sourceDir ?? 'src')
   const layout = {
@@ -432,14 +437,14 @@ export function readPipelines(options: {
     const shown = path.relative(options.projectRoot, layout.packageDirectory).split(path.sep).join('/')
     return {
       estimated: [`there is no package folder ${shown}, so kedro cannot import the project's pipelines`], files: [], missing: [], numberOfNodes: null,
-      numberOfPipelines: null, pipelines: {}, registryFails: null, selectedNodes: null, warnings: [],
+      numberOfPipelines: null, pipelines: {}, registryFails: null, selectedNodes: null, warnings: [], filterFails: null,
     }
   }
 
   const registry = evaluator.registry()
   const failed = (why: string, fails: null | string): PipelineReading => ({
     estimated: fails ? evaluator.estimated : [why, ...evaluator.estimated], files: evaluator.files, missing: [], numberOfNodes: null, numberOfPipelines: null,
-    pipelines: {}, registryFails: fails, selectedNodes: null, warnings: evaluator.warnings,
+    pipelines: {}, registryFails: fails, selectedNodes: null, warnings: evaluator.warnings, filterFails: null,
   })
   if (registry.kind === 'raises') return failed(registry.error, registry.error)
   if (registry.kind !== 'dict') return failed(registry.kind === 'unknown' ? reasonOf(registry) : `register_pipelines() returns a ${typeName(registry)}`, null)
@@ -450,11 +455,13 @@ export function readPipelines(options: {
   const selected = options.mustExist ? (options.requested ?? ['__default__']) : []
   const pipelines: Record<string, number> = {}
   const nodesOf = new Map<string, Set<string>>()
+  const nodeMaps = new Map<string, Map<string, KedroNode>>()
   for (const [name, value] of entries) {
     const nodes = pipelineNodes(value)
     if (typeof nodes !== 'string') {
       pipelines[name] = nodes.size
       nodesOf.set(name, new Set(nodes.keys()))
+      nodeMaps.set(name, nodes)
     } else if (selected.includes(name) || (name === '__default__' && truth(value) !== false)) {
       // Only __default__'s nodes are sent, and only the pipelines run looks up matter to it.
       evaluator.note(`pipeline ${name}: ${nodes}`)
@@ -464,6 +471,15 @@ export function readPipelines(options: {
   const missing = selected.filter((name) => !entries.some(([registered]) => registered === name))
   const union = new Set(selected.flatMap((name) => [...nodesOf.get(name) ?? []]))
   const selectedNodes = options.mustExist && missing.length === 0 && selected.every((name) => nodesOf.has(name)) ? union.size : null
+  let filterFails: null | string = null
+  if (selectedNodes !== null && selectedNodes > 0 && options.filters) {
+    const chosen = new Map(selected.flatMap((name) => [...nodeMaps.get(name) ?? []]))
+    const filtered = filterPipeline([...chosen.values()], options.filters)
+    if (filtered.kind === 'raises') filterFails = filtered.error
+    else if (filtered.kind === 'empty') filterFails = 'ValueError: Pipeline contains no nodes after applying all provided filters'
+    else if (filtered.kind === 'unknown') evaluator.note(`whether kedro run's filters select any node is not known: ${filtered.reason}`)
+  }
+
   // kedro-telemetry sends `len(default.nodes) if default else None`: None for a missing or falsy __default__ (0 from sum()).
   const defaultPipeline = entries.find(([name]) => name === '__default__')?.[1]
   return {
@@ -474,6 +490,7 @@ export function readPipelines(options: {
     warnings: evaluator.warnings,
     numberOfNodes: defaultPipeline?.kind === 'pipeline' ? defaultPipeline.nodes.size : null,
     numberOfPipelines: entries.length,
+    filterFails,
     pipelines,
     selectedNodes,
   }

@@ -13,6 +13,8 @@ export interface KedroNode {
   name: null | string
   namespace: null | string
   outputs: null | string[]
+  /** The node's tags (its own and its pipelines'), or null when they could not be read statically. */
+  tags: null | string[]
 }
 
 /** The source text of each argument of a call, positional and by keyword. */

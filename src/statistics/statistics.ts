@@ -7,6 +7,7 @@ import {runtimeParamsOf} from './config-loader.js'
 import {DATASET_PACKAGES, type ModuleMap, readModuleMap, resolveDatasetType, typeCountKey} from './dataset-types.js'
 import path from 'node:path'
 
+import type {RunFilters} from './pipeline-filter.js'
 import {readPipelines} from './pipelines.js'
 import {readSettings} from './settings.js'
 
@@ -27,6 +28,8 @@ export interface StatisticsOptions {
   pythonVersion?: null | string
   /** The command is `kedro run`: the pipelines it runs must be registered and hold nodes. */
   runs?: boolean
+  /** kedro run's filters (--tags, --nodes, --from-nodes...), applied to the pipelines it runs. */
+  filters?: RunFilters
   /** `kedro run --params`, as given (`a=1,b.c=x`). */
   runtimeParams?: string[]
   /** The environment kedro runs in (for `${oc.env:...}` in credentials). */
@@ -40,6 +43,8 @@ export interface StatisticsOptions {
 export interface StatisticsReading {
   /** Requested pipelines that are not registered: kedro run fails before building the catalog. */
   missingPipelines: string[]
+  /** Why kedro run's filters raise or select no node (it fails before the catalog), or null. */
+  filterFails: null | string
   /** How many nodes the pipelines kedro run runs hold together (0: it fails before the catalog), when known. */
   selectedNodes: null | number
   /** Why importing pipeline_registry.py fails: kedro run fails before building the catalog. */
@@ -101,11 +106,11 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
 
   const pipelines = options.packageName
     ? readPipelines({
-      kedroVersion: options.kedroVersion, mustExist: options.runs, packageName: options.packageName, projectRoot: options.projectRoot,
+      filters: options.filters, kedroVersion: options.kedroVersion, mustExist: options.runs, packageName: options.packageName, projectRoot: options.projectRoot,
       pythonVersion: options.pythonVersion, requested: options.requested, sourceDir: options.sourceDir,
     })
     : {
-      estimated: ['no package_name in [tool.kedro]'], files: [], missing: [], numberOfNodes: null, numberOfPipelines: null, pipelines: {},
+      estimated: ['no package_name in [tool.kedro]'], files: [], filterFails: null, missing: [], numberOfNodes: null, numberOfPipelines: null, pipelines: {},
       registryFails: null, selectedNodes: null, warnings: [],
     }
   appendAll(warnings, pipelines.warnings)
@@ -165,6 +170,7 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
     files: {catalog: catalog.files.map((file) => path.relative(options.projectRoot, path.join(confRoot, file)).split(path.sep).join('/')), pipelines: pipelines.files},
     // Where settings.py cannot be read, the configuration may be elsewhere: a failure is then only an estimate.
     catalogFails: settings?.estimated.length ? null : catalog.failure,
+    filterFails: pipelines.estimated.length === 0 ? pipelines.filterFails : null,
     hookFails: typeFailure,
     missingPipelines: pipelines.estimated.length === 0 ? pipelines.missing : [], properties, registryFails: pipelines.registryFails,
     selectedNodes: pipelines.estimated.length === 0 ? pipelines.selectedNodes : null, warnings,
