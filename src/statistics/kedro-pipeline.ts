@@ -214,7 +214,9 @@ function makePipeline(args: PyValue[], keywords: Map<string, PyValue>, note: Not
   if (failure) return failure
   const extraTags = tagsOf(keywords.get('tags'))
   if (extraTags === null || extraTags.length > 0) {
-    for (const [index, node] of nodes.entries()) nodes[index] = {...node, tags: extraTags === null || node.tags === null ? null : [...new Set([...node.tags, ...extraTags])]}
+    for (const [index, node] of nodes.entries()) {
+      nodes[index] = {...node, tags: extraTags === null || node.tags === null ? null : [...new Set([...node.tags, ...extraTags])]}
+    }
   }
 
   const namespaceValue = keywords.get('namespace')

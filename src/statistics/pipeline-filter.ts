@@ -42,7 +42,7 @@ function closure(nodes: KedroNode[], start: KedroNode[], down: boolean): Set<Ked
 
 /** Pipeline.filter over the nodes kedro run would run. */
 export function filterPipeline(nodes: KedroNode[], filters: RunFilters): FilterOutcome {
-  const given = Object.values(filters).some((values) => values.length > 0)
+  const given = Object.values<string[]>({...filters}).some((values) => values.length > 0)
   if (!given) return nodes.length === 0 ? {kind: 'empty'} : {count: nodes.length, kind: 'nodes'}
   if (nodes.some((node) => node.inputs === null || node.outputs === null)) return {kind: 'unknown', reason: 'a node\'s datasets could not be read'}
   const byName = new Map(nodes.map((node) => [qualifiedName(node), node]))
