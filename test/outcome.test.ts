@@ -135,4 +135,23 @@ describe('what decides the outcome, release by release', () => {
       }
     })
   })
+
+  describe('credentials, as the catalog is built', () => {
+    it('a factory pattern\'s credentials are looked up too, used or not; a `_` template\'s never are', async () => {
+      const pattern = example({'conf/base/catalog.yml': '"{name}_feed":\n  type: json.JSONDataset\n  filepath: s3://feeds/{name}.json\n  credentials: feed_bucket\n'})
+      const json = await preview(pattern, ['run'])
+      expect(events(json)).to.deep.equal(['CLI command'])
+      expect(json.warnings.join(' ')).to.match(/Unable to find credentials 'feed_bucket' \(catalog pattern \{name\}_feed\)/)
+      const template = example({'conf/base/catalog.yml': '_s3: &s3\n  credentials: nowhere\ncompanies:\n  type: pandas.CSVDataset\n  filepath: data/companies.csv\n'})
+      expect(events(await preview(template, ['run']))).to.deep.equal(['Kedro Project Statistics'])
+    })
+  })
+
+  describe('the oracle\'s honesty', () => {
+    it('every event or property the preview cannot be sure of is marked estimated: a dataset class kedro-datasets may lack', async () => {
+      const json = await preview(example({'conf/base/catalog.yml': 'companies:\n  type: pandas.ExcelDatasett\n  filepath: data/companies.xlsx\n'}), ['run'])
+      expect(json.estimated).to.include('event')
+      expect(json.origins.find((origin) => origin.field === 'event' && origin.estimated)?.estimated).to.match(/whether pandas\.ExcelDatasett \(catalog entry companies\) imports depends on the installed kedro-datasets/)
+    })
+  })
 })

@@ -188,7 +188,8 @@ async function statisticsOf(context: PreviewContext, sheet: PreviewSheet, comman
   const unreadCommand = group === 'catalog' && context.kedroRelease.catalogCommandsUnread.includes(subcommand)
     ? `the source of kedro catalog ${subcommand} (Kedro ${context.kedro.version}) is not public: it is taken to create the catalog as the other catalog commands do, so that the statistics are sent`
     : outcome.estimated
-  return {elsewhere: outcome.elsewhere, properties: reading.properties, unreadCommand: [unreadCommand, typeof hookDisabled === 'string' ? hookDisabled : null].filter(Boolean).join('; ') || null}
+  const doubts = [unreadCommand, typeof hookDisabled === 'string' ? hookDisabled : null, reading.unsure]
+  return {elsewhere: outcome.elsewhere, properties: reading.properties, unreadCommand: doubts.filter(Boolean).join('; ') || null}
 }
 
 /**

@@ -22,7 +22,8 @@ function fileList(files: string[]): string {
 type StatisticsOutcome =
   /** kedro fails before the statistics are sent: before it builds the catalog, or in kedro-telemetry's hook. */
   | {failure: string; kind: 'fails'; stage: 'before-catalog' | 'in-hook'}
-  | {kind: 'statistics'; properties: Record<string, PyJson>}
+  /** `unsure`: why the event itself may be another (the hook may not get as far as sending), or null. */
+  | {kind: 'statistics'; properties: Record<string, PyJson>; unsure: null | string}
 
 /** kedro run's filters as click gives them: node names split at commas outside brackets, the others at commas. */
 function runFilters(values: Map<string, string[]>): RunFilters {
@@ -84,5 +85,5 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
       `kedro-telemetry ${telemetry.version}'s plugin.py is not in a public source: the statistics keys are taken to come in the order of kedro-telemetry ${telemetryReleasesWith('statisticsOrderKnown', true)}, the validator keys last`)
   }
 
-  return {kind: 'statistics', properties: reading.properties}
+  return {kind: 'statistics', properties: reading.properties, unsure: reading.hookUnsure}
 }

@@ -105,10 +105,11 @@ function catalogFailure(config: Record<string, unknown>, credentials: Record<str
     if (unknown.length > 0) return `DatasetError: Incorrect dataset configuration provided. Keys used in the configuration ${unknown.join(', ')} should present in the dataset pattern name ${name}`
   }
 
-  for (const [name, entry] of Object.entries(config)) {
-    if (isPattern(name)) continue
+  // Every entry's credentials are looked up as the catalog is built, a factory pattern's first (used or not).
+  const ordered = [...Object.entries(config).filter(([name]) => isPattern(name)), ...Object.entries(config).filter(([name]) => !isPattern(name))]
+  for (const [name, entry] of ordered) {
     const missing = credentialNames(entry).find((credential) => !Object.hasOwn(credentials, credential))
-    if (missing !== undefined) return `KeyError: Unable to find credentials '${missing}' (catalog entry ${name})`
+    if (missing !== undefined) return `KeyError: Unable to find credentials '${missing}' (catalog ${isPattern(name) ? 'pattern' : 'entry'} ${name})`
   }
 
   // Kedro 1.6+ reads each explicit entry's validator as it adds the entry.

@@ -53,6 +53,8 @@ export interface StatisticsReading {
   catalogFails: null | string
   /** Why kedro-telemetry's statistics hook raises (a dataset class it cannot import), or null. */
   hookFails: null | string
+  /** Why whether the hook gets as far as sending is not known here (a class whose import depends on the environment). */
+  hookUnsure: null | string
   /** Reasons the figures may be off, per property name. */
   estimated: Record<string, string[]>
   /** The run environment the catalog was read for. */
@@ -129,6 +131,7 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
   // `dataset_types` object (empty with Kedro 0.19), 0.8.0 one `dataset_type_count.<class>` property per class.
   if (telemetryRelease.datasetTypes === 'nested' && kedroRelease.catalogApi === 'list') properties.dataset_types = {}
   let typeFailure: null | string = null
+  let typeUnsure: null | string = null
   if (telemetryRelease.datasetTypes !== 'none' && kedroRelease.catalogApi === 'keys') {
     const installed = await installedDatasetPackages(options.sitePackages, options.projectRoot)
     const counts: Record<string, number> = {}
@@ -136,6 +139,9 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
       const resolved = resolveDatasetType(entry.type, installed)
       // kedro-telemetry's hook asks catalog.get_type(), which imports the class: one that is not there raises.
       if (resolved.absent) typeFailure ??= `DatasetError: ${entry.type} (catalog entry ${entry.name}) is not in the installed kedro-datasets`
+      else if (resolved.estimated && resolved.className?.startsWith('kedro_datasets')) {
+        typeUnsure ??= `kedro-telemetry imports each dataset class (catalog.get_type), and whether ${entry.type} (catalog entry ${entry.name}) imports depends on the installed kedro-datasets and its dependencies, which are not read here`
+      }
       const key = typeCountKey(resolved.className ?? '')
       if (resolved.estimated) note(`dataset_type_count.${key}`, resolved.estimated)
       counts[key] = (counts[key] ?? 0) + 1
@@ -172,6 +178,7 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
     catalogFails: settings?.estimated.length ? null : catalog.failure,
     filterFails: pipelines.estimated.length === 0 ? pipelines.filterFails : null,
     hookFails: typeFailure,
+    hookUnsure: typeFailure ? null : typeUnsure,
     missingPipelines: pipelines.estimated.length === 0 ? pipelines.missing : [], properties, registryFails: pipelines.registryFails,
     selectedNodes: pipelines.estimated.length === 0 ? pipelines.selectedNodes : null, warnings,
   }

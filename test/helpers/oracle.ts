@@ -112,3 +112,27 @@ export function differences(oracleCase: OracleCase, preview: PreviewResult): str
 
   return lines
 }
+
+/**
+ * The differences the preview does not mark estimated: where it sends other events, the event must be; where a
+ * property differs, that property (or, for one the preview leaves out, the event) must be.
+ */
+export function unmarked(oracleCase: OracleCase, preview: PreviewResult): string[] {
+  const options = {ignoreProjectId: oracleCase.projectIdAppended !== null, sortTypeCounts: oracleCase.datasetTypeCountOrderVaries}
+  const sent = preview.wouldSend ? preview.requests : []
+  const estimated = new Set(preview.estimated)
+  const expected = oracleCase.requests.map((request) => comparable(request.bodyText, options) as {event: string; properties: Record<string, unknown>})
+  const actual = sent.map((request) => comparable(request.bodyText, options) as {event: string; properties: Record<string, unknown>})
+  const sameEvents = expected.length === actual.length && expected.every((body, index) => body.event === actual[index].event)
+  if (!sameEvents) return estimated.has('event') ? [] : [`the events (${actual.map((body) => body.event).join(', ') || 'nothing'}) are presented as exact`]
+  const lines: string[] = []
+  for (const [index, want] of expected.entries()) {
+    const got = actual[index]
+    for (const key of new Set([...Object.keys(want.properties), ...Object.keys(got.properties)])) {
+      if (JSON.stringify(want.properties[key]) === JSON.stringify(got.properties[key])) continue
+      if (!estimated.has(`properties.${key}`) && !estimated.has('event')) lines.push(`properties.${key} is presented as exact`)
+    }
+  }
+
+  return lines
+}
