@@ -124,6 +124,40 @@ def commands(group, context):
     return described
 
 
+def signature_of(function):
+    """Parameters of a callable as data: which are positional, which keyword-only, and whether **kwargs is taken."""
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        return None
+    params = list(signature.parameters.values())
+    if params and params[0].name == "self":
+        params = params[1:]
+    kinds = inspect.Parameter
+    return {
+        "positional": [p.name for p in params if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)],
+        "keywordOnly": [p.name for p in params if p.kind == kinds.KEYWORD_ONLY],
+        "required": [p.name for p in params if p.default is kinds.empty and p.kind not in (kinds.VAR_POSITIONAL, kinds.VAR_KEYWORD)],
+        "varPositional": any(p.kind == kinds.VAR_POSITIONAL for p in params),
+        "varKeyword": any(p.kind == kinds.VAR_KEYWORD for p in params),
+    }
+
+
+def signatures():
+    """What a project's pipeline code may call: node(), Node, pipeline(), Pipeline and find_pipelines(), per release."""
+    import kedro.framework.project as project
+    import kedro.pipeline as pipeline
+
+    found = {}
+    for name in ("node", "Node", "pipeline", "Pipeline"):
+        target = getattr(pipeline, name, None)
+        if target is not None:
+            found[name] = signature_of(target.__init__ if isinstance(target, type) else target)
+    found["find_pipelines"] = signature_of(project.find_pipelines) if hasattr(project, "find_pipelines") else None
+    found["exports"] = sorted(name for name in getattr(pipeline, "__all__", []) if not name.startswith("_"))
+    return found
+
+
 def main(target: str) -> None:
     project = throwaway_project()
     os.chdir(project)
@@ -135,6 +169,7 @@ def main(target: str) -> None:
         "generated": f"by scripts/dump-kedro-cli.py from Kedro {VERSION}'s own source: do not edit",
         "kedroVersion": VERSION,
         "commands": commands(cli, context),
+        "pipelineApi": signatures(),
     }
     out = Path(target) / f"{VERSION}.json"
     out.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")

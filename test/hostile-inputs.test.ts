@@ -81,7 +81,7 @@ describe('the static Python reader is total', () => {
   const project = (pipelineSource: string) => makeProject({
     'src/demo/pipeline_registry.py': registry, 'src/demo/pipelines/p/__init__.py': pipelineSource,
   })
-  const read = (root: string) => readPipelines({packageName: 'demo', projectRoot: root})
+  const read = (root: string) => readPipelines({kedroVersion: '1.5.0', packageName: 'demo', projectRoot: root})
 
   it('self-recursion and mutual recursion end in an estimate with the reason', async () => {
     for (const source of [

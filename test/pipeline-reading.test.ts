@@ -123,22 +123,32 @@ describe('the static Python reader', () => {
     }
 
     const FIND = 'from kedro.framework.project import find_pipelines\n\ndef register_pipelines():\n    pipelines = find_pipelines()\n    pipelines["__default__"] = sum(pipelines.values())\n    return pipelines\n'
-    const read = (root: string, options: {kedroVersion?: string; pythonVersion?: string; requested?: string[]} = {}) => readPipelines({packageName: 'demo', projectRoot: root, ...options})
+    const read = (root: string, options: {kedroVersion?: string; pythonVersion?: string; requested?: string[]} = {}) => readPipelines({kedroVersion: '1.5.0', packageName: 'demo', projectRoot: root, ...options})
 
-    it('counts Node()/Pipeline() classes (Kedro 1.x), namespaced copies, pipe= and subtraction', () => {
+    it('counts Node()/Pipeline() classes (Kedro 1.x), namespaced copies, pipeline() and subtraction', () => {
       const root = project(FIND, {
         copies: [
           'from kedro.pipeline import Node, Pipeline, pipeline',
           'BASE = Pipeline([Node(fit, ["train", "params:alpha"], "model", name="fit"), Node(score, "model", "score", name="score")])',
           'def create_pipeline(**kwargs):',
           '    copies = [Pipeline(BASE, namespace=kind, inputs={"train"}) for kind in ("a", "b")]',
-          '    extra = pipeline(pipe=BASE, namespace="c", inputs={"train": "train_c"}, parameters={"alpha": "c_alpha"})',
+          '    extra = pipeline(BASE, namespace="c", inputs={"train": "train_c"}, parameters={"alpha": "c_alpha"})',
           '    return sum(copies) + extra - Pipeline(BASE, namespace="b", inputs={"train"})',
         ].join('\n'),
       })
       const reading = read(root)
       expect(reading.estimated).to.deep.equal([])
       expect(reading.pipelines).to.deep.equal({__default__: 4, copies: 4})
+    })
+
+    it('each release\'s own signatures: pipeline(pipe=...) works up to 0.19, raises on 1.x; node(preview_fn=...) only from 1.2.0', () => {
+      const pipe = 'from kedro.pipeline import node, pipeline\nBASE = pipeline([node(f, "a", "b", name="n")])\ndef create_pipeline(**kwargs):\n    return pipeline(pipe=BASE, namespace="c")\n'
+      expect(read(project(FIND, {p: pipe}), {kedroVersion: '0.19.14'}).pipelines).to.deep.equal({__default__: 1, p: 1})
+      // create_pipeline() raises, and find_pipelines() lets it through: loading the registry fails.
+      expect(read(project(FIND, {p: pipe}), {kedroVersion: '1.5.0'}).registryFails).to.equal("TypeError: pipeline() got an unexpected keyword argument 'pipe'")
+      const preview = 'from kedro.pipeline import node, pipeline\ndef create_pipeline(**kwargs):\n    return pipeline([node(f, "a", "b", name="n", preview_fn=show)])\n'
+      expect(read(project(FIND, {p: preview}), {kedroVersion: '1.5.0'}).pipelines).to.deep.equal({__default__: 1, p: 1})
+      expect(read(project(FIND, {p: preview}), {kedroVersion: '1.1.1'}).registryFails).to.equal("TypeError: node() got an unexpected keyword argument 'preview_fn'")
     })
 
     it('raises where Kedro raises: an output produced twice, a duplicate node name, a mapping of a dataset the pipeline lacks', () => {
@@ -212,8 +222,8 @@ describe('the static Python reader', () => {
         p: 'from kedro.pipeline import node, pipeline\ndef create_pipeline(**kwargs):\n    return pipeline([node(f, "a", "x")])\n',
       })
       // find_pipelines() without <pkg>/pipeline.py gives an empty __default__: kedro run has nothing to run.
-      expect(readPipelines({mustExist: true, packageName: 'demo', projectRoot: root})).to.include({numberOfNodes: 0, selectedNodes: 0})
-      expect(readPipelines({mustExist: true, packageName: 'demo', projectRoot: root, requested: ['p', 'q']}).missing).to.deep.equal(['q'])
+      expect(readPipelines({kedroVersion: '1.5.0', mustExist: true, packageName: 'demo', projectRoot: root})).to.include({numberOfNodes: 0, selectedNodes: 0})
+      expect(readPipelines({kedroVersion: '1.5.0', mustExist: true, packageName: 'demo', projectRoot: root, requested: ['p', 'q']}).missing).to.deep.equal(['q'])
       const empty = project('def register_pipelines():\n    pipelines = {}\n    pipelines["__default__"] = sum(pipelines.values())\n    return pipelines\n', {})
       expect(read(empty)).to.deep.include({estimated: [], numberOfNodes: null, numberOfPipelines: 1})
     })

@@ -4,6 +4,8 @@
  * nodes), and the checks with which Kedro raises (duplicate node names, an output produced twice, a mapping that
  * names no dataset). What cannot be read statically is noted, and the figures become estimated.
  */
+import type {KedroPipelineApi, PySignature} from '../masking/structures.js'
+import {signatureError} from './pipeline-api.js'
 import {
   type ArgumentTexts, type FunctionValue, functionValue, type KedroNode, type PyValue, raises, reasonOf, stops, truth, typeName,
 } from './python-values.js'
@@ -87,17 +89,17 @@ function datasetNames(value: PyValue | undefined, note: Note): null | string[] {
 }
 
 /** The keyword arguments Node() takes after func, inputs and outputs. */
-const NODE_KEYWORDS = new Set(['confirms', 'func', 'inputs', 'name', 'namespace', 'outputs', 'tags'])
-
-/** node(func, inputs, outputs, *, name, tags, confirms, namespace); the function is read as source text only. */
-function makeNode(args: PyValue[], keywords: Map<string, PyValue>, texts: ArgumentTexts, note: Note): PyValue {
-  if (args.length > 3) return raises(`TypeError: node() takes 3 positional arguments but ${args.length} were given`)
-  const unexpected = [...keywords.keys()].find((keyword) => !NODE_KEYWORDS.has(keyword))
-  if (unexpected) return raises(`TypeError: node() got an unexpected keyword argument '${unexpected}'`)
+/**
+ * node(func, inputs, outputs, *, name, tags, ...) as the release declares it (its other parameters, such as 1.5.0's
+ * preview_fn, change nothing counted here); the function is read as source text only.
+ */
+function makeNode(call: string, signature: PySignature, args: PyValue[], keywords: Map<string, PyValue>, texts: ArgumentTexts, note: Note): PyValue {
+  const refused = signatureError(call, signature, args.length, [...keywords.keys()])
+  if (refused) return raises(refused)
   const parameter = (index: number, keyword: string) => args[index] ?? keywords.get(keyword)
   const funcText = texts.keywords.get('func') ?? texts.positional[0]
   if (funcText === undefined || parameter(1, 'inputs') === undefined || parameter(2, 'outputs') === undefined) {
-    return raises('TypeError: node() missing a required argument (func, inputs or outputs)')
+    return raises(`TypeError: ${call}() missing a required argument (func, inputs or outputs)`)
   }
 
   const name = keywords.get('name')
@@ -179,18 +181,16 @@ function checkMapping(nodes: KedroNode[], inputs: Map<string, string>, outputs: 
   return null
 }
 
-const PIPELINE_KEYWORDS = new Set(['inputs', 'namespace', 'nodes', 'outputs', 'parameters', 'pipe', 'prefix_datasets_with_namespace', 'tags'])
-
 /**
  * Pipeline(nodes, *, inputs, outputs, parameters, tags, namespace, prefix_datasets_with_namespace), and pipeline()
  * (`pipe=`). Parts that cannot be read are left out with a note, so the count is a lower bound marked estimated.
  */
-function makePipeline(args: PyValue[], keywords: Map<string, PyValue>, note: Note): PyValue {
-  if (args.length > 1) return raises(`TypeError: Pipeline() takes 1 positional argument but ${args.length} were given`)
-  const unexpected = [...keywords.keys()].find((keyword) => !PIPELINE_KEYWORDS.has(keyword))
-  if (unexpected) return raises(`TypeError: Pipeline() got an unexpected keyword argument '${unexpected}'`)
-  const given = args[0] ?? keywords.get('pipe') ?? keywords.get('nodes')
-  if (given === undefined) return raises("TypeError: Pipeline() missing 1 required positional argument: 'nodes'")
+function makePipeline(call: string, signature: PySignature, args: PyValue[], keywords: Map<string, PyValue>, note: Note): PyValue {
+  const refused = signatureError(call, signature, args.length, [...keywords.keys()])
+  if (refused) return raises(refused)
+  // The first parameter is `pipe` (Kedro 0.18/0.19's pipeline()) or `nodes`.
+  const given = args[0] ?? keywords.get(signature.positional[0])
+  if (given === undefined) return raises(`TypeError: ${call}() missing 1 required positional argument: '${signature.positional[0]}'`)
   if (given.kind === 'none') return raises("ValueError: 'nodes' argument of 'Pipeline' is None")
   if (given.kind === 'unknown') {
     note(reasonOf(given))
@@ -243,11 +243,20 @@ function makePipeline(args: PyValue[], keywords: Map<string, PyValue>, note: Not
   return checkNodes(mapped, true) ?? pipelineOf(mapped)
 }
 
-/** The callables kedro.pipeline exports, by name; `note` receives why a figure becomes estimated. */
-export function kedroPipelineFunctions(note: Note): Map<string, FunctionValue> {
-  const node = functionValue((args, keywords, texts) => makeNode(args, keywords, texts, note), 'func')
-  const pipeline = functionValue((args, keywords) => makePipeline(args, keywords, note))
-  return new Map([['node', node], ['Node', node], ['pipeline', pipeline], ['Pipeline', pipeline]])
+/** The callables kedro.pipeline exports in a release, by name, with its signatures; `note` receives why a figure becomes estimated. */
+export function kedroPipelineFunctions(note: Note, api: KedroPipelineApi): Map<string, FunctionValue> {
+  const functions = new Map<string, FunctionValue>()
+  for (const name of ['node', 'Node'] as const) {
+    const signature = api[name]
+    if (signature) functions.set(name, functionValue((args, keywords, texts) => makeNode(name, signature, args, keywords, texts, note), 'func'))
+  }
+
+  for (const name of ['pipeline', 'Pipeline'] as const) {
+    const signature = api[name]
+    if (signature) functions.set(name, functionValue((args, keywords) => makePipeline(name, signature, args, keywords, note)))
+  }
+
+  return functions
 }
 
 /** A registry value that is a pipeline: its nodes; otherwise why not. */

@@ -12,6 +12,8 @@ import type {SyntaxNode} from '@lezer/common'
 import {entryKindSync, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
 import {kedro, type KedroRelease, NEWEST_KNOWN} from '../releases/releases.js'
 import {kedroPipelineFunctions, pipelineNodes} from './kedro-pipeline.js'
+import {pipelineApiFor} from './pipeline-api.js'
+import type {KedroPipelineApi} from '../masking/structures.js'
 import {
   analysePython, callWithoutArguments, childrenOf, EvaluationGuard, functionValue, importsOf, locator, PYTHON_MODULES, type PyValue, raises, runStatement,
   type Scope, stops, unknown,
@@ -85,6 +87,8 @@ class ProjectEvaluator {
   /** What Kedro itself warns about and works around (a pipeline package that fails to import). */
   readonly warnings: string[] = []
   private readonly guard = new EvaluationGuard()
+  private readonly api: KedroPipelineApi
+  private readonly apiEstimated: null | string
   private readonly kedroFunctions: Map<string, PyValue>
   private readonly moduleFiles = new Map<string, ModuleFile>()
   private readonly modules = new Map<string, ModuleRecord>()
@@ -97,7 +101,10 @@ class ProjectEvaluator {
     private readonly requested: null | string[],
     pythonVersion: null | string,
   ) {
-    this.kedroFunctions = kedroPipelineFunctions((reason) => this.note(reason))
+    const {api, estimated} = pipelineApiFor(kedro.version)
+    this.api = api
+    this.apiEstimated = estimated
+    this.kedroFunctions = kedroPipelineFunctions((reason) => this.note(reason), api)
     this.python = pythonRelease(pythonVersion)
   }
 
@@ -220,7 +227,9 @@ class ProjectEvaluator {
     const {packageName} = this.layout
     if (module === packageName || module.startsWith(`${packageName}.`)) return this.bindProjectImport(scope, local, module, name)
     if (module === 'kedro.pipeline') {
-      const exports = this.kedro.pipelineExports
+      // What the release exports; a project whose Kedro's signatures are borrowed from another release says so.
+      const {exports} = this.api
+      if (this.apiEstimated) this.note(this.apiEstimated)
       const members = new Map(exports.map((member) => [member, this.kedroFunctions.get(member) ?? unknown(`kedro.pipeline.${member} is not followed statically`)]))
       if (name === null) scope.set(local, {kind: 'module', members, name: module})
       else if (name === '*') for (const [member, value] of members) scope.set(member, value)

@@ -1,0 +1,44 @@
+/**
+ * What a project's pipeline code may call in each Kedro release (node(), Node, pipeline(), Pipeline, find_pipelines()
+ * and what kedro.pipeline exports), from the release's own source (src/releases/kedro-cli/, pipelineApi), and the
+ * TypeError Python raises for a call the signature does not take.
+ */
+import {compareVersions} from '../python/pep440.js'
+import {KEDRO_PIPELINE_APIS, KEDRO_RELEASE_PIPELINE_API, type KedroPipelineApi, type PySignature} from '../masking/structures.js'
+
+const STORED = Object.keys(KEDRO_RELEASE_PIPELINE_API).sort(compareVersions)
+
+/** The pipeline API of `kedroVersion`: its own when stored, else the nearest stored release's, with why it is estimated. */
+export function pipelineApiFor(kedroVersion: string): {api: KedroPipelineApi; estimated: null | string} {
+  const release = /^\d+\.\d+\.\d+/.exec(kedroVersion)?.[0]
+  if (release && Object.hasOwn(KEDRO_RELEASE_PIPELINE_API, release)) return {api: KEDRO_PIPELINE_APIS[KEDRO_RELEASE_PIPELINE_API[release]], estimated: null}
+  const nearest = STORED.filter((version) => compareVersions(version, kedroVersion) <= 0).at(-1) ?? STORED[0]
+  return {
+    api: KEDRO_PIPELINE_APIS[KEDRO_RELEASE_PIPELINE_API[nearest]],
+    estimated: `the signatures of node() and Pipeline in Kedro ${kedroVersion} are not stored: ${nearest}'s are used`,
+  }
+}
+
+/**
+ * The TypeError Python raises when `name(*args, **keywords)` does not fit `signature`, or null: too many positional
+ * arguments, an unexpected keyword, a parameter given twice, a required one missing.
+ */
+export function signatureError(name: string, signature: PySignature, positional: number, keywords: string[]): null | string {
+  const {keywordOnly, required, varKeyword, varPositional} = signature
+  const names = signature.positional
+  if (!varPositional && positional > names.length) {
+    return `TypeError: ${name}() takes ${names.length} positional argument${names.length === 1 ? '' : 's'} but ${positional} were given`
+  }
+
+  for (const keyword of keywords) {
+    const index = names.indexOf(keyword)
+    if (index !== -1 && index < positional) return `TypeError: ${name}() got multiple values for argument '${keyword}'`
+    if (index === -1 && !keywordOnly.includes(keyword) && !varKeyword) return `TypeError: ${name}() got an unexpected keyword argument '${keyword}'`
+  }
+
+  const missing = required.filter((parameter) => {
+    const index = names.indexOf(parameter)
+    return !(index !== -1 && index < positional) && !keywords.includes(parameter)
+  })
+  return missing.length > 0 ? `TypeError: ${name}() missing ${missing.length} required argument${missing.length === 1 ? '' : 's'}: ${missing.map((item) => `'${item}'`).join(', ')}` : null
+}
