@@ -91,12 +91,6 @@ const KEDRO_TIMELINES = {
   loadsRequestedPipelinesOnly: [['0.0.0', false], ['1.5.0', true]] as Timeline<boolean>,
   /** find_pipelines(raise_errors=True) raises KeyError for a pipelines/ package without create_pipeline (1.3.0). */
   findPipelinesRequiresCreate: [['0.0.0', false], ['1.3.0', true]] as Timeline<boolean>,
-  /** What `from kedro.pipeline import ...` finds; any other name raises ImportError (kedro/pipeline/__init__.py). */
-  pipelineExports: [
-    ['0.0.0', ['node', 'pipeline', 'Pipeline']],
-    ['1.0.0', ['node', 'pipeline', 'Node', 'Pipeline', 'GroupedNodes']],
-    ['1.2.0', ['node', 'pipeline', 'Node', 'Pipeline', 'GroupedNodes', 'llm_context_node', 'LLMContext', 'LLMContextNode', 'tool']],
-  ] as Timeline<readonly string[]>,
   /**
    * The `kedro catalog` subcommands that create the catalog through the project context, so that kedro-telemetry's
    * after_catalog_created hook sends the statistics, each with the environment it defaults to (null: the usual one).
