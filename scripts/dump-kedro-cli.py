@@ -169,6 +169,7 @@ def main(target: str) -> None:
         "generated": f"by scripts/dump-kedro-cli.py from Kedro {VERSION}'s own source: do not edit",
         "kedroVersion": VERSION,
         "commands": commands(cli, context),
+        "topLevelOptions": [opt for param in cli.get_params(context) for opt in param.opts],
         "pipelineApi": signatures(),
     }
     out = Path(target) / f"{VERSION}.json"

@@ -1,8 +1,11 @@
 import {expect} from 'chai'
 import fc from 'fast-check'
+import {readdirSync, readFileSync} from 'node:fs'
+import path from 'node:path'
 
 import {PLUGIN_STRUCTURES} from '../src/masking/structures.js'
-import {KEDRO_CLI_RELEASES, MASK, maskKedroArgs, MaskingError, maskingRulesFor, passesThrough, STARTERS, structureFor} from '../src/masking/masking.js'
+import {KEDRO_CLI_RELEASES, KEDRO_TOP_LEVEL_OPTIONS, MASK, maskKedroArgs, MaskingError, maskingRulesFor, passesThrough, STARTERS, structureFor} from '../src/masking/masking.js'
+import {REPO_ROOT} from './helpers/sandbox.js'
 
 const KEDRO_1 = ['1.0.0', '1.5.0']
 const ALL_KEDRO = ['0.19.0', '0.19.14', '1.0.0', '1.3.1', '1.5.0']
@@ -148,6 +151,17 @@ describe('masking', () => {
     expect(maskKedroArgs(['info'], outside)).to.deep.equal(['info'])
     expect(maskKedroArgs(['viz', 'run'], {...outside, plugins: ['kedro-viz']})).to.deep.equal(['viz', 'run'])
     expect(maskKedroArgs(['airflow', 'create'], {...outside, plugins: ['kedro-airflow']})).to.deep.equal([MASK])
+  })
+
+  it('KedroCLI\'s own options are the same in every stored release; the walk era (0.3.2 to 0.6.0) sends `kedro --version` as it is', () => {
+    const directory = path.join(REPO_ROOT, 'src', 'releases', 'kedro-cli')
+    for (const name of readdirSync(directory).filter((file) => /^\d+\.\d+\.\d+\.json$/.test(file))) {
+      expect((JSON.parse(readFileSync(path.join(directory, name), 'utf8')) as {topLevelOptions: string[]}).topLevelOptions, name).to.deep.equal(KEDRO_TOP_LEVEL_OPTIONS)
+    }
+
+    // Seen with the real kedro 0.19.5 and kedro-telemetry 0.5.0: "Command run: --version", command "kedro --version".
+    expect(maskKedroArgs(['--version'], {kedroVersion: '0.19.5', telemetryVersion: '0.5.0'})).to.deep.equal(['--version'])
+    expect(maskKedroArgs(['-V', 'x'], {kedroVersion: '0.19.5', telemetryVersion: '0.5.0'})).to.deep.equal(['-V', MASK])
   })
 
   it('Kedro 0.18.14 has no `new --name`: kedro-telemetry masks it as an unknown option', () => {

@@ -4,7 +4,7 @@
  * - "vocabulary" (0.1.4 to 0.3.1): any token that is a name anywhere in the command structure, or `-h`, `--version`,
  *   is kept; an option token is split at every `=`.
  * - "walk" (0.3.2 to 0.6.0): the command path and the option names of the command reached are kept, every value
- *   masked; the walk starts at the root, whose only option is `--help`.
+ *   masked; the walk starts at the root, whose options are KedroCLI's own (`--version`, `-V`, `--help`).
  * - "walk-passthrough" (0.6.1 to 0.6.5): a leading --help/--version/-h/-v/"" returns the arguments unchanged (so
  *   values after it leak), and an unknown command becomes a single mask.
  * - "walk-passthrough-starters" (0.7.0 on): as above, and an official starter given to --starter/-s is kept.
@@ -17,6 +17,8 @@ import {type CliParam, type CliStructure, KEDRO_COMMANDS, KEDRO_RELEASES, PLUGIN
 export type {MaskingRules} from '../releases/releases.js'
 
 export const MASK = '*****'
+/** KedroCLI's own options, the same in every stored release (checked against the data files in tests). */
+export const KEDRO_TOP_LEVEL_OPTIONS = ['--version', '-V', '--help']
 /** Starter aliases kedro-telemetry sends unmasked after --starter / -s (0.7.0 on). */
 export const STARTERS = new Set(['astro-airflow-iris', 'databricks-iris', 'spaceflights-pandas', 'spaceflights-pyspark'])
 const STARTER_OPTIONS = new Set(['--starter', '-s'])
@@ -163,8 +165,9 @@ function maskCommand(args: string[], structure: CliStructure, rules: Exclude<Mas
   const starterValue = (option: null | string, value: string) => starters && option !== null && STARTER_OPTIONS.has(option) && STARTERS.has(value)
   let root: CliStructure
   if (rules === 'walk') {
-    // The walk of cli_struct["kedro"]: the root holds the commands and the collection's own option, --help.
-    root = {'--help': null, ...structure}
+    // The walk of cli_struct["kedro"]: the root holds the commands and KedroCLI's own options (--version, -V, --help
+    // in every release: topLevelOptions in src/releases/kedro-cli/), so `kedro --version` is sent as it is.
+    root = {...Object.fromEntries(KEDRO_TOP_LEVEL_OPTIONS.map((option) => [option, null])), ...structure}
   } else {
     if (args.length === 0 || LEADING_PASSTHROUGH.has(args[0])) return [...args]
     if (!Object.hasOwn(structure, args[0])) return [MASK]

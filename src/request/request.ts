@@ -134,7 +134,7 @@ function assemble(context: PreviewContext, sheet: PreviewSheet, parts: Parts): T
     // catalog is built; identity last, and left out when empty.
     const identity = parts.identity || null
     const cliProperties = {...properties, command}
-    sheet.origin('event', 'derived', 'the command', `two events per command in kedro-telemetry ${telemetryReleasesWith('events', 'several')}, and the statistics separately`)
+    sheet.origin('event', 'derived', 'the command', `two events per command in kedro-telemetry ${telemetryReleasesWith('events', 'several')}, and the statistics separately`, statistics?.unreadCommand ?? null)
     return [
       request(`Command run: ${mainCommand}`, cliProperties, identity),
       request('CLI command', {...cliProperties, main_command: mainCommand}, identity),

@@ -130,18 +130,23 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
   // Dataset types: counted only where the catalog has keys() and get_type() (Kedro 1.x); 0.7.0 sends a nested
   // `dataset_types` object (empty with Kedro 0.19), 0.8.0 one `dataset_type_count.<class>` property per class.
   if (telemetryRelease.datasetTypes === 'nested' && kedroRelease.catalogApi === 'list') properties.dataset_types = {}
-  let typeFailure: null | string = null
-  let typeUnsure: null | string = null
+  // Every dataset class is imported before the statistics go out: Kedro 0.19 instantiates each dataset as it builds the
+  // catalog, kedro-telemetry's hook asks Kedro 1.x's catalog.get_type(). One the installed kedro-datasets lacks raises
+  // (a failure); one whose import depends on an environment not read here leaves the event unsure.
+  const installed = await installedDatasetPackages(options.sitePackages, options.projectRoot)
+  const resolvedTypes = datasets.map((entry) => ({entry, resolved: resolveDatasetType(entry.type, installed)}))
+  const absent = resolvedTypes.find(({resolved}) => resolved.absent)
+  const unsure = resolvedTypes.find(({resolved}) => resolved.estimated && resolved.className?.startsWith('kedro_datasets'))
+  const when = kedroRelease.catalogApi === 'keys' ? 'kedro-telemetry imports each dataset class (catalog.get_type)' : 'Kedro imports each dataset class as it builds the catalog'
+  // Kedro 1.x builds datasets lazily: only a kedro-telemetry that counts their types (get_type) imports them.
+  const imports = kedroRelease.catalogApi === 'list' || telemetryRelease.datasetTypes !== 'none'
+  const typeFailure = imports && absent ? `DatasetError: ${absent.entry.type} (catalog entry ${absent.entry.name}) is not in the installed kedro-datasets` : null
+  const typeUnsure = imports && !absent && unsure
+    ? `${when}, and whether ${unsure.entry.type} (catalog entry ${unsure.entry.name}) imports depends on the installed kedro-datasets and its dependencies, which are not read here`
+    : null
   if (telemetryRelease.datasetTypes !== 'none' && kedroRelease.catalogApi === 'keys') {
-    const installed = await installedDatasetPackages(options.sitePackages, options.projectRoot)
     const counts: Record<string, number> = {}
-    for (const entry of datasets) {
-      const resolved = resolveDatasetType(entry.type, installed)
-      // kedro-telemetry's hook asks catalog.get_type(), which imports the class: one that is not there raises.
-      if (resolved.absent) typeFailure ??= `DatasetError: ${entry.type} (catalog entry ${entry.name}) is not in the installed kedro-datasets`
-      else if (resolved.estimated && resolved.className?.startsWith('kedro_datasets')) {
-        typeUnsure ??= `kedro-telemetry imports each dataset class (catalog.get_type), and whether ${entry.type} (catalog entry ${entry.name}) imports depends on the installed kedro-datasets and its dependencies, which are not read here`
-      }
+    for (const {resolved} of resolvedTypes) {
       const key = typeCountKey(resolved.className ?? '')
       if (resolved.estimated) note(`dataset_type_count.${key}`, resolved.estimated)
       counts[key] = (counts[key] ?? 0) + 1
@@ -175,10 +180,10 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
     env, estimated,
     files: {catalog: catalog.files.map((file) => path.relative(options.projectRoot, path.join(confRoot, file)).split(path.sep).join('/')), pipelines: pipelines.files},
     // Where settings.py cannot be read, the configuration may be elsewhere: a failure is then only an estimate.
-    catalogFails: settings?.estimated.length ? null : catalog.failure,
+    catalogFails: settings?.estimated.length ? null : catalog.failure ?? (kedroRelease.catalogApi === 'list' ? typeFailure : null),
     filterFails: pipelines.estimated.length === 0 ? pipelines.filterFails : null,
-    hookFails: typeFailure,
-    hookUnsure: typeFailure ? null : typeUnsure,
+    hookFails: kedroRelease.catalogApi === 'keys' ? typeFailure : null,
+    hookUnsure: typeUnsure,
     missingPipelines: pipelines.estimated.length === 0 ? pipelines.missing : [], properties, registryFails: pipelines.registryFails,
     selectedNodes: pipelines.estimated.length === 0 ? pipelines.selectedNodes : null, warnings,
   }
