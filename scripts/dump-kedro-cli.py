@@ -158,6 +158,19 @@ def signatures():
     return found
 
 
+def project_metadata():
+    """The [tool.kedro] keys the release accepts: ProjectMetadata's fields it reads from pyproject.toml, and the keys
+    it drops before building it (any other key: "Found unexpected keys", and kedro refuses to start)."""
+    import re
+
+    from kedro.framework import startup
+
+    computed = {"config_file", "project_path"}
+    source = inspect.getsource(startup._get_project_metadata)
+    dropped = re.findall(r'metadata_dict\.pop\(\s*"([^"]+)"', source)
+    return {"fields": [field for field in startup.ProjectMetadata._fields if field not in computed], "dropped": dropped}
+
+
 def main(target: str) -> None:
     project = throwaway_project()
     os.chdir(project)
@@ -171,6 +184,7 @@ def main(target: str) -> None:
         "commands": commands(cli, context),
         "topLevelOptions": [opt for param in cli.get_params(context) for opt in param.opts],
         "pipelineApi": signatures(),
+        "projectMetadata": project_metadata(),
     }
     out = Path(target) / f"{VERSION}.json"
     out.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")

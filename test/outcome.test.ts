@@ -93,6 +93,11 @@ describe('what decides the outcome, release by release', () => {
       expect(refused.warnings.join(' ')).to.match(/lacks project_version: Kedro 0\.18\.3 refuses to start/)
       writeFiles(project, {'pyproject.toml': pyproject('kedro_init_version', '0.18.14')})
       expect(events(await preview(project, ['--kedro-version', '0.18.14', '--telemetry-version', '0.3.2', '--ignore-consent', 'info']))).to.include('CLI command')
+      // A key the release's ProjectMetadata does not take ("Found unexpected keys"): tools and example_pipeline before 0.19.
+      writeFiles(project, {'pyproject.toml': `${pyproject('kedro_init_version', '0.18.14')}tools = "['Linting']"\n`})
+      const unexpected = await preview(project, ['--kedro-version', '0.18.14', '--telemetry-version', '0.3.2', '--ignore-consent', 'info'])
+      expect(events(unexpected)).to.deep.equal([])
+      expect(unexpected.warnings.join(' ')).to.match(/\[tool\.kedro\] in pyproject\.toml has tools, which Kedro 0\.18\.14 does not accept/)
     })
   })
 

@@ -13,6 +13,8 @@ export interface PyprojectInfo {
   /** Parse error, when the file is not valid TOML (kedro-telemetry would then fail too). */
   error: null | string
   kedroInitVersion: null | string
+  /** Every key of [tool.kedro], in order. */
+  kedroKeys: string[]
   /** Kedro 0.18's name for kedro_init_version ([tool.kedro] project_version). */
   kedroProjectVersion: null | string
   packageName: null | string
@@ -40,7 +42,7 @@ function stringOrNull(value: unknown): null | string {
 export async function readPyproject(projectRoot: string): Promise<PyprojectInfo> {
   const file = path.join(projectRoot, PYPROJECT)
   const info: PyprojectInfo = {
-    dependencies: [], error: null, examplePipeline: undefined, kedroInitVersion: null, kedroProjectVersion: null, packageName: null, path: file,
+    dependencies: [], error: null, examplePipeline: undefined, kedroInitVersion: null, kedroKeys: [], kedroProjectVersion: null, packageName: null, path: file,
     projectId: null, projectName: null, sourceDir: 'src', tools: undefined,
   }
   const read = readTextSafeSync(file, {within: projectRoot})
@@ -68,6 +70,7 @@ export function pyprojectFields(data: Table): Omit<PyprojectInfo, 'error' | 'pat
     dependencies,
     examplePipeline: kedro?.example_pipeline,
     kedroInitVersion: stringOrNull(kedro?.kedro_init_version),
+    kedroKeys: kedro ? Object.keys(kedro) : [],
     kedroProjectVersion: stringOrNull(kedro?.project_version),
     packageName: stringOrNull(kedro?.package_name),
     projectId: telemetry && 'project_id' in telemetry ? String(telemetry.project_id) : null,

@@ -4,6 +4,7 @@
  * against requests the real code sent. Everything else asks by behaviour (`telemetry(version).masking`), never by
  * comparing version literals, so a new release is an edit here, plus its CLI structure.
  */
+import {KEDRO_PROJECT_KEYS} from '../masking/structures.js'
 import {compareVersions, isValidVersion} from '../python/pep440.js'
 
 /** A behaviour as it changed: `[first release, value]`, oldest first; a release takes the last entry not after it. */
@@ -185,8 +186,9 @@ export function kedro(version: string): KedroRelease {
  */
 export function refusesProject(
   kedroVersion: string,
-  metadata: {kedroInitVersion: null | string; kedroProjectVersion?: null | string; packageName: null | string; projectName: null | string},
+  metadata: {kedroInitVersion: null | string; kedroKeys?: string[]; kedroProjectVersion?: null | string; packageName: null | string; projectName: null | string},
 ): null | string {
+
   const key = kedro(kedroVersion).initVersionKey
   // Kedro 0.18.5 to 0.18.14 take either key, project_version first.
   const initVersion = key === 'project_version' ? metadata.kedroProjectVersion ?? null
@@ -195,6 +197,12 @@ export function refusesProject(
   const missing = Object.entries({[keyName]: initVersion, package_name: metadata.packageName, project_name: metadata.projectName})
     .filter(([, value]) => value === null || value === undefined).map(([name]) => name)
   if (missing.length > 0) return `[tool.kedro] in pyproject.toml lacks ${missing.join(', ')}: Kedro ${kedroVersion} refuses to start`
+  // Then ProjectMetadata(**keys) refuses a key it does not take.
+  const accepted = projectKeysOf(kedroVersion)
+  const unexpected = (metadata.kedroKeys ?? []).filter((key) => accepted && !accepted.includes(key))
+  if (unexpected.length > 0) {
+    return `[tool.kedro] in pyproject.toml has ${unexpected.join(', ')}, which Kedro ${kedroVersion} does not accept ("Found unexpected keys"): it refuses to start`
+  }
   if (initVersion === null || initVersion === undefined) return null
   if (!isValidVersion(initVersion)) return `kedro_init_version "${initVersion}" is not a version: Kedro refuses the project`
   const parts = (text: string, count: number) => text.split('.').slice(0, count).join('.')
@@ -203,4 +211,12 @@ export function refusesProject(
   return parts(initVersion, count) === parts(kedroVersion, count)
     ? null
     : `Kedro ${kedroVersion} runs only projects created with Kedro ${parts(kedroVersion, count)}.x, and this one says kedro_init_version ${initVersion}: it refuses the project before any hook runs`
+}
+
+/** The [tool.kedro] keys Kedro `version` accepts (its own data, else the nearest stored release's), or null when none is stored. */
+function projectKeysOf(version: string): null | string[] {
+  const stored = Object.keys(KEDRO_PROJECT_KEYS).sort(compareVersions)
+  const release = /^\d+\.\d+\.\d+/.exec(version)?.[0] ?? version
+  const chosen = Object.hasOwn(KEDRO_PROJECT_KEYS, release) ? release : stored.filter((known) => compareVersions(known, version) <= 0).at(-1)
+  return chosen ? KEDRO_PROJECT_KEYS[chosen] : null
 }
