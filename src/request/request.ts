@@ -173,6 +173,7 @@ async function statisticsOf(context: PreviewContext, sheet: PreviewSheet, comman
 
   const reading = await projectStatistics(context, sheet, command)
   if (reading.kind === 'fails') {
+    if (reading.unsure) sheet.origin('event', 'derived', 'the command', 'kedro fails before the statistics', reading.unsure)
     const when = reading.stage === 'in-hook' ? 'as it builds the catalog' : 'before it builds the catalog'
     sheet.warn(`${reading.failure}: kedro ${command.commandPath[0]} fails ${when}, so only "CLI command" is sent (on exit)`)
     return null

@@ -21,7 +21,7 @@ function fileList(files: string[]): string {
 
 type StatisticsOutcome =
   /** kedro fails before the statistics are sent: before it builds the catalog, or in kedro-telemetry's hook. */
-  | {failure: string; kind: 'fails'; stage: 'before-catalog' | 'in-hook'}
+  | {failure: string; kind: 'fails'; stage: 'before-catalog' | 'in-hook'; unsure?: null | string}
   /** `unsure`: why the event itself may be another (the hook may not get as far as sending), or null. */
   | {kind: 'statistics'; properties: Record<string, PyJson>; unsure: null | string}
 
@@ -65,8 +65,8 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
   // Kedro's Pipeline.filter() refuses a selection without nodes before the catalog is built.
   if (reading.selectedNodes === 0) return {failure: 'the pipeline kedro run would run has no nodes', kind: 'fails', stage: 'before-catalog'}
   if (reading.filterFails) return {failure: `kedro run's filters: ${reading.filterFails}`, kind: 'fails', stage: 'before-catalog'}
-  if (reading.catalogFails) return {failure: `creating the catalog raises ${reading.catalogFails}`, kind: 'fails', stage: 'before-catalog'}
-  if (reading.hookFails) return {failure: `kedro-telemetry's statistics hook raises ${reading.hookFails}`, kind: 'fails', stage: 'in-hook'}
+  if (reading.catalogFails) return {failure: `creating the catalog raises ${reading.catalogFails}`, kind: 'fails', stage: 'before-catalog', unsure: reading.hookUnsure}
+  if (reading.hookFails) return {failure: `kedro-telemetry's statistics hook raises ${reading.hookFails}`, kind: 'fails', stage: 'in-hook', unsure: reading.hookUnsure}
 
   // `kedro run --config FILE` takes further options (env, pipelines, conf source) from a file not read here.
   const fromConfigFile = commandPath[0] === 'run' && optionValues(args, ['--config', '-c']).length > 0

@@ -1,12 +1,13 @@
 /**
  * The class name kedro-telemetry reports per dataset (`dataset_type_count.<module>.<qualname>`): a short `type` is
  * tried as `kedro.io.<type>`, then `kedro_datasets.<type>`, then as written. The module of a kedro-datasets class is
- * read from the installed kedro-datasets (each subpackage's __init__.py maps class names to modules); without it, the
- * module follows kedro-datasets' naming convention and the figure is estimated.
+ * read from the installed kedro-datasets (each subpackage's __init__.py maps class names to modules); without it, from
+ * every kedro-datasets release's own layout (src/releases/kedro-datasets.ts).
  */
 import path from 'node:path'
 
 import {boundaryFor, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
+import {KEDRO_DATASETS_CLASSES, KEDRO_DATASETS_RELEASES} from '../releases/kedro-datasets.js'
 import {analysePython, childrenOf, evaluate, EvaluationGuard} from './python.js'
 
 /** kedro.io's own datasets (Kedro 1.x). */
@@ -80,6 +81,10 @@ export async function readModuleMap(packageDirectory: string, projectRoot: null 
 interface ResolvedType {
   /** The installed kedro-datasets certainly lacks the class: importing it (get_type()) raises DatasetError. */
   absent?: boolean
+  /** No installed kedro-datasets was read, and no release of it up to the newest read has the class: why. */
+  inNoRelease?: string
+  /** A kedro-datasets class, and no kedro-datasets is installed where this tool looked: whether it imports is not known. */
+  notInstalled?: boolean
   /** The module path kedro-telemetry would report, or null when it cannot be known (a missing type). */
   className: null | string
   /** Why the module path is a guess, or null when it is known. */
@@ -104,10 +109,23 @@ export function resolveDatasetType(type: null | string, installed: Map<string, M
       return {absent: true, className: null, estimated: `${type} is not in the installed kedro-datasets`}
     }
 
+    if (packageName === 'kedro_datasets') {
+      // Not installed here: every release's own layout says where the class is, or that none has it.
+      const known = KEDRO_DATASETS_CLASSES[relative]
+      const releases = `kedro-datasets ${KEDRO_DATASETS_RELEASES[0]} to ${KEDRO_DATASETS_RELEASES.at(-1)}`
+      if (!known) return {className: null, estimated: `${type} is in no release of ${releases}`, inNoRelease: `${type} is in no release of ${releases} (a newer one might have it)`}
+      const placed = Object.keys(known)
+      if (placed.length === 1) return {className: `${packageName}.${subpackage}.${placed[0]}.${className}`, estimated: null, notInstalled: true}
+      return {
+        className: `${packageName}.${subpackage}.${placed.at(-1)}.${className}`, notInstalled: true,
+        estimated: `${type} moved between kedro-datasets releases (${placed.map((module) => `${module} in ${known[module].join(' to ')}`).join(', ')}), and which one is installed is not known`,
+      }
+    }
+
     const guessed = MODULE_EXCEPTIONS[relative] ?? snakeCase(className)
     return {
       className: `${packageName}.${subpackage}.${guessed}.${className}`,
-      estimated: `${packageName} is not installed, so the module of ${type} follows its naming convention`,
+      estimated: `${packageName} is not installed, so the module of ${type} follows its naming convention`, notInstalled: true,
     }
   }
 
