@@ -168,4 +168,24 @@ describe('what decides the outcome, release by release', () => {
       expect(json.estimated).to.include('event')
     })
   })
+
+  describe('what the pipeline modules import', () => {
+    it('a package the environment may lack makes the counts estimated; where kedro\'s environment is read, a missing one leaves the module out', async () => {
+      const unknown = await preview(example(), ['--no-python', 'run'])
+      expect(unknown.estimated).to.include('properties.number_of_nodes')
+      expect(unknown.origins.find((origin) => origin.field === 'properties.number_of_nodes')?.estimated).to.match(/imports sklearn, which the environment may lack/)
+      const site = '.venv/lib/python3.11/site-packages'
+      const installed = {
+        '.venv/pyvenv.cfg': 'home = /usr/bin\n', [`${site}/kedro-1.5.0.dist-info/METADATA`]: 'Name: kedro\nVersion: 1.5.0\n',
+        [`${site}/pandas/__init__.py`]: '', [`${site}/kedro_datasets-9.6.0.dist-info/METADATA`]: 'Name: kedro-datasets\nVersion: 9.6.0\n',
+        [`${site}/kedro_telemetry-0.8.0.dist-info/METADATA`]: 'Name: kedro-telemetry\nVersion: 0.8.0\n',
+      }
+      // sklearn is not in kedro's environment: data_science's nodes fail to import, find_pipelines() leaves it out.
+      const lacking = await preview(example(installed), ['--no-python', 'run'])
+      expect(lacking.estimated).not.to.include('properties.number_of_nodes')
+      expect(lacking.requests[0].body.properties).to.include({number_of_nodes: 3, number_of_pipelines: 2})
+      const complete = await preview(example({...installed, [`${site}/sklearn/__init__.py`]: ''}), ['--no-python', 'run'])
+      expect(complete.requests[0].body.properties).to.include({number_of_nodes: 6, number_of_pipelines: 3})
+    })
+  })
 })

@@ -51,6 +51,8 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
     // Kedro 0.19's `catalog create` passes env="base" unless --env is given; otherwise KEDRO_ENV, then settings.py.
     env: optionValues(args, ['--env', '-e']).at(-1) ?? (commandPath[0] === 'catalog' ? context.kedroRelease.catalogCommands[commandPath[1]] : null) ?? env.KEDRO_ENV ?? null, kedroVersion: kedro.version, packageName: pyproject?.packageName ?? null, projectRoot: root!,
     environment: env, filters: runs ? runFilters(command.values) : undefined, pythonVersion: python.facts?.version ?? null, requested: requested.length > 0 ? requested : null, runs, runtimeParams: runs ? optionValues(args, ['--params']) : [], sitePackages: versions.environment?.sitePackages ?? python.facts?.sitePackages ?? [],
+    // Only an environment kedro is installed in is the one it runs in: what the pipelines import is checked there.
+    kedroSitePackages: versions.installed.kedro ? versions.environment?.sitePackages : (python.facts?.kedro ? python.facts.sitePackages : undefined),
     sourceDir: pyproject?.sourceDir ?? 'src', telemetryVersion: telemetry.version,
   })
   appendAll(sheet.warnings, reading.warnings)
@@ -64,7 +66,8 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
 
   // Kedro's Pipeline.filter() refuses a selection without nodes before the catalog is built.
   if (reading.selectedNodes === 0) return {failure: 'the pipeline kedro run would run has no nodes', kind: 'fails', stage: 'before-catalog'}
-  if (reading.filterFails) return {failure: `kedro run's filters: ${reading.filterFails}`, kind: 'fails', stage: 'before-catalog'}
+  // Read from pipelines that may not all import where kedro runs: the likely answer, marked estimated.
+  if (reading.filterFails) return {failure: `kedro run's filters: ${reading.filterFails}`, kind: 'fails', stage: 'before-catalog', unsure: reading.estimated.number_of_nodes?.join('; ') ?? null}
   if (reading.catalogFails) return {failure: `creating the catalog raises ${reading.catalogFails}`, kind: 'fails', stage: 'before-catalog', unsure: reading.hookUnsure}
   if (reading.hookFails) return {failure: `kedro-telemetry's statistics hook raises ${reading.hookFails}`, kind: 'fails', stage: 'in-hook', unsure: reading.hookUnsure}
 

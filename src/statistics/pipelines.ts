@@ -13,6 +13,7 @@ import {entryKindSync, listDirectorySync, readTextSafeSync} from '../checkout/fi
 import {kedro, type KedroRelease, NEWEST_KNOWN} from '../releases/releases.js'
 import {kedroPipelineFunctions, pipelineNodes} from './kedro-pipeline.js'
 import {pipelineApiFor} from './pipeline-api.js'
+import {STDLIB_MODULES} from '../python/stdlib.js'
 import type {KedroPipelineApi} from '../masking/structures.js'
 import {
   analysePython, callWithoutArguments, childrenOf, EvaluationGuard, functionValue, importsOf, locator, PYTHON_MODULES, type PyValue, raises, runStatement,
@@ -21,6 +22,15 @@ import {
 import {pythonRelease} from './python-syntax.js'
 import {type KedroNode, iterate, reasonOf, truth, typeName} from './python-values.js'
 import {filterPipeline, type RunFilters} from './pipeline-filter.js'
+
+/**
+ * Kedro itself and what it depends on (its pyproject's dependencies, from 0.18 to 1.5): installed wherever kedro runs,
+ * so importing them never depends on the environment.
+ */
+const KEDRO_DEPENDENCIES: ReadonlySet<string> = new Set([
+  'attr', 'attrs', 'build', 'cachetools', 'click', 'cookiecutter', 'dynaconf', 'fsspec', 'git', 'importlib_metadata', 'importlib_resources',
+  'kedro', 'kedro_telemetry', 'more_itertools', 'omegaconf', 'parse', 'pluggy', 'pytoolconfig', 'rich', 'rope', 'toml', 'tomli', 'typing_extensions', 'yaml',
+])
 
 export interface PipelineReading {
   /** Why the figures may differ from what kedro computes; empty when they are exact. */
@@ -88,6 +98,8 @@ class ProjectEvaluator {
   readonly warnings: string[] = []
   private readonly guard = new EvaluationGuard()
   private readonly api: KedroPipelineApi
+  /** The module whose imports are being bound, to name it in a note. */
+  private importing: null | string = null
   private readonly apiEstimated: null | string
   private readonly kedroFunctions: Map<string, PyValue>
   private readonly moduleFiles = new Map<string, ModuleFile>()
@@ -100,6 +112,8 @@ class ProjectEvaluator {
     /** The pipelines a command asks for, which Kedro 1.5.0+ passes to find_pipelines(); null for all. */
     private readonly requested: null | string[],
     pythonVersion: null | string,
+    /** The site-packages folders of the environment kedro runs in, or null when none was read. */
+    private readonly sitePackages: null | string[] = null,
   ) {
     const {api, estimated} = pipelineApiFor(kedro.version)
     this.api = api
@@ -214,6 +228,7 @@ class ProjectEvaluator {
 
   /** What one import statement binds in `scope`; the exception it raises, or null. */
   private bindImports(statement: SyntaxNode, scope: Scope, current: string, isPackage: boolean, source: string): null | PyValue {
+    this.importing = current
     for (const [local, {module, name}] of importsOf(statement, source)) {
       const absolute = module.startsWith('.') ? resolveRelative(current, module, isPackage) : module
       const failure = this.bindImport(scope, local, absolute, name)
@@ -246,8 +261,23 @@ class ProjectEvaluator {
     const members = kedroModules(this.kedroFunctions).get(module) ?? PYTHON_MODULES.get(module)
     if (members && name === null) scope.set(local, {kind: 'module', members, name: module})
     else if (members && name !== '*') scope.set(local, members.get(name!) ?? unknown(`${module}.${name} is not followed statically`))
-    // Anything else (a third-party package, typing) binds nothing: a name used from it is Unknown.
-    return null
+    // Anything else (a third-party package, typing) binds nothing: a name used from it is Unknown. Whether it imports
+    // at all depends on the environment: a pipeline module whose import fails is left out (or raises).
+    return this.thirdPartyImport(module)
+  }
+
+  /** A module neither the standard library, Kedro (and what it depends on) nor the project provides. */
+  private thirdPartyImport(module: string): null | PyValue {
+    const top = module.split('.')[0]
+    if (STDLIB_MODULES.has(top) || KEDRO_DEPENDENCIES.has(top) || top === this.layout.packageName.split('.')[0]) return null
+    if (this.sitePackages === null) {
+      this.note(`${this.importing ?? 'a module'} imports ${top}, which the environment may lack (no environment was read): a pipeline module that fails to import is left out, or raises`)
+      return null
+    }
+
+    const installed = this.sitePackages.some((directory) => ['', '.py'].some((suffix) => entryKindSync(path.join(directory, `${top}${suffix}`), null) !== 'missing')
+      || (listDirectorySync(directory, null).ok && (listDirectorySync(directory, null) as {entries: {name: string}[]}).entries.some((entry) => entry.name.startsWith(`${top}.`) && /\.(?:so|pyd)$/.test(entry.name))))
+    return installed ? null : raises(`ModuleNotFoundError: No module named '${top}'`)
   }
 
   /** `from pkg.x import y` (a name, else the submodule pkg.x.y), `import pkg.x as y`, `from pkg.x import *`. */
@@ -434,13 +464,16 @@ export function readPipelines(options: {
   requested?: null | string[]; sourceDir?: string
   /** kedro run's filters, applied to the pipelines it runs. */
   filters?: RunFilters
+  /** The site-packages folders of the environment kedro runs in; absent or empty when none was read. */
+  sitePackages?: string[]
 }): PipelineReading {
   const sourceDirectory = path.join(options.projectRoot, options.sourceDir ?? 'src')
   const layout = {
     packageDirectory: path.join(sourceDirectory, ...options.packageName.split('.')), packageName: options.packageName,
     projectRoot: options.projectRoot, sourceDirectory,
   }
-  const evaluator = new ProjectEvaluator(layout, kedro(options.kedroVersion ?? NEWEST_KNOWN.kedro), options.requested ?? null, options.pythonVersion ?? null)
+  const sitePackages = options.sitePackages?.length ? options.sitePackages : null
+  const evaluator = new ProjectEvaluator(layout, kedro(options.kedroVersion ?? NEWEST_KNOWN.kedro), options.requested ?? null, options.pythonVersion ?? null, sitePackages)
   if (entryKindSync(layout.packageDirectory, options.projectRoot) !== 'directory') {
     // Without its package the project cannot start at all; where kedro stops then is not modelled.
     const shown = path.relative(options.projectRoot, layout.packageDirectory).split(path.sep).join('/')

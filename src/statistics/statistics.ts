@@ -34,6 +34,8 @@ export interface StatisticsOptions {
   runtimeParams?: string[]
   /** The environment kedro runs in (for `${oc.env:...}` in credentials). */
   environment?: NodeJS.ProcessEnv
+  /** site-packages folders of the environment kedro itself is installed in (what pipeline modules import), if read. */
+  kedroSitePackages?: string[]
   /** site-packages folders of the project's environment, to read the installed kedro-datasets. */
   sitePackages: string[]
   sourceDir: string
@@ -108,7 +110,7 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
 
   const pipelines = options.packageName
     ? readPipelines({
-      filters: options.filters, kedroVersion: options.kedroVersion, mustExist: options.runs, packageName: options.packageName, projectRoot: options.projectRoot,
+      filters: options.filters, kedroVersion: options.kedroVersion, mustExist: options.runs, sitePackages: options.kedroSitePackages, packageName: options.packageName, projectRoot: options.projectRoot,
       pythonVersion: options.pythonVersion, requested: options.requested, sourceDir: options.sourceDir,
     })
     : {
@@ -183,7 +185,7 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
     files: {catalog: catalog.files.map((file) => path.relative(options.projectRoot, path.join(confRoot, file)).split(path.sep).join('/')), pipelines: pipelines.files},
     // Where settings.py cannot be read, the configuration may be elsewhere: a failure is then only an estimate.
     catalogFails: settings?.estimated.length ? null : catalog.failure ?? (kedroRelease.catalogApi === 'list' ? typeFailure : null),
-    filterFails: pipelines.estimated.length === 0 ? pipelines.filterFails : null,
+    filterFails: pipelines.filterFails,
     hookFails: kedroRelease.catalogApi === 'keys' ? typeFailure : null,
     hookUnsure: typeUnsure,
     missingPipelines: pipelines.estimated.length === 0 ? pipelines.missing : [], properties, registryFails: pipelines.registryFails,
