@@ -121,8 +121,14 @@ describe('what decides the outcome, release by release', () => {
         expect(json.warnings.join(' '), args.join(' ')).to.match(/only "CLI command" is sent/)
       }
 
-      // A short option with its value attached is click's, and runs.
+      // A short option with its value attached is click's, and runs; the pipeline it names is the one looked up.
       expect(events(await preview(project, ['run', '-pdata_science']))).to.deep.equal(['Kedro Project Statistics'])
+      expect(events(await preview(project, ['run', '-pds']))).to.deep.equal(['CLI command'])
+      // --load-versions names datasets the catalog must have (or a pattern must match): DatasetNotFoundError otherwise.
+      const unknownVersion = await preview(project, ['run', '--load-versions', 'nosuch:2024-01-01T00.00.00.000Z'])
+      expect(events(unknownVersion)).to.deep.equal(['CLI command'])
+      expect(unknownVersion.warnings.join(' ')).to.match(/'load_versions' keys \[nosuch\] are not found in the catalog/)
+      expect(events(await preview(project, ['run', '--load-versions', 'companies:2024-01-01T00.00.00.000Z']))).to.deep.equal(['Kedro Project Statistics'])
     })
   })
 

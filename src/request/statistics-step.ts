@@ -44,13 +44,16 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
   // The pipelines the command asks for (Kedro 1.5.0 loads only those): run's, and catalog describe-datasets' and
   // resolve-patterns' -p (kedro/framework/cli/catalog.py calls pipelines.set_requested).
   const filters = runs || (commandPath[0] === 'catalog' && ['describe-datasets', 'resolve-patterns'].includes(commandPath[1] ?? ''))
-  const requested = filters ? optionValues(args, runs ? ['--pipeline', '-p', '--pipelines'] : ['--pipeline', '-p']).flatMap((value) => value.split(',')).filter(Boolean) : []
+  // As click gives them (`-pds` is `-p ds`); a plugin command's, whose options only the structure knows, as typed.
+  const given = (names: string[]) => (command.values.size > 0 ? names.flatMap((name) => command.values.get(name) ?? []) : optionValues(args, names))
+  const requested = filters ? given(runs ? ['--pipeline', '--pipelines'] : ['--pipeline']).flatMap((value) => value.split(',')).map((name) => name.trim()).filter(Boolean) : []
+  const loadVersions = runs ? given(['--load-versions']).flatMap((value) => value.split(',')).map((item) => item.trim().split(':')[0]).filter(Boolean) : []
   const reading = await readStatistics({
     // A remote source (s3://...) is passed as it is, for the catalog reader to report.
     confSource: confSource === undefined ? null : (isRemote(confSource) ? confSource : path.resolve(workingDirectory, confSource)),
     // Kedro 0.19's `catalog create` passes env="base" unless --env is given; otherwise KEDRO_ENV, then settings.py.
     env: optionValues(args, ['--env', '-e']).at(-1) ?? (commandPath[0] === 'catalog' ? context.kedroRelease.catalogCommands[commandPath[1]] : null) ?? env.KEDRO_ENV ?? null, kedroVersion: kedro.version, packageName: pyproject?.packageName ?? null, projectRoot: root!,
-    environment: env, filters: runs ? runFilters(command.values) : undefined, pythonVersion: python.facts?.version ?? null, requested: requested.length > 0 ? requested : null, runs, runtimeParams: runs ? optionValues(args, ['--params']) : [], sitePackages: versions.environment?.sitePackages ?? python.facts?.sitePackages ?? [],
+    environment: env, filters: runs ? runFilters(command.values) : undefined, loadVersions, pythonVersion: python.facts?.version ?? null, requested: requested.length > 0 ? requested : null, runs, runtimeParams: runs ? optionValues(args, ['--params']) : [], sitePackages: versions.environment?.sitePackages ?? python.facts?.sitePackages ?? [],
     // Only an environment kedro is installed in is the one it runs in: what the pipelines import is checked there.
     kedroSitePackages: versions.installed.kedro ? versions.environment?.sitePackages : (python.facts?.kedro ? python.facts.sitePackages : undefined),
     sourceDir: pyproject?.sourceDir ?? 'src', telemetryVersion: telemetry.version,
@@ -61,7 +64,7 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
   if (reading.missingPipelines.length > 0) {
     // The names are not repeated: masking hides them in the request, and previews get pasted into tickets.
     const count = reading.missingPipelines.length
-    return {failure: `${count} requested pipeline${count === 1 ? ' is' : 's are'} not registered`, kind: 'fails', stage: 'before-catalog'}
+    return {failure: `${count} requested pipeline${count === 1 ? ' is' : 's are'} not registered`, kind: 'fails', stage: 'before-catalog', unsure: reading.estimated.number_of_pipelines?.join('; ') ?? null}
   }
 
   // Kedro's Pipeline.filter() refuses a selection without nodes before the catalog is built.

@@ -31,6 +31,14 @@ function isPattern(name: string): boolean {
   return name.includes('{')
 }
 
+/** Whether `name` matches a dataset factory pattern (Kedro's `parse`: each `{placeholder}` stands for at least one character). */
+function matchesPattern(names: string[], name: string): boolean {
+  return names.filter((pattern) => isPattern(pattern)).some((pattern) => {
+    const regex = pattern.split(/\{[^}]*\}/).map((part) => part.replaceAll(/[$()*+.?[\\\]^{|}]/g, String.raw`\$&`)).join('(.+?)')
+    return new RegExp(`^${regex}$`, 's').test(name)
+  })
+}
+
 /** How many characters of a pattern are not placeholders (CatalogConfigResolver._pattern_specificity). */
 function specificity(pattern: string): number {
   return pattern.replaceAll(/\{.*?\}/g, '').length
@@ -130,6 +138,8 @@ export function isRemote(location: string): boolean {
 /** What settings.py's CONFIG_LOADER_ARGS and the command line change about how the configuration is loaded. */
 export interface CatalogOptions {
   customResolvers?: string[]
+  /** The dataset names `kedro run --load-versions` gives versions for: each must be in the catalog or match a pattern. */
+  loadVersions?: string[]
   /** Kedro 1.6+: entries may declare `validator:`, which Kedro reads (and may refuse) when it creates the catalog. */
   validators?: boolean
   environment?: NodeJS.ProcessEnv
@@ -184,6 +194,8 @@ export function readCatalog(confRoot: string, env = 'local', baseEnv = 'base', b
   if (credentials.failure) return fail(credentials.failure)
   const fromConfig = catalogFailure(catalog.config, credentials.missing ? {} : credentials.config, options.validators ?? false)
   if (fromConfig) return fail(fromConfig)
+  const unversioned = (options.loadVersions ?? []).filter((name) => !Object.hasOwn(catalog.config, name) && !matchesPattern(Object.keys(catalog.config), name))
+  if (unversioned.length > 0) return fail(`DatasetNotFoundError: 'load_versions' keys [${unversioned.sort().join(', ')}] are not found in the catalog`)
   // KedroContext.params catches MissingConfigException only.
   const parameters = loader.get('parameters')
   appendAll(reading.estimated, parameters.estimated)

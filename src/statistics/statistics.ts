@@ -28,6 +28,8 @@ export interface StatisticsOptions {
   pythonVersion?: null | string
   /** The command is `kedro run`: the pipelines it runs must be registered and hold nodes. */
   runs?: boolean
+  /** The dataset names `kedro run --load-versions` gives versions for. */
+  loadVersions?: string[]
   /** kedro run's filters (--tags, --nodes, --from-nodes...), applied to the pipelines it runs. */
   filters?: RunFilters
   /** `kedro run --params`, as given (`a=1,b.c=x`). */
@@ -94,7 +96,7 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
   const confRoot = options.confSource ?? path.resolve(options.projectRoot, settings?.confSource ?? 'conf')
   // A folder the user names with --conf-source is theirs to read; one the checkout names stays inside the project.
   const catalog = readCatalog(confRoot, env, settings?.baseEnv ?? 'base', options.confSource ?? options.projectRoot, {
-    customResolvers: settings?.customResolvers, environment: options.environment, mergeStrategy: settings?.mergeStrategy,
+    customResolvers: settings?.customResolvers, environment: options.environment, loadVersions: options.loadVersions, mergeStrategy: settings?.mergeStrategy,
     patterns: settings?.configPatterns, validators: kedroRelease.validators,
     runtimeParams: runtimeParamsOf(options.runtimeParams ?? []),
   })
@@ -188,7 +190,7 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
     filterFails: pipelines.filterFails,
     hookFails: kedroRelease.catalogApi === 'keys' ? typeFailure : null,
     hookUnsure: typeUnsure,
-    missingPipelines: pipelines.estimated.length === 0 ? pipelines.missing : [], properties, registryFails: pipelines.registryFails,
+    missingPipelines: pipelines.missing, properties, registryFails: pipelines.registryFails,
     selectedNodes: pipelines.estimated.length === 0 ? pipelines.selectedNodes : null, warnings,
   }
 }
