@@ -77,7 +77,7 @@ describe('consent resolution per kedro-telemetry version', () => {
     it('no valid file means a pending prompt: nothing is sent yet', () => {
       const decision = decide({}, null, '0.5.0')
       expect(decision).to.include({decidedBy: 'prompt-pending', model: 'opt-in', promptPending: true, willSend: false})
-      expect(decision.reason).to.match(/hangs/)
+      expect(decision.reason).to.match(/aborted where standard input is closed .*\.telemetry is left empty.*waits at the prompt/)
       expect(decide({}, 'consent: n', '0.3.1').decidedBy).to.equal('prompt-pending')
     })
 

@@ -43,7 +43,7 @@ export interface ConsentDecision {
   /** The kedro command itself fails reading `.telemetry`, so nothing is sent. */
   kedroWouldFail: boolean
   model: ConsentModel | null
-  /** Opt-in era with no decision: kedro asks first; a non-interactive run hangs at the prompt. */
+  /** Opt-in era with no decision: kedro asks first; without a terminal the question aborts (input closed) or waits. */
   promptPending: boolean
   reason: string
   sources: ConsentSource[]
@@ -181,7 +181,7 @@ export function resolveConsent(input: ConsentInput): ConsentDecision {
 
   return decide(sources, null, {
     ...base, decidedBy: 'prompt-pending', estimated, model, promptPending: true,
-    reason: `kedro-telemetry ${telemetryVersion} (opt-in model) will ask before sending; nothing is sent yet, and a non-interactive run (CI, Databricks) hangs at that prompt`,
+    reason: `kedro-telemetry ${telemetryVersion} (opt-in model) will ask before sending; nothing is sent yet. Without a terminal the question is aborted where standard input is closed (most CI): nothing is sent, and .telemetry is left empty (whatever it held), so the next run asks again; where input stays open with nobody to answer (some notebooks, schedulers), the run waits at the prompt`,
     willSend: false,
   })
 }

@@ -20,7 +20,7 @@ export const consentExplicit: Check = {
     // The finding points at the .telemetry that holds the decision, or at the project folder when there is none.
     const decisionWhere: Evidence = file.exists ? where : {file: status.project.root ?? undefined, message: 'no .telemetry in the project'}
     const summary = consent.promptPending
-      ? 'No consent decision exists: kedro-telemetry would prompt, and a run without a terminal would hang.'
+      ? 'No consent decision exists: kedro-telemetry would prompt; a run without a terminal aborts the question (leaving .telemetry empty) or waits at it.'
       : (sendsImplicitly ? 'No consent decision exists, and kedro sends usage data by implicit consent.' : `No consent decision exists in the project; nothing is sent from here (${consent.decidedBy}).`)
     return result(definition, undecided, summary, [{...decisionWhere, message: consent.reason}])
   },
