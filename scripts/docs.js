@@ -1,7 +1,8 @@
 // Generates the reference pages from the code, so they cannot drift from it: docs/commands.md from
 // oclif.manifest.json (what `--help` shows), docs/audit-checks.md from the audit's check definitions (the built
 // library's CHECKS, which SARIF's rules are made of too), docs/policy.md and schemas/policy.schema.json from the
-// policy's schema (POLICY_SCHEMA, which policies are validated against). Run after `npm run build`.
+// policy's schema (POLICY_SCHEMA, which policies are validated against), and the field table of docs/preview.md from
+// the registry of body fields (BODY_FIELDS). Run after `npm run build`.
 // Usage: node scripts/docs.js          write the pages
 //        node scripts/docs.js --check  fail (exit 1) when a committed page differs from what the code gives (CI)
 import {readFileSync, writeFileSync} from 'node:fs'
@@ -10,7 +11,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const manifest = JSON.parse(readFileSync(path.join(root, 'oclif.manifest.json'), 'utf8'))
-const {CHECKS, POLICY_FILE_NAME, POLICY_SCHEMA} = await import(pathToFileURL(path.join(root, 'dist', 'index.js')).href)
+const {BODY_FIELDS, CHECKS, POLICY_FILE_NAME, POLICY_SCHEMA} = await import(pathToFileURL(path.join(root, 'dist', 'index.js')).href)
 const BIN = 'telemetry'
 // The order a newcomer meets them in: look, preview, decide, record, audit.
 const ORDER = ['status', 'preview', 'opt-out', 'opt-in', 'revoke', 'history', 'notice', 'audit', 'enforce', 'guard']
@@ -125,8 +126,21 @@ function policyPage() {
   ].join('\n') + '\n'
 }
 
+/** docs/preview.md with its field table (between the markers) made from the registry of body fields. */
+function previewPage() {
+  const current = readFileSync(path.join(root, 'docs', 'preview.md'), 'utf8')
+  const [start, end] = ['<!-- fields:start -->', '<!-- fields:end -->']
+  const table = [
+    start, GENERATED('src/request/fields.ts'), '',
+    '| field | what it is | derivation | computed in kedro-telemetry |', '|---|---|---|---|',
+    ...BODY_FIELDS.map((field) => `| \`${field.key}\` | ${field.description} | ${field.derivation} | \`${field.source}\` |`),
+    end,
+  ].join('\n')
+  return `${current.slice(0, current.indexOf(start))}${table}${current.slice(current.indexOf(end) + end.length)}`
+}
+
 const pages = {
-  'docs/audit-checks.md': checksPage(), 'docs/commands.md': commandsPage(), 'docs/policy.md': policyPage(),
+  'docs/audit-checks.md': checksPage(), 'docs/commands.md': commandsPage(), 'docs/policy.md': policyPage(), 'docs/preview.md': previewPage(),
   'schemas/policy.schema.json': `${JSON.stringify(POLICY_SCHEMA, null, 2)}\n`,
 }
 const check = process.argv.includes('--check')

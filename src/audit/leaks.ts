@@ -5,6 +5,7 @@
 import {homedir, hostname, userInfo} from 'node:os'
 
 import type {PyJson} from '../python/json-dumps.js'
+import {bodyField} from '../request/fields.js'
 
 interface LeakFinding {
   field: string
@@ -41,8 +42,8 @@ export function findLeaks(body: PyJson, env: NodeJS.ProcessEnv): LeakFinding[] {
     ['the host name', hostname()],
   ]
   for (const [field, value] of strings(body, '')) {
-    // The hashed ids and the interpreter's own version string are not user input.
-    if (['identity', 'properties.username', 'properties.project_id', 'properties.python_version'].includes(field)) continue
+    // The hashed ids and the interpreter's own version string are not user input (the registry says which).
+    if (bodyField(field)?.leakScanExempt) continue
     for (const [kind, needle] of personal) if (needle && needle !== '/' && containsWord(value, needle)) findings.push({field, kind})
     for (const [kind, pattern] of CREDENTIALS) if (pattern.test(value)) findings.push({field, kind})
     for (const [name, variable] of Object.entries(env)) {

@@ -9,6 +9,7 @@ import {isRemote} from '../statistics/catalog.js'
 import {telemetryReleasesWith} from '../releases/releases.js'
 import {readStatistics} from '../statistics/statistics.js'
 import {type MaskedCommand, optionValues} from './command.js'
+import {bodyField} from './fields.js'
 import type {RunFilters} from '../statistics/pipeline-filter.js'
 import type {PreviewContext} from './context.js'
 import type {PyJson} from '../python/json-dumps.js'
@@ -80,7 +81,8 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
     : []
   for (const key of Object.keys(reading.properties)) {
     const reasons = [...reading.estimated[key] ?? [], ...fromConfigFile]
-    const fromCatalog = key === 'number_of_datasets' || key.startsWith('dataset_type')
+    // Where each statistic is counted from is the registry's (the validator counts come from the catalog).
+    const fromCatalog = bodyField(`properties.${key}`)?.countedFrom !== 'pipelines'
     const files = fromCatalog ? reading.files.catalog : reading.files.pipelines
     const source = files.length === 0 ? (fromCatalog ? `no catalog file for the ${reading.env} environment` : 'no pipeline file') : fileList(files)
     sheet.origin(`properties.${key}`, 'count', source, '', reasons.length > 0 ? reasons.join('; ') : null)
