@@ -194,4 +194,21 @@ describe('what decides the outcome, release by release', () => {
       expect(complete.requests[0].body.properties).to.include({number_of_nodes: 6, number_of_pipelines: 3})
     })
   })
+
+  describe('commands whose definitions are borrowed', () => {
+    it('a Kedro release, or a plugin release, whose commands are not stored makes the masked command estimated', async () => {
+      const project = example()
+      expect((await preview(project, ['--kedro-version', '1.5.0', 'run'])).estimated).not.to.include('properties.command')
+      expect((await preview(project, ['--kedro-version', '1.5.9', 'run'])).estimated).to.include('properties.command')
+      const site = '.venv/lib/python3.11/site-packages'
+      const withViz = (version: string) => example({
+        '.venv/pyvenv.cfg': 'home = /usr/bin\n', [`${site}/kedro-1.5.0.dist-info/METADATA`]: 'Name: kedro\nVersion: 1.5.0\n',
+        [`${site}/kedro_telemetry-0.8.0.dist-info/METADATA`]: 'Name: kedro-telemetry\nVersion: 0.8.0\n', [`${site}/kedro_viz-${version}.dist-info/METADATA`]: `Name: kedro-viz\nVersion: ${version}\n`,
+      })
+      const older = await preview(withViz('11.0.0'), ['--no-python', 'viz', 'run', '--autoreload'])
+      expect(older.estimated).to.include('properties.command')
+      expect(older.origins.find((origin) => origin.field === 'properties.command')?.estimated).to.match(/kedro-viz 11\.0\.0 is installed, and the commands of kedro-viz 12\.4\.0 are used/)
+      expect((await preview(withViz('12.4.0'), ['--no-python', 'viz', 'run', '--autoreload'])).estimated).not.to.include('properties.command')
+    })
+  })
 })

@@ -23,6 +23,8 @@ export const KEDRO_TOP_LEVEL_OPTIONS = ['--version', '-V', '--help']
 export const STARTERS = new Set(['astro-airflow-iris', 'databricks-iris', 'spaceflights-pandas', 'spaceflights-pyspark'])
 const STARTER_OPTIONS = new Set(['--starter', '-s'])
 const LEADING_PASSTHROUGH = new Set(['', '--help', '--version', '-h', '-v'])
+/** The plugin releases whose command groups are stored (PLUGIN_STRUCTURES); another release's may differ. */
+export const PLUGIN_STRUCTURE_VERSIONS: Record<string, string> = {'kedro-airflow': '0.10.0', 'kedro-docker': '0.6.2', 'kedro-viz': '12.4.0'}
 /** Plugins whose commands join the structure when installed: distribution name -> command group. */
 export const PLUGIN_GROUPS: Record<string, string> = {'kedro-airflow': 'airflow', 'kedro-docker': 'docker', 'kedro-viz': 'viz'}
 

@@ -58,9 +58,12 @@ export function maskedCommand(context: PreviewContext, sheet: PreviewSheet): Mas
   if (leaked.length > 0) sheet.warn(`a leading ${JSON.stringify(args[0])} makes kedro-telemetry send every following token unmasked`)
   const {command, main_command: mainCommand} = commandProperties(masked)
   const masks = masked.filter((token) => token === MASK).length
-  // Every era's masking is read from its release's masking.py: only a release newer than the newest known is a guess.
-  sheet.origin('properties.command', 'masked', 'the command line', `${masks} value${masks === 1 ? '' : 's'} replaced by *****`, telemetryRelease.estimated)
-  sheet.origin('properties.main_command', 'masked', 'the command line', 'the first masked token', telemetryRelease.estimated)
+  // Every era's masking is read from its release's masking.py, and every Kedro release's commands from its source: a
+  // release newer than the newest known, a Kedro release whose commands are borrowed, or a plugin release whose are,
+  // makes what the masking keeps a guess.
+  const unsure = telemetryRelease.estimated ?? structure.estimated ?? context.pluginEstimates[args[0] ?? ''] ?? null
+  sheet.origin('properties.command', 'masked', 'the command line', `${masks} value${masks === 1 ? '' : 's'} replaced by *****`, unsure)
+  sheet.origin('properties.main_command', 'masked', 'the command line', 'the first masked token', unsure)
 
   const commandPath = masked.filter((token, index) => token === args[index] && !token.startsWith('-'))
   const [first] = args
