@@ -1,5 +1,6 @@
 // Regenerates src/masking/structures.ts from the data files of src/releases/kedro-cli/: one per Kedro release
-// (<version>.json, written by scripts/dump-kedro-cli.py from that release's own source) and plugins.json. Commands
+// (<version>.json, written by scripts/dump-kedro-cli.py from that release's own source) and one per plugin release
+// (plugins/<distribution>-<version>.json, by scripts/dump-kedro-plugin-cli.py). Commands
 // that several releases share are stored once. Run by hand after adding a release's data file; the output is
 // committed, so the build never needs the data files. Usage: node scripts/import-kedro-cli.js
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
@@ -45,7 +46,23 @@ function intern(command) {
 const releases = Object.fromEntries(versions.map((version) => [
   version, Object.fromEntries(Object.entries(read(`${version}.json`).commands).map(([name, command]) => [name, intern(command)])),
 ]))
-const plugins = read('plugins.json').structure
+// Each plugin release's command groups (plugins/<distribution>-<version>.json), each distinct group stored once.
+const pluginGroups = []
+const pluginIndex = new Map()
+const pluginReleases = {}
+for (const name of readdirSync(path.join(source, 'plugins')).filter((file) => file.endsWith('.json')).sort(compare)) {
+  const data = JSON.parse(readFileSync(path.join(source, 'plugins', name), 'utf8'))
+  pluginReleases[data.distribution] ??= {}
+  pluginReleases[data.distribution][data.version] = Object.fromEntries(Object.entries(data.commands).map(([group, structure]) => {
+    const key = JSON.stringify(structure)
+    if (!pluginIndex.has(key)) {
+      pluginIndex.set(key, pluginGroups.length)
+      pluginGroups.push(structure)
+    }
+
+    return [group, pluginIndex.get(key)]
+  }))
+}
 
 // The pipeline API (node, Node, pipeline, Pipeline, find_pipelines and the names kedro.pipeline exports), each
 // distinct one stored once.
@@ -134,7 +151,10 @@ export const KEDRO_RELEASE_PIPELINE_API: Record<string, number> = ${JSON.stringi
 /** Kedro release -> the [tool.kedro] keys it accepts; any other makes it refuse to start ("Found unexpected keys"). */
 export const KEDRO_PROJECT_KEYS: Record<string, string[]> = ${JSON.stringify(projectKeys)}
 
-/** Plugin command groups (kedro-viz 12.4.0; kedro-airflow and kedro-docker at kedro-telemetry 0.8.0's commit). */
-export const PLUGIN_STRUCTURES: Record<string, CliStructure> = ${JSON.stringify(plugins, null, 2)}
+/** Every distinct command group a plugin release adds, stored once. */
+export const PLUGIN_GROUPS_DATA: CliStructure[] = ${JSON.stringify(pluginGroups)}
+
+/** Plugin distribution -> release -> the command groups it adds, by index into PLUGIN_GROUPS_DATA. */
+export const PLUGIN_RELEASES: Record<string, Record<string, Record<string, number>>> = ${JSON.stringify(pluginReleases, null, 1)}
 `)
-console.log(`wrote ${path.relative(root, target)}: Kedro ${versions.join(', ')} (${table.length} distinct commands, ${apis.length} pipeline APIs); plugins ${Object.keys(plugins).join(', ')}`)
+console.log(`wrote ${path.relative(root, target)}: Kedro ${versions.join(', ')} (${table.length} distinct commands, ${apis.length} pipeline APIs); plugins: ${Object.entries(pluginReleases).map(([name, releases]) => `${name} (${Object.keys(releases).length} releases)`).join(', ')}`)

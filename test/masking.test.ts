@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import {readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {PLUGIN_STRUCTURES} from '../src/masking/structures.js'
+import {PLUGIN_GROUPS_DATA} from '../src/masking/structures.js'
 import {KEDRO_CLI_RELEASES, KEDRO_TOP_LEVEL_OPTIONS, MASK, maskKedroArgs, MaskingError, maskingRulesFor, passesThrough, STARTERS, structureFor} from '../src/masking/masking.js'
 import {REPO_ROOT} from './helpers/sandbox.js'
 
@@ -194,7 +194,7 @@ describe('masking', () => {
       }
     }
 
-    for (const structure of [...KEDRO_CLI_RELEASES.map((version) => structureFor(version).structure), ...Object.values(PLUGIN_STRUCTURES)]) collect(structure)
+    for (const structure of [...KEDRO_CLI_RELEASES.map((version) => structureFor(version).structure), ...PLUGIN_GROUPS_DATA]) collect(structure)
     const vocabulary = [...names, ...STARTERS]
     const token = fc.oneof(
       fc.constantFrom(...vocabulary),

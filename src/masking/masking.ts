@@ -12,7 +12,7 @@
 import {type MaskingRules, NEWEST_KNOWN, telemetry} from '../releases/releases.js'
 import {compareVersions} from '../python/pep440.js'
 import {DERIVED_STRUCTURES} from './derived-structures.js'
-import {type CliParam, type CliStructure, KEDRO_COMMANDS, KEDRO_RELEASES, PLUGIN_STRUCTURES} from './structures.js'
+import {type CliParam, type CliStructure, KEDRO_COMMANDS, KEDRO_RELEASES, PLUGIN_GROUPS_DATA, PLUGIN_RELEASES} from './structures.js'
 
 export type {MaskingRules} from '../releases/releases.js'
 
@@ -23,8 +23,20 @@ export const KEDRO_TOP_LEVEL_OPTIONS = ['--version', '-V', '--help']
 export const STARTERS = new Set(['astro-airflow-iris', 'databricks-iris', 'spaceflights-pandas', 'spaceflights-pyspark'])
 const STARTER_OPTIONS = new Set(['--starter', '-s'])
 const LEADING_PASSTHROUGH = new Set(['', '--help', '--version', '-h', '-v'])
-/** The plugin releases whose command groups are stored (PLUGIN_STRUCTURES); another release's may differ. */
-export const PLUGIN_STRUCTURE_VERSIONS: Record<string, string> = {'kedro-airflow': '0.10.0', 'kedro-docker': '0.6.2', 'kedro-viz': '12.4.0'}
+/**
+ * The command groups a plugin release adds, from its own source (src/releases/kedro-cli/plugins/): that release's, or
+ * (a release not stored, or a version not known) the nearest stored one not newer, with why that is estimated.
+ */
+export function pluginGroupsFor(distribution: string, version: null | string): {estimated: null | string; groups: Record<string, CliStructure>; version: string} {
+  const releases = PLUGIN_RELEASES[distribution] ?? {}
+  const stored = Object.keys(releases).sort(compareVersions)
+  const own = version !== null && Object.hasOwn(releases, version)
+  const chosen = own ? version : (version === null ? stored.at(-1)! : stored.filter((known) => compareVersions(known, version) <= 0).at(-1) ?? stored[0])
+  const groups = Object.fromEntries(Object.entries(releases[chosen]).map(([group, index]) => [group, PLUGIN_GROUPS_DATA[index]]))
+  const estimated = own ? null : `${distribution} ${version ?? '(version not known)'}'s commands are not stored: those of ${distribution} ${chosen} are used`
+  return {estimated, groups, version: chosen}
+}
+
 /** Plugins whose commands join the structure when installed: distribution name -> command group. */
 export const PLUGIN_GROUPS: Record<string, string> = {'kedro-airflow': 'airflow', 'kedro-docker': 'docker', 'kedro-viz': 'viz'}
 
@@ -54,6 +66,8 @@ export interface ChosenStructure {
   estimated: null | string
   /** The Kedro version whose command structure is used. */
   kedroStructureVersion: string
+  /** Command group -> why its commands may differ (an installed plugin release whose commands are not stored). */
+  pluginEstimates: Record<string, string>
   plugins: string[]
   structure: CliStructure
   /** Commands (space-separated paths) whose options the structure does not know (a derived structure's additions). */
@@ -107,7 +121,7 @@ function releaseOf(version: string): string {
  * release's); else the nearest stored release not newer, marked estimated, with the derived additions of releases
  * without public source. Installed plugins are added; outside a project (`inProject` false) only the global commands.
  */
-export function structureFor(kedroVersion: string, installedPlugins: string[] = [], inProject = true): ChosenStructure {
+export function structureFor(kedroVersion: string, installedPlugins: Record<string, null | string> | string[] = [], inProject = true): ChosenStructure {
   const release = releaseOf(kedroVersion)
   const own = Object.hasOwn(KEDRO_RELEASES, release) && !/(?:a|b|rc|dev)\d*$/i.test(kedroVersion)
   const notNewer = KEDRO_CLI_RELEASES.filter((version) => compareVersions(version, kedroVersion) <= 0)
@@ -123,15 +137,27 @@ export function structureFor(kedroVersion: string, installedPlugins: string[] = 
   const structure: CliStructure = derived
     ? derived.changes(Object.fromEntries(Object.entries(base).map(([name, cli]) => [name, structureOfCommand(cli)])))
     : Object.fromEntries(Object.entries(base).map(([name, cli]) => [name, structureOfCommand(cli)]))
-  const plugins = installedPlugins.map((name) => PLUGIN_GROUPS[name]).filter(Boolean)
-  for (const group of plugins) structure[group] = PLUGIN_STRUCTURES[group]
+  // Each installed plugin's own release (a bare list of names: the newest stored releases).
+  const installed: Record<string, null | string> = Array.isArray(installedPlugins) ? Object.fromEntries(installedPlugins.map((name) => [name, null])) : installedPlugins
+  const plugins: string[] = []
+  const pluginEstimates: Record<string, string> = {}
+  for (const [name, version] of Object.entries(installed)) {
+    if (!PLUGIN_GROUPS[name]) continue
+    const {estimated: unsure, groups} = pluginGroupsFor(name, version)
+    for (const [group, groupStructure] of Object.entries(groups)) {
+      structure[group] = groupStructure
+      plugins.push(group)
+      if (unsure && version !== null) pluginEstimates[group] = unsure
+    }
+  }
+
   const commands = {...base}
   if (!inProject) {
     for (const name of Object.keys(structure)) if (!GLOBAL_COMMANDS.has(name)) delete structure[name]
     for (const name of Object.keys(commands)) if (!GLOBAL_COMMANDS.has(name)) delete commands[name]
   }
 
-  return {commands, estimated, kedroStructureVersion: chosen, plugins, structure, unknownOptions: derived?.unknownOptions ?? []}
+  return {commands, estimated, kedroStructureVersion: chosen, pluginEstimates, plugins, structure, unknownOptions: derived?.unknownOptions ?? []}
 }
 
 function lookup(current: CliStructure | null, token: string, after: string): boolean {

@@ -655,128 +655,150 @@ export const KEDRO_RELEASE_PIPELINE_API: Record<string, number> = {"0.18.0":0,"0
 /** Kedro release -> the [tool.kedro] keys it accepts; any other makes it refuse to start ("Found unexpected keys"). */
 export const KEDRO_PROJECT_KEYS: Record<string, string[]> = {"0.18.0":["package_name","project_name","project_version","source_dir","pipeline"],"0.18.1":["package_name","project_name","project_version","source_dir","pipeline"],"0.18.2":["package_name","project_name","project_version","source_dir","pipeline"],"0.18.3":["package_name","project_name","project_version","source_dir","pipeline"],"0.18.4":["package_name","project_name","project_version","source_dir","pipeline"],"0.18.5":["package_name","project_name","project_version","source_dir","kedro_init_version","micropkg"],"0.18.6":["package_name","project_name","project_version","source_dir","kedro_init_version","micropkg"],"0.18.7":["package_name","project_name","project_version","source_dir","kedro_init_version","micropkg"],"0.18.8":["package_name","project_name","project_version","source_dir","kedro_init_version","micropkg"],"0.18.9":["package_name","project_name","project_version","source_dir","kedro_init_version","micropkg"],"0.18.10":["package_name","project_name","project_version","source_dir","kedro_init_version","micropkg"],"0.18.11":["package_name","project_name","project_version","source_dir","kedro_init_version","micropkg"],"0.18.12":["package_name","project_name","project_version","source_dir","kedro_init_version","micropkg"],"0.18.13":["package_name","project_name","project_version","source_dir","kedro_init_version","micropkg"],"0.18.14":["package_name","project_name","project_version","source_dir","kedro_init_version","micropkg"],"0.19.0":["package_name","project_name","source_dir","kedro_init_version","tools","micropkg"],"0.19.1":["package_name","project_name","source_dir","kedro_init_version","tools","micropkg"],"0.19.2":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.3":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.4":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.5":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.6":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.7":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.8":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.9":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.10":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.11":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.12":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.13":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.14":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.15":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"1.0.0":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline"],"1.1.0":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline"],"1.1.1":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline"],"1.2.0":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline"],"1.3.0":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline"],"1.3.1":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline"],"1.4.0":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline"],"1.5.0":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline"]}
 
-/** Plugin command groups (kedro-viz 12.4.0; kedro-airflow and kedro-docker at kedro-telemetry 0.8.0's commit). */
-export const PLUGIN_STRUCTURES: Record<string, CliStructure> = {
-  "airflow": {
-    "--help": null,
-    "create": {
-      "--all": null,
-      "--conf-source": null,
-      "--env": null,
-      "--group-by": null,
-      "--help": null,
-      "--jinja-file": null,
-      "--params": null,
-      "--pipelines": null,
-      "--tags": null,
-      "--target-dir": null,
-      "-e": null,
-      "-g": null,
-      "-j": null,
-      "-p": null,
-      "-t": null
-    }
+/** Every distinct command group a plugin release adds, stored once. */
+export const PLUGIN_GROUPS_DATA: CliStructure[] = [{"create":{"-p":null,"--pipeline":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"--help":null},"--help":null},{"create":{"-p":null,"--pipeline":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"-j":null,"--jinja-file":null,"--help":null},"--help":null},{"create":{"-p":null,"--pipeline":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"-j":null,"--jinja-file":null,"--params":null,"--help":null},"--help":null},{"create":{"-p":null,"--pipeline":null,"--pipelines":null,"--all":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"-j":null,"--jinja-file":null,"--params":null,"--help":null},"--help":null},{"create":{"-p":null,"--pipeline":null,"--pipelines":null,"--all":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"-j":null,"--jinja-file":null,"-g":null,"--group-in-memory":null,"--tags":null,"--params":null,"--help":null},"--help":null},{"create":{"-p":null,"--pipeline":null,"--pipelines":null,"--all":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"-j":null,"--jinja-file":null,"-g":null,"--group-in-memory":null,"--tags":null,"--params":null,"--conf-source":null,"--help":null},"--help":null},{"create":{"-p":null,"--pipeline":null,"--pipelines":null,"--all":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"-j":null,"--jinja-file":null,"-g":null,"--group-by":null,"--tags":null,"--params":null,"--conf-source":null,"--help":null},"--help":null},{"create":{"-p":null,"--pipelines":null,"--all":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"-j":null,"--jinja-file":null,"-g":null,"--group-by":null,"--tags":null,"--params":null,"--conf-source":null,"--help":null},"--help":null},{"build":{"--uid":null,"--gid":null,"--with-spark":null,"--base-image":null,"--image":null,"--docker-args":null,"--help":null},"cmd":{"--verbose":null,"-v":null,"args":null,"--image":null,"--docker-args":null,"--help":null},"dive":{"--ci":null,"--ci-config-path":null,"-c":null,"--image":null,"--docker-args":null,"--help":null},"init":{"--with-spark":null,"--help":null},"ipython":{"--verbose":null,"-v":null,"args":null,"--image":null,"--docker-args":null,"--help":null},"jupyter":{"lab":{"--verbose":null,"-v":null,"args":null,"--image":null,"--port":null,"--docker-args":null,"--help":null},"notebook":{"--verbose":null,"-v":null,"args":null,"--image":null,"--port":null,"--docker-args":null,"--help":null},"--help":null},"run":{"--verbose":null,"-v":null,"args":null,"--image":null,"--docker-args":null,"--help":null},"--help":null},{"--host":null,"--port":null,"--browser":null,"--load-file":null,"--save-file":null,"--pipeline":null,"--env":null,"-e":null,"--autoreload":null,"-a":null,"--params":null,"--help":null},{"--host":null,"--port":null,"--browser":null,"--load-file":null,"--save-file":null,"--pipeline":null,"--env":null,"-e":null,"--autoreload":null,"-a":null,"--ignore-plugins":null,"--params":null,"--help":null},{"deploy":{"--region":null,"--bucket-name":null,"--help":null},"run":{"--host":null,"--port":null,"--browser":null,"--load-file":null,"--save-file":null,"--pipeline":null,"--env":null,"-e":null,"--autoreload":null,"-a":null,"--ignore-plugins":null,"--params":null,"--help":null},"--help":null},{"build":{"--help":null},"deploy":{"--region":null,"--bucket-name":null,"--help":null},"run":{"--host":null,"--port":null,"--browser":null,"--load-file":null,"--save-file":null,"--pipeline":null,"--env":null,"-e":null,"--autoreload":null,"-a":null,"--ignore-plugins":null,"--params":null,"--help":null},"--help":null},{"build":{"--include-hooks":null,"--include-previews":null,"--help":null},"deploy":{"--platform":null,"--endpoint":null,"--bucket-name":null,"--include-hooks":null,"--include-previews":null,"--help":null},"run":{"--host":null,"--port":null,"--browser":null,"--load-file":null,"--save-file":null,"--pipeline":null,"-p":null,"--env":null,"-e":null,"--autoreload":null,"-a":null,"--include-hooks":null,"--params":null,"--lite":null,"--help":null},"--help":null}]
+
+/** Plugin distribution -> release -> the command groups it adds, by index into PLUGIN_GROUPS_DATA. */
+export const PLUGIN_RELEASES: Record<string, Record<string, Record<string, number>>> = {
+ "kedro-airflow": {
+  "0.4.2": {
+   "airflow": 0
   },
-  "docker": {
-    "--help": null,
-    "build": {
-      "--base-image": null,
-      "--docker-args": null,
-      "--gid": null,
-      "--help": null,
-      "--image": null,
-      "--uid": null,
-      "--with-spark": null
-    },
-    "cmd": {
-      "--docker-args": null,
-      "--help": null,
-      "--image": null,
-      "--verbose": null,
-      "-v": null,
-      "args": null
-    },
-    "dive": {
-      "--ci": null,
-      "--ci-config-path": null,
-      "--docker-args": null,
-      "--help": null,
-      "--image": null,
-      "-c": null
-    },
-    "init": {
-      "--help": null,
-      "--with-spark": null
-    },
-    "ipython": {
-      "--docker-args": null,
-      "--help": null,
-      "--image": null,
-      "--verbose": null,
-      "-v": null,
-      "args": null
-    },
-    "jupyter": {
-      "--help": null,
-      "lab": {
-        "--docker-args": null,
-        "--help": null,
-        "--image": null,
-        "--port": null,
-        "--verbose": null,
-        "-v": null,
-        "args": null
-      },
-      "notebook": {
-        "--docker-args": null,
-        "--help": null,
-        "--image": null,
-        "--port": null,
-        "--verbose": null,
-        "-v": null,
-        "args": null
-      }
-    },
-    "run": {
-      "--docker-args": null,
-      "--help": null,
-      "--image": null,
-      "--verbose": null,
-      "-v": null,
-      "args": null
-    }
+  "0.5.0": {
+   "airflow": 0
   },
-  "viz": {
-    "--help": null,
-    "build": {
-      "--help": null,
-      "--include-hooks": null,
-      "--include-previews": null
-    },
-    "deploy": {
-      "--bucket-name": null,
-      "--endpoint": null,
-      "--help": null,
-      "--include-hooks": null,
-      "--include-previews": null,
-      "--platform": null
-    },
-    "run": {
-      "--autoreload": null,
-      "--browser": null,
-      "--env": null,
-      "--help": null,
-      "--host": null,
-      "--include-hooks": null,
-      "--lite": null,
-      "--load-file": null,
-      "--params": null,
-      "--pipeline": null,
-      "--port": null,
-      "--save-file": null,
-      "-a": null,
-      "-e": null,
-      "-p": null
-    }
+  "0.5.1": {
+   "airflow": 1
+  },
+  "0.6.0": {
+   "airflow": 2
+  },
+  "0.7.0": {
+   "airflow": 3
+  },
+  "0.8.0": {
+   "airflow": 3
+  },
+  "0.9.0": {
+   "airflow": 4
+  },
+  "0.9.1": {
+   "airflow": 5
+  },
+  "0.9.2": {
+   "airflow": 5
+  },
+  "0.10.0": {
+   "airflow": 6
+  },
+  "0.11.0": {
+   "airflow": 7
   }
+ },
+ "kedro-docker": {
+  "0.3.0": {
+   "docker": 8
+  },
+  "0.3.1": {
+   "docker": 8
+  },
+  "0.4.0": {
+   "docker": 8
+  },
+  "0.5.0": {
+   "docker": 8
+  },
+  "0.6.0": {
+   "docker": 8
+  },
+  "0.6.1": {
+   "docker": 8
+  },
+  "0.6.2": {
+   "docker": 8
+  }
+ },
+ "kedro-viz": {
+  "6.0.0": {
+   "viz": 9
+  },
+  "6.0.1": {
+   "viz": 9
+  },
+  "6.1.0": {
+   "viz": 9
+  },
+  "6.1.1": {
+   "viz": 9
+  },
+  "6.2.0": {
+   "viz": 9
+  },
+  "6.3.0": {
+   "viz": 9
+  },
+  "6.3.1": {
+   "viz": 9
+  },
+  "6.3.2": {
+   "viz": 9
+  },
+  "6.3.3": {
+   "viz": 9
+  },
+  "6.3.4": {
+   "viz": 9
+  },
+  "6.4.0": {
+   "viz": 9
+  },
+  "6.5.0": {
+   "viz": 9
+  },
+  "6.6.0": {
+   "viz": 9
+  },
+  "6.6.1": {
+   "viz": 10
+  },
+  "6.7.0": {
+   "viz": 10
+  },
+  "7.0.0": {
+   "viz": 11
+  },
+  "7.1.0": {
+   "viz": 12
+  },
+  "10.0.0": {},
+  "10.1.0": {
+   "viz": 13
+  },
+  "10.2.0": {
+   "viz": 13
+  },
+  "11.0.0": {},
+  "11.0.1": {
+   "viz": 13
+  },
+  "11.0.2": {
+   "viz": 13
+  },
+  "11.1.0": {
+   "viz": 13
+  },
+  "12.0.0": {},
+  "12.1.0": {
+   "viz": 13
+  },
+  "12.2.0": {
+   "viz": 13
+  },
+  "12.3.0": {
+   "viz": 13
+  },
+  "12.4.0": {
+   "viz": 13
+  }
+ }
 }

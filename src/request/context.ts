@@ -2,7 +2,7 @@
  * The first step of a preview: which Kedro and kedro-telemetry run (given, reported by the interpreter, installed,
  * pinned or assumed), what those releases do, which plugins add commands, and the command structure masking walks.
  */
-import {type ChosenStructure, PLUGIN_GROUPS, PLUGIN_STRUCTURE_VERSIONS, structureFor} from '../masking/masking.js'
+import {type ChosenStructure, structureFor} from '../masking/masking.js'
 import {type LoadedProject, loadProject} from '../project/project.js'
 import {type DetectedVersion} from '../project/versions.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
@@ -90,14 +90,12 @@ export async function previewContext(inputs: PreviewInputs, sheet: PreviewSheet)
   // Distributions installed in the project's environment, or for the interpreter that runs kedro (which wins).
   const installed = {...versions.installed, ...python.facts?.distributions}
   const plugins = ['kedro-airflow', 'kedro-docker', 'kedro-viz'].filter((name) => Object.hasOwn(installed, name))
-  const structure = structureFor(kedroVersion.version, plugins, root !== null)
+  const structure = structureFor(kedroVersion.version, Object.fromEntries(plugins.map((name) => [name, installed[name] ?? null])), root !== null)
   const kedroRelease = kedro(kedroVersion.version)
   const telemetryRelease = telemetry(telemetryVersion.version)
   for (const warning of [structure.estimated, kedroRelease.estimated, telemetryRelease.estimated]) if (warning) sheet.warn(warning)
-  // A plugin release other than the one whose commands are stored: its commands may differ.
-  const pluginEstimates = Object.fromEntries(plugins.filter((name) => installed[name] !== PLUGIN_STRUCTURE_VERSIONS[name]).map((name) => [
-    PLUGIN_GROUPS[name], `${name} ${installed[name]} is installed, and the commands of ${name} ${PLUGIN_STRUCTURE_VERSIONS[name]} are used`,
-  ]))
+  // A plugin release whose commands are not stored: its commands may differ.
+  const {pluginEstimates} = structure
   return {
     args: inputs.args, env, installed, kedro: kedroVersion, kedroRelease, now: inputs.now ?? new Date(), platform: inputs.platform ?? process.platform, pluginEstimates, plugins,
     project, python, structure, telemetry: telemetryVersion, telemetryNotInstalled: versions.telemetry.source === 'not-installed' && !inputs.telemetryVersion,
