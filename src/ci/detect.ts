@@ -24,33 +24,40 @@ export interface WideCiDetection {
 }
 
 const require = createRequire(import.meta.url)
-const CI_INFO = require.resolve('ci-info')
 
-/** The environment the cached ci-info read when it was loaded. */
-let loadedWith: NodeJS.ProcessEnv | undefined
+/** One vendor of ci-info's list (its vendors.json), read as data. */
+interface CiVendor {
+  constant: string
+  env: CiCondition | CiCondition[]
+  name: string
+}
+
+type CiCondition = string | {any: string[]} | {env: string; includes: string} | Record<string, string>
+
+/** ci-info's checkEnv: a variable set, one of several set, a variable that includes a text, or exact values. */
+function conditionHolds(condition: CiCondition, env: NodeJS.ProcessEnv): boolean {
+  if (typeof condition === 'string') return Boolean(env[condition])
+  if ('env' in condition && 'includes' in condition) return Boolean(env[condition.env]?.includes(condition.includes))
+  if ('any' in condition && Array.isArray(condition.any)) return condition.any.some((name) => Boolean(env[name]))
+  return Object.entries(condition as Record<string, string>).every(([name, value]) => env[name] === value)
+}
+
+let vendors: CiVendor[] | undefined
 
 /**
- * ci-info reads `process.env` once, when loaded; to answer for another environment it is loaded afresh with that
- * environment in place (synchronously, so nothing else can observe the swap). The cached load answers only for the
- * environment it read (a host that replaces process.env, as in-process tests do, gets a fresh reading).
+ * ci-info's answer for `env`, computed from its vendor list as data (ci-info itself reads `process.env` once, when it
+ * is loaded): the last vendor whose conditions all hold, and isCI from the same variables it checks.
  */
 export function wideDetectsCi(env: NodeJS.ProcessEnv): WideCiDetection {
-  if (env === process.env && (loadedWith === undefined || loadedWith === env)) {
-    loadedWith = env
-    const info = require(CI_INFO) as {isCI: boolean; name: null | string}
-    return {detected: info.isCI, vendor: info.name}
+  if (env.CI === 'false') return {detected: false, vendor: null}
+  vendors ??= require('ci-info/vendors.json') as CiVendor[]
+  let vendor: null | string = null
+  for (const candidate of vendors) {
+    const conditions = Array.isArray(candidate.env) ? candidate.env : [candidate.env]
+    if (conditions.every((condition) => conditionHolds(condition, env))) vendor = candidate.name
   }
 
-  const saved = process.env
-  const cached = require.cache[CI_INFO]
-  try {
-    process.env = env
-    delete require.cache[CI_INFO]
-    const info = require(CI_INFO) as {isCI: boolean; name: null | string}
-    return {detected: info.isCI, vendor: info.name}
-  } finally {
-    process.env = saved
-    if (cached) require.cache[CI_INFO] = cached
-    else delete require.cache[CI_INFO]
-  }
+  const detected = Boolean(env.BUILD_ID || env.BUILD_NUMBER || env.CI || env.CI_APP_ID || env.CI_BUILD_ID || env.CI_BUILD_NUMBER || env.CI_NAME
+    || env.CONTINUOUS_INTEGRATION || env.RUN_ID || vendor)
+  return {detected, vendor}
 }
