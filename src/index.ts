@@ -38,7 +38,7 @@ export {
 export {findPolicyFile, POLICY_FILE_NAME} from './policy/find.js'
 export {
   enforcePolicy, type EnforceChange, type EnforceOptions, type EnforceReport, type ProjectEnforcement,
-} from './policy/enforce.js'
+} from './enforce/enforce.js'
 export {applyLevels} from './policy/levels.js'
 export {isExcluded} from './policy/exclude.js'
 export {policyReader} from './policy/load.js'

@@ -15,7 +15,8 @@ import type {Policy, PolicyChoice} from '../policy/policy.js'
 import {inspectStatus, REPOSITORY_QUESTIONS} from '../status/status.js'
 import {readCiFiles} from './ci-files.js'
 import {telemetryFileEvidence} from './checks/evidence.js'
-import {type CheckResult, type CheckStatus, runChecks} from './checks/index.js'
+import {runChecks} from './checks/index.js'
+import type {AuditReport, ProjectAudit} from './report.js'
 import {discoverGovernedProjects} from './discovery.js'
 import {summarise} from './summary.js'
 
@@ -43,23 +44,7 @@ export interface AuditOptions {
   strict?: boolean
 }
 
-export interface ProjectAudit {
-  checks: CheckResult[]
-  /** Set when the project could not be audited at all; the other projects still are. */
-  error: null | string
-  /** The team policy applied to the project (its levels replace the defaults), or null. */
-  policy: null | string
-  root: string
-}
-
-export interface AuditReport {
-  exitCode: 0 | 1
-  /** Every team policy applied, once each. */
-  policies: string[]
-  projects: ProjectAudit[]
-  strict: boolean
-  summary: Record<CheckStatus | 'errors' | 'projects', number>
-}
+export type {AuditReport, ProjectAudit} from './report.js'
 
 /** A git failure while answering about a project is the project's problem (its repository), not a bug of ours. */
 function gitFailuresAsInput(inspect: (root: string) => Promise<RepositoryInspection>): (root: string) => Promise<RepositoryInspection> {

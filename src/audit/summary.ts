@@ -1,7 +1,7 @@
 /** The audit's verdict: --strict applied, the counts, the exit code, and the one-line summary. */
 import path from 'node:path'
 
-import type {AuditReport, ProjectAudit} from './audit.js'
+import type {AuditReport, ProjectAudit} from './report.js'
 
 /** The report of `projects`: with `strict`, warnings become failures; exit 1 when a check failed or a project could not be audited. */
 export function summarise(projects: ProjectAudit[], strict: boolean): AuditReport {

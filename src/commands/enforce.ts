@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand, paragraph, policyChoice} from '../base-command.js'
-import type {EnforceReport} from '../policy/enforce.js'
+import type {EnforceReport} from '../enforce/enforce.js'
 
 export default class Enforce extends BaseCommand {
   static description = paragraph`Finds every Kedro project at or below each PATH (as audit does, skipping what the policy excludes) and
@@ -32,7 +32,7 @@ policy (after a dry run: would not).`
 
   async run(): Promise<EnforceReport> {
     const {argv, flags} = await this.parse(Enforce)
-    const [{enforcePolicy}, {progressBar}] = await Promise.all([import('../policy/enforce.js'), import('../render/progress.js')])
+    const [{enforcePolicy}, {progressBar}] = await Promise.all([import('../enforce/enforce.js'), import('../render/progress.js')])
     const report = await enforcePolicy({
       dryRun: flags['dry-run'], onProject: progressBar(process.stderr, 'projects'), paths: argv as string[], policy: policyChoice(flags),
       toolVersion: this.config.version,

@@ -2,29 +2,10 @@
 import {versionSatisfies} from '../python/specifiers.js'
 
 import {independentlySending} from '../stack/stack.js'
-import type {StatusReport} from '../status/status.js'
-import type {Policy} from './policy.js'
+import type {StatusReport} from '../status/report.js'
+import type {Policy, PolicyEvaluation, PolicyRuleResult} from './policy.js'
 
-export type PolicyRule = 'ci' | 'consent' | 'kedro-telemetry' | 'stack'
-
-export interface PolicyRuleResult {
-  /** Why the answer is not certain (a version assumed rather than read), else null. */
-  estimated: null | string
-  /** The line of the rule in the policy file. */
-  line: number
-  met: boolean
-  /** What the policy requires, as written in it. */
-  required: string
-  /** Why the rule is met or not, in one sentence. */
-  result: string
-  rule: PolicyRule
-}
-
-export interface PolicyEvaluation {
-  file: string
-  met: boolean
-  rules: PolicyRuleResult[]
-}
+export type {PolicyEvaluation, PolicyRule, PolicyRuleResult} from './policy.js'
 
 function consentRule(policy: Policy, status: StatusReport): null | Omit<PolicyRuleResult, 'line'> {
   const {consent} = status

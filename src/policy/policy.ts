@@ -26,3 +26,25 @@ export interface Policy {
 
 /** How a command chooses its policy: found from the project (default), a given file, or none (--no-policy). */
 export type PolicyChoice = 'find' | 'none' | {file: string}
+
+/** The rules a policy can set that a project must meet (its checks' levels and exclusions are not rules). */
+export type PolicyRule = 'ci' | 'consent' | 'kedro-telemetry' | 'stack'
+
+export interface PolicyRuleResult {
+  /** Why the answer is not certain (a version assumed rather than read), else null. */
+  estimated: null | string
+  /** The line of the rule in the policy file. */
+  line: number
+  met: boolean
+  /** What the policy requires, as written in it. */
+  required: string
+  /** Why the rule is met or not, in one sentence. */
+  result: string
+  rule: PolicyRule
+}
+
+export interface PolicyEvaluation {
+  file: string
+  met: boolean
+  rules: PolicyRuleResult[]
+}

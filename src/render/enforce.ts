@@ -1,5 +1,5 @@
 /** `telemetry enforce`: per project, what changed (or would), and what still needs a person. */
-import type {EnforceReport} from '../policy/enforce.js'
+import type {EnforceReport} from '../enforce/enforce.js'
 import {displayPath} from './paths.js'
 import type {Style} from './style.js'
 

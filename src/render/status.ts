@@ -1,6 +1,6 @@
 /** The human-readable `telemetry status` report. */
 import type {SourceEffect} from '../consent/rules.js'
-import type {PolicyEvaluation} from '../policy/evaluate.js'
+import type {PolicyEvaluation} from '../policy/policy.js'
 import {independentlySending} from '../stack/stack.js'
 import type {VersionSource} from '../project/versions.js'
 import type {StatusReport} from '../status/status.js'

@@ -1,9 +1,9 @@
 /** The one line of advice `status` ends with: the most important thing to do next, given the state. */
 import path from 'node:path'
 
-import type {PolicyRuleResult} from '../policy/evaluate.js'
+import type {PolicyRuleResult} from '../policy/policy.js'
 import {independentlySending} from '../stack/stack.js'
-import type {StatusReport} from './status.js'
+import type {StatusReport} from './report.js'
 
 export function adviseFor(report: StatusReport): string {
   const {ci, consent, file, git, project} = report

@@ -7,24 +7,24 @@ import {parse as parseToml} from 'smol-toml'
 
 import {kedroDetectsCi, wideDetectsCi} from '../ci/detect.js'
 import {machineWideOptOut, type MachineWideReading} from '../consent/machine-wide.js'
-import {type ConsentDecision, resolveConsent} from '../consent/rules.js'
-import {readTelemetryFile, TELEMETRY_FILE_NAME, type TelemetryFileReading} from '../consent/telemetry-file.js'
-import {type GitContext, type GitFileFacts, type GitRefusal, inspectRepository, type RepositoryInspection} from '../git/repository.js'
+import {resolveConsent} from '../consent/rules.js'
+import {readTelemetryFile, TELEMETRY_FILE_NAME} from '../consent/telemetry-file.js'
+import {type GitContext, inspectRepository, type RepositoryInspection} from '../git/repository.js'
 import {hashedProjectId} from '../identity/hash.js'
 import {kedroUserIdPath, readUserId} from '../identity/user-id.js'
 import {loadProject} from '../project/project.js'
 import {type PyprojectInfo, pyprojectFields} from '../project/pyproject.js'
 import {PYPROJECT} from '../project/root.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
-import {LATEST_KNOWN_TELEMETRY_VERSION, type VersionSource} from '../project/versions.js'
+import {LATEST_KNOWN_TELEMETRY_VERSION} from '../project/versions.js'
 import {kedro} from '../releases/releases.js'
 import {isValidVersion} from '../python/pep440.js'
-import type {PolicyEvaluation} from '../policy/evaluate.js'
-import {findPolicyFile, type IgnoredPolicy} from '../policy/find.js'
+import {findPolicyFile} from '../policy/find.js'
 import {policyReader} from '../policy/load.js'
 import type {Policy, PolicyChoice} from '../policy/policy.js'
-import {inspectStack, type StackFinding} from '../stack/stack.js'
+import {inspectStack} from '../stack/stack.js'
 import {adviseFor} from './advice.js'
+import type {StatusReport} from './report.js'
 
 
 const SCOPE = ['Kedro CLI', 'Kedro-Viz CLI', 'Kedro-Viz UI'] as const
@@ -48,85 +48,7 @@ export interface StatusOptions {
   readPolicy?: (directory: string) => Promise<null | Policy>
 }
 
-export interface StatusReport {
-  advice: string
-  ci: {
-    kedroDetects: boolean
-    kedroMatchedBy: null | string
-    note: string
-    wideDetects: boolean
-    wideVendor: null | string
-  }
-  consent: ConsentDecision
-  file: {
-    consent: boolean | null
-    estimated: null | string
-    exists: boolean
-    kedroWouldFail: boolean
-    kind: TelemetryFileReading['kind'] | null
-    meant: boolean | null
-    path: null | string
-    problem: null | string
-    rawConsent: null | string
-    symlink: boolean
-    valid: boolean
-  }
-  git: {
-    available: boolean
-    /** Why git was not asked, or refused, about a repository that is there (dubious ownership, an unsafe file). */
-    refusal: GitRefusal | null
-    commits: GitFileFacts['commits']
-    error: null | string
-    everCommitted: boolean | null
-    ignored: boolean | null
-    ignoredBy: GitFileFacts['ignoredBy']
-    note: null | string
-    repository: boolean | null
-    root: null | string
-    tracked: boolean | null
-  }
-  identity: {
-    hashedProjectId: null | string
-    projectId: null | string
-    projectIdCommitted: boolean | null
-    projectIdNote: string
-    pyprojectPath: null | string
-    userId: null | string
-    userIdExists: boolean
-    userIdNote: null | string
-    userIdPath: string
-  }
-  /**
-   * The machine-wide opt-out (`opt-out --global`): lines of the user's shell startup files that leave the variables
-   * exported, as a shell runs them, and those that name one where this tool cannot tell what the shell does.
-   */
-  machineWide: MachineWideReading & {
-    /** The variables are set in this environment: the startup files were read by the shell that started us. */
-    activeHere: boolean
-  }
-  path: string
-  /** Team policy files above the project that may not govern it (outside any repository git trusts), and why. */
-  ignoredPolicies: IgnoredPolicy[]
-  /** Whether the project meets the team policy that governs it; null without one. */
-  policy: null | PolicyEvaluation
-  project: {
-    isKedroProject: boolean
-    kedroVersion: null | string
-    kedroVersionDetail: string
-    kedroVersionSource: VersionSource
-    note: null | string
-    packageName: null | string
-    pythonEnvironment: null | {prefix: string; source: string}
-    root: null | string
-    telemetryVersion: null | string
-    telemetryVersionDetail: string
-    telemetryVersionSource: VersionSource
-  }
-  scope: string[]
-  /** Other tools of the data stack the project brings in that send usage data by default, and whether each would here. */
-  stack: StackFinding[]
-  warnings: string[]
-}
+export type {StatusReport} from './report.js'
 
 /** What status asks git about a project: its .telemetry, and pyproject.toml as committed. */
 export const REPOSITORY_QUESTIONS = {file: TELEMETRY_FILE_NAME, headFile: PYPROJECT}

@@ -16,7 +16,7 @@ import {gitFactsOfTree, inspectRepository, type RepositoryInspection} from '../g
 import {historyFile, type HistoryReading, readHistory} from '../history/history.js'
 import {inspectStatus, REPOSITORY_QUESTIONS, type StatusReport} from '../status/status.js'
 import {machineWideOptOut, type MachineWideReading} from '../consent/machine-wide.js'
-import type {Policy, PolicyChoice} from './policy.js'
+import type {Policy, PolicyChoice} from '../policy/policy.js'
 
 export interface EnforceOptions {
   cwd?: string
