@@ -64,7 +64,9 @@ export async function discoverProjects(start: string): Promise<string[]> {
  * The Kedro projects at or below `paths` (the working directory when none) with the team policy that governs each,
  * less those a policy excludes. Every policy is read, and validated, before this returns: an invalid one throws.
  */
-export async function discoverGovernedProjects(paths: string[], choice: PolicyChoice, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Map<string, null | Policy>> {
+export async function discoverGovernedProjects(
+  paths: string[], choice: PolicyChoice, cwd: string, env: NodeJS.ProcessEnv = process.env,
+): Promise<Map<string, null | Policy>> {
   const starts = await Promise.all((paths.length > 0 ? paths : ['.']).map((input) => resolveWorkingDirectory(input, cwd)))
   const found = [...new Set((await Promise.all(starts.map((start) => discoverProjects(start)))).flat())]
   if (found.length === 0) {

@@ -27,7 +27,9 @@ const LEADING_PASSTHROUGH = new Set(['', '--help', '--version', '-h', '-v'])
  * The command groups a plugin release adds, from its own source (src/releases/kedro-cli/plugins/): that release's, or
  * (a release not stored, or a version not known) the nearest stored one not newer, with why that is estimated.
  */
-export function pluginGroupsFor(distribution: string, version: null | string): {estimated: null | string; groups: Record<string, CliStructure>; version: string} {
+export function pluginGroupsFor(
+  distribution: string, version: null | string,
+): {estimated: null | string; groups: Record<string, CliStructure>; version: string} {
   const releases = PLUGIN_RELEASES[distribution] ?? {}
   const stored = Object.keys(releases).sort(compareVersions)
   const own = version !== null && Object.hasOwn(releases, version)
@@ -117,6 +119,31 @@ function releaseOf(version: string): string {
 }
 
 /**
+ * Adds each installed plugin's command groups to `structure`: its own release's (a bare list of names: the newest
+ * stored releases), with why a release not stored is estimated.
+ */
+function addPluginGroups(
+  structure: CliStructure, installedPlugins: Record<string, null | string> | string[],
+): {pluginEstimates: Record<string, string>; plugins: string[]} {
+  const installed: Record<string, null | string> = Array.isArray(installedPlugins)
+    ? Object.fromEntries(installedPlugins.map((name) => [name, null]))
+    : installedPlugins
+  const plugins: string[] = []
+  const pluginEstimates: Record<string, string> = {}
+  for (const [name, version] of Object.entries(installed)) {
+    if (!PLUGIN_GROUPS[name]) continue
+    const {estimated: unsure, groups} = pluginGroupsFor(name, version)
+    for (const [group, groupStructure] of Object.entries(groups)) {
+      structure[group] = groupStructure
+      plugins.push(group)
+      if (unsure && version !== null) pluginEstimates[group] = unsure
+    }
+  }
+
+  return {pluginEstimates, plugins}
+}
+
+/**
  * The command-line interface of `kedroVersion`: its own, from its source, when stored (a post release shares its
  * release's); else the nearest stored release not newer, marked estimated, with the derived additions of releases
  * without public source. Installed plugins are added; outside a project (`inProject` false) only the global commands.
@@ -137,20 +164,7 @@ export function structureFor(kedroVersion: string, installedPlugins: Record<stri
   const structure: CliStructure = derived
     ? derived.changes(Object.fromEntries(Object.entries(base).map(([name, cli]) => [name, structureOfCommand(cli)])))
     : Object.fromEntries(Object.entries(base).map(([name, cli]) => [name, structureOfCommand(cli)]))
-  // Each installed plugin's own release (a bare list of names: the newest stored releases).
-  const installed: Record<string, null | string> = Array.isArray(installedPlugins) ? Object.fromEntries(installedPlugins.map((name) => [name, null])) : installedPlugins
-  const plugins: string[] = []
-  const pluginEstimates: Record<string, string> = {}
-  for (const [name, version] of Object.entries(installed)) {
-    if (!PLUGIN_GROUPS[name]) continue
-    const {estimated: unsure, groups} = pluginGroupsFor(name, version)
-    for (const [group, groupStructure] of Object.entries(groups)) {
-      structure[group] = groupStructure
-      plugins.push(group)
-      if (unsure && version !== null) pluginEstimates[group] = unsure
-    }
-  }
-
+  const {pluginEstimates, plugins} = addPluginGroups(structure, installedPlugins)
   const commands = {...base}
   if (!inProject) {
     for (const name of Object.keys(structure)) if (!GLOBAL_COMMANDS.has(name)) delete structure[name]

@@ -14,7 +14,8 @@ export async function loadProject(workingDirectory: string, env: NodeJS.ProcessE
   const root = await findProjectRoot(workingDirectory)
   const pyproject = root ? await readPyproject(root) : null
   const versions = await detectVersions({
-    env, kedroInitVersion: pyproject?.kedroInitVersion ?? pyproject?.kedroProjectVersion ?? null, projectRoot: root, pyprojectDependencies: pyproject?.dependencies ?? [],
+    env, kedroInitVersion: pyproject?.kedroInitVersion ?? pyproject?.kedroProjectVersion ?? null, projectRoot: root,
+    pyprojectDependencies: pyproject?.dependencies ?? [],
   })
   return {pyproject, root, versions}
 }

@@ -186,7 +186,9 @@ export function kedro(version: string): KedroRelease {
  */
 export function refusesProject(
   kedroVersion: string,
-  metadata: {kedroInitVersion: null | string; kedroKeys?: string[]; kedroProjectVersion?: null | string; packageName: null | string; projectName: null | string},
+  metadata: {
+    kedroInitVersion: null | string; kedroKeys?: string[]; kedroProjectVersion?: null | string; packageName: null | string; projectName: null | string
+  },
 ): null | string {
 
   const key = kedro(kedroVersion).initVersionKey

@@ -97,7 +97,8 @@ export async function previewContext(inputs: PreviewInputs, sheet: PreviewSheet)
   // A plugin release whose commands are not stored: its commands may differ.
   const {pluginEstimates} = structure
   return {
-    args: inputs.args, env, installed, kedro: kedroVersion, kedroRelease, now: inputs.now ?? new Date(), platform: inputs.platform ?? process.platform, pluginEstimates, plugins,
+    args: inputs.args, env, installed, kedro: kedroVersion, kedroRelease, now: inputs.now ?? new Date(), platform: inputs.platform ?? process.platform,
+    pluginEstimates, plugins,
     project, python, structure, telemetry: telemetryVersion, telemetryNotInstalled: versions.telemetry.source === 'not-installed' && !inputs.telemetryVersion,
     telemetryRelease, workingDirectory,
   }

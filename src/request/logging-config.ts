@@ -93,64 +93,85 @@ function entries(value: unknown): [string, Section][] {
   return value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value as Record<string, Section>) : []
 }
 
+/** Builds what dictConfig builds, in its order; the first refusal is the answer, what cannot be told is collected. */
+class DictConfig {
+  readonly unsure: string[] = []
+
+  constructor(private readonly root: Section, private readonly checking: Checking) {}
+
+  /** A formatter, filter or handler's class or factory: its resolution, and Kedro 1.4.0's refusal of '()'. */
+  private built(kind: string, name: string, section: Section, classKey: '()' | 'class'): null | string {
+    const dotted = section[classKey]
+    if (typeof dotted !== 'string') return `${kind} ${name} names no class`
+    if (this.checking.release.loggingFactoriesRefused && classKey === '()') return `Kedro ${this.checking.release.version} refuses the '()' key (${kind} ${name})`
+    const found = resolve(dotted, this.checking)
+    if (found.kind === 'missing') return `Unable to configure ${kind} '${name}': ${found.reason}`
+    if (found.kind === 'unknown') this.unsure.push(found.estimated)
+    return null
+  }
+
+  formatters(): null | string {
+    for (const [name, section] of entries(this.root.formatters)) {
+      const problem = '()' in section ? this.built('formatter', name, section, '()') : ('class' in section ? this.built('formatter', name, section, 'class') : null)
+      if (problem) return problem
+      const style = section.style ?? '%'
+      if (typeof style !== 'string' || !['%', '$', '{'].includes(style)) return `Unable to configure formatter '${name}': style must be one of %, {, $`
+      const format = badFormat(section.format ?? section.fmt, style)
+      if (format && !('()' in section)) return `Unable to configure formatter '${name}': ${format}`
+    }
+
+    return null
+  }
+
+  filters(): null | string {
+    for (const [name, section] of entries(this.root.filters)) {
+      const problem = '()' in section ? this.built('filter', name, section, '()') : null
+      if (problem) return problem
+    }
+
+    return null
+  }
+
+  handlers(): null | string {
+    const formatterNames = new Set(entries(this.root.formatters).map(([name]) => name))
+    const filterNames = new Set(entries(this.root.filters).map(([name]) => name))
+    for (const [name, section] of entries(this.root.handlers)) {
+      const problem = this.built('handler', name, section, '()' in section ? '()' : 'class')
+      if (problem) return problem
+      if (typeof section.formatter === 'string' && !formatterNames.has(section.formatter)) return `Unable to configure handler '${name}': no formatter ${JSON.stringify(section.formatter)}`
+      if (!isLevel(section.level)) return `Unable to configure handler '${name}': unknown level ${JSON.stringify(section.level)}`
+      const missingFilter = namesIn(section.filters).find((filter) => !filterNames.has(filter))
+      if (missingFilter !== undefined) return `Unable to configure handler '${name}': no filter ${JSON.stringify(missingFilter)}`
+      const opensFile = FILE_HANDLERS.has(String(section.class)) && section.delay !== true && typeof section.filename === 'string'
+      if (opensFile && entryKindSync(path.dirname(path.resolve(this.checking.workingDirectory, section.filename as string)), null) !== 'directory') {
+        return `Unable to configure handler '${name}': the folder of ${section.filename as string} does not exist`
+      }
+    }
+
+    return null
+  }
+
+  loggers(): null | string {
+    const handlerNames = new Set(entries(this.root.handlers).map(([name]) => name))
+    const root: [string, Section][] = this.root.root ? [['root', this.root.root as Section]] : []
+    for (const [name, section] of [...entries(this.root.loggers), ...root]) {
+      if (!isLevel(section.level)) return `Unable to configure logger '${name}': unknown level ${JSON.stringify(section.level)}`
+      const missing = namesIn(section.handlers).find((handler) => !handlerNames.has(handler))
+      if (missing !== undefined) return `Unable to configure logger '${name}': no handler ${JSON.stringify(missing)}`
+    }
+
+    return null
+  }
+}
+
 /** The first reason dictConfig raises for this configuration, or what leaves it unsure. */
 export function checkLoggingConfig(config: unknown, checking: Checking): LoggingVerdict {
   if (!config || typeof config !== 'object' || Array.isArray(config)) return {kind: 'fails', reason: 'the logging configuration is not a mapping'}
   const root = config as Section
   if (root.version !== 1) return {kind: 'fails', reason: `unsupported logging configuration version ${JSON.stringify(root.version ?? null)}`}
   if (root.incremental === true) return {estimated: 'an incremental logging configuration changes the one before it, which is not read here', kind: 'accepted'}
-  const unsure: string[] = []
-  const built = (kind: string, name: string, section: Section, classKey: '()' | 'class'): null | string => {
-    const dotted = section[classKey]
-    if (typeof dotted !== 'string') return `${kind} ${name} names no class`
-    if (checking.release.loggingFactoriesRefused && classKey === '()') return `Kedro ${checking.release.version} refuses the '()' key (${kind} ${name})`
-    const found = resolve(dotted, checking)
-    if (found.kind === 'missing') return `Unable to configure ${kind} '${name}': ${found.reason}`
-    if (found.kind === 'unknown') unsure.push(found.estimated)
-    return null
-  }
-
-  const formatters = entries(root.formatters)
-  for (const [name, section] of formatters) {
-    const problem = '()' in section ? built('formatter', name, section, '()')
-      : ('class' in section ? built('formatter', name, section, 'class') : null)
-    if (problem) return {kind: 'fails', reason: problem}
-    const style = section.style ?? '%'
-    if (typeof style !== 'string' || !['%', '$', '{'].includes(style)) return {kind: 'fails', reason: `Unable to configure formatter '${name}': style must be one of %, {, $`}
-    const format = badFormat(section.format ?? section.fmt, style)
-    if (format && !('()' in section)) return {kind: 'fails', reason: `Unable to configure formatter '${name}': ${format}`}
-  }
-
-  const filters = entries(root.filters)
-  for (const [name, section] of filters) {
-    const problem = '()' in section ? built('filter', name, section, '()') : null
-    if (problem) return {kind: 'fails', reason: problem}
-  }
-
-  const filterNames = new Set(filters.map(([name]) => name))
-  const handlers = entries(root.handlers)
-  for (const [name, section] of handlers) {
-    const problem = built('handler', name, section, '()' in section ? '()' : 'class')
-    if (problem) return {kind: 'fails', reason: problem}
-    if (typeof section.formatter === 'string' && !formatters.some(([formatter]) => formatter === section.formatter)) {
-      return {kind: 'fails', reason: `Unable to configure handler '${name}': no formatter ${JSON.stringify(section.formatter)}`}
-    }
-
-    if (!isLevel(section.level)) return {kind: 'fails', reason: `Unable to configure handler '${name}': unknown level ${JSON.stringify(section.level)}`}
-    const missingFilter = namesIn(section.filters).find((filter) => !filterNames.has(filter))
-    if (missingFilter !== undefined) return {kind: 'fails', reason: `Unable to configure handler '${name}': no filter ${JSON.stringify(missingFilter)}`}
-    if (FILE_HANDLERS.has(String(section.class)) && section.delay !== true && typeof section.filename === 'string') {
-      const folder = path.dirname(path.resolve(checking.workingDirectory, section.filename))
-      if (entryKindSync(folder, null) !== 'directory') return {kind: 'fails', reason: `Unable to configure handler '${name}': the folder of ${section.filename} does not exist`}
-    }
-  }
-
-  const handlerNames = new Set(handlers.map(([name]) => name))
-  for (const [name, section] of [...entries(root.loggers), ...(root.root ? [['root', root.root as Section] as [string, Section]] : [])]) {
-    if (!isLevel(section.level)) return {kind: 'fails', reason: `Unable to configure logger '${name}': unknown level ${JSON.stringify(section.level)}`}
-    const missing = namesIn(section.handlers).find((handler) => !handlerNames.has(handler))
-    if (missing !== undefined) return {kind: 'fails', reason: `Unable to configure logger '${name}': no handler ${JSON.stringify(missing)}`}
-  }
-
-  return {estimated: unsure.length > 0 ? [...new Set(unsure)].join('; ') : null, kind: 'accepted'}
+  const building = new DictConfig(root, checking)
+  const refused = building.formatters() ?? building.filters() ?? building.handlers() ?? building.loggers()
+  if (refused) return {kind: 'fails', reason: refused}
+  return {estimated: building.unsure.length > 0 ? [...new Set(building.unsure)].join('; ') : null, kind: 'accepted'}
 }

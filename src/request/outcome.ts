@@ -68,7 +68,8 @@ export function kedroRefuses(context: PreviewContext, sheet: PreviewSheet): null
   if (!root) return null
   if (pyproject?.error) return `pyproject.toml does not parse (${pyproject.error}): Kedro refuses to start`
   return refusesProject(context.kedro.version, {
-    kedroInitVersion: pyproject?.kedroInitVersion ?? null, kedroKeys: pyproject?.kedroKeys ?? [], kedroProjectVersion: pyproject?.kedroProjectVersion ?? null, packageName: pyproject?.packageName ?? null, projectName: pyproject?.projectName ?? null,
+    kedroInitVersion: pyproject?.kedroInitVersion ?? null, kedroKeys: pyproject?.kedroKeys ?? [], kedroProjectVersion: pyproject?.kedroProjectVersion ?? null,
+    packageName: pyproject?.packageName ?? null, projectName: pyproject?.projectName ?? null,
   })
 }
 

@@ -473,7 +473,8 @@ export function readPipelines(options: {
     projectRoot: options.projectRoot, sourceDirectory,
   }
   const sitePackages = options.sitePackages?.length ? options.sitePackages : null
-  const evaluator = new ProjectEvaluator(layout, kedro(options.kedroVersion ?? NEWEST_KNOWN.kedro), options.requested ?? null, options.pythonVersion ?? null, sitePackages)
+  const release = kedro(options.kedroVersion ?? NEWEST_KNOWN.kedro)
+  const evaluator = new ProjectEvaluator(layout, release, options.requested ?? null, options.pythonVersion ?? null, sitePackages)
   if (entryKindSync(layout.packageDirectory, options.projectRoot) !== 'directory') {
     // Without its package the project cannot start at all; where kedro stops then is not modelled.
     const shown = path.relative(options.projectRoot, layout.packageDirectory).split(path.sep).join('/')

@@ -112,7 +112,8 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
 
   const pipelines = options.packageName
     ? readPipelines({
-      filters: options.filters, kedroVersion: options.kedroVersion, mustExist: options.runs, sitePackages: options.kedroSitePackages, packageName: options.packageName, projectRoot: options.projectRoot,
+      filters: options.filters, kedroVersion: options.kedroVersion, mustExist: options.runs, sitePackages: options.kedroSitePackages,
+      packageName: options.packageName, projectRoot: options.projectRoot,
       pythonVersion: options.pythonVersion, requested: options.requested, sourceDir: options.sourceDir,
     })
     : {
