@@ -34,6 +34,16 @@ describe('telemetry status', () => {
     expect(json.advice).to.contain('`telemetry opt-out` stops it here').and.to.contain('`telemetry opt-out --global` in every project')
   })
 
+  it('--check is a CI gate: exit 1 when kedro would send, 0 when not; --quiet prints nothing', async () => {
+    const sends = await runInProcess(['status', EXAMPLE, '--check', '--quiet'])
+    expect(sends).to.deep.include({code: 1, stdout: ''})
+    const off = await runInProcess(['status', EXAMPLE, '--check', '--quiet'], {env: {DO_NOT_TRACK: '1'}})
+    expect(off).to.deep.include({code: 0, stdout: ''})
+    // Without --check the exit code is 0 either way; --check alone still prints the summary.
+    expect((await runInProcess(['status', EXAMPLE, '--quiet'])).code).to.equal(0)
+    expect((await runInProcess(['status', EXAMPLE, '--check'], {env: {NO_COLOR: '1'}})).stdout).to.match(/WILL SEND/)
+  })
+
   it('finds the project root from a subdirectory, as kedro 0.19+ does', async () => {
     const root = makeProject({'src/demo/__init__.py': ''})
     expect((await status([path.join(root, 'src', 'demo')])).project.root).to.equal(root)

@@ -20,10 +20,13 @@ project meets its team policy (.kedro-consent.yml).`
     {command: '<%= config.bin %> <%= command.id %> examples/spaceflights', description: 'another directory'},
     {command: '<%= config.bin %> <%= command.id %> --verbose', description: 'every consent source in order, .telemetry in git, the identifiers, CI'},
     {command: 'DO_NOT_TRACK=1 <%= config.bin %> <%= command.id %> --json', description: 'what a CI job with DO_NOT_TRACK would do, as JSON'},
+    {command: '<%= config.bin %> <%= command.id %> --check --quiet', description: 'a CI gate: exit 1 when kedro would send from here, 0 when not, printing nothing'},
   ]
 
   static flags = {
     ...policyFlags,
+    check: Flags.boolean({description: 'exit 1 when kedro-telemetry would send usage data from here, 0 when not (a CI gate)'}),
+    quiet: Flags.boolean({char: 'q', description: 'print nothing (with --check, only the exit code answers)', exclusive: ['verbose']}),
     verbose: Flags.boolean({char: 'v', description: 'the full trace: every consent source in order, the project, .telemetry in git, the identifiers, CI'}),
   }
 
@@ -33,11 +36,13 @@ project meets its team policy (.kedro-consent.yml).`
     const {args, flags} = await this.parse(Status)
     const {inspectStatus} = await import('../status/status.js')
     const report = await inspectStatus({path: args.path, policy: policyChoice(flags)})
-    if (!this.jsonEnabled()) {
+    if (!this.jsonEnabled() && !flags.quiet) {
       const {renderStatus, renderStatusSummary} = await import('../render/status.js')
       await this.render(report, flags.verbose ? renderStatus : renderStatusSummary)
     }
 
+    // A gate: 1 means a check failed (kedro would send), as for audit.
+    if (flags.check && report.consent.willSend) process.exitCode = 1
     return report
   }
 }
