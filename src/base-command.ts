@@ -11,8 +11,9 @@ import {ux} from '@oclif/core/ux'
 
 import {asInputError, type ErrorReport, EXIT_USAGE, InputError} from './errors.js'
 import {ciInert} from './render/escape.js'
+import {usageError} from './usage-error.js'
 import type {PolicyChoice} from './policy/policy.js'
-import type {Style} from './render/style.js'
+import type {Rendered, Style} from './render/style.js'
 
 export abstract class BaseCommand extends Command {
   static enableJsonFlag = true
@@ -21,14 +22,16 @@ export abstract class BaseCommand extends Command {
    * Renders a result for people. The renderer (chalk, cli-table3) is loaded only here, so `--json` never pays for it;
    * colour and tables only on a TTY without NO_COLOR.
    */
-  protected async render<T>(result: T, renderer: (result: T, style: Style) => string, stream: 'stderr' | 'stdout' = 'stdout'): Promise<void> {
+  protected async render<T>(result: T, renderer: (result: T, style: Style) => Rendered, stream: 'stderr' | 'stdout' = 'stdout'): Promise<void> {
     const [{fitToWidth, terminalStyle}, {neutralise}] = await Promise.all([import('./render/style.js'), import('./render/escape.js')])
     const style = terminalStyle(stream === 'stdout' ? process.stdout : process.stderr, process.env)
     // Text from a checkout reaches the terminal only as printable characters: no escape sequence, no forged line.
     const rendered = renderer(neutralise(result), style)
     // On a terminal every line fits its width (the terminal's own wrapping ignores words and indentation); piped
     // output keeps whole lines for grep and logs.
-    const text = style.tables ? fitToWidth(rendered, style.width) : rendered
+    const text = (typeof rendered === 'string' ? [rendered] : rendered)
+      .map((part) => (typeof part === 'string' ? (style.tables ? fitToWidth(part, style.width) : part) : part.verbatim))
+      .join('\n')
     if (stream === 'stdout') this.log(text)
     else this.logToStderr(text)
   }
@@ -65,6 +68,15 @@ export abstract class BaseCommand extends Command {
     return {error: {code: 'USAGE', hint: `see \`${['telemetry', this.id, '--help'].filter(Boolean).join(' ')}\``, message}}
   }
 
+  /** oclif's parse error as one line and a hint ("did you mean --ci?"), not the error followed by the whole usage. */
+  private parseErrorAsInput(error: CLIError & {flags?: unknown}): InputError {
+    const known = Object.entries({...this.ctor.baseFlags, ...this.ctor.flags})
+      .flatMap(([name, flag]) => [name, ...(flag.aliases ?? [])])
+    if (this.ctor.enableJsonFlag) known.push('json')
+    const unknown = Array.isArray(error.flags) ? error.flags.map(String) : []
+    return usageError(error.message, this.id ?? '', unknown, known)
+  }
+
   async catch(error: Error & {oclif?: {exit?: number}}): Promise<unknown> {
     // oclif's own errors (an unknown flag, a missing value) and exits keep oclif's handling; everything else, I/O
     // errors and bugs included, ends in one line, a hint and exit 2 (exit 1 means a check failed).
@@ -73,6 +85,7 @@ export abstract class BaseCommand extends Command {
       if (process.env.DEBUG && !(error instanceof InputError)) process.stderr.write(`${error.stack ?? String(error)}\n`)
       error = asInputError(error)
     }
+    if (isParseError(error)) error = this.parseErrorAsInput(error)
     if (error instanceof InputError) {
       if (this.jsonEnabled()) {
         const report: ErrorReport = {
@@ -80,10 +93,12 @@ export abstract class BaseCommand extends Command {
         }
         this.logJson(report)
       } else {
-        const {printable} = await import('./render/escape.js')
-        this.logToStderr(`Error: ${printable(error.message)}`)
-        for (const detail of error.details) this.logToStderr(`  ${printable(detail)}`)
-        if (error.hint) this.logToStderr(`Hint: ${printable(error.hint)}`)
+        const [{printable}, {fitToWidth, terminalStyle}] = await Promise.all([import('./render/escape.js'), import('./render/style.js')])
+        const lines = [`Error: ${printable(error.message)}`, ...error.details.map((detail) => `  ${printable(detail)}`)]
+        if (error.hint) lines.push(`Hint: ${printable(error.hint)}`)
+        // On a terminal, wrapped at words and never inside a command, so that a hint's command can be copied.
+        const style = terminalStyle(process.stderr, process.env)
+        this.logToStderr(style.tables ? fitToWidth(lines.join('\n'), style.width) : lines.join('\n'))
       }
 
       process.exitCode = EXIT_USAGE
@@ -102,7 +117,7 @@ export abstract class BaseCommand extends Command {
 export const consentWriteFlags = {
   force: Flags.boolean({description: 'overwrite a .telemetry that cannot be edited (not YAML, not a mapping, binary, huge), after saving it as .telemetry.bak'}),
   gitignore: Flags.boolean({allowNo: true, default: true, description: 'append .telemetry to the project\'s .gitignore when git does not ignore it (--no-gitignore skips this)'}),
-  untrack: Flags.boolean({description: 'when .telemetry is tracked by git, run `git rm --cached .telemetry` (you commit the removal)'}),
+  untrack: Flags.boolean({description: '`git rm --cached .telemetry` when git tracks .telemetry (you commit the removal)'}),
 }
 
 /** Flags of the commands that apply the team policy (.kedro-consent.yml). */
@@ -124,4 +139,9 @@ export const pathArg = {
 /** A help paragraph written over several source lines: line breaks become spaces, so oclif can wrap it. */
 export function paragraph(strings: TemplateStringsArray, ...values: unknown[]): string {
   return String.raw({raw: strings}, ...values).replaceAll(/\s*\n\s*/g, ' ').trim()
+}
+
+/** oclif's parse errors (CLIParseError is not exported) carry the parse they failed in. */
+function isParseError(error: unknown): error is CLIError & {flags?: unknown} {
+  return error instanceof CLIError && 'parse' in error
 }

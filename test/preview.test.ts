@@ -206,7 +206,7 @@ describe('telemetry preview', () => {
     expect(shown).to.include({ignoredConsent: true, wouldSend: false})
     expect(shown.requests).to.have.length(1)
     const text = await runInProcess(['preview', '--project', EXAMPLE, '--ignore-consent', 'run'], {env: {DO_NOT_TRACK: '1'}})
-    expect(text.stdout).to.contain('NOTHING WOULD BE SENT').and.to.contain('is NOT sent')
+    expect(text.stdout).to.contain('NOTHING WOULD BE SENT').and.to.contain('NOT sent')
   })
 
   it('a leading --help leaks what follows, and the preview says so', async () => {
@@ -237,7 +237,11 @@ describe('telemetry preview', () => {
     // A user id kedro has not created yet: the bytes around it are exact, and the sheet says which values are not.
     const fresh = await runInProcess(['preview', '--project', EXAMPLE, '--kedro-version', '1.5.0', '--telemetry-version', '0.8.0', 'info'], {env: {NO_COLOR: '1'}})
     expect(fresh.stdout).to.match(/^Body as it would be sent \(Python json\.dumps\), exact but for 2 estimated values:$/m)
-    expect(fresh.stdout).to.match(/^(\d+) of \d+ fields exact; estimated: properties\.username, identity$/m)
+    expect(fresh.stdout).to.match(/^(\d+) of \d+ fields exact; estimated:\n {2}username, identity: not created yet$/m)
+    // The field-by-field sheet says the same, and where each value comes from.
+    const explained = await runInProcess(['preview', '--explain', '--project', EXAMPLE, '--kedro-version', '1.5.0', '--telemetry-version', '0.8.0', 'info'], {env: {NO_COLOR: '1'}})
+    expect(explained.stdout).to.match(/^(\d+) of \d+ fields exact; estimated: properties\.username, identity$/m)
+    expect(explained.stdout).to.match(/^properties\.project_id = [\da-f]{128}\n {4}hashed, from pyproject\.toml/m)
     // The first line, the versions, fits an 80-column terminal.
     expect(fresh.stdout.split('\n')[0]).to.equal('Kedro 1.5.0, kedro-telemetry 0.8.0')
   })
@@ -255,7 +259,25 @@ describe('telemetry preview', () => {
     expect(text.code).to.equal(0)
     expect(text.stdout).not.to.contain('s3cr3t')
     expect(text.stdout).not.to.contain('private_pipeline')
-    expect(text.stdout).to.contain('kedro run --params ***** --pipeline *****').and.to.contain('2 values replaced by *****')
+    expect(text.stdout).to.contain('"command": "kedro run --params ***** --pipeline *****"')
+    const explained = await runInProcess(['preview', '--explain', '--project', EXAMPLE, 'run', '--params', 'api_token=s3cr3t', '--pipeline=private_pipeline'])
+    expect(explained.stdout).not.to.contain('s3cr3t')
+    expect(explained.stdout).not.to.contain('private_pipeline')
+    expect(explained.stdout).to.contain('kedro run --params ***** --pipeline *****').and.to.contain('2 values replaced by *****')
+  })
+
+  it('the default view is short; --body prints each body alone, exactly the bytes --json gives', async () => {
+    const args = ['--project', EXAMPLE, '--no-python', '--kedro-version', '1.5.0', '--telemetry-version', '0.8.0', 'run']
+    const text = await runInProcess(['preview', ...args], {env: {NO_COLOR: '1'}})
+    expect(text.code).to.equal(0)
+    expect(text.stdout.trimEnd().split('\n').length).to.be.at.most(25)
+    expect(text.stdout).to.contain('--explain').and.not.to.contain('masking').and.not.to.contain('decided by')
+    const json = JSON.parse((await runInProcess(['preview', '--json', ...args])).stdout) as PreviewResult
+    const body = await runInProcess(['preview', '--body', ...args])
+    // Each run reads the clock: the timestamps aside, the bytes are the same.
+    const clockless = (bodies: string) => bodies.replaceAll(/"timestamp": "[^"]+"/g, '"timestamp": "T"')
+    expect(clockless(body.stdout)).to.equal(clockless(json.requests.map((request) => `${request.bodyText}\n`).join('')))
+    expect(clockless(body.stdout.split('\n')[0])).to.equal(clockless(text.stdout.split('\n').find((line) => line.startsWith('{"app_id"'))!))
   })
 
   it('where kedro-telemetry raises, nothing is sent and the preview says why', async () => {

@@ -2,6 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand, paragraph} from '../base-command.js'
 import {InputError} from '../errors.js'
+import {shellWord} from '../shell.js'
 import type {PyJson} from '../python/json-dumps.js'
 import type {PreviewResult} from '../request/request.js'
 import {isValidVersion} from '../python/pep440.js'
@@ -38,6 +39,8 @@ know here (a user id not created yet, a module path without kedro-datasets insta
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> run --pipelines ds', description: 'what `kedro run --pipelines ds` would send from this project'},
     {command: '<%= config.bin %> <%= command.id %> --project examples/spaceflights run --env test', description: 'another project'},
+    {command: '<%= config.bin %> <%= command.id %> --explain run', description: 'every field: where it comes from, how it is masked or hashed'},
+    {command: '<%= config.bin %> <%= command.id %> --body run | python3 -m json.tool', description: 'only the body, exactly as it would be sent'},
     {command: '<%= config.bin %> <%= command.id %> --set-env CI=true --set-env GITLAB_CI=true run', description: 'as a CI job would'},
     {command: '<%= config.bin %> <%= command.id %> run --env prod', description: 'kedro\'s own --env goes after the kedro command, like every kedro option'},
     {command: '<%= config.bin %> <%= command.id %> --ignore-consent --json new --starter spaceflights-pandas', description: 'even when consent is declined, as JSON'},
@@ -54,6 +57,8 @@ know here (a user id not created yet, a module path without kedro-datasets insta
       dependsOn: ['plugin-event'], description: 'a property of the plugin event, KEY=VALUE; VALUE is read as JSON when it parses (3, true, ["a"]), else as text (repeatable)',
       multiple: true,
     }),
+    body: Flags.boolean({description: 'print only the body of each request, one line each, exactly as it would be sent', exclusive: ['explain']}),
+    explain: Flags.boolean({description: 'the field-by-field sheet: every value, where it comes from and how it is masked or hashed, the headers'}),
     'ignore-consent': Flags.boolean({description: 'show the request even when consent is declined (clearly labelled)'}),
     'kedro-version': Flags.string({description: `Kedro version to assume, e.g. ${NEWEST_KNOWN.kedro}`}),
     python: Flags.boolean({allowNo: true, default: true, description: 'ask the project\'s Python (its virtualenv\'s, else python3) for sys.version, when it lies outside the project; --no-python runs nothing'}),
@@ -102,6 +107,13 @@ know here (a user id not created yet, a module path without kedro-datasets insta
       throw new InputError('--plugin-event previews one plugin event: give no kedro command with it', {code: 'PLUGIN_EVENT_WITH_COMMAND', hint: 'preview the kedro command separately'})
     }
 
+    const [first, ...rest] = this.kedroArgs()
+    if (first === 'kedro') {
+      // `telemetry preview kedro run` would preview a kedro command named "kedro".
+      const without = ['telemetry', 'preview', ...rest].map((word) => shellWord(word)).join(' ')
+      throw new InputError('the kedro command starts after preview: leave out the leading "kedro"', {code: 'LEADING_KEDRO', hint: `write \`${without}\``})
+    }
+
     // The project is loaded once. Its Python starts slowly, so it starts first; the preview module (the Python
     // parser, the statistics) loads meanwhile, here rather than at start-up, since no other command needs it.
     const [{loadProject}, {resolveWorkingDirectory}, {launchPythonProbe}] = await Promise.all([
@@ -121,7 +133,11 @@ know here (a user id not created yet, a module path without kedro-datasets insta
       loaded: {project, workingDirectory}, pluginEvent, probePython: flags.python, python, telemetryVersion: flags['telemetry-version'],
       trustProjectPython: flags['trust-project-python'],
     })
-    if (!this.jsonEnabled()) await this.render(result, (await import('../render/preview.js')).renderPreview)
+    if (!this.jsonEnabled()) {
+      const {renderPreview, renderPreviewBody, renderPreviewExplained} = await import('../render/preview.js')
+      await this.render(result, flags.body ? renderPreviewBody : (flags.explain ? renderPreviewExplained : renderPreview))
+    }
+
     return result
   }
 }

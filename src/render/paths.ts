@@ -3,7 +3,7 @@ import {homedir} from 'node:os'
 import path from 'node:path'
 
 /** The home folder as the library computes paths from it: $HOME, else the system's. */
-function currentHome(): string {
+export function currentHome(): string {
   return process.env.HOME || homedir()
 }
 

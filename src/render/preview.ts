@@ -4,8 +4,8 @@ import path from 'node:path'
 import type {PyJson} from '../python/json-dumps.js'
 import type {PreviewResult} from '../request/request.js'
 
-import {displayPath, homePath} from './paths.js'
-import {foldExact, type Style} from './style.js'
+import {currentHome, displayPath, homePath} from './paths.js'
+import type {Style, Verbatim} from './style.js'
 
 function show(value: PyJson): string {
   return typeof value === 'string' ? value : JSON.stringify(value)
@@ -18,29 +18,107 @@ function fieldsOf(body: {[key: string]: PyJson}): string[] {
     : [key]))
 }
 
-export function renderPreview(result: PreviewResult, style: Style): string {
+/** The versions, the project and the verdict: the head of every view but --body. */
+function renderVerdict(result: PreviewResult, style: Style, explain: boolean): string[] {
   const {chalk} = style
   const parts: string[] = []
   const {context} = result
-  // The versions first, on a line of their own; where they come from below it.
-  parts.push(`${chalk.bold('Kedro')} ${context.kedroVersion}, ${chalk.bold('kedro-telemetry')} ${context.telemetryVersion}\n` +
-    chalk.dim(`  Kedro: ${context.kedroVersionSource}; commands of ${context.kedroStructureVersion}\n`) +
-    chalk.dim(`  kedro-telemetry: ${context.telemetryVersionSource}; ${context.maskingRules} masking`) +
-    (context.projectRoot ? `\nProject: ${displayPath(context.projectRoot)}` : '\nNot in a Kedro project'))
+  const versions = `${chalk.bold('Kedro')} ${context.kedroVersion}, ${chalk.bold('kedro-telemetry')} ${context.telemetryVersion}`
+  const project = context.projectRoot ? `Project: ${displayPath(context.projectRoot)}` : 'Not in a Kedro project'
+  if (explain) {
+    // Where each version comes from, and which release's structures and masking rules apply.
+    parts.push(`${versions}\n` +
+      chalk.dim(`  Kedro: ${context.kedroVersionSource}; commands of ${context.kedroStructureVersion}\n`) +
+      chalk.dim(`  kedro-telemetry: ${context.telemetryVersionSource}; ${context.maskingRules} masking`) + `\n${project}`)
+  } else {
+    // Where the versions come from is in --explain; an assumed one is said among the estimated values.
+    const assumed = [context.kedroVersionSource, context.telemetryVersionSource].some((source) => source.startsWith('assumed: '))
+    parts.push(`${versions}${assumed ? chalk.dim(' (assumed)') : ''}\n${project}`)
+  }
+
   if (!result.consent.willSend) {
-    parts.push(chalk.green.bold(`NOTHING WOULD BE SENT: ${result.consent.reason} (decided by ${result.decidedBy})`))
+    parts.push(chalk.green.bold(`NOTHING WOULD BE SENT: ${result.consent.reason}${explain ? ` (decided by ${result.decidedBy})` : ''}`))
     if (!result.ignoredConsent && result.requests.length === 0) {
       parts.push('Use --ignore-consent to see the request anyway.')
     }
   } else if (result.consent.implicit) {
-    parts.push(chalk.red.bold('WOULD BE SENT, with implicit consent: nobody said yes'))
+    parts.push(chalk.red.bold('WOULD BE SENT: kedro sends unless told not to, and nobody said no'))
   } else {
-    parts.push(chalk.yellow.bold(`WOULD BE SENT (decided by ${result.decidedBy})`))
+    parts.push(chalk.yellow.bold(`WOULD BE SENT: ${result.consent.reason}${explain ? ` (decided by ${result.decidedBy})` : ''}`))
   }
 
-  if (result.ignoredConsent) parts.push(chalk.yellow.bold('--ignore-consent: the request below is NOT sent; it shows what would be sent with consent'))
+  if (result.ignoredConsent) parts.push(chalk.yellow.bold('--ignore-consent: what would be sent with consent; NOT sent'))
   if (!result.wouldSend && result.consent.willSend) parts.push(chalk.red.bold('NOTHING WOULD BE SENT (see the warnings for why)'))
+  return parts
+}
 
+/** The heading over a request's body: exactly as sent, or exact but for the estimated values. */
+function bodyHeading(result: PreviewResult, body: {[key: string]: PyJson}, style: Style): string {
+  // "Exactly as sent" only when it is: otherwise the bytes around the estimated values are exact, and it says so.
+  const estimatedHere = fieldsOf(body).filter((field) => result.estimated.includes(field))
+  return estimatedHere.length === 0
+    ? `${style.chalk.bold('Body, exactly as sent')} (Python json.dumps):`
+    : `${style.chalk.bold('Body as it would be sent')} (Python json.dumps), exact but for ${estimatedHere.length} estimated value${estimatedHere.length === 1 ? '' : 's'}:`
+}
+
+/** The warnings, the leak and the count of exact fields: the foot of both views. */
+function renderFoot(result: PreviewResult, style: Style): string[] {
+  const {chalk} = style
+  const parts: string[] = []
+  if (result.leaked.length > 0) parts.push(chalk.red.bold(`Leak: ${result.leaked.length} token(s) after a leading help/version flag are sent unmasked (shown in red)`))
+  // A path of the user's home reads as ~/..., as everywhere else in the sheet.
+  const home = currentHome()
+  for (const warning of result.warnings) parts.push(chalk.yellow(`Warning: ${home ? warning.replaceAll(`${home}${path.sep}`, `~${path.sep}`) : warning}`))
+  return parts
+}
+
+/**
+ * The default view, for a person: the verdict, each request's event and body on one line (a terminal wraps it;
+ * copying keeps it whole), then each estimated value with its reason. Where every field comes from is --explain.
+ */
+export function renderPreview(result: PreviewResult, style: Style): Array<string | Verbatim> {
+  const {chalk} = style
+  const blocks: Array<string | Verbatim> = [renderVerdict(result, style, false).join('\n\n')]
+  for (const request of result.requests) {
+    blocks.push(`\n${chalk.bold(`${request.method} ${request.url}`)} (event "${request.event}")\n${bodyHeading(result, request.body, style)}`, {verbatim: request.bodyText})
+  }
+
+  const originOf = new Map(result.origins.map((origin) => [origin.field, origin]))
+  const fields = [...new Set(result.requests.flatMap((request) => fieldsOf(request.body)))]
+  // In the body's order, then what concerns the body as a whole (the order of its keys).
+  const estimated = [...fields.filter((field) => result.estimated.includes(field)), ...result.estimated.filter((field) => !fields.includes(field))]
+    .map((field) => originOf.get(field)).filter((origin) => origin?.estimated)
+  const tail: string[] = []
+  if (fields.length > 0) {
+    const exact = fields.filter((field) => !result.estimated.includes(field)).length
+    tail.push(estimated.length === 0 ? chalk.green(`${exact} of ${fields.length} fields exact`) : chalk.yellow(`${exact} of ${fields.length} fields exact; estimated:`))
+  }
+
+  // Fields estimated for one reason share its line.
+  const byReason = new Map<string, string[]>()
+  for (const origin of estimated) {
+    // Named as in the body (a property by its key), what concerns the body as a whole by what it is.
+    const name = fields.includes(origin!.field) ? origin!.field.replace(/^properties\./, '') : (origin!.note || origin!.field)
+    byReason.set(origin!.estimated!, [...(byReason.get(origin!.estimated!) ?? []), name])
+  }
+
+  for (const [reason, names] of byReason) tail.push(`  ${chalk.yellow(`${names.join(', ')}: ${reason}`)}`)
+  const foot = renderFoot(result, style)
+  if (result.requests.length > 0) foot.push(chalk.dim('Where each field comes from: --explain. Only the body: --body.'))
+  blocks.push(`\n${[...tail, ...foot].join('\n')}`)
+  return blocks
+}
+
+/** `--body`: each request's body alone, exactly as kedro-telemetry would send it, one line each. */
+export function renderPreviewBody(result: PreviewResult): Array<string | Verbatim> {
+  return result.requests.map((request) => ({verbatim: request.bodyText}))
+}
+
+/** `--explain`: the field-by-field sheet: every value, where it comes from and how, and why any is estimated. */
+export function renderPreviewExplained(result: PreviewResult, style: Style): Array<string | Verbatim> {
+  const {chalk} = style
+  const parts = renderVerdict(result, style, true)
+  const blocks: Array<string | Verbatim> = []
   const originOf = new Map(result.origins.map((origin) => [origin.field, origin]))
   for (const request of result.requests) {
     parts.push(`${chalk.bold(`${request.method} ${request.url}`)}  (event "${request.event}")\n${Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}`)
@@ -68,17 +146,11 @@ export function renderPreview(result: PreviewResult, style: Style): string {
     }
 
     parts.push(lines.join('\n'))
-    // "Exactly as sent" only when it is: otherwise the bytes around the estimated values are exact, and it says so.
-    const estimatedHere = fieldsOf(request.body).filter((field) => result.estimated.includes(field))
-    // On a terminal the body is cut at its width with nothing added, so the lines read in order are its bytes.
-    const body = style.tables ? `${foldExact(request.bodyText, style.width)}\n${chalk.dim(`(cut every ${style.width} characters to fit; nothing added. --json or a pipe gives it on one line)`)}` : request.bodyText
-    parts.push(estimatedHere.length === 0
-      ? `${chalk.bold('Body, exactly as sent')} (Python json.dumps):\n${body}`
-      : `${chalk.bold('Body as it would be sent')} (Python json.dumps), exact but for ${estimatedHere.length} estimated value${estimatedHere.length === 1 ? '' : 's'}:\n${body}`)
+    blocks.push(parts.join('\n\n'), `\n${bodyHeading(result, request.body, style)}`, {verbatim: request.bodyText})
+    parts.length = 0
   }
 
-  if (result.leaked.length > 0) parts.push(chalk.red.bold(`Leak: ${result.leaked.length} token(s) after a leading help/version flag are sent unmasked (shown in red above)`))
-  for (const warning of result.warnings) parts.push(chalk.yellow(`Warning: ${warning}`))
+  parts.push(...renderFoot(result, style))
   if (result.requests.length > 0) {
     const fields = [...new Set(result.requests.flatMap((request) => fieldsOf(request.body)))]
     const estimated = fields.filter((field) => result.estimated.includes(field))
@@ -92,5 +164,7 @@ export function renderPreview(result: PreviewResult, style: Style): string {
     const origin = originOf.get(field)
     parts.push(chalk.yellow(`Also estimated: ${origin?.note || field}${origin?.estimated ? `: ${origin.estimated}` : ''}`))
   }
-  return parts.join('\n\n')
+
+  blocks.push(`${blocks.length > 0 ? '\n' : ''}${parts.join('\n\n')}`)
+  return blocks
 }

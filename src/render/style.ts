@@ -2,6 +2,14 @@
 import {Chalk, type ChalkInstance} from 'chalk'
 import Table from 'cli-table3'
 
+/** Text printed exactly as given, never wrapped or cut: a request body that must copy whole. */
+export interface Verbatim {
+  verbatim: string
+}
+
+/** What a renderer returns: text wrapped to a terminal's width, and any verbatim parts in between. */
+export type Rendered = Array<string | Verbatim> | string
+
 export interface Style {
   chalk: ChalkInstance
   /** Draw boxed tables (a TTY); otherwise plain aligned columns that survive pipes and logs. */
@@ -84,6 +92,19 @@ export function fitToWidth(text: string, width: number): string {
   return text.split('\n').flatMap((line) => (visibleLength(line) <= width ? [line] : wrapLine(line, width))).join('\n')
 }
 
+/** The words of a line, a command in backticks counting as one word so that wrapping never breaks a command apart. */
+function wordsKeepingCommands(text: string): string[] {
+  const words: string[] = []
+  let open = false
+  for (const word of text.split(' ')) {
+    if (open) words[words.length - 1] += ` ${word}`
+    else words.push(word)
+    if ((word.split('`').length - 1) % 2 === 1) open = !open
+  }
+
+  return words
+}
+
 function wrapLine(line: string, width: number): string[] {
   const leading = line.length - line.trimStart().length
   const indent = ' '.repeat(Math.min(leading + 2, Math.floor(width / 2)))
@@ -98,7 +119,7 @@ function wrapLine(line: string, width: number): string[] {
     empty = true
   }
 
-  for (const word of line.slice(leading).split(' ')) {
+  for (const word of wordsKeepingCommands(line.slice(leading))) {
     const needed = visibleLength(word) + (empty ? 0 : 1)
     if (used + needed <= width) {
       current += empty ? word : ` ${word}`
@@ -146,17 +167,6 @@ function splitVisible(text: string, count: number): [string, string] {
   }
 
   return [text.slice(0, index), text.slice(index)]
-}
-
-/**
- * `text` cut into lines of exactly `width` characters and nothing added: read in order, the lines are its bytes.
- * For values shown "exactly as sent", where breaking at a space would add indentation.
- */
-export function foldExact(text: string, width: number): string {
-  const chars = [...text]
-  const lines: string[] = []
-  for (let start = 0; start < chars.length; start += width) lines.push(chars.slice(start, start + width).join(''))
-  return lines.join('\n')
 }
 
 function cellWidth(cell: string): number {

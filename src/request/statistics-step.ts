@@ -90,7 +90,7 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
 
   if (!context.telemetryRelease.statisticsOrderKnown) {
     sheet.origin('properties', 'derived', `kedro-telemetry ${telemetry.version}`, 'the order of the statistics keys',
-      `kedro-telemetry ${telemetry.version}'s plugin.py is not in a public source: the statistics keys are taken to come in the order of kedro-telemetry ${telemetryReleasesWith('statisticsOrderKnown', true)}, the validator keys last`)
+      `kedro-telemetry ${telemetry.version}'s plugin.py is not public; that of releases ${telemetryReleasesWith('statisticsOrderKnown', true)} is assumed, the validator keys last`)
   }
 
   return {kind: 'statistics', properties: reading.properties, unsure: reading.hookUnsure}

@@ -92,7 +92,9 @@ type ModuleFile = null | string | typeof NAMESPACE_PACKAGE
  * budget for the whole reading (recursion and huge modules end in Unknown, never a crash).
  */
 class ProjectEvaluator {
-  readonly estimated: string[] = []
+  private readonly notes: string[] = []
+  /** Third-party packages each module imports, when no environment was read to say whether they are installed. */
+  private readonly mayLack = new Map<string, string[]>()
   readonly files: string[] = []
   /** What Kedro itself warns about and works around (a pipeline package that fails to import). */
   readonly warnings: string[] = []
@@ -123,7 +125,14 @@ class ProjectEvaluator {
   }
 
   note(reason: string): void {
-    if (!this.estimated.includes(reason)) this.estimated.push(reason)
+    if (!this.notes.includes(reason)) this.notes.push(reason)
+  }
+
+  /** Why the figures are estimated: the notes, and the packages the environment may lack, said once for all. */
+  get estimated(): string[] {
+    if (this.mayLack.size === 0) return this.notes
+    const imports = [...this.mayLack].map(([module, packages]) => `${module} imports ${packages.join(', ')}`).join('; ')
+    return [...this.notes, `${imports}, which the environment (not read) may lack: a module that fails to import is left out, or raises`]
   }
 
   private isFile(file: string): boolean {
@@ -271,7 +280,9 @@ class ProjectEvaluator {
     const top = module.split('.')[0]
     if (STDLIB_MODULES.has(top) || KEDRO_DEPENDENCIES.has(top) || top === this.layout.packageName.split('.')[0]) return null
     if (this.sitePackages === null) {
-      this.note(`${this.importing ?? 'a module'} imports ${top}, which the environment may lack (no environment was read): a pipeline module that fails to import is left out, or raises`)
+      const importing = this.importing ?? 'a module'
+      const packages = this.mayLack.get(importing) ?? []
+      if (!packages.includes(top)) this.mayLack.set(importing, [...packages, top])
       return null
     }
 

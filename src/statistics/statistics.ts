@@ -142,14 +142,14 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
   const resolvedTypes = datasets.map((entry) => ({entry, resolved: resolveDatasetType(entry.type, installed)}))
   const absent = resolvedTypes.find(({resolved}) => resolved.absent || resolved.inNoRelease)
   const unsure = resolvedTypes.find(({resolved}) => resolved.notInstalled)
-  const when = kedroRelease.catalogApi === 'keys' ? 'kedro-telemetry imports each dataset class (catalog.get_type)' : 'Kedro imports each dataset class as it builds the catalog'
+  const when = kedroRelease.catalogApi === 'keys' ? 'kedro-telemetry imports each dataset class' : 'Kedro imports each dataset class as it builds the catalog'
   // Kedro 1.x builds datasets lazily: only a kedro-telemetry that counts their types (get_type) imports them.
   const imports = kedroRelease.catalogApi === 'list' || telemetryRelease.datasetTypes !== 'none'
   const typeFailure = imports && absent
     ? `DatasetError: ${absent.entry.type} (catalog entry ${absent.entry.name}) is not in ${absent.resolved.inNoRelease ? 'any kedro-datasets release' : 'the installed kedro-datasets'}`
     : null
   const typeUnsure = !imports ? null : (absent?.resolved.inNoRelease ? `${when}: ${absent.resolved.inNoRelease}` : (!absent && unsure
-    ? `${when}, and whether ${unsure.entry.type} (catalog entry ${unsure.entry.name}) imports depends on the installed kedro-datasets and its dependencies, which are not read here`
+    ? `${when}; whether ${unsure.entry.type} (entry ${unsure.entry.name}) imports depends on the installed kedro-datasets, not read here`
     : null))
   if (telemetryRelease.datasetTypes !== 'none' && kedroRelease.catalogApi === 'keys') {
     const counts: Record<string, number> = {}
