@@ -376,3 +376,28 @@ describe('telemetry enforce', () => {
     expect((await runJsonInProcess<GuardReport>(['guard', '--no-policy'], {cwd: repository, env: machineEnv()})).json.projects).to.have.length(2)
   })
 })
+
+describe('the fix beside each failure', () => {
+  after(removeTempDirs)
+
+  it('enforce in CI points a person at the fix of the rule, never back at enforce; the audit table shows each fix', async () => {
+    const repository = repositoryWith('version: 1\nconsent: opted-out\nci: opted-out\n', {'team/fresh': {}})
+    const env = {...machineEnv(), CI: 'true', GITHUB_ACTIONS: 'true', NO_COLOR: '1'}
+    const run = await runJsonInProcess<EnforceReport>(['enforce', repository, '--dry-run'], {env})
+    const manual = run.json.projects[0].manual
+    expect(manual.map((step) => step.id)).to.include('TEL010')
+    for (const step of manual) expect(step.remedy, step.id).to.be.a('string').and.not.to.contain('telemetry enforce')
+    expect(manual.find((step) => step.id === 'TEL010')?.remedy).to.contain('`telemetry opt-out --ci`')
+    // The table a pre-commit hook prints: under each failing or warning check, its fix; --only-failures hides the rest.
+    const table = await runInProcess(['audit', repository, '--only-failures'], {env})
+    expect(table.code).to.equal(1)
+    const lines = table.stdout.trimEnd().split('\n')
+    const policyRow = lines.findIndex((line) => line.includes('TEL010 policy-met'))
+    expect(policyRow).to.be.greaterThan(0)
+    expect(lines[policyRow + 1].trim()).to.match(/^fix: The team policy .* requires/)
+    expect(table.stdout).not.to.match(/\b(pass|skip)\b {2}/)
+    const full = await runInProcess(['audit', repository], {env})
+    expect(full.stdout).to.match(/\bskip\b/)
+    expect(full.stdout.split('\n').at(-2)).to.equal(lines.at(-1))
+  })
+})

@@ -16,6 +16,7 @@ tools of the data stack that send usage data by default). The payload check prev
 and TEL010 checks its rules. Exit code 1 when a check fails (with --strict, when one warns too).`
 
   static examples = [
+    {command: '<%= config.bin %> <%= command.id %> --only-failures', description: 'only what needs fixing, each with its fix'},
     {command: '<%= config.bin %> <%= command.id %>', description: 'the project in the current directory, as a table'},
     {command: '<%= config.bin %> <%= command.id %> projects/ --format sarif --output telemetry.sarif', description: 'a tree of projects, for GitHub code scanning'},
     {command: '<%= config.bin %> <%= command.id %> --strict --format junit --output audit.xml', description: 'a CI gate where warnings fail too'},
@@ -32,6 +33,7 @@ and TEL010 checks its rules. Exit code 1 when a check fails (with --strict, when
       description: 'also write the report in FORMAT to FILE (atomically), from the same run; repeatable (e.g. --report sarif=a.sarif --report junit=a.xml)',
       helpValue: 'FORMAT=FILE', multiple: true,
     }),
+    'only-failures': Flags.boolean({description: 'in the table, show only the checks that failed or warned (the summary still counts all)'}),
     'allow-implicit-consent': Flags.boolean({description: 'data sent without an explicit decision warns instead of failing (TEL001)'}),
     strict: Flags.boolean({description: 'warnings fail too'}),
   }
@@ -69,7 +71,7 @@ and TEL010 checks its rules. Exit code 1 when a check fails (with --strict, when
     }
 
     if (!flags.output && !this.jsonEnabled()) {
-      const text = formatAuditReport(report, format, {...options, style: terminalStyle(process.stdout, process.env)})
+      const text = formatAuditReport(report, format, {...options, onlyFailures: flags['only-failures'], style: terminalStyle(process.stdout, process.env)})
       process.stdout.write(ciInert(text, AUDIT_FORMAT_FLAVOURS[format]))
     }
 

@@ -7,7 +7,7 @@ import {neutralise} from './escape.js'
 import type {Style} from './style.js'
 
 /** `base` is the folder paths are shown relative to; `style` is the terminal's (or a file's, for --output). */
-export function formatAuditReport(report: AuditReport, format: AuditFormat, options: {base: string; style: Style; toolVersion: string}): string {
+export function formatAuditReport(report: AuditReport, format: AuditFormat, options: {base: string; onlyFailures?: boolean; style: Style; toolVersion: string}): string {
   switch (format) {
     case 'codequality': {
       return `${JSON.stringify(toCodeQuality(report, options.base), null, 2)}\n`
@@ -31,7 +31,7 @@ export function formatAuditReport(report: AuditReport, format: AuditFormat, opti
 
     case 'table': {
       // Text from a checkout reaches the terminal only as printable characters.
-      return `${renderAudit(neutralise(report), options.style, options.base)}\n`
+      return `${renderAudit(neutralise(report), options.style, options.base, options.onlyFailures)}\n`
     }
   }
 }

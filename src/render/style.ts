@@ -69,9 +69,10 @@ export function renderTable(style: Style, rows: string[][], head?: string[]): st
  */
 function renderList(style: Style, rows: string[][], head?: string[]): string {
   const oneLine = (cell: string) => cell.split('\n').join(' ')
+  // A cell's later lines (an audit finding's fix) stay lines of their own, under its first.
   const items = (cells: string[], from: number, indent: string) => cells.slice(from).flatMap((cell, index) => (cell.trim() === ''
     ? []
-    : [`${indent}${head ? `${head[index + from]}: ` : ''}${oneLine(cell)}`]))
+    : cell.split('\n').map((part, line) => `${indent}${line === 0 && head ? `${head[index + from]}: ` : ''}${part}`)))
   const lines: string[] = []
   const rowsOf = new Map<string, number>()
   for (const [first] of rows) rowsOf.set(first, (rowsOf.get(first) ?? 0) + 1)

@@ -16,7 +16,7 @@ export function adviseFor(report: StatusReport): string {
 
   if (git.tracked) return '.telemetry is committed: run `telemetry opt-out --untrack` (or `git rm --cached .telemetry`) and commit the removal.'
   const unmet = report.policy?.rules.find((rule) => !rule.met)
-  if (unmet) return policyAdvice(unmet, `${displayName(report.policy!.file, report)}:${unmet.line}`, inCi)
+  if (unmet) return policyAdvice(unmet, `${displayName(report.policy!.file, report)}:${unmet.line}`, inCi, true)
   if (consent.willSend && file.meant === false) {
     return `${fileName} says consent: ${file.rawConsent}, which kedro does not read as "no": run \`telemetry opt-out\` to write consent: false (unquoted).`
   }
@@ -62,12 +62,22 @@ function displayName(file: string, report: StatusReport): string {
   return relative.split(path.sep).length <= 4 ? relative : file
 }
 
-function policyAdvice(rule: PolicyRuleResult, where: string, inCi: boolean): string {
+/**
+ * What meets each rule of the team policy the project does not meet (the audit's TEL010 fix), or null. It names the
+ * commands of each rule, not `telemetry enforce`: enforce lists this fix as what it leaves to a person.
+ */
+export function policyRemedy(report: StatusReport): null | string {
+  const unmet = report.policy?.rules.filter((rule) => !rule.met) ?? []
+  const inCi = report.ci.kedroDetects || report.ci.wideDetects
+  return unmet.length === 0 ? null : unmet.map((rule) => policyAdvice(rule, `${displayName(report.policy!.file, report)}:${rule.line}`, inCi, false)).join(' ')
+}
+
+function policyAdvice(rule: PolicyRuleResult, where: string, inCi: boolean, mentionEnforce: boolean): string {
   switch (rule.rule) {
     case 'consent': {
       const command = inCi ? '`telemetry opt-out --ci`' : '`telemetry opt-out`'
       return rule.required === 'opted-out'
-        ? `The team policy (${where}) requires projects to be opted out: run ${command} (\`telemetry enforce\` does every project of the tree).`
+        ? `The team policy (${where}) requires projects to be opted out: run ${command}${mentionEnforce ? ' (`telemetry enforce` does every project of the tree)' : ''}.`
         : `The team policy (${where}) requires a consent decision: run \`telemetry opt-out\` (or \`telemetry opt-in\`).`
     }
 

@@ -1,4 +1,5 @@
 /** TEL010: the project meets its team policy. */
+import {policyRemedy} from '../../status/advice.js'
 import {type Check, type CheckDefinition, result} from './check.js'
 
 const definition: CheckDefinition = {
@@ -21,6 +22,7 @@ export const policyMet: Check = {
     }
 
     const summary = `The team policy is not met: ${unmet.map((rule) => `${rule.rule} must be ${rule.required} (${rule.result})`).join('; ')}.`
-    return result(definition, 'fail', summary, evidence.filter((_, index) => !policy.rules[index].met))
+    // The fix of the rule itself: enforce, which lists this check as what it cannot do, must not point back to enforce.
+    return result(definition, 'fail', summary, evidence.filter((_, index) => !policy.rules[index].met), policyRemedy(status) ?? undefined)
   },
 }
