@@ -7,7 +7,15 @@ import {neutralise} from './escape.js'
 import type {Style} from './style.js'
 
 /** `base` is the folder paths are shown relative to; `style` is the terminal's (or a file's, for --output). */
-export function formatAuditReport(report: AuditReport, format: AuditFormat, options: {base: string; onlyFailures?: boolean; style: Style; toolVersion: string}): string {
+export interface AuditReportOptions {
+  base: string
+  /** The table only: leave out the checks that passed or were skipped. */
+  onlyFailures?: boolean
+  style: Style
+  toolVersion: string
+}
+
+export function formatAuditReport(report: AuditReport, format: AuditFormat, options: AuditReportOptions): string {
   switch (format) {
     case 'codequality': {
       return `${JSON.stringify(toCodeQuality(report, options.base), null, 2)}\n`
