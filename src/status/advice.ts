@@ -27,12 +27,12 @@ export function adviseFor(report: StatusReport): string {
   }
 
   if (consent.willSend && consent.implicit && inCi) {
-    return 'This CI job sends Kedro usage data although nobody said yes: run `telemetry opt-out --ci` before kedro (it sets DO_NOT_TRACK=1 for the rest of the job).'
+    return 'To stop this CI job sending: run `telemetry opt-out --ci` before kedro (it sets DO_NOT_TRACK=1 for the rest of the job).'
   }
 
   if (consent.willSend && consent.implicit) {
     return project.isKedroProject
-      ? 'Kedro sends usage data although nobody said yes: `telemetry opt-out` stops it here, `telemetry opt-out --global` in every project.'
+      ? 'To stop it: `telemetry opt-out` here, or `telemetry opt-out --global` for every project on this machine.'
       : 'Outside a project only environment variables count: `telemetry opt-out --global` sets DO_NOT_TRACK=1 in your shells (in CI: `telemetry opt-out --ci`).'
   }
 
