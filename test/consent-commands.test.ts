@@ -279,6 +279,9 @@ describe('opt-out, opt-in, revoke', () => {
       expect(identifiersAt).to.be.greaterThan(-1)
       expect(identifiersAt).to.be.lessThan(text.stdout.indexOf('Deleted the user id'))
       expect(text.stdout).to.contain('8cce493deace1462').and.to.contain('data controller')
+      // What was done, in plain words, comes before the legal part (whom to ask for erasure).
+      expect(text.stdout.indexOf('Consent revoked')).to.be.lessThan(text.stdout.indexOf('data controller'))
+      expect(text.stdout).to.contain('will not send from here: your .telemetry file says no').and.not.to.contain('decided by')
       expect(readFileSync(m.userIdFile, 'utf8')).to.equal('[telemetry]\n\n[ui]\ntheme = "dark"\n')
       expect(readFileSync(path.join(root, '.telemetry'), 'utf8')).to.equal('consent: false\n')
       expect(m.history()[0]).to.deep.include({action: 'revoke', removed: {projectId: false, userId: true}})

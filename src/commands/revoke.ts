@@ -34,11 +34,15 @@ the rest of it byte for byte.`
       action: 'revoke', force: flags.force, gitignore: flags.gitignore, how: 'command', keepIdentity: flags['keep-identity'],
       path: args.path, removeProjectId: flags['project-id'], toolVersion: this.config.version, untrack: flags.untrack,
     })
-    const {renderChange, renderIdentifiers} = await import('../render/consent.js')
-    // The identifiers are shown before anything is deleted.
+    const {renderChange, renderErasure, renderIdentifiers} = await import('../render/consent.js')
+    // The identifiers are shown before anything is deleted; what was done, in plain words, before the legal part.
     if (!this.jsonEnabled()) await this.render(plan, renderIdentifiers)
     const result = await applyConsentChange(plan)
-    if (!this.jsonEnabled()) await this.render(result, renderChange)
+    if (!this.jsonEnabled()) {
+      await this.render(result, renderChange)
+      await this.render(plan, renderErasure)
+    }
+
     return {...result, erasure: erasureStatement(plan.identifiers)}
   }
 }

@@ -9,6 +9,6 @@ export function erasureStatement(identifiers: ConsentPlan['identifiers']): strin
     identifiers.hashedProjectId ? `project id as sent (project_id): ${identifiers.hashedProjectId}` : null,
   ].filter(Boolean)
   const ids = quoted.length > 0 ? ` quoting ${quoted.join('; ')}` : ' (no identifiers were found on this machine, so there may be nothing to quote)'
-  return 'Deleting the local identifiers stops future use; it does not erase what was already sent. Erasure of data ' +
-    `already collected is a request to the data controller named in Kedro's telemetry documentation (${TELEMETRY_DOCS}),${ids}.`
+  return 'Deleting the ids here stops their future use; what was already sent stays with the collector. To have it ' +
+    `erased, ask the Kedro team, the data controller named in Kedro's telemetry documentation (${TELEMETRY_DOCS}),${ids}.`
 }

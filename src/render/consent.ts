@@ -1,4 +1,5 @@
 /** Human-readable output of opt-in, opt-out and revoke. */
+import {plainReason} from './plain-reason.js'
 import type {ChangeResult, ConsentPlan} from '../consent/change.js'
 import {erasureStatement} from '../consent/erasure.js'
 import type {MachineWideFile, MachineWideUndoResult} from '../consent/machine-wide.js'
@@ -52,7 +53,7 @@ export function renderChange(result: ChangeResult, style: Style): string {
   const when = result.ci
     ? (result.ci.githubEnv ? 'in the later steps of this job' : 'once the export lines are evaluated')
     : (result.machineWide ? 'in new shells of this user' : 'from here')
-  lines.push(`kedro-telemetry now ${verdict} ${when} (decided by ${result.after.decidedBy})`)
+  lines.push(`kedro-telemetry now ${verdict} ${when}: ${plainReason(result.after)}`)
   const override = result.history.record.policyOverride
   if (override) lines.push(chalk.yellow(`Against the team policy (${displayPath(override.file)}:${override.line}): "${override.reason}", recorded with the decision`))
   lines.push(chalk.dim(`Recorded in ${homePath(result.history.file)} (notice ${result.noticeVersion})`))
@@ -60,7 +61,12 @@ export function renderChange(result: ChangeResult, style: Style): string {
   return lines.join('\n')
 }
 
-/** What revoke shows before it deletes anything. */
+/** After what revoke did: what it cannot do (erase what was sent), and whom to ask. */
+export function renderErasure(plan: ConsentPlan, style: Style): string {
+  return style.chalk.dim(erasureStatement(plan.identifiers))
+}
+
+/** What revoke shows before it deletes anything: the identifiers, to quote in an erasure request. */
 export function renderIdentifiers(plan: ConsentPlan, style: Style): string {
   const {identifiers} = plan
   const rows = [
@@ -68,7 +74,7 @@ export function renderIdentifiers(plan: ConsentPlan, style: Style): string {
     ['project id (raw)', identifiers.projectId ?? 'none'],
     ['project id as sent', identifiers.hashedProjectId ?? 'none'],
   ]
-  return `${style.chalk.bold('Identifiers the collector may hold')}\n${renderTable(style, rows)}\n${erasureStatement(identifiers)}`
+  return `${style.chalk.bold('Identifiers the collector may hold')}\n${renderTable(style, rows)}`
 }
 
 /** The export lines of `opt-out --ci` outside GitHub Actions, alone on stdout so that `eval "$(...)"` works. */

@@ -1,4 +1,5 @@
 /** The human-readable `telemetry status` report. */
+import {plainReason} from './plain-reason.js'
 import type {SourceEffect} from '../consent/rules.js'
 import type {PolicyEvaluation} from '../policy/policy.js'
 import {independentlySending} from '../stack/stack.js'
@@ -20,30 +21,6 @@ function headline(report: StatusReport, style: Style): string {
   if (!consent.willSend) return chalk.green.bold('WILL NOT SEND usage data')
   if (consent.implicit) return chalk.red.bold('WILL SEND usage data, although nobody said yes')
   return chalk.yellow.bold('WILL SEND usage data: explicit consent')
-}
-
-/** Why, in plain words; the rule's name and kedro's own terms are in --verbose. */
-function plainWhy(report: StatusReport): string {
-  const {consent} = report
-  if (consent.kedroWouldFail) return consent.reason
-  switch (consent.decidedBy) {
-    case 'DO_NOT_TRACK':
-    case 'KEDRO_DISABLE_TELEMETRY': {
-      return `${consent.decidedBy} is set in this environment, so kedro sends nothing`
-    }
-
-    case 'telemetry-file': {
-      return `your .telemetry file says ${consent.willSend ? 'yes' : 'no'}`
-    }
-
-    case 'default': {
-      return consent.willSend ? 'nothing here says no, and kedro sends unless told not to' : consent.reason
-    }
-
-    default: {
-      return consent.reason
-    }
-  }
 }
 
 function effectText(effect: SourceEffect, style: Style): string {
@@ -81,7 +58,7 @@ function section(title: string, body: string, style: Style): string {
 export function renderStatusSummary(report: StatusReport, style: Style): string {
   const {chalk} = style
   const {ci, consent, file, git, identity, project} = report
-  const lines = [`${chalk.bold('Kedro telemetry')} in ${displayPath(report.path)}`, headline(report, style), `Why: ${plainWhy(report)}`]
+  const lines = [`${chalk.bold('Kedro telemetry')} in ${displayPath(report.path)}`, headline(report, style), `Why: ${plainReason(report.consent)}`]
   if (consent.estimated) lines.push(`${chalk.yellow('Estimated')}: ${consent.estimated}`)
   if (report.policy) lines.push(policyLine(report.policy, style))
   lines.push(...ignoredPolicyLines(report, style))

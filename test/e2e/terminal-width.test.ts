@@ -70,6 +70,14 @@ describe('on an 80-column terminal', function () {
     expect(lines.some((line) => line.startsWith('Next: '))).to.equal(true)
   })
 
+  it('history: each entry in at most three lines', () => {
+    const {lines} = atEighty(['history'])
+    const entries = (JSON.parse(runCli(['history', '--json'], {cwd: project, env}).stdout) as {records: unknown[]}).records.length
+    expect(entries).to.be.greaterThan(0)
+    // The last line names the history file.
+    expect(lines.length - 1, lines.join('\n')).to.be.at.most(entries * 3)
+  })
+
   it('tables too wide for the terminal become lists (the notice: a heading per field)', () => {
     const {lines} = atEighty(['notice'])
     expect(lines).to.include('project_id')
