@@ -403,3 +403,19 @@ describe('opt-out, opt-in, revoke', () => {
     })
   })
 })
+
+describe('revoke on a telemetry.toml it cannot read', () => {
+  after(removeTempDirs)
+
+  it('says it could not read the user id, never "none on this machine"', async () => {
+    const m = machine()
+    writeFiles(path.dirname(m.userIdFile), {'telemetry.toml': '[telemetry\nuuid = "0d5c2f6e-8a3b-4c1d-9e7f-123456789abc"\n'})
+    const root = gitProject({'pyproject.toml': readFileSync(path.join(EXAMPLE, 'pyproject.toml'), 'utf8')})
+    const text = await m.run(['revoke', root, '--keep-identity'])
+    expect(text.code, text.stderr).to.equal(0)
+    expect(text.stdout).to.match(/^user id +not read from .*telemetry\.toml: not valid TOML/m).and.not.to.contain('none on this machine')
+    expect(text.stdout).to.contain('the user id could not be read here (not valid TOML')
+    const json = await m.json<{identifiers: {userIdProblem: null | string}}>(['revoke', root, '--keep-identity'])
+    expect(json.json.identifiers.userIdProblem).to.match(/^not valid TOML/)
+  })
+})

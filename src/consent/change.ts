@@ -77,7 +77,12 @@ export interface ConsentPlan {
   forcedOver: null | string
   gitignore: GitignorePlan | null
   /** The identifiers the collector holds (revoke prints them before deleting). */
-  identifiers: {hashedProjectId: null | string; projectId: null | string; userId: null | string; userIdPath: string}
+  identifiers: {
+    hashedProjectId: null | string; projectId: null | string; userId: null | string
+    /** Why there is no user id although telemetry.toml exists (unreadable, not TOML, a malformed uuid), else null. */
+    userIdProblem: null | string
+    userIdPath: string
+  }
   /** opt-out --global: each shell startup file, and the lines it gets. */
   machineWide: MachineWideFile[] | null
   notice: Notice
@@ -213,6 +218,7 @@ export async function planConsentChange(options: ChangeOptions): Promise<Consent
       projectId,
       userId: user.userId,
       userIdPath,
+      userIdProblem: user.exists && user.userId === null ? user.problem : null,
     },
     machineWide: machineWide?.files ?? null,
     notice: buildNotice(noticeFor),

@@ -70,7 +70,7 @@ export function renderErasure(plan: ConsentPlan, style: Style): string {
 export function renderIdentifiers(plan: ConsentPlan, style: Style): string {
   const {identifiers} = plan
   const rows = [
-    ['user id', identifiers.userId ?? 'none on this machine'],
+    ['user id', identifiers.userId ?? (identifiers.userIdProblem ? `not read from ${homePath(identifiers.userIdPath)}: ${identifiers.userIdProblem}` : 'none on this machine')],
     ['project id (raw)', identifiers.projectId ?? 'none'],
     ['project id as sent', identifiers.hashedProjectId ?? 'none'],
   ]
