@@ -7,6 +7,7 @@
  */
 import {auditProject} from '../audit/audit.js'
 import {discoverGovernedProjects} from '../audit/discovery.js'
+import {CHECKS, type EnforcedChange} from '../audit/checks/index.js'
 import {applyConsentChange, planConsentChange} from '../consent/change.js'
 import {TELEMETRY_FILE_NAME} from '../consent/telemetry-file.js'
 import {InputError, isSystemError} from '../errors.js'
@@ -34,7 +35,7 @@ export interface EnforceOptions {
 
 export interface EnforceChange {
   /** What changes: the consent decision in .telemetry, or the .gitignore guard. */
-  kind: 'consent' | 'gitignore'
+  kind: EnforcedChange
   file: string
   summary: string
 }
@@ -60,8 +61,10 @@ export interface EnforceReport {
   summary: {changed: number; errors: number; manual: number; projects: number; ungoverned: number}
 }
 
-/** The checks each kind of change makes hold: a dry run does not list their failures as left for a person. */
-const FIXED_BY: Record<EnforceChange['kind'], string[]> = {consent: ['TEL001', 'TEL002', 'TEL009'], gitignore: ['TEL003']}
+/** The checks a kind of change makes hold, as each check's definition says: a dry run does not leave them to a person. */
+function checksFixedBy(kind: EnforceChange['kind']): string[] {
+  return CHECKS.filter((check) => check.fixedBy?.includes(kind)).map((check) => check.id)
+}
 
 /** The consent change the policy asks of this project, or null: an opt-out, never an opt-in. */
 function consentNeeded(policy: Policy, status: StatusReport): null | string {
@@ -126,7 +129,7 @@ async function enforceProject(root: string, policy: null | Policy, options: Enfo
     const audit = await auditProject(root, {env, history, inspectRepository: shared.inspect, machineWide: shared.machineWide, platform, policy})
     if (audit.error) return {...base, error: audit.error}
     // A dry run changed nothing: what the planned changes fix (TEL010 too, when only its consent rule fails) is not left.
-    const planned = new Set(options.dryRun ? base.changes.flatMap((change) => FIXED_BY[change.kind]) : [])
+    const planned = new Set(options.dryRun ? base.changes.flatMap((change) => checksFixedBy(change.kind)) : [])
     const unmet = (status.policy?.rules ?? []).filter((rule) => !rule.met)
     if (planned.has('TEL001') && unmet.every((rule) => rule.rule === 'consent')) planned.add('TEL010')
     const manual = audit.checks

@@ -8,9 +8,14 @@ import type {CiFile} from '../ci-files.js'
 
 export type CheckStatus = 'fail' | 'pass' | 'skip' | 'warn'
 
+/** The changes `telemetry enforce` makes: the consent decision in .telemetry, and the .gitignore guard. */
+export type EnforcedChange = 'consent' | 'gitignore'
+
 export interface CheckDefinition {
   /** What the check verifies, in full (SARIF fullDescription). */
   description: string
+  /** The enforce changes that make the check hold: a dry run does not list its failure as left for a person. */
+  fixedBy?: EnforcedChange[]
   /** How to fix a failure, with the `telemetry` command where there is one (SARIF help). */
   help: string
   id: string

@@ -5,6 +5,7 @@ import {type Check, type CheckDefinition, type Evidence, result} from './check.j
 const definition: CheckDefinition = {
   description: `A valid, explicit consent decision exists in the project's .telemetry. Without one, kedro-telemetry ${telemetryReleasesWith('consentModel', 'opt-out')} sends usage data by default (implicit consent), and older versions block on a prompt. Data sent by implicit consent fails the check (--allow-implicit-consent makes it a warning); no decision while nothing is sent (an environment opt-out) warns.`,
   help: 'Run `telemetry opt-out` (or `telemetry opt-in`) in the project.',
+  fixedBy: ['consent'],
   id: 'TEL001', name: 'consent-explicit', severity: 'warn', title: 'An explicit consent decision exists',
 }
 

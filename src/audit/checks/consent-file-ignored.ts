@@ -7,6 +7,7 @@ import {gitUnanswered} from './evidence.js'
 const definition: CheckDefinition = {
   description: '.telemetry is ignored by a git rule, so a personal consent decision never lands in the repository.',
   help: 'Run `telemetry opt-out` or `telemetry opt-in` (both add .telemetry to .gitignore), or add a `.telemetry` line to .gitignore.',
+  fixedBy: ['gitignore'],
   id: 'TEL003', name: 'consent-file-ignored', severity: 'fail', title: '.telemetry is gitignored',
 }
 

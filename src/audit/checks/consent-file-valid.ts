@@ -4,6 +4,7 @@ import {type Check, type CheckDefinition, result} from './check.js'
 const definition: CheckDefinition = {
   description: '.telemetry parses as kedro-telemetry reads it (PyYAML safe_load) and says what the user meant: a value such as consent: "false", n or 0 is not a boolean for PyYAML and means implicit consent; a YAML error makes every kedro command fail.',
   help: 'Run `telemetry opt-out` to rewrite the value (or `telemetry opt-out --force` when the file does not parse).',
+  fixedBy: ['consent'],
   id: 'TEL002', name: 'consent-file-valid', severity: 'fail', title: '.telemetry is read as intended',
 }
 

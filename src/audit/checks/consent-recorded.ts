@@ -7,6 +7,7 @@ import {type Check, type CheckDefinition, failing, result} from './check.js'
 const definition: CheckDefinition = {
   description: 'The current decision in .telemetry has a record in `telemetry history` on this machine, made under the notice for the applicable kedro-telemetry version.',
   help: 'Run `telemetry opt-out` or `telemetry opt-in` to record the decision.',
+  fixedBy: ['consent'],
   id: 'TEL009', name: 'consent-recorded', severity: 'warn', title: 'The decision is recorded',
 }
 

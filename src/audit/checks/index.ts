@@ -27,4 +27,4 @@ export async function runChecks(context: CheckContext): Promise<CheckResult[]> {
   return results
 }
 
-export {type Check, type CheckContext, type CheckDefinition, type CheckResult, type CheckStatus, type Evidence, failing, result} from './check.js'
+export {type Check, type CheckContext, type CheckDefinition, type CheckResult, type CheckStatus, type EnforcedChange, type Evidence, failing, result} from './check.js'
