@@ -215,6 +215,11 @@ describe('telemetry preview', () => {
     expect(json.leaked).to.deep.equal(['run', '--params', 'password=hunter2'])
     expect(json.warnings.join(' ')).to.match(/unmasked/)
     expect(json.requests[0].body.event).to.equal('CLI command')
+    // Each view says where the leaked tokens are: the body's command by default, the red field in --explain.
+    const text = await runInProcess(['preview', '--project', EXAMPLE, '--', '--help', 'run', '--params', 'password=hunter2'], {env: {NO_COLOR: '1'}})
+    expect(text.stdout).to.match(/^Leak: 3 token\(s\) .* \(in the body's "command"\)$/m)
+    const explained = await runInProcess(['preview', '--explain', '--project', EXAMPLE, '--', '--help', 'run', '--params', 'password=hunter2'], {env: {NO_COLOR: '1'}})
+    expect(explained.stdout).to.match(/^Leak: 3 token\(s\) .* \(shown in red above\)$/m)
   })
 
   it('every token after the first kedro token is kedro\'s, even our own flags', async () => {

@@ -62,10 +62,11 @@ function bodyHeading(result: PreviewResult, body: {[key: string]: PyJson}, style
 }
 
 /** The warnings, the leak and the count of exact fields: the foot of both views. */
-function renderFoot(result: PreviewResult, style: Style): string[] {
+function renderFoot(result: PreviewResult, style: Style, explain: boolean): string[] {
   const {chalk} = style
   const parts: string[] = []
-  if (result.leaked.length > 0) parts.push(chalk.red.bold(`Leak: ${result.leaked.length} token(s) after a leading help/version flag are sent unmasked (shown in red)`))
+  const where = explain ? 'shown in red above' : 'in the body\'s "command"'
+  if (result.leaked.length > 0) parts.push(chalk.red.bold(`Leak: ${result.leaked.length} token(s) after a leading help/version flag are sent unmasked (${where})`))
   // A path of the user's home reads as ~/..., as everywhere else in the sheet.
   const home = currentHome()
   for (const warning of result.warnings) parts.push(chalk.yellow(`Warning: ${home ? warning.replaceAll(`${home}${path.sep}`, `~${path.sep}`) : warning}`))
@@ -103,7 +104,7 @@ export function renderPreview(result: PreviewResult, style: Style): Array<string
   }
 
   for (const [reason, names] of byReason) tail.push(`  ${chalk.yellow(`${names.join(', ')}: ${reason}`)}`)
-  const foot = renderFoot(result, style)
+  const foot = renderFoot(result, style, false)
   if (result.requests.length > 0) foot.push(chalk.dim('Where each field comes from: --explain. Only the body: --body.'))
   blocks.push(`\n${[...tail, ...foot].join('\n')}`)
   return blocks
@@ -150,7 +151,7 @@ export function renderPreviewExplained(result: PreviewResult, style: Style): Arr
     parts.length = 0
   }
 
-  parts.push(...renderFoot(result, style))
+  parts.push(...renderFoot(result, style, true))
   if (result.requests.length > 0) {
     const fields = [...new Set(result.requests.flatMap((request) => fieldsOf(request.body)))]
     const estimated = fields.filter((field) => result.estimated.includes(field))
