@@ -277,6 +277,10 @@ describe('telemetry preview', () => {
     expect(text.code).to.equal(0)
     expect(text.stdout.trimEnd().split('\n').length).to.be.at.most(25)
     expect(text.stdout).to.contain('--explain').and.not.to.contain('masking').and.not.to.contain('decided by')
+    // The verdict in the words status uses for the same project.
+    const status = await runInProcess(['status', EXAMPLE], {env: {NO_COLOR: '1'}})
+    const why = status.stdout.split('\n').find((line) => line.startsWith('Why: '))!.slice('Why: '.length)
+    expect(text.stdout).to.contain(`WOULD BE SENT: ${why}`)
     const json = JSON.parse((await runInProcess(['preview', '--json', ...args])).stdout) as PreviewResult
     const body = await runInProcess(['preview', '--body', ...args])
     // Each run reads the clock: the timestamps aside, the bytes are the same.

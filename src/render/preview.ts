@@ -5,6 +5,7 @@ import type {PyJson} from '../python/json-dumps.js'
 import type {PreviewResult} from '../request/request.js'
 
 import {currentHome, displayPath, homePath} from './paths.js'
+import {plainReason} from './plain-reason.js'
 import type {Style, Verbatim} from './style.js'
 
 function show(value: PyJson): string {
@@ -36,15 +37,15 @@ function renderVerdict(result: PreviewResult, style: Style, explain: boolean): s
     parts.push(`${versions}${assumed ? chalk.dim(' (assumed)') : ''}\n${project}`)
   }
 
+  // By default the reason in the words status uses; --explain gives kedro's own and the rule that decided.
+  const why = explain ? `${result.consent.reason} (decided by ${result.decidedBy})` : plainReason(result.consent)
   if (!result.consent.willSend) {
-    parts.push(chalk.green.bold(`NOTHING WOULD BE SENT: ${result.consent.reason}${explain ? ` (decided by ${result.decidedBy})` : ''}`))
+    parts.push(chalk.green.bold(`NOTHING WOULD BE SENT: ${why}`))
     if (!result.ignoredConsent && result.requests.length === 0) {
       parts.push('Use --ignore-consent to see the request anyway.')
     }
-  } else if (result.consent.implicit) {
-    parts.push(chalk.red.bold('WOULD BE SENT: kedro sends unless told not to, and nobody said no'))
   } else {
-    parts.push(chalk.yellow.bold(`WOULD BE SENT: ${result.consent.reason}${explain ? ` (decided by ${result.decidedBy})` : ''}`))
+    parts.push((result.consent.implicit ? chalk.red.bold : chalk.yellow.bold)(`WOULD BE SENT: ${why}`))
   }
 
   if (result.ignoredConsent) parts.push(chalk.yellow.bold('--ignore-consent: what would be sent with consent; NOT sent'))
