@@ -23,20 +23,39 @@ def structure(command, context):
     if isinstance(command, (click.Group, click.CommandCollection)):
         for name in command.list_commands(context):
             sub = command.get_command(context, name)
-            if sub is not None:
-                out[sub.name] = structure(sub, context)
+            if sub is None:
+                # A lazy group lists a command it cannot load here: writing the group without it would be a wrong
+                # structure presented as the release's own (kedro-viz 10.0.0 was once stored empty this way).
+                raise RuntimeError(f"{command.name} lists {name!r} but could not load it")
+            out[sub.name] = structure(sub, context)
     for param in command.get_params(context):
         for opt in param.opts:
             out.setdefault(opt, None)
     return out
 
 
-def with_stand_ins(work):
-    """With --stand-ins: a module the environment lacks becomes an empty stand-in and `work` is tried again, so that
-    the plugin's command definitions load (listing them never calls into those modules)."""
+def stand_in(name):
+    """An empty module under `name`: the command definitions import names from it but never call them."""
     from unittest.mock import MagicMock
 
-    stood_in = set()
+    # Forget what was loaded with the failed import (but not the stand-ins already made), so it loads again.
+    for loaded in [module for module in sys.modules if module == name or module.startswith((f"{name}.", "kedro_viz", "kedro_airflow", "kedro_docker"))]:
+        if not isinstance(sys.modules[loaded], MagicMock):
+            del sys.modules[loaded]
+    module = MagicMock(name=name)
+    module.__path__ = []
+    module.__spec__ = importlib.machinery.ModuleSpec(name, None, is_package=True)
+    sys.modules[name] = module
+
+
+def with_stand_ins(work, forced=()):
+    """With --stand-ins: a module the environment lacks becomes an empty stand-in and `work` is tried again, so that
+    the plugin's command definitions load (listing them never calls into those modules). With --stand-in=MODULE, that
+    module is stood in from the start: for a plugin module the command file imports but whose own imports this
+    environment cannot satisfy (kedro-viz 8.0 to 9.2's server and deployers need pydantic 2)."""
+    for name in forced:
+        stand_in(name)
+    stood_in = set(forced)
     for _ in range(100):
         try:
             return work()
@@ -45,16 +64,12 @@ def with_stand_ins(work):
             if not exc.name or exc.name in stood_in:
                 raise
             stood_in.add(exc.name)
-            for loaded in [name for name in sys.modules if name == exc.name or name.startswith((f"{exc.name}.", "kedro_viz", "kedro_airflow", "kedro_docker"))]:
-                del sys.modules[loaded]
-            stand_in = MagicMock(name=exc.name)
-            stand_in.__path__ = []
-            stand_in.__spec__ = importlib.machinery.ModuleSpec(exc.name, None, is_package=True)
-            sys.modules[exc.name] = stand_in
+            stand_in(exc.name)
     raise RuntimeError("too many missing modules")
 
 
 STAND_INS = False
+FORCED_STAND_INS = []
 
 
 def main(distribution, version, entry, target):
@@ -65,7 +80,7 @@ def main(distribution, version, entry, target):
         # The entry point is a collection of groups; KedroCLI adds each of its commands.
         return {name: structure(group.get_command(context, name), context) for name in group.list_commands(context)}
 
-    groups = with_stand_ins(listed) if STAND_INS else listed()
+    groups = with_stand_ins(listed, FORCED_STAND_INS) if STAND_INS or FORCED_STAND_INS else listed()
     data = {
         "generated": f"by scripts/dump-kedro-plugin-cli.py from {distribution} {version}'s own source: do not edit",
         "distribution": distribution, "version": version, "commands": groups,
@@ -77,6 +92,7 @@ def main(distribution, version, entry, target):
 
 
 if __name__ == "__main__":
-    arguments = [argument for argument in sys.argv[1:] if argument != "--stand-ins"]
+    arguments = [argument for argument in sys.argv[1:] if not argument.startswith("--stand-in")]
     STAND_INS = "--stand-ins" in sys.argv
+    FORCED_STAND_INS = [argument.split("=", 1)[1] for argument in sys.argv[1:] if argument.startswith("--stand-in=")]
     main(*arguments[:3], os.path.abspath(arguments[3] if len(arguments) > 3 else "src/releases/kedro-cli/plugins"))

@@ -52,6 +52,8 @@ const pluginIndex = new Map()
 const pluginReleases = {}
 for (const name of readdirSync(path.join(source, 'plugins')).filter((file) => file.endsWith('.json')).sort(compare)) {
   const data = JSON.parse(readFileSync(path.join(source, 'plugins', name), 'utf8'))
+  // Every plugin release adds at least one command: an empty dump is a failed read, not the release's structure.
+  if (Object.keys(data.commands).length === 0) throw new Error(`${name} has no commands: dump it again`)
   pluginReleases[data.distribution] ??= {}
   pluginReleases[data.distribution][data.version] = Object.fromEntries(Object.entries(data.commands).map(([group, structure]) => {
     const key = JSON.stringify(structure)

@@ -656,7 +656,7 @@ export const KEDRO_RELEASE_PIPELINE_API: Record<string, number> = {"0.18.0":0,"0
 export const KEDRO_PROJECT_KEYS: Record<string, string[]> = {"0.18.0":["package_name","project_name","project_version","source_dir","pipeline"],"0.18.1":["package_name","project_name","project_version","source_dir","pipeline"],"0.18.2":["package_name","project_name","project_version","source_dir","pipeline"],"0.18.3":["package_name","project_name","project_version","source_dir","pipeline"],"0.18.4":["package_name","project_name","project_version","source_dir","pipeline"],"0.18.5":["package_name","project_name","project_version","source_dir","kedro_init_version","micropkg"],"0.18.6":["package_name","project_name","project_version","source_dir","kedro_init_version","micropkg"],"0.18.7":["package_name","project_name","project_version","source_dir","kedro_init_version","micropkg"],"0.18.8":["package_name","project_name","project_version","source_dir","kedro_init_version","micropkg"],"0.18.9":["package_name","project_name","project_version","source_dir","kedro_init_version","micropkg"],"0.18.10":["package_name","project_name","project_version","source_dir","kedro_init_version","micropkg"],"0.18.11":["package_name","project_name","project_version","source_dir","kedro_init_version","micropkg"],"0.18.12":["package_name","project_name","project_version","source_dir","kedro_init_version","micropkg"],"0.18.13":["package_name","project_name","project_version","source_dir","kedro_init_version","micropkg"],"0.18.14":["package_name","project_name","project_version","source_dir","kedro_init_version","micropkg"],"0.19.0":["package_name","project_name","source_dir","kedro_init_version","tools","micropkg"],"0.19.1":["package_name","project_name","source_dir","kedro_init_version","tools","micropkg"],"0.19.2":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.3":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.4":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.5":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.6":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.7":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.8":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.9":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.10":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.11":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.12":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.13":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.14":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"0.19.15":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline","micropkg"],"1.0.0":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline"],"1.1.0":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline"],"1.1.1":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline"],"1.2.0":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline"],"1.3.0":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline"],"1.3.1":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline"],"1.4.0":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline"],"1.5.0":["package_name","project_name","source_dir","kedro_init_version","tools","example_pipeline"]}
 
 /** Every distinct command group a plugin release adds, stored once. */
-export const PLUGIN_GROUPS_DATA: CliStructure[] = [{"create":{"-p":null,"--pipeline":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"--help":null},"--help":null},{"create":{"-p":null,"--pipeline":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"-j":null,"--jinja-file":null,"--help":null},"--help":null},{"create":{"-p":null,"--pipeline":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"-j":null,"--jinja-file":null,"--params":null,"--help":null},"--help":null},{"create":{"-p":null,"--pipeline":null,"--pipelines":null,"--all":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"-j":null,"--jinja-file":null,"--params":null,"--help":null},"--help":null},{"create":{"-p":null,"--pipeline":null,"--pipelines":null,"--all":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"-j":null,"--jinja-file":null,"-g":null,"--group-in-memory":null,"--tags":null,"--params":null,"--help":null},"--help":null},{"create":{"-p":null,"--pipeline":null,"--pipelines":null,"--all":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"-j":null,"--jinja-file":null,"-g":null,"--group-in-memory":null,"--tags":null,"--params":null,"--conf-source":null,"--help":null},"--help":null},{"create":{"-p":null,"--pipeline":null,"--pipelines":null,"--all":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"-j":null,"--jinja-file":null,"-g":null,"--group-by":null,"--tags":null,"--params":null,"--conf-source":null,"--help":null},"--help":null},{"create":{"-p":null,"--pipelines":null,"--all":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"-j":null,"--jinja-file":null,"-g":null,"--group-by":null,"--tags":null,"--params":null,"--conf-source":null,"--help":null},"--help":null},{"build":{"--uid":null,"--gid":null,"--with-spark":null,"--base-image":null,"--image":null,"--docker-args":null,"--help":null},"cmd":{"--verbose":null,"-v":null,"args":null,"--image":null,"--docker-args":null,"--help":null},"dive":{"--ci":null,"--ci-config-path":null,"-c":null,"--image":null,"--docker-args":null,"--help":null},"init":{"--with-spark":null,"--help":null},"ipython":{"--verbose":null,"-v":null,"args":null,"--image":null,"--docker-args":null,"--help":null},"jupyter":{"lab":{"--verbose":null,"-v":null,"args":null,"--image":null,"--port":null,"--docker-args":null,"--help":null},"notebook":{"--verbose":null,"-v":null,"args":null,"--image":null,"--port":null,"--docker-args":null,"--help":null},"--help":null},"run":{"--verbose":null,"-v":null,"args":null,"--image":null,"--docker-args":null,"--help":null},"--help":null},{"--host":null,"--port":null,"--browser":null,"--load-file":null,"--save-file":null,"--pipeline":null,"--env":null,"-e":null,"--autoreload":null,"-a":null,"--params":null,"--help":null},{"--host":null,"--port":null,"--browser":null,"--load-file":null,"--save-file":null,"--pipeline":null,"--env":null,"-e":null,"--autoreload":null,"-a":null,"--ignore-plugins":null,"--params":null,"--help":null},{"deploy":{"--region":null,"--bucket-name":null,"--help":null},"run":{"--host":null,"--port":null,"--browser":null,"--load-file":null,"--save-file":null,"--pipeline":null,"--env":null,"-e":null,"--autoreload":null,"-a":null,"--ignore-plugins":null,"--params":null,"--help":null},"--help":null},{"build":{"--help":null},"deploy":{"--region":null,"--bucket-name":null,"--help":null},"run":{"--host":null,"--port":null,"--browser":null,"--load-file":null,"--save-file":null,"--pipeline":null,"--env":null,"-e":null,"--autoreload":null,"-a":null,"--ignore-plugins":null,"--params":null,"--help":null},"--help":null},{"build":{"--include-hooks":null,"--include-previews":null,"--help":null},"deploy":{"--platform":null,"--endpoint":null,"--bucket-name":null,"--include-hooks":null,"--include-previews":null,"--help":null},"run":{"--host":null,"--port":null,"--browser":null,"--load-file":null,"--save-file":null,"--pipeline":null,"-p":null,"--env":null,"-e":null,"--autoreload":null,"-a":null,"--include-hooks":null,"--params":null,"--lite":null,"--help":null},"--help":null}]
+export const PLUGIN_GROUPS_DATA: CliStructure[] = [{"create":{"-p":null,"--pipeline":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"--help":null},"--help":null},{"create":{"-p":null,"--pipeline":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"-j":null,"--jinja-file":null,"--help":null},"--help":null},{"create":{"-p":null,"--pipeline":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"-j":null,"--jinja-file":null,"--params":null,"--help":null},"--help":null},{"create":{"-p":null,"--pipeline":null,"--pipelines":null,"--all":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"-j":null,"--jinja-file":null,"--params":null,"--help":null},"--help":null},{"create":{"-p":null,"--pipeline":null,"--pipelines":null,"--all":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"-j":null,"--jinja-file":null,"-g":null,"--group-in-memory":null,"--tags":null,"--params":null,"--help":null},"--help":null},{"create":{"-p":null,"--pipeline":null,"--pipelines":null,"--all":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"-j":null,"--jinja-file":null,"-g":null,"--group-in-memory":null,"--tags":null,"--params":null,"--conf-source":null,"--help":null},"--help":null},{"create":{"-p":null,"--pipeline":null,"--pipelines":null,"--all":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"-j":null,"--jinja-file":null,"-g":null,"--group-by":null,"--tags":null,"--params":null,"--conf-source":null,"--help":null},"--help":null},{"create":{"-p":null,"--pipelines":null,"--all":null,"-e":null,"--env":null,"-t":null,"--target-dir":null,"-j":null,"--jinja-file":null,"-g":null,"--group-by":null,"--tags":null,"--params":null,"--conf-source":null,"--help":null},"--help":null},{"build":{"--uid":null,"--gid":null,"--with-spark":null,"--base-image":null,"--image":null,"--docker-args":null,"--help":null},"cmd":{"--verbose":null,"-v":null,"args":null,"--image":null,"--docker-args":null,"--help":null},"dive":{"--ci":null,"--ci-config-path":null,"-c":null,"--image":null,"--docker-args":null,"--help":null},"init":{"--with-spark":null,"--help":null},"ipython":{"--verbose":null,"-v":null,"args":null,"--image":null,"--docker-args":null,"--help":null},"jupyter":{"lab":{"--verbose":null,"-v":null,"args":null,"--image":null,"--port":null,"--docker-args":null,"--help":null},"notebook":{"--verbose":null,"-v":null,"args":null,"--image":null,"--port":null,"--docker-args":null,"--help":null},"--help":null},"run":{"--verbose":null,"-v":null,"args":null,"--image":null,"--docker-args":null,"--help":null},"--help":null},{"--host":null,"--port":null,"--browser":null,"--load-file":null,"--save-file":null,"--pipeline":null,"--env":null,"-e":null,"--autoreload":null,"-a":null,"--params":null,"--help":null},{"--host":null,"--port":null,"--browser":null,"--load-file":null,"--save-file":null,"--pipeline":null,"--env":null,"-e":null,"--autoreload":null,"-a":null,"--ignore-plugins":null,"--params":null,"--help":null},{"deploy":{"--region":null,"--bucket-name":null,"--help":null},"run":{"--host":null,"--port":null,"--browser":null,"--load-file":null,"--save-file":null,"--pipeline":null,"--env":null,"-e":null,"--autoreload":null,"-a":null,"--ignore-plugins":null,"--params":null,"--help":null},"--help":null},{"build":{"--help":null},"deploy":{"--region":null,"--bucket-name":null,"--help":null},"run":{"--host":null,"--port":null,"--browser":null,"--load-file":null,"--save-file":null,"--pipeline":null,"--env":null,"-e":null,"--autoreload":null,"-a":null,"--ignore-plugins":null,"--params":null,"--help":null},"--help":null},{"build":{"--help":null},"deploy":{"--platform":null,"--endpoint":null,"--bucket-name":null,"--help":null},"run":{"--host":null,"--port":null,"--browser":null,"--load-file":null,"--save-file":null,"--pipeline":null,"--env":null,"-e":null,"--autoreload":null,"-a":null,"--ignore-plugins":null,"--params":null,"--help":null},"--help":null},{"build":{"--include-hooks":null,"--help":null},"deploy":{"--platform":null,"--endpoint":null,"--bucket-name":null,"--include-hooks":null,"--help":null},"run":{"--host":null,"--port":null,"--browser":null,"--load-file":null,"--save-file":null,"--pipeline":null,"--env":null,"-e":null,"--autoreload":null,"-a":null,"--include-hooks":null,"--params":null,"--help":null},"--help":null},{"build":{"--include-hooks":null,"--include-previews":null,"--help":null},"deploy":{"--platform":null,"--endpoint":null,"--bucket-name":null,"--include-hooks":null,"--include-previews":null,"--help":null},"run":{"--host":null,"--port":null,"--browser":null,"--load-file":null,"--save-file":null,"--pipeline":null,"-p":null,"--env":null,"-e":null,"--autoreload":null,"-a":null,"--include-hooks":null,"--params":null,"--help":null},"--help":null},{"build":{"--include-hooks":null,"--include-previews":null,"--help":null},"deploy":{"--platform":null,"--endpoint":null,"--bucket-name":null,"--include-hooks":null,"--include-previews":null,"--help":null},"run":{"--host":null,"--port":null,"--browser":null,"--load-file":null,"--save-file":null,"--pipeline":null,"-p":null,"--env":null,"-e":null,"--autoreload":null,"-a":null,"--include-hooks":null,"--params":null,"--lite":null,"--help":null},"--help":null}]
 
 /** Plugin distribution -> release -> the command groups it adds, by index into PLUGIN_GROUPS_DATA. */
 export const PLUGIN_RELEASES: Record<string, Record<string, Record<string, number>>> = {
@@ -770,35 +770,56 @@ export const PLUGIN_RELEASES: Record<string, Record<string, Record<string, numbe
   "7.1.0": {
    "viz": 12
   },
-  "10.0.0": {},
-  "10.1.0": {
+  "8.0.0": {
    "viz": 13
+  },
+  "8.0.1": {
+   "viz": 13
+  },
+  "9.0.0": {
+   "viz": 14
+  },
+  "9.1.0": {
+   "viz": 14
+  },
+  "9.2.0": {
+   "viz": 15
+  },
+  "10.0.0": {
+   "viz": 16
+  },
+  "10.1.0": {
+   "viz": 16
   },
   "10.2.0": {
-   "viz": 13
+   "viz": 16
   },
-  "11.0.0": {},
+  "11.0.0": {
+   "viz": 16
+  },
   "11.0.1": {
-   "viz": 13
+   "viz": 16
   },
   "11.0.2": {
-   "viz": 13
+   "viz": 16
   },
   "11.1.0": {
-   "viz": 13
+   "viz": 16
   },
-  "12.0.0": {},
+  "12.0.0": {
+   "viz": 16
+  },
   "12.1.0": {
-   "viz": 13
+   "viz": 16
   },
   "12.2.0": {
-   "viz": 13
+   "viz": 16
   },
   "12.3.0": {
-   "viz": 13
+   "viz": 16
   },
   "12.4.0": {
-   "viz": 13
+   "viz": 16
   }
  }
 }
