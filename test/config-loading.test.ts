@@ -59,7 +59,7 @@ describe('loading the configuration as OmegaConfigLoader does', () => {
         'e: {type: pandas.CSVDataset, filepath: "${runtime_params:day}"}',
       ].join('\n'),
       'conf/base/globals.yml': 'formats: {table: pandas.ParquetDataset}\n',
-    }, {runtimeParams: runtimeParamsOf(['day=1'])})
+    }, {runtimeParams: runtimeParamsOf(['day=1'], '1.5.0')})
     expect(reading.failure).to.equal(null)
     expect(Object.fromEntries(reading.entries.map((entry) => [entry.name, entry.type]))).to.deep.equal({
       a: 'pandas.CSVDataset', b: 'pandas.ParquetDataset', c: 'pandas.CSVDataset', d: 'pandas.JSONDataset', e: 'pandas.CSVDataset',
@@ -87,7 +87,7 @@ describe('loading the configuration as OmegaConfigLoader does', () => {
     it('a runtime parameter without a default that --params does not give: InterpolationResolutionError', () => {
       const files = {'conf/base/catalog.yml': 'a: {type: x}\n', 'conf/base/parameters.yml': 'rate: ${runtime_params:rate}\n'}
       expect(failure(files)).to.match(/^InterpolationResolutionError: Runtime parameter 'rate' not found and no default value provided/)
-      expect(failure(files, {runtimeParams: runtimeParamsOf(['rate=0.1'])})).to.equal(null)
+      expect(failure(files, {runtimeParams: runtimeParamsOf(['rate=0.1'], '1.5.0')})).to.equal(null)
       expect(failure({...files, 'conf/base/globals.yml': 'x: ${runtime_params:y,1}\n'})).to.match(/runtime_params:` resolver is not supported for globals/)
     })
 

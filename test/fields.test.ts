@@ -35,7 +35,7 @@ describe('the registry of body fields', () => {
 
   it('the notice names only fields of the registry, and the leak scan skips exactly the ones it marks', () => {
     for (const field of buildNotice('0.8.0').fields) expect(bodyField(field.name) ?? bodyField(`properties.${field.name}`), field.name).to.not.equal(undefined)
-    expect(BODY_FIELDS.filter((field) => field.leakScanExempt).map((field) => field.key)).to.deep.equal(['properties.username', 'properties.project_id', 'properties.python_version', 'identity'])
+    expect(BODY_FIELDS.filter((field) => field.leakScanExempt).map((field) => field.key)).to.deep.equal(['properties.username', 'properties.project_id', 'properties.package_name', 'properties.project_name', 'properties.python_version', 'identity'])
     // Every statistic says where it is counted from: the validator counts come from the catalog, not the pipelines.
     expect(bodyField('properties.number_of_validated_datasets')?.countedFrom).to.equal('catalog')
     expect(BODY_FIELDS.filter((field) => field.derivation === 'count').every((field) => field.countedFrom)).to.equal(true)

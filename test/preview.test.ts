@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 import {execFileSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
+import {hostname} from 'node:os'
 import {chmodSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
@@ -683,7 +684,11 @@ describe('telemetry preview: the opt-in era (before 0.6.0)', () => {
     const v024 = await preview(['--telemetry-version', '0.2.4', '--ignore-consent', 'run'])
     expect(v024.requests.map((request: {event: string}) => request.event)).to.deep.equal(['Command run: run', 'CLI command', 'Kedro Project Statistics'])
     expect(Object.keys(v024.requests[1].body.properties)).to.deep.equal(['username', 'package_name', 'project_version', 'telemetry_version', 'python_version', 'os', 'command', 'main_command'])
-    expect(v024.estimated).to.include('properties.number_of_datasets')
+    // Up to 0.3.1 the count is len(catalog.datasets.__dict__): `parameters` and a `params:` entry per key included,
+    // read exactly (test/observed.test.ts checks it against the real releases).
+    expect(v024.estimated).not.to.include('properties.number_of_datasets')
+    const v032Statistics = (await preview(['--telemetry-version', '0.3.2', '--ignore-consent', 'run'])).requests[2].body.properties
+    expect(v024.requests[2].body.properties.number_of_datasets).to.be.greaterThan(v032Statistics.number_of_datasets as number)
     const v021 = await preview(['--telemetry-version', '0.2.1', '--ignore-consent', 'run'])
     expect(v021.requests.map((request: {event: string}) => request.event)).to.deep.equal(['Command run: run', 'CLI command'])
     expect((await preview(['--telemetry-version', '0.3.0', '--ignore-consent', 'run'])).requests[1].body.properties).not.to.have.any.keys('is_ci_env', 'tools')
@@ -710,10 +715,19 @@ describe('telemetry preview: the opt-in era (before 0.6.0)', () => {
     // Read from 0.3.x's source: nothing here is estimated.
     expect(json.estimated.filter((field: string) => ['identity', 'properties.username', 'properties.package_name'].includes(field))).to.deep.equal([])
     expect(json.warnings.join(' ')).not.to.match(/new user id|oldest request shape/)
-    // Before 0.2.3 the request had other fields: estimated, and said so.
-    const old = await preview(['--telemetry-version', '0.2.1', '--ignore-consent', 'info'], {env: {LOGNAME: 'alice'}})
-    expect(old.estimated).to.include.members(['identity', 'properties.username', 'properties.package_name', 'properties.project_version'])
-    expect(old.warnings.join(' ')).to.match(/older than the oldest request shape this preview reproduces \(0\.2\.3 and later\)/)
+    // Before 0.2.2 (read from 0.2.1's source): identity second, the hashed host name; command after username; the
+    // hashed project name and the project's own version too. Only os.getlogin(), which needs a terminal, is unknown.
+    const project18 = makeProject({'pyproject.toml': '[tool.kedro]\npackage_name = "demo"\nproject_name = "Demo Project"\nproject_version = "0.18.14"\n'})
+    const oldArgs = ['--kedro-version', '0.18.14', '--telemetry-version', '0.2.1', '--ignore-consent', 'info']
+    const old = await preview(oldArgs, {env: {LOGNAME: 'alice'}, project: project18})
+    expect(Object.keys(old.requests[0].body)).to.deep.equal(['app_id', 'identity', 'event', 'timestamp', 'properties'])
+    expect(old.requests[0].body.identity).to.equal(sha512(hostname()))
+    expect(Object.keys(old.requests[0].body.properties)).to.deep.equal(['username', 'command', 'package_name', 'project_name', 'project_version', 'telemetry_version', 'python_version', 'os'])
+    expect(old.requests[0].body.properties).to.include({project_name: sha512('Demo Project'), project_version: '0.18.14'})
+    expect(old.estimated.filter((field: string) => field !== 'properties.python_version')).to.deep.equal(['properties.username'])
+    expect((await preview(oldArgs, {env: {CI: 'true', LOGNAME: 'alice'}, project: project18})).requests[0].body.properties.username).to.equal('anonymous')
+    // With Kedro 0.19 (which these releases do not support) ProjectMetadata has no project_version: estimated.
+    expect((await preview(['--telemetry-version', '0.2.1', '--ignore-consent', 'info'], {env: {LOGNAME: 'alice'}})).estimated).to.include('properties.project_version')
     expect(request.body.properties.package_name).to.equal(sha512('spaceflights'))
     // Without a package name Kedro itself refuses to start: nothing at all is sent.
     const nameless = makeProject({'pyproject.toml': PYPROJECT.replace(/^package_name = .*$/m, '')})

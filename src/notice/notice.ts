@@ -102,17 +102,24 @@ function currentFields(release: TelemetryRelease): NoticeField[] {
 function olderFields(release: TelemetryRelease): {estimated: string[]; fields: NoticeField[]} {
   const user = 'alice'
   const userHash = short(kedroHash(user))
+  // Before 0.2.3 the project's names and version come from Kedro's ProjectMetadata ([tool.kedro]).
+  const fromMetadata = [
+    field('package_name', 'hashed', `package_name = "${PACKAGE}"`, `"${short(kedroHash(PACKAGE))}"`, 'SHA-512 of the package name'),
+    field('project_name', 'hashed', 'project_name = "Spaceflights"', `"${short(kedroHash('Spaceflights'))}"`, 'SHA-512 of the project name'),
+  ]
+  const version = release.projectVersion === 'project-metadata'
+    ? [field('project_version', 'raw', 'project_version = "0.18.14" in [tool.kedro]', '"0.18.14"', 'the project\'s own version (kedro_init_version from Kedro 0.18.5 when project_version is absent)'), ...COMMON_TAIL.slice(1)]
+    : COMMON_TAIL
   if (release.identity === 'hostname-hash') {
     return {
       estimated: [],
       fields: [
         field('identity', 'hashed', 'host name "alice-laptop"', `"${short(kedroHash('alice-laptop'))}"`, 'SHA-512 of the computer name'),
-        field('username', 'hashed', `login "${user}"`, `"${userHash}"`, 'SHA-512 of the login name'),
-        field('package_name', 'hashed', `package_name = "${PACKAGE}"`, `"${short(kedroHash(PACKAGE))}"`, 'SHA-512 of the package name'),
-        field('project_name', 'hashed', 'project_name = "Spaceflights"', `"${short(kedroHash('Spaceflights'))}"`, 'SHA-512 of the project name'),
-        field('project_version', 'raw', 'the project\'s Kedro version', '"<kedro_init_version>"', 'from the project metadata'),
-        ...COMMON_TAIL.slice(1),
-        ...commandFields(release),
+        field('username', 'hashed', `login "${user}"`, `"${userHash}"`, 'SHA-512 of os.getlogin(); "anonymous" where it fails (no terminal, as in CI)'),
+        ...commandFields(release).filter((entry) => entry.name === 'command'),
+        ...fromMetadata,
+        ...version,
+        ...commandFields(release).filter((entry) => entry.name !== 'command'),
       ],
     }
   }
@@ -120,9 +127,11 @@ function olderFields(release: TelemetryRelease): {estimated: string[]; fields: N
   const identity = release.identity === 'uuid'
     ? field('identity', 'raw', `telemetry.toml uuid = "${UUID}"`, `"${UUID}"`, 'the user uuid, created on the first send')
     : field('identity', 'hashed', `login "${user}"`, `"${userHash}"`, 'SHA-512 of getpass.getuser()')
-  const project = release.projectIdentity === 'project-id'
-    ? field('project_id', 'hashed', `project_id = "${PROJECT_ID}", package_name = "${PACKAGE}"`, `"${short(hashedProjectId(PROJECT_ID, PACKAGE))}"`, 'unsalted SHA-512 of project_id + package_name; kedro adds a project_id to pyproject.toml when there is none')
-    : field('package_name', 'hashed', `package_name = "${PACKAGE}"`, `"${short(kedroHash(PACKAGE))}"`, 'SHA-512 of the package name ("undefined" when there is none)')
+  const project = {
+    'metadata-hashes': fromMetadata,
+    'package-name-hash': [field('package_name', 'hashed', `package_name = "${PACKAGE}"`, `"${short(kedroHash(PACKAGE))}"`, 'SHA-512 of the package name ("undefined" when there is none)')],
+    'project-id': [field('project_id', 'hashed', `project_id = "${PROJECT_ID}", package_name = "${PACKAGE}"`, `"${short(hashedProjectId(PROJECT_ID, PACKAGE))}"`, 'unsalted SHA-512 of project_id + package_name; kedro adds a project_id to pyproject.toml when there is none')],
+  }[release.projectIdentity]
   // Read from each release's plugin.py: tools as written in 0.3.1, joined from 0.3.2; is_ci_env from 0.3.2.
   const written = "['Linting', 'Testing']"
   const tools = {format: '"Linting, Testing"', join: JSON.stringify([...written].join(', ')), none: '', raw: JSON.stringify(written)}[release.tools]
@@ -131,8 +140,8 @@ function olderFields(release: TelemetryRelease): {estimated: string[]; fields: N
     fields: [
       identity,
       {...identity, name: 'username'},
-      project,
-      ...COMMON_TAIL,
+      ...project,
+      ...version,
       ...(release.sendsCiAndExample ? [field('is_ci_env', 'derived', 'CI=true in the environment', 'true', 'whether kedro thinks it runs in CI')] : []),
       ...(release.tools === 'none' ? [] : [field('tools', 'raw', 'tools = "[\'Linting\', \'Testing\']" in pyproject.toml', tools, release.tools === 'join' ? 'Python ", ".join() of the string: its characters, joined' : 'as written in [tool.kedro]')]),
       ...commandFields(release),
@@ -189,8 +198,8 @@ export function buildNotice(telemetryVersion: string): Notice {
  * before these numbers recorded for the same notice (a hash of its text), still accepted as this revision.
  */
 export const NOTICE_VERSIONS: Record<string, {content: string; earlier: string[]; version: string}> = {
-  '0.1.4 to 0.2.1': {content: '11c2a942a689', earlier: ['11c2a942a689'], version: '0.1.4r1'},
-  '0.2.2': {content: '5a7c972e581d', earlier: ['5a7c972e581d'], version: '0.2.2r1'},
+  '0.1.4 to 0.2.1': {content: 'b89ab6ce09b0', earlier: [], version: '0.1.4r2'},
+  '0.2.2': {content: 'de89e0feafa8', earlier: [], version: '0.2.2r2'},
   '0.2.3': {content: '0c718e90d730', earlier: ['0c718e90d730'], version: '0.2.3r1'},
   '0.2.4 to 0.3.0': {content: '8f31e7303106', earlier: ['8f31e7303106'], version: '0.2.4r1'},
   '0.3.1': {content: 'e941f7c8750c', earlier: ['e941f7c8750c'], version: '0.3.1r1'},

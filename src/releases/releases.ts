@@ -30,8 +30,19 @@ export type MaskingRules =
 const TELEMETRY_TIMELINES = {
   /** Who is the user: a hash of the host name (0.1.x), a hash of the login name, then a uuid in telemetry.toml. */
   identity: [['0.0.0', 'hostname-hash'], ['0.2.2', 'login-hash'], ['0.4.0', 'uuid']] as Timeline<'hostname-hash' | 'login-hash' | 'uuid'>,
-  /** The project: nothing, a hash of the package name, then the project id in pyproject.toml. */
-  projectIdentity: [['0.0.0', 'none'], ['0.2.3', 'package-name-hash'], ['0.5.0', 'project-id']] as Timeline<'none' | 'package-name-hash' | 'project-id'>,
+  /**
+   * The project: hashes of [tool.kedro] package_name and project_name (read through Kedro's ProjectMetadata), a hash
+   * of the package name alone, then the project id in pyproject.toml.
+   */
+  projectIdentity: [['0.0.0', 'metadata-hashes'], ['0.2.3', 'package-name-hash'], ['0.5.0', 'project-id']] as Timeline<'metadata-hashes' | 'package-name-hash' | 'project-id'>,
+  /** `project_version`: the project's own (ProjectMetadata.project_version), then the Kedro version (0.2.3). */
+  projectVersion: [['0.0.0', 'project-metadata'], ['0.2.3', 'kedro']] as Timeline<'kedro' | 'project-metadata'>,
+  /**
+   * The body's layout. Before 0.2.2: `identity` second and always there, `command` right after `username`, and
+   * `username` "anonymous" when os.getlogin() fails. From 0.2.2: `identity` last and left out when empty, `command`
+   * after the project properties.
+   */
+  bodyLayout: [['0.0.0', 'identity-second'], ['0.2.2', 'identity-last']] as Timeline<'identity-last' | 'identity-second'>,
   /** Before 0.6.0 kedro-telemetry asks first (opt-in); from 0.6.0 it sends unless told not to. */
   consentModel: [['0.0.0', 'opt-in'], ['0.6.0', 'opt-out']] as Timeline<'opt-in' | 'opt-out'>,
   githubOwnerRule: [['0.0.0', false], ['0.6.5', true]] as Timeline<boolean>,
@@ -54,8 +65,6 @@ const TELEMETRY_TIMELINES = {
   datasetTypes: [['0.0.0', 'none'], ['0.7.0', 'nested'], ['0.8.0', 'flat']] as Timeline<'flat' | 'nested' | 'none'>,
   /** The implicit-consent notice is printed whenever it sends (0.6.x), then only when consent is implicit. */
   notice: [['0.0.0', 'never'], ['0.6.0', 'when-sending'], ['0.8.0', 'when-implicit']] as Timeline<'never' | 'when-implicit' | 'when-sending'>,
-  /** The oldest request shape reproduced from source is 0.2.3's: earlier ones also sent a hashed project_name. */
-  requestShapeKnown: [['0.0.0', false], ['0.2.3', true]] as Timeline<boolean>,
   /**
    * 0.9.0: `number_of_validated_datasets` and `validator_type_count.<library>` when the catalog declares validators
    * (kedro_telemetry/collectors/validators.py).

@@ -10,6 +10,7 @@ import path from 'node:path'
 import {entryKindSync} from '../checkout/files.js'
 import {compareVersions} from '../python/pep440.js'
 import type {CliCommand} from '../masking/masking.js'
+import {paramsItem} from '../statistics/config-loader.js'
 import type {CliParam} from '../masking/structures.js'
 
 export type ClickOutcome =
@@ -40,17 +41,9 @@ function splitString(value: string): string[] {
  */
 function splitParams(value: string, kedroVersion: string): Verdict {
   const colonOnly = !atLeast(kedroVersion, '0.18.5')
-  const colonToo = !atLeast(kedroVersion, '0.19.0')
   let estimated: string | undefined
   for (const raw of splitString(value)) {
-    let item = raw
-    if (colonToo && !colonOnly) {
-      const equals = item.indexOf('=')
-      const colon = item.indexOf(':')
-      if (!(equals !== -1 && colon !== -1 && equals < colon)) item = item.replace(':', '=')
-    }
-
-    const separator = colonOnly ? ':' : '='
+    const {item, separator} = paramsItem(raw, kedroVersion)
     const at = item.indexOf(separator)
     if (at === -1) return usage(`--params: item ${JSON.stringify(raw)} has no "${separator}" between a key and a value, which Kedro ${kedroVersion} requires`)
     if (item.slice(0, at).trim() === '') return usage('--params: a parameter key is empty')

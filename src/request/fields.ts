@@ -36,7 +36,18 @@ export const BODY_FIELDS: readonly BodyField[] = [
     derivation: 'hashed', description: '`sha512(project_id + package_name)`, unsalted, from `pyproject.toml`; `null` outside a project; estimated when kedro would first append a project id to `pyproject.toml`',
     key: 'properties.project_id', leakScanExempt: true, sentBy: (release) => release.projectIdentity === 'project-id', source: 'plugin.py _get_project_properties',
   },
-  {derivation: 'raw', description: 'the Kedro version', key: 'properties.project_version', sentBy: null, source: 'plugin.py _get_project_properties'},
+  {
+    derivation: 'hashed', description: 'kedro-telemetry before 0.5.0: `sha512(package_name)` (`undefined` without one from 0.2.3)', key: 'properties.package_name', leakScanExempt: true,
+    sentBy: (release) => release.projectIdentity !== 'project-id', source: 'plugin.py _get_project_properties (before 0.2.2: _format_user_cli_data)',
+  },
+  {
+    derivation: 'hashed', description: 'kedro-telemetry before 0.2.3: `sha512(project_name)` of `[tool.kedro]`', key: 'properties.project_name', leakScanExempt: true,
+    sentBy: (release) => release.projectIdentity === 'metadata-hashes', source: 'plugin.py _get_project_properties (before 0.2.2: _format_user_cli_data)',
+  },
+  {
+    derivation: 'raw', description: 'the Kedro version; before kedro-telemetry 0.2.3 the project\'s own (`[tool.kedro] project_version`)', key: 'properties.project_version', sentBy: null,
+    source: 'plugin.py _get_project_properties',
+  },
   {derivation: 'raw', description: 'the kedro-telemetry version', key: 'properties.telemetry_version', sentBy: null, source: 'plugin.py _get_project_properties'},
   {
     derivation: 'raw', description: 'the full `sys.version`, build date and compiler included', key: 'properties.python_version', leakScanExempt: true, sentBy: null,

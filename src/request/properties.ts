@@ -9,7 +9,6 @@ import {hashedProjectId, kedroHash} from '../identity/hash.js'
 import {kedroUserIdPath, readUserId} from '../identity/user-id.js'
 import {getuser} from '../python/getpass.js'
 import type {PyJson} from '../python/json-dumps.js'
-import {telemetryReleasesWith} from '../releases/releases.js'
 import {evaluate, EvaluationGuard, parsePython, type PyValue} from '../statistics/python.js'
 import type {PreviewContext} from './context.js'
 import type {PreviewSheet} from './sheet.js'
@@ -24,9 +23,16 @@ export async function userIdentity(context: PreviewContext, sheet: PreviewSheet)
     // the host name as identity and of os.getlogin() (the terminal's login, not known here) as username.
     const hostEra = telemetryRelease.identity === 'hostname-hash'
     sheet.origin('identity', 'hashed', hostEra ? 'the host name' : 'the login name (getpass.getuser())', 'sha512')
-    sheet.origin('properties.username', 'hashed', 'the login name', hostEra ? 'sha512' : 'sha512, the identity again',
-      hostEra ? 'kedro-telemetry hashed os.getlogin(), the login of the controlling terminal, which may differ' : null)
-    return {identity: kedroHash(hostEra ? hostname() : getuser(env)), username: kedroHash(getuser(env))}
+    if (!hostEra) {
+      sheet.origin('properties.username', 'hashed', 'the login name', 'sha512, the identity again')
+      return {identity: kedroHash(getuser(env)), username: kedroHash(getuser(env))}
+    }
+
+    // os.getlogin() fails without a login session or a terminal on standard input (as in CI): "anonymous".
+    const ci = kedroDetectsCi(env).detected
+    sheet.origin('properties.username', 'hashed', 'the login name', 'sha512 of os.getlogin(), "anonymous" when it fails',
+      `os.getlogin() reads the login session or the terminal kedro runs in, not known here: taken to ${ci ? 'fail, as in CI' : 'be the login name'}`)
+    return {identity: kedroHash(hostname()), username: ci ? 'anonymous' : kedroHash(getuser(env))}
   }
 
   const user = await readUserId(kedroUserIdPath({env, platform, workingDirectory}), project.root)
@@ -48,11 +54,23 @@ export async function userIdentity(context: PreviewContext, sheet: PreviewSheet)
   return {identity: '', username: ''}
 }
 
-/** The project's identifier: its hashed project id (0.5.0+), the hashed package name (0.2.3 to 0.4.x), or none. */
+/**
+ * The project's identifier: its hashed project id (0.5.0+), the hashed package name (0.2.3 to 0.4.x), or the hashed
+ * package and project names of [tool.kedro] (before 0.2.3, through Kedro's ProjectMetadata, which requires both).
+ */
 function projectIdentity(context: PreviewContext, sheet: PreviewSheet): Record<string, PyJson> {
   const {project, telemetryRelease} = context
   const {pyproject, root} = project
-  if (telemetryRelease.projectIdentity === 'none') return {}
+  if (telemetryRelease.projectIdentity === 'metadata-hashes') {
+    const hashed: Record<string, PyJson> = {}
+    for (const [key, value] of [['package_name', pyproject?.packageName], ['project_name', pyproject?.projectName]] as const) {
+      sheet.origin(`properties.${key}`, 'hashed', 'pyproject.toml [tool.kedro]', `sha512(${key})`, value ? null : `no ${key}: Kedro refuses such a project`)
+      hashed[key] = value ? kedroHash(value) : ''
+    }
+
+    return hashed
+  }
+
   if (telemetryRelease.projectIdentity === 'package-name-hash') {
     // `_hash(PACKAGE_NAME) if PACKAGE_NAME else "undefined"`: the literal, not its hash.
     sheet.origin('properties.package_name', 'hashed', 'pyproject.toml', pyproject?.packageName ? 'sha512(package_name)' : '"undefined": no package_name')
@@ -128,22 +146,40 @@ export function formatTools(tools: unknown, era: 'format' | 'join' | 'none' | 'r
   return exact(typeof list === 'string' && list !== '' ? list : undefined)
 }
 
-/** Everything but the command and the statistics: identity, project, versions, platform, CI, [tool.kedro] fields. */
+/**
+ * ProjectMetadata.project_version, which kedro-telemetry before 0.2.3 sends: [tool.kedro] project_version, or from
+ * Kedro 0.18.5 kedro_init_version when project_version is absent. Kedro 0.19's ProjectMetadata has no such field
+ * (these releases require Kedro 0.18), so there the value is estimated.
+ */
+function metadataProjectVersion(context: PreviewContext, sheet: PreviewSheet): PyJson {
+  const {kedro, kedroRelease, project: {pyproject}} = context
+  const written = pyproject?.kedroProjectVersion ?? null
+  const init = pyproject?.kedroInitVersion ?? null
+  const fallBack = kedroRelease.initVersionKey === 'either' ? init : null
+  const value = written ?? fallBack
+  const unsure = kedroRelease.initVersionKey === 'kedro_init_version'
+    ? `kedro-telemetry ${context.telemetry.version} requires Kedro 0.18: Kedro ${kedro.version}'s ProjectMetadata has no project_version, so its hooks fail there`
+    : (value === null ? 'no project_version in [tool.kedro]: Kedro refuses such a project' : null)
+  sheet.origin('properties.project_version', 'raw', 'pyproject.toml [tool.kedro]', written === null && fallBack !== null ? 'the project\'s kedro_init_version (no project_version)' : 'the project\'s project_version', unsure)
+  return value ?? init ?? ''
+}
+
 /** Stands for the hash of a project id kedro-telemetry creates when it first sends: 128 hex digits, not known before. */
 export const NEW_PROJECT_ID = '<sha512 of a new random project_id>'
 
+/** Everything but the command and the statistics: identity, project, versions, platform, CI, [tool.kedro] fields. */
 export function projectProperties(context: PreviewContext, sheet: PreviewSheet, username: string): Record<string, PyJson> {
   const {env, kedro, platform, project, python, telemetry, telemetryRelease} = context
   const properties: Record<string, PyJson> = {username, ...projectIdentity(context, sheet)}
-  if (!telemetryRelease.requestShapeKnown) {
-    sheet.warn(`kedro-telemetry ${telemetry.version} is older than the oldest request shape this preview reproduces (${telemetryReleasesWith('requestShapeKnown', true)}): it also sent a hashed project_name and the project's own version, in another key order, so the request is estimated`)
-    for (const field of ['identity', 'properties.username', 'properties.package_name', 'properties.project_version']) sheet.estimated.add(field)
+  if (telemetryRelease.projectVersion === 'project-metadata') {
+    properties.project_version = metadataProjectVersion(context, sheet)
+  } else {
+    properties.project_version = kedro.version
+    sheet.origin('properties.project_version', 'raw', kedro.assumed ? 'no installed or pinned version found' : kedro.source, 'the Kedro version', kedro.assumed ? kedro.source : null)
   }
 
-  for (const [field, detected, what] of [['project_version', kedro, 'the Kedro version'], ['telemetry_version', telemetry, 'the kedro-telemetry version']] as const) {
-    properties[field] = detected.version
-    sheet.origin(`properties.${field}`, 'raw', detected.assumed ? 'no installed or pinned version found' : detected.source, what, detected.assumed ? detected.source : null)
-  }
+  properties.telemetry_version = telemetry.version
+  sheet.origin('properties.telemetry_version', 'raw', telemetry.assumed ? 'no installed or pinned version found' : telemetry.source, 'the kedro-telemetry version', telemetry.assumed ? telemetry.source : null)
 
   properties.python_version = python.facts?.version ?? '<sys.version of the project\'s Python: none found>'
   sheet.origin('properties.python_version', 'raw', python.facts?.executable ?? 'no Python run', 'sys.version', python.missing)

@@ -112,8 +112,12 @@ function requestBuilder(context: PreviewContext, sheet: PreviewSheet): RequestBu
   const timestamp = kedroTimestamp(now)
   sheet.origin('app_id', 'raw', env.HEAP_APPID_DEV === undefined ? 'kedro-telemetry' : 'HEAP_APPID_DEV', '')
   sheet.origin('timestamp', 'raw', 'the clock', 'local time with a literal Z; this preview\'s time')
+  // Before kedro-telemetry 0.2.2 the identity came second; from 0.2.2 last (and only when there is one).
+  const identitySecond = context.telemetryRelease.bodyLayout === 'identity-second'
   return (event, eventProperties, identity) => {
-    const body: TelemetryBody = {app_id: appId, event, timestamp, properties: eventProperties, ...(identity === null ? {} : {identity})}
+    const body: TelemetryBody = identitySecond && identity !== null
+      ? {app_id: appId, identity, event, timestamp, properties: eventProperties}
+      : {app_id: appId, event, timestamp, properties: eventProperties, ...(identity === null ? {} : {identity})}
     const bodyText = pythonJsonDumps(body)
     const headers = {'Content-Type': 'application/json'}
     // A project id created at run time is unknown, but its hash always has 128 hex digits: the length is known.
@@ -131,9 +135,10 @@ function assemble(context: PreviewContext, sheet: PreviewSheet, parts: Parts): T
   const {properties, statistics} = parts
   if (telemetryRelease.events === 'several') {
     // Before 0.6.0 (from their source): two events before the command runs, the statistics separately after the
-    // catalog is built; identity last, and left out when empty.
-    const identity = parts.identity || null
-    const cliProperties = {...properties, command}
+    // catalog is built; identity left out when empty (from 0.2.2). Before 0.2.2 `command` follows `username`.
+    const identity = telemetryRelease.bodyLayout === 'identity-second' ? parts.identity : parts.identity || null
+    const {username, ...rest} = properties
+    const cliProperties = telemetryRelease.bodyLayout === 'identity-second' ? {username, command, ...rest} : {...properties, command}
     sheet.origin('event', 'derived', 'the command', `two events per command in kedro-telemetry ${telemetryReleasesWith('events', 'several')}, and the statistics separately`, statistics?.unreadCommand ?? null)
     return [
       request(`Command run: ${mainCommand}`, cliProperties, identity),

@@ -23,6 +23,8 @@ export interface CatalogReading {
   /** Why Kedro fails to create the catalog (Python's exception), or null. */
   failure: null | string
   files: string[]
+  /** The parameters as KedroContext.params has them ({} when there are none), runtime parameters merged in. */
+  parameters: Config
   warnings: string[]
 }
 
@@ -155,7 +157,7 @@ export interface CatalogOptions {
  * relative to `confRoot`. Nothing outside `boundary` (the project, or the folder the user named) is read.
  */
 export function readCatalog(confRoot: string, env = 'local', baseEnv = 'base', boundary = confRoot, options: CatalogOptions = {}): CatalogReading {
-  const reading: CatalogReading = {entries: [], estimated: [], failure: null, files: [], warnings: []}
+  const reading: CatalogReading = {entries: [], estimated: [], failure: null, files: [], parameters: {}, warnings: []}
   const within = realPathOr(boundary)
   if (isRemote(confRoot) || /\.(zip|tar\.gz|tgz|tar)$/.test(confRoot)) {
     reading.estimated.push(`the configuration is ${isRemote(confRoot) ? 'remote' : 'an archive'} (${confRoot}), which this tool does not read`)
@@ -200,6 +202,7 @@ export function readCatalog(confRoot: string, env = 'local', baseEnv = 'base', b
   const parameters = loader.get('parameters')
   appendAll(reading.estimated, parameters.estimated)
   if (parameters.failure) return fail(parameters.failure)
+  if (!parameters.missing) reading.parameters = parameters.config
 
   for (const [name, value] of Object.entries(catalog.config)) {
     if (isPattern(name)) continue

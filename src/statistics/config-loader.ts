@@ -9,6 +9,7 @@
 import path from 'node:path'
 
 import {entryKindSync, readTextSafeSync, walkFilesSync} from '../checkout/files.js'
+import {compareVersions} from '../python/pep440.js'
 import {safeLoad} from '../python/pyyaml.js'
 
 export type Config = Record<string, unknown>
@@ -416,12 +417,28 @@ export class ConfigLoader {
   }
 }
 
-/** `kedro run --params a=1,b.c=x`: the values as a nested mapping (numbers converted, as Kedro's CLI does). */
-export function runtimeParamsOf(values: string[]): Config {
+/**
+ * One `--params` item with the separator the release reads between key and value: `:` (0.18.0 to 0.18.4), else `=`
+ * after 0.18.5 to 0.18.14 turned a colon before any `=` into one.
+ */
+export function paramsItem(raw: string, kedroVersion: string): {item: string; separator: ':' | '='} {
+  if (compareVersions(kedroVersion, '0.18.5') < 0) return {item: raw, separator: ':'}
+  if (compareVersions(kedroVersion, '0.19.0') >= 0) return {item: raw, separator: '='}
+  const equals = raw.indexOf('=')
+  const colon = raw.indexOf(':')
+  return {item: equals !== -1 && colon !== -1 && equals < colon ? raw : raw.replace(':', '='), separator: '='}
+}
+
+/**
+ * `kedro run --params a=1,b.c=x` (`a:1` before Kedro 0.19): the values as a nested mapping (numbers converted, as
+ * Kedro's CLI does), each item read with the separator of `kedroVersion`.
+ */
+export function runtimeParamsOf(values: string[], kedroVersion: string): Config {
   const params: Config = {}
   for (const value of values) {
-    for (const item of value.split(',')) {
-      const separator = item.indexOf('=')
+    for (const written of value.split(',')) {
+      const {item, separator: mark} = paramsItem(written, kedroVersion)
+      const separator = item.indexOf(mark)
       if (separator <= 0) continue
       const keys = item.slice(0, separator).trim().split('.')
       const raw = item.slice(separator + 1).trim()

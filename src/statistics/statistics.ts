@@ -69,6 +69,25 @@ export interface StatisticsReading {
   warnings: string[]
 }
 
+/**
+ * `len(catalog.datasets.__dict__)`, which kedro-telemetry up to 0.3.1 sent: the datasets, `parameters`, and a
+ * `params:<path>` entry for every key of the parameters, nested ones included (KedroContext._get_feed_dict), each
+ * under its attribute name (`_sub_nonword_chars`: every run of non-word characters becomes `__`), so names that
+ * come out the same count once.
+ */
+export function datasetsAttributeCount(datasetNames: string[], parameters: Record<string, unknown>): number {
+  const names = [...datasetNames, 'parameters']
+  const addPaths = (prefix: string, value: unknown) => {
+    names.push(`params:${prefix}`)
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [key, nested] of Object.entries(value)) addPaths(`${prefix}.${key}`, nested)
+    }
+  }
+
+  for (const [key, value] of Object.entries(parameters)) addPaths(key, value)
+  return new Set(names.map((name) => name.replaceAll(/[^\p{L}\p{N}_]+/gu, '__'))).size
+}
+
 async function installedDatasetPackages(sitePackages: string[], projectRoot: string): Promise<Map<string, ModuleMap>> {
   const installed = new Map<string, ModuleMap>()
   for (const directory of sitePackages) {
@@ -98,17 +117,13 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
   const catalog = readCatalog(confRoot, env, settings?.baseEnv ?? 'base', options.confSource ?? options.projectRoot, {
     customResolvers: settings?.customResolvers, environment: options.environment, loadVersions: options.loadVersions, mergeStrategy: settings?.mergeStrategy,
     patterns: settings?.configPatterns, validators: kedroRelease.validators,
-    runtimeParams: runtimeParamsOf(options.runtimeParams ?? []),
+    runtimeParams: runtimeParamsOf(options.runtimeParams ?? [], options.kedroVersion),
   })
   for (const reason of settings?.estimated ?? []) note('number_of_datasets', reason)
   const warnings = [...catalog.warnings]
   const datasets = catalog.entries.filter((entry) => !entry.name.startsWith('parameters') && !entry.name.startsWith('params:'))
   for (const reason of catalog.estimated) note('number_of_datasets', reason)
   if (catalog.failure && settings?.estimated.length) note('number_of_datasets', `with the configuration where this tool looked, creating the catalog raises ${catalog.failure}`)
-  if (telemetryRelease.countsParameters) {
-    // 0.2.x counted `catalog.datasets`, where Kedro also registers `parameters` and a `params:` entry per key.
-    note('number_of_datasets', 'this kedro-telemetry release also counted the parameters entries of the catalog, which are not counted here')
-  }
 
   const pipelines = options.packageName
     ? readPipelines({
@@ -127,7 +142,7 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
   }
 
   const properties: Record<string, PyJson> = {
-    number_of_datasets: datasets.length,
+    number_of_datasets: telemetryRelease.countsParameters ? datasetsAttributeCount(datasets.map((entry) => entry.name), catalog.parameters) : datasets.length,
     number_of_nodes: pipelines.numberOfNodes,
     number_of_pipelines: pipelines.numberOfPipelines,
   }
