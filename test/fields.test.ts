@@ -33,6 +33,16 @@ describe('the registry of body fields', () => {
     })
   }
 
+  it('every release\'s notice tells of every field its requests hold (but the app id and the event name)', async () => {
+    for (const telemetryVersion of TELEMETRY_RELEASES) {
+      const run = await runInProcess(['preview', '--json', '--project', EXAMPLE, '--telemetry-version', telemetryVersion, '--ignore-consent', 'run'])
+      const sent = (JSON.parse(run.stdout) as PreviewResult).requests.flatMap((request) => paths(request.body))
+      const told = new Set(buildNotice(telemetryVersion).fields.map((field) => field.name))
+      const untold = sent.filter((field) => !['app_id', 'event'].includes(field)).map((field) => bodyField(field)!.key.replace(/^properties\./, '')).filter((name) => !told.has(name))
+      expect([...new Set(untold)], `kedro-telemetry ${telemetryVersion}: sent but not in its notice`).to.deep.equal([])
+    }
+  })
+
   it('the notice names only fields of the registry, and the leak scan skips exactly the ones it marks', () => {
     for (const field of buildNotice('0.8.0').fields) expect(bodyField(field.name) ?? bodyField(`properties.${field.name}`), field.name).to.not.equal(undefined)
     expect(BODY_FIELDS.filter((field) => field.leakScanExempt).map((field) => field.key)).to.deep.equal(['properties.username', 'properties.project_id', 'properties.package_name', 'properties.project_name', 'properties.python_version', 'identity'])
