@@ -11,7 +11,8 @@ import {fileURLToPath} from 'node:url'
 const actionPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const env = process.env
 const temp = env.RUNNER_TEMP || env.TMPDIR || '/tmp'
-const EXTENSIONS = {codequality: 'codequality.json', json: 'json', junit: 'xml', markdown: 'md', sarif: 'sarif'}
+// Each report format the audit can write to a file, with its file name ending (generated from the CLI's registry).
+const EXTENSIONS = JSON.parse(readFileSync(path.join(actionPath, 'action', 'report-formats.json'), 'utf8'))
 
 function fail(message) {
   console.log(`::error title=Kedro telemetry audit::${message.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A')}`)

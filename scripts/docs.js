@@ -2,7 +2,9 @@
 // oclif.manifest.json (what `--help` shows), docs/audit-checks.md from the audit's check definitions (the built
 // library's CHECKS, which SARIF's rules are made of too), docs/policy.md and schemas/policy.schema.json from the
 // policy's schema (POLICY_SCHEMA, which policies are validated against), and the field table of docs/preview.md from
-// the registry of body fields (BODY_FIELDS). Run after `npm run build`.
+// the registry of body fields (BODY_FIELDS), and the audit's formats (docs/audit.md's table, the GitHub Action's
+// action/report-formats.json and its `format` input) from the registry of report formats (REPORT_FORMATS). Run after
+// `npm run build`.
 // Usage: node scripts/docs.js          write the pages
 //        node scripts/docs.js --check  fail (exit 1) when a committed page differs from what the code gives (CI)
 import {readFileSync, writeFileSync} from 'node:fs'
@@ -11,7 +13,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const manifest = JSON.parse(readFileSync(path.join(root, 'oclif.manifest.json'), 'utf8'))
-const {BODY_FIELDS, CHECKS, POLICY_FILE_NAME, POLICY_SCHEMA} = await import(pathToFileURL(path.join(root, 'dist', 'index.js')).href)
+const {BODY_FIELDS, CHECKS, POLICY_FILE_NAME, POLICY_SCHEMA, REPORT_FORMATS} = await import(pathToFileURL(path.join(root, 'dist', 'index.js')).href)
 const BIN = 'telemetry'
 // The order a newcomer meets them in: look, preview, decide, record, audit.
 const ORDER = ['status', 'preview', 'opt-out', 'opt-in', 'revoke', 'history', 'notice', 'audit', 'enforce', 'guard']
@@ -139,7 +141,33 @@ function previewPage() {
   return `${current.slice(0, current.indexOf(start))}${table}${current.slice(current.indexOf(end) + end.length)}`
 }
 
+/** `text` with what lies between the two markers replaced by `inner`. */
+function between(text, [start, end], inner) {
+  return `${text.slice(0, text.indexOf(start))}${start}${inner}${text.slice(text.indexOf(end))}`
+}
+
+/** docs/audit.md with its table of formats made from the registry of report formats. */
+function auditPage() {
+  const current = readFileSync(path.join(root, 'docs', 'audit.md'), 'utf8')
+  const table = [
+    '', GENERATED('src/render/report-formats.ts'), '', '| format | for | the Action\'s file |', '|---|---|---|',
+    ...REPORT_FORMATS.map((format) => `| \`${format.name}\` | ${format.description} | ${format.name === 'table' ? 'not kept' : `\`telemetry-audit.${format.extension}\``} |`), '',
+  ].join('\n')
+  return between(current, ['<!-- formats:start -->', '<!-- formats:end -->'], table)
+}
+
+/** The Action's format input: its description lists the formats it can keep (every one but the table). */
+function actionYaml() {
+  const current = readFileSync(path.join(root, 'action.yml'), 'utf8')
+  const names = REPORT_FORMATS.filter((format) => format.name !== 'table').map((format) => format.name)
+  const line = `    description: 'A report kept besides the SARIF and the summary: ${names.join(', ')} (its path is the report-file output).'`
+  return current.replace(/^ {4}description: 'A report kept besides the SARIF and the summary: .*$/m, line)
+}
+
 const pages = {
+  'action.yml': actionYaml(),
+  'action/report-formats.json': `${JSON.stringify(Object.fromEntries(REPORT_FORMATS.filter((format) => format.name !== 'table').map((format) => [format.name, format.extension])), null, 2)}\n`,
+  'docs/audit.md': auditPage(),
   'docs/audit-checks.md': checksPage(), 'docs/commands.md': commandsPage(), 'docs/policy.md': policyPage(), 'docs/preview.md': previewPage(),
   'schemas/policy.schema.json': `${JSON.stringify(POLICY_SCHEMA, null, 2)}\n`,
 }

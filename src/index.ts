@@ -51,6 +51,7 @@ export {
   type TelemetryRequest,
 } from './request/request.js'
 export {pythonJsonDumps} from './python/json-dumps.js'
+export {type AuditFormat, type AuditReportOptions, formatAuditReport, REPORT_FORMATS, type ReportFormat, reportFormat} from './render/report-formats.js'
 export {type CatalogEntry, type CatalogOptions, type CatalogReading, readCatalog} from './statistics/catalog.js'
 export {type PipelineReading, readPipelines} from './statistics/pipelines.js'
 export {readStatistics, type StatisticsOptions, type StatisticsReading} from './statistics/statistics.js'

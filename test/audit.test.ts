@@ -10,6 +10,7 @@ import {findLeaks} from '../src/audit/leaks.js'
 import type {AuditReport} from '../src/audit/audit.js'
 import type {CheckResult} from '../src/audit/checks/check.js'
 import type {CodeQualityIssue, SarifLog} from '../src/render/audit-formats.js'
+import {REPORT_FORMATS} from '../src/render/report-formats.js'
 import {runInProcess} from './helpers/in-process.js'
 import {git, gitCommitAll, gitInit, makeProject, REPO_ROOT, removeTempDirs, runCli, tempDir, writeFiles} from './helpers/sandbox.js'
 import {expectValid} from './helpers/schemas.js'
@@ -352,6 +353,17 @@ describe('telemetry audit', () => {
         expect(refused.code, wrong).to.equal(2)
         expect(refused.stderr, wrong).to.match(/--report .*expected FORMAT=FILE/)
       }
+    })
+
+    it('every format of the registry is one the command writes, and the Action keeps every one but the table', async () => {
+      const {m, tree} = fixture()
+      const out = tempDir()
+      const names = REPORT_FORMATS.map((format) => format.name)
+      const run = await m.run(['audit', '.', ...names.flatMap((name) => ['--report', `${name}=${path.join(out, `report.${name}`)}`])], tree)
+      expect(run.code).to.equal(1)
+      for (const name of names) expect(readFileSync(path.join(out, `report.${name}`), 'utf8'), name).to.contain('TEL002')
+      const kept = JSON.parse(readFileSync(path.join(REPO_ROOT, 'action', 'report-formats.json'), 'utf8')) as Record<string, string>
+      expect(kept).to.deep.equal(Object.fromEntries(REPORT_FORMATS.filter((format) => format.name !== 'table').map((format) => [format.name, format.extension])))
     })
 
     it('JUnit: one suite per project, one case per check, warnings as <skipped> unless --strict', async () => {

@@ -2,18 +2,18 @@ import * as Flags from '@oclif/core/flags'
 
 import type {AuditReport} from '../audit/audit.js'
 import {BaseCommand, paragraph, policyChoice, policyFlags} from '../base-command.js'
-import {AUDIT_FORMAT_FLAVOURS, AUDIT_FORMATS, type AuditFormat, reportTargets} from '../render/audit-format-names.js'
+import {AUDIT_FORMATS, type AuditFormat, reportFormat, reportTargets} from '../render/report-formats.js'
 
 
 export default class Audit extends BaseCommand {
   static description = paragraph`Finds every Kedro project at or below each PATH (a pyproject.toml with [tool.kedro]; what git ignores,
-node_modules, .venv and .git are skipped) and checks it: TEL001 consent-explicit, TEL002 consent-file-valid, TEL003
-consent-file-ignored, TEL004 consent-file-not-committed, TEL005 ci-opt-out, TEL006 payload-no-leak, TEL007
-identifiers, TEL008 telemetry-version, TEL009 consent-recorded, TEL010 policy-met, TEL011 stack-telemetry (the other
-tools of the data stack that send usage data by default). The payload check previews each
---command and every kedro invocation found in the project's CI files, Makefile and README. A team policy
+node_modules, .venv and .git are skipped) and runs the audit's checks on it: consent (explicit, valid, kept out of
+git, recorded), the CI opt-out, what the payload would leak, identifiers, the kedro-telemetry version, the team
+policy and the other tools of the data stack that send usage data by default. Each check (TEL001 and on), what it
+verifies and its fix are in docs/audit-checks.md, generated from the checks themselves. The payload check previews
+each --command and every kedro invocation found in the project's CI files, Makefile and README. A team policy
 (.kedro-consent.yml at or above a project, within its repository) sets each check's level and the folders skipped,
-and TEL010 checks its rules. Exit code 1 when a check fails (with --strict, when one warns too).`
+and its rules are checked too. Exit code 1 when a check fails (with --strict, when one warns too).`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> --only-failures', description: 'only what needs fixing, each with its fix'},
@@ -27,7 +27,7 @@ and TEL010 checks its rules. Exit code 1 when a check fails (with --strict, when
   static flags = {
     ...policyFlags,
     command: Flags.string({description: 'a kedro command (what follows `kedro`) whose request to check for leaks; repeatable', multiple: true}),
-    format: Flags.string({default: 'table', description: 'report format', options: [...AUDIT_FORMATS]}),
+    format: Flags.string({default: 'table', description: 'report format (docs/audit.md describes each)', options: [...AUDIT_FORMATS]}),
     output: Flags.string({description: 'write the report to FILE (atomically) instead of stdout'}),
     report: Flags.string({
       description: 'also write the report in FORMAT to FILE (atomically), from the same run; repeatable (e.g. --report sarif=a.sarif --report junit=a.xml)',
@@ -42,7 +42,7 @@ and TEL010 checks its rules. Exit code 1 when a check fails (with --strict, when
 
   static summary = 'Check Kedro projects\' telemetry privacy, for people and for CI gates.'
 
-  static usage = '<%= command.id %> [PATHS...] [--format table|json|markdown|junit|sarif|codequality] [--output FILE] [--report FORMAT=FILE]... [--strict] [--command "KEDRO ARGS"]...'
+  static usage = `<%= command.id %> [PATHS...] [--format ${AUDIT_FORMATS.join('|')}] [--output FILE] [--report FORMAT=FILE]... [--strict] [--command "KEDRO ARGS"]...`
 
   async run(): Promise<AuditReport> {
     const {argv, flags} = await this.parse(Audit)
@@ -50,7 +50,7 @@ and TEL010 checks its rules. Exit code 1 when a check fails (with --strict, when
     const targets = reportTargets(flags.report ?? [], flags.output)
     // The audit (checks, previews, the Python parser) and its renderers load only for this command.
     const [{audit}, {summaryLine}, {formatAuditReport}, {progressBar}, {terminalStyle}, {ciInert, printable}] = await Promise.all([
-      import('../audit/audit.js'), import('../audit/summary.js'), import('../render/audit-report.js'), import('../render/progress.js'),
+      import('../audit/audit.js'), import('../audit/summary.js'), import('../render/report-formats.js'), import('../render/progress.js'),
       import('../render/style.js'), import('../render/escape.js'),
     ])
     const report = await audit({
@@ -65,14 +65,14 @@ and TEL010 checks its rules. Exit code 1 when a check fails (with --strict, when
     if (files.length > 0) {
       const {writeFileAtomic} = await import('../fs/transaction.js')
       for (const target of files) {
-        await writeFileAtomic(target.file, formatAuditReport(report, target.format, {...options, style: plain}))
+        await writeFileAtomic(target.file, await formatAuditReport(report, target.format, {...options, style: plain}))
         this.logToStderr(`Wrote ${printable(target.file)} (${target.format}): ${summaryLine(report)}`)
       }
     }
 
     if (!flags.output && !this.jsonEnabled()) {
-      const text = formatAuditReport(report, format, {...options, onlyFailures: flags['only-failures'], style: terminalStyle(process.stdout, process.env)})
-      process.stdout.write(ciInert(text, AUDIT_FORMAT_FLAVOURS[format]))
+      const text = await formatAuditReport(report, format, {...options, onlyFailures: flags['only-failures'], style: terminalStyle(process.stdout, process.env)})
+      process.stdout.write(ciInert(text, reportFormat(format).flavour))
     }
 
     process.exitCode = report.exitCode
