@@ -8,7 +8,7 @@ import path from 'node:path'
 import {readTextSafeSync} from '../checkout/files.js'
 import {analysePython, childrenOf, EvaluationGuard, type PyValue, runStatement, type Scope} from './python.js'
 
-interface ProjectSettings {
+export interface ProjectSettings {
   baseEnv: null | string
   confSource: null | string
   /** CONFIG_LOADER_ARGS["config_patterns"]: glob patterns per configuration key, over the defaults. */

@@ -1,15 +1,14 @@
 /** The properties of the "Kedro Project Statistics" event, read statically from the project's files. */
 import type {PyJson} from '../python/json-dumps.js'
-import {appendAll} from '../collections.js'
-import {kedro, telemetry} from '../releases/releases.js'
-import {readCatalog} from './catalog.js'
+import {kedro, type KedroRelease, telemetry, type TelemetryRelease} from '../releases/releases.js'
+import {type CatalogEntry, type CatalogReading, readCatalog} from './catalog.js'
 import {runtimeParamsOf} from './config-loader.js'
 import {DATASET_PACKAGES, type ModuleMap, readModuleMap, resolveDatasetType, typeCountKey} from './dataset-types.js'
 import path from 'node:path'
 
 import type {RunFilters} from './pipeline-filter.js'
-import {readPipelines} from './pipelines.js'
-import {readSettings} from './settings.js'
+import {type PipelineReading, readPipelines} from './pipelines.js'
+import {type ProjectSettings, readSettings} from './settings.js'
 
 /** Validator classes from these packages are counted by name; any other (a project's own) as `custom`. */
 const PUBLIC_VALIDATOR_LIBRARIES = new Set(['great_expectations', 'kedro', 'kedro_datasets', 'pandera', 'pydantic'])
@@ -101,15 +100,38 @@ async function installedDatasetPackages(sitePackages: string[], projectRoot: str
   return installed
 }
 
-export async function readStatistics(options: StatisticsOptions): Promise<StatisticsReading> {
-  const estimated: Record<string, string[]> = {}
-  const note = (field: string, reason: string) => {
-    estimated[field] ??= []
-    if (!estimated[field].includes(reason)) estimated[field].push(reason)
-  }
+/** What every collector adds to: the properties, and the reasons a figure may be off (per property) and warnings. */
+class Collected {
+  readonly estimated: Record<string, string[]> = {}
+  readonly properties: Record<string, PyJson> = {}
+  readonly warnings: string[] = []
 
+  note(field: string, reason: string): void {
+    this.estimated[field] ??= []
+    if (!this.estimated[field].includes(reason)) this.estimated[field].push(reason)
+  }
+}
+
+/** What the collectors read: the project's settings, catalog and pipelines, and the two releases' behaviour. */
+interface ProjectReading {
+  catalog: CatalogReading
+  confRoot: string
+  datasets: CatalogEntry[]
+  env: string
+  kedroRelease: KedroRelease
+  pipelines: Omit<PipelineReading, 'pipelines'>
+  settings: null | ProjectSettings
+  telemetryRelease: TelemetryRelease
+}
+
+const NO_PACKAGE: Omit<PipelineReading, 'pipelines'> = {
+  estimated: ['no package_name in [tool.kedro]'], files: [], filterFails: null, missing: [], numberOfNodes: null, numberOfPipelines: null,
+  registryFails: null, selectedNodes: null, warnings: [],
+}
+
+/** Reads what the statistics are made of, as Kedro would load it for this command. */
+function readProject(options: StatisticsOptions): ProjectReading {
   const kedroRelease = kedro(options.kedroVersion)
-  const telemetryRelease = telemetry(options.telemetryVersion)
   const settings = options.packageName ? readSettings(options.projectRoot, options.sourceDir, options.packageName) : null
   const env = options.env ?? settings?.defaultRunEnv ?? 'local'
   const confRoot = options.confSource ?? path.resolve(options.projectRoot, settings?.confSource ?? 'conf')
@@ -119,40 +141,47 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
     patterns: settings?.configPatterns, validators: kedroRelease.validators,
     runtimeParams: runtimeParamsOf(options.runtimeParams ?? [], options.kedroVersion),
   })
-  for (const reason of settings?.estimated ?? []) note('number_of_datasets', reason)
-  const warnings = [...catalog.warnings]
-  const datasets = catalog.entries.filter((entry) => !entry.name.startsWith('parameters') && !entry.name.startsWith('params:'))
-  for (const reason of catalog.estimated) note('number_of_datasets', reason)
-  if (catalog.failure && settings?.estimated.length) note('number_of_datasets', `with the configuration where this tool looked, creating the catalog raises ${catalog.failure}`)
-
   const pipelines = options.packageName
     ? readPipelines({
       filters: options.filters, kedroVersion: options.kedroVersion, mustExist: options.runs, sitePackages: options.kedroSitePackages,
       packageName: options.packageName, projectRoot: options.projectRoot,
       pythonVersion: options.pythonVersion, requested: options.requested, sourceDir: options.sourceDir,
     })
-    : {
-      estimated: ['no package_name in [tool.kedro]'], files: [], filterFails: null, missing: [], numberOfNodes: null, numberOfPipelines: null, pipelines: {},
-      registryFails: null, selectedNodes: null, warnings: [],
-    }
-  appendAll(warnings, pipelines.warnings)
+    : NO_PACKAGE
+  const datasets = catalog.entries.filter((entry) => !entry.name.startsWith('parameters') && !entry.name.startsWith('params:'))
+  return {catalog, confRoot, datasets, env, kedroRelease, pipelines, settings, telemetryRelease: telemetry(options.telemetryVersion)}
+}
+
+/** number_of_datasets, number_of_nodes and number_of_pipelines, with why each may be off. */
+function collectCounts(project: ProjectReading, collected: Collected): void {
+  const {catalog, datasets, pipelines, settings, telemetryRelease} = project
+  for (const reason of settings?.estimated ?? []) collected.note('number_of_datasets', reason)
+  for (const reason of catalog.estimated) collected.note('number_of_datasets', reason)
+  if (catalog.failure && settings?.estimated.length) collected.note('number_of_datasets', `with the configuration where this tool looked, creating the catalog raises ${catalog.failure}`)
   for (const reason of pipelines.estimated) {
-    note('number_of_nodes', reason)
-    note('number_of_pipelines', reason)
+    collected.note('number_of_nodes', reason)
+    collected.note('number_of_pipelines', reason)
   }
 
-  const properties: Record<string, PyJson> = {
-    number_of_datasets: telemetryRelease.countsParameters ? datasetsAttributeCount(datasets.map((entry) => entry.name), catalog.parameters) : datasets.length,
-    number_of_nodes: pipelines.numberOfNodes,
-    number_of_pipelines: pipelines.numberOfPipelines,
-  }
+  collected.warnings.push(...catalog.warnings, ...pipelines.warnings)
+  const names = datasets.map((entry) => entry.name)
+  collected.properties.number_of_datasets = telemetryRelease.countsParameters ? datasetsAttributeCount(names, catalog.parameters) : names.length
+  collected.properties.number_of_nodes = pipelines.numberOfNodes
+  collected.properties.number_of_pipelines = pipelines.numberOfPipelines
+}
 
-  // Dataset types: counted only where the catalog has keys() and get_type() (Kedro 1.x); 0.7.0 sends a nested
-  // `dataset_types` object (empty with Kedro 0.19), 0.8.0 one `dataset_type_count.<class>` property per class.
-  if (telemetryRelease.datasetTypes === 'nested' && kedroRelease.catalogApi === 'list') properties.dataset_types = {}
-  // Every dataset class is imported before the statistics go out: Kedro 0.19 instantiates each dataset as it builds the
-  // catalog, kedro-telemetry's hook asks Kedro 1.x's catalog.get_type(). One the installed kedro-datasets lacks raises
-  // (a failure); one whose import depends on an environment not read here leaves the event unsure.
+/**
+ * The dataset classes: every one is imported before the statistics go out (Kedro 0.19 instantiates each dataset as
+ * it builds the catalog; kedro-telemetry's hook asks Kedro 1.x's catalog.get_type()). One the installed
+ * kedro-datasets lacks raises (a failure); one whose import depends on an environment not read here leaves the event
+ * unsure. Counted only where the catalog has keys() and get_type() (Kedro 1.x): 0.7.0 sends a nested `dataset_types`
+ * object (empty with Kedro 0.19), 0.8.0 one `dataset_type_count.<class>` property per class.
+ */
+async function collectDatasetTypes(
+  project: ProjectReading, options: StatisticsOptions, collected: Collected,
+): Promise<{failure: null | string; unsure: null | string}> {
+  const {catalog, datasets, kedroRelease, telemetryRelease} = project
+  if (telemetryRelease.datasetTypes === 'nested' && kedroRelease.catalogApi === 'list') collected.properties.dataset_types = {}
   const installed = await installedDatasetPackages(options.sitePackages, options.projectRoot)
   const resolvedTypes = datasets.map((entry) => ({entry, resolved: resolveDatasetType(entry.type, installed)}))
   const absent = resolvedTypes.find(({resolved}) => resolved.absent || resolved.inNoRelease)
@@ -160,53 +189,64 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
   const when = kedroRelease.catalogApi === 'keys' ? 'kedro-telemetry imports each dataset class' : 'Kedro imports each dataset class as it builds the catalog'
   // Kedro 1.x builds datasets lazily: only a kedro-telemetry that counts their types (get_type) imports them.
   const imports = kedroRelease.catalogApi === 'list' || telemetryRelease.datasetTypes !== 'none'
-  const typeFailure = imports && absent
+  const failure = imports && absent
     ? `DatasetError: ${absent.entry.type} (catalog entry ${absent.entry.name}) is not in ${absent.resolved.inNoRelease ? 'any kedro-datasets release' : 'the installed kedro-datasets'}`
     : null
-  const typeUnsure = !imports ? null : (absent?.resolved.inNoRelease ? `${when}: ${absent.resolved.inNoRelease}` : (!absent && unsure
+  const unsureWhy = !imports ? null : (absent?.resolved.inNoRelease ? `${when}: ${absent.resolved.inNoRelease}` : (!absent && unsure
     ? `${when}; whether ${unsure.entry.type} (entry ${unsure.entry.name}) imports depends on the installed kedro-datasets, not read here`
     : null))
-  if (telemetryRelease.datasetTypes !== 'none' && kedroRelease.catalogApi === 'keys') {
-    const counts: Record<string, number> = {}
-    for (const {resolved} of resolvedTypes) {
-      const key = typeCountKey(resolved.className ?? '')
-      if (resolved.estimated) note(`dataset_type_count.${key}`, resolved.estimated)
-      counts[key] = (counts[key] ?? 0) + 1
-    }
-
-    if (catalog.files.length > 1 && Object.keys(counts).length > 1) {
-      // OmegaConfigLoader collects a folder's files in a Python set, so their merge order varies between runs.
-      warnings.push(`kedro merges ${catalog.files.length} catalog files in an order that varies between runs, so the dataset_type_count properties may come in another order`)
-    }
-
-    if (telemetryRelease.datasetTypes === 'flat') {
-      for (const [key, count] of Object.entries(counts)) properties[`dataset_type_count.${key}`] = count
-    } else {
-      properties.dataset_types = counts
-    }
+  if (telemetryRelease.datasetTypes === 'none' || kedroRelease.catalogApi !== 'keys') return {failure, unsure: unsureWhy}
+  const counts: Record<string, number> = {}
+  for (const {resolved} of resolvedTypes) {
+    const key = typeCountKey(resolved.className ?? '')
+    if (resolved.estimated) collected.note(`dataset_type_count.${key}`, resolved.estimated)
+    counts[key] = (counts[key] ?? 0) + 1
   }
 
-  // kedro-telemetry 0.9.0 on Kedro 1.6+: the validators the catalog declares (collectors/validators.py), public
-  // libraries by name and anything else as `custom`.
+  if (catalog.files.length > 1 && Object.keys(counts).length > 1) {
+    // OmegaConfigLoader collects a folder's files in a Python set, so their merge order varies between runs.
+    collected.warnings.push(`kedro merges ${catalog.files.length} catalog files in an order that varies between runs, so the dataset_type_count properties may come in another order`)
+  }
+
+  if (telemetryRelease.datasetTypes === 'flat') {
+    for (const [key, count] of Object.entries(counts)) collected.properties[`dataset_type_count.${key}`] = count
+  } else {
+    collected.properties.dataset_types = counts
+  }
+
+  return {failure, unsure: unsureWhy}
+}
+
+/** kedro-telemetry 0.9.0 on Kedro 1.6+ (collectors/validators.py): the validators, public libraries by name, any other as `custom`. */
+function collectValidators(project: ProjectReading, collected: Collected): void {
+  const {catalog, kedroRelease, telemetryRelease} = project
   const validated = telemetryRelease.validatorStatistics && kedroRelease.validators ? catalog.entries.filter((entry) => entry.validator !== null) : []
-  if (validated.length > 0) {
-    properties.number_of_validated_datasets = validated.length
-    for (const entry of validated) {
-      const library = entry.validator!.split('.')[0]
-      const key = `validator_type_count.${PUBLIC_VALIDATOR_LIBRARIES.has(library) ? library : 'custom'}`
-      properties[key] = ((properties[key] as number | undefined) ?? 0) + 1
-    }
+  if (validated.length === 0) return
+  collected.properties.number_of_validated_datasets = validated.length
+  for (const entry of validated) {
+    const library = entry.validator!.split('.')[0]
+    const key = `validator_type_count.${PUBLIC_VALIDATOR_LIBRARIES.has(library) ? library : 'custom'}`
+    collected.properties[key] = ((collected.properties[key] as number | undefined) ?? 0) + 1
   }
+}
 
+/** The statistics the release sends for this project, in its order, read by each collector in turn. */
+export async function readStatistics(options: StatisticsOptions): Promise<StatisticsReading> {
+  const project = readProject(options)
+  const collected = new Collected()
+  collectCounts(project, collected)
+  const types = await collectDatasetTypes(project, options, collected)
+  collectValidators(project, collected)
+  const {catalog, confRoot, env, kedroRelease, pipelines, settings} = project
   return {
-    env, estimated,
+    env, estimated: collected.estimated,
     files: {catalog: catalog.files.map((file) => path.relative(options.projectRoot, path.join(confRoot, file)).split(path.sep).join('/')), pipelines: pipelines.files},
     // Where settings.py cannot be read, the configuration may be elsewhere: a failure is then only an estimate.
-    catalogFails: settings?.estimated.length ? null : catalog.failure ?? (kedroRelease.catalogApi === 'list' ? typeFailure : null),
+    catalogFails: settings?.estimated.length ? null : catalog.failure ?? (kedroRelease.catalogApi === 'list' ? types.failure : null),
     filterFails: pipelines.filterFails,
-    hookFails: kedroRelease.catalogApi === 'keys' ? typeFailure : null,
-    hookUnsure: typeUnsure,
-    missingPipelines: pipelines.missing, properties, registryFails: pipelines.registryFails,
-    selectedNodes: pipelines.estimated.length === 0 ? pipelines.selectedNodes : null, warnings,
+    hookFails: kedroRelease.catalogApi === 'keys' ? types.failure : null,
+    hookUnsure: types.unsure,
+    missingPipelines: pipelines.missing, properties: collected.properties, registryFails: pipelines.registryFails,
+    selectedNodes: pipelines.estimated.length === 0 ? pipelines.selectedNodes : null, warnings: collected.warnings,
   }
 }
