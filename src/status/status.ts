@@ -57,25 +57,37 @@ function walksUp(kedroVersion: null | string): boolean {
   return !kedroVersion || !isValidVersion(kedroVersion) || kedro(kedroVersion).projectDiscovery === 'walk-up'
 }
 
-export async function inspectStatus(options: StatusOptions = {}): Promise<StatusReport> {
+/** Where kedro would look, what it would find there, and the git answers for it: what the report is made from. */
+interface StatusFacts {
+  env: NodeJS.ProcessEnv
+  /** The project's .telemetry as kedro-telemetry reads it, or null outside a project. */
+  file: Awaited<ReturnType<typeof readTelemetryFile>> | null
+  platform: NodeJS.Platform
+  project: Awaited<ReturnType<typeof loadProject>>
+  /** Why a project found above the working directory is not kedro's, or null. */
+  projectNote: null | string
+  repository: null | RepositoryInspection
+  /** The project kedro would use, or null. */
+  root: null | string
+  /** The kedro-telemetry version whose rules apply (the latest known for one that is not a version). */
+  telemetryVersion: null | string
+  warnings: string[]
+  workingDirectory: string
+}
+
+async function gatherStatus(options: StatusOptions): Promise<StatusFacts> {
   const env = options.env ?? process.env
-  const platform = options.platform ?? process.platform
   const workingDirectory = await resolveWorkingDirectory(options.path ?? '.', options.cwd ?? process.cwd())
   const warnings: string[] = []
-
   const project = await loadProject(workingDirectory, env)
   const {pyproject, versions} = project
-  let {root} = project
   // git runs in child processes: start it now so it overlaps the file reads below.
   const inspect = options.inspectRepository ?? ((directory: string) => inspectRepository(directory, env, REPOSITORY_QUESTIONS))
-  const repositoryPending = root ? inspect(root) : null
+  const repositoryPending = project.root ? inspect(project.root) : null
   if (pyproject?.error) warnings.push(`${pyproject.path} is not valid TOML (${pyproject.error}): kedro would fail to start`)
-  let projectNote: null | string = null
-  if (root && root !== workingDirectory && !walksUp(versions.kedro.version)) {
-    projectNote = `Kedro ${versions.kedro.version} looks for the project in the working directory only, so it does not see ${root}`
-    root = null
-  }
-
+  const unseen = project.root && project.root !== workingDirectory && !walksUp(versions.kedro.version)
+  const projectNote = unseen ? `Kedro ${versions.kedro.version} looks for the project in the working directory only, so it does not see ${project.root}` : null
+  const root = unseen ? null : project.root
   let telemetryVersion = versions.telemetry.version
   if (telemetryVersion !== null && !isValidVersion(telemetryVersion)) {
     warnings.push(`kedro-telemetry version "${telemetryVersion}" is not a valid version; estimated with the rules of ${LATEST_KNOWN_TELEMETRY_VERSION}`)
@@ -83,75 +95,73 @@ export async function inspectStatus(options: StatusOptions = {}): Promise<Status
   }
 
   const file = root ? await readTelemetryFile(root) : null
-  const consent = resolveConsent({env, file, projectRoot: root, telemetryVersion})
   const repository = root ? await repositoryPending : null
+  return {env, file, platform: options.platform ?? process.platform, project, projectNote, repository, root, telemetryVersion, warnings, workingDirectory}
+}
+
+function fileSection(file: StatusFacts['file']): StatusReport['file'] {
+  return {
+    consent: file?.consent ?? null, estimated: file?.estimated ?? null, exists: file?.exists ?? false, kedroWouldFail: file?.kedroWouldFail ?? false,
+    kind: file?.kind ?? null, meant: file?.meant ?? null, path: file?.path ?? null, problem: file?.problem ?? null, rawConsent: file?.rawConsent ?? null,
+    symlink: file?.symlink ?? false, valid: file?.valid ?? false,
+  }
+}
+
+function projectSection({project: {pyproject, versions}, projectNote, root}: StatusFacts): StatusReport['project'] {
+  const {environment, kedro: kedroVersion, telemetry: telemetryVersion} = versions
+  return {
+    isKedroProject: root !== null, kedroVersion: kedroVersion.version, kedroVersionDetail: kedroVersion.detail, kedroVersionSource: kedroVersion.source,
+    note: projectNote, packageName: root ? pyproject?.packageName ?? null : null,
+    pythonEnvironment: environment && {prefix: environment.prefix, source: environment.source}, root,
+    telemetryVersion: telemetryVersion.version, telemetryVersionDetail: telemetryVersion.detail, telemetryVersionSource: telemetryVersion.source,
+  }
+}
+
+function ciSection(env: NodeJS.ProcessEnv): StatusReport['ci'] {
+  const kedroCi = kedroDetectsCi(env)
+  const wideCi = wideDetectsCi(env)
+  return {
+    kedroDetects: kedroCi.detected, kedroMatchedBy: kedroCi.matchedBy,
+    note: 'Being in CI only sets is_ci_env in the payload; it never stops kedro-telemetry from sending.',
+    wideDetects: wideCi.detected, wideVendor: wideCi.vendor,
+  }
+}
+
+/** The team policy that governs the project (and any found that may not), evaluated against the report. */
+async function policySection(report: StatusReport, facts: StatusFacts, options: StatusOptions): Promise<Pick<StatusReport, 'ignoredPolicies' | 'policy'>> {
+  const {env, root, workingDirectory} = facts
+  const choice = options.policy ?? 'find'
+  const readPolicy = options.readPolicy ?? policyReader(choice, options.cwd ?? process.cwd(), env)
+  const policy = await readPolicy(root ?? workingDirectory)
+  // A policy above the project that may not govern it is named, so that nobody believes it applies.
+  const ignoredPolicies = !options.readPolicy && choice === 'find' ? (await findPolicyFile(root ?? workingDirectory, env)).ignored : []
+  // The evaluation (and its PEP 440 library) loads only for a project that has a policy.
+  return {ignoredPolicies, policy: policy && (await import('../policy/evaluate.js')).evaluatePolicy(policy, {...report, ignoredPolicies})}
+}
+
+export async function inspectStatus(options: StatusOptions = {}): Promise<StatusReport> {
+  const facts = await gatherStatus(options)
+  const {env, file, platform, project: {pyproject, versions}, repository, root, telemetryVersion, workingDirectory} = facts
+  const consent = resolveConsent({env, file, projectRoot: root, telemetryVersion})
   const git = gitFacts(repository)
   const identity = await inspectIdentity({
     env, headPyproject: repository?.headContent ?? null, platform, pyproject: root ? pyproject : null, repository: repository?.context ?? null, root,
     workingDirectory,
   })
-  const kedroCi = kedroDetectsCi(env)
-  const wideCi = wideDetectsCi(env)
-  const machineWide = {activeHere: Boolean(env.DO_NOT_TRACK || env.KEDRO_DISABLE_TELEMETRY), ...options.machineWide ?? machineWideOptOut(env, platform)}
-
+  const stack = root
+    ? await inspectStack({
+      env, installed: versions.installed, installedWhere: versions.environment && `${versions.environment.source} (${versions.environment.prefix})`,
+      kedroWillSend: consent.willSend, projectRoot: root, pyprojectDependencies: pyproject?.dependencies ?? [],
+    })
+    : []
   const report: StatusReport = {
-    advice: '',
-    ci: {
-      kedroDetects: kedroCi.detected,
-      kedroMatchedBy: kedroCi.matchedBy,
-      note: 'Being in CI only sets is_ci_env in the payload; it never stops kedro-telemetry from sending.',
-      wideDetects: wideCi.detected,
-      wideVendor: wideCi.vendor,
-    },
-    consent,
-    file: {
-      consent: file?.consent ?? null,
-      estimated: file?.estimated ?? null,
-      exists: file?.exists ?? false,
-      kedroWouldFail: file?.kedroWouldFail ?? false,
-      kind: file?.kind ?? null,
-      meant: file?.meant ?? null,
-      path: file?.path ?? null,
-      problem: file?.problem ?? null,
-      rawConsent: file?.rawConsent ?? null,
-      symlink: file?.symlink ?? false,
-      valid: file?.valid ?? false,
-    },
-    git: git.facts,
-    identity: identity.facts,
-    machineWide,
-    path: workingDirectory,
-    ignoredPolicies: [],
-    policy: null,
-    project: {
-      isKedroProject: root !== null,
-      kedroVersion: versions.kedro.version,
-      kedroVersionDetail: versions.kedro.detail,
-      kedroVersionSource: versions.kedro.source,
-      note: projectNote,
-      packageName: root ? pyproject?.packageName ?? null : null,
-      pythonEnvironment: versions.environment && {prefix: versions.environment.prefix, source: versions.environment.source},
-      root,
-      telemetryVersion: versions.telemetry.version,
-      telemetryVersionDetail: versions.telemetry.detail,
-      telemetryVersionSource: versions.telemetry.source,
-    },
-    scope: [...SCOPE],
-    stack: root
-      ? await inspectStack({
-        env, installed: versions.installed, installedWhere: versions.environment && `${versions.environment.source} (${versions.environment.prefix})`,
-        kedroWillSend: consent.willSend, projectRoot: root, pyprojectDependencies: pyproject?.dependencies ?? [],
-      })
-      : [],
-    warnings: [...warnings, ...git.warnings],
+    // In this order in --json.
+    advice: '', ci: ciSection(env), consent, file: fileSection(file), git: git.facts, identity: identity.facts,
+    machineWide: {activeHere: Boolean(env.DO_NOT_TRACK || env.KEDRO_DISABLE_TELEMETRY), ...options.machineWide ?? machineWideOptOut(env, platform)},
+    path: workingDirectory, ignoredPolicies: [], policy: null, project: projectSection(facts), scope: [...SCOPE], stack,
+    warnings: [...facts.warnings, ...git.warnings],
   }
-  const choice = options.policy ?? 'find'
-  const readPolicy = options.readPolicy ?? policyReader(choice, options.cwd ?? process.cwd(), env)
-  const policy = await readPolicy(root ?? workingDirectory)
-  // A policy above the project that may not govern it is named, so that nobody believes it applies.
-  if (!options.readPolicy && choice === 'find') report.ignoredPolicies = (await findPolicyFile(root ?? workingDirectory, env)).ignored
-  // The evaluation (and its PEP 440 library) loads only for a project that has a policy.
-  report.policy = policy && (await import('../policy/evaluate.js')).evaluatePolicy(policy, report)
+  Object.assign(report, await policySection(report, facts, options))
   report.advice = adviseFor(report)
   return report
 }
