@@ -150,69 +150,94 @@ async function stackVariablesFor(projectRoot: null | string, pyproject: null | P
   return stackCiVariables(present.map((found) => found.tool))
 }
 
-export async function planConsentChange(options: ChangeOptions): Promise<ConsentPlan> {
-  const env = options.env ?? process.env
-  const platform = options.platform ?? process.platform
-  const consent = options.action === 'opt-in'
+/** Where the change applies: the working directory and the project kedro would use there. */
+interface ChangeTarget {
+  env: NodeJS.ProcessEnv
+  platform: NodeJS.Platform
+  project: Awaited<ReturnType<typeof loadProject>>
+  workingDirectory: string
+}
+
+async function changeTarget(options: ChangeOptions): Promise<ChangeTarget> {
   if (options.action === 'opt-in' && options.how !== 'prompt' && options.how !== '--yes') {
     throw new InputError('opt-in needs an explicit yes', {code: 'CONSENT_NEEDS_YES', hint: 'answer the prompt in a terminal, or pass --yes'})
   }
 
+  const env = options.env ?? process.env
   const workingDirectory = await resolveWorkingDirectory(options.path ?? '.', options.cwd ?? process.cwd())
-  const {pyproject, root: projectRoot, versions} = await loadProject(workingDirectory, env)
-  if (!projectRoot && !options.ci && !options.global) {
+  const project = await loadProject(workingDirectory, env)
+  if (!project.root && !options.ci && !options.global) {
     throw new InputError(`${workingDirectory} is not in a Kedro project (no pyproject.toml with [tool.kedro] here or above)`, {code: 'NOT_A_PROJECT', hint: NOT_A_PROJECT_HINT})
   }
 
+  return {env, platform: options.platform ?? process.platform, project, workingDirectory}
+}
+
+/** The project's own writes: .telemetry (and its backup with --force), and the .gitignore guard. */
+async function planProjectWrites(options: ChangeOptions, {env, project: {root}}: ChangeTarget, writes: Write[]): Promise<Pick<ConsentPlan, 'edit' | 'forcedOver' | 'gitignore' | 'repository' | 'telemetryFile'>> {
+  if (!root) return {edit: null, forcedOver: null, gitignore: null, repository: null, telemetryFile: null}
+  const consent = options.action === 'opt-in'
+  const telemetryFile = path.join(root, TELEMETRY_FILE_NAME)
+  // Refused even when it already says the right thing: a symlink or a folder named .telemetry is not ours to keep.
+  await checkWrite({content: '', file: telemetryFile, kind: 'replace'}, options.access)
+  const {edit, forcedOver} = planTelemetryFile(telemetryFile, root, consent, Boolean(options.force))
+  if (forcedOver) writes.push({file: `${telemetryFile}.bak`, from: telemetryFile, kind: 'backup'})
+  if (edit.changed) writes.push({content: edit.text, file: telemetryFile, kind: 'replace'})
+  const repository = options.repository ?? await inspectRepository(root, env, {file: TELEMETRY_FILE_NAME})
+  if (consent && options.gitignore !== false) refuseUnguardedOptIn(repository)
+  if (!repository.context.repository || !repository.facts || options.gitignore === false) return {edit, forcedOver, gitignore: null, repository, telemetryFile}
+  const current = readGitignore(root)
+  const gitignore = planGitignore({
+    current: current.bytes, file: current.file, ignored: repository.facts.ignored, name: TELEMETRY_FILE_NAME, rule: repository.facts.ignoredBy,
+  })
+  if (gitignore.action === 'append') writes.push({content: gitignore.bytes, file: gitignore.file, kind: 'replace'})
+  return {edit, forcedOver, gitignore, repository, telemetryFile}
+}
+
+/** revoke: the user id out of telemetry.toml (unless --keep-identity), and with --project-id the project's id. */
+function planRemovals(options: ChangeOptions, userIdPath: string, root: null | string, writes: Write[]): {projectIdRemoval: boolean; userIdRemoval: boolean} {
+  if (options.action !== 'revoke') return {projectIdRemoval: false, userIdRemoval: false}
+  // An empty XDG_CONFIG_HOME puts telemetry.toml under the working directory: checkout data then.
+  const userId = options.keepIdentity
+    ? null
+    : planTomlRemoval(userIdPath, boundaryFor(userIdPath, root), removeUserIdFromToml, 'the user id', 'pass --keep-identity to leave telemetry.toml alone')
+  const projectId = options.removeProjectId && root
+    ? planTomlRemoval(path.join(root, PYPROJECT), root, removeProjectIdTable, '[tool.kedro_telemetry]', 'remove the table by hand, or leave out --project-id')
+    : null
+  for (const removal of [userId, projectId]) if (removal) writes.push(removal)
+  return {projectIdRemoval: projectId !== null, userIdRemoval: userId !== null}
+}
+
+/** --ci (the job's later steps) and --global (the shell startup files): the opt-out beyond this project. */
+async function planBeyondProject(options: ChangeOptions, {env, platform, project}: ChangeTarget, writes: Write[]): Promise<Pick<ConsentPlan, 'ci' | 'machineWide'>> {
+  const variables = options.ci && options.stack ? await stackVariablesFor(project.root, project.pyproject, project.versions) : {}
+  const ci = options.ci ? planOptOutPersistence(env, platform, variables) : null
+  if (ci?.write) writes.push(ci.write)
+  const machineWide = options.global ? planMachineWideOptOut(env, platform) : null
+  if (machineWide) writes.push(...machineWide.writes)
+  return {ci: ci?.persistence ?? null, machineWide: machineWide?.files ?? null}
+}
+
+export async function planConsentChange(options: ChangeOptions): Promise<ConsentPlan> {
+  const target = await changeTarget(options)
+  const {env, platform, project: {pyproject, root: projectRoot, versions}, workingDirectory} = target
+  const consent = options.action === 'opt-in'
   // The team policy that governs the project decides whether opting in is allowed here, before anything else is read.
   const policyOverride = consent ? optInAgainstPolicy(await policyReader('find', workingDirectory, env)(projectRoot ?? workingDirectory), env, options.overridePolicy) : null
   const noticeFor = versions.telemetry.version && isValidVersion(versions.telemetry.version) ? versions.telemetry.version : LATEST_KNOWN_TELEMETRY_VERSION
   const writes: Write[] = []
-  const telemetryFile = projectRoot ? path.join(projectRoot, TELEMETRY_FILE_NAME) : null
-  // Refused even when it already says the right thing: a symlink or a folder named .telemetry is not ours to keep.
-  if (telemetryFile) await checkWrite({content: '', file: telemetryFile, kind: 'replace'}, options.access)
-  const {edit, forcedOver} = projectRoot && telemetryFile
-    ? planTelemetryFile(telemetryFile, projectRoot, consent, Boolean(options.force))
-    : {edit: null, forcedOver: null}
-  if (telemetryFile && forcedOver) writes.push({file: `${telemetryFile}.bak`, from: telemetryFile, kind: 'backup'})
-  if (telemetryFile && edit?.changed) writes.push({content: edit.text, file: telemetryFile, kind: 'replace'})
-
-  const repository = projectRoot ? options.repository ?? await inspectRepository(projectRoot, env, {file: TELEMETRY_FILE_NAME}) : null
-  if (consent && options.gitignore !== false && repository) refuseUnguardedOptIn(repository)
-  let gitignore: GitignorePlan | null = null
-  if (projectRoot && repository?.context.repository && repository.facts && options.gitignore !== false) {
-    const current = readGitignore(projectRoot)
-    gitignore = planGitignore({
-      current: current.bytes, file: current.file, ignored: repository.facts.ignored, name: TELEMETRY_FILE_NAME, rule: repository.facts.ignoredBy,
-    })
-    if (gitignore.action === 'append') writes.push({content: gitignore.bytes, file: gitignore.file, kind: 'replace'})
-  }
-
+  const projectWrites = await planProjectWrites(options, target, writes)
   const userIdPath = kedroUserIdPath({env, platform, workingDirectory})
   const user = await readUserId(userIdPath, projectRoot)
-  const revoking = options.action === 'revoke'
-  // An empty XDG_CONFIG_HOME puts telemetry.toml under the working directory: checkout data then.
-  const userIdRemoval = revoking && !options.keepIdentity
-    ? planTomlRemoval(userIdPath, boundaryFor(userIdPath, projectRoot), removeUserIdFromToml, 'the user id', 'pass --keep-identity to leave telemetry.toml alone')
-    : null
-  const projectIdRemoval = revoking && options.removeProjectId && projectRoot
-    ? planTomlRemoval(path.join(projectRoot, PYPROJECT), projectRoot, removeProjectIdTable, '[tool.kedro_telemetry]', 'remove the table by hand, or leave out --project-id')
-    : null
-  for (const removal of [userIdRemoval, projectIdRemoval]) if (removal) writes.push(removal)
-  const ci = options.ci ? planOptOutPersistence(env, platform, options.stack ? await stackVariablesFor(projectRoot, pyproject, versions) : {}) : null
-  if (ci?.write) writes.push(ci.write)
-  const machineWide = options.global ? planMachineWideOptOut(env, platform) : null
-  if (machineWide) writes.push(...machineWide.writes)
+  const removals = planRemovals(options, userIdPath, projectRoot, writes)
+  const beyond = await planBeyondProject(options, target, writes)
   // Every refusal before anything is written, and before any prompt: the history file too.
   for (const write of [...writes, {content: '', file: historyFile(env, platform), kind: 'append'} as const]) await checkWrite(write, options.access)
 
   const projectId = pyproject?.projectId ?? null
   return {
-    ci: ci?.persistence ?? null,
+    ...beyond, ...projectWrites, ...removals,
     consent,
-    edit,
-    forcedOver,
-    gitignore,
     identifiers: {
       hashedProjectId: projectId === null ? null : hashedProjectId(projectId, pyproject?.packageName ?? null),
       projectId,
@@ -220,15 +245,10 @@ export async function planConsentChange(options: ChangeOptions): Promise<Consent
       userIdPath,
       userIdProblem: user.exists && user.userId === null ? user.problem : null,
     },
-    machineWide: machineWide?.files ?? null,
     notice: buildNotice(noticeFor),
     options,
     policyOverride,
-    projectIdRemoval: projectIdRemoval !== null,
     projectRoot,
-    repository,
-    telemetryFile,
-    userIdRemoval: userIdRemoval !== null,
     versions,
     writes,
   }

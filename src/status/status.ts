@@ -99,12 +99,16 @@ async function gatherStatus(options: StatusOptions): Promise<StatusFacts> {
   return {env, file, platform: options.platform ?? process.platform, project, projectNote, repository, root, telemetryVersion, warnings, workingDirectory}
 }
 
+/** No project, no file: what the report says of .telemetry then. */
+const NO_FILE: StatusReport['file'] = {
+  consent: null, estimated: null, exists: false, kedroWouldFail: false, kind: null, meant: null, path: null, problem: null, rawConsent: null,
+  symlink: false, valid: false,
+}
+
 function fileSection(file: StatusFacts['file']): StatusReport['file'] {
-  return {
-    consent: file?.consent ?? null, estimated: file?.estimated ?? null, exists: file?.exists ?? false, kedroWouldFail: file?.kedroWouldFail ?? false,
-    kind: file?.kind ?? null, meant: file?.meant ?? null, path: file?.path ?? null, problem: file?.problem ?? null, rawConsent: file?.rawConsent ?? null,
-    symlink: file?.symlink ?? false, valid: file?.valid ?? false,
-  }
+  if (!file) return NO_FILE
+  const {consent, estimated, exists, kedroWouldFail, kind, meant, path: filePath, problem, rawConsent, symlink, valid} = file
+  return {consent, estimated, exists, kedroWouldFail, kind, meant, path: filePath, problem, rawConsent, symlink, valid}
 }
 
 function projectSection({project: {pyproject, versions}, projectNote, root}: StatusFacts): StatusReport['project'] {
