@@ -192,6 +192,35 @@ describe('what decides the outcome, release by release', () => {
       expect(lacking.requests[0].body.properties).to.include({number_of_nodes: 3, number_of_pipelines: 2})
       const complete = await preview(example({...installed, [`${site}/sklearn/__init__.py`]: ''}), ['--no-python', 'run'])
       expect(complete.requests[0].body.properties).to.include({number_of_nodes: 6, number_of_pipelines: 3})
+      // A venv that also imports the base interpreter's packages (--system-site-packages) may find sklearn there.
+      const system = await preview(example({...installed, '.venv/pyvenv.cfg': 'home = /usr/bin\ninclude-system-site-packages = true\n'}), ['--no-python', 'run'])
+      expect(system.estimated).to.include('properties.number_of_nodes')
+    })
+  })
+
+  describe('what the dataset classes import', () => {
+    it('an installed class whose own module needs a package the environment lacks fails kedro-telemetry\'s hook: only "CLI command"', async () => {
+      const site = '.venv/lib/python3.11/site-packages'
+      const environment = {
+        '.venv/pyvenv.cfg': 'home = /usr/bin\n', [`${site}/kedro-1.5.0.dist-info/METADATA`]: 'Name: kedro\nVersion: 1.5.0\n',
+        [`${site}/kedro_telemetry-0.8.0.dist-info/METADATA`]: 'Name: kedro-telemetry\nVersion: 0.8.0\n',
+        [`${site}/kedro_datasets-9.6.0.dist-info/METADATA`]: 'Name: kedro-datasets\nVersion: 9.6.0\n',
+        [`${site}/kedro_datasets/spark/__init__.py`]: 'from .spark_dataset import SparkDataset\n',
+        // Imports in a try or a function may be guarded; the module-level one is what importing the class needs.
+        [`${site}/kedro_datasets/spark/spark_dataset.py`]: [
+          'from __future__ import annotations', 'import os', 'from kedro.io.core import AbstractDataset', 'from kedro_datasets._io import x',
+          'try:', '    import delta', 'except ImportError:', '    delta = None', 'from pyspark.sql import DataFrame', 'class SparkDataset(AbstractDataset):', '    pass',
+        ].join('\n'),
+        'conf/base/catalog.yml': 'orders:\n  type: spark.SparkDataset\n  filepath: data/orders.parquet\n',
+        [`${site}/pandas/__init__.py`]: '',
+      }
+      const lacking = await preview(example(environment), ['--no-python', 'run'])
+      expect(lacking.requests.map((request) => request.event)).to.deep.equal(['CLI command'])
+      expect(lacking.estimated).not.to.include('event')
+      expect(lacking.warnings.join(' ')).to.match(/spark\.SparkDataset \(catalog entry orders\) needs pyspark, which is not installed/)
+      const complete = await preview(example({...environment, [`${site}/pyspark/__init__.py`]: ''}), ['--no-python', 'run'])
+      expect(complete.requests.map((request) => request.event)).to.deep.equal(['Kedro Project Statistics'])
+      expect(complete.requests[0].body.properties).to.have.property('dataset_type_count.kedro_datasets.spark.spark_dataset.SparkDataset', 1)
     })
   })
 

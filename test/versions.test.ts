@@ -1,4 +1,6 @@
 import {expect} from 'chai'
+import {writeFileSync} from 'node:fs'
+
 
 import {parseCoreMetadata} from '../src/project/environment.js'
 import {parseRequirement} from '../src/project/requirements.js'
@@ -42,7 +44,10 @@ describe('versions', () => {
     const root = makeProject({'requirements.txt': 'kedro-telemetry==0.5.0\n'})
     venv(`${root}/.venv`, {'kedro': '1.0.0', 'kedro-telemetry': '0.6.5', 'kedro-viz': '12.4.0'})
     const versions = await detectVersions({env: {}, kedroInitVersion: null, projectRoot: root, pyprojectDependencies: []})
-    expect(versions.environment).to.deep.equal({prefix: `${root}/.venv`, sitePackages: [`${root}/.venv/lib/python3.11/site-packages`], source: '.venv'})
+    expect(versions.environment).to.deep.equal({prefix: `${root}/.venv`, sitePackages: [`${root}/.venv/lib/python3.11/site-packages`], source: '.venv', systemSitePackages: false})
+    // A venv made with --system-site-packages imports the base interpreter's packages too, which are not read.
+    writeFileSync(`${root}/.venv/pyvenv.cfg`, 'home = /usr/bin\ninclude-system-site-packages = true\nversion = 3.11.2\n')
+    expect((await detectVersions({env: {}, kedroInitVersion: null, projectRoot: root, pyprojectDependencies: []})).environment?.systemSitePackages).to.equal(true)
     expect(versions.kedro).to.include({source: 'installed', version: '1.0.0'})
     expect(versions.telemetry).to.include({source: 'installed', version: '0.6.5'})
     expect(versions.installed['kedro-viz']).to.equal('12.4.0')

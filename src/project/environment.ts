@@ -14,6 +14,8 @@ export interface PythonEnvironment {
   prefix: string
   sitePackages: string[]
   source: EnvironmentSource
+  /** pyvenv.cfg says include-system-site-packages = true: the base interpreter's packages import too (not read here). */
+  systemSitePackages: boolean
 }
 
 export function normaliseDistributionName(name: string): string {
@@ -98,6 +100,12 @@ export function readDistributions(sitePackages: string[], projectRoot: null | st
   return distributions
 }
 
+/** Whether a virtualenv's pyvenv.cfg lets it import the base interpreter's packages too. */
+function includesSystemSitePackages(prefix: string, within: null | string): boolean {
+  const read = readTextSafeSync(path.join(prefix, 'pyvenv.cfg'), {within})
+  return read.ok && /^\s*include-system-site-packages\s*=\s*true\s*$/im.test(read.text)
+}
+
 /** The first candidate environment that exists and has site-packages, or null. */
 export async function findPythonEnvironment(
   projectRoot: null | string,
@@ -106,7 +114,10 @@ export async function findPythonEnvironment(
   for (const [source, prefix] of candidatePrefixes(projectRoot, env)) {
     const sitePackages = findSitePackages(prefix, boundaryFor(prefix, projectRoot))
     if (sitePackages.length === 0) continue
-    return {distributions: readDistributions(sitePackages, projectRoot), prefix, sitePackages, source}
+    return {
+      distributions: readDistributions(sitePackages, projectRoot), prefix, sitePackages, source,
+      systemSitePackages: includesSystemSitePackages(prefix, boundaryFor(prefix, projectRoot)),
+    }
   }
 
   return null

@@ -23,7 +23,7 @@ export interface DetectedVersion {
 }
 
 export interface ProjectVersions {
-  environment: null | {prefix: string; sitePackages: string[]; source: PythonEnvironment['source']}
+  environment: null | Pick<PythonEnvironment, 'prefix' | 'sitePackages' | 'source' | 'systemSitePackages'>
   /** Kedro's distributions installed in the environment (normalised name -> version); empty without one. */
   installed: Record<string, string>
   kedro: DetectedVersion
@@ -38,6 +38,11 @@ function describeConstraints(requirements: Requirement[] | undefined): string {
 function fromPins(name: string, requirements: Requirement[] | undefined): DetectedVersion | null {
   const pinned = requirements?.find((requirement) => requirement.pinned)
   return pinned ? {detail: `${name}==${pinned.pinned} in ${pinned.origin}`, source: 'pinned', version: pinned.pinned} : null
+}
+
+/** What the versions report keeps of an environment (not its distributions). */
+function environmentFacts({prefix, sitePackages, source, systemSitePackages}: PythonEnvironment): NonNullable<ProjectVersions['environment']> {
+  return {prefix, sitePackages, source, systemSitePackages}
 }
 
 export async function detectVersions(options: {
@@ -55,7 +60,7 @@ export async function detectVersions(options: {
   if (environment && installed.kedro) {
     const telemetry = environment.distributions.get('kedro-telemetry')
     return {
-      environment: {prefix: environment.prefix, sitePackages: environment.sitePackages, source: environment.source},
+      environment: environmentFacts(environment),
       installed,
       kedro: {detail: `${where}`, source: 'installed', version: installed.kedro},
       telemetry: telemetry
@@ -78,7 +83,7 @@ export async function detectVersions(options: {
   }
 
   return {
-    environment: environment && {prefix: environment.prefix, sitePackages: environment.sitePackages, source: environment.source},
+    environment: environment && environmentFacts(environment),
     installed,
     kedro,
     telemetry: fromPins('kedro-telemetry', requirements.get('kedro-telemetry'))

@@ -19,6 +19,8 @@ interface PythonFacts {
   kedro: null | string
   kedroTelemetry: null | string
   platform: string
+  /** Every folder the interpreter imports from (sys.path), when it reported them (a capture's kedro); else unknown. */
+  importPath?: string[]
   /** The interpreter's site-packages folders. */
   sitePackages: string[]
   version: string
@@ -38,7 +40,7 @@ const SCRIPT = [
   'sys.stdout.write("\\0".join([sys.version, sys.platform, *sorted({paths["purelib"], paths["platlib"]})]))',
 ].join('\n')
 
-type RunFacts = Omit<PythonFacts, 'distributions' | 'kedro' | 'kedroTelemetry'>
+export type RunFacts = Omit<PythonFacts, 'distributions' | 'kedro' | 'kedroTelemetry'>
 
 /** The environment the interpreter gets: nothing of the user's (tokens, credentials), only what Windows needs. */
 function isolatedEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -79,6 +81,11 @@ export function launchPythonProbe(options: InterpreterOptions): {result: Promise
   }
 
   return {result: complete(run(choice.executable, options.env), options.projectRoot)}
+}
+
+/** What an interpreter reported some other way (a capture's), completed with the distributions installed for it. */
+export function probeFromFacts(facts: RunFacts, projectRoot: null | string): Promise<PythonProbe> {
+  return complete(Promise.resolve(facts), projectRoot)
 }
 
 /** Runs the project's interpreter, when one may run, and reads what it reports. */

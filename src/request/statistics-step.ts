@@ -36,6 +36,17 @@ function runFilters(values: Map<string, string[]>): RunFilters {
   }
 }
 
+/**
+ * Every folder kedro's interpreter imports from, where that is known: the path a capture's kedro reported, else the
+ * site-packages of an environment kedro is installed in (unless it also imports the base interpreter's packages,
+ * which are not read). Undefined when not known: whether a module imports is then estimated.
+ */
+function importFolders({project: {versions}, python}: PreviewContext): string[] | undefined {
+  if (python.facts?.importPath) return python.facts.importPath
+  if (versions.installed.kedro) return versions.environment?.systemSitePackages ? undefined : versions.environment?.sitePackages
+  return python.facts?.kedro ? python.facts.sitePackages : undefined
+}
+
 export async function projectStatistics(context: PreviewContext, sheet: PreviewSheet, command: MaskedCommand): Promise<StatisticsOutcome> {
   const {commandPath} = command
   const {args, env, kedro, project, python, telemetry, workingDirectory} = context
@@ -54,9 +65,8 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
     confSource: confSource === undefined ? null : (isRemote(confSource) ? confSource : path.resolve(workingDirectory, confSource)),
     // Kedro 0.19's `catalog create` passes env="base" unless --env is given; otherwise KEDRO_ENV, then settings.py.
     env: optionValues(args, ['--env', '-e']).at(-1) ?? (commandPath[0] === 'catalog' ? context.kedroRelease.catalogCommands[commandPath[1]] : null) ?? env.KEDRO_ENV ?? null, kedroVersion: kedro.version, packageName: pyproject?.packageName ?? null, projectRoot: root!,
-    environment: env, filters: runs ? runFilters(command.values) : undefined, loadVersions, pythonVersion: python.facts?.version ?? null, requested: requested.length > 0 ? requested : null, runs, runtimeParams: runs ? optionValues(args, ['--params']) : [], sitePackages: versions.environment?.sitePackages ?? python.facts?.sitePackages ?? [],
-    // Only an environment kedro is installed in is the one it runs in: what the pipelines import is checked there.
-    kedroSitePackages: versions.installed.kedro ? versions.environment?.sitePackages : (python.facts?.kedro ? python.facts.sitePackages : undefined),
+    environment: env, filters: runs ? runFilters(command.values) : undefined, loadVersions, pythonVersion: python.facts?.version ?? null, requested: requested.length > 0 ? requested : null, runs, runtimeParams: runs ? optionValues(args, ['--params']) : [],
+    sitePackages: python.facts?.importPath ?? versions.environment?.sitePackages ?? python.facts?.sitePackages ?? [], kedroSitePackages: importFolders(context),
     sourceDir: pyproject?.sourceDir ?? 'src', telemetryVersion: telemetry.version,
   })
   appendAll(sheet.warnings, reading.warnings)

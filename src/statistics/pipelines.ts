@@ -14,6 +14,7 @@ import {kedro, type KedroRelease, NEWEST_KNOWN} from '../releases/releases.js'
 import {kedroPipelineFunctions, pipelineNodes} from './kedro-pipeline.js'
 import {pipelineApiFor} from './pipeline-api.js'
 import {STDLIB_MODULES} from '../python/stdlib.js'
+import {installedIn, KEDRO_DEPENDENCIES} from './importable.js'
 import type {KedroPipelineApi} from '../masking/structures.js'
 import {
   analysePython, callWithoutArguments, childrenOf, EvaluationGuard, functionValue, importsOf, locator, PYTHON_MODULES, type PyValue, raises, runStatement,
@@ -22,15 +23,6 @@ import {
 import {pythonRelease} from './python-syntax.js'
 import {type KedroNode, iterate, reasonOf, truth, typeName} from './python-values.js'
 import {filterPipeline, type RunFilters} from './pipeline-filter.js'
-
-/**
- * Kedro itself and what it depends on (its pyproject's dependencies, from 0.18 to 1.5): installed wherever kedro runs,
- * so importing them never depends on the environment.
- */
-const KEDRO_DEPENDENCIES: ReadonlySet<string> = new Set([
-  'attr', 'attrs', 'build', 'cachetools', 'click', 'cookiecutter', 'dynaconf', 'fsspec', 'git', 'importlib_metadata', 'importlib_resources',
-  'kedro', 'kedro_telemetry', 'more_itertools', 'omegaconf', 'parse', 'pluggy', 'pytoolconfig', 'rich', 'rope', 'toml', 'tomli', 'typing_extensions', 'yaml',
-])
 
 export interface PipelineReading {
   /** Why the figures may differ from what kedro computes; empty when they are exact. */
@@ -286,9 +278,7 @@ class ProjectEvaluator {
       return null
     }
 
-    const installed = this.sitePackages.some((directory) => ['', '.py'].some((suffix) => entryKindSync(path.join(directory, `${top}${suffix}`), null) !== 'missing')
-      || (listDirectorySync(directory, null).ok && (listDirectorySync(directory, null) as {entries: {name: string}[]}).entries.some((entry) => entry.name.startsWith(`${top}.`) && /\.(?:so|pyd)$/.test(entry.name))))
-    return installed ? null : raises(`ModuleNotFoundError: No module named '${top}'`)
+    return installedIn(top, this.sitePackages) ? null : raises(`ModuleNotFoundError: No module named '${top}'`)
   }
 
   /** `from pkg.x import y` (a name, else the submodule pkg.x.y), `import pkg.x as y`, `from pkg.x import *`. */

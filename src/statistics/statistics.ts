@@ -1,11 +1,13 @@
 /** The properties of the "Kedro Project Statistics" event, read statically from the project's files. */
+import path from 'node:path'
+
+import {boundaryFor, readTextSafeSync} from '../checkout/files.js'
 import type {PyJson} from '../python/json-dumps.js'
 import {kedro, type KedroRelease, telemetry, type TelemetryRelease} from '../releases/releases.js'
 import {type CatalogEntry, type CatalogReading, readCatalog} from './catalog.js'
 import {runtimeParamsOf} from './config-loader.js'
 import {DATASET_PACKAGES, type ModuleMap, readModuleMap, resolveDatasetType, typeCountKey} from './dataset-types.js'
-import path from 'node:path'
-
+import {missingImport, thirdPartyImports} from './importable.js'
 import type {RunFilters} from './pipeline-filter.js'
 import {type PipelineReading, readPipelines} from './pipelines.js'
 import {type ProjectSettings, readSettings} from './settings.js'
@@ -87,17 +89,69 @@ export function datasetsAttributeCount(datasetNames: string[], parameters: Recor
   return new Set(names.map((name) => name.replaceAll(/[^\p{L}\p{N}_]+/gu, '__'))).size
 }
 
-async function installedDatasetPackages(sitePackages: string[], projectRoot: string): Promise<Map<string, ModuleMap>> {
-  const installed = new Map<string, ModuleMap>()
+/** The dataset packages installed in `sitePackages`: each one's class map and its folder. */
+async function installedDatasetPackages(sitePackages: string[], projectRoot: string): Promise<{folders: Map<string, string>; maps: Map<string, ModuleMap>}> {
+  const maps = new Map<string, ModuleMap>()
+  const folders = new Map<string, string>()
   for (const directory of sitePackages) {
     for (const name of DATASET_PACKAGES) {
-      if (installed.has(name)) continue
-      const map = await readModuleMap(`${directory}/${name}`, projectRoot)
-      if (map.size > 0) installed.set(name, map)
+      if (maps.has(name)) continue
+      const folder = `${directory}/${name}`
+      const map = await readModuleMap(folder, projectRoot)
+      if (map.size === 0) continue
+      maps.set(name, map)
+      folders.set(name, folder)
     }
   }
 
-  return installed
+  return {folders, maps}
+}
+
+/**
+ * Whether the installed class's own module imports: the third-party packages it needs at import time (pyspark for
+ * spark.SparkDataset) must be installed too, or Kedro raises DatasetError. `folders` are where kedro's interpreter
+ * imports from, or null when they are not known: then which packages it needs is said, not whether they are there.
+ */
+function classDependencies(
+  className: string, packages: Map<string, string>, folders: null | string[], projectRoot: string,
+): null | {missing: string} | {unknown: string[]} {
+  const [packageName, subpackage, module] = className.split('.')
+  const folder = packages.get(packageName)
+  if (!folder || !module) return null
+  const read = readTextSafeSync(path.join(folder, subpackage, `${module}.py`), {within: boundaryFor(folder, projectRoot)})
+  if (!read.ok) return null
+  if (folders) {
+    const missing = missingImport(read.text, folders, new Set(DATASET_PACKAGES))
+    return missing ? {missing} : null
+  }
+
+  const needed = thirdPartyImports(read.text, new Set(DATASET_PACKAGES))
+  return needed.length > 0 ? {unknown: needed} : null
+}
+
+type ResolvedEntry = {entry: CatalogEntry; resolved: ReturnType<typeof resolveDatasetType>}
+
+/** Whether importing every dataset class succeeds: the first that fails (DatasetError), or why that is not known. */
+function importVerdict(
+  resolvedTypes: ResolvedEntry[], packages: Map<string, string>, options: StatisticsOptions, kedroRelease: KedroRelease,
+): {failure: null | string; unsure: null | string} {
+  const when = kedroRelease.catalogApi === 'keys' ? 'kedro-telemetry imports each dataset class' : 'Kedro imports each dataset class as it builds the catalog'
+  const absent = resolvedTypes.find(({resolved}) => resolved.absent || resolved.inNoRelease)
+  if (absent) {
+    const where = absent.resolved.inNoRelease ? 'any kedro-datasets release' : 'the installed kedro-datasets'
+    return {failure: `DatasetError: ${absent.entry.type} (catalog entry ${absent.entry.name}) is not in ${where}`, unsure: absent.resolved.inNoRelease ? `${when}: ${absent.resolved.inNoRelease}` : null}
+  }
+
+  const notInstalled = resolvedTypes.find(({resolved}) => resolved.notInstalled)
+  if (notInstalled) return {failure: null, unsure: `${when}; whether ${notInstalled.entry.type} (entry ${notInstalled.entry.name}) imports depends on the installed kedro-datasets, not read here`}
+  let mayLack: null | string = null
+  for (const {entry, resolved} of resolvedTypes) {
+    const needs = resolved.className ? classDependencies(resolved.className, packages, options.kedroSitePackages ?? null, options.projectRoot) : null
+    if (needs && 'missing' in needs) return {failure: `DatasetError: ${entry.type} (catalog entry ${entry.name}) needs ${needs.missing}, which is not installed`, unsure: null}
+    if (needs && !mayLack) mayLack = `${when}; ${entry.type} (entry ${entry.name}) needs ${needs.unknown.join(', ')}, which kedro's environment (not read) may lack`
+  }
+
+  return {failure: null, unsure: mayLack}
 }
 
 /** What every collector adds to: the properties, and the reasons a figure may be off (per property) and warnings. */
@@ -183,18 +237,10 @@ async function collectDatasetTypes(
   const {catalog, datasets, kedroRelease, telemetryRelease} = project
   if (telemetryRelease.datasetTypes === 'nested' && kedroRelease.catalogApi === 'list') collected.properties.dataset_types = {}
   const installed = await installedDatasetPackages(options.sitePackages, options.projectRoot)
-  const resolvedTypes = datasets.map((entry) => ({entry, resolved: resolveDatasetType(entry.type, installed)}))
-  const absent = resolvedTypes.find(({resolved}) => resolved.absent || resolved.inNoRelease)
-  const unsure = resolvedTypes.find(({resolved}) => resolved.notInstalled)
-  const when = kedroRelease.catalogApi === 'keys' ? 'kedro-telemetry imports each dataset class' : 'Kedro imports each dataset class as it builds the catalog'
+  const resolvedTypes = datasets.map((entry) => ({entry, resolved: resolveDatasetType(entry.type, installed.maps)}))
   // Kedro 1.x builds datasets lazily: only a kedro-telemetry that counts their types (get_type) imports them.
   const imports = kedroRelease.catalogApi === 'list' || telemetryRelease.datasetTypes !== 'none'
-  const failure = imports && absent
-    ? `DatasetError: ${absent.entry.type} (catalog entry ${absent.entry.name}) is not in ${absent.resolved.inNoRelease ? 'any kedro-datasets release' : 'the installed kedro-datasets'}`
-    : null
-  const unsureWhy = !imports ? null : (absent?.resolved.inNoRelease ? `${when}: ${absent.resolved.inNoRelease}` : (!absent && unsure
-    ? `${when}; whether ${unsure.entry.type} (entry ${unsure.entry.name}) imports depends on the installed kedro-datasets, not read here`
-    : null))
+  const {failure, unsure: unsureWhy} = imports ? importVerdict(resolvedTypes, installed.folders, options, kedroRelease) : {failure: null, unsure: null}
   if (telemetryRelease.datasetTypes === 'none' || kedroRelease.catalogApi !== 'keys') return {failure, unsure: unsureWhy}
   const counts: Record<string, number> = {}
   for (const {resolved} of resolvedTypes) {

@@ -1,0 +1,52 @@
+/**
+ * Whether Python code would import in an environment read from disk: which top-level modules a file needs at import
+ * time, and whether each is installed in the environment's folders. Nothing is run.
+ */
+import path from 'node:path'
+
+import {entryKindSync, listDirectorySync} from '../checkout/files.js'
+import {STDLIB_MODULES} from '../python/stdlib.js'
+import {analysePython, childrenOf, importsOf} from './python.js'
+
+/**
+ * Kedro itself and what it depends on (its pyproject's dependencies, from 0.18 to 1.5): installed wherever kedro runs,
+ * so importing them never depends on the environment.
+ */
+export const KEDRO_DEPENDENCIES: ReadonlySet<string> = new Set([
+  'attr', 'attrs', 'build', 'cachetools', 'click', 'cookiecutter', 'dynaconf', 'fsspec', 'git', 'importlib_metadata', 'importlib_resources',
+  'kedro', 'kedro_telemetry', 'more_itertools', 'omegaconf', 'parse', 'pluggy', 'pytoolconfig', 'rich', 'rope', 'toml', 'tomli', 'typing_extensions', 'yaml',
+])
+
+/** Whether Python finds the top-level module `top` in one of `folders`: a package, a module, or a compiled extension. */
+export function installedIn(top: string, folders: string[]): boolean {
+  return folders.some((folder) => ['', '.py'].some((suffix) => entryKindSync(path.join(folder, `${top}${suffix}`), null) !== 'missing') || (() => {
+    const listing = listDirectorySync(folder, null)
+    return listing.ok && listing.entries.some((entry) => entry.name.startsWith(`${top}.`) && /\.(?:so|pyd)$/.test(entry.name))
+  })())
+}
+
+/**
+ * The top-level modules a Python file imports when it is imported: its module-level `import` and `from` statements
+ * (not those in a function, a try or an if, which may be guarded), relative imports left out.
+ */
+export function moduleLevelImports(source: string): string[] {
+  const {tree} = analysePython(source)
+  if (!tree) return []
+  const roots = new Set<string>()
+  for (const statement of childrenOf(tree.topNode)) {
+    if (statement.name !== 'ImportStatement') continue
+    for (const {module} of importsOf(statement, source).values()) if (!module.startsWith('.')) roots.add(module.split('.')[0])
+  }
+
+  return [...roots]
+}
+
+/** What a file needs at import time beyond the standard library, Kedro and what `provided` names. */
+export function thirdPartyImports(source: string, provided: ReadonlySet<string> = new Set()): string[] {
+  return moduleLevelImports(source).filter((top) => !STDLIB_MODULES.has(top) && !KEDRO_DEPENDENCIES.has(top) && !provided.has(top))
+}
+
+/** The first module a file needs that is neither the standard library, Kedro's nor in `folders`; null when none. */
+export function missingImport(source: string, folders: string[], provided: ReadonlySet<string> = new Set()): null | string {
+  return thirdPartyImports(source, provided).find((top) => !installedIn(top, folders)) ?? null
+}
