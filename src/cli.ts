@@ -7,6 +7,7 @@ import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import Audit from './commands/audit.js'
+import Capture from './commands/capture.js'
 import Enforce from './commands/enforce.js'
 import Guard from './commands/guard.js'
 import History from './commands/history.js'
@@ -21,12 +22,13 @@ import {delimitPreviewArgv as delimit} from './commands/preview-argv.js'
 
 /** Marks off the kedro arguments of `telemetry preview ...` (see commands/preview-argv.ts). */
 export function delimitPreviewArgv(argv: string[]): string[] {
-  return delimit(argv, Preview.flags)
+  return delimit(argv, {capture: Capture.flags, preview: Preview.flags})
 }
 
 /** oclif's explicit command discovery: command id -> class. */
 export const COMMANDS = {
   audit: Audit,
+  capture: Capture,
   enforce: Enforce,
   guard: Guard,
   history: History,

@@ -1,6 +1,8 @@
 /** kedro-consent as a library: the same answers the `telemetry` CLI gives, as typed functions. */
 export {audit, type AuditOptions, auditProject, type AuditReport, discoverProjects, type ProjectAudit} from './audit/audit.js'
 export {CHECKS, type CheckResult, type CheckStatus} from './audit/checks/index.js'
+export {type CapturedRequest, captureKedro, type CaptureOptions, type CaptureResult} from './capture/capture.js'
+export {compareWithPreview, type Comparison, type FieldDifference} from './capture/compare.js'
 export {guardCommit, type GuardOptions, type GuardReport} from './audit/guard.js'
 export {
   type CodeQualityIssue, type SarifLog, type SarifResult, type SarifRule, type SarifRun, toCodeQuality, toJunit, toMarkdown, toSarif,

@@ -1,5 +1,5 @@
 /**
- * `telemetry preview [FLAGS] KEDRO_ARGS...`: every token from the first one that is not one of preview's own flags is
+ * `telemetry preview [FLAGS] KEDRO_ARGS...` (and `telemetry capture`): every token from the first one that is not one of preview's own flags is
  * kedro's, verbatim, even `--help` or `--json`. oclif would act on those anywhere before a `--` (show our help, turn on
  * JSON), so the entry point inserts `--` where kedro's arguments begin. Preview's flags are read from the command's
  * own flag definitions, plus oclif's --json and --help.
@@ -8,8 +8,9 @@ interface FlagShapes {
   [name: string]: {char?: string; type: 'boolean' | 'option'}
 }
 
-export function delimitPreviewArgv(argv: string[], flags: FlagShapes): string[] {
-  if (argv[0] !== 'preview') return argv
+export function delimitPreviewArgv(argv: string[], commands: Record<string, FlagShapes>): string[] {
+  const flags = commands[argv[0] ?? '']
+  if (!flags) return argv
   const takesValue = new Set<string>()
   const boolean = new Set(['--json', '--help', '-h'])
   for (const [name, shape] of Object.entries(flags)) {

@@ -1,0 +1,45 @@
+/** `telemetry capture` for people: what ran, each request caught (the body verbatim), the comparison, kedro's end. */
+import type {CaptureResult} from '../capture/capture.js'
+import type {FieldDifference} from '../capture/compare.js'
+import {shellWord} from '../shell.js'
+import {displayPath} from './paths.js'
+import type {Rendered, Style} from './style.js'
+
+function shown(value: unknown): string {
+  if (value === undefined) return '(none)'
+  const text = typeof value === 'string' ? value : JSON.stringify(value)
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text
+}
+
+function difference(item: FieldDifference, style: Style): string {
+  const mark = item.previewEstimated === null ? style.chalk.red('the preview presented it as exact') : style.chalk.dim(`the preview said estimated: ${item.previewEstimated}`)
+  return `  ${item.field}\n    preview:  ${shown(item.preview)}\n    captured: ${shown(item.captured)}\n    ${mark}`
+}
+
+export function renderCapture(result: CaptureResult, style: Style): Rendered {
+  const {chalk} = style
+  const {command, comparison, kedro, requests} = result
+  const ran = ['kedro', ...command.args].map((word) => shellWord(word)).join(' ')
+  const nodes = command.runNodes ? 'nodes ran' : 'no node ran: the runner was replaced (--run-nodes runs them)'
+  const parts: Rendered = [`Ran ${ran} in ${displayPath(command.workingDirectory)} with ${displayPath(command.executable)}; ${nodes}.`]
+  parts.push(requests.length === 0
+    ? chalk.green.bold('kedro-telemetry made no request.')
+    : chalk.bold(`kedro-telemetry made ${requests.length} request${requests.length === 1 ? '' : 's'}, caught and answered here: NOTHING WAS SENT.`))
+  for (const [index, request] of requests.entries()) {
+    parts.push(`${index + 1}. ${request.method} ${request.url}  ${chalk.bold(request.event ?? '(not JSON)')}`, {verbatim: request.body})
+  }
+
+  for (const blocked of result.blocked) parts.push(chalk.yellow(`A connection to ${blocked.host} by another transport was refused before it started (not captured).`))
+  if (comparison.verdict === 'exact') {
+    parts.push(chalk.green(`telemetry preview was exact: the same ${comparison.previewRequests === 1 ? 'request' : 'requests'}, byte for byte, but the timestamp.`))
+  } else if (comparison.verdict === 'unavailable') {
+    parts.push(chalk.yellow(`No comparison with telemetry preview: ${comparison.note}`))
+  } else {
+    parts.push(chalk.yellow.bold(`telemetry preview differed in ${comparison.differences.length} place${comparison.differences.length === 1 ? '' : 's'}:`),
+      comparison.differences.map((item) => difference(item, style)).join('\n'))
+  }
+
+  const how = kedro.signal ? `was stopped by ${kedro.signal}` : `exited ${kedro.exitCode}`
+  parts.push(`kedro ${how}${kedro.lastLine ? `; its last line: ${kedro.lastLine}` : ''}`)
+  return parts
+}

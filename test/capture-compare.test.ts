@@ -1,0 +1,74 @@
+/**
+ * A capture beside the preview (src/capture/compare.ts): the same request but for its timestamp is "exact"; any other
+ * difference is named field by field, with the preview's reason where it had said estimated.
+ */
+import {expect} from 'chai'
+
+import type {CapturedRequest} from '../src/capture/capture.js'
+import {compareWithPreview} from '../src/capture/compare.js'
+import {loadProject} from '../src/project/project.js'
+import {buildTelemetryRequests} from '../src/request/request.js'
+import {cleanEnv, EXAMPLE, removeTempDirs} from './helpers/sandbox.js'
+
+async function setUp(args: string[]) {
+  const env = cleanEnv()
+  const loaded = await loadProject(EXAMPLE, env)
+  const options = {args, env, project: {loaded, workingDirectory: EXAMPLE}}
+  // What the preview builds is what a faithful capture would hold: its request, sent a moment later.
+  const preview = await buildTelemetryRequests({args, env, loaded: {project: loaded, workingDirectory: EXAMPLE}, probePython: true, trustProjectPython: true})
+  const captured = (change: (body: Record<string, unknown> & {properties: Record<string, unknown>}) => void = () => {}): CapturedRequest[] => preview.requests.map((request) => {
+    const body = JSON.parse(request.bodyText) as Record<string, unknown> & {properties: Record<string, unknown>}
+    body.timestamp = '2030-01-01T00:00:00.000000Z'
+    change(body)
+    // Python's json.dumps spacing, as kedro-telemetry sends it.
+    const text = JSON.stringify(body).replaceAll('","', '", "').replaceAll('":', '": ').replaceAll(',"', ', "')
+    return {body: text, event: String(body.event), headers: Object.entries(request.wireHeaders), method: 'POST', pid: 1, url: request.url}
+  })
+  return {captured, options, preview}
+}
+
+describe('a capture beside the preview', () => {
+  after(removeTempDirs)
+
+  it('the same request but for the timestamp is exact; a changed field is named, with the preview\'s own mark', async () => {
+    const {captured, options, preview} = await setUp(['info'])
+    const same = await compareWithPreview(captured(), options)
+    expect(same.verdict, JSON.stringify(same.differences)).to.equal('exact')
+    expect(same.previewRequests).to.equal(1)
+
+    const changed = await compareWithPreview(captured((body) => {
+      body.properties.os = 'darwin'
+      body.properties.telemetry_version = '0.8.0'
+    }), options)
+    expect(changed.verdict).to.equal('differs')
+    const byField = Object.fromEntries(changed.differences.map((difference) => [difference.field, difference]))
+    // The platform the preview presented as exact: a preview bug, if a capture ever shows it.
+    expect(byField['properties.os']).to.deep.include({captured: 'darwin', previewEstimated: null})
+    // The example installs no kedro-telemetry: the preview took the latest known, and said so.
+    expect(preview.estimated).to.include('properties.telemetry_version')
+    expect(byField['properties.telemetry_version']).to.deep.include({captured: '0.8.0'})
+    expect(byField['properties.telemetry_version'].previewEstimated).to.match(/latest known/)
+  })
+
+  it('another event than the preview expects, or none, is one difference: the events', async () => {
+    const {captured, options} = await setUp(['info'])
+    const none = await compareWithPreview([], options)
+    expect(none.differences).to.deep.equal([{captured: [], field: 'events', preview: ['CLI command'], previewEstimated: null}])
+    const renamed = await compareWithPreview(captured((body) => {
+      body.event = 'Kedro Project Statistics'
+    }), options)
+    expect(renamed.differences.map((difference) => difference.field)).to.deep.equal(['events'])
+  })
+
+  it('the same fields in another order differ, and other bytes for the same values too', async () => {
+    const {captured, options} = await setUp(['info'])
+    const reordered = captured()
+    const body = JSON.parse(reordered[0].body) as Record<string, unknown>
+    const {app_id: appId, ...rest} = body
+    reordered[0].body = JSON.stringify({...rest, app_id: appId}).replaceAll('","', '", "').replaceAll('":', '": ').replaceAll(',"', ', "')
+    expect((await compareWithPreview(reordered, options)).differences.map((difference) => difference.field)).to.deep.equal(['order'])
+    const compact = captured()
+    compact[0].body = JSON.stringify(JSON.parse(compact[0].body))
+    expect((await compareWithPreview(compact, options)).differences.map((difference) => difference.field)).to.deep.equal(['body'])
+  })
+})
