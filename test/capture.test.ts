@@ -6,7 +6,7 @@
  * user's own sitecustomize still loaded, and nothing left behind in the project or the temporary directory.
  */
 import {expect} from 'chai'
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {chmodSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
@@ -174,6 +174,47 @@ describe('telemetry capture (a stand-in for kedro, the real requests library)', 
     expect(ran.stderr).to.contain('collector answered 200').and.to.contain('other failed ConnectionError')
     expect(result.requests.map((request) => request.event)).to.deep.equal(['CLI command'])
     expect(result.kedro).to.deep.equal({exitCode: 3, lastLine: 'stand-in done', signal: null})
+  })
+
+  it('Ctrl-C stops kedro, and the capture still reports what it caught and leaves nothing behind', async () => {
+    const {project, userPath} = standInProject()
+    // This stand-in sends, then waits until it is interrupted.
+    writeFiles(project, {'.venv/bin/kedro': STAND_IN.replace('sys.exit(3)', 'import time\nprint("waiting", flush=True)\ntime.sleep(60)')})
+    chmodSync(path.join(project, '.venv', 'bin', 'kedro'), 0o755)
+    const temporary = tempDir('kc-tmp-')
+    const env = cleanEnv({OTHER_URL: otherUrl, PYTHONPATH: userPath, STANDIN_SENT: path.join(tempDir(), 'sent.json'), TMPDIR: temporary})
+    const child = spawn(process.execPath, [BIN, 'capture', '--json', 'run'], {cwd: project, env})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8')
+    })
+    const waiting = new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8')
+        if (stderr.includes('waiting')) resolve()
+      })
+    })
+    await waiting
+    child.kill('SIGINT')
+    const code = await new Promise<null | number>((resolve) => {
+      child.on('close', resolve)
+    })
+    expect(code, stderr).to.equal(0)
+    const result = JSON.parse(stdout) as CaptureResult
+    expect(result.requests.map((request) => request.event)).to.deep.equal(['CLI command'])
+    expect(result.kedro.exitCode === 0).to.equal(false)
+    expect(readdirSync(temporary)).to.deep.equal([])
+  })
+
+  it('a kedro whose Python does not load the interceptor (-I) is said to be uncaught, never reported as sending nothing', async () => {
+    const {project, userPath} = standInProject()
+    // It makes no request at all: with the interceptor not loaded, one would really go out.
+    writeFiles(project, {'.venv/bin/kedro': `#!${PYTHON} -I\nprint("isolated stand-in done")\n`})
+    chmodSync(path.join(project, '.venv', 'bin', 'kedro'), 0o755)
+    const run = await runInProcess(['capture', 'run'], {cwd: project, env: {OTHER_URL: otherUrl, PYTHONPATH: userPath, STANDIN_SENT: path.join(tempDir(), 'sent.json')}})
+    expect(run.code).to.equal(0)
+    expect(run.stdout).to.contain('the interceptor did not load').and.to.contain('Nothing was caught.').and.not.to.contain('NOTHING WAS SENT')
   })
 
   it('exit 2 when there is no kedro to run, and a leading "kedro" or no command is refused', async () => {

@@ -53,6 +53,8 @@ export interface CaptureResult {
   comparison: Comparison
   kedro: {exitCode: null | number; lastLine: null | string; signal: null | string}
   requests: CapturedRequest[]
+  /** What the capture could not vouch for (the interceptor not loaded in kedro's Python). */
+  warnings: string[]
 }
 
 interface InterceptorEntry {
@@ -187,12 +189,15 @@ export async function captureKedro(options: CaptureOptions): Promise<CaptureResu
     // Read again: kedro-telemetry may have created the user id or appended a project id as it ran.
     const after = await loadProject(workingDirectory, env)
     const comparison = await compareWithPreview(captured.requests, {args: options.args, env, project: {loaded: after, workingDirectory}, python})
+    // The interceptor says so first thing when Python loads it: without that, nothing was caught, and kedro's
+    // interpreter (started with -S or -I, or not Python) may have sent what it would.
+    const warnings = captured.interpreter ? [] : [`the interceptor did not load in the Python that ran ${kedro.path} (started with -I or -S?): kedro-telemetry's requests were not caught, and may have been sent`]
     return {
       blocked: captured.blocked,
       command: {args: options.args, executable: kedro.path, found: kedro.source, runNodes, workingDirectory},
       comparison,
       kedro: {exitCode: ran.exitCode, lastLine: lastLineOf(ran.output), signal: ran.signal},
-      requests: captured.requests,
+      requests: captured.requests, warnings,
     }
   } finally {
     rmSync(folder, {force: true, recursive: true})

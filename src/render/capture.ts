@@ -16,15 +16,20 @@ function difference(item: FieldDifference, style: Style): string {
   return `  ${item.field}\n    preview:  ${shown(item.preview)}\n    captured: ${shown(item.captured)}\n    ${mark}`
 }
 
+function caughtLine({requests, warnings}: CaptureResult, {chalk}: Style): string {
+  if (warnings.length > 0) return chalk.red.bold('Nothing was caught.')
+  if (requests.length === 0) return chalk.green.bold('kedro-telemetry made no request.')
+  return chalk.bold(`kedro-telemetry made ${requests.length} request${requests.length === 1 ? '' : 's'}, caught and answered here: NOTHING WAS SENT.`)
+}
+
 export function renderCapture(result: CaptureResult, style: Style): Rendered {
   const {chalk} = style
   const {command, comparison, kedro, requests} = result
   const ran = ['kedro', ...command.args].map((word) => shellWord(word)).join(' ')
   const nodes = command.runNodes ? 'nodes ran' : 'no node ran: the runner was replaced (--run-nodes runs them)'
   const parts: Rendered = [`Ran ${ran} in ${displayPath(command.workingDirectory)} with ${displayPath(command.executable)}; ${nodes}.`]
-  parts.push(requests.length === 0
-    ? chalk.green.bold('kedro-telemetry made no request.')
-    : chalk.bold(`kedro-telemetry made ${requests.length} request${requests.length === 1 ? '' : 's'}, caught and answered here: NOTHING WAS SENT.`))
+  for (const warning of result.warnings) parts.push(chalk.red.bold(`Warning: ${warning}`))
+  parts.push(caughtLine(result, style))
   for (const [index, request] of requests.entries()) {
     parts.push(`${index + 1}. ${request.method} ${request.url}  ${chalk.bold(request.event ?? '(not JSON)')}`, {verbatim: request.body})
   }

@@ -7,7 +7,7 @@ import path from 'node:path'
 import {appendAll} from '../collections.js'
 import {isRemote} from '../statistics/catalog.js'
 import {telemetryReleasesWith} from '../releases/releases.js'
-import {readStatistics} from '../statistics/statistics.js'
+import {readStatistics, type StatisticsOptions, type StatisticsReading} from '../statistics/statistics.js'
 import {type MaskedCommand, optionValues} from './command.js'
 import {bodyField} from './fields.js'
 import type {RunFilters} from '../statistics/pipeline-filter.js'
@@ -47,11 +47,9 @@ function importFolders({project: {versions}, python}: PreviewContext): string[] 
   return python.facts?.kedro ? python.facts.sitePackages : undefined
 }
 
-export async function projectStatistics(context: PreviewContext, sheet: PreviewSheet, command: MaskedCommand): Promise<StatisticsOutcome> {
+/** What `kedro run`, `catalog describe-datasets` and `resolve-patterns` ask for: the pipelines, filters and versions. */
+function commandSelection(command: MaskedCommand, args: string[]): Pick<StatisticsOptions, 'filters' | 'loadVersions' | 'requested' | 'runs' | 'runtimeParams'> {
   const {commandPath} = command
-  const {args, env, kedro, project, python, telemetry, workingDirectory} = context
-  const {pyproject, root, versions} = project
-  const confSource = optionValues(args, ['--conf-source']).at(-1)
   const runs = commandPath[0] === 'run'
   // The pipelines the command asks for (Kedro 1.5.0 loads only those): run's, and catalog describe-datasets' and
   // resolve-patterns' -p (kedro/framework/cli/catalog.py calls pipelines.set_requested).
@@ -59,18 +57,22 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
   // As click gives them (`-pds` is `-p ds`); a plugin command's, whose options only the structure knows, as typed.
   const given = (names: string[]) => (command.values.size > 0 ? names.flatMap((name) => command.values.get(name) ?? []) : optionValues(args, names))
   const requested = filters ? given(runs ? ['--pipeline', '--pipelines'] : ['--pipeline']).flatMap((value) => value.split(',')).map((name) => name.trim()).filter(Boolean) : []
-  const loadVersions = runs ? given(['--load-versions']).flatMap((value) => value.split(',')).map((item) => item.trim().split(':')[0]).filter(Boolean) : []
-  const reading = await readStatistics({
-    // A remote source (s3://...) is passed as it is, for the catalog reader to report.
-    confSource: confSource === undefined ? null : (isRemote(confSource) ? confSource : path.resolve(workingDirectory, confSource)),
-    // Kedro 0.19's `catalog create` passes env="base" unless --env is given; otherwise KEDRO_ENV, then settings.py.
-    env: optionValues(args, ['--env', '-e']).at(-1) ?? (commandPath[0] === 'catalog' ? context.kedroRelease.catalogCommands[commandPath[1]] : null) ?? env.KEDRO_ENV ?? null, kedroVersion: kedro.version, packageName: pyproject?.packageName ?? null, projectRoot: root!,
-    environment: env, filters: runs ? runFilters(command.values) : undefined, loadVersions, pythonVersion: python.facts?.version ?? null, requested: requested.length > 0 ? requested : null, runs, runtimeParams: runs ? optionValues(args, ['--params']) : [],
-    sitePackages: python.facts?.importPath ?? versions.environment?.sitePackages ?? python.facts?.sitePackages ?? [], kedroSitePackages: importFolders(context),
-    sourceDir: pyproject?.sourceDir ?? 'src', telemetryVersion: telemetry.version,
-  })
-  appendAll(sheet.warnings, reading.warnings)
-  // The registry is loaded when the catalog is created (kedro-telemetry's hook asks for __default__), if not before.
+  if (!runs) return {requested: requested.length > 0 ? requested : null, runs, runtimeParams: []}
+  return {
+    filters: runFilters(command.values), loadVersions: given(['--load-versions']).flatMap((value) => value.split(',')).map((item) => item.trim().split(':')[0]).filter(Boolean),
+    requested: requested.length > 0 ? requested : null, runs, runtimeParams: optionValues(args, ['--params']),
+  }
+}
+
+/** The run environment: --env, else (Kedro 0.19's `catalog create`: base) KEDRO_ENV, else settings.py's (null). */
+function runEnvironment(context: PreviewContext, command: MaskedCommand): null | string {
+  const [group, subcommand] = command.commandPath
+  const catalogDefault = group === 'catalog' ? context.kedroRelease.catalogCommands[subcommand] : null
+  return optionValues(context.args, ['--env', '-e']).at(-1) ?? catalogDefault ?? context.env.KEDRO_ENV ?? null
+}
+
+/** Why kedro stops before the statistics go out, from what the project reading found; null when it gets there. */
+function failureOf(reading: StatisticsReading): null | Extract<StatisticsOutcome, {kind: 'fails'}> {
   if (reading.registryFails) return {failure: `${reading.registryFails}: loading the pipeline registry fails`, kind: 'fails', stage: 'before-catalog'}
   if (reading.missingPipelines.length > 0) {
     // The names are not repeated: masking hides them in the request, and previews get pasted into tickets.
@@ -84,7 +86,13 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
   if (reading.filterFails) return {failure: `kedro run's filters: ${reading.filterFails}`, kind: 'fails', stage: 'before-catalog', unsure: reading.estimated.number_of_nodes?.join('; ') ?? null}
   if (reading.catalogFails) return {failure: `creating the catalog raises ${reading.catalogFails}`, kind: 'fails', stage: 'before-catalog', unsure: reading.hookUnsure}
   if (reading.hookFails) return {failure: `kedro-telemetry's statistics hook raises ${reading.hookFails}`, kind: 'fails', stage: 'in-hook', unsure: reading.hookUnsure}
+  return null
+}
 
+/** Where each statistic is counted from, and why it may be off. */
+function recordOrigins(context: PreviewContext, sheet: PreviewSheet, command: MaskedCommand, reading: StatisticsReading): void {
+  const {args, telemetry} = context
+  const {commandPath} = command
   // `kedro run --config FILE` takes further options (env, pipelines, conf source) from a file not read here.
   const fromConfigFile = commandPath[0] === 'run' && optionValues(args, ['--config', '-c']).length > 0
     ? ['kedro run --config reads more options (the environment, the pipelines) from a file this preview does not read']
@@ -102,6 +110,26 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
     sheet.origin('properties', 'derived', `kedro-telemetry ${telemetry.version}`, 'the order of the statistics keys',
       `kedro-telemetry ${telemetry.version}'s plugin.py is not public; that of releases ${telemetryReleasesWith('statisticsOrderKnown', true)} is assumed, the validator keys last`)
   }
+}
 
+export async function projectStatistics(context: PreviewContext, sheet: PreviewSheet, command: MaskedCommand): Promise<StatisticsOutcome> {
+  const {args, env, kedro, project, python, telemetry, workingDirectory} = context
+  const {pyproject, root, versions} = project
+  const confSource = optionValues(args, ['--conf-source']).at(-1)
+  const reading = await readStatistics({
+    ...commandSelection(command, args),
+    // A remote source (s3://...) is passed as it is, for the catalog reader to report.
+    confSource: confSource === undefined ? null : (isRemote(confSource) ? confSource : path.resolve(workingDirectory, confSource)),
+    env: runEnvironment(context, command), environment: env, kedroSitePackages: importFolders(context), kedroVersion: kedro.version,
+    packageName: pyproject?.packageName ?? null, projectRoot: root!, pythonVersion: python.facts?.version ?? null,
+    sitePackages: python.facts?.importPath ?? versions.environment?.sitePackages ?? python.facts?.sitePackages ?? [],
+    sourceDir: pyproject?.sourceDir ?? 'src', telemetryVersion: telemetry.version,
+  })
+  appendAll(sheet.warnings, reading.warnings)
+  // The registry is loaded when the catalog is created (kedro-telemetry's hook asks for __default__), if not before.
+  const failure = failureOf(reading)
+  if (failure) return failure
+
+  recordOrigins(context, sheet, command, reading)
   return {kind: 'statistics', properties: reading.properties, unsure: reading.hookUnsure}
 }
