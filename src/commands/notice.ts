@@ -3,8 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand, paragraph} from '../base-command.js'
 import {InputError} from '../errors.js'
 import type {Notice} from '../notice/notice.js'
-import {isValidVersion} from '../python/pep440.js'
-import {NEWEST_KNOWN} from '../releases/releases.js'
+import {NEWEST_KNOWN} from '../releases/newest.js'
 
 export default class NoticeCommand extends BaseCommand {
   static description = paragraph`For each field kedro-telemetry sends: an example input and what the collector receives (raw,
@@ -30,6 +29,7 @@ latest known. The notice version (its first release and a revision, such as 0.9.
     const {argv, flags} = await this.parse(NoticeCommand)
     this.rejectArguments(argv)
     let version = flags['telemetry-version']
+    const {isValidVersion} = await import('../python/pep440.js')
     if (version !== undefined && !isValidVersion(version)) {
       throw new InputError(`--telemetry-version ${version}: not a version`, {code: 'BAD_VERSION', hint: `give a kedro-telemetry version such as ${NEWEST_KNOWN.kedroTelemetry}`})
     }

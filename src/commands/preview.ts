@@ -5,8 +5,7 @@ import {InputError} from '../errors.js'
 import {shellWord} from '../shell.js'
 import type {PyJson} from '../python/json-dumps.js'
 import type {PreviewResult} from '../request/request.js'
-import {isValidVersion} from '../python/pep440.js'
-import {NEWEST_KNOWN} from '../releases/releases.js'
+import {NEWEST_KNOWN} from '../releases/newest.js'
 
 /** `--event-property KEY=VALUE`s: a value that parses as JSON is that value, anything else the text itself. */
 function eventProperties(assignments: string[]): Record<string, PyJson> {
@@ -86,7 +85,8 @@ know here (a user id not created yet, a module path without kedro-datasets insta
   async run(): Promise<PreviewResult> {
     const {flags} = await this.parse(Preview)
     for (const [flag, value] of [['--kedro-version', flags['kedro-version']], ['--telemetry-version', flags['telemetry-version']]] as const) {
-      if (value !== undefined && !isValidVersion(value)) throw new InputError(`${flag} ${value}: not a version`, {code: 'BAD_VERSION', hint: `give a version such as ${NEWEST_KNOWN.kedro}`})
+      // The PEP 440 library loads only when a version is given.
+      if (value !== undefined && !(await import('../python/pep440.js')).isValidVersion(value)) throw new InputError(`${flag} ${value}: not a version`, {code: 'BAD_VERSION', hint: `give a version such as ${NEWEST_KNOWN.kedro}`})
     }
 
     if (flags.env) {

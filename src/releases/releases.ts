@@ -4,7 +4,8 @@
  * against requests the real code sent. Everything else asks by behaviour (`telemetry(version).masking`), never by
  * comparing version literals, so a new release is an edit here, plus its CLI structure.
  */
-import {KEDRO_PROJECT_KEYS} from '../masking/structures.js'
+import {KEDRO_PROJECT_KEYS} from '../masking/project-keys.js'
+import {NEWEST_KNOWN} from './newest.js'
 import {compareVersions, isValidVersion} from '../python/pep440.js'
 
 /** A behaviour as it changed: `[first release, value]`, oldest first; a release takes the last entry not after it. */
@@ -157,7 +158,7 @@ export function telemetryReleasesWith<K extends keyof typeof TELEMETRY_TIMELINES
 }
 
 /** The newest releases whose behaviour is known; a newer version gets these rules, marked estimated. */
-export const NEWEST_KNOWN = {kedro: '1.7.0', kedroTelemetry: '0.9.0'} as const
+export {NEWEST_KNOWN} from './newest.js'
 
 export type TelemetryRelease = {[K in keyof typeof TELEMETRY_TIMELINES]: (typeof TELEMETRY_TIMELINES)[K][number][1]} & {
   /** Why these rules may not be that release's: a version newer than any known one. */

@@ -9,7 +9,6 @@ import path from 'node:path'
 import {parse as parseToml} from 'smol-toml'
 
 import {readTextSafeSync} from '../checkout/files.js'
-import {safeLoad} from '../python/pyyaml.js'
 import {normaliseDistributionName} from '../project/environment.js'
 import {findRequirements} from '../project/requirements.js'
 import {type ConfigFileSwitch, STACK_TOOLS, type StackTool} from './tools.js'
@@ -58,7 +57,7 @@ function switchOffText(tool: StackTool): string {
  * The setting a configuration file gives, undefined when the file or the key is not there, or why a file that is there
  * cannot be read (the tool might read a switch in it).
  */
-function fileSetting(file: ConfigFileSwitch, projectRoot: string, env: NodeJS.ProcessEnv): {path: string; unread?: string; value?: unknown} | undefined {
+async function fileSetting(file: ConfigFileSwitch, projectRoot: string, env: NodeJS.ProcessEnv): Promise<{path: string; unread?: string; value?: unknown} | undefined> {
   let location: string
   if (file.file.startsWith('~/')) location = path.join(env.HOME || os.homedir(), file.file.slice(2))
   else if (file.file.startsWith('$DAGSTER_HOME/')) {
@@ -75,7 +74,8 @@ function fileSetting(file: ConfigFileSwitch, projectRoot: string, env: NodeJS.Pr
     if (file.format === 'toml') {
       data = parseToml(read.text)
     } else {
-      const loaded = safeLoad(read.text)
+      // The YAML reader loads only for a tool whose settings file is there.
+      const loaded = (await import('../python/pyyaml.js')).safeLoad(read.text)
       if (!loaded.ok) throw new Error(loaded.error)
       data = loaded.value
     }
@@ -121,7 +121,7 @@ async function evaluate(tool: StackTool, inputs: StackInputs, version: null | st
   if (ci) return {decidedBy: `a CI run (${ci} is set): ${tool.name} sends nothing in CI`, estimated: null, wouldSend: false}
   const unread: string[] = []
   for (const file of tool.files) {
-    const setting = fileSetting(file, inputs.projectRoot, inputs.env)
+    const setting = await fileSetting(file, inputs.projectRoot, inputs.env)
     if (setting?.unread) unread.push(`${setting.unread}: a switch in it is not known`)
     else if (setting && setting.value === file.off) return {decidedBy: `${file.keys.join('.')} = ${String(file.off)} in ${setting.path}`, estimated: null, wouldSend: false}
   }
