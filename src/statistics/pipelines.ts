@@ -325,23 +325,38 @@ class ProjectEvaluator {
    * <pkg>/pipeline.py, one entry per folder of <pkg>/pipelines/; a package that fails to import is left out with a
    * warning (or raises, with raise_errors); from 1.5.0 only the requested pipelines are imported.
    */
-  private findPipelines(args: PyValue[], keywords: Map<string, PyValue>): PyValue {
+  /** find_pipelines()'s arguments as the release takes them: whether it raises, and which pipelines it loads (null: all). */
+  private findPipelinesArguments(args: PyValue[], keywords: Map<string, PyValue>): PyValue | {filter: null | string[]; raiseErrors: boolean} {
     const raiseValue = args[0] ?? keywords.get('raise_errors')
     const raiseErrors = raiseValue ? truth(raiseValue) : false
     if (raiseErrors === null) return unknown(`find_pipelines(raise_errors=...) with a ${typeName(raiseValue)}`)
     const filterValue = args[1] ?? keywords.get('pipelines_to_find')
-    if (filterValue && !this.kedro.loadsRequestedPipelinesOnly) return raises("TypeError: find_pipelines() got an unexpected argument 'pipelines_to_find'")
-    let filter: null | string[] = null
-    if (this.kedro.loadsRequestedPipelinesOnly) {
-      if (this.requested) {
-        filter = this.requested
-      } else if (filterValue && filterValue.kind !== 'none') {
-        const items = iterate(filterValue)
-        if (!Array.isArray(items) || !items.every((item) => item.kind === 'str')) return Array.isArray(items) ? unknown('find_pipelines(pipelines_to_find=...) with names not known') : items
-        filter = items.map((item) => (item as {value: string}).value)
-      }
+    if (!this.kedro.loadsRequestedPipelinesOnly) {
+      return filterValue ? raises("TypeError: find_pipelines() got an unexpected argument 'pipelines_to_find'") : {filter: null, raiseErrors}
     }
 
+    if (this.requested) return {filter: this.requested, raiseErrors}
+    if (!filterValue || filterValue.kind === 'none') return {filter: null, raiseErrors}
+    const items = iterate(filterValue)
+    if (!Array.isArray(items)) return items
+    if (!items.every((item) => item.kind === 'str')) return unknown('find_pipelines(pipelines_to_find=...) with names not known')
+    return {filter: items.map((item) => (item as {value: string}).value), raiseErrors}
+  }
+
+  /** `__default__` from the package's own pipeline.py (Kedro's find_pipelines), or an empty one. */
+  private defaultPipeline(failed: (module: string, why: string, leftOut: string) => null | PyValue): PyValue {
+    const moduleName = `${this.layout.packageName}.pipeline`
+    if (!this.exists(moduleName)) return {kind: 'pipeline', nodes: new Map()}
+    const record = this.importModule(moduleName)
+    if (record.failure) return failed(moduleName, record.failure, 'uses an empty __default__') ?? {kind: 'pipeline', nodes: new Map()}
+    const created = this.createPipeline(record)
+    return created.kind === 'raises' || created.kind === 'pipeline' || created.kind === 'unknown' ? created : {kind: 'pipeline', nodes: new Map()}
+  }
+
+  private findPipelines(args: PyValue[], keywords: Map<string, PyValue>): PyValue {
+    const parsed = this.findPipelinesArguments(args, keywords)
+    if ('kind' in parsed) return parsed
+    const {filter, raiseErrors} = parsed
     const loadAll = filter === null || filter.includes('__default__')
     const requested = loadAll ? null : new Set(filter)
     const {packageName} = this.layout
@@ -353,20 +368,8 @@ class ProjectEvaluator {
     }
 
     if (loadAll) {
-      let defaultPipeline: PyValue = {kind: 'pipeline', nodes: new Map()}
-      const moduleName = `${packageName}.pipeline`
-      if (this.exists(moduleName)) {
-        const record = this.importModule(moduleName)
-        if (record.failure) {
-          const failure = failed(moduleName, record.failure, 'uses an empty __default__')
-          if (failure) return failure
-        } else {
-          const created = this.createPipeline(record)
-          if (created.kind === 'raises') return created
-          if (created.kind === 'pipeline' || created.kind === 'unknown') defaultPipeline = created
-        }
-      }
-
+      const defaultPipeline = this.defaultPipeline(failed)
+      if (defaultPipeline.kind === 'raises') return defaultPipeline
       entries.push([{kind: 'str', value: '__default__'}, defaultPipeline])
     }
 
@@ -381,31 +384,32 @@ class ProjectEvaluator {
     const seen = new Set<string>()
     // iterdir() order is the file system's; the dict's order does not change what is sent.
     for (const entry of listing.entries) {
-      if (entry.kind !== 'directory' || entry.name === '__pycache__' || entry.name.startsWith('.')) continue
-      if (requested && !requested.has(entry.name)) continue
+      if (entry.kind !== 'directory' || entry.name === '__pycache__' || entry.name.startsWith('.') || (requested && !requested.has(entry.name))) continue
       seen.add(entry.name)
-      const moduleName = `${packageName}.pipelines.${entry.name}`
-      const record = this.importModule(moduleName)
-      if (record.failure) {
-        const failure = failed(moduleName, record.failure, `leaves pipelines/${entry.name} out`)
-        if (failure) return failure
-        continue
-      }
-
-      const created = this.createPipeline(record)
-      if (created.kind === 'raises') return created
-      if (created.kind === 'pipeline' || created.kind === 'unknown') entries.push([{kind: 'str', value: entry.name}, created])
-      else if (raiseErrors && this.kedro.findPipelinesRequiresCreate) return raises(`KeyError: "Pipeline '${entry.name}' not found"`)
+      const stop = this.addPackagePipeline(entry.name, entries, failed, raiseErrors)
+      if (stop) return stop
     }
 
     // The names are not repeated: masking hides them in the request, and previews get pasted into tickets.
     const unseen = requested ? [...requested].filter((name) => !seen.has(name)) : []
-    if (unseen.length > 0) {
-      const failure = failed(`${packageName}.pipelines`, `${unseen.length} requested pipeline${unseen.length === 1 ? ' has' : 's have'} no package in pipelines/`, 'returns nothing for it')
-      if (failure) return failure
-    }
+    const missing = unseen.length > 0
+      ? failed(`${packageName}.pipelines`, `${unseen.length} requested pipeline${unseen.length === 1 ? ' has' : 's have'} no package in pipelines/`, 'returns nothing for it')
+      : null
+    return missing ?? {entries, kind: 'dict'}
+  }
 
-    return {entries, kind: 'dict'}
+  /** pipelines/<name>: its create_pipeline()'s pipeline added to `entries`, or what stops find_pipelines(). */
+  private addPackagePipeline(
+    name: string, entries: [PyValue, PyValue][], failed: (module: string, why: string, leftOut: string) => null | PyValue, raiseErrors: boolean,
+  ): null | PyValue {
+    const moduleName = `${this.layout.packageName}.pipelines.${name}`
+    const record = this.importModule(moduleName)
+    if (record.failure) return failed(moduleName, record.failure, `leaves pipelines/${name} out`)
+    const created = this.createPipeline(record)
+    if (created.kind === 'raises') return created
+    if (created.kind === 'pipeline' || created.kind === 'unknown') entries.push([{kind: 'str', value: name}, created])
+    else if (raiseErrors && this.kedro.findPipelinesRequiresCreate) return raises(`KeyError: "Pipeline '${name}' not found"`)
+    return null
   }
 
   /** Kedro's _create_pipeline: the module's create_pipeline() when it returns a Pipeline, else None (with a warning). */
