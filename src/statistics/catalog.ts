@@ -150,6 +150,31 @@ export interface CatalogOptions {
   runtimeParams?: Config
 }
 
+/** Why the configuration folder is not read (remote, an archive, outside the boundary, missing), or null. */
+function unreadFolder(confRoot: string, within: string): null | string {
+  if (isRemote(confRoot) || /\.(zip|tar\.gz|tgz|tar)$/.test(confRoot)) return `the configuration is ${isRemote(confRoot) ? 'remote' : 'an archive'} (${confRoot}), which this tool does not read`
+  if (!isInside(within, confRoot)) return `the configuration folder ${confRoot} is outside the project: not read`
+  const kind = entryKindSync(confRoot, within)
+  if (kind === 'directory') return null
+  return kind === 'outside' ? `the configuration folder ${confRoot} leads outside the project: not read` : `there is no configuration folder ${confRoot}: kedro would fail to load the project`
+}
+
+/** The catalog's entries (factory patterns left out), with their types and validators as written. */
+function entriesOf(config: Record<string, unknown>, validators: boolean, estimated: string[]): CatalogEntry[] {
+  const entries: CatalogEntry[] = []
+  for (const [name, value] of Object.entries(config)) {
+    if (isPattern(name)) continue
+    const type = (value as Record<string, unknown>).type
+    if (typeof type === 'string' && type.includes('${')) estimated.push(`${name}: its type ${type} uses an interpolation this tool does not resolve`)
+    const declared = validators && Object.hasOwn(value as object, 'validator') ? validatorClass(name, (value as Record<string, unknown>).validator) : null
+    entries.push({
+      name, type: typeof type === 'string' && !type.includes('${') ? type : null, validator: declared && 'classPath' in declared ? declared.classPath : null,
+    })
+  }
+
+  return entries
+}
+
 /**
  * The catalog of the configuration folder `confRoot` for the run environment `env`, over `baseEnv`, as
  * KedroContext._get_catalog builds it: the catalog, the credentials, DataCatalog.from_config, then the parameters. Where
@@ -159,24 +184,8 @@ export interface CatalogOptions {
 export function readCatalog(confRoot: string, env = 'local', baseEnv = 'base', boundary = confRoot, options: CatalogOptions = {}): CatalogReading {
   const reading: CatalogReading = {entries: [], estimated: [], failure: null, files: [], parameters: {}, warnings: []}
   const within = realPathOr(boundary)
-  if (isRemote(confRoot) || /\.(zip|tar\.gz|tgz|tar)$/.test(confRoot)) {
-    reading.estimated.push(`the configuration is ${isRemote(confRoot) ? 'remote' : 'an archive'} (${confRoot}), which this tool does not read`)
-    return reading
-  }
-
-  if (!isInside(within, confRoot)) {
-    reading.estimated.push(`the configuration folder ${confRoot} is outside the project: not read`)
-    return reading
-  }
-
-  const kind = entryKindSync(confRoot, within)
-  if (kind !== 'directory') {
-    reading.estimated.push(kind === 'outside'
-      ? `the configuration folder ${confRoot} leads outside the project: not read`
-      : `there is no configuration folder ${confRoot}: kedro would fail to load the project`)
-    return reading
-  }
-
+  const unread = unreadFolder(confRoot, within)
+  if (unread) return {...reading, estimated: [unread]}
   const loader = new ConfigLoader({
     baseEnv, confRoot, customResolvers: options.customResolvers ?? [], environment: options.environment ?? {}, mergeStrategy: options.mergeStrategy ?? {},
     patterns: options.patterns ?? {}, runEnv: env, runtimeParams: options.runtimeParams ?? {}, within,
@@ -203,16 +212,6 @@ export function readCatalog(confRoot: string, env = 'local', baseEnv = 'base', b
   appendAll(reading.estimated, parameters.estimated)
   if (parameters.failure) return fail(parameters.failure)
   if (!parameters.missing) reading.parameters = parameters.config
-
-  for (const [name, value] of Object.entries(catalog.config)) {
-    if (isPattern(name)) continue
-    const type = (value as Record<string, unknown>).type
-    if (typeof type === 'string' && type.includes('${')) reading.estimated.push(`${name}: its type ${type} uses an interpolation this tool does not resolve`)
-    const declared = options.validators && Object.hasOwn(value as object, 'validator') ? validatorClass(name, (value as Record<string, unknown>).validator) : null
-    reading.entries.push({
-      name, type: typeof type === 'string' && !type.includes('${') ? type : null, validator: declared && 'classPath' in declared ? declared.classPath : null,
-    })
-  }
-
+  reading.entries = entriesOf(catalog.config, options.validators ?? false, reading.estimated)
   return reading
 }
