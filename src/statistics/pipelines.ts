@@ -456,6 +456,36 @@ function lineAt(source: string, offset: number): number {
   return line
 }
 
+/** Each registered pipeline's nodes, where they are known; what is not known is noted where kedro run needs it. */
+function registeredNodes(
+  entries: (readonly [string, PyValue])[], selected: string[], evaluator: ProjectEvaluator,
+): {nodeMaps: Map<string, Map<string, KedroNode>>; pipelines: Record<string, number>} {
+  const pipelines: Record<string, number> = {}
+  const nodeMaps = new Map<string, Map<string, KedroNode>>()
+  for (const [name, value] of entries) {
+    const nodes = pipelineNodes(value)
+    if (typeof nodes !== 'string') {
+      pipelines[name] = nodes.size
+      nodeMaps.set(name, nodes)
+    } else if (selected.includes(name) || (name === '__default__' && truth(value) !== false)) {
+      // Only __default__'s nodes are sent, and only the pipelines run looks up matter to it.
+      evaluator.note(`pipeline ${name}: ${nodes}`)
+    }
+  }
+
+  return {nodeMaps, pipelines}
+}
+
+/** Why kedro run's filters raise or leave no node in the pipelines it runs, or null (noted when not known). */
+function filterFailure(selected: string[], nodeMaps: Map<string, Map<string, KedroNode>>, filters: RunFilters, evaluator: ProjectEvaluator): null | string {
+  const chosen = new Map(selected.flatMap((name) => [...nodeMaps.get(name) ?? []]))
+  const filtered = filterPipeline([...chosen.values()], filters)
+  if (filtered.kind === 'raises') return filtered.error
+  if (filtered.kind === 'empty') return 'ValueError: Pipeline contains no nodes after applying all provided filters'
+  if (filtered.kind === 'unknown') evaluator.note(`whether kedro run's filters select any node is not known: ${filtered.reason}`)
+  return null
+}
+
 /**
  * Registered pipelines and the node count of __default__. `requested` are the pipelines a command asks for: Kedro
  * 1.5.0+ loads only those through find_pipelines(); `mustExist` (kedro run) lists those that are not registered in
@@ -501,32 +531,11 @@ export function readPipelines(options: {
   if (entries.length !== registry.entries.length) evaluator.note('a pipeline name that is not a string')
   // kedro run looks up each pipeline it runs (`__default__` without --pipeline) and refuses an empty selection.
   const selected = options.mustExist ? (options.requested ?? ['__default__']) : []
-  const pipelines: Record<string, number> = {}
-  const nodesOf = new Map<string, Set<string>>()
-  const nodeMaps = new Map<string, Map<string, KedroNode>>()
-  for (const [name, value] of entries) {
-    const nodes = pipelineNodes(value)
-    if (typeof nodes !== 'string') {
-      pipelines[name] = nodes.size
-      nodesOf.set(name, new Set(nodes.keys()))
-      nodeMaps.set(name, nodes)
-    } else if (selected.includes(name) || (name === '__default__' && truth(value) !== false)) {
-      // Only __default__'s nodes are sent, and only the pipelines run looks up matter to it.
-      evaluator.note(`pipeline ${name}: ${nodes}`)
-    }
-  }
-
+  const {nodeMaps, pipelines} = registeredNodes(entries, selected, evaluator)
   const missing = selected.filter((name) => !entries.some(([registered]) => registered === name))
-  const union = new Set(selected.flatMap((name) => [...nodesOf.get(name) ?? []]))
-  const selectedNodes = options.mustExist && missing.length === 0 && selected.every((name) => nodesOf.has(name)) ? union.size : null
-  let filterFails: null | string = null
-  if (selectedNodes !== null && selectedNodes > 0 && options.filters) {
-    const chosen = new Map(selected.flatMap((name) => [...nodeMaps.get(name) ?? []]))
-    const filtered = filterPipeline([...chosen.values()], options.filters)
-    if (filtered.kind === 'raises') filterFails = filtered.error
-    else if (filtered.kind === 'empty') filterFails = 'ValueError: Pipeline contains no nodes after applying all provided filters'
-    else if (filtered.kind === 'unknown') evaluator.note(`whether kedro run's filters select any node is not known: ${filtered.reason}`)
-  }
+  const union = new Set(selected.flatMap((name) => [...nodeMaps.get(name)?.keys() ?? []]))
+  const selectedNodes = options.mustExist && missing.length === 0 && selected.every((name) => nodeMaps.has(name)) ? union.size : null
+  const filterFails = selectedNodes !== null && selectedNodes > 0 && options.filters ? filterFailure(selected, nodeMaps, options.filters, evaluator) : null
 
   // kedro-telemetry sends `len(default.nodes) if default else None`: None for a missing or falsy __default__ (0 from sum()).
   const defaultPipeline = entries.find(([name]) => name === '__default__')?.[1]
