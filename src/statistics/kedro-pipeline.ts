@@ -181,6 +181,44 @@ function checkMapping(nodes: KedroNode[], inputs: Map<string, string>, outputs: 
   return null
 }
 
+/** The nodes of Pipeline()'s first argument (a pipeline, or a list of nodes and pipelines), or the pipeline it makes. */
+function nodesGiven(call: string, signature: PySignature, args: PyValue[], keywords: Map<string, PyValue>, note: Note): KedroNode[] | PyValue {
+  // The first parameter is `pipe` (Kedro 0.18/0.19's pipeline()) or `nodes`.
+  const given = args[0] ?? keywords.get(signature.positional[0])
+  if (given === undefined) return raises(`TypeError: ${call}() missing 1 required positional argument: '${signature.positional[0]}'`)
+  if (given.kind === 'none') return raises("ValueError: 'nodes' argument of 'Pipeline' is None")
+  if (given.kind === 'unknown') {
+    // Nothing of it is known: an empty pipeline, marked estimated, whatever the other arguments say.
+    note(reasonOf(given))
+    return pipelineOf([])
+  }
+
+  if (given.kind !== 'pipeline' && given.kind !== 'list') return raises(`TypeError: '${typeName(given)}' object is not iterable`)
+  const nodes: KedroNode[] = []
+  for (const part of given.kind === 'pipeline' ? [given] : given.items) {
+    if (part.kind === 'node') nodes.push(part.node)
+    else if (part.kind === 'pipeline') nodes.push(...part.nodes.values())
+    else if (part.kind === 'unknown') note(reasonOf(part))
+    else return raises(`AttributeError: '${typeName(part)}' object has no attribute 'nodes'`)
+  }
+
+  return nodes
+}
+
+/** Pipeline(..., tags=...): every node gets the pipeline's tags too (unknown tags make every node's unknown). */
+function withTags(nodes: KedroNode[], tagsValue: PyValue | undefined): KedroNode[] {
+  const extraTags = tagsOf(tagsValue)
+  if (extraTags !== null && extraTags.length === 0) return nodes
+  return nodes.map((node) => ({...node, tags: extraTags === null || node.tags === null ? null : [...new Set([...node.tags, ...extraTags])]}))
+}
+
+/** The namespace Pipeline() puts its nodes in, or null; one that is not a string is noted. */
+function namespaceOf(value: PyValue | undefined, note: Note): null | string {
+  if (value && !stops(value) && value.kind !== 'str' && value.kind !== 'none') note('a pipeline namespace that is not a string')
+  if (value?.kind === 'unknown') note(reasonOf(value))
+  return value?.kind === 'str' && value.value !== '' ? value.value : null
+}
+
 /**
  * Pipeline(nodes, *, inputs, outputs, parameters, tags, namespace, prefix_datasets_with_namespace), and pipeline()
  * (`pipe=`). Parts that cannot be read are left out with a note, so the count is a lower bound marked estimated.
@@ -188,41 +226,12 @@ function checkMapping(nodes: KedroNode[], inputs: Map<string, string>, outputs: 
 function makePipeline(call: string, signature: PySignature, args: PyValue[], keywords: Map<string, PyValue>, note: Note): PyValue {
   const refused = signatureError(call, signature, args.length, [...keywords.keys()])
   if (refused) return raises(refused)
-  // The first parameter is `pipe` (Kedro 0.18/0.19's pipeline()) or `nodes`.
-  const given = args[0] ?? keywords.get(signature.positional[0])
-  if (given === undefined) return raises(`TypeError: ${call}() missing 1 required positional argument: '${signature.positional[0]}'`)
-  if (given.kind === 'none') return raises("ValueError: 'nodes' argument of 'Pipeline' is None")
-  if (given.kind === 'unknown') {
-    note(reasonOf(given))
-    return pipelineOf([])
-  }
-
-  let parts: PyValue[]
-  if (given.kind === 'pipeline') parts = [given]
-  else if (given.kind === 'list') parts = given.items
-  else return raises(`TypeError: '${typeName(given)}' object is not iterable`)
-
-  const nodes: KedroNode[] = []
-  for (const part of parts) {
-    if (part.kind === 'node') nodes.push(part.node)
-    else if (part.kind === 'pipeline') nodes.push(...part.nodes.values())
-    else if (part.kind === 'unknown') note(reasonOf(part))
-    else return raises(`AttributeError: '${typeName(part)}' object has no attribute 'nodes'`)
-  }
-
-  const failure = checkNodes(nodes, true)
+  const given = nodesGiven(call, signature, args, keywords, note)
+  if (!Array.isArray(given)) return given
+  const failure = checkNodes(given, true)
   if (failure) return failure
-  const extraTags = tagsOf(keywords.get('tags'))
-  if (extraTags === null || extraTags.length > 0) {
-    for (const [index, node] of nodes.entries()) {
-      nodes[index] = {...node, tags: extraTags === null || node.tags === null ? null : [...new Set([...node.tags, ...extraTags])]}
-    }
-  }
-
-  const namespaceValue = keywords.get('namespace')
-  if (namespaceValue && !stops(namespaceValue) && namespaceValue.kind !== 'str' && namespaceValue.kind !== 'none') note('a pipeline namespace that is not a string')
-  if (namespaceValue?.kind === 'unknown') note(reasonOf(namespaceValue))
-  const namespace = namespaceValue?.kind === 'str' && namespaceValue.value !== '' ? namespaceValue.value : null
+  const nodes = withTags(given, keywords.get('tags'))
+  const namespace = namespaceOf(keywords.get('namespace'), note)
   const inputs = mappingOf(keywords.get('inputs'), note, false)
   const outputs = mappingOf(keywords.get('outputs'), note, false)
   const parameters = mappingOf(keywords.get('parameters'), note, true)
