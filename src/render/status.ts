@@ -125,17 +125,18 @@ function machineWide(report: StatusReport): null | string {
   return parts.length > 0 ? parts.join('; ') : null
 }
 
-export function renderStatus(report: StatusReport, style: Style): string {
+/** The verdict and the rule that decided it. */
+function decisionPart(report: StatusReport, style: Style): string {
   const {chalk} = style
-  const {ci, consent, file, git, identity, project} = report
-  const parts: string[] = []
-
-  parts.push(
-    `${chalk.bold('Kedro telemetry')} in ${displayPath(report.path)}\n${headline(report, style)}\n` +
+  const {consent} = report
+  return `${chalk.bold('Kedro telemetry')} in ${displayPath(report.path)}\n${headline(report, style)}\n` +
     `Decided by ${chalk.bold(consent.decidedBy)}: ${consent.reason}` +
-    (consent.estimated ? `\n${chalk.yellow('Estimated')}: ${consent.estimated}` : ''),
-  )
+    (consent.estimated ? `\n${chalk.yellow('Estimated')}: ${consent.estimated}` : '')
+}
 
+/** Every source kedro-telemetry looks at, in its order, and which decided. */
+function sourcesPart({consent}: StatusReport, style: Style): string {
+  const {chalk} = style
   const sources = consent.sources.map((source) => [
     source.name,
     // An environment variable's value is quoted to show its bounds; the file's consent value is shown as written.
@@ -143,8 +144,10 @@ export function renderStatus(report: StatusReport, style: Style): string {
     effectText(source.effect, style) + (source.decisive ? chalk.bold('  <- decided') : ''),
     source.note,
   ])
-  parts.push(section('Sources looked at, in kedro-telemetry\'s order (first match wins)', renderTable(style, sources, ['source', 'value', 'effect', 'why']), style))
+  return section('Sources looked at, in kedro-telemetry\'s order (first match wins)', renderTable(style, sources, ['source', 'value', 'effect', 'why']), style)
+}
 
+function projectPart({consent, project}: StatusReport, style: Style): string {
   const projectRows = [
     ['project root', project.root === null ? 'not a Kedro project (no pyproject.toml with [tool.kedro] here or above)' : displayPath(project.root)],
     ...(project.packageName ? [['package', project.packageName]] : []),
@@ -153,25 +156,29 @@ export function renderStatus(report: StatusReport, style: Style): string {
       + (consent.model ? `, ${consent.model} model` : '')],
     ...(project.note ? [['note', project.note]] : []),
   ]
-  parts.push(section('Project', renderTable(style, projectRows), style))
+  return section('Project', renderTable(style, projectRows), style)
+}
 
-  if (project.isKedroProject) {
-    let fileState = file.exists ? `${file.kind}${file.symlink ? ' (symlink)' : ''}` : 'missing'
-    if (file.valid) fileState += `, consent: ${file.rawConsent} (read as ${file.consent ? 'yes' : 'no'})`
-    else if (file.problem) fileState += `: ${file.problem}`
-    const ignoredBy = git.ignoredBy ? `, by ${git.ignoredBy.source}:${git.ignoredBy.line} (${git.ignoredBy.pattern})` : ''
-    const gitRows = git.repository
-      ? [
-        ['gitignored', `${yesNo(git.ignored)}${ignoredBy}`],
-        ['tracked', git.tracked ? chalk.red('yes: it is in the repository') : 'no'],
-        ['ever committed', git.everCommitted
-          ? chalk.red(`yes, in ${git.commits.length} commit(s): ${git.commits.slice(0, 3).map((c) => c.hash.slice(0, 10)).join(', ')}`)
-          : 'no'],
-      ]
-      : [['git', git.note ?? 'not a git repository'], ...(git.refusal ? [['remedy', git.refusal.remedy]] : [])]
-    parts.push(section('.telemetry and git', renderTable(style, [['file', `${file.path === null ? '.telemetry' : displayPath(file.path)}: ${fileState}`], ...gitRows]), style))
-  }
+/** .telemetry as kedro reads it, and what git says of it. */
+function filePart({file, git}: StatusReport, style: Style): string {
+  const {chalk} = style
+  let fileState = file.exists ? `${file.kind}${file.symlink ? ' (symlink)' : ''}` : 'missing'
+  if (file.valid) fileState += `, consent: ${file.rawConsent} (read as ${file.consent ? 'yes' : 'no'})`
+  else if (file.problem) fileState += `: ${file.problem}`
+  const ignoredBy = git.ignoredBy ? `, by ${git.ignoredBy.source}:${git.ignoredBy.line} (${git.ignoredBy.pattern})` : ''
+  const gitRows = git.repository
+    ? [
+      ['gitignored', `${yesNo(git.ignored)}${ignoredBy}`],
+      ['tracked', git.tracked ? chalk.red('yes: it is in the repository') : 'no'],
+      ['ever committed', git.everCommitted
+        ? chalk.red(`yes, in ${git.commits.length} commit(s): ${git.commits.slice(0, 3).map((c) => c.hash.slice(0, 10)).join(', ')}`)
+        : 'no'],
+    ]
+    : [['git', git.note ?? 'not a git repository'], ...(git.refusal ? [['remedy', git.refusal.remedy]] : [])]
+  return section('.telemetry and git', renderTable(style, [['file', `${file.path === null ? '.telemetry' : displayPath(file.path)}: ${fileState}`], ...gitRows]), style)
+}
 
+function identityPart({identity}: StatusReport, style: Style): string {
   const identityRows = [
     ['user id file', homePath(identity.userIdPath)],
     ['user id', identity.userId ?? identity.userIdNote ?? 'none'],
@@ -181,36 +188,50 @@ export function renderStatus(report: StatusReport, style: Style): string {
       ['sent as', `${unbreakable(identity.hashedProjectId!, style)}\n(sha512 of project_id + package name)`],
     ]),
   ]
-  parts.push(section('Identity', renderTable(style, identityRows), style))
+  return section('Identity', renderTable(style, identityRows), style)
+}
 
+function ciPart({ci}: StatusReport, style: Style): string {
   const ciRows = [
     ['kedro is_ci_env', ci.kedroDetects ? `yes (${ci.kedroMatchedBy})` : 'no'],
     ['ci-info', ci.wideDetects ? `yes${ci.wideVendor ? ` (${ci.wideVendor})` : ''}` : 'no'],
   ]
-  parts.push(section('CI', `${renderTable(style, ciRows)}\n${ci.note}`, style))
-  if (report.policy) {
-    const rules = report.policy.rules.map((rule) => [
-      `${rule.rule}: ${rule.required}`, rule.met ? chalk.green('met') : chalk.red('NOT MET'), `${rule.result}${rule.estimated ? ` (estimated: ${rule.estimated})` : ''}`,
-    ])
-    const body = rules.length > 0 ? renderTable(style, rules, ['rule', 'state', 'why']) : 'It sets no rule a project must meet (only audit levels or exclusions).'
-    parts.push(section(`Team policy (${displayPath(report.policy.file)})`, body, style))
-  }
+  return section('CI', `${renderTable(style, ciRows)}\n${ci.note}`, style)
+}
 
-  parts.push(...ignoredPolicyLines(report, style))
+/** The team policy's rules, met or not, when one governs the project. */
+function policyParts({policy}: StatusReport, style: Style): string[] {
+  if (!policy) return []
+  const {chalk} = style
+  const rules = policy.rules.map((rule) => [
+    `${rule.rule}: ${rule.required}`, rule.met ? chalk.green('met') : chalk.red('NOT MET'), `${rule.result}${rule.estimated ? ` (estimated: ${rule.estimated})` : ''}`,
+  ])
+  const body = rules.length > 0 ? renderTable(style, rules, ['rule', 'state', 'why']) : 'It sets no rule a project must meet (only audit levels or exclusions).'
+  return [section(`Team policy (${displayPath(policy.file)})`, body, style)]
+}
 
-  if (report.stack.length > 0) {
-    const rows = report.stack.map((tool) => [
-      `${tool.name}${tool.version ? ` ${tool.version}` : ''}`,
-      tool.wouldSend ? chalk.red('sends') : chalk.green('off'),
-      `${tool.decidedBy}${tool.estimated ? ` (estimated: ${tool.estimated})` : ''}`,
-      `${tool.switchOff}\n${tool.docs}`,
-    ])
-    parts.push(section('Other tools of the stack that send usage data by default', renderTable(style, rows, ['tool', 'here', 'decided by', 'to stop it']), style))
-  }
+/** The other tools of the data stack found in the project. */
+function stackParts({stack}: StatusReport, style: Style): string[] {
+  if (stack.length === 0) return []
+  const {chalk} = style
+  const rows = stack.map((tool) => [
+    `${tool.name}${tool.version ? ` ${tool.version}` : ''}`,
+    tool.wouldSend ? chalk.red('sends') : chalk.green('off'),
+    `${tool.decidedBy}${tool.estimated ? ` (estimated: ${tool.estimated})` : ''}`,
+    `${tool.switchOff}\n${tool.docs}`,
+  ])
+  return [section('Other tools of the stack that send usage data by default', renderTable(style, rows, ['tool', 'here', 'decided by', 'to stop it']), style)]
+}
 
-  parts.push(`${chalk.bold('Machine-wide opt-out')}: ${machineWide(report) ?? 'none in your shell startup files (`telemetry opt-out --global` adds one)'}`)
-  parts.push(`${chalk.bold('Applies to')}: ${report.scope.join(', ')}`)
-  for (const warning of report.warnings) parts.push(chalk.yellow(`Warning: ${warning}`))
-  parts.push(`${chalk.bold('Advice')}: ${report.advice}`)
-  return parts.join('\n\n')
+export function renderStatus(report: StatusReport, style: Style): string {
+  const {chalk} = style
+  return [
+    decisionPart(report, style), sourcesPart(report, style), projectPart(report, style),
+    ...(report.project.isKedroProject ? [filePart(report, style)] : []),
+    identityPart(report, style), ciPart(report, style), ...policyParts(report, style), ...ignoredPolicyLines(report, style), ...stackParts(report, style),
+    `${chalk.bold('Machine-wide opt-out')}: ${machineWide(report) ?? 'none in your shell startup files (`telemetry opt-out --global` adds one)'}`,
+    `${chalk.bold('Applies to')}: ${report.scope.join(', ')}`,
+    ...report.warnings.map((warning) => chalk.yellow(`Warning: ${warning}`)),
+    `${chalk.bold('Advice')}: ${report.advice}`,
+  ].join('\n\n')
 }
