@@ -8,35 +8,46 @@ import {renderTable, type Style} from './style.js'
 
 const VERB = {'opt-in': 'Opted in', 'opt-out': 'Opted out', revoke: 'Consent revoked'} as const
 
-export function renderChange(result: ChangeResult, style: Style): string {
+/** What happened to .telemetry (or why none was written). */
+function fileLines(result: ChangeResult, style: Style): string[] {
   const {chalk} = style
-  const lines: string[] = []
-  const {file, git} = result
-  if (file) {
-    const shown = displayPath(file.path ?? '.telemetry')
-    const state = file.changed ? `${shown} now says consent: ${result.consent}` : `${shown} already said consent: ${result.consent} (unchanged)`
-    lines.push(`${chalk.bold(VERB[result.action])}: ${state}`)
-    if (file.fixedMisread) lines.push(chalk.yellow(`Fixed: it said consent: ${file.fixedMisread}, which kedro does not read as a yes or no`))
-    if (file.backup) lines.push(chalk.yellow(`The old file could not be edited (${file.forcedOver}); it was saved as ${file.backup}`))
-  } else if (!result.machineWide) {
-    lines.push(`${chalk.bold(VERB[result.action])}: not in a Kedro project, so no .telemetry was written`)
-  }
+  const {file} = result
+  if (!file) return result.machineWide ? [] : [`${chalk.bold(VERB[result.action])}: not in a Kedro project, so no .telemetry was written`]
+  const shown = displayPath(file.path ?? '.telemetry')
+  const state = file.changed ? `${shown} now says consent: ${result.consent}` : `${shown} already said consent: ${result.consent} (unchanged)`
+  return [
+    `${chalk.bold(VERB[result.action])}: ${state}`,
+    ...(file.fixedMisread ? [chalk.yellow(`Fixed: it said consent: ${file.fixedMisread}, which kedro does not read as a yes or no`)] : []),
+    ...(file.backup ? [chalk.yellow(`The old file could not be edited (${file.forcedOver}); it was saved as ${file.backup}`)] : []),
+  ]
+}
 
-  if (result.machineWide) {
-    const appended = result.machineWide.filter((entry) => entry.action === 'append')
-    const present = result.machineWide.filter((entry) => entry.action === 'present')
-    if (appended.length > 0) lines.push(`${chalk.bold('Opted out machine-wide')}: DO_NOT_TRACK=1 and KEDRO_DISABLE_TELEMETRY=1 added to ${appended.map((entry) => shownFile(entry)).join(', ')}`)
-    if (present.length > 0) lines.push(`Already set in ${present.map((entry) => homePath(entry.file)).join(', ')} (unchanged)`)
-    lines.push('New shells have it; for this one run: export DO_NOT_TRACK=1 KEDRO_DISABLE_TELEMETRY=1')
-  }
+/** opt-out --global: the shell startup files changed, or already setting the variables. */
+function machineWideLines({machineWide}: ChangeResult, style: Style): string[] {
+  if (!machineWide) return []
+  const appended = machineWide.filter((entry) => entry.action === 'append')
+  const present = machineWide.filter((entry) => entry.action === 'present')
+  return [
+    ...(appended.length > 0 ? [`${style.chalk.bold('Opted out machine-wide')}: DO_NOT_TRACK=1 and KEDRO_DISABLE_TELEMETRY=1 added to ${appended.map((entry) => shownFile(entry)).join(', ')}`] : []),
+    ...(present.length > 0 ? [`Already set in ${present.map((entry) => homePath(entry.file)).join(', ')} (unchanged)`] : []),
+    'New shells have it; for this one run: export DO_NOT_TRACK=1 KEDRO_DISABLE_TELEMETRY=1',
+  ]
+}
 
+/** The .gitignore guard and an untracked .telemetry. A skipped check (no git, --no-gitignore) is quiet here; --json says why. */
+function gitLines({git}: ChangeResult): string[] {
   const ignore = git.gitignore
-  // A skipped check (no git, --no-gitignore) is quiet here; --json says why.
   const ignoreFile = ignore.file === null ? '.gitignore' : displayPath(ignore.file)
+  const lines: string[] = []
   if (ignore.action === 'append') lines.push(`Added .telemetry to ${ignoreFile}, so git ignores it: commit ${ignoreFile}, so that the rule holds for everyone who clones`)
   else if (ignore.action === 'already-ignored') lines.push(`git already ignores .telemetry${ignore.file ? ` (${ignoreFile})` : ''}`)
   if (git.untracked) lines.push('Ran `git rm --cached .telemetry`: commit that removal so the file leaves the repository')
+  return lines
+}
 
+/** revoke's deletions, and opt-out --ci's $GITHUB_ENV. */
+function identityAndCiLines(result: ChangeResult): string[] {
+  const lines: string[] = []
   if (result.revoke) {
     const userIdFile = homePath(result.revoke.userIdPath)
     lines.push(result.revoke.userIdRemoved ? `Deleted the user id from ${userIdFile}` : `User id in ${userIdFile}: ${result.identifiers.userId ? 'kept' : 'none to delete'}`)
@@ -49,16 +60,28 @@ export function renderChange(result: ChangeResult, style: Style): string {
       : '$GITHUB_ENV already sets DO_NOT_TRACK=1 and KEDRO_DISABLE_TELEMETRY=1')
   }
 
+  return lines
+}
+
+/** What kedro-telemetry now decides, where, and what was recorded. */
+function afterLines(result: ChangeResult, style: Style): string[] {
+  const {chalk} = style
   const verdict = result.after.willSend ? chalk.yellow('will send') : chalk.green('will not send')
-  const when = result.ci
-    ? (result.ci.githubEnv ? 'in the later steps of this job' : 'once the export lines are evaluated')
-    : (result.machineWide ? 'in new shells of this user' : 'from here')
-  lines.push(`kedro-telemetry now ${verdict} ${when}: ${plainReason(result.after)}`)
+  let when = result.machineWide ? 'in new shells of this user' : 'from here'
+  if (result.ci) when = result.ci.githubEnv ? 'in the later steps of this job' : 'once the export lines are evaluated'
   const override = result.history.record.policyOverride
-  if (override) lines.push(chalk.yellow(`Against the team policy (${displayPath(override.file)}:${override.line}): "${override.reason}", recorded with the decision`))
-  lines.push(chalk.dim(`Recorded in ${homePath(result.history.file)} (notice ${result.noticeVersion})`))
-  for (const warning of result.warnings) lines.push(chalk.yellow(`Warning: ${warning}`))
-  return lines.join('\n')
+  return [
+    `kedro-telemetry now ${verdict} ${when}: ${plainReason(result.after)}`,
+    ...(override ? [chalk.yellow(`Against the team policy (${displayPath(override.file)}:${override.line}): "${override.reason}", recorded with the decision`)] : []),
+    chalk.dim(`Recorded in ${homePath(result.history.file)} (notice ${result.noticeVersion})`),
+    ...result.warnings.map((warning) => chalk.yellow(`Warning: ${warning}`)),
+  ]
+}
+
+export function renderChange(result: ChangeResult, style: Style): string {
+  return [
+    ...fileLines(result, style), ...machineWideLines(result, style), ...gitLines(result), ...identityAndCiLines(result), ...afterLines(result, style),
+  ].join('\n')
 }
 
 /** After what revoke did: what it cannot do (erase what was sent), and whom to ask. */
