@@ -99,6 +99,38 @@ async function sharedReadings(roots: string[], options: EnforceOptions): Promise
   }
 }
 
+/** The changes the policy asks of a project (consent written, .telemetry gitignored), made unless a dry run. */
+async function makeChanges(
+  root: string, policy: Policy, status: StatusReport, options: EnforceOptions, repository: RepositoryInspection | undefined,
+): Promise<EnforceChange[]> {
+  const env = options.env ?? process.env
+  const changes: EnforceChange[] = []
+  const optOut = consentNeeded(policy, status)
+  if (optOut) {
+    const plan = await planConsentChange({action: 'opt-out', env, how: 'enforce', path: root, platform: options.platform, repository, toolVersion: options.toolVersion})
+    if (plan.edit?.changed && plan.telemetryFile) changes.push({file: plan.telemetryFile, kind: 'consent', summary: optOut})
+    if (plan.gitignore?.action === 'append') changes.push({file: plan.gitignore.file, kind: 'gitignore', summary: `${TELEMETRY_FILE_NAME} added to .gitignore`})
+    if (!options.dryRun) await applyConsentChange(plan)
+    return changes
+  }
+
+  if (!status.git.repository || status.git.ignored !== false) return changes
+  const current = readGitignore(root)
+  const guard = planGitignore({current: current.bytes, file: current.file, ignored: false, name: TELEMETRY_FILE_NAME, rule: status.git.ignoredBy})
+  if (guard.action !== 'append') return changes
+  changes.push({file: guard.file, kind: 'gitignore', summary: `${TELEMETRY_FILE_NAME} added to .gitignore`})
+  if (!options.dryRun) await commitWrites([{content: guard.bytes, file: guard.file, kind: 'replace'}])
+  return changes
+}
+
+/** The checks a dry run's planned changes make hold (TEL010 too, when only its consent rule fails): not left to a person. */
+function fixedByPlan(changes: EnforceChange[], status: StatusReport): Set<string> {
+  const planned = new Set(changes.flatMap((change) => checksFixedBy(change.kind)))
+  const unmet = (status.policy?.rules ?? []).filter((rule) => !rule.met)
+  if (planned.has('TEL001') && unmet.every((rule) => rule.rule === 'consent')) planned.add('TEL010')
+  return planned
+}
+
 async function enforceProject(root: string, policy: null | Policy, options: EnforceOptions, shared: SharedReadings): Promise<ProjectEnforcement> {
   const env = options.env ?? process.env
   const platform = options.platform ?? process.platform
@@ -109,29 +141,12 @@ async function enforceProject(root: string, policy: null | Policy, options: Enfo
     const status = await inspectStatus({
       env, inspectRepository: shared.inspect, machineWide: shared.machineWide, path: root, platform, readPolicy: async () => policy,
     })
-    const optOut = consentNeeded(policy, status)
-    if (optOut) {
-      const plan = await planConsentChange({action: 'opt-out', env, how: 'enforce', path: root, platform, repository: repository || undefined, toolVersion: options.toolVersion})
-      if (plan.edit?.changed && plan.telemetryFile) base.changes.push({file: plan.telemetryFile, kind: 'consent', summary: optOut})
-      if (plan.gitignore?.action === 'append') base.changes.push({file: plan.gitignore.file, kind: 'gitignore', summary: `${TELEMETRY_FILE_NAME} added to .gitignore`})
-      if (!options.dryRun) await applyConsentChange(plan)
-    } else if (status.git.repository && status.git.ignored === false) {
-      const current = readGitignore(root)
-      const guard = planGitignore({current: current.bytes, file: current.file, ignored: false, name: TELEMETRY_FILE_NAME, rule: status.git.ignoredBy})
-      if (guard.action === 'append') {
-        base.changes.push({file: guard.file, kind: 'gitignore', summary: `${TELEMETRY_FILE_NAME} added to .gitignore`})
-        if (!options.dryRun) await commitWrites([{content: guard.bytes, file: guard.file, kind: 'replace'}])
-      }
-    }
-
+    base.changes = await makeChanges(root, policy, status, {...options, env, platform}, repository || undefined)
     // What is left is the audit's verdict under the policy, after the changes (or, in a dry run, less what they fix).
     const history = shared.history ?? await readHistory(historyFile(env, platform))
     const audit = await auditProject(root, {env, history, inspectRepository: shared.inspect, machineWide: shared.machineWide, platform, policy})
     if (audit.error) return {...base, error: audit.error}
-    // A dry run changed nothing: what the planned changes fix (TEL010 too, when only its consent rule fails) is not left.
-    const planned = new Set(options.dryRun ? base.changes.flatMap((change) => checksFixedBy(change.kind)) : [])
-    const unmet = (status.policy?.rules ?? []).filter((rule) => !rule.met)
-    if (planned.has('TEL001') && unmet.every((rule) => rule.rule === 'consent')) planned.add('TEL010')
+    const planned = options.dryRun ? fixedByPlan(base.changes, status) : new Set<string>()
     const manual = audit.checks
       .filter((check) => check.status === 'fail' && !planned.has(check.id))
       .map((check) => ({id: check.id, remedy: check.remedy, summary: check.summary}))
