@@ -57,7 +57,9 @@ function switchOffText(tool: StackTool): string {
  * The setting a configuration file gives, undefined when the file or the key is not there, or why a file that is there
  * cannot be read (the tool might read a switch in it).
  */
-async function fileSetting(file: ConfigFileSwitch, projectRoot: string, env: NodeJS.ProcessEnv): Promise<{path: string; unread?: string; value?: unknown} | undefined> {
+async function fileSetting(
+  file: ConfigFileSwitch, projectRoot: string, env: NodeJS.ProcessEnv,
+): Promise<{path: string; unread?: string; value?: unknown} | undefined> {
   let location: string
   if (file.file.startsWith('~/')) location = path.join(env.HOME || os.homedir(), file.file.slice(2))
   else if (file.file.startsWith('$DAGSTER_HOME/')) {
@@ -88,21 +90,15 @@ async function fileSetting(file: ConfigFileSwitch, projectRoot: string, env: Nod
   return value === undefined ? undefined : {path: location, value}
 }
 
-async function evaluate(tool: StackTool, inputs: StackInputs, version: null | string): Promise<Pick<StackFinding, 'decidedBy' | 'estimated' | 'wouldSend'>> {
-  if (tool.followsKedroConsent) {
-    return {decidedBy: 'kedro-telemetry\'s consent (see the verdict above)', estimated: null, wouldSend: inputs.kedroWillSend}
-  }
+type Verdict = Pick<StackFinding, 'decidedBy' | 'estimated' | 'wouldSend'>
+type Satisfies = (specifiers: string) => Promise<boolean | null>
 
-  // The PEP 440 library loads only for a tool whose version matters; a version it cannot read counts as unknown.
-  const satisfies = async (specifiers: string) => (version ? (await import('../python/specifiers.js')).versionSatisfies(version, specifiers) : null)
-  const unreadable = version && tool.sendsFrom && await satisfies(tool.sendsFrom) === null ? `its version "${version}" is not a PEP 440 version` : null
-  if (tool.sendsFrom && await satisfies(tool.sendsFrom) === false) {
-    return {decidedBy: `version ${version}: only ${tool.sendsFrom} sends`, estimated: null, wouldSend: false}
-  }
-
-  const unrecognised: string[] = []
+/** The tool's environment switches: the first that turns it off decides; values it does not document are collected. */
+async function switchVerdict(
+  tool: StackTool, env: NodeJS.ProcessEnv, version: null | string, satisfies: Satisfies, unrecognised: string[],
+): Promise<null | Verdict> {
   for (const option of tool.switches) {
-    const value = inputs.env[option.variable]
+    const value = env[option.variable]
     if (value === undefined || value === '') continue
     if (!option.anyValueIsOff && !option.off.includes(value.trim().toLowerCase())) {
       unrecognised.push(`${option.variable}=${value}: a value its documentation does not give for switching off`)
@@ -112,24 +108,50 @@ async function evaluate(tool: StackTool, inputs: StackInputs, version: null | st
     if (!option.appliesTo) return {decidedBy: `${option.variable}=${value}`, estimated: null, wouldSend: false}
     // A switch of some versions only: it decides when the version is known, and the answer is estimated when not.
     const applies = await satisfies(option.appliesTo)
-    if (applies === null) return {decidedBy: `${option.variable}=${value}`, estimated: `${option.variable} works in ${tool.name} ${option.appliesTo} only, and the version is not known${version ? ` ("${version}" is not a PEP 440 version)` : ''}`, wouldSend: false}
+    if (applies === null) {
+      const why = `${option.variable} works in ${tool.name} ${option.appliesTo} only, and the version is not known${version ? ` ("${version}" is not a PEP 440 version)` : ''}`
+      return {decidedBy: `${option.variable}=${value}`, estimated: why, wouldSend: false}
+    }
+
     if (applies) return {decidedBy: `${option.variable}=${value}`, estimated: null, wouldSend: false}
     unrecognised.push(`${option.variable}=${value}: it works in ${tool.name} ${option.appliesTo} only, not ${version}`)
   }
 
-  const ci = tool.ciDetection?.find((variable) => inputs.env[variable])
-  if (ci) return {decidedBy: `a CI run (${ci} is set): ${tool.name} sends nothing in CI`, estimated: null, wouldSend: false}
-  const unread: string[] = []
+  return null
+}
+
+/** The tool's settings files: one that turns it off decides; one that cannot be read is collected. */
+async function fileVerdict(tool: StackTool, inputs: StackInputs, unread: string[]): Promise<null | Verdict> {
   for (const file of tool.files) {
     const setting = await fileSetting(file, inputs.projectRoot, inputs.env)
     if (setting?.unread) unread.push(`${setting.unread}: a switch in it is not known`)
     else if (setting && setting.value === file.off) return {decidedBy: `${file.keys.join('.')} = ${String(file.off)} in ${setting.path}`, estimated: null, wouldSend: false}
   }
 
+  return null
+}
+
+async function evaluate(tool: StackTool, inputs: StackInputs, version: null | string): Promise<Verdict> {
+  if (tool.followsKedroConsent) {
+    return {decidedBy: 'kedro-telemetry\'s consent (see the verdict above)', estimated: null, wouldSend: inputs.kedroWillSend}
+  }
+
+  // The PEP 440 library loads only for a tool whose version matters; a version it cannot read counts as unknown.
+  const satisfies: Satisfies = async (specifiers) => (version ? (await import('../python/specifiers.js')).versionSatisfies(version, specifiers) : null)
+  const sendsHere = tool.sendsFrom ? await satisfies(tool.sendsFrom) : true
+  if (sendsHere === false) return {decidedBy: `version ${version}: only ${tool.sendsFrom} sends`, estimated: null, wouldSend: false}
+  const unreadable = version && sendsHere === null ? `its version "${version}" is not a PEP 440 version` : null
+  const unrecognised: string[] = []
+  const bySwitch = await switchVerdict(tool, inputs.env, version, satisfies, unrecognised)
+  if (bySwitch) return bySwitch
+  const ci = tool.ciDetection?.find((variable) => inputs.env[variable])
+  if (ci) return {decidedBy: `a CI run (${ci} is set): ${tool.name} sends nothing in CI`, estimated: null, wouldSend: false}
+  const unread: string[] = []
+  const byFile = await fileVerdict(tool, inputs, unread)
+  if (byFile) return byFile
   const doubts = [...unreadable ? [`${unreadable}, and only ${tool.sendsFrom} sends`] : [], ...unrecognised, ...unread]
-  const estimated = doubts.length > 0 ? doubts.join('; ') : null
-  const versionNote = tool.sendsFrom && !version ? `; the version is not known, and only ${tool.sendsFrom} sends` : ''
-  return {decidedBy: 'its default (on)', estimated: estimated ?? (versionNote ? versionNote.slice(2) : null), wouldSend: true}
+  const versionNote = tool.sendsFrom && !version ? `the version is not known, and only ${tool.sendsFrom} sends` : null
+  return {decidedBy: 'its default (on)', estimated: doubts.length > 0 ? doubts.join('; ') : versionNote, wouldSend: true}
 }
 
 /** A stack tool the project brings in: where, and its version when known. */
