@@ -167,23 +167,32 @@ function metadataProjectVersion(context: PreviewContext, sheet: PreviewSheet): P
 /** Stands for the hash of a project id kedro-telemetry creates when it first sends: 128 hex digits, not known before. */
 export const NEW_PROJECT_ID = '<sha512 of a new random project_id>'
 
-/** Everything but the command and the statistics: identity, project, versions, platform, CI, [tool.kedro] fields. */
-export function projectProperties(context: PreviewContext, sheet: PreviewSheet, username: string): Record<string, PyJson> {
-  const {env, kedro, platform, project, python, telemetry, telemetryRelease} = context
-  const properties: Record<string, PyJson> = {username, ...projectIdentity(context, sheet)}
+/** project_version and telemetry_version, each with where it comes from. */
+function versionProperties(context: PreviewContext, sheet: PreviewSheet): Record<string, PyJson> {
+  const {kedro, telemetry, telemetryRelease} = context
+  const from = (version: PreviewContext['kedro']) => [version.assumed ? 'no installed or pinned version found' : version.source, version.assumed ? version.source : null] as const
+  let projectVersion: PyJson
   if (telemetryRelease.projectVersion === 'project-metadata') {
-    properties.project_version = metadataProjectVersion(context, sheet)
+    projectVersion = metadataProjectVersion(context, sheet)
   } else {
-    properties.project_version = kedro.version
-    sheet.origin('properties.project_version', 'raw', kedro.assumed ? 'no installed or pinned version found' : kedro.source, 'the Kedro version', kedro.assumed ? kedro.source : null)
+    projectVersion = kedro.version
+    const [source, estimated] = from(kedro)
+    sheet.origin('properties.project_version', 'raw', source, 'the Kedro version', estimated)
   }
 
-  properties.telemetry_version = telemetry.version
-  sheet.origin('properties.telemetry_version', 'raw', telemetry.assumed ? 'no installed or pinned version found' : telemetry.source, 'the kedro-telemetry version', telemetry.assumed ? telemetry.source : null)
+  const [source, estimated] = from(telemetry)
+  sheet.origin('properties.telemetry_version', 'raw', source, 'the kedro-telemetry version', estimated)
+  return {project_version: projectVersion, telemetry_version: telemetry.version}
+}
 
-  properties.python_version = python.facts?.version ?? '<sys.version of the project\'s Python: none found>'
+/** python_version and os, from the interpreter that runs kedro when it was asked; is_ci_env where the release sends it. */
+function platformProperties(context: PreviewContext, sheet: PreviewSheet): Record<string, PyJson> {
+  const {env, platform, python, telemetryRelease} = context
+  const properties: Record<string, PyJson> = {
+    python_version: python.facts?.version ?? '<sys.version of the project\'s Python: none found>',
+    os: python.facts?.platform ?? (platform === 'win32' ? 'win32' : platform),
+  }
   sheet.origin('properties.python_version', 'raw', python.facts?.executable ?? 'no Python run', 'sys.version', python.missing)
-  properties.os = python.facts?.platform ?? (platform === 'win32' ? 'win32' : platform)
   sheet.origin('properties.os', 'raw', python.facts?.executable ?? 'this machine', 'sys.platform')
   if (telemetryRelease.sendsCiAndExample) {
     const ci = kedroDetectsCi(env)
@@ -191,15 +200,19 @@ export function projectProperties(context: PreviewContext, sheet: PreviewSheet, 
     sheet.origin('properties.is_ci_env', 'derived', 'environment', ci.matchedBy ? `set by ${ci.matchedBy}` : 'no CI variable kedro knows')
   }
 
-  const {pyproject, root} = project
+  return properties
+}
+
+/** tools and example_pipeline from [tool.kedro], as the release sends them (inside a project only). */
+function toolProperties(context: PreviewContext, sheet: PreviewSheet): Record<string, PyJson> {
+  const {project: {pyproject, root}, telemetryRelease} = context
+  const properties: Record<string, PyJson> = {}
   if (!root) return properties
-  if (pyproject?.tools !== undefined) {
-    const tools = formatTools(pyproject.tools, telemetryRelease.tools)
-    if (tools.value !== undefined || tools.estimated) {
-      properties.tools = tools.value ?? ''
-      const notes = {format: 'list items joined with ", "', join: 'Python ", ".join(tools): a string is joined character by character', none: '', raw: 'as written'}
-      sheet.origin('properties.tools', 'raw', 'pyproject.toml [tool.kedro] tools', notes[telemetryRelease.tools], tools.estimated)
-    }
+  const tools = pyproject?.tools === undefined ? null : formatTools(pyproject.tools, telemetryRelease.tools)
+  if (tools && (tools.value !== undefined || tools.estimated)) {
+    properties.tools = tools.value ?? ''
+    const notes = {format: 'list items joined with ", "', join: 'Python ", ".join(tools): a string is joined character by character', none: '', raw: 'as written'}
+    sheet.origin('properties.tools', 'raw', 'pyproject.toml [tool.kedro] tools', notes[telemetryRelease.tools], tools.estimated)
   }
 
   if (telemetryRelease.sendsCiAndExample && pyproject?.examplePipeline !== undefined) {
@@ -208,4 +221,13 @@ export function projectProperties(context: PreviewContext, sheet: PreviewSheet, 
   }
 
   return properties
+}
+
+/** Everything but the command and the statistics: identity, project, versions, platform, CI, [tool.kedro] fields. */
+export function projectProperties(context: PreviewContext, sheet: PreviewSheet, username: string): Record<string, PyJson> {
+  // In the release's order: user, project, versions, platform and CI, then [tool.kedro]'s.
+  return {
+    username, ...projectIdentity(context, sheet), ...versionProperties(context, sheet), ...platformProperties(context, sheet),
+    ...toolProperties(context, sheet),
+  }
 }
