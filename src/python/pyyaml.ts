@@ -293,54 +293,80 @@ function hasTabPyYamlRefuses(text: string): boolean {
 }
 
 /**
- * Stream shapes PyYAML refuses and the yaml package accepts: `...` before any document ("while parsing a block
- * node"), a directive with no `---` after it ("expected '<document start>'"), a repeated %YAML or %TAG directive, a
- * %YAML version other than 1.x, and an anchor defined twice in one document ("found duplicate anchor").
+ * Flow collections PyYAML stops at, token by token: a comma with no node before it (`[,`, `{,`, `,,`), where the yaml
+ * package would collect an error for every one (seconds on a file of commas), and a closing bracket that closes nothing.
  */
-function structureRefused(text: string): null | string {
-  let content = false
-  let directivePending = false
-  const anchors = new Set<string>()
-  const directives = new Set<string>()
-  let previous: null | string = null
-  let flowDepth = 0
-  for (const lexeme of new Lexer().lex(text)) {
-    const type = CST.tokenType(lexeme)
-    // A comma with no node before it (`[,`, `{,`, `,,`): PyYAML stops at the first; the yaml package would collect an
-    // error for every one, which takes seconds on a file of commas.
-    if (type === 'comma' && (previous === 'comma' || previous === 'flow-seq-start' || previous === 'flow-map-start')) return "expected the node content, but found ','"
-    if (!['comment', 'newline', 'space'].includes(type ?? '')) previous = type ?? null
-    // A closing bracket that closes nothing: PyYAML stops there (and the yaml package collects one error per bracket).
-    if (type === 'flow-seq-start' || type === 'flow-map-start') flowDepth++
-    else if (type === 'flow-seq-end' || type === 'flow-map-end') {
-      if (flowDepth === 0) return `found '${lexeme}' that closes no flow collection`
-      flowDepth--
+class FlowCheck {
+  private depth = 0
+  private previous: null | string = null
+
+  feed(type: string, lexeme: string): null | string {
+    if (type === 'comma' && (this.previous === 'comma' || this.previous === 'flow-seq-start' || this.previous === 'flow-map-start')) return "expected the node content, but found ','"
+    if (!['comment', 'newline', 'space'].includes(type)) this.previous = type
+    if (type === 'flow-seq-start' || type === 'flow-map-start') this.depth++
+    if (type !== 'flow-seq-end' && type !== 'flow-map-end') return null
+    if (this.depth === 0) return `found '${lexeme}' that closes no flow collection`
+    this.depth--
+    return null
+  }
+}
+
+/**
+ * Documents PyYAML refuses, token by token: `...` before any document ("while parsing a block node"), a directive
+ * with no `---` after it ("expected '<document start>'"), a repeated %YAML or %TAG directive, a %YAML version other
+ * than 1.x, and an anchor defined twice in one document ("found duplicate anchor").
+ */
+class DocumentCheck {
+  private readonly anchors = new Set<string>()
+  private content = false
+  private readonly directives = new Set<string>()
+  private directivePending = false
+
+  feed(type: string, lexeme: string): null | string {
+    if (type === 'directive-line') return this.directive(lexeme)
+    if (type === 'doc-start') {
+      this.directivePending = false
+      this.directives.clear()
+      this.anchors.clear()
+      this.content = true
+    } else if (type === 'doc-end') {
+      if (!this.content) return "expected the node content, but found '<document end>'"
+    } else if (type === 'anchor') {
+      if (this.anchors.has(lexeme)) return `found duplicate anchor '${lexeme.slice(1)}'`
+      this.anchors.add(lexeme)
+      this.content = true
+    } else if (!['byte-order-mark', 'comment', 'doc-mode', 'newline', 'space'].includes(type)) {
+      this.content = true
     }
 
-    if (type === 'directive-line') {
-      directivePending = true
-      const [name, first] = lexeme.trim().split(/\s+/)
-      const id = name === '%TAG' ? `%TAG ${first}` : name
-      if ((name === '%YAML' || name === '%TAG') && directives.has(id)) return name === '%YAML' ? 'found duplicate YAML directive' : 'duplicate tag handle'
-      directives.add(id)
-      if (name === '%YAML' && !/^1\./.test(first ?? '')) return 'found incompatible YAML document (version 1.* is required)'
-    } else if (type === 'doc-start') {
-      directivePending = false
-      directives.clear()
-      content = true
-      anchors.clear()
-    } else if (type === 'doc-end') {
-      if (!content) return "expected the node content, but found '<document end>'"
-    } else if (type === 'anchor') {
-      if (anchors.has(lexeme)) return `found duplicate anchor '${lexeme.slice(1)}'`
-      anchors.add(lexeme)
-      content = true
-    } else if (!['byte-order-mark', 'comment', 'doc-mode', 'newline', 'space'].includes(type ?? '')) {
-      content = true
-    }
+    return null
   }
 
-  return directivePending ? "expected '<document start>', but found '<stream end>'" : null
+  end(): null | string {
+    return this.directivePending ? "expected '<document start>', but found '<stream end>'" : null
+  }
+
+  private directive(lexeme: string): null | string {
+    this.directivePending = true
+    const [name, first] = lexeme.trim().split(/\s+/)
+    const id = name === '%TAG' ? `%TAG ${first}` : name
+    if ((name === '%YAML' || name === '%TAG') && this.directives.has(id)) return name === '%YAML' ? 'found duplicate YAML directive' : 'duplicate tag handle'
+    this.directives.add(id)
+    return name === '%YAML' && !/^1\./.test(first ?? '') ? 'found incompatible YAML document (version 1.* is required)' : null
+  }
+}
+
+/** Stream shapes PyYAML refuses and the yaml package accepts: the first, as PyYAML stops there. */
+function structureRefused(text: string): null | string {
+  const flow = new FlowCheck()
+  const document = new DocumentCheck()
+  for (const lexeme of new Lexer().lex(text)) {
+    const type = CST.tokenType(lexeme) ?? ''
+    const refused = flow.feed(type, lexeme) ?? document.feed(type, lexeme)
+    if (refused) return refused
+  }
+
+  return document.end()
 }
 
 function firstLine(message: string): string {
