@@ -115,6 +115,38 @@ function comprehensionParts(parts: SyntaxNode[]): {clauses: Clause[]; element: S
   return {clauses, element: parts.slice(0, firstFor)}
 }
 
+/** `a, b = value`: each name bound to one item, as many as there are names, or what Python raises. */
+function unpackInto(names: SyntaxNode[], value: PyValue, context: EvaluationContext): null | PyValue {
+  if (names.some((name) => name.name === '*')) return unknown('a starred assignment target')
+  const items = iterate(value)
+  if (!Array.isArray(items)) return items
+  if (items.length !== names.length) return raises(`ValueError: expected ${names.length} values to unpack, got ${items.length}`)
+  for (const [index, name] of names.entries()) {
+    const failure = bindTarget([name], items[index], context)
+    if (failure) return failure
+  }
+
+  return null
+}
+
+/** `d[key] = value` or `items[i] = value` on a known dict or list: done (or what Python raises), else undefined. */
+function assignItem(parts: SyntaxNode[], value: PyValue, context: EvaluationContext): null | PyValue | undefined {
+  const container = evaluate(parts[0], context)
+  const key = evaluate(parts[2], context)
+  const stop = firstStop([container, key])
+  if (stop) return stop
+  if (container.kind === 'dict' && isPlainKey(key)) {
+    dictSet(container, key, value)
+    return null
+  }
+
+  if (container.kind !== 'list' || key.kind !== 'number' || key.float) return undefined
+  const index = key.value < 0 ? container.items.length + key.value : key.value
+  if (index < 0 || index >= container.items.length) return raises('IndexError: list assignment index out of range')
+  container.items[index] = value
+  return null
+}
+
 /** Binds `value` to an assignment or loop target (a name, a tuple of names, `d[key]`); a Stopping on failure. */
 export function bindTarget(targets: SyntaxNode[], value: PyValue, context: EvaluationContext): null | PyValue {
   const names = targets.filter((target) => !PUNCTUATION.has(target.name))
@@ -122,19 +154,7 @@ export function bindTarget(targets: SyntaxNode[], value: PyValue, context: Evalu
     return bindTarget(children(names[0]), value, context)
   }
 
-  if (names.length > 1) {
-    if (names.some((name) => name.name === '*')) return unknown('a starred assignment target')
-    const items = iterate(value)
-    if (!Array.isArray(items)) return items
-    if (items.length !== names.length) return raises(`ValueError: expected ${names.length} values to unpack, got ${items.length}`)
-    for (const [index, name] of names.entries()) {
-      const failure = bindTarget([name], items[index], context)
-      if (failure) return failure
-    }
-
-    return null
-  }
-
+  if (names.length > 1) return unpackInto(names, value, context)
   const [target] = names
   if (target.name === 'VariableName') {
     context.scope.set(textOf(target, context), value)
@@ -142,26 +162,10 @@ export function bindTarget(targets: SyntaxNode[], value: PyValue, context: Evalu
   }
 
   const parts = children(target)
-  if (target.name === 'MemberExpression' && parts[1]?.name === '[') {
-    const container = evaluate(parts[0], context)
-    const key = evaluate(parts[2], context)
-    const stop = firstStop([container, key])
-    if (stop) return stop
-    if (container.kind === 'dict' && isPlainKey(key)) {
-      dictSet(container, key, value)
-      return null
-    }
-
-    if (container.kind === 'list' && key.kind === 'number' && !key.float) {
-      const index = key.value < 0 ? container.items.length + key.value : key.value
-      if (index < 0 || index >= container.items.length) return raises('IndexError: list assignment index out of range')
-      container.items[index] = value
-      return null
-    }
-  }
-
+  const assigned = target.name === 'MemberExpression' && parts[1]?.name === '[' ? assignItem(parts, value, context) : undefined
+  if (assigned !== undefined) return assigned
   // `obj.attr = value` or a subscript on something not followed: whatever it names is no longer known.
-  const base = parts[0] && parts[0].name === 'VariableName' ? textOf(parts[0], context) : null
+  const base = parts[0]?.name === 'VariableName' ? textOf(parts[0], context) : null
   if (base && context.scope.has(base)) context.scope.set(base, unknown(`${excerpt(textOf(target, context))} is assigned, which is not followed statically`))
   return null
 }
