@@ -369,34 +369,32 @@ function evaluateNode(node: SyntaxNode | null | undefined, context: EvaluationCo
   return handler ? handler(node, context, text) : unknown(`${node.name} is not evaluated statically: ${excerpt(text)}`)
 }
 
+/** `container[key]` on a known dict, list or str: the item, what Python raises, or Unknown. */
+function subscript(parts: SyntaxNode[], context: EvaluationContext, text: string): PyValue {
+  if (parts.length !== 4 || parts.some((part) => part.name === ':')) return unknown(`a slice or multiple subscript: ${excerpt(text)}`)
+  const container = evaluate(parts[0], context)
+  const key = evaluate(parts[2], context)
+  const stop = firstStop([container, key])
+  if (stop) return stop
+  if (container.kind === 'dict') {
+    const found = dictGet(container, key)
+    if (found) return found
+    const certain = isPlainKey(key) && container.entries.every(([candidate]) => isPlainKey(candidate))
+    return certain ? raises(`KeyError: ${keyRepr(key)}`) : unknown(`a dict lookup that is not certain: ${excerpt(text)}`)
+  }
+
+  if ((container.kind !== 'list' && container.kind !== 'str') || key.kind !== 'number' || key.float) return unknown(`a subscript of a ${typeName(container)}: ${excerpt(text)}`)
+  const items = container.kind === 'list' ? container.items : [...container.value].map((char) => str(char))
+  const index = key.value < 0 ? items.length + key.value : key.value
+  return index >= 0 && index < items.length ? items[index] : raises(`IndexError: ${typeName(container)} index out of range`)
+}
+
 /** `a.b` (a module member or a method of a known dict or list) and `a[key]`. */
 function member(node: SyntaxNode, context: EvaluationContext, text: string): PyValue {
   const parts = children(node)
-  if (parts[1]?.name === '[') {
-    if (parts.length !== 4 || parts.some((part) => part.name === ':')) return unknown(`a slice or multiple subscript: ${excerpt(text)}`)
-    const container = evaluate(parts[0], context)
-    const key = evaluate(parts[2], context)
-    const stop = firstStop([container, key])
-    if (stop) return stop
-    if (container.kind === 'dict') {
-      const found = dictGet(container, key)
-      if (found) return found
-      const certain = isPlainKey(key) && container.entries.every(([candidate]) => isPlainKey(candidate))
-      return certain ? raises(`KeyError: ${keyRepr(key)}`) : unknown(`a dict lookup that is not certain: ${excerpt(text)}`)
-    }
-
-    if ((container.kind === 'list' || container.kind === 'str') && key.kind === 'number' && !key.float) {
-      const items = container.kind === 'list' ? container.items : [...container.value].map((char) => str(char))
-      const index = key.value < 0 ? items.length + key.value : key.value
-      return index >= 0 && index < items.length ? items[index] : raises(`IndexError: ${typeName(container)} index out of range`)
-    }
-
-    return unknown(`a subscript of a ${typeName(container)}: ${excerpt(text)}`)
-  }
-
+  if (parts[1]?.name === '[') return subscript(parts, context, text)
   // `import a.b` binds the dotted name itself.
   if (/^[\w.]+$/.test(text) && context.scope.has(text)) return context.scope.get(text)!
-
   const object = evaluate(parts[0], context)
   if (stops(object)) return object
   const method = textOf(parts.at(-1)!, context)
