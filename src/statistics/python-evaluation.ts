@@ -224,6 +224,26 @@ function comprehension(
   return failure ?? {items, kind: 'list'}
 }
 
+/** `*iterable` in a call: its items. */
+function starredArguments(node: SyntaxNode, context: EvaluationContext): PyValue[] | Stopping {
+  const unpacked = evaluate(node, context)
+  if (unpacked.kind === 'unknown') return unknown(`arguments unpacked from something not followed statically (${reasonOf(unpacked)})`)
+  return iterate(unpacked)
+}
+
+/** `**mapping` in a call: its items added to `keywords`, or what stops the call. */
+function keywordArguments(node: SyntaxNode, context: EvaluationContext, keywords: Map<string, PyValue>): null | Stopping {
+  const mapping = evaluate(node, context)
+  if (stops(mapping)) return mapping.kind === 'unknown' ? unknown(`keyword arguments unpacked from something not followed statically (${reasonOf(mapping)})`) : mapping
+  if (mapping.kind !== 'dict') return raises(`TypeError: argument after ** must be a mapping, not ${typeName(mapping)}`)
+  for (const [key, value] of mapping.entries) {
+    if (key.kind !== 'str') return raises('TypeError: keywords must be strings')
+    keywords.set(key.value, value)
+  }
+
+  return null
+}
+
 /** The arguments of a call: positional, keyword, `*iterable`, `**mapping` and a bare generator expression. */
 function callArguments(
   argList: SyntaxNode, context: EvaluationContext, textOnlyParameter?: string,
@@ -242,20 +262,13 @@ function callArguments(
   for (let index = 0; index < parts.length; index++) {
     const part = parts[index]
     if (part.name === '*') {
-      const unpacked = evaluate(parts[++index], context)
-      if (unpacked.kind === 'unknown') return unknown(`arguments unpacked from something not followed statically (${reasonOf(unpacked)})`)
-      const items = iterate(unpacked)
+      const items = starredArguments(parts[++index], context)
       if (!Array.isArray(items)) return items
       positional.push(...items)
       texts.positional.push(...items.map(() => ''))
     } else if (part.name === '**') {
-      const mapping = evaluate(parts[++index], context)
-      if (stops(mapping)) return mapping.kind === 'unknown' ? unknown(`keyword arguments unpacked from something not followed statically (${reasonOf(mapping)})`) : mapping
-      if (mapping.kind !== 'dict') return raises(`TypeError: argument after ** must be a mapping, not ${typeName(mapping)}`)
-      for (const [key, value] of mapping.entries) {
-        if (key.kind !== 'str') return raises('TypeError: keywords must be strings')
-        keywords.set(key.value, value)
-      }
+      const failure = keywordArguments(parts[++index], context, keywords)
+      if (failure) return failure
     } else if (parts[index + 1]?.name === 'AssignOp' && part.name === 'VariableName') {
       const keyword = textOf(part, context)
       const valueNode = parts[index + 2]
