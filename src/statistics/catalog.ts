@@ -67,6 +67,17 @@ function placeholdersIn(config: unknown, seen = new WeakSet<object>()): string[]
 
 const VALIDATOR_KEYS = new Set(['class', 'enabled', 'on', 'options', 'severity', 'skip_load_after_save'])
 
+/** What is wrong with a long-form validator declaration's values (its keys known), or null. */
+function validatorValuesProblem(config: Record<string, unknown>): null | string {
+  if (typeof config.class !== 'string' || config.class === '') return "'class' must be a non-empty class path string"
+  const modes = config.on === undefined ? ['load', 'save'] : (Array.isArray(config.on) ? config.on : [config.on])
+  if (modes.length === 0 || !modes.every((mode) => mode === 'load' || mode === 'save')) return "'on' must be a non-empty subset of ['load', 'save']"
+  if (config.severity !== undefined && config.severity !== 'error' && config.severity !== 'warn') return "'severity' must be one of ['error', 'warn']"
+  if (config.options !== undefined && (!config.options || typeof config.options !== 'object' || Array.isArray(config.options))) return "'options' must be a dictionary"
+  const flag = ['enabled', 'skip_load_after_save'].find((name) => config[name] !== undefined && typeof config[name] !== 'boolean')
+  return flag ? `'${flag}' must be a boolean` : null
+}
+
 /**
  * A `validator:` declaration as Kedro 1.6's ValidatorSpec.from_dataset_config reads it: its class path, or the
  * ValidationConfigurationError it raises. YAML reads an unquoted `on` key as true, which Kedro maps back.
@@ -85,16 +96,8 @@ function validatorClass(name: string, declaration: unknown): {classPath: string}
 
   const unknown = Object.keys(config).filter((key) => !VALIDATOR_KEYS.has(key)).sort()
   if (unknown.length > 0) return invalid(`unknown key(s) ${unknown.join(', ')}`)
-  if (typeof config.class !== 'string' || config.class === '') return invalid("'class' must be a non-empty class path string")
-  const modes = config.on === undefined ? ['load', 'save'] : (Array.isArray(config.on) ? config.on : [config.on])
-  if (modes.length === 0 || !modes.every((mode) => mode === 'load' || mode === 'save')) return invalid("'on' must be a non-empty subset of ['load', 'save']")
-  if (config.severity !== undefined && config.severity !== 'error' && config.severity !== 'warn') return invalid("'severity' must be one of ['error', 'warn']")
-  if (config.options !== undefined && (!config.options || typeof config.options !== 'object' || Array.isArray(config.options))) return invalid("'options' must be a dictionary")
-  for (const flag of ['enabled', 'skip_load_after_save']) {
-    if (config[flag] !== undefined && typeof config[flag] !== 'boolean') return invalid(`'${flag}' must be a boolean`)
-  }
-
-  return {classPath: config.class}
+  const problem = validatorValuesProblem(config)
+  return problem ? invalid(problem) : {classPath: config.class as string}
 }
 
 /** What DataCatalog.from_config raises on these entries and credentials (Kedro 0.19 and 1.x alike), or null. */

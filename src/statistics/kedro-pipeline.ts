@@ -88,7 +88,6 @@ function datasetNames(value: PyValue | undefined, note: Note): null | string[] {
   return null
 }
 
-/** The keyword arguments Node() takes after func, inputs and outputs. */
 /**
  * node(func, inputs, outputs, *, name, tags, ...) as the release declares it (its other parameters, such as 1.5.0's
  * preview_fn, change nothing counted here); the function is read as source text only.
