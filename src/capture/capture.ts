@@ -14,8 +14,11 @@ import {loadProject} from '../project/project.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
 import {probeFromFacts, type RunFacts} from '../request/python-probe.js'
 import {compareWithPreview, type Comparison} from './compare.js'
+import type {CapturedRequest} from './request.js'
 import {findKedro, type KedroExecutable} from './find-kedro.js'
 import {INTERCEPTOR_MODULE, INTERCEPTOR_SOURCE} from './interceptor.js'
+
+export type {CapturedRequest} from './request.js'
 
 export interface CaptureOptions {
   /** The kedro command's arguments, verbatim (without `kedro`). */
@@ -30,20 +33,6 @@ export interface CaptureOptions {
   runNodes?: boolean
   /** Called once kedro has started, with a function that stops it (for Ctrl-C). */
   onStart?: (stop: () => void) => void
-}
-
-/** One request kedro-telemetry made, exactly as it reached the transport. */
-export interface CapturedRequest {
-  /** The body as text (kedro-telemetry's JSON), exactly the bytes as UTF-8. */
-  body: string
-  /** The event name read from the body, or null when the body is not JSON. */
-  event: null | string
-  /** The headers of the prepared request, in order: what would have gone on the wire besides Host. */
-  headers: [string, string][]
-  method: string
-  /** The process that made it (kedro, or one it started: an IPython kernel, a worker). */
-  pid: number
-  url: string
 }
 
 export interface CaptureResult {

@@ -7,7 +7,7 @@ import {InputError} from '../errors.js'
 import type {LoadedProject} from '../project/project.js'
 import type {PythonProbe} from '../request/python-probe.js'
 import {buildTelemetryRequests, type PreviewResult} from '../request/request.js'
-import type {CapturedRequest} from './capture.js'
+import type {CapturedRequest} from './request.js'
 
 export interface FieldDifference {
   /** What kedro-telemetry sent (absent: it sent no such field). */
