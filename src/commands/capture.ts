@@ -30,7 +30,7 @@ with --check when the preview differed; 2 when kedro could not be started.`
 
   static strict = false
 
-  static summary = 'Run the real kedro command, catch what kedro-telemetry sends (sending nothing), and compare it with the preview.'
+  static summary = 'Run the real kedro command and catch what it would send; nothing is sent.'
 
   static usage = '<%= command.id %> [--project PATH] [--run-nodes] [--check] [--output FILE] [--json] KEDRO_ARGS...'
 

@@ -50,7 +50,7 @@ describe('on an 80-column terminal', function () {
     ['preview', '--ignore-consent', 'run'], ['notice'], ['opt-out'], ['status', '--verbose'], ['history'], ['revoke'],
     ['audit'], ['enforce', '--dry-run'], ['--help'], ['status', '--help'], ['preview', '--help'],
     ['opt-in', '--help'], ['opt-out', '--help'], ['revoke', '--help'], ['audit', '--help'], ['history', '--help'],
-    ['notice', '--help'], ['enforce', '--help'], ['guard', '--help'],
+    ['notice', '--help'], ['enforce', '--help'], ['guard', '--help'], ['capture', '--help'],
   ]
   for (const args of commands) {
     it(`telemetry ${args.join(' ')}: every line fits`, () => {
