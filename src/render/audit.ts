@@ -1,9 +1,19 @@
 /** The audit as a table: one row per check per project, coloured by status, and a summary line. */
 import path from 'node:path'
 
-import type {AuditReport} from '../audit/audit.js'
+import type {AuditReport, ProjectAudit} from '../audit/audit.js'
 import {policiesLine, summaryLine} from '../audit/summary.js'
 import {renderTable, type Style} from './style.js'
+
+/** A check's finding: its summary, where the evidence is (unless it passed), and the fix under a failure or warning. */
+function finding(check: ProjectAudit['checks'][number], base: string, style: Style): string {
+  const first = check.evidence[0]
+  // Evidence about the project folder itself (no decision anywhere) needs no location.
+  const where = first?.file ? `${path.relative(base, first.file)}${first.line ? `:${first.line}` : ''}: ` : ''
+  const evidence = first && check.status !== 'pass' ? ` (${where}${first.message})` : ''
+  const fix = (check.status === 'fail' || check.status === 'warn') && check.remedy ? `\n${style.chalk.bold('fix:')} ${check.remedy}` : ''
+  return `${check.summary}${evidence}${fix}`
+}
 
 /**
  * `onlyFailures` leaves out the checks that passed or were skipped; the summary line still counts every check. Under
@@ -16,15 +26,8 @@ export function renderAudit(report: AuditReport, style: Style, base: string, onl
   for (const project of report.projects) {
     const name = path.relative(base, project.root) || '.'
     if (project.error) rows.push([name, '-', chalk.red('error'), project.error])
-    for (const check of project.checks) {
-      if (onlyFailures && (check.status === 'pass' || check.status === 'skip')) continue
-      const first = check.evidence[0]
-      // Evidence about the project folder itself (no decision anywhere) needs no location.
-      const where = first?.file ? path.relative(base, first.file) : ''
-      const evidence = first ? ` (${where ? `${where}${first.line ? `:${first.line}` : ''}: ` : ''}${first.message})` : ''
-      const fix = (check.status === 'fail' || check.status === 'warn') && check.remedy ? `\n${chalk.bold('fix:')} ${check.remedy}` : ''
-      rows.push([name, `${check.id} ${check.name}`, paint[check.status](check.status), `${check.summary}${check.status === 'pass' ? '' : evidence}${fix}`])
-    }
+    const shown = project.checks.filter((check) => !onlyFailures || check.status === 'fail' || check.status === 'warn')
+    for (const check of shown) rows.push([name, `${check.id} ${check.name}`, paint[check.status](check.status), finding(check, base, style)])
   }
 
   const verdict = report.exitCode === 0 ? chalk.green.bold('PASSED') : chalk.red.bold('FAILED')
