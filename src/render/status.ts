@@ -51,41 +51,57 @@ function section(title: string, body: string, style: Style): string {
   return `${style.chalk.bold(title)}\n${body}`
 }
 
+/** .telemetry in one line: what it says, and whether git ignores, tracks or ever held it. */
+function fileLine({file, git, project}: StatusReport, style: Style): string {
+  const {chalk} = style
+  if (!project.isKedroProject) return 'Not in a Kedro project: only environment variables count here'
+  const telemetryFile = file.exists ? (file.valid ? `consent: ${file.rawConsent}` : (file.problem ?? 'no decision')) : 'none'
+  const ignored = git.repository ? (git.ignored ? 'gitignored' : chalk.red('not gitignored')) : 'not in git'
+  const committed = git.tracked ? chalk.red(', tracked') : (git.everCommitted ? chalk.red(', committed in history') : '')
+  return `.telemetry: ${telemetryFile} (${ignored}${committed})`
+}
+
+/** The versions and the identifiers, a line each. */
+function versionAndIdentifierLines({identity, project}: StatusReport): string[] {
+  const version = (value: null | string, source: VersionSource) => `${value ?? 'none'} (${SOURCE_LABEL[source]})`
+  const userId = identity.userId ? 'user id set' : 'user id none yet (made on first send)'
+  let projectId = 'no project id'
+  if (identity.projectId !== null) projectId = identity.projectIdCommitted ? 'project id committed (its hash can be recomputed)' : 'project id in pyproject.toml'
+  return [
+    `Versions: Kedro ${version(project.kedroVersion, project.kedroVersionSource)}, kedro-telemetry ${version(project.telemetryVersion, project.telemetryVersionSource)}`,
+    `Identifiers: ${userId}; ${projectId}`,
+  ]
+}
+
+/** The machine-wide opt-out, the other tools sending, and CI: what else bears on the verdict. */
+function surroundingLines(report: StatusReport, style: Style): string[] {
+  const {ci} = report
+  const machine = machineWide(report)
+  const sending = independentlySending(report.stack)
+  const inCi = ci.kedroDetects || ci.wideDetects
+  return [
+    ...(machine ? [`Machine-wide opt-out: ${machine}`] : []),
+    ...(sending.length > 0 ? [`${style.chalk.yellow('Also sending')}: ${sending.map((tool) => tool.name).join(', ')} (how to stop each: --verbose)`] : []),
+    `CI: ${inCi ? `yes${ci.wideVendor ? ` (${ci.wideVendor})` : ''}; being in CI never stops sending` : 'no'}`,
+  ]
+}
+
 /**
  * The short report: the verdict, the deciding rule, the facts an owner acts on, and the one next action, a line
  * each (about a dozen on a project). `--verbose` shows the full trace (renderStatus).
  */
 export function renderStatusSummary(report: StatusReport, style: Style): string {
   const {chalk} = style
-  const {ci, consent, file, git, identity, project} = report
-  const lines = [`${chalk.bold('Kedro telemetry')} in ${displayPath(report.path)}`, headline(report, style), `Why: ${plainReason(report.consent)}`]
-  if (consent.estimated) lines.push(`${chalk.yellow('Estimated')}: ${consent.estimated}`)
-  if (report.policy) lines.push(policyLine(report.policy, style))
-  lines.push(...ignoredPolicyLines(report, style))
-  if (project.isKedroProject) {
-    const telemetryFile = file.exists ? (file.valid ? `consent: ${file.rawConsent}` : (file.problem ?? 'no decision')) : 'none'
-    const ignored = git.repository ? (git.ignored ? 'gitignored' : chalk.red('not gitignored')) : 'not in git'
-    const committed = git.tracked ? chalk.red(', tracked') : (git.everCommitted ? chalk.red(', committed in history') : '')
-    lines.push(`.telemetry: ${telemetryFile} (${ignored}${committed})`)
-  } else {
-    lines.push('Not in a Kedro project: only environment variables count here')
-  }
-
-  const version = (value: null | string, source: VersionSource) => `${value ?? 'none'} (${SOURCE_LABEL[source]})`
-  lines.push(`Versions: Kedro ${version(project.kedroVersion, project.kedroVersionSource)}, kedro-telemetry ${version(project.telemetryVersion, project.telemetryVersionSource)}`)
-  const userId = identity.userId ? 'user id set' : 'user id none yet (made on first send)'
-  const projectId = identity.projectId === null
-    ? 'no project id'
-    : (identity.projectIdCommitted ? 'project id committed (its hash can be recomputed)' : 'project id in pyproject.toml')
-  lines.push(`Identifiers: ${userId}; ${projectId}`)
-  const machine = machineWide(report)
-  if (machine) lines.push(`Machine-wide opt-out: ${machine}`)
-  const sending = independentlySending(report.stack)
-  if (sending.length > 0) lines.push(`${chalk.yellow('Also sending')}: ${sending.map((tool) => tool.name).join(', ')} (how to stop each: --verbose)`)
-  lines.push(`CI: ${ci.kedroDetects || ci.wideDetects ? `yes${ci.wideVendor ? ` (${ci.wideVendor})` : ''}; being in CI never stops sending` : 'no'}`)
-  for (const warning of report.warnings) lines.push(chalk.yellow(`Warning: ${warning}`))
-  lines.push(`${chalk.bold('Next')}: ${report.advice}`, chalk.dim('Every source, file and identifier: telemetry status --verbose'))
-  return lines.join('\n')
+  const {consent} = report
+  return [
+    `${chalk.bold('Kedro telemetry')} in ${displayPath(report.path)}`, headline(report, style), `Why: ${plainReason(report.consent)}`,
+    ...(consent.estimated ? [`${chalk.yellow('Estimated')}: ${consent.estimated}`] : []),
+    ...(report.policy ? [policyLine(report.policy, style)] : []),
+    ...ignoredPolicyLines(report, style),
+    fileLine(report, style), ...versionAndIdentifierLines(report), ...surroundingLines(report, style),
+    ...report.warnings.map((warning) => chalk.yellow(`Warning: ${warning}`)),
+    `${chalk.bold('Next')}: ${report.advice}`, chalk.dim('Every source, file and identifier: telemetry status --verbose'),
+  ].join('\n')
 }
 
 /** A policy file above the project that does not govern it: said, so that nobody believes it applies. */
