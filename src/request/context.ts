@@ -75,16 +75,27 @@ function resolveVersion(
   return {assumed: true, source: detected.source === 'assumed' ? detected.detail : 'the latest known', version: detected.source === 'assumed' && detected.version ? detected.version : newest}
 }
 
+/** The project where kedro would run, as the caller loaded it or read now. */
+async function projectOf(inputs: PreviewInputs): Promise<{project: LoadedProject; workingDirectory: string}> {
+  if (inputs.loaded) return inputs.loaded
+  const workingDirectory = await resolveWorkingDirectory(inputs.project ?? '.', inputs.cwd ?? process.cwd())
+  return {project: await loadProject(workingDirectory, inputs.env), workingDirectory}
+}
+
+/** What the interpreter that runs kedro says: as the caller asked it, asked now, or not asked (--no-python). */
+function pythonOf(inputs: PreviewInputs, project: LoadedProject, workingDirectory: string): Promise<PythonProbe> {
+  if (inputs.probePython === false) return Promise.resolve({facts: null, missing: 'no interpreter was run (--no-python)'})
+  return inputs.python ?? probePython({
+    env: inputs.env, environmentPrefix: project.versions.environment?.prefix ?? null, projectRoot: project.root, trustProjectPython: inputs.trustProjectPython,
+    workingDirectory,
+  })
+}
+
 export async function previewContext(inputs: PreviewInputs, sheet: PreviewSheet): Promise<PreviewContext> {
   const {env} = inputs
-  const workingDirectory = inputs.loaded?.workingDirectory ?? await resolveWorkingDirectory(inputs.project ?? '.', inputs.cwd ?? process.cwd())
-  const project = inputs.loaded?.project ?? await loadProject(workingDirectory, env)
+  const {project, workingDirectory} = await projectOf(inputs)
   const {root, versions} = project
-  const python = await (inputs.probePython === false
-    ? Promise.resolve({facts: null, missing: 'no interpreter was run (--no-python)'})
-    : inputs.python ?? probePython({
-      env, environmentPrefix: versions.environment?.prefix ?? null, projectRoot: root, trustProjectPython: inputs.trustProjectPython, workingDirectory,
-    }))
+  const python = await pythonOf(inputs, project, workingDirectory)
   const kedroVersion = resolveVersion(inputs.kedroVersion, python.facts?.kedro, python, versions.kedro, NEWEST_KNOWN.kedro)
   const telemetryVersion = resolveVersion(inputs.telemetryVersion, python.facts?.kedroTelemetry, python, versions.telemetry, NEWEST_KNOWN.kedroTelemetry)
   // Distributions installed in the project's environment, or for the interpreter that runs kedro (which wins).
