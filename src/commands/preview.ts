@@ -1,10 +1,11 @@
 import * as Flags from '@oclif/core/flags'
+import type {InferredFlags} from '@oclif/core/interfaces'
 
 import {BaseCommand, paragraph} from '../base-command.js'
 import {InputError} from '../errors.js'
 import {shellWord} from '../shell.js'
 import type {PyJson} from '../python/json-dumps.js'
-import type {PreviewResult} from '../request/request.js'
+import type {PluginEvent, PreviewResult} from '../request/request.js'
 import {NEWEST_KNOWN} from '../releases/newest.js'
 
 /** `--event-property KEY=VALUE`s: a value that parses as JSON is that value, anything else the text itself. */
@@ -26,6 +27,8 @@ function eventProperties(assignments: string[]): Record<string, PyJson> {
 
   return properties
 }
+
+type PreviewFlags = InferredFlags<typeof Preview.flags>
 
 export default class Preview extends BaseCommand {
   static description = paragraph`Builds, without sending anything, the request kedro-telemetry would send for \`kedro KEDRO_ARGS...\` run
@@ -82,8 +85,8 @@ know here (a user id not created yet, a module path without kedro-datasets insta
     return delimiter === -1 ? [] : this.argv.slice(delimiter + 1)
   }
 
-  async run(): Promise<PreviewResult> {
-    const {flags} = await this.parse(Preview)
+  /** The flags checked before anything is read: versions, --env in the wrong place, the simulated environment. */
+  private async checkedEnvironment(flags: PreviewFlags): Promise<NodeJS.ProcessEnv> {
     for (const [flag, value] of [['--kedro-version', flags['kedro-version']], ['--telemetry-version', flags['telemetry-version']]] as const) {
       // The PEP 440 library loads only when a version is given.
       if (value !== undefined && !(await import('../python/pep440.js')).isValidVersion(value)) throw new InputError(`${flag} ${value}: not a version`, {code: 'BAD_VERSION', hint: `give a version such as ${NEWEST_KNOWN.kedro}`})
@@ -102,6 +105,11 @@ know here (a user id not created yet, a module path without kedro-datasets insta
       env[assignment.slice(0, equals)] = assignment.slice(equals + 1)
     }
 
+    return env
+  }
+
+  /** The plugin event asked for, if any; refused beside a kedro command, as is a leading `kedro`. */
+  private pluginEventOf(flags: PreviewFlags): PluginEvent | undefined {
     const pluginEvent = flags['plugin-event'] === undefined ? undefined : {name: flags['plugin-event'], properties: eventProperties(flags['event-property'] ?? [])}
     if (pluginEvent && this.kedroArgs().length > 0) {
       throw new InputError('--plugin-event previews one plugin event: give no kedro command with it', {code: 'PLUGIN_EVENT_WITH_COMMAND', hint: 'preview the kedro command separately'})
@@ -114,6 +122,13 @@ know here (a user id not created yet, a module path without kedro-datasets insta
       throw new InputError('the kedro command starts after preview: leave out the leading "kedro"', {code: 'LEADING_KEDRO', hint: `write \`${without}\``})
     }
 
+    return pluginEvent
+  }
+
+  async run(): Promise<PreviewResult> {
+    const {flags} = await this.parse(Preview)
+    const env = await this.checkedEnvironment(flags)
+    const pluginEvent = this.pluginEventOf(flags)
     // The project is loaded once. Its Python starts slowly, so it starts first; the preview module (the Python
     // parser, the statistics) loads meanwhile, here rather than at start-up, since no other command needs it.
     const [{loadProject}, {resolveWorkingDirectory}, {launchPythonProbe}] = await Promise.all([
