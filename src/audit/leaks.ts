@@ -34,23 +34,27 @@ function containsWord(haystack: string, needle: string): boolean {
   return needle.length >= 3 && new RegExp(`(^|[^\\w])${needle.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`)}($|[^\\w])`).test(haystack)
 }
 
+/** What of the environment one value holds: the user's names, a credential's shape, an environment variable's value. */
+function leaksIn(value: string, personal: [string, string][], env: NodeJS.ProcessEnv): string[] {
+  const kinds: string[] = []
+  for (const [kind, needle] of personal) if (needle && needle !== '/' && containsWord(value, needle)) kinds.push(kind)
+  for (const [kind, pattern] of CREDENTIALS) if (pattern.test(value)) kinds.push(kind)
+  for (const [name, variable] of Object.entries(env)) {
+    const worthChecking = variable && variable.length >= 8 && !IGNORED_VARIABLES.has(name) && !/^\d+$/.test(variable)
+    if (worthChecking && value.includes(variable)) kinds.push(`the value of $${name}`)
+  }
+
+  return kinds
+}
+
 export function findLeaks(body: PyJson, env: NodeJS.ProcessEnv): LeakFinding[] {
-  const findings: LeakFinding[] = []
   const personal: [string, string][] = [
     ['the user name', env.USER ?? env.LOGNAME ?? userInfo().username],
     ['the home directory', env.HOME ?? homedir()],
     ['the host name', hostname()],
   ]
-  for (const [field, value] of strings(body, '')) {
-    // The hashed ids and the interpreter's own version string are not user input (the registry says which).
-    if (bodyField(field)?.leakScanExempt) continue
-    for (const [kind, needle] of personal) if (needle && needle !== '/' && containsWord(value, needle)) findings.push({field, kind})
-    for (const [kind, pattern] of CREDENTIALS) if (pattern.test(value)) findings.push({field, kind})
-    for (const [name, variable] of Object.entries(env)) {
-      if (!variable || variable.length < 8 || IGNORED_VARIABLES.has(name) || /^\d+$/.test(variable)) continue
-      if (value.includes(variable)) findings.push({field, kind: `the value of $${name}`})
-    }
-  }
-
-  return findings
+  // The hashed ids and the interpreter's own version string are not user input (the registry says which).
+  return strings(body, '')
+    .filter(([field]) => !bodyField(field)?.leakScanExempt)
+    .flatMap(([field, value]) => leaksIn(value, personal, env).map((kind) => ({field, kind})))
 }
