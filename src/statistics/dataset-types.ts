@@ -91,37 +91,10 @@ interface ResolvedType {
   estimated: null | string
 }
 
-/** The fully qualified class name for a catalog `type`, given the installed dataset packages' module maps. */
-export function resolveDatasetType(type: null | string, installed: Map<string, ModuleMap>): ResolvedType {
-  if (!type) return {className: null, estimated: 'a dataset without a plain `type`'}
-  if (!type.includes('.') && KEDRO_IO[type]) return {className: KEDRO_IO[type], estimated: null}
-  for (const packageName of DATASET_PACKAGES) {
-    const relative = type.startsWith(`${packageName}.`) ? type.slice(packageName.length + 1) : (packageName === 'kedro_datasets' ? type : null)
-    if (!relative) continue
-    const parts = relative.split('.')
-    if (parts.length !== 2) continue
-    const [subpackage, className] = parts
-    const modules = installed.get(packageName)
-    const module = modules?.get(subpackage)?.get(className)
-    if (module) return {className: `${packageName}.${subpackage}.${module}.${className}`, estimated: null}
-    if (modules && packageName === 'kedro_datasets') {
-      // Installed but without this class: importing it raises DatasetError.
-      return {absent: true, className: null, estimated: `${type} is not in the installed kedro-datasets`}
-    }
-
-    if (packageName === 'kedro_datasets') {
-      // Not installed here: every release's own layout says where the class is, or that none has it.
-      const known = KEDRO_DATASETS_CLASSES[relative]
-      const releases = `kedro-datasets ${KEDRO_DATASETS_RELEASES[0]} to ${KEDRO_DATASETS_RELEASES.at(-1)}`
-      if (!known) return {className: null, estimated: `${type} is in no release of ${releases}`, inNoRelease: `${type} is in no release of ${releases} (a newer one might have it)`}
-      const placed = Object.keys(known)
-      if (placed.length === 1) return {className: `${packageName}.${subpackage}.${placed[0]}.${className}`, estimated: null, notInstalled: true}
-      return {
-        className: `${packageName}.${subpackage}.${placed.at(-1)}.${className}`, notInstalled: true,
-        estimated: `${type} moved between kedro-datasets releases (${placed.map((module) => `${module} in ${known[module].join(' to ')}`).join(', ')}), and which one is installed is not known`,
-      }
-    }
-
+/** A `subpackage.Class` type of kedro-datasets (or its experimental twin) not installed here: every release's own layout. */
+function fromReleases(packageName: string, type: string, relative: string): ResolvedType {
+  const [subpackage, className] = relative.split('.')
+  if (packageName !== 'kedro_datasets') {
     const guessed = MODULE_EXCEPTIONS[relative] ?? snakeCase(className)
     return {
       className: `${packageName}.${subpackage}.${guessed}.${className}`,
@@ -129,11 +102,39 @@ export function resolveDatasetType(type: null | string, installed: Map<string, M
     }
   }
 
-  if (type.startsWith('kedro.io.')) {
-    const name = type.slice('kedro.io.'.length)
-    if (KEDRO_IO[name]) return {className: KEDRO_IO[name], estimated: null}
+  const known = KEDRO_DATASETS_CLASSES[relative]
+  const releases = `kedro-datasets ${KEDRO_DATASETS_RELEASES[0]} to ${KEDRO_DATASETS_RELEASES.at(-1)}`
+  if (!known) return {className: null, estimated: `${type} is in no release of ${releases}`, inNoRelease: `${type} is in no release of ${releases} (a newer one might have it)`}
+  const placed = Object.keys(known)
+  if (placed.length === 1) return {className: `${packageName}.${subpackage}.${placed[0]}.${className}`, estimated: null, notInstalled: true}
+  return {
+    className: `${packageName}.${subpackage}.${placed.at(-1)}.${className}`, notInstalled: true,
+    estimated: `${type} moved between kedro-datasets releases (${placed.map((module) => `${module} in ${known[module].join(' to ')}`).join(', ')}), and which one is installed is not known`,
+  }
+}
+
+/** A `subpackage.Class` type of one dataset package: from its installed module map, else from its releases. */
+function fromPackage(packageName: string, type: string, relative: string, installed: Map<string, ModuleMap>): ResolvedType {
+  const [subpackage, className] = relative.split('.')
+  const modules = installed.get(packageName)
+  const module = modules?.get(subpackage)?.get(className)
+  if (module) return {className: `${packageName}.${subpackage}.${module}.${className}`, estimated: null}
+  // Installed but without this class: importing it raises DatasetError.
+  if (modules && packageName === 'kedro_datasets') return {absent: true, className: null, estimated: `${type} is not in the installed kedro-datasets`}
+  return fromReleases(packageName, type, relative)
+}
+
+/** The fully qualified class name for a catalog `type`, given the installed dataset packages' module maps. */
+export function resolveDatasetType(type: null | string, installed: Map<string, ModuleMap>): ResolvedType {
+  if (!type) return {className: null, estimated: 'a dataset without a plain `type`'}
+  if (!type.includes('.') && KEDRO_IO[type]) return {className: KEDRO_IO[type], estimated: null}
+  for (const packageName of DATASET_PACKAGES) {
+    const relative = type.startsWith(`${packageName}.`) ? type.slice(packageName.length + 1) : (packageName === 'kedro_datasets' ? type : null)
+    if (relative?.split('.').length === 2) return fromPackage(packageName, type, relative, installed)
   }
 
+  const name = type.startsWith('kedro.io.') ? type.slice('kedro.io.'.length) : null
+  if (name && KEDRO_IO[name]) return {className: KEDRO_IO[name], estimated: null}
   // Anything else is reported as "custom" by kedro-telemetry, whatever its module.
   return {className: type, estimated: null}
 }
