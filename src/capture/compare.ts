@@ -49,18 +49,14 @@ function estimateOf(preview: PreviewResult, field: string): null | string {
   return origin?.estimated ?? 'marked estimated'
 }
 
-/** The fields of one request that differ, the timestamp aside. */
-function bodyDifferences(captured: CapturedRequest, expected: PreviewResult['requests'][number], preview: PreviewResult): FieldDifference[] {
-  const sent = parse(captured.body)
-  const built = parse(expected.bodyText)
-  if (!sent || !built) return [{captured: captured.body, field: 'body', preview: expected.bodyText, previewEstimated: null}]
+/** The values that differ, top-level and in the properties, the timestamp aside. */
+function valueDifferences(built: Body, sent: Body, preview: PreviewResult): FieldDifference[] {
   const differences: FieldDifference[] = []
   const note = (field: string, a: unknown, b: unknown) => differences.push({
     ...(a === undefined ? {} : {preview: a}), ...(b === undefined ? {} : {captured: b}), field, previewEstimated: estimateOf(preview, field),
   })
   for (const key of new Set([...Object.keys(built), ...Object.keys(sent)])) {
-    if (key === 'timestamp' || key === 'properties' || same(built[key], sent[key])) continue
-    note(key, built[key], sent[key])
+    if (key !== 'timestamp' && key !== 'properties' && !same(built[key], sent[key])) note(key, built[key], sent[key])
   }
 
   const builtProperties = built.properties ?? {}
@@ -69,15 +65,30 @@ function bodyDifferences(captured: CapturedRequest, expected: PreviewResult['req
     if (!same(builtProperties[key], sentProperties[key])) note(`properties.${key}`, builtProperties[key], sentProperties[key])
   }
 
+  return differences
+}
+
+/** The same values laid out otherwise: another key order, or other bytes (spacing, escapes); null when none. */
+function layoutDifference(built: Body, sent: Body, texts: {built: string; sent: string}, preview: PreviewResult): FieldDifference | null {
   const order = (body: Body) => [...Object.keys(body), ...Object.keys(body.properties ?? {}).map((key) => `properties.${key}`)]
-  if (differences.length === 0 && !same(order(built), order(sent))) {
+  if (!same(order(built), order(sent))) {
     // kedro merges several catalog files in an order that varies between runs; the preview says so in a warning.
     const varies = preview.warnings.find((warning) => warning.includes('in an order that varies between runs')) ?? null
-    differences.push({captured: order(sent), field: 'order', preview: order(built), previewEstimated: varies})
+    return {captured: order(sent), field: 'order', preview: order(built), previewEstimated: varies}
   }
-  // The same fields in the same order can still be other bytes (spacing, escapes): the body is compared as sent.
+
   const blank = (text: string, body: Body) => text.replace(JSON.stringify(body.timestamp), '"…"')
-  if (differences.length === 0 && blank(expected.bodyText, built) !== blank(captured.body, sent)) note('body', expected.bodyText, captured.body)
+  return blank(texts.built, built) === blank(texts.sent, sent) ? null : {captured: texts.sent, field: 'body', preview: texts.built, previewEstimated: null}
+}
+
+/** The fields of one request that differ, the timestamp aside, then its layout, then its headers. */
+function bodyDifferences(captured: CapturedRequest, expected: PreviewResult['requests'][number], preview: PreviewResult): FieldDifference[] {
+  const sent = parse(captured.body)
+  const built = parse(expected.bodyText)
+  if (!sent || !built) return [{captured: captured.body, field: 'body', preview: expected.bodyText, previewEstimated: null}]
+  const differences = valueDifferences(built, sent, preview)
+  const layout = differences.length === 0 ? layoutDifference(built, sent, {built: expected.bodyText, sent: captured.body}, preview) : null
+  if (layout) differences.push(layout)
   const headers = captured.headers.map(([name, value]) => `${name}: ${value}`)
   const expectedHeaders = Object.entries(expected.wireHeaders).map(([name, value]) => `${name}: ${value}`)
   if (!same(headers, expectedHeaders)) {
