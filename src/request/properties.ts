@@ -54,29 +54,19 @@ export async function userIdentity(context: PreviewContext, sheet: PreviewSheet)
   return {identity: '', username: ''}
 }
 
-/**
- * The project's identifier: its hashed project id (0.5.0+), the hashed package name (0.2.3 to 0.4.x), or the hashed
- * package and project names of [tool.kedro] (before 0.2.3, through Kedro's ProjectMetadata, which requires both).
- */
-function projectIdentity(context: PreviewContext, sheet: PreviewSheet): Record<string, PyJson> {
-  const {project, telemetryRelease} = context
-  const {pyproject, root} = project
-  if (telemetryRelease.projectIdentity === 'metadata-hashes') {
-    const hashed: Record<string, PyJson> = {}
-    for (const [key, value] of [['package_name', pyproject?.packageName], ['project_name', pyproject?.projectName]] as const) {
-      sheet.origin(`properties.${key}`, 'hashed', 'pyproject.toml [tool.kedro]', `sha512(${key})`, value ? null : `no ${key}: Kedro refuses such a project`)
-      hashed[key] = value ? kedroHash(value) : ''
-    }
-
-    return hashed
+/** Before 0.2.3: the hashed package and project names, through Kedro's ProjectMetadata (which requires both). */
+function metadataHashes({project: {pyproject}}: PreviewContext, sheet: PreviewSheet): Record<string, PyJson> {
+  const hashed: Record<string, PyJson> = {}
+  for (const [key, value] of [['package_name', pyproject?.packageName], ['project_name', pyproject?.projectName]] as const) {
+    sheet.origin(`properties.${key}`, 'hashed', 'pyproject.toml [tool.kedro]', `sha512(${key})`, value ? null : `no ${key}: Kedro refuses such a project`)
+    hashed[key] = value ? kedroHash(value) : ''
   }
 
-  if (telemetryRelease.projectIdentity === 'package-name-hash') {
-    // `_hash(PACKAGE_NAME) if PACKAGE_NAME else "undefined"`: the literal, not its hash.
-    sheet.origin('properties.package_name', 'hashed', 'pyproject.toml', pyproject?.packageName ? 'sha512(package_name)' : '"undefined": no package_name')
-    return {package_name: pyproject?.packageName ? kedroHash(pyproject.packageName) : 'undefined'}
-  }
+  return hashed
+}
 
+/** From 0.5.0: the hashed project id of [tool.kedro_telemetry], null outside a project, or one kedro would create. */
+function projectIdOf({project: {pyproject, root}}: PreviewContext, sheet: PreviewSheet): Record<string, PyJson> {
   if (!root) {
     sheet.origin('properties.project_id', 'raw', 'not in a project', 'null outside a project')
     return {project_id: null}
@@ -91,6 +81,19 @@ function projectIdentity(context: PreviewContext, sheet: PreviewSheet): Record<s
 
   sheet.origin('properties.project_id', 'hashed', 'pyproject.toml', 'sha512(project_id + package_name), unsalted')
   return {project_id: hashedProjectId(projectId, pyproject?.packageName ?? null)}
+}
+
+/**
+ * The project's identifier: its hashed project id (0.5.0+), the hashed package name (0.2.3 to 0.4.x), or the hashed
+ * package and project names of [tool.kedro] (before 0.2.3).
+ */
+function projectIdentity(context: PreviewContext, sheet: PreviewSheet): Record<string, PyJson> {
+  const {project: {pyproject}, telemetryRelease} = context
+  if (telemetryRelease.projectIdentity === 'metadata-hashes') return metadataHashes(context, sheet)
+  if (telemetryRelease.projectIdentity === 'project-id') return projectIdOf(context, sheet)
+  // `_hash(PACKAGE_NAME) if PACKAGE_NAME else "undefined"`: the literal, not its hash.
+  sheet.origin('properties.package_name', 'hashed', 'pyproject.toml', pyproject?.packageName ? 'sha512(package_name)' : '"undefined": no package_name')
+  return {package_name: pyproject?.packageName ? kedroHash(pyproject.packageName) : 'undefined'}
 }
 
 /** Python's str() of a literal's value, where this tool can reproduce it exactly. */
