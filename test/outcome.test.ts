@@ -192,6 +192,15 @@ describe('what decides the outcome, release by release', () => {
       expect(lacking.requests[0].body.properties).to.include({number_of_nodes: 3, number_of_pipelines: 2})
       const complete = await preview(example({...installed, [`${site}/sklearn/__init__.py`]: ''}), ['--no-python', 'run'])
       expect(complete.requests[0].body.properties).to.include({number_of_nodes: 6, number_of_pipelines: 3})
+      // A .pth file's folder is imported from too (an editable or develop install): sklearn there is installed.
+      const elsewhere = tempDir('kc-develop-')
+      writeFiles(elsewhere, {'sklearn/__init__.py': ''})
+      const viaPth = await preview(example({...installed, [`${site}/local-sklearn.pth`]: `# a develop install\n${elsewhere}\n`}), ['--no-python', 'run'])
+      expect(viaPth.estimated).not.to.include('properties.number_of_nodes')
+      expect(viaPth.requests[0].body.properties).to.include({number_of_nodes: 6, number_of_pipelines: 3})
+      // An editable install's finder provides modules no folder shows: whether sklearn imports is not known.
+      const editable = await preview(example({...installed, [`${site}/__editable__.ml-1.0.pth`]: 'import __editable___ml_1_0_finder; __editable___ml_1_0_finder.install()\n'}), ['--no-python', 'run'])
+      expect(editable.estimated).to.include('properties.number_of_nodes')
       // A venv that also imports the base interpreter's packages (--system-site-packages) may find sklearn there.
       const system = await preview(example({...installed, '.venv/pyvenv.cfg': 'home = /usr/bin\ninclude-system-site-packages = true\n'}), ['--no-python', 'run'])
       expect(system.estimated).to.include('properties.number_of_nodes')

@@ -7,6 +7,7 @@ import path from 'node:path'
 import {appendAll} from '../collections.js'
 import {isRemote} from '../statistics/catalog.js'
 import {telemetryReleasesWith} from '../releases/releases.js'
+import {importFoldersOf} from '../statistics/importable.js'
 import {readStatistics, type StatisticsOptions, type StatisticsReading} from '../statistics/statistics.js'
 import {type MaskedCommand, optionValues} from './command.js'
 import {bodyField} from './fields.js'
@@ -38,13 +39,17 @@ function runFilters(values: Map<string, string[]>): RunFilters {
 
 /**
  * Every folder kedro's interpreter imports from, where that is known: the path a capture's kedro reported, else the
- * site-packages of an environment kedro is installed in (unless it also imports the base interpreter's packages,
- * which are not read). Undefined when not known: whether a module imports is then estimated.
+ * site-packages of an environment kedro is installed in and the folders its .pth files add (unless it also imports
+ * the base interpreter's packages, or an editable install's finder provides modules: neither is read). Undefined
+ * when not known: whether a module imports is then estimated.
  */
-function importFolders({project: {versions}, python}: PreviewContext): string[] | undefined {
+function importFolders({project: {root, versions}, python}: PreviewContext): string[] | undefined {
   if (python.facts?.importPath) return python.facts.importPath
-  if (versions.installed.kedro) return versions.environment?.systemSitePackages ? undefined : versions.environment?.sitePackages
-  return python.facts?.kedro ? python.facts.sitePackages : undefined
+  // Site-packages read from disk, with the folders their .pth files add (an editable install of the project, say).
+  let sitePackages: string[] | undefined
+  if (versions.installed.kedro) sitePackages = versions.environment?.systemSitePackages ? undefined : versions.environment?.sitePackages
+  else if (python.facts?.kedro) sitePackages = python.facts.sitePackages
+  return sitePackages && (importFoldersOf(sitePackages, root) ?? undefined)
 }
 
 /** What `kedro run`, `catalog describe-datasets` and `resolve-patterns` ask for: the pipelines, filters and versions. */

@@ -4,7 +4,7 @@
  */
 import path from 'node:path'
 
-import {entryKindSync, listDirectorySync} from '../checkout/files.js'
+import {boundaryFor, entryKindSync, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
 import {STDLIB_MODULES} from '../python/stdlib.js'
 import {analysePython, childrenOf, importsOf} from './python.js'
 
@@ -49,4 +49,34 @@ export function thirdPartyImports(source: string, provided: ReadonlySet<string> 
 /** The first module a file needs that is neither the standard library, Kedro's nor in `folders`; null when none. */
 export function missingImport(source: string, folders: string[], provided: ReadonlySet<string> = new Set()): null | string {
   return thirdPartyImports(source, provided).find((top) => !installedIn(top, folders)) ?? null
+}
+
+/**
+ * The folders an interpreter imports from, given its site-packages read from disk: each, then the folders its `.pth`
+ * files add (site.addpackage: a line that names an existing folder), in the order Python reads them. Null when an
+ * editable install's finder (an `import` line of an `__editable__` file) provides modules no folder shows: whether
+ * a module imports is then not known. Other `import` lines (virtualenv's, setuptools' distutils shim) add no package.
+ */
+export function importFoldersOf(sitePackages: string[], projectRoot: null | string): null | string[] {
+  const folders = [...sitePackages]
+  for (const folder of sitePackages) {
+    const within = boundaryFor(folder, projectRoot)
+    const listing = listDirectorySync(folder, within)
+    const pthFiles = (listing.ok ? listing.entries : []).filter((entry) => entry.kind === 'file' && entry.name.endsWith('.pth')).map((entry) => entry.name).sort()
+    for (const name of pthFiles) {
+      const read = readTextSafeSync(path.join(folder, name), {within})
+      for (const line of (read.ok ? read.text : '').split(/\r?\n/)) {
+        if (line.startsWith('#') || line.trim() === '') continue
+        if (/^import[\t ]/.test(line)) {
+          if (name.startsWith('__editable__')) return null
+          continue
+        }
+
+        const added = path.resolve(folder, line.trimEnd())
+        if (!folders.includes(added) && entryKindSync(added, null) === 'directory') folders.push(added)
+      }
+    }
+  }
+
+  return folders
 }
