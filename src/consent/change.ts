@@ -15,7 +15,7 @@ import {InputError} from '../errors.js'
 import {withLock} from '../fs/lock.js'
 import {type AccessCheck, checkWrite, commitWrites, removeStaleTempFiles, type Step, type Write} from '../fs/transaction.js'
 import {type GitignorePlan, ignoreRule, planGitignore, readGitignore, untrackStep} from '../git/gitignore.js'
-import {type GitContext, inspectRepository, type RepositoryInspection} from '../git/repository.js'
+import {type GitContext, type IgnoreRule, inspectRepository, type RepositoryInspection} from '../git/repository.js'
 import {hashedProjectId} from '../identity/hash.js'
 import {removeProjectIdTable, removeUserIdFromToml} from '../identity/revoke-edits.js'
 import {kedroUserIdPath, readUserId} from '../identity/user-id.js'
@@ -293,20 +293,24 @@ function skippedGitignore(reason: string): ChangeResult['git']['gitignore'] {
   return {action: 'skipped', file: null, ignoredNow: null, reason}
 }
 
-/** What git has to do, and what to say about it, before anything is written. */
-async function gitSteps(plan: ConsentPlan, warnings: string[]): Promise<{step: Step | undefined; tracked: boolean; untracked: boolean; why: null | string}> {
+/** Why git is not asked for this change (no project, a refused or missing repository), or null when it is. */
+function gitUnasked(plan: ConsentPlan, warnings: string[]): null | string {
   const context: GitContext | undefined = plan.repository?.context
-  if (!plan.projectRoot) return {step: undefined, tracked: false, untracked: false, why: 'not in a Kedro project: no .telemetry was written'}
+  if (!plan.projectRoot) return 'not in a Kedro project: no .telemetry was written'
   if (context?.refusal) {
     warnings.push(`the .gitignore guard was skipped: ${context.refusal.message}; ${context.refusal.remedy}`)
-    return {step: undefined, tracked: false, untracked: false, why: context.refusal.message}
+    return context.refusal.message
   }
 
-  if (!context?.repository) {
-    const why = context && !context.available ? context.error ?? 'git is not installed' : 'not a git repository'
-    return {step: undefined, tracked: false, untracked: false, why}
-  }
+  if (!context?.repository) return context && !context.available ? context.error ?? 'git is not installed' : 'not a git repository'
+  return null
+}
 
+/** What git has to do, and what to say about it, before anything is written. */
+async function gitSteps(plan: ConsentPlan, warnings: string[]): Promise<{step: Step | undefined; tracked: boolean; untracked: boolean; why: null | string}> {
+  const why = gitUnasked(plan, warnings)
+  const context = plan.repository?.context
+  if (why !== null || !context?.repository) return {step: undefined, tracked: false, untracked: false, why}
   const tracked = plan.repository?.facts?.tracked ?? false
   if (tracked && plan.options.untrack) return {step: await untrackStep(context.git, TELEMETRY_FILE_NAME), tracked, untracked: true, why: null}
   if (tracked) warnings.push('.telemetry is tracked by git: run `git rm --cached .telemetry` (or pass --untrack) and commit, so the decision stays personal')
@@ -382,23 +386,32 @@ async function commitChange(plan: ConsentPlan, env: NodeJS.ProcessEnv, platform:
   }
 }
 
+/** Why the .gitignore step is skipped, or null when it runs. */
+function gitignoreSkipped(plan: ConsentPlan, why: null | string): null | string {
+  if (why) return why
+  if (plan.options.gitignore === false) return '--no-gitignore'
+  if (!plan.gitignore || !plan.repository?.context.repository) return plan.repository?.factsError ?? 'git gave no answer'
+  return null
+}
+
 async function gitignoreResult(plan: ConsentPlan, git: Awaited<ReturnType<typeof gitSteps>>, warnings: string[]): Promise<ChangeResult['git']> {
   const untrackCommand = git.tracked && !git.untracked ? 'git rm --cached .telemetry' : null
   const base = {tracked: git.tracked, untrackCommand, untracked: git.untracked}
-  if (git.why) return {...base, gitignore: skippedGitignore(git.why)}
-  if (plan.options.gitignore === false) return {...base, gitignore: skippedGitignore('--no-gitignore')}
+  const skipped = gitignoreSkipped(plan, git.why)
   const context = plan.repository?.context
-  if (!plan.gitignore || !context?.repository) return {...base, gitignore: skippedGitignore(plan.repository?.factsError ?? 'git gave no answer')}
+  if (skipped !== null || !plan.gitignore || !context?.repository) return {...base, gitignore: skippedGitignore(skipped ?? 'git gave no answer')}
   const rule = await ignoreRule(context.git, TELEMETRY_FILE_NAME)
   const ignoredNow = rule !== null && !rule.pattern.startsWith('!')
-  if (plan.gitignore.action === 'listed-but-overridden') {
-    warnings.push(`.gitignore lists .telemetry, but ${rule ? `${rule.source}:${rule.line} (${rule.pattern})` : 'a later rule'} un-ignores it: fix that rule`)
-  } else if (!ignoredNow) {
-    warnings.push('git still does not ignore .telemetry after the .gitignore change: check your ignore rules')
-  }
-
+  const problem = gitignoreProblem(plan.gitignore.action, rule, ignoredNow)
+  if (problem) warnings.push(problem)
   const file = plan.gitignore.action === 'already-ignored' ? rule?.source ?? null : plan.gitignore.file
   return {...base, gitignore: {action: plan.gitignore.action, file, ignoredNow, reason: null}}
+}
+
+/** What is still wrong with the ignore rules after the .gitignore step, or null. */
+function gitignoreProblem(action: string, rule: IgnoreRule | null, ignoredNow: boolean): null | string {
+  if (action === 'listed-but-overridden') return `.gitignore lists .telemetry, but ${rule ? `${rule.source}:${rule.line} (${rule.pattern})` : 'a later rule'} un-ignores it: fix that rule`
+  return ignoredNow ? null : 'git still does not ignore .telemetry after the .gitignore change: check your ignore rules'
 }
 
 export async function applyConsentChange(plan: ConsentPlan): Promise<ChangeResult> {

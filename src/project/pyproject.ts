@@ -57,17 +57,20 @@ export async function readPyproject(projectRoot: string): Promise<PyprojectInfo>
   return {...info, ...pyprojectFields(data)}
 }
 
+/** [project] dependencies and every optional-dependencies list, as the strings they hold. */
+function dependenciesOf(project: null | Table): string[] {
+  const optional = table(project?.['optional-dependencies']) ?? {}
+  return [project?.dependencies, ...Object.values(optional)]
+    .flatMap((list): unknown[] => (Array.isArray(list) ? list : []))
+    .filter((item): item is string => typeof item === 'string')
+}
+
 export function pyprojectFields(data: Table): Omit<PyprojectInfo, 'error' | 'path'> {
   const tool = table(data.tool)
   const kedro = table(tool?.kedro)
   const telemetry = table(tool?.kedro_telemetry)
-  const project = table(data.project)
-  const optional = table(project?.['optional-dependencies']) ?? {}
-  const dependencies = [project?.dependencies, ...Object.values(optional)]
-    .flatMap((list): unknown[] => (Array.isArray(list) ? list : []))
-    .filter((item): item is string => typeof item === 'string')
   return {
-    dependencies,
+    dependencies: dependenciesOf(table(data.project)),
     examplePipeline: kedro?.example_pipeline,
     kedroInitVersion: stringOrNull(kedro?.kedro_init_version),
     kedroKeys: kedro ? Object.keys(kedro) : [],

@@ -45,6 +45,26 @@ function environmentFacts({prefix, sitePackages, source, systemSitePackages}: Py
   return {prefix, sitePackages, source, systemSitePackages}
 }
 
+/** The versions of an environment that has kedro installed: both read from its distributions. */
+function installedVersions(environment: PythonEnvironment, installed: Record<string, string>): ProjectVersions {
+  const where = `${environment.source} (${environment.prefix})`
+  const telemetry = environment.distributions.get('kedro-telemetry')
+  return {
+    environment: environmentFacts(environment),
+    installed,
+    kedro: {detail: where, source: 'installed', version: installed.kedro},
+    telemetry: telemetry
+      ? {detail: `${where}: ${path.basename(telemetry.location)}`, source: 'installed', version: telemetry.version}
+      : {detail: `kedro-telemetry is not installed in ${where}`, source: 'not-installed', version: null},
+  }
+}
+
+/** For a pinned Kedro that does not install kedro-telemetry itself: that it may not be installed at all. */
+function unbundledNote(kedro: {source: string; version: null | string}): string {
+  if (kedro.source !== 'pinned' || !isValidVersion(kedro.version!) || kedroRelease(kedro.version!).bundlesTelemetry) return ''
+  return `; kedro ${kedro.version} does not install kedro-telemetry itself, so it may not be installed at all`
+}
+
 export async function detectVersions(options: {
   env: NodeJS.ProcessEnv
   kedroInitVersion: null | string
@@ -57,17 +77,7 @@ export async function detectVersions(options: {
   const installed: Record<string, string> = Object.fromEntries(distributions.map(([key, distribution]) => [key, distribution.version]))
   const where = environment && `${environment.source} (${environment.prefix})`
 
-  if (environment && installed.kedro) {
-    const telemetry = environment.distributions.get('kedro-telemetry')
-    return {
-      environment: environmentFacts(environment),
-      installed,
-      kedro: {detail: `${where}`, source: 'installed', version: installed.kedro},
-      telemetry: telemetry
-        ? {detail: `${where}: ${path.basename(telemetry.location)}`, source: 'installed', version: telemetry.version}
-        : {detail: `kedro-telemetry is not installed in ${where}`, source: 'not-installed', version: null},
-    }
-  }
+  if (environment && installed.kedro) return installedVersions(environment, installed)
 
   const requirements = projectRoot
     ? await findRequirements(projectRoot, pyprojectDependencies, ['kedro', 'kedro-telemetry'])
@@ -77,10 +87,7 @@ export async function detectVersions(options: {
     ? {detail: `from kedro_init_version in pyproject.toml${describeConstraints(requirements.get('kedro'))}${noKedroHere}`, source: 'assumed' as const, version: kedroInitVersion}
     : {detail: `the latest known Kedro${describeConstraints(requirements.get('kedro'))}${noKedroHere}`, source: 'assumed' as const, version: LATEST_KNOWN_KEDRO_VERSION})
 
-  let telemetryDetail = `the latest known kedro-telemetry${describeConstraints(requirements.get('kedro-telemetry'))}${noKedroHere}`
-  if (kedro.source === 'pinned' && isValidVersion(kedro.version!) && !kedroRelease(kedro.version!).bundlesTelemetry) {
-    telemetryDetail += `; kedro ${kedro.version} does not install kedro-telemetry itself, so it may not be installed at all`
-  }
+  const telemetryDetail = `the latest known kedro-telemetry${describeConstraints(requirements.get('kedro-telemetry'))}${noKedroHere}${unbundledNote(kedro)}`
 
   return {
     environment: environment && environmentFacts(environment),

@@ -66,16 +66,33 @@ export function maskedCommand(context: PreviewContext, sheet: PreviewSheet): Mas
   sheet.origin('properties.main_command', 'masked', 'the command line', 'the first masked token', unsure)
 
   const commandPath = masked.filter((token, index) => token === args[index] && !token.startsWith('-'))
-  const [first] = args
-  if (first !== undefined && !first.startsWith('-') && commandPath.length === 0 && leaked.length === 0) {
-    // Not repeated when it is the user's own word: it is masked in the request, and previews get pasted into tickets.
-    const plugin = Object.entries(PLUGIN_GROUPS).find(([, group]) => group === first)?.[0]
-    sheet.warn(plugin
-      ? `kedro ${first} needs ${plugin}, which is not installed here: kedro fails with "No such command", and kedro-telemetry masks the command`
-      : 'the first argument is not a kedro command here (neither built in nor added by an installed plugin): kedro fails with "No such command", and kedro-telemetry masks it')
-  }
-
+  if (commandPath.length === 0 && leaked.length === 0) warnNoSuchCommand(args[0], sheet)
   return {command, commandPath, leaked, mainCommand, ...clickVerdict(context, commandPath)}
+}
+
+/** The warning for a first argument that names no command here (masked, so kedro fails with "No such command"). */
+function warnNoSuchCommand(first: string | undefined, sheet: PreviewSheet): void {
+  if (first === undefined || first.startsWith('-')) return
+  // Not repeated when it is the user's own word: it is masked in the request, and previews get pasted into tickets.
+  const plugin = Object.entries(PLUGIN_GROUPS).find(([, group]) => group === first)?.[0]
+  sheet.warn(plugin
+    ? `kedro ${first} needs ${plugin}, which is not installed here: kedro fails with "No such command", and kedro-telemetry masks the command`
+    : 'the first argument is not a kedro command here (neither built in nor added by an installed plugin): kedro fails with "No such command", and kedro-telemetry masks it')
+}
+
+/**
+ * A plugin's command (only its structure is known), a group, or a command whose options are not known: an option
+ * the structure lacks is taken to be rejected, as before.
+ */
+function verdictFromStructure({args, structure}: PreviewContext, commandPath: string[]): ReturnType<typeof clickVerdict> {
+  let options: null | Record<string, unknown> = structure.structure
+  for (const name of commandPath) options = (options?.[name] ?? null) as null | Record<string, unknown>
+  const unknownOption = args.slice(commandPath.length).some((token) => {
+    const name = token.includes('=') ? token.slice(0, token.indexOf('=')) : token
+    return token.startsWith('-') && token !== '-' && !(options && Object.hasOwn(options, name))
+  })
+  const runs = !args.includes('--help') && !unknownOption
+  return {rejected: runs ? null : 'the command line has an option the command does not know: click rejects it before the command runs', runs, uncertain: null, values: new Map()}
 }
 
 /** What click makes of the line for the command at `commandPath`, from the release's own command definitions. */
@@ -83,19 +100,7 @@ function clickVerdict(context: PreviewContext, commandPath: string[]): Pick<Mask
   const {args, structure} = context
   let leaf: CliCommand | undefined = commandPath.length > 0 ? structure.commands[commandPath[0]] : undefined
   for (const name of commandPath.slice(1)) leaf = leaf?.commands?.[name]
-  if (!leaf || leaf.commands || structure.unknownOptions.includes(commandPath.join(' '))) {
-    // A plugin's command (only its structure is known), a group, or a command whose options are not known: an option
-    // the structure lacks is taken to be rejected, as before.
-    let options: null | Record<string, unknown> = structure.structure
-    for (const name of commandPath) options = (options?.[name] ?? null) as null | Record<string, unknown>
-    const unknownOption = args.slice(commandPath.length).some((token) => {
-      const name = token.includes('=') ? token.slice(0, token.indexOf('=')) : token
-      return token.startsWith('-') && token !== '-' && !(options && Object.hasOwn(options, name))
-    })
-    const runs = !args.includes('--help') && !unknownOption
-    return {rejected: runs ? null : 'the command line has an option the command does not know: click rejects it before the command runs', runs, uncertain: null, values: new Map()}
-  }
-
+  if (!leaf || leaf.commands || structure.unknownOptions.includes(commandPath.join(' '))) return verdictFromStructure(context, commandPath)
   const outcome = clickParse(leaf, args.slice(commandPath.length), structure.kedroStructureVersion, context.workingDirectory)
   if (outcome.kind === 'help') return {rejected: '--help prints the command\'s help instead of running it', runs: false, uncertain: null, values: new Map()}
   if (outcome.kind === 'rejected') {

@@ -123,30 +123,38 @@ function literalList(text: string): null | string[] | undefined {
  * non-empty string is sent as it is. Before 0.8.0: Python's `", ".join(raw)`, which joins a string's characters.
  */
 export function formatTools(tools: unknown, era: 'format' | 'join' | 'none' | 'raw'): {estimated: null | string; value: PyJson | undefined} {
-  const exact = (value: PyJson | undefined) => ({estimated: null, value})
-  if (era === 'none') return exact(undefined)
-  if (era === 'raw') return exact(tools as PyJson)
-  const unsure = 'a tools value this tool does not reproduce exactly (a nested or non-integer literal)'
-  if (era === 'join') {
-    if (typeof tools === 'string') return exact([...tools].join(', '))
-    if (Array.isArray(tools) && tools.every((tool) => typeof tool === 'string')) return exact(tools.join(', '))
-    return {estimated: 'Python\'s ", ".join() raises on a tools value that is not a string or a list of strings', value: undefined}
-  }
+  if (era === 'none') return {estimated: null, value: undefined}
+  if (era === 'raw') return {estimated: null, value: tools as PyJson}
+  return era === 'join' ? joinedTools(tools) : formattedTools(tools)
+}
 
+type FormattedTools = ReturnType<typeof formatTools>
+
+/** Before 0.8.0: Python's `", ".join(raw)`, which joins a string's characters. */
+function joinedTools(tools: unknown): FormattedTools {
+  if (typeof tools === 'string') return {estimated: null, value: [...tools].join(', ')}
+  if (Array.isArray(tools) && tools.every((tool) => typeof tool === 'string')) return {estimated: null, value: tools.join(', ')}
+  return {estimated: 'Python\'s ", ".join() raises on a tools value that is not a string or a list of strings', value: undefined}
+}
+
+const UNSURE_TOOLS = 'a tools value this tool does not reproduce exactly (a nested or non-integer literal)'
+
+/** 0.8.0's `_format_tools`. */
+function formattedTools(tools: unknown): FormattedTools {
   let list: unknown = tools
   if (typeof tools === 'string') {
     const parsed = literalList(tools)
-    if (parsed === null) return {estimated: unsure, value: undefined}
+    if (parsed === null) return {estimated: UNSURE_TOOLS, value: undefined}
     if (parsed !== undefined) list = parsed
   }
 
   if (Array.isArray(list)) {
     const items = list.map((item) => (typeof item === 'string' ? item : (typeof item === 'number' && Number.isInteger(item) ? String(item) : null)))
-    if (items.some((item) => item === null)) return {estimated: unsure, value: undefined}
-    return exact(items.length > 0 && items.join(', ') !== '' ? items.join(', ') : undefined)
+    if (items.some((item) => item === null)) return {estimated: UNSURE_TOOLS, value: undefined}
+    return {estimated: null, value: items.length > 0 && items.join(', ') !== '' ? items.join(', ') : undefined}
   }
 
-  return exact(typeof list === 'string' && list !== '' ? list : undefined)
+  return {estimated: null, value: typeof list === 'string' && list !== '' ? list : undefined}
 }
 
 /**

@@ -159,13 +159,23 @@ function assemble(context: PreviewContext, sheet: PreviewSheet, parts: Parts): T
   return [statistics ? request(STATISTICS_EVENT, {...cliProperties, ...statistics.properties}, identity) : request('CLI command', cliProperties, identity)]
 }
 
+function warnNoCatalog(reason: null | string | undefined, first: string | undefined, sheet: PreviewSheet): void {
+  if (reason) sheet.warn(`${reason}, so only "CLI command" is sent`)
+  if (first === 'server' || first === 'viz') sheet.warn(`kedro ${first} can load the catalog later in its own process, which then sends "${STATISTICS_EVENT}" separately`)
+}
+
+/** kedro ipython and kedro jupyter build the catalog in processes of their own, which send the statistics. */
+function warnStatisticsElsewhere(first: string | undefined, sheet: PreviewSheet): void {
+  sheet.warn(first === 'ipython'
+    ? `kedro ipython starts IPython in a process of its own, where Kedro's extension loads the catalog: that process sends "${STATISTICS_EVENT}" without the command, and kedro sends "CLI command" when IPython exits`
+    : `every notebook kernel kedro jupyter starts loads the catalog in a process of its own and sends "${STATISTICS_EVENT}" without the command (shown once); kedro sends "CLI command" when jupyter exits`)
+}
+
 /** The statistics the command sends, or null (no catalog, or kedro fails before building it: said in a warning). */
 async function statisticsOf(context: PreviewContext, sheet: PreviewSheet, command: MaskedCommand): Promise<Parts['statistics']> {
   const outcome = catalogOutcome(context, command)
   if (outcome.kind === 'no-catalog') {
-    if (outcome.reason) sheet.warn(`${outcome.reason}, so only "CLI command" is sent`)
-    const [first] = command.commandPath
-    if (first === 'server' || first === 'viz') sheet.warn(`kedro ${first} can load the catalog later in its own process, which then sends "${STATISTICS_EVENT}" separately`)
+    warnNoCatalog(outcome.reason, command.commandPath[0], sheet)
     return null
   }
 
@@ -184,12 +194,7 @@ async function statisticsOf(context: PreviewContext, sheet: PreviewSheet, comman
     return null
   }
 
-  if (outcome.elsewhere) {
-    sheet.warn(command.commandPath[0] === 'ipython'
-      ? `kedro ipython starts IPython in a process of its own, where Kedro's extension loads the catalog: that process sends "${STATISTICS_EVENT}" without the command, and kedro sends "CLI command" when IPython exits`
-      : `every notebook kernel kedro jupyter starts loads the catalog in a process of its own and sends "${STATISTICS_EVENT}" without the command (shown once); kedro sends "CLI command" when jupyter exits`)
-  }
-
+  if (outcome.elsewhere) warnStatisticsElsewhere(command.commandPath[0], sheet)
   const [group, subcommand] = command.commandPath
   const unreadCommand = group === 'catalog' && context.kedroRelease.catalogCommandsUnread.includes(subcommand)
     ? `the source of kedro catalog ${subcommand} (Kedro ${context.kedro.version}) is not public: it is taken to create the catalog as the other catalog commands do, so that the statistics are sent`

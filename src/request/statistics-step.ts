@@ -117,18 +117,26 @@ function recordOrigins(context: PreviewContext, sheet: PreviewSheet, command: Ma
   }
 }
 
-export async function projectStatistics(context: PreviewContext, sheet: PreviewSheet, command: MaskedCommand): Promise<StatisticsOutcome> {
-  const {args, env, kedro, project, python, telemetry, workingDirectory} = context
-  const {pyproject, root, versions} = project
+/** The folders Python imports from: what the interpreter said, else the environment's site-packages. */
+function sitePackagesOf({project, python}: PreviewContext): string[] {
+  return python.facts?.importPath ?? project.versions.environment?.sitePackages ?? python.facts?.sitePackages ?? []
+}
+
+/** --conf-source as kedro takes it; a remote source (s3://...) is passed as it is, for the catalog reader to report. */
+function confSourceOf({args, workingDirectory}: PreviewContext): null | string {
   const confSource = optionValues(args, ['--conf-source']).at(-1)
+  if (confSource === undefined) return null
+  return isRemote(confSource) ? confSource : path.resolve(workingDirectory, confSource)
+}
+
+export async function projectStatistics(context: PreviewContext, sheet: PreviewSheet, command: MaskedCommand): Promise<StatisticsOutcome> {
+  const {args, env, kedro, project: {pyproject, root}, python, telemetry} = context
   const reading = await readStatistics({
     ...commandSelection(command, args),
-    // A remote source (s3://...) is passed as it is, for the catalog reader to report.
-    confSource: confSource === undefined ? null : (isRemote(confSource) ? confSource : path.resolve(workingDirectory, confSource)),
+    confSource: confSourceOf(context),
     env: runEnvironment(context, command), environment: env, kedroSitePackages: importFolders(context), kedroVersion: kedro.version,
     packageName: pyproject?.packageName ?? null, projectRoot: root!, pythonVersion: python.facts?.version ?? null,
-    sitePackages: python.facts?.importPath ?? versions.environment?.sitePackages ?? python.facts?.sitePackages ?? [],
-    sourceDir: pyproject?.sourceDir ?? 'src', telemetryVersion: telemetry.version,
+    sitePackages: sitePackagesOf(context), sourceDir: pyproject?.sourceDir ?? 'src', telemetryVersion: telemetry.version,
   })
   appendAll(sheet.warnings, reading.warnings)
   // The registry is loaded when the catalog is created (kedro-telemetry's hook asks for __default__), if not before.

@@ -100,39 +100,51 @@ function validatorClass(name: string, declaration: unknown): {classPath: string}
   return problem ? invalid(problem) : {classPath: config.class as string}
 }
 
-/** What DataCatalog.from_config raises on these entries and credentials (Kedro 0.19 and 1.x alike), or null. */
-function catalogFailure(config: Record<string, unknown>, credentials: Record<string, unknown>, validators: boolean): null | string {
-  for (const [name, entry] of Object.entries(config)) {
-    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
-      return `DatasetError: Catalog entry '${name}' is not a valid dataset configuration`
-    }
-  }
+type Entries = Record<string, unknown>
 
+function shapeFailure(config: Entries): null | string {
+  const bad = Object.entries(config).find(([, entry]) => !entry || typeof entry !== 'object' || Array.isArray(entry))
+  return bad ? `DatasetError: Catalog entry '${bad[0]}' is not a valid dataset configuration` : null
+}
+
+function patternFailure(config: Entries): null | string {
   const catchAll = Object.keys(config).filter((name) => isPattern(name) && specificity(name) === 0)
   if (catchAll.length > 1) return `DatasetError: Multiple catch-all patterns found in the catalog: ${catchAll.join(', ')}`
   for (const [name, entry] of Object.entries(config)) {
     if (!isPattern(name)) continue
     const placeholders = new Set(name.match(/\{.*?\}/g) ?? [])
-    const used = placeholdersIn(entry)
-    const unknown = used.filter((placeholder) => !placeholders.has(placeholder))
+    const unknown = placeholdersIn(entry).filter((placeholder) => !placeholders.has(placeholder))
     if (unknown.length > 0) return `DatasetError: Incorrect dataset configuration provided. Keys used in the configuration ${unknown.join(', ')} should present in the dataset pattern name ${name}`
   }
 
-  // Every entry's credentials are looked up as the catalog is built, a factory pattern's first (used or not).
+  return null
+}
+
+/** Every entry's credentials are looked up as the catalog is built, a factory pattern's first (used or not). */
+function credentialFailure(config: Entries, credentials: Entries): null | string {
   const ordered = [...Object.entries(config).filter(([name]) => isPattern(name)), ...Object.entries(config).filter(([name]) => !isPattern(name))]
   for (const [name, entry] of ordered) {
     const missing = credentialNames(entry).find((credential) => !Object.hasOwn(credentials, credential))
     if (missing !== undefined) return `KeyError: Unable to find credentials '${missing}' (catalog ${isPattern(name) ? 'pattern' : 'entry'} ${name})`
   }
 
-  // Kedro 1.6+ reads each explicit entry's validator as it adds the entry.
-  for (const [name, entry] of Object.entries(validators ? config : {})) {
+  return null
+}
+
+/** Kedro 1.6+ reads each explicit entry's validator as it adds the entry. */
+function validatorFailure(config: Entries): null | string {
+  for (const [name, entry] of Object.entries(config)) {
     if (isPattern(name) || !Object.hasOwn(entry as object, 'validator')) continue
-    const spec = validatorClass(name, (entry as Record<string, unknown>).validator)
+    const spec = validatorClass(name, (entry as Entries).validator)
     if ('error' in spec) return spec.error
   }
 
   return null
+}
+
+/** What DataCatalog.from_config raises on these entries and credentials (Kedro 0.19 and 1.x alike), or null. */
+function catalogFailure(config: Entries, credentials: Entries, validators: boolean): null | string {
+  return shapeFailure(config) ?? patternFailure(config) ?? credentialFailure(config, credentials) ?? (validators ? validatorFailure(config) : null)
 }
 
 /** A URL such as s3://bucket/conf, which Kedro reads through fsspec and this tool does not. */
@@ -178,6 +190,26 @@ function entriesOf(config: Record<string, unknown>, validators: boolean, estimat
   return entries
 }
 
+/** kedro run --load-versions names a dataset that is neither in the catalog nor matched by a pattern. */
+function loadVersionsFailure(config: Entries, loadVersions: string[]): null | string {
+  const unversioned = loadVersions.filter((name) => !Object.hasOwn(config, name) && !matchesPattern(Object.keys(config), name))
+  return unversioned.length > 0 ? `DatasetNotFoundError: 'load_versions' keys [${unversioned.sort().join(', ')}] are not found in the catalog` : null
+}
+
+function configLoaderFor(where: {baseEnv: string; confRoot: string; runEnv: string; within: string}, options: CatalogOptions): ConfigLoader {
+  return new ConfigLoader({
+    ...where, customResolvers: options.customResolvers ?? [], environment: options.environment ?? {}, mergeStrategy: options.mergeStrategy ?? {},
+    patterns: options.patterns ?? {}, runtimeParams: options.runtimeParams ?? {},
+  })
+}
+
+/** What creating the catalog raises once the catalog file loaded: the credentials, from_config, --load-versions. */
+function catalogCreationFailure(config: Entries, credentials: {config: Entries; failure: null | string; missing: null | string}, options: CatalogOptions): null | string {
+  return credentials.failure
+    ?? catalogFailure(config, credentials.missing ? {} : credentials.config, Boolean(options.validators))
+    ?? loadVersionsFailure(config, options.loadVersions ?? [])
+}
+
 /**
  * The catalog of the configuration folder `confRoot` for the run environment `env`, over `baseEnv`, as
  * KedroContext._get_catalog builds it: the catalog, the credentials, DataCatalog.from_config, then the parameters. Where
@@ -189,32 +221,27 @@ export function readCatalog(confRoot: string, env = 'local', baseEnv = 'base', b
   const within = realPathOr(boundary)
   const unread = unreadFolder(confRoot, within)
   if (unread) return {...reading, estimated: [unread]}
-  const loader = new ConfigLoader({
-    baseEnv, confRoot, customResolvers: options.customResolvers ?? [], environment: options.environment ?? {}, mergeStrategy: options.mergeStrategy ?? {},
-    patterns: options.patterns ?? {}, runEnv: env, runtimeParams: options.runtimeParams ?? {}, within,
-  })
+  const loader = configLoaderFor({baseEnv, confRoot, runEnv: env, within}, options)
   const fail = (why: string): CatalogReading => ({...reading, failure: why})
+  const load = (key: string) => {
+    const loaded = loader.get(key)
+    appendAll(reading.estimated, loaded.estimated)
+    return loaded
+  }
+
   // The loader reads the globals when it is created; only their MissingConfigException is caught.
-  const globals = loader.get('globals')
-  appendAll(reading.estimated, globals.estimated)
+  const globals = load('globals')
   if (globals.failure) return fail(globals.failure)
-  const catalog = loader.get('catalog')
-  appendAll(reading.estimated, catalog.estimated)
+  const catalog = load('catalog')
   appendAll(reading.files, catalog.files)
-  const failure = catalog.failure ?? catalog.missing
+  const unloaded = catalog.failure ?? catalog.missing
+  if (unloaded) return fail(unloaded)
+  const failure = catalogCreationFailure(catalog.config, load('credentials'), options)
   if (failure) return fail(failure)
-  const credentials = loader.get('credentials')
-  appendAll(reading.estimated, credentials.estimated)
-  if (credentials.failure) return fail(credentials.failure)
-  const fromConfig = catalogFailure(catalog.config, credentials.missing ? {} : credentials.config, options.validators ?? false)
-  if (fromConfig) return fail(fromConfig)
-  const unversioned = (options.loadVersions ?? []).filter((name) => !Object.hasOwn(catalog.config, name) && !matchesPattern(Object.keys(catalog.config), name))
-  if (unversioned.length > 0) return fail(`DatasetNotFoundError: 'load_versions' keys [${unversioned.sort().join(', ')}] are not found in the catalog`)
   // KedroContext.params catches MissingConfigException only.
-  const parameters = loader.get('parameters')
-  appendAll(reading.estimated, parameters.estimated)
+  const parameters = load('parameters')
   if (parameters.failure) return fail(parameters.failure)
   if (!parameters.missing) reading.parameters = parameters.config
-  reading.entries = entriesOf(catalog.config, options.validators ?? false, reading.estimated)
+  reading.entries = entriesOf(catalog.config, Boolean(options.validators), reading.estimated)
   return reading
 }

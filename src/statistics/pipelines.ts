@@ -242,17 +242,7 @@ class ProjectEvaluator {
   private bindImport(scope: Scope, local: string, module: string, name: null | string): null | PyValue {
     const {packageName} = this.layout
     if (module === packageName || module.startsWith(`${packageName}.`)) return this.bindProjectImport(scope, local, module, name)
-    if (module === 'kedro.pipeline') {
-      // What the release exports; a project whose Kedro's signatures are borrowed from another release says so.
-      const {exports} = this.api
-      if (this.apiEstimated) this.note(this.apiEstimated)
-      const members = new Map(exports.map((member) => [member, this.kedroFunctions.get(member) ?? unknown(`kedro.pipeline.${member} is not followed statically`)]))
-      if (name === null) scope.set(local, {kind: 'module', members, name: module})
-      else if (name === '*') for (const [member, value] of members) scope.set(member, value)
-      else if (members.has(name)) scope.set(local, members.get(name)!)
-      else return raises(`ImportError: cannot import name '${name}' from 'kedro.pipeline' (Kedro ${this.kedro.version})`)
-      return null
-    }
+    if (module === 'kedro.pipeline') return this.bindKedroPipelineImport(scope, local, name)
 
     if (module === 'kedro.framework.project' && name === 'find_pipelines') {
       scope.set(local, functionValue((args, keywords) => this.findPipelines(args, keywords)))
@@ -265,6 +255,17 @@ class ProjectEvaluator {
     // Anything else (a third-party package, typing) binds nothing: a name used from it is Unknown. Whether it imports
     // at all depends on the environment: a pipeline module whose import fails is left out (or raises).
     return this.thirdPartyImport(module)
+  }
+
+  /** `kedro.pipeline`: what the release exports; a project whose Kedro's signatures are borrowed says so. */
+  private bindKedroPipelineImport(scope: Scope, local: string, name: null | string): null | PyValue {
+    if (this.apiEstimated) this.note(this.apiEstimated)
+    const members = new Map(this.api.exports.map((member) => [member, this.kedroFunctions.get(member) ?? unknown(`kedro.pipeline.${member} is not followed statically`)]))
+    if (name === null) scope.set(local, {kind: 'module', members, name: 'kedro.pipeline'})
+    else if (name === '*') for (const [member, value] of members) scope.set(member, value)
+    else if (members.has(name)) scope.set(local, members.get(name)!)
+    else return raises(`ImportError: cannot import name '${name}' from 'kedro.pipeline' (Kedro ${this.kedro.version})`)
+    return null
   }
 
   /** A module neither the standard library, Kedro (and what it depends on) nor the project provides. */
@@ -359,7 +360,6 @@ class ProjectEvaluator {
     const {filter, raiseErrors} = parsed
     const loadAll = filter === null || filter.includes('__default__')
     const requested = loadAll ? null : new Set(filter)
-    const {packageName} = this.layout
     const entries: [PyValue, PyValue][] = []
     const failed = (moduleName: string, why: string, leftOut: string): null | PyValue => {
       if (raiseErrors) return raises(`ImportError: An error occurred while importing the '${moduleName}' module (${why})`)
@@ -373,6 +373,14 @@ class ProjectEvaluator {
       entries.push([{kind: 'str', value: '__default__'}, defaultPipeline])
     }
 
+    return this.pipelinePackages(requested, entries, failed, raiseErrors)
+  }
+
+  /** find_pipelines() over pipelines/: each package's pipeline added to `entries`, or what stops it. */
+  private pipelinePackages(
+    requested: null | Set<string>, entries: [PyValue, PyValue][], failed: (module: string, why: string, leftOut: string) => null | PyValue, raiseErrors: boolean,
+  ): PyValue {
+    const {packageName} = this.layout
     const folder = path.join(this.layout.packageDirectory, 'pipelines')
     const listing = listDirectorySync(folder, this.layout.projectRoot)
     if (!listing.ok) {
@@ -384,7 +392,7 @@ class ProjectEvaluator {
     const seen = new Set<string>()
     // iterdir() order is the file system's; the dict's order does not change what is sent.
     for (const entry of listing.entries) {
-      if (entry.kind !== 'directory' || entry.name === '__pycache__' || entry.name.startsWith('.') || (requested && !requested.has(entry.name))) continue
+      if (!isPipelinePackage(entry, requested)) continue
       seen.add(entry.name)
       const stop = this.addPackagePipeline(entry.name, entries, failed, raiseErrors)
       if (stop) return stop
@@ -491,7 +499,12 @@ function filterFailure(selected: string[], nodeMaps: Map<string, Map<string, Ked
  * 1.5.0+ loads only those through find_pipelines(); `mustExist` (kedro run) lists those that are not registered in
  * `missing`, as kedro run fails on them before it builds the catalog.
  */
-export function readPipelines(options: {
+/** A folder of pipelines/ that find_pipelines() imports (and, with a filter, one it asks for). */
+function isPipelinePackage(entry: {kind: string; name: string}, requested: null | Set<string>): boolean {
+  return entry.kind === 'directory' && entry.name !== '__pycache__' && !entry.name.startsWith('.') && (!requested || requested.has(entry.name))
+}
+
+export type ReadPipelinesOptions = {
   /** The Kedro release whose find_pipelines() and exports apply (default: the newest known). */
   kedroVersion?: string; mustExist?: boolean; packageName: string; projectRoot: string
   /** sys.version (or `3.12`) of the Python that runs kedro, when known: some syntax depends on it. */
@@ -501,54 +514,61 @@ export function readPipelines(options: {
   filters?: RunFilters
   /** The site-packages folders of the environment kedro runs in; absent or empty when none was read. */
   sitePackages?: string[]
-}): PipelineReading {
-  const sourceDirectory = path.join(options.projectRoot, options.sourceDir ?? 'src')
-  const layout = {
-    packageDirectory: path.join(sourceDirectory, ...options.packageName.split('.')), packageName: options.packageName,
-    projectRoot: options.projectRoot, sourceDirectory,
-  }
-  const sitePackages = options.sitePackages?.length ? options.sitePackages : null
-  const release = kedro(options.kedroVersion ?? NEWEST_KNOWN.kedro)
-  const evaluator = new ProjectEvaluator(layout, release, options.requested ?? null, options.pythonVersion ?? null, sitePackages)
-  if (entryKindSync(layout.packageDirectory, options.projectRoot) !== 'directory') {
-    // Without its package the project cannot start at all; where kedro stops then is not modelled.
-    const shown = path.relative(options.projectRoot, layout.packageDirectory).split(path.sep).join('/')
-    return {
-      estimated: [`there is no package folder ${shown}, so kedro cannot import the project's pipelines`], files: [], missing: [], numberOfNodes: null,
-      numberOfPipelines: null, pipelines: {}, registryFails: null, selectedNodes: null, warnings: [], filterFails: null,
-    }
-  }
+}
 
-  const registry = evaluator.registry()
-  const failed = (why: string, fails: null | string): PipelineReading => ({
-    estimated: fails ? evaluator.estimated : [why, ...evaluator.estimated], files: evaluator.files, missing: [], numberOfNodes: null, numberOfPipelines: null,
-    pipelines: {}, registryFails: fails, selectedNodes: null, warnings: evaluator.warnings, filterFails: null,
-  })
-  if (registry.kind === 'raises') return failed(registry.error, registry.error)
-  if (registry.kind !== 'dict') return failed(registry.kind === 'unknown' ? reasonOf(registry) : `register_pipelines() returns a ${typeName(registry)}`, null)
+/** A reading that stops before the pipelines: `why` is an estimate, `fails` what kedro raises. */
+function stoppedReading(evaluator: null | ProjectEvaluator, why: string, fails: null | string): PipelineReading {
+  const estimated = evaluator?.estimated ?? []
+  return {
+    estimated: fails ? estimated : [why, ...estimated], files: evaluator?.files ?? [], missing: [], numberOfNodes: null, numberOfPipelines: null,
+    pipelines: {}, registryFails: fails, selectedNodes: null, warnings: evaluator?.warnings ?? [], filterFails: null,
+  }
+}
 
-  const entries = registry.entries.flatMap(([key, value]) => (key.kind === 'str' ? [[key.value, value] as const] : []))
-  if (entries.length !== registry.entries.length) evaluator.note('a pipeline name that is not a string')
-  // kedro run looks up each pipeline it runs (`__default__` without --pipeline) and refuses an empty selection.
+/** The pipelines kedro run looks up (`__default__` without --pipeline), how many nodes they hold, and the filters' failure. */
+function runSelection(entries: (readonly [string, PyValue])[], options: ReadPipelinesOptions, evaluator: ProjectEvaluator) {
+  // kedro run looks up each pipeline it runs and refuses an empty selection.
   const selected = options.mustExist ? (options.requested ?? ['__default__']) : []
   const {nodeMaps, pipelines} = registeredNodes(entries, selected, evaluator)
   const missing = selected.filter((name) => !entries.some(([registered]) => registered === name))
   const union = new Set(selected.flatMap((name) => [...nodeMaps.get(name)?.keys() ?? []]))
   const selectedNodes = options.mustExist && missing.length === 0 && selected.every((name) => nodeMaps.has(name)) ? union.size : null
   const filterFails = selectedNodes !== null && selectedNodes > 0 && options.filters ? filterFailure(selected, nodeMaps, options.filters, evaluator) : null
+  return {filterFails, missing, pipelines, selectedNodes}
+}
 
+export function readPipelines(options: ReadPipelinesOptions): PipelineReading {
+  const sourceDirectory = path.join(options.projectRoot, options.sourceDir ?? 'src')
+  const layout = {
+    packageDirectory: path.join(sourceDirectory, ...options.packageName.split('.')), packageName: options.packageName,
+    projectRoot: options.projectRoot, sourceDirectory,
+  }
+  if (entryKindSync(layout.packageDirectory, options.projectRoot) !== 'directory') {
+    // Without its package the project cannot start at all; where kedro stops then is not modelled.
+    const shown = path.relative(options.projectRoot, layout.packageDirectory).split(path.sep).join('/')
+    return stoppedReading(null, `there is no package folder ${shown}, so kedro cannot import the project's pipelines`, null)
+  }
+
+  const sitePackages = options.sitePackages?.length ? options.sitePackages : null
+  const release = kedro(options.kedroVersion ?? NEWEST_KNOWN.kedro)
+  const evaluator = new ProjectEvaluator(layout, release, options.requested ?? null, options.pythonVersion ?? null, sitePackages)
+  const registry = evaluator.registry()
+  if (registry.kind === 'raises') return stoppedReading(evaluator, registry.error, registry.error)
+  if (registry.kind !== 'dict') return stoppedReading(evaluator, registry.kind === 'unknown' ? reasonOf(registry) : `register_pipelines() returns a ${typeName(registry)}`, null)
+
+  const entries = registry.entries.flatMap(([key, value]) => (key.kind === 'str' ? [[key.value, value] as const] : []))
+  if (entries.length !== registry.entries.length) evaluator.note('a pipeline name that is not a string')
   // kedro-telemetry sends `len(default.nodes) if default else None`: None for a missing or falsy __default__ (0 from sum()).
   const defaultPipeline = entries.find(([name]) => name === '__default__')?.[1]
+  // Read before the notes: following the selected pipelines adds to them.
+  const selection = runSelection(entries, options, evaluator)
   return {
+    ...selection,
     estimated: evaluator.estimated,
     files: evaluator.files,
-    missing,
     registryFails: null,
     warnings: evaluator.warnings,
     numberOfNodes: defaultPipeline?.kind === 'pipeline' ? defaultPipeline.nodes.size : null,
     numberOfPipelines: entries.length,
-    filterFails,
-    pipelines,
-    selectedNodes,
   }
 }

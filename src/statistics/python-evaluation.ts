@@ -244,6 +244,33 @@ function keywordArguments(node: SyntaxNode, context: EvaluationContext, keywords
   return null
 }
 
+type CollectedArguments = {keywords: Map<string, PyValue>; positional: PyValue[]; texts: ArgumentTexts}
+
+const NOT_EVALUATED = unknown('not evaluated: only its source text is used')
+
+/** `*iterable` or `**mapping` in a call, added to the arguments; what it raises, or null. */
+function unpackedArguments(star: string, node: SyntaxNode, context: EvaluationContext, collected: CollectedArguments): null | Stopping {
+  if (star === '**') return keywordArguments(node, context, collected.keywords)
+  const items = starredArguments(node, context)
+  if (!Array.isArray(items)) return items
+  collected.positional.push(...items)
+  collected.texts.positional.push(...items.map(() => ''))
+  return null
+}
+
+/** `name=value` in a call, added to the arguments; what it raises (the value, or a repeated keyword), or null. */
+function keywordArgument(
+  name: SyntaxNode, valueNode: SyntaxNode | undefined, context: EvaluationContext, collected: CollectedArguments, textOnlyParameter?: string,
+): null | Stopping {
+  const keyword = textOf(name, context)
+  const value = keyword === textOnlyParameter ? NOT_EVALUATED : evaluate(valueNode, context)
+  if (value.kind === 'raises') return value
+  if (collected.keywords.has(keyword)) return raises(`SyntaxError: keyword argument repeated: ${keyword}`)
+  collected.keywords.set(keyword, value)
+  if (valueNode) collected.texts.keywords.set(keyword, textOf(valueNode, context))
+  return null
+}
+
 /** The arguments of a call: positional, keyword, `*iterable`, `**mapping` and a bare generator expression. */
 function callArguments(
   argList: SyntaxNode, context: EvaluationContext, textOnlyParameter?: string,
@@ -251,7 +278,6 @@ function callArguments(
   const positional: PyValue[] = []
   const texts: ArgumentTexts = {keywords: new Map(), positional: []}
   const keywords = new Map<string, PyValue>()
-  const notEvaluated = unknown('not evaluated: only its source text is used')
   const parts = children(argList).filter((child) => !PUNCTUATION.has(child.name))
   if (parts.some((part) => part.name === 'for')) {
     const value = comprehension(argList, context, false, parts)
@@ -259,27 +285,18 @@ function callArguments(
     return {keywords, positional: [value], texts: {keywords: new Map(), positional: [textOf(argList, context)]}}
   }
 
+  const collected: CollectedArguments = {keywords, positional, texts}
   for (let index = 0; index < parts.length; index++) {
     const part = parts[index]
-    if (part.name === '*') {
-      const items = starredArguments(parts[++index], context)
-      if (!Array.isArray(items)) return items
-      positional.push(...items)
-      texts.positional.push(...items.map(() => ''))
-    } else if (part.name === '**') {
-      const failure = keywordArguments(parts[++index], context, keywords)
+    if (part.name === '*' || part.name === '**') {
+      const failure = unpackedArguments(part.name, parts[++index], context, collected)
       if (failure) return failure
     } else if (parts[index + 1]?.name === 'AssignOp' && part.name === 'VariableName') {
-      const keyword = textOf(part, context)
-      const valueNode = parts[index + 2]
-      const value = keyword === textOnlyParameter ? notEvaluated : evaluate(valueNode, context)
-      if (value.kind === 'raises') return value
-      if (keywords.has(keyword)) return raises(`SyntaxError: keyword argument repeated: ${keyword}`)
-      keywords.set(keyword, value)
-      if (valueNode) texts.keywords.set(keyword, textOf(valueNode, context))
+      const failure = keywordArgument(part, parts[index + 2], context, collected, textOnlyParameter)
+      if (failure) return failure
       index += 2
     } else {
-      const value = textOnlyParameter !== undefined && positional.length === 0 ? notEvaluated : evaluate(part, context)
+      const value = textOnlyParameter !== undefined && positional.length === 0 ? NOT_EVALUATED : evaluate(part, context)
       if (value.kind === 'raises') return value
       positional.push(value)
       texts.positional.push(textOf(part, context))
@@ -389,17 +406,19 @@ function subscript(parts: SyntaxNode[], context: EvaluationContext, text: string
   const key = evaluate(parts[2], context)
   const stop = firstStop([container, key])
   if (stop) return stop
-  if (container.kind === 'dict') {
-    const found = dictGet(container, key)
-    if (found) return found
-    const certain = isPlainKey(key) && container.entries.every(([candidate]) => isPlainKey(candidate))
-    return certain ? raises(`KeyError: ${keyRepr(key)}`) : unknown(`a dict lookup that is not certain: ${excerpt(text)}`)
-  }
-
+  if (container.kind === 'dict') return dictItem(container, key, text)
   if ((container.kind !== 'list' && container.kind !== 'str') || key.kind !== 'number' || key.float) return unknown(`a subscript of a ${typeName(container)}: ${excerpt(text)}`)
   const items = container.kind === 'list' ? container.items : [...container.value].map((char) => str(char))
   const index = key.value < 0 ? items.length + key.value : key.value
   return index >= 0 && index < items.length ? items[index] : raises(`IndexError: ${typeName(container)} index out of range`)
+}
+
+/** `dict[key]`: the value, KeyError where the keys are certain, else Unknown. */
+function dictItem(container: Extract<PyValue, {kind: 'dict'}>, key: PyValue, text: string): PyValue {
+  const found = dictGet(container, key)
+  if (found) return found
+  const certain = isPlainKey(key) && container.entries.every(([candidate]) => isPlainKey(candidate))
+  return certain ? raises(`KeyError: ${keyRepr(key)}`) : unknown(`a dict lookup that is not certain: ${excerpt(text)}`)
 }
 
 /** `a.b` (a module member or a method of a known dict or list) and `a[key]`. */
@@ -495,19 +514,8 @@ function parametersOf(parameterList: null | SyntaxNode, context: EvaluationConte
 }
 
 /** Binds a call's arguments to parameters in `scope`, as Python does; the TypeError Python raises otherwise. */
-function bindArguments(name: string, parameters: Parameter[], args: PyValue[], keywords: Map<string, PyValue>, scope: Scope): null | PyValue {
-  const positional = parameters.filter((parameter) => parameter.kind === 'positional')
-  const bound = new Set<string>()
-  for (const [index, value] of args.entries()) {
-    if (index < positional.length) {
-      scope.set(positional[index].name, value)
-      bound.add(positional[index].name)
-    }
-  }
-
-  const varargs = parameters.find((parameter) => parameter.kind === 'varargs')
-  if (args.length > positional.length && !varargs) return raises(`TypeError: ${name}() takes ${positional.length} positional arguments but ${args.length} were given`)
-  if (varargs) scope.set(varargs.name, {items: args.slice(positional.length), kind: 'list'})
+/** Keyword arguments bound to their parameters (or `**kwargs`); what Python raises, or null. */
+function bindKeywords(name: string, parameters: Parameter[], keywords: Map<string, PyValue>, scope: Scope, bound: Set<string>): null | PyValue {
   const varkw = parameters.find((parameter) => parameter.kind === 'varkw')
   const extra: Extract<PyValue, {kind: 'dict'}> = {entries: [], kind: 'dict'}
   for (const [keyword, value] of keywords) {
@@ -524,6 +532,24 @@ function bindArguments(name: string, parameters: Parameter[], args: PyValue[], k
   }
 
   if (varkw) scope.set(varkw.name, extra)
+  return null
+}
+
+function bindArguments(name: string, parameters: Parameter[], args: PyValue[], keywords: Map<string, PyValue>, scope: Scope): null | PyValue {
+  const positional = parameters.filter((parameter) => parameter.kind === 'positional')
+  const bound = new Set<string>()
+  for (const [index, value] of args.entries()) {
+    if (index < positional.length) {
+      scope.set(positional[index].name, value)
+      bound.add(positional[index].name)
+    }
+  }
+
+  const varargs = parameters.find((parameter) => parameter.kind === 'varargs')
+  if (args.length > positional.length && !varargs) return raises(`TypeError: ${name}() takes ${positional.length} positional arguments but ${args.length} were given`)
+  if (varargs) scope.set(varargs.name, {items: args.slice(positional.length), kind: 'list'})
+  const failure = bindKeywords(name, parameters, keywords, scope, bound)
+  if (failure) return failure
   for (const parameter of parameters) {
     if ((parameter.kind !== 'positional' && parameter.kind !== 'keyword-only') || bound.has(parameter.name)) continue
     if (parameter.default === undefined) return raises(`TypeError: ${name}() missing 1 required argument: '${parameter.name}'`)

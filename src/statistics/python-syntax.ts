@@ -63,6 +63,19 @@ function beyondParser(error: SyntaxNode): null | string {
   return null
 }
 
+/** The index of the last character of the string literal opening at `start` (or of the source). */
+function stringEnd(source: string, start: number): number {
+  const char = source[start]
+  const quote = source.startsWith(char.repeat(3), start) ? char.repeat(3) : char
+  let i = start + quote.length
+  for (; i < source.length && !source.startsWith(quote, i); i++) {
+    if (source[i] === '\\') i++
+    else if (quote.length === 1 && source[i] === '\n') break
+  }
+
+  return i + quote.length - 1
+}
+
 /**
  * Where brackets first nest deeper than CPython's tokenizer allows, or -1. Strings and comments are skipped as the
  * tokenizer skips them (prefixes, triple quotes, backslash escapes), so a bracket inside one does not count.
@@ -74,13 +87,7 @@ function bracketOverflow(source: string): number {
     if (char === '#') {
       while (i < source.length && source[i] !== '\n') i++
     } else if (char === '"' || char === "'") {
-      const quote = source.startsWith(char.repeat(3), i) ? char.repeat(3) : char
-      for (i += quote.length; i < source.length && !source.startsWith(quote, i); i++) {
-        if (source[i] === '\\') i++
-        else if (quote.length === 1 && source[i] === '\n') break
-      }
-
-      i += quote.length - 1
+      i = stringEnd(source, i)
     } else if (OPENING.has(char)) {
       if (++depth > MAX_BRACKET_NESTING) return i
     } else if (CLOSING.has(char)) {

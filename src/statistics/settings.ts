@@ -53,6 +53,27 @@ function mappingOf<T>(value: PyValue | undefined, name: string, estimated: strin
   return mapping
 }
 
+/** CONFIG_LOADER_ARGS: the environments, patterns, merge strategies and resolver names it sets. */
+function readLoaderArgs(loaderArgs: PyValue | undefined, settings: ProjectSettings): void {
+  if (loaderArgs === undefined) return
+  if (loaderArgs.kind !== 'dict') {
+    settings.estimated.push('settings.py sets CONFIG_LOADER_ARGS to something this tool does not follow')
+    return
+  }
+
+  const entry = (key: string) => loaderArgs.entries.find(([name]) => name.kind === 'str' && name.value === key)?.[1]
+  settings.baseEnv = stringOf(entry('base_env'), 'base_env', settings.estimated)
+  settings.defaultRunEnv = stringOf(entry('default_run_env'), 'default_run_env', settings.estimated)
+  settings.configPatterns = mappingOf(entry('config_patterns'), 'config_patterns', settings.estimated, (value) => stringsOf(value))
+  settings.mergeStrategy = mappingOf(entry('merge_strategy'), 'merge_strategy', settings.estimated, (value) => (value.kind === 'str' ? value.value : null))
+  const resolvers = entry('custom_resolvers')
+  if (resolvers?.kind === 'dict') {
+    settings.customResolvers = resolvers.entries.flatMap(([key]) => (key.kind === 'str' ? [key.value] : []))
+  } else if (resolvers !== undefined) {
+    settings.estimated.push('settings.py sets custom_resolvers to something this tool does not follow')
+  }
+}
+
 export function readSettings(projectRoot: string, sourceDir: string, packageName: string): ProjectSettings {
   const settings: ProjectSettings = {
     baseEnv: null, confSource: null, configPatterns: {}, customResolvers: [], defaultRunEnv: null, disabledHookPlugins: [], estimated: [], mergeStrategy: {},
@@ -83,22 +104,6 @@ export function readSettings(projectRoot: string, sourceDir: string, packageName
   settings.confSource = stringOf(scope.get('CONF_SOURCE'), 'CONF_SOURCE', settings.estimated)
   const disabled = scope.get('DISABLE_HOOKS_FOR_PLUGINS')
   settings.disabledHookPlugins = disabled === undefined ? [] : (disabled.kind === 'str' ? [...disabled.value] : stringsOf(disabled))
-  const loaderArgs = scope.get('CONFIG_LOADER_ARGS')
-  if (loaderArgs?.kind === 'dict') {
-    const entry = (key: string) => loaderArgs.entries.find(([name]) => name.kind === 'str' && name.value === key)?.[1]
-    settings.baseEnv = stringOf(entry('base_env'), 'base_env', settings.estimated)
-    settings.defaultRunEnv = stringOf(entry('default_run_env'), 'default_run_env', settings.estimated)
-    settings.configPatterns = mappingOf(entry('config_patterns'), 'config_patterns', settings.estimated, (value) => stringsOf(value))
-    settings.mergeStrategy = mappingOf(entry('merge_strategy'), 'merge_strategy', settings.estimated, (value) => (value.kind === 'str' ? value.value : null))
-    const resolvers = entry('custom_resolvers')
-    if (resolvers?.kind === 'dict') {
-      settings.customResolvers = resolvers.entries.flatMap(([key]) => (key.kind === 'str' ? [key.value] : []))
-    } else if (resolvers !== undefined) {
-      settings.estimated.push('settings.py sets custom_resolvers to something this tool does not follow')
-    }
-  } else if (loaderArgs !== undefined) {
-    settings.estimated.push('settings.py sets CONFIG_LOADER_ARGS to something this tool does not follow')
-  }
-
+  readLoaderArgs(scope.get('CONFIG_LOADER_ARGS'), settings)
   return settings
 }

@@ -183,6 +183,16 @@ const NO_PACKAGE: Omit<PipelineReading, 'pipelines'> = {
   registryFails: null, selectedNodes: null, warnings: [],
 }
 
+/** The project's pipelines as this command selects them (none without a package name). */
+function readProjectPipelines(options: StatisticsOptions): Omit<PipelineReading, 'pipelines'> {
+  if (!options.packageName) return NO_PACKAGE
+  return readPipelines({
+    filters: options.filters, kedroVersion: options.kedroVersion, mustExist: options.runs, sitePackages: options.kedroSitePackages,
+    packageName: options.packageName, projectRoot: options.projectRoot,
+    pythonVersion: options.pythonVersion, requested: options.requested, sourceDir: options.sourceDir,
+  })
+}
+
 /** Reads what the statistics are made of, as Kedro would load it for this command. */
 function readProject(options: StatisticsOptions): ProjectReading {
   const kedroRelease = kedro(options.kedroVersion)
@@ -195,13 +205,7 @@ function readProject(options: StatisticsOptions): ProjectReading {
     patterns: settings?.configPatterns, validators: kedroRelease.validators,
     runtimeParams: runtimeParamsOf(options.runtimeParams ?? [], options.kedroVersion),
   })
-  const pipelines = options.packageName
-    ? readPipelines({
-      filters: options.filters, kedroVersion: options.kedroVersion, mustExist: options.runs, sitePackages: options.kedroSitePackages,
-      packageName: options.packageName, projectRoot: options.projectRoot,
-      pythonVersion: options.pythonVersion, requested: options.requested, sourceDir: options.sourceDir,
-    })
-    : NO_PACKAGE
+  const pipelines = readProjectPipelines(options)
   const datasets = catalog.entries.filter((entry) => !entry.name.startsWith('parameters') && !entry.name.startsWith('params:'))
   return {catalog, confRoot, datasets, env, kedroRelease, pipelines, settings, telemetryRelease: telemetry(options.telemetryVersion)}
 }
