@@ -77,6 +77,24 @@ export abstract class BaseCommand extends Command {
     return usageError(error.message, this.id ?? '', unknown, known)
   }
 
+  /** An input error as JSON (with --json) or as one line, its details and a hint on stderr. */
+  private async reportInputError(error: InputError): Promise<void> {
+    if (this.jsonEnabled()) {
+      const report: ErrorReport = {
+        error: {code: error.code, ...(error.details.length > 0 ? {details: error.details} : {}), hint: error.hint ?? null, message: error.message},
+      }
+      this.logJson(report)
+      return
+    }
+
+    const [{printable}, {fitToWidth, terminalStyle}] = await Promise.all([import('./render/escape.js'), import('./render/style.js')])
+    const lines = [`Error: ${printable(error.message)}`, ...error.details.map((detail) => `  ${printable(detail)}`)]
+    if (error.hint) lines.push(`Hint: ${printable(error.hint)}`)
+    // On a terminal, wrapped at words and never inside a command, so that a hint's command can be copied.
+    const style = terminalStyle(process.stderr, process.env)
+    this.logToStderr(style.tables ? fitToWidth(lines.join('\n'), style.width) : lines.join('\n'))
+  }
+
   async catch(error: Error & {oclif?: {exit?: number}}): Promise<unknown> {
     // oclif's own errors (an unknown flag, a missing value) and exits keep oclif's handling; everything else, I/O
     // errors and bugs included, ends in one line, a hint and exit 2 (exit 1 means a check failed).
@@ -87,20 +105,7 @@ export abstract class BaseCommand extends Command {
     }
     if (isParseError(error)) error = this.parseErrorAsInput(error)
     if (error instanceof InputError) {
-      if (this.jsonEnabled()) {
-        const report: ErrorReport = {
-          error: {code: error.code, ...(error.details.length > 0 ? {details: error.details} : {}), hint: error.hint ?? null, message: error.message},
-        }
-        this.logJson(report)
-      } else {
-        const [{printable}, {fitToWidth, terminalStyle}] = await Promise.all([import('./render/escape.js'), import('./render/style.js')])
-        const lines = [`Error: ${printable(error.message)}`, ...error.details.map((detail) => `  ${printable(detail)}`)]
-        if (error.hint) lines.push(`Hint: ${printable(error.hint)}`)
-        // On a terminal, wrapped at words and never inside a command, so that a hint's command can be copied.
-        const style = terminalStyle(process.stderr, process.env)
-        this.logToStderr(style.tables ? fitToWidth(lines.join('\n'), style.width) : lines.join('\n'))
-      }
-
+      await this.reportInputError(error)
       process.exitCode = EXIT_USAGE
       return
     }

@@ -61,7 +61,7 @@ function gitFailuresAsInput(inspect: (root: string) => Promise<RepositoryInspect
  * Runs every check on one project root. A project that cannot be read (an input or I/O error, a git failure) is a
  * result of its own; a bug propagates with its stack.
  */
-export async function auditProject(root: string, options: {
+export interface ProjectAuditOptions {
   /** Implicit consent (data sent without a decision) is a warning instead of a failure. */
   allowImplicitConsent?: boolean
   commands?: string[]; env?: NodeJS.ProcessEnv; history?: HistoryReading
@@ -72,31 +72,37 @@ export async function auditProject(root: string, options: {
   platform?: NodeJS.Platform
   /** The team policy of the project, read once for an audit (else found from the project). */
   policy?: null | Policy
-} = {}): Promise<ProjectAudit> {
+}
+
+export async function auditProject(root: string, options: ProjectAuditOptions = {}): Promise<ProjectAudit> {
   const env = options.env ?? process.env
   let policy: null | Policy = null
   try {
     policy = options.policy === undefined ? await policyReader('find', root, env)(root) : options.policy
-    // One read of the history serves every project of an audit; a single project reads it here.
-    const history = options.history ?? await readHistory(historyFile(env, options.platform ?? process.platform))
-    const inspect = gitFailuresAsInput(options.inspectRepository ?? ((project) => inspectRepository(project, env, REPOSITORY_QUESTIONS)))
-    const status = await inspectStatus({
-      env, inspectRepository: inspect, machineWide: options.machineWide, path: root, platform: options.platform, readPolicy: async () => policy,
-    })
-    const policyFile = policy?.file ?? null
-    if (!status.project.root) return {checks: [], error: 'not a Kedro project (no pyproject.toml with [tool.kedro])', policy: policyFile, root}
-    const ci = await readCiFiles(status.project.root, status.git.root)
-    const checks = await runChecks({
-      allowImplicitConsent: options.allowImplicitConsent ?? false, ci, commands: options.commands ?? [], env, history, root: status.project.root, status,
-      telemetryFile: telemetryFileEvidence(status),
-    })
-    return {checks: policy ? applyLevels(checks, policy, path.relative(root, policy.file)) : checks, error: null, policy: policyFile, root}
+    return await checkProject(root, policy, env, options)
   } catch (error) {
     if (!(error instanceof InputError) && !isSystemError(error)) throw error
     return {checks: [], error: (error as Error).message.split('\n')[0], policy: policy?.file ?? null, root}
   }
 }
 
+/** The checks of one project under its policy (see auditProject, which turns input errors into a result). */
+async function checkProject(root: string, policy: null | Policy, env: NodeJS.ProcessEnv, options: ProjectAuditOptions): Promise<ProjectAudit> {
+  // One read of the history serves every project of an audit; a single project reads it here.
+  const history = options.history ?? await readHistory(historyFile(env, options.platform ?? process.platform))
+  const inspect = gitFailuresAsInput(options.inspectRepository ?? ((project) => inspectRepository(project, env, REPOSITORY_QUESTIONS)))
+  const status = await inspectStatus({
+    env, inspectRepository: inspect, machineWide: options.machineWide, path: root, platform: options.platform, readPolicy: async () => policy,
+  })
+  const policyFile = policy?.file ?? null
+  if (!status.project.root) return {checks: [], error: 'not a Kedro project (no pyproject.toml with [tool.kedro])', policy: policyFile, root}
+  const ci = await readCiFiles(status.project.root, status.git.root)
+  const checks = await runChecks({
+    allowImplicitConsent: options.allowImplicitConsent ?? false, ci, commands: options.commands ?? [], env, history, root: status.project.root, status,
+    telemetryFile: telemetryFileEvidence(status),
+  })
+  return {checks: policy ? applyLevels(checks, policy, path.relative(root, policy.file)) : checks, error: null, policy: policyFile, root}
+}
 
 async function pool<T, R>(items: T[], size: number, work: (item: T) => Promise<R>, onDone: () => void): Promise<R[]> {
   const results: R[] = Array.from({length: items.length})

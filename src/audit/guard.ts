@@ -8,7 +8,7 @@ import path from 'node:path'
 
 import {TELEMETRY_FILE_NAME} from '../consent/telemetry-file.js'
 import {InputError} from '../errors.js'
-import {gitFactsOfTree, inspectRepository, nearestGitFolder, openRepository, stagedFiles} from '../git/repository.js'
+import {gitFactsOfTree, inspectRepository, nearestGitFolder, openRepository, type RepositoryInspection, stagedFiles} from '../git/repository.js'
 import type {PolicyChoice} from '../policy/policy.js'
 import {discoverGovernedProjects} from './discovery.js'
 
@@ -68,6 +68,14 @@ async function readIndexes(directories: string[], env: NodeJS.ProcessEnv): Promi
   return {indexes: indexes.filter((entry, index) => indexes.findIndex((other) => other.repository === entry.repository) === index), staged}
 }
 
+/** Whether git ignores the project's .telemetry, or why that is not known. */
+function guardedProject(root: string, {context, facts, factsError}: RepositoryInspection): GuardReport['projects'][number] {
+  if (context.refusal) return {ignored: null, problem: `${context.refusal.message}; ${context.refusal.remedy}`, root}
+  if (!context.repository || !facts) return {ignored: null, problem: factsError ?? 'not in a git repository', root}
+  if (facts.ignored) return {ignored: true, problem: null, root}
+  return {ignored: false, problem: `no ignore rule covers ${TELEMETRY_FILE_NAME}: run \`telemetry opt-out\` (it adds one), or add a "${TELEMETRY_FILE_NAME}" line to .gitignore`, root}
+}
+
 export async function guardCommit(options: GuardOptions): Promise<GuardReport> {
   const env = options.env ?? process.env
   const cwd = options.cwd ?? process.cwd()
@@ -88,13 +96,7 @@ export async function guardCommit(options: GuardOptions): Promise<GuardReport> {
   const projects: GuardReport['projects'] = []
   // A few git processes per repository, as the audit asks, rather than a few per project: a commit in a monorepo waits.
   const answered = await gitFactsOfTree(roots, env, {file: TELEMETRY_FILE_NAME})
-  for (const root of roots) {
-    const {context, facts, factsError} = answered.get(root) ?? await inspectRepository(root, env, {file: TELEMETRY_FILE_NAME})
-    if (context.refusal) projects.push({ignored: null, problem: `${context.refusal.message}; ${context.refusal.remedy}`, root})
-    else if (!context.repository || !facts) projects.push({ignored: null, problem: factsError ?? 'not in a git repository', root})
-    else if (facts.ignored) projects.push({ignored: true, problem: null, root})
-    else projects.push({ignored: false, problem: `no ignore rule covers ${TELEMETRY_FILE_NAME}: run \`telemetry opt-out\` (it adds one), or add a "${TELEMETRY_FILE_NAME}" line to .gitignore`, root})
-  }
+  for (const root of roots) projects.push(guardedProject(root, answered.get(root) ?? await inspectRepository(root, env, {file: TELEMETRY_FILE_NAME})))
 
   const exitCode = staged.length > 0 || projects.some((project) => project.ignored === false) ? 1 : 0
   return {exitCode, indexes: index.indexes, projects, staged}

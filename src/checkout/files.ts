@@ -279,14 +279,39 @@ interface Walk {
   problems: string[]
 }
 
+type WalkOptions = {descend?: (relative: string, name: string) => boolean; keep: (relative: string, name: string) => boolean; within: string}
+
+/** What a walk does with one entry: enter it, keep it, report a problem (the text), or pass it by (null). */
+function walkStep({kind, name}: {kind: string; name: string}, relative: string, options: WalkOptions): 'descend' | 'keep' | null | string {
+  switch (kind) {
+    case 'directory': {
+      return !options.descend || options.descend(relative, name) ? 'descend' : null
+    }
+
+    case 'outside': {
+      return options.keep(relative, name) || options.descend?.(relative, name) ? `${relative} is a symlink leading outside the project: not followed` : null
+    }
+
+    case 'unreadable': {
+      return options.keep(relative, name) ? `${relative} cannot be read` : null
+    }
+
+    case 'undecodable': {
+      return `${relative} has a name that is not valid UTF-8: not read`
+    }
+
+    default: {
+      return options.keep(relative, name) ? 'keep' : null
+    }
+  }
+}
+
 /**
  * Files below `start` for which `keep(relative)` holds, descending into folders for which `descend(relative)`
  * holds; folders are entered once each (a symlink loop ends), never outside the boundary, and at most
  * MAX_WALK_ENTRIES entries are looked at.
  */
-export function walkFilesSync(start: string, options: {
-  descend?: (relative: string, name: string) => boolean; keep: (relative: string, name: string) => boolean; within: string
-}): Walk {
+export function walkFilesSync(start: string, options: WalkOptions): Walk {
   const walk: Walk = {files: [], problems: []}
   const visited = new Set<string>()
   let seen = 0
@@ -311,17 +336,10 @@ export function walkFilesSync(start: string, options: {
       }
 
       const relative = prefix ? `${prefix}/${entry.name}` : entry.name
-      if (entry.kind === 'directory') {
-        if (!options.descend || options.descend(relative, entry.name)) visit(path.join(directory, entry.name), relative)
-      } else if (entry.kind === 'outside') {
-        if (options.keep(relative, entry.name) || options.descend?.(relative, entry.name)) walk.problems.push(`${relative} is a symlink leading outside the project: not followed`)
-      } else if (entry.kind === 'unreadable') {
-        if (options.keep(relative, entry.name)) walk.problems.push(`${relative} cannot be read`)
-      } else if (entry.kind === 'undecodable') {
-        walk.problems.push(`${relative} has a name that is not valid UTF-8: not read`)
-      } else if (options.keep(relative, entry.name)) {
-        walk.files.push(relative)
-      }
+      const step = walkStep(entry, relative, options)
+      if (step === 'descend') visit(path.join(directory, entry.name), relative)
+      else if (step === 'keep') walk.files.push(relative)
+      else if (step !== null) walk.problems.push(step)
     }
   }
 

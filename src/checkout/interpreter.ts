@@ -115,39 +115,45 @@ function compareNames(a: string, b: string): number {
  * installed one it is a prefix of). `system` is the next python3 on PATH. Null with a reason when a name is not a
  * plain version name, or nothing is found.
  */
+/** The pyenv version names in force and where they come from (PYENV_VERSION, a .python-version, the global file), or why not. */
+function pyenvVersionNames(root: string, options: InterpreterOptions): {names: string[]; origin: string} | {refused: string} {
+  if (options.env.PYENV_VERSION) return {names: options.env.PYENV_VERSION.split(':'), origin: 'PYENV_VERSION'}
+  for (let directory = options.workingDirectory; ; directory = path.dirname(directory)) {
+    const file = path.join(directory, '.python-version')
+    const read = readTextSafeSync(file, {within: inProject(file, options.projectRoot) ? options.projectRoot : null})
+    if (read.ok) return {names: read.text.split(/\s+/), origin: file}
+    if (read.kind !== 'missing') return {refused: `${file}: ${read.reason}`}
+    if (path.dirname(directory) === directory) {
+      const global = readTextSafeSync(path.join(root, 'version'), {within: null})
+      return {names: global.ok ? global.text.split(/\s+/) : ['system'], origin: path.join(root, 'version')}
+    }
+  }
+}
+
+/** The installed pyenv version's executable for `name` (an exact or the newest prefix match), or null. */
+function pyenvExecutable(versionsDirectory: string, name: string, command: string): null | string {
+  const installed = listDirectorySync(versionsDirectory, null)
+  const candidates = installed.ok
+    ? installed.entries.filter((entry) => entry.name === name || entry.name.startsWith(`${name}.`)).map((entry) => entry.name).sort(compareNames)
+    : []
+  const chosen = candidates.includes(name) ? name : candidates.at(-1)
+  const executable = chosen === undefined ? null : path.join(versionsDirectory, chosen, 'bin', command)
+  // The version folder must really be pyenv's: not a symlink leading elsewhere.
+  const genuine = executable && entryKindSync(executable, null) === 'file' && isInside(realPathOr(versionsDirectory), realPathOr(path.dirname(path.dirname(executable))))
+  return genuine ? executable : null
+}
+
 function resolvePyenvShim(shim: string, command: string, options: InterpreterOptions): {executable: null | string; refused: null | string} {
   const root = path.dirname(path.dirname(shim))
   const versionsDirectory = path.join(root, 'versions')
-  let names = options.env.PYENV_VERSION?.split(':')
-  let origin = 'PYENV_VERSION'
-  for (let directory = options.workingDirectory; !names; directory = path.dirname(directory)) {
-    const file = path.join(directory, '.python-version')
-    const read = readTextSafeSync(file, {within: inProject(file, options.projectRoot) ? options.projectRoot : null})
-    if (read.ok) {
-      names = read.text.split(/\s+/)
-      origin = file
-    } else if (read.kind !== 'missing') {
-      return {executable: null, refused: `${file}: ${read.reason}`}
-    } else if (path.dirname(directory) === directory) {
-      const global = readTextSafeSync(path.join(root, 'version'), {within: null})
-      names = global.ok ? global.text.split(/\s+/) : ['system']
-      origin = path.join(root, 'version')
-    }
-  }
-
-  const installed = listDirectorySync(versionsDirectory, null)
+  const chosen = pyenvVersionNames(root, options)
+  if ('refused' in chosen) return {executable: null, refused: chosen.refused}
+  const {names, origin} = chosen
   for (const name of names.map((item) => item.trim()).filter((item) => item && !item.startsWith('#'))) {
     if (name === 'system') return {executable: onPath(command, options, path.dirname(shim)), refused: null}
     if (!VERSION_NAME.test(name) || name.includes('..')) return {executable: null, refused: `${origin} names ${JSON.stringify(name)}, which is not a plain pyenv version name`}
-    const candidates = installed.ok
-      ? installed.entries.filter((entry) => entry.name === name || entry.name.startsWith(`${name}.`)).map((entry) => entry.name).sort(compareNames)
-      : []
-    const chosen = candidates.includes(name) ? name : candidates.at(-1)
-    const executable = chosen === undefined ? null : path.join(versionsDirectory, chosen, 'bin', command)
-    // The version folder must really be pyenv's: not a symlink leading elsewhere.
-    if (executable && entryKindSync(executable, null) === 'file' && isInside(realPathOr(versionsDirectory), realPathOr(path.dirname(path.dirname(executable))))) {
-      return {executable, refused: null}
-    }
+    const executable = pyenvExecutable(versionsDirectory, name, command)
+    if (executable) return {executable, refused: null}
   }
 
   return {executable: null, refused: `pyenv would pick a version from ${origin} that is not installed`}

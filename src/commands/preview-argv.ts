@@ -8,9 +8,8 @@ interface FlagShapes {
   [name: string]: {char?: string; type: 'boolean' | 'option'}
 }
 
-export function delimitPreviewArgv(argv: string[], commands: Record<string, FlagShapes>): string[] {
-  const flags = commands[argv[0] ?? '']
-  if (!flags) return argv
+/** Every spelling of the command's flags, split into those that take a value and those that do not. */
+function flagSpellings(flags: FlagShapes): {boolean: Set<string>; takesValue: Set<string>} {
   const takesValue = new Set<string>()
   const boolean = new Set(['--json', '--help', '-h'])
   for (const [name, shape] of Object.entries(flags)) {
@@ -18,6 +17,13 @@ export function delimitPreviewArgv(argv: string[], commands: Record<string, Flag
     if (shape.type === 'boolean') boolean.add(`--no-${name}`)
   }
 
+  return {boolean, takesValue}
+}
+
+export function delimitPreviewArgv(argv: string[], commands: Record<string, FlagShapes>): string[] {
+  const flags = commands[argv[0] ?? '']
+  if (!flags) return argv
+  const {boolean, takesValue} = flagSpellings(flags)
   let i = 1
   while (i < argv.length) {
     const token = argv[i]

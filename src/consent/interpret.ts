@@ -35,21 +35,9 @@ export function interpretTelemetryBytes(bytes: Uint8Array): Interpretation {
 
   if (!loaded.ok) return {...none, kedroWouldFail: true, problem: `YAML error: ${loaded.error}`}
   const {document, value} = loaded
-  if (value === null || value === undefined) return {...none, problem: 'empty: no decision'}
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    return {...none, problem: `not a mapping (${Array.isArray(value) ? 'a list' : 'a single value'}): no decision`}
-  }
-
-  const mapping = value as Record<string, unknown>
-  if (!Object.hasOwn(mapping, 'consent')) {
-    const nearMiss = Object.keys(mapping).find((key) => key.trim().toLowerCase() === 'consent')
-    return {
-      ...none,
-      problem: nearMiss ? `no "consent" key (found ${JSON.stringify(nearMiss)}; keys are case-sensitive)` : 'no "consent" key: no decision',
-    }
-  }
-
-  const consent = mapping.consent
+  const noDecision = shapeProblem(value)
+  if (noDecision) return {...none, problem: noDecision}
+  const consent = (value as Record<string, unknown>).consent
   const rawConsent = document ? sourceOfConsent(document, text) : null
   if (typeof consent === 'boolean') return {...none, consent, rawConsent, valid: true}
   const meant = typeof consent === 'string' || typeof consent === 'number' ? LIKELY_MEANT[String(consent).trim().toLowerCase()] ?? null : null
@@ -60,6 +48,15 @@ export function interpretTelemetryBytes(bytes: Uint8Array): Interpretation {
     problem: `consent is ${describePythonType(consent)} (${shown}), not a boolean: kedro ignores it`,
     rawConsent,
   }
+}
+
+/** Why a loaded value holds no decision at all (empty, not a mapping, no `consent` key), or null. */
+function shapeProblem(value: unknown): null | string {
+  if (value === null || value === undefined) return 'empty: no decision'
+  if (typeof value !== 'object' || Array.isArray(value)) return `not a mapping (${Array.isArray(value) ? 'a list' : 'a single value'}): no decision`
+  if (Object.hasOwn(value, 'consent')) return null
+  const nearMiss = Object.keys(value).find((key) => key.trim().toLowerCase() === 'consent')
+  return nearMiss ? `no "consent" key (found ${JSON.stringify(nearMiss)}; keys are case-sensitive)` : 'no "consent" key: no decision'
 }
 
 function sourceOfConsent(document: Document, text: string): null | string {

@@ -75,6 +75,13 @@ interface StatusFacts {
   workingDirectory: string
 }
 
+/** The kedro-telemetry version whose rules apply: the latest known for one that is not a version (with a warning). */
+function rulesVersion(version: null | string, warnings: string[]): null | string {
+  if (version === null || isValidVersion(version)) return version
+  warnings.push(`kedro-telemetry version "${version}" is not a valid version; estimated with the rules of ${LATEST_KNOWN_TELEMETRY_VERSION}`)
+  return LATEST_KNOWN_TELEMETRY_VERSION
+}
+
 async function gatherStatus(options: StatusOptions): Promise<StatusFacts> {
   const env = options.env ?? process.env
   const workingDirectory = await resolveWorkingDirectory(options.path ?? '.', options.cwd ?? process.cwd())
@@ -88,12 +95,7 @@ async function gatherStatus(options: StatusOptions): Promise<StatusFacts> {
   const unseen = project.root && project.root !== workingDirectory && !walksUp(versions.kedro.version)
   const projectNote = unseen ? `Kedro ${versions.kedro.version} looks for the project in the working directory only, so it does not see ${project.root}` : null
   const root = unseen ? null : project.root
-  let telemetryVersion = versions.telemetry.version
-  if (telemetryVersion !== null && !isValidVersion(telemetryVersion)) {
-    warnings.push(`kedro-telemetry version "${telemetryVersion}" is not a valid version; estimated with the rules of ${LATEST_KNOWN_TELEMETRY_VERSION}`)
-    telemetryVersion = LATEST_KNOWN_TELEMETRY_VERSION
-  }
-
+  const telemetryVersion = rulesVersion(versions.telemetry.version, warnings)
   const file = root ? await readTelemetryFile(root) : null
   const repository = root ? await repositoryPending : null
   return {env, file, platform: options.platform ?? process.platform, project, projectNote, repository, root, telemetryVersion, warnings, workingDirectory}
