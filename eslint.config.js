@@ -33,6 +33,16 @@ export default tseslint.config(
     },
   },
   {
+    // Issue #20's limits for the code itself: a function a reader can hold in mind, a file of one job. The functions
+    // still above complexity 15 are listed in eslint-suppressions.json (at most 10), so that none is added.
+    files: ['src/**/*.ts'],
+    rules: {
+      complexity: ['error', 15],
+      'max-lines': ['error', {max: 600}],
+      'max-lines-per-function': ['error', {max: 80}],
+    },
+  },
+  {
     // Tests assert that control characters (escapes, NUL) never reach a terminal or a report: they name them.
     files: ['test/**/*.ts'],
     rules: {'no-control-regex': 'off'},

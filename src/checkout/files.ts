@@ -279,29 +279,31 @@ interface Walk {
   problems: string[]
 }
 
+type WalkStep = {action: 'descend' | 'keep'} | {problem: string}
+
 type WalkOptions = {descend?: (relative: string, name: string) => boolean; keep: (relative: string, name: string) => boolean; within: string}
 
-/** What a walk does with one entry: enter it, keep it, report a problem (the text), or pass it by (null). */
-function walkStep({kind, name}: {kind: string; name: string}, relative: string, options: WalkOptions): 'descend' | 'keep' | null | string {
+/** What a walk does with one entry: enter it, keep it, report a problem, or pass it by (null). */
+function walkStep({kind, name}: {kind: string; name: string}, relative: string, options: WalkOptions): null | WalkStep {
   switch (kind) {
     case 'directory': {
-      return !options.descend || options.descend(relative, name) ? 'descend' : null
+      return !options.descend || options.descend(relative, name) ? {action: 'descend'} : null
     }
 
     case 'outside': {
-      return options.keep(relative, name) || options.descend?.(relative, name) ? `${relative} is a symlink leading outside the project: not followed` : null
+      return options.keep(relative, name) || options.descend?.(relative, name) ? {problem: `${relative} is a symlink leading outside the project: not followed`} : null
     }
 
     case 'unreadable': {
-      return options.keep(relative, name) ? `${relative} cannot be read` : null
+      return options.keep(relative, name) ? {problem: `${relative} cannot be read`} : null
     }
 
     case 'undecodable': {
-      return `${relative} has a name that is not valid UTF-8: not read`
+      return {problem: `${relative} has a name that is not valid UTF-8: not read`}
     }
 
     default: {
-      return options.keep(relative, name) ? 'keep' : null
+      return options.keep(relative, name) ? {action: 'keep'} : null
     }
   }
 }
@@ -337,9 +339,10 @@ export function walkFilesSync(start: string, options: WalkOptions): Walk {
 
       const relative = prefix ? `${prefix}/${entry.name}` : entry.name
       const step = walkStep(entry, relative, options)
-      if (step === 'descend') visit(path.join(directory, entry.name), relative)
-      else if (step === 'keep') walk.files.push(relative)
-      else if (step !== null) walk.problems.push(step)
+      if (step === null) continue
+      if ('problem' in step) walk.problems.push(step.problem)
+      else if (step.action === 'descend') visit(path.join(directory, entry.name), relative)
+      else walk.files.push(relative)
     }
   }
 

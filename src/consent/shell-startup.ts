@@ -133,6 +133,12 @@ function findClosingQuote(text: string, open: number, syntax: ShellSyntax): numb
   return -1
 }
 
+/** The index of the physical line that closes a heredoc whose body starts at `start`, or -1. */
+function heredocEnd(physical: string[], start: number, word: string, strip: boolean): number {
+  for (let i = start; i < physical.length; i++) if ((strip ? physical[i].replace(/^\t+/, '') : physical[i]) === word) return i
+  return -1
+}
+
 /** The file as logical lines: continuations joined, multi-line strings kept whole, heredoc bodies left out. */
 function logicalLines(text: string, syntax: ShellSyntax): {lines: LogicalLine[]; openHeredoc: null | {line: number; word: string}} {
   const physical = text.split(/\r?\n/)
@@ -150,17 +156,9 @@ function logicalLines(text: string, syntax: ShellSyntax): {lines: LogicalLine[];
     lines.push({heredocs: parsed?.heredocs ?? [], line: first + 1, openQuote: parsed === null, text: joined, tokens: parsed?.tokens ?? []})
     // Heredoc bodies follow the line that opens them, in order.
     for (const [word, strip] of parsed?.heredocs ?? []) {
-      const start = i + 1
-      let closed = false
-      while (i + 1 < physical.length) {
-        const body = physical[++i]
-        if ((strip ? body.replace(/^\t+/, '') : body) === word) {
-          closed = true
-          break
-        }
-      }
-
-      if (!closed) return {lines, openHeredoc: {line: start, word}}
+      const end = heredocEnd(physical, i + 1, word, strip)
+      if (end === -1) return {lines, openHeredoc: {line: i + 1, word}}
+      i = end
     }
   }
 
@@ -269,13 +267,17 @@ class StartupScanner {
     return {exported, unclear}
   }
 
+  /** Whether the command surely runs when the file is read: outside any block, not after `&&`/`||`, not fish's and/or/not. */
+  private runsSurely(command: SimpleCommand, depth: number, keyword: string): boolean {
+    return depth === 0 && this.blocks.length === 0 && !command.conditional && !(this.syntax === 'fish' && ['and', 'not', 'or'].includes(keyword))
+  }
+
   private command(command: SimpleCommand, at: LogicalLine): void {
     const depth = this.blocks.length
     trackBlocks(command, this.blocks, this.syntax, at.line)
     const [first] = command.words
     const keyword = first.quoted || first.op ? '' : first.text
-    const certain = depth === 0 && this.blocks.length === 0 && !command.conditional && !(this.syntax === 'fish' && ['and', 'not', 'or'].includes(keyword))
-    if (!certain) {
+    if (!this.runsSurely(command, depth, keyword)) {
       const reason = this.blocks.length > 0 || depth > 0
         ? `line ${this.blocks.at(-1)?.line ?? at.line} opens a block that runs only on a condition, or when called`
         : 'it runs only on a condition'

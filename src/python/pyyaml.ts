@@ -181,8 +181,7 @@ function pythonValue(document: Document): unknown {
 
     for (const pair of node.items) {
       const key = pair.key as Node
-      // The 1.1 schema still reads a plain `<<` key as its merge symbol, even with merging switched off.
-      if (isScalar(key) && key.type === 'PLAIN' && (key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<'))) {
+      if (isMergeKey(key)) {
         const target = resolve(pair.value as Node)
         if (isSeq(target)) appendAll(merged, target.items.map((item) => entriesOf(item as Node)).reverse().flat())
         else appendAll(merged, entriesOf(target))
@@ -203,14 +202,30 @@ function pythonValue(document: Document): unknown {
   return value
 }
 
+/** The 1.1 schema still reads a plain `<<` key as its merge symbol, even with merging switched off. */
+function isMergeKey(key: Node): boolean {
+  return isScalar(key) && key.type === 'PLAIN' && (key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<'))
+}
+
 /**
  * Python's `==` on constructed values: lists item by item, mappings by their keys and values whatever the order.
  * Shared and recursive values are compared once per pair, so a document full of aliases costs what its text costs.
  */
 export function samePythonValue(a: unknown, b: unknown, compared = new Map<object, Set<object>>()): boolean {
   if (a === b) return true
+  const scalar = sameScalar(a, b)
+  if (scalar !== null) return scalar
+  return sameContainer(a as object, b as object, compared)
+}
+
+/** `==` when either side is a scalar or a date (Python's NaN is the same constructed value as NaN here), else null. */
+function sameScalar(a: unknown, b: unknown): boolean | null {
   if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime()
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Number.isNaN(a) && Number.isNaN(b)
+  return null
+}
+
+function sameContainer(a: object, b: object, compared: Map<object, Set<object>>): boolean {
   const pairs = compared.get(a) ?? new Set<object>()
   if (pairs.has(b)) return true
   pairs.add(b)

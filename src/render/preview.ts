@@ -116,57 +116,73 @@ export function renderPreviewBody(result: PreviewResult): Array<string | Verbati
   return result.requests.map((request) => ({verbatim: request.bodyText}))
 }
 
-/** `--explain`: the field-by-field sheet: every value, where it comes from and how, and why any is estimated. */
-export function renderPreviewExplained(result: PreviewResult, style: Style): Array<string | Verbatim> {
-  const {chalk} = style
-  const parts = renderVerdict(result, style, true)
-  const blocks: Array<string | Verbatim> = []
-  const originOf = new Map(result.origins.map((origin) => [origin.field, origin]))
-  for (const request of result.requests) {
-    parts.push(`${chalk.bold(`${request.method} ${request.url}`)}  (event "${request.event}")\n${Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}`)
-    // What the requests library adds is listed apart: kedro-telemetry does not choose it.
-    const added = Object.entries(request.wireHeaders).filter(([name]) => !Object.hasOwn(request.headers, name))
-    parts.push(chalk.dim(`added on the wire by requests: ${added.map(([k, v]) => `${k}: ${v}`).join('; ')}`)
-      + (request.wireHeadersEstimated ? `\n${chalk.yellow(`    estimated: ${request.wireHeadersEstimated}`)}` : ''))
-    // One field per line, its derivation indented below: long values (a 128-digit hash) stay whole at any width.
-    const lines: string[] = []
-    const add = (field: string, value: PyJson) => {
-      const origin = originOf.get(field)
-      const leaked = field === 'properties.command' && result.leaked.length > 0
-      lines.push(`${chalk.bold(field)} = ${leaked ? chalk.red(show(value)) : show(value)}`)
-      // A source that is a file of the user's (telemetry.toml, the interpreter) is shown under ~.
-      if (origin) lines.push(chalk.dim(`    ${origin.derivation}, from ${path.isAbsolute(origin.source) ? homePath(origin.source) : origin.source}${origin.note ? `: ${origin.note}` : ''}`))
-      if (origin?.estimated) lines.push(chalk.yellow(`    estimated: ${origin.estimated}`))
-    }
+type Origins = Map<string, PreviewResult['origins'][number]>
 
-    for (const [key, value] of Object.entries(request.body)) {
-      if (key === 'properties' && value && typeof value === 'object' && !Array.isArray(value)) {
-        for (const [property, item] of Object.entries(value)) add(`properties.${property}`, item)
-      } else {
-        add(key, value)
-      }
-    }
+/** The request line, its headers, and what the requests library adds on the wire. */
+function requestHead(request: PreviewResult['requests'][number], {chalk}: Style): string[] {
+  // What the requests library adds is listed apart: kedro-telemetry does not choose it.
+  const added = Object.entries(request.wireHeaders).filter(([name]) => !Object.hasOwn(request.headers, name))
+  return [
+    `${chalk.bold(`${request.method} ${request.url}`)}  (event "${request.event}")\n${Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}`,
+    chalk.dim(`added on the wire by requests: ${added.map(([k, v]) => `${k}: ${v}`).join('; ')}`)
+      + (request.wireHeadersEstimated ? `\n${chalk.yellow(`    estimated: ${request.wireHeadersEstimated}`)}` : ''),
+  ]
+}
 
-    parts.push(lines.join('\n'))
-    blocks.push(parts.join('\n\n'), `\n${bodyHeading(result, request.body, style)}`, {verbatim: request.bodyText})
-    parts.length = 0
+/** One field per line, its derivation indented below: long values (a 128-digit hash) stay whole at any width. */
+function fieldLines(result: PreviewResult, body: Record<string, PyJson>, originOf: Origins, {chalk}: Style): string[] {
+  const lines: string[] = []
+  const add = (field: string, value: PyJson) => {
+    const origin = originOf.get(field)
+    const leaked = field === 'properties.command' && result.leaked.length > 0
+    lines.push(`${chalk.bold(field)} = ${leaked ? chalk.red(show(value)) : show(value)}`)
+    // A source that is a file of the user's (telemetry.toml, the interpreter) is shown under ~.
+    if (origin) lines.push(chalk.dim(`    ${origin.derivation}, from ${path.isAbsolute(origin.source) ? homePath(origin.source) : origin.source}${origin.note ? `: ${origin.note}` : ''}`))
+    if (origin?.estimated) lines.push(chalk.yellow(`    estimated: ${origin.estimated}`))
   }
 
-  parts.push(...renderFoot(result, style, true))
+  for (const [key, value] of Object.entries(body)) {
+    if (key === 'properties' && value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [property, item] of Object.entries(value)) add(`properties.${property}`, item)
+    } else {
+      add(key, value)
+    }
+  }
+
+  return lines
+}
+
+/** How many fields are exact, and the estimates about the body as a whole (the order of its keys), with their reason. */
+function estimateLines(result: PreviewResult, originOf: Origins, {chalk}: Style): string[] {
+  const lines: string[] = []
   if (result.requests.length > 0) {
     const fields = [...new Set(result.requests.flatMap((request) => fieldsOf(request.body)))]
     const estimated = fields.filter((field) => result.estimated.includes(field))
     const summary = `${fields.length - estimated.length} of ${fields.length} fields exact`
-    parts.push(estimated.length === 0 ? chalk.green(summary) : chalk.yellow(`${summary}; estimated: ${estimated.join(', ')}`))
+    lines.push(estimated.length === 0 ? chalk.green(summary) : chalk.yellow(`${summary}; estimated: ${estimated.join(', ')}`))
   }
 
   const notInBody = result.estimated.filter((field) => !result.requests.some((request) => fieldsOf(request.body).includes(field)))
-  // Estimates about the body as a whole (the order of its keys) rather than a field: said with their reason.
   for (const field of notInBody) {
     const origin = originOf.get(field)
-    parts.push(chalk.yellow(`Also estimated: ${origin?.note || field}${origin?.estimated ? `: ${origin.estimated}` : ''}`))
+    lines.push(chalk.yellow(`Also estimated: ${origin?.note || field}${origin?.estimated ? `: ${origin.estimated}` : ''}`))
   }
 
+  return lines
+}
+
+/** `--explain`: the field-by-field sheet: every value, where it comes from and how, and why any is estimated. */
+export function renderPreviewExplained(result: PreviewResult, style: Style): Array<string | Verbatim> {
+  const parts = renderVerdict(result, style, true)
+  const blocks: Array<string | Verbatim> = []
+  const originOf: Origins = new Map(result.origins.map((origin) => [origin.field, origin]))
+  for (const request of result.requests) {
+    parts.push(...requestHead(request, style), fieldLines(result, request.body, originOf, style).join('\n'))
+    blocks.push(parts.join('\n\n'), `\n${bodyHeading(result, request.body, style)}`, {verbatim: request.bodyText})
+    parts.length = 0
+  }
+
+  parts.push(...renderFoot(result, style, true), ...estimateLines(result, originOf, style))
   blocks.push(`${blocks.length > 0 ? '\n' : ''}${parts.join('\n\n')}`)
   return blocks
 }
