@@ -131,14 +131,15 @@ know here (a user id not created yet, a module path without kedro-datasets insta
     const pluginEvent = this.pluginEventOf(flags)
     // The project is loaded once. Its Python starts slowly, so it starts first; the preview module (the Python
     // parser, the statistics) loads meanwhile, here rather than at start-up, since no other command needs it.
-    const [{loadProject}, {resolveWorkingDirectory}, {launchPythonProbe}] = await Promise.all([
-      import('../project/project.js'), import('../project/working-directory.js'), import('../request/python-probe.js'),
+    const [{loadProject}, {resolveWorkingDirectory}, {launchPythonProbe}, {interpreterCacheFile}] = await Promise.all([
+      import('../project/project.js'), import('../project/working-directory.js'), import('../request/python-probe.js'), import('../request/interpreter-cache.js'),
     ])
     const workingDirectory = await resolveWorkingDirectory(flags.project, process.cwd())
     const project = await loadProject(workingDirectory, env)
     const python = flags.python
       ? launchPythonProbe({
-        env, environmentPrefix: project.versions.environment?.prefix ?? null, projectRoot: project.root,
+        // What an unchanged interpreter said last time is remembered in the user's cache.
+        cacheFile: interpreterCacheFile(env, process.platform), env, environmentPrefix: project.versions.environment?.prefix ?? null, projectRoot: project.root,
         trustProjectPython: flags['trust-project-python'], workingDirectory,
       }).result
       : undefined

@@ -49,21 +49,21 @@ const exists = (file: string) => lstat(file).then(() => true, () => false)
 /** The policy file that governs `directory`, and those found above it that may not. A symlinked policy counts (the reader decides where it may lead). */
 export async function findPolicyFile(directory: string, env: NodeJS.ProcessEnv = process.env): Promise<PolicyLocation> {
   const gitFolder = await nearestGitFolder(directory)
-  const distrust = gitFolder === null ? null : await untrustedBecause(gitFolder, env)
-  const top = gitFolder !== null && distrust === null ? gitFolder : directory
-  const ignored: IgnoredPolicy[] = []
-  let file: null | string = null
-  // Up to the nearest `.git` entry, as far as a repository could reach; only what lies within `top` may govern.
+  // Up to the nearest `.git` entry, as far as a repository could reach; nearest first.
+  const candidates: string[] = []
   const last = gitFolder ?? directory
   for (let current = directory; ; current = path.dirname(current)) {
     const candidate = path.join(current, POLICY_FILE_NAME)
-    if (await exists(candidate)) {
-      if (path.relative(top, current).startsWith('..')) ignored.push({file: candidate, reason: `it is outside the project's folder and ${distrust}`})
-      else file ??= candidate
-    }
-
+    if (await exists(candidate)) candidates.push(candidate)
     if (current === last || path.dirname(current) === current) break
   }
 
-  return {file, ignored, top}
+  // Git is asked whether it trusts the repository only when there is a policy file that answer concerns.
+  if (candidates.length === 0) return {file: null, ignored: [], top: directory}
+  const distrust = gitFolder === null ? null : await untrustedBecause(gitFolder, env)
+  const top = gitFolder !== null && distrust === null ? gitFolder : directory
+  // Only what lies within `top` may govern.
+  const outside = (candidate: string) => path.relative(top, path.dirname(candidate)).startsWith('..')
+  const ignored = candidates.filter((candidate) => outside(candidate)).map((candidate) => ({file: candidate, reason: `it is outside the project's folder and ${distrust}`}))
+  return {file: candidates.find((candidate) => !outside(candidate)) ?? null, ignored, top}
 }

@@ -74,13 +74,32 @@ async function complete(pending: Promise<RunFacts | string>, projectRoot: null |
  * Starts the project's interpreter, when one may run, and returns at once; the result is wrapped so that awaiting
  * this does not wait for it. The caller can load modules while Python starts.
  */
-export function launchPythonProbe(options: InterpreterOptions): {result: Promise<PythonProbe>} {
+export function launchPythonProbe(options: ProbeOptions): {result: Promise<PythonProbe>} {
   const choice = chooseInterpreter(options)
   if (!choice.executable) {
     return {result: Promise.resolve({facts: null, missing: choice.refused ?? 'no Python interpreter was found (no environment, no python3 on PATH)'})}
   }
 
-  return {result: complete(run(choice.executable, options.env), options.projectRoot)}
+  const {executable} = choice
+  const facts = options.cacheFile ? runRemembered(executable, options.env, options.cacheFile) : run(executable, options.env)
+  return {result: complete(facts, options.projectRoot)}
+}
+
+export type ProbeOptions = InterpreterOptions & {
+  /** The user's cache of interpreter answers (see interpreter-cache.ts), or none: the interpreter runs every time. */
+  cacheFile?: null | string
+}
+
+/** What the interpreter reported when it was the same file before, else its answer now (then remembered). */
+async function runRemembered(executable: string, env: NodeJS.ProcessEnv, cacheFile: string): Promise<RunFacts | string> {
+  const {interpreterIdentity, readInterpreterCache, rememberFacts, rememberedFacts} = await import('./interpreter-cache.js')
+  const [identity, entries] = await Promise.all([interpreterIdentity(executable), readInterpreterCache(cacheFile)])
+  const remembered = identity === null ? null : rememberedFacts(entries, executable, identity)
+  if (remembered) return remembered
+  const facts = await run(executable, env)
+  // Asked again after the run: an interpreter replaced while it ran is not remembered under the new file's identity.
+  if (typeof facts !== 'string' && identity !== null && identity === await interpreterIdentity(executable)) await rememberFacts(cacheFile, entries, facts, identity)
+  return facts
 }
 
 /** What an interpreter reported some other way (a capture's), completed with the distributions installed for it. */
@@ -89,6 +108,6 @@ export function probeFromFacts(facts: RunFacts, projectRoot: null | string): Pro
 }
 
 /** Runs the project's interpreter, when one may run, and reads what it reports. */
-export async function probePython(options: InterpreterOptions): Promise<PythonProbe> {
+export async function probePython(options: ProbeOptions): Promise<PythonProbe> {
   return launchPythonProbe(options).result
 }

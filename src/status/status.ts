@@ -89,7 +89,9 @@ async function gatherStatus(options: StatusOptions): Promise<StatusFacts> {
   const project = await loadProject(workingDirectory, env)
   const {pyproject, versions} = project
   // git runs in child processes: start it now so it overlaps the file reads below.
-  const inspect = options.inspectRepository ?? ((directory: string) => inspectRepository(directory, env, REPOSITORY_QUESTIONS))
+  // pyproject.toml at HEAD only tells whether a project id is committed: without one, git is not asked for it.
+  const questions = pyproject?.projectId == null ? {file: REPOSITORY_QUESTIONS.file} : REPOSITORY_QUESTIONS
+  const inspect = options.inspectRepository ?? ((directory: string) => inspectRepository(directory, env, questions))
   const repositoryPending = project.root ? inspect(project.root) : null
   if (pyproject?.error) warnings.push(`${pyproject.path} is not valid TOML (${pyproject.error}): kedro would fail to start`)
   const unseen = project.root && project.root !== workingDirectory && !walksUp(versions.kedro.version)
