@@ -82,6 +82,11 @@ function rulesVersion(version: null | string, warnings: string[]): null | string
   return LATEST_KNOWN_TELEMETRY_VERSION
 }
 
+/** pyproject.toml at HEAD only tells whether a project id is committed: without one, git is not asked for it. */
+function questionsFor(pyproject: null | PyprojectInfo): {file: string; headFile?: string} {
+  return pyproject?.projectId == null ? {file: REPOSITORY_QUESTIONS.file} : REPOSITORY_QUESTIONS
+}
+
 async function gatherStatus(options: StatusOptions): Promise<StatusFacts> {
   const env = options.env ?? process.env
   const workingDirectory = await resolveWorkingDirectory(options.path ?? '.', options.cwd ?? process.cwd())
@@ -89,9 +94,7 @@ async function gatherStatus(options: StatusOptions): Promise<StatusFacts> {
   const project = await loadProject(workingDirectory, env)
   const {pyproject, versions} = project
   // git runs in child processes: start it now so it overlaps the file reads below.
-  // pyproject.toml at HEAD only tells whether a project id is committed: without one, git is not asked for it.
-  const questions = pyproject?.projectId == null ? {file: REPOSITORY_QUESTIONS.file} : REPOSITORY_QUESTIONS
-  const inspect = options.inspectRepository ?? ((directory: string) => inspectRepository(directory, env, questions))
+  const inspect = options.inspectRepository ?? ((directory: string) => inspectRepository(directory, env, questionsFor(pyproject)))
   const repositoryPending = project.root ? inspect(project.root) : null
   if (pyproject?.error) warnings.push(`${pyproject.path} is not valid TOML (${pyproject.error}): kedro would fail to start`)
   const unseen = project.root && project.root !== workingDirectory && !walksUp(versions.kedro.version)
