@@ -277,6 +277,17 @@ describe('telemetry audit', () => {
       return {m, tree}
     }
 
+    it('the table names where the evidence is, and nothing when it is the folder the audit ran in', async () => {
+      const m = machine()
+      const tree = tempDir()
+      const root = makeProject({...PINNED('0.8.0')}, path.join(tree, 'p'))
+      const inside = await m.run(['audit', '--only-failures'], root)
+      expect(inside.stdout).to.match(/implicit consent\. \(no decision anywhere/)
+      expect(inside.stdout).not.to.match(/\(: /)
+      const above = await m.run(['audit', '--only-failures', '.'], tree)
+      expect(above.stdout).to.match(/implicit consent\. \(p: no decision anywhere/)
+    })
+
     it('SARIF 2.1.0: valid against the official schema, with what GitHub code scanning requires', async () => {
       const {m, tree} = fixture()
       const result = await m.run(['audit', '.', '--format', 'sarif'], tree)

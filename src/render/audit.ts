@@ -8,8 +8,9 @@ import {renderTable, type Style} from './style.js'
 /** A check's finding: its summary, where the evidence is (unless it passed), and the fix under a failure or warning. */
 function finding(check: ProjectAudit['checks'][number], base: string, style: Style): string {
   const first = check.evidence[0]
-  // Evidence about the project folder itself (no decision anywhere) needs no location.
-  const where = first?.file ? `${path.relative(base, first.file)}${first.line ? `:${first.line}` : ''}: ` : ''
+  // Evidence about the folder the audit ran in (the project itself: no decision anywhere) needs no location.
+  const shown = first?.file ? path.relative(base, first.file) : ''
+  const where = shown ? `${shown}${first.line ? `:${first.line}` : ''}: ` : ''
   const evidence = first && check.status !== 'pass' ? ` (${where}${first.message})` : ''
   const fix = (check.status === 'fail' || check.status === 'warn') && check.remedy ? `\n${style.chalk.bold('fix:')} ${check.remedy}` : ''
   return `${check.summary}${evidence}${fix}`
