@@ -204,47 +204,52 @@ async function appendUndoable(write: Extract<Write, {kind: 'append'}>, prepared:
  * Checks, prepares and commits `writes`, with `before` (a reversible step such as a git index change) run after the
  * preparation. Throws an InputError (exit 2) with everything undone when any step fails.
  */
+/** Where a commit is: the stage named in an error ("replacing"), and the write it was on. */
+interface CommitProgress {
+  current: null | Write
+  doing: string
+}
+
+/** Every stage of a commit in order; `progress` says where it stopped when one fails. */
+async function runStages(writes: Write[], before: Step | undefined, prepared: Prepared, backups: Map<string, string>, progress: CommitProgress): Promise<void> {
+  for (const write of writes) {
+    progress.current = write
+    if (write.kind === 'backup') backups.set(write.from, await createBackup(write.from, write.file, prepared))
+    else if (write.kind === 'replace') await prepareReplacement(write.file, write.content, write.mode, prepared)
+  }
+
+  Object.assign(progress, {current: null, doing: 'changing'})
+  if (before) {
+    await before.run()
+    prepared.cleanups.push(before.undo)
+  }
+
+  progress.doing = 'appending to'
+  for (const write of writes) {
+    progress.current = write
+    if (write.kind === 'append') await appendUndoable(write, prepared)
+  }
+
+  progress.doing = 'replacing'
+  for (const {target, temp, undo} of prepared.renames) {
+    progress.current = writes.find((write) => write.file === target) ?? null
+    await rename(temp, target)
+    // Undone by putting the original back (or removing a file that did not exist).
+    prepared.cleanups.push(() => (undo ? rename(undo, target) : unlink(target)).catch(() => {}))
+  }
+}
+
 export async function commitWrites(writes: Write[], options: {access?: AccessCheck; before?: Step} = {}): Promise<CommitResult> {
   for (const write of writes) await checkWrite(write, options.access)
   for (const write of writes) if (write.kind !== 'append') await removeStaleTempFiles(write.file)
   const prepared: Prepared = {cleanups: [], renames: []}
   const backups = new Map<string, string>()
-  const undoAll = async () => {
-    for (const cleanup of prepared.cleanups.reverse()) await cleanup()
-  }
-
-  let current: Write | null = null
-  let doing = 'preparing'
+  const progress: CommitProgress = {current: null, doing: 'preparing'}
   try {
-    for (const write of writes) {
-      current = write
-      if (write.kind === 'backup') backups.set(write.from, await createBackup(write.from, write.file, prepared))
-      else if (write.kind === 'replace') await prepareReplacement(write.file, write.content, write.mode, prepared)
-    }
-
-    doing = 'changing'
-    current = null
-    if (options.before) {
-      await options.before.run()
-      prepared.cleanups.push(options.before.undo)
-    }
-
-    doing = 'appending to'
-    for (const write of writes) {
-      current = write
-      if (write.kind === 'append') await appendUndoable(write, prepared)
-    }
-
-    doing = 'replacing'
-    for (const {target, temp, undo} of prepared.renames) {
-      current = writes.find((write) => write.file === target) ?? null
-      await rename(temp, target)
-      // Undone by putting the original back (or removing a file that did not exist).
-      prepared.cleanups.push(() => (undo ? rename(undo, target) : unlink(target)).catch(() => {}))
-    }
+    await runStages(writes, options.before, prepared, backups, progress)
   } catch (error) {
-    await undoAll()
-    throw ioError(error, doing, current?.file ?? 'the index')
+    for (const cleanup of prepared.cleanups.reverse()) await cleanup()
+    throw ioError(error, progress.doing, progress.current?.file ?? 'the index')
   }
 
   for (const {undo} of prepared.renames) if (undo) await unlink(undo).catch(() => {})

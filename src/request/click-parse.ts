@@ -114,16 +114,25 @@ export function runCallback(name: string, value: string, kedroVersion: string, c
 function convert(param: CliParam, value: string, cwd: string): Verdict {
   const name = param.opts[0]
   if (param.choices && !param.choices.includes(value)) return usage(`${name}: ${JSON.stringify(value)} is not one of ${param.choices.join(', ')}`)
-  if (param.type === 'integer' && !/^\s*[+-]?\d+\s*$/.test(value)) return usage(`${name}: ${JSON.stringify(value)} is not a valid integer`)
-  if (param.type === 'float' && Number.isNaN(Number(value))) return usage(`${name}: ${JSON.stringify(value)} is not a valid float`)
-  if (param.type === 'boolean' && !param.flag && !/^(?:1|0|true|false|t|f|yes|no|y|n|on|off)$/i.test(value.trim())) return usage(`${name}: ${JSON.stringify(value)} is not a valid boolean`)
-  if ((param.type === 'file' || param.path?.exists) && value !== '-') {
-    const kind = entryKindSync(path.resolve(cwd, value), null)
-    if (kind === 'missing') return usage(`${name}: ${JSON.stringify(value)} does not exist`)
-    if (param.path && ((kind === 'file' && !param.path.fileOkay) || (kind === 'directory' && !param.path.dirOkay))) return usage(`${name}: ${JSON.stringify(value)} is a ${kind}`)
-  }
+  const problem = typeProblem(param, value) ?? pathProblem(param, value, cwd)
+  return problem ? usage(`${name}: ${JSON.stringify(value)} ${problem}`) : ok
+}
 
-  return ok
+/** What click's INT, FLOAT and BOOL types say of a value they refuse, or null. */
+function typeProblem(param: CliParam, value: string): null | string {
+  if (param.type === 'integer' && !/^\s*[+-]?\d+\s*$/.test(value)) return 'is not a valid integer'
+  if (param.type === 'float' && Number.isNaN(Number(value))) return 'is not a valid float'
+  if (param.type === 'boolean' && !param.flag && !/^(?:1|0|true|false|t|f|yes|no|y|n|on|off)$/i.test(value.trim())) return 'is not a valid boolean'
+  return null
+}
+
+/** What click's File and Path(exists=True) types say of a path that is missing or of the wrong kind, or null. */
+function pathProblem(param: CliParam, value: string, cwd: string): null | string {
+  if ((param.type !== 'file' && !param.path?.exists) || value === '-') return null
+  const kind = entryKindSync(path.resolve(cwd, value), null)
+  if (kind === 'missing') return 'does not exist'
+  if (param.path && ((kind === 'file' && !param.path.fileOkay) || (kind === 'directory' && !param.path.dirOkay))) return `is a ${kind}`
+  return null
 }
 
 /** An option name click registers as short: a single dash and one character (`-p`); `-lv` and `--env` are long. */
@@ -144,66 +153,79 @@ interface Parsed {
  * click's OptionParser over the tokens after the command path: a token is first tried as a long option (split at its
  * first `=`), then, unless it starts with `--`, as a cluster of short ones (`-pds` is `-p ds`, `-p=x` gives `=x`).
  */
-function parseTokens(command: CliCommand, tokens: string[]): Parsed | Verdict {
-  const values = new Map<CliParam, string[]>()
-  const positionals: string[] = []
-  const give = (param: CliParam, value: string) => values.set(param, [...values.get(param) ?? [], value])
-  let i = 0
+class OptionParser {
+  private next = 0
+  private readonly positionals: string[] = []
+  private readonly values = new Map<CliParam, string[]>()
+
+  constructor(private readonly command: CliCommand, private readonly tokens: string[]) {}
+
+  parse(): Parsed | Verdict {
+    for (; this.next < this.tokens.length; this.next++) {
+      const token = this.tokens[this.next]
+      if (token === '--') {
+        this.positionals.push(...this.tokens.slice(this.next + 1))
+        break
+      }
+
+      if (!token.startsWith('-') || token === '-') {
+        this.positionals.push(token)
+        continue
+      }
+
+      const failed = this.option(token)
+      if (failed) return failed
+    }
+
+    return {positionals: this.positionals, values: this.values}
+  }
+
+  private give(param: CliParam, value: string): void {
+    this.values.set(param, [...this.values.get(param) ?? [], value])
+  }
+
   /** The value(s) an option takes: the text attached to it, else the next token(s). */
-  const take = (param: CliParam, name: string, attached: string | undefined): null | Verdict => {
+  private take(param: CliParam, name: string, attached: string | undefined): null | Verdict {
     const count = param.nargs && param.nargs > 1 ? param.nargs : 1
-    const taken = attached === undefined ? tokens.slice(i + 1, i + 1 + count) : [attached]
+    const taken = attached === undefined ? this.tokens.slice(this.next + 1, this.next + 1 + count) : [attached]
     if (taken.length < count) return usage(`option ${name} requires ${count === 1 ? 'an argument' : `${count} arguments`}`)
-    if (attached === undefined) i += count
-    for (const value of taken) give(param, value)
+    if (attached === undefined) this.next += count
+    for (const value of taken) this.give(param, value)
     return null
   }
 
-  for (; i < tokens.length; i++) {
-    const token = tokens[i]
-    if (token === '--') {
-      positionals.push(...tokens.slice(i + 1))
-      break
-    }
-
-    if (!token.startsWith('-') || token === '-') {
-      positionals.push(token)
-      continue
-    }
-
+  private option(token: string): null | Verdict {
     const equals = token.indexOf('=')
     const longName = equals === -1 ? token : token.slice(0, equals)
-    const long = optionNamed(command, longName, false)
-    if (long) {
-      const attached = equals === -1 ? undefined : token.slice(equals + 1)
-      if (long.flag) {
-        if (attached !== undefined) return usage(`option ${longName} does not take a value`)
-        give(long, long.secondaryOpts?.includes(longName) ? 'false' : 'true')
-        continue
-      }
-
-      const failed = take(long, longName, attached)
-      if (failed) return failed
-      continue
-    }
-
+    const long = optionNamed(this.command, longName, false)
+    if (long) return this.longOption(long, longName, equals === -1 ? undefined : token.slice(equals + 1))
     if (token.startsWith('--')) return usage(`no such option: ${longName}`)
-    for (let at = 1; at < token.length; at++) {
-      const name = `-${token[at]}`
-      const short = optionNamed(command, name, true)
-      if (!short) return usage(`no such option: ${name}`)
-      if (short.flag) {
-        give(short, 'true')
-        continue
-      }
-
-      const failed = take(short, name, at + 1 < token.length ? token.slice(at + 1) : undefined)
-      if (failed) return failed
-      break
-    }
+    return this.shortCluster(token)
   }
 
-  return {positionals, values}
+  private longOption(param: CliParam, name: string, attached: string | undefined): null | Verdict {
+    if (!param.flag) return this.take(param, name, attached)
+    if (attached !== undefined) return usage(`option ${name} does not take a value`)
+    this.give(param, param.secondaryOpts?.includes(name) ? 'false' : 'true')
+    return null
+  }
+
+  /** `-pds`: flags until an option that takes a value, which takes the rest of the token (or the next one). */
+  private shortCluster(token: string): null | Verdict {
+    for (let at = 1; at < token.length; at++) {
+      const name = `-${token[at]}`
+      const short = optionNamed(this.command, name, true)
+      if (!short) return usage(`no such option: ${name}`)
+      if (!short.flag) return this.take(short, name, at + 1 < token.length ? token.slice(at + 1) : undefined)
+      this.give(short, 'true')
+    }
+
+    return null
+  }
+}
+
+function parseTokens(command: CliCommand, tokens: string[]): Parsed | Verdict {
+  return new OptionParser(command, tokens).parse()
 }
 
 /** Arguments take the positionals in order; what is left over is click's "unexpected extra argument". */
