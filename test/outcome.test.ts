@@ -112,6 +112,59 @@ describe('what decides the outcome, release by release', () => {
     })
   })
 
+  describe('the project\'s settings.py, imported as kedro starts and again as it creates the session', () => {
+    const site = '.venv/lib/python3.11/site-packages'
+    const environment = {
+      '.venv/pyvenv.cfg': 'home = /usr/bin\n', [`${site}/kedro-1.5.0.dist-info/METADATA`]: 'Name: kedro\nVersion: 1.5.0\n',
+      [`${site}/kedro_telemetry-0.8.0.dist-info/METADATA`]: 'Name: kedro-telemetry\nVersion: 0.8.0\n', [`${site}/pandas/__init__.py`]: '',
+      [`${site}/sklearn/__init__.py`]: '',
+    }
+    const hooks = (body: string, preamble = '') => ({
+      'src/spaceflights/hooks.py': `${preamble}from kedro.framework.hooks import hook_impl\n\n\nclass ProjectHooks:\n    @hook_impl\n${body}`,
+      'src/spaceflights/settings.py': 'from spaceflights.hooks import ProjectHooks\n\nHOOKS = (ProjectHooks(),)\n',
+    })
+
+    it('one that raises (anything but ImportError), or does not compile, stops kedro as it starts: nothing is sent, whatever the command', async () => {
+      for (const settings of ['raise RuntimeError("no")\n', 'CONF_SOURCE = (\n']) {
+        for (const command of [['run'], ['info']]) {
+          const json = await preview(example({'src/spaceflights/settings.py': settings}), ['--no-python', ...command])
+          expect(events(json), `${settings} ${command.join(' ')}`).to.deep.equal([])
+          expect(json.warnings.join(' ')).to.match(/importing the project's settings\.py raises .*kedro stops as it starts/)
+        }
+      }
+    })
+
+    it('an ImportError (a package its hooks need, missing from kedro\'s environment) stops the session: only "CLI command"', async () => {
+      const project = example({...environment, ...hooks('    def after_catalog_created(self, catalog):\n        pass\n', 'import mlflow\n')})
+      const run = await preview(project, ['--no-python', 'run'])
+      expect(events(run)).to.deep.equal(['CLI command'])
+      expect(run.estimated).not.to.include('event')
+      expect(run.warnings.join(' ')).to.match(/settings\.py raises ModuleNotFoundError: No module named 'mlflow'.*only "CLI command" is sent/)
+      // dynaconf swallows it as kedro starts: a command without a session is not stopped.
+      expect(events(await preview(project, ['--no-python', 'info']))).to.deep.equal(['CLI command'])
+      // Installed, it imports; with no environment read, whether it does is estimated.
+      expect(events(await preview(example({...environment, ...hooks('    def after_catalog_created(self, catalog):\n        pass\n', 'import mlflow\n'), [`${site}/mlflow/__init__.py`]: ''}), ['--no-python', 'run'])))
+        .to.deep.equal(['Kedro Project Statistics'])
+      const unread = await preview(example({'src/spaceflights/hooks.py': 'import mlflow\n', 'src/spaceflights/settings.py': 'from spaceflights.hooks import *\n'}), ['--no-python', 'run'])
+      expect(events(unread)).to.deep.equal(['Kedro Project Statistics'])
+      expect(unread.origins.find((origin) => origin.field === 'event')?.estimated).to.match(/spaceflights\.hooks imports mlflow, which the environment \(not read\) may lack: then importing the settings raises ImportError/)
+    })
+
+    it('a project hook after_context_created runs before the catalog: the statistics are estimated; after_catalog_created runs after kedro-telemetry\'s', async () => {
+      const early = await preview(example({...environment, ...hooks('    def after_context_created(self, context):\n        self.context = context\n')}), ['--no-python', 'run'])
+      expect(events(early)).to.deep.equal(['Kedro Project Statistics'])
+      expect(early.origins.find((origin) => origin.field === 'event')?.estimated).to.match(/after_context_created \(src\/spaceflights\/hooks\.py:6\) runs before the catalog is built/)
+      for (const files of [
+        hooks('    def after_catalog_created(self, catalog):\n        raise RuntimeError("late")\n'),
+        {...hooks('    def after_context_created(self, context):\n        pass\n'), 'src/spaceflights/settings.py': 'from spaceflights.hooks import ProjectHooks\n\nHOOKS = ()\n'},
+      ]) {
+        const late = await preview(example({...environment, ...files}), ['--no-python', 'run'])
+        expect(events(late)).to.deep.equal(['Kedro Project Statistics'])
+        expect(late.origins.find((origin) => origin.field === 'event')?.estimated ?? '').not.to.match(/project hook/)
+      }
+    })
+  })
+
   describe('what click and kedro run refuse before the session', () => {
     it('an extra argument, --params key:value, a malformed --load-versions, an unknown runner, --pipeline with --pipelines', async () => {
       const project = example()

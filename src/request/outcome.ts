@@ -14,6 +14,8 @@ import type {PreviewContext} from './context.js'
 import {checkLoggingConfig} from './logging-config.js'
 import type {PreviewSheet} from './sheet.js'
 import {readSettings} from '../statistics/settings.js'
+import {importSettings, type SettingsImport} from '../statistics/settings-import.js'
+import {importFolders} from './statistics-step.js'
 
 type CatalogOutcome =
   /** The command runs and builds no catalog, or does not run (help, an option click rejects): "CLI command". */
@@ -60,14 +62,34 @@ function loggingFails(context: PreviewContext, sheet: PreviewSheet): null | stri
   return null
 }
 
+/** settings.py as Kedro imports it (see statistics/settings-import.ts), or null outside a project with a package. */
+export function settingsImportOf(context: PreviewContext): null | SettingsImport {
+  const {pyproject, root} = context.project
+  if (!root || !pyproject?.packageName) return null
+  return importSettings({
+    kedroVersion: context.kedro.version, packageName: pyproject.packageName, projectRoot: root, pythonVersion: context.python.facts?.version ?? null,
+    sitePackages: importFolders(context) ?? null, sourceDir: pyproject.sourceDir ?? 'src',
+  })
+}
+
 /** Why kedro stops before any hook runs, so that nothing at all is sent, or null when it starts. */
 export function kedroRefuses(context: PreviewContext, sheet: PreviewSheet): null | string {
   const logging = loggingFails(context, sheet)
   if (logging) return `${logging}: kedro stops when it configures logging, before any hook runs`
-  const {pyproject, root} = context.project
-  if (!root) return null
+  if (!context.project.root) return null
+  const refused = projectRefusal(context)
+  if (refused) return refused
+  // dynaconf swallows an ImportError here (KedroSession.create raises it later); anything else stops kedro.
+  const settings = settingsImportOf(context)
+  return settings?.kind === 'fails' && !settings.importError
+    ? `importing the project's settings.py raises (${settings.error}): kedro stops as it starts (bootstrap_project), before any hook runs`
+    : null
+}
+
+/** What the project's pyproject.toml makes kedro refuse (it does not parse, or its metadata), or null. */
+function projectRefusal({kedro, project: {pyproject}}: PreviewContext): null | string {
   if (pyproject?.error) return `pyproject.toml does not parse (${pyproject.error}): Kedro refuses to start`
-  return refusesProject(context.kedro.version, {
+  return refusesProject(kedro.version, {
     kedroInitVersion: pyproject?.kedroInitVersion ?? null, kedroKeys: pyproject?.kedroKeys ?? [], kedroProjectVersion: pyproject?.kedroProjectVersion ?? null,
     packageName: pyproject?.packageName ?? null, projectName: pyproject?.projectName ?? null,
   })

@@ -10,7 +10,7 @@ import {type PyJson, pythonJsonDumps, pythonStr} from '../python/json-dumps.js'
 import {telemetryReleasesWith} from '../releases/releases.js'
 import {type MaskedCommand, maskedCommand} from './command.js'
 import {type PreviewContext, previewContext, type PreviewInputs} from './context.js'
-import {catalogOutcome, kedroRefuses, statisticsHookDisabled} from './outcome.js'
+import {catalogOutcome, kedroRefuses, settingsImportOf, statisticsHookDisabled} from './outcome.js'
 import {NEW_PROJECT_ID, projectProperties, userIdentity} from './properties.js'
 import {type FieldOrigin, PreviewSheet} from './sheet.js'
 import {projectStatistics} from './statistics-step.js'
@@ -171,6 +171,26 @@ function warnStatisticsElsewhere(first: string | undefined, sheet: PreviewSheet)
     : `every notebook kernel kedro jupyter starts loads the catalog in a process of its own and sends "${STATISTICS_EVENT}" without the command (shown once); kedro sends "CLI command" when jupyter exits`)
 }
 
+/**
+ * What settings.py does to the statistics: null when it stops them (said in a warning: the plugin's hooks disabled, an
+ * import that fails as the session is created), else why they may not be sent (an empty list when nothing is unsure).
+ */
+function settingsDoubtsOrStop(context: PreviewContext, sheet: PreviewSheet, command: MaskedCommand): null | string[] {
+  const hookDisabled = statisticsHookDisabled(context)
+  if (hookDisabled === true) {
+    sheet.warn('settings.py disables kedro-telemetry\'s project hooks (DISABLE_HOOKS_FOR_PLUGINS): the catalog is built, but no statistics are sent, only "CLI command"')
+    return null
+  }
+
+  const settings = settingsImportOf(context)
+  if (settings?.kind === 'fails') {
+    sheet.warn(`importing the project's settings.py raises ${settings.error}: kedro ${command.commandPath[0]} fails as it creates the session, before it builds the catalog, so only "CLI command" is sent (on exit)`)
+    return null
+  }
+
+  return [...typeof hookDisabled === 'string' ? [hookDisabled] : [], ...settings?.unsure ?? []]
+}
+
 /** The statistics the command sends, or null (no catalog, or kedro fails before building it: said in a warning). */
 async function statisticsOf(context: PreviewContext, sheet: PreviewSheet, command: MaskedCommand): Promise<Parts['statistics']> {
   const outcome = catalogOutcome(context, command)
@@ -180,11 +200,8 @@ async function statisticsOf(context: PreviewContext, sheet: PreviewSheet, comman
   }
 
   if (!context.telemetryRelease.sendsStatistics) return null
-  const hookDisabled = statisticsHookDisabled(context)
-  if (hookDisabled === true) {
-    sheet.warn('settings.py disables kedro-telemetry\'s project hooks (DISABLE_HOOKS_FOR_PLUGINS): the catalog is built, but no statistics are sent, only "CLI command"')
-    return null
-  }
+  const settingsDoubts = settingsDoubtsOrStop(context, sheet, command)
+  if (settingsDoubts === null) return null
 
   const reading = await projectStatistics(context, sheet, command)
   if (reading.kind === 'fails') {
@@ -199,7 +216,7 @@ async function statisticsOf(context: PreviewContext, sheet: PreviewSheet, comman
   const unreadCommand = group === 'catalog' && context.kedroRelease.catalogCommandsUnread.includes(subcommand)
     ? `the source of kedro catalog ${subcommand} (Kedro ${context.kedro.version}) is not public: it is taken to create the catalog as the other catalog commands do, so that the statistics are sent`
     : outcome.estimated
-  const doubts = [unreadCommand, typeof hookDisabled === 'string' ? hookDisabled : null, reading.unsure]
+  const doubts = [unreadCommand, ...settingsDoubts, reading.unsure]
   return {elsewhere: outcome.elsewhere, properties: reading.properties, unreadCommand: doubts.filter(Boolean).join('; ') || null}
 }
 

@@ -43,7 +43,7 @@ function runFilters(values: Map<string, string[]>): RunFilters {
  * the base interpreter's packages, or an editable install's finder provides modules: neither is read). Undefined
  * when not known: whether a module imports is then estimated.
  */
-function importFolders({project: {root, versions}, python}: PreviewContext): string[] | undefined {
+export function importFolders({project: {root, versions}, python}: PreviewContext): string[] | undefined {
   if (python.facts?.importPath) return python.facts.importPath
   // Site-packages read from disk, with the folders their .pth files add (an editable install of the project, say).
   let sitePackages: string[] | undefined

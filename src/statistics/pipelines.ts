@@ -45,7 +45,7 @@ export interface PipelineReading {
   filterFails: null | string
 }
 
-interface ProjectLayout {
+export interface ProjectLayout {
   packageDirectory: string
   packageName: string
   projectRoot: string
@@ -83,7 +83,7 @@ type ModuleFile = null | string | typeof NAMESPACE_PACKAGE
  * Evaluates the project's modules as Python imports them, synchronously, each module once, under one evaluation
  * budget for the whole reading (recursion and huge modules end in Unknown, never a crash).
  */
-class ProjectEvaluator {
+export class ProjectEvaluator {
   private readonly notes: string[] = []
   /** Third-party packages each module imports, when no environment was read to say whether they are installed. */
   private readonly mayLack = new Map<string, string[]>()
@@ -118,6 +118,11 @@ class ProjectEvaluator {
 
   note(reason: string): void {
     if (!this.notes.includes(reason)) this.notes.push(reason)
+  }
+
+  /** Each module's third-party imports that an environment not read may lack. */
+  get unsureImports(): [string, string[]][] {
+    return [...this.mayLack]
   }
 
   /** Why the figures are estimated: the notes, and the packages the environment may lack, said once for all. */
@@ -537,12 +542,14 @@ function runSelection(entries: (readonly [string, PyValue])[], options: ReadPipe
   return {filterFails, missing, pipelines, selectedNodes}
 }
 
+/** Where a project's package is: `<root>/<source_dir>/<package as folders>`. */
+export function projectLayout(projectRoot: string, sourceDir: string, packageName: string): ProjectLayout {
+  const sourceDirectory = path.join(projectRoot, sourceDir)
+  return {packageDirectory: path.join(sourceDirectory, ...packageName.split('.')), packageName, projectRoot, sourceDirectory}
+}
+
 export function readPipelines(options: ReadPipelinesOptions): PipelineReading {
-  const sourceDirectory = path.join(options.projectRoot, options.sourceDir ?? 'src')
-  const layout = {
-    packageDirectory: path.join(sourceDirectory, ...options.packageName.split('.')), packageName: options.packageName,
-    projectRoot: options.projectRoot, sourceDirectory,
-  }
+  const layout = projectLayout(options.projectRoot, options.sourceDir ?? 'src', options.packageName)
   if (entryKindSync(layout.packageDirectory, options.projectRoot) !== 'directory') {
     // Without its package the project cannot start at all; where kedro stops then is not modelled.
     const shown = path.relative(options.projectRoot, layout.packageDirectory).split(path.sep).join('/')
