@@ -158,6 +158,29 @@ def signatures():
     return found
 
 
+# The Kedro modules a project's settings.py imports from; `from M import X` takes any attribute of M, and a submodule.
+SETTINGS_MODULES = ("kedro.config", "kedro.framework.context", "kedro.framework.hooks", "kedro.framework.session.store", "kedro.io")
+
+
+def settings_imports():
+    """What `from M import X` accepts in this release, for each module settings.py commonly imports from: M's
+    attributes once imported, and its submodules (a package). A module the release lacks maps to None."""
+    import importlib
+    import pkgutil
+
+    found = {}
+    for name in SETTINGS_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            found[name] = None
+            continue
+        names = set(dir(module))
+        names.update(info.name for info in pkgutil.iter_modules(getattr(module, "__path__", [])))
+        found[name] = sorted(names)
+    return found
+
+
 def project_metadata():
     """The [tool.kedro] keys the release accepts: ProjectMetadata's fields it reads from pyproject.toml, and the keys
     it drops before building it (any other key: "Found unexpected keys", and kedro refuses to start)."""
@@ -185,6 +208,7 @@ def main(target: str) -> None:
         "topLevelOptions": [opt for param in cli.get_params(context) for opt in param.opts],
         "pipelineApi": signatures(),
         "projectMetadata": project_metadata(),
+        "settingsImports": settings_imports(),
     }
     out = Path(target) / f"{VERSION}.json"
     out.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")

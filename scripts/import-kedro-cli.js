@@ -66,6 +66,22 @@ for (const name of readdirSync(path.join(source, 'plugins')).filter((file) => fi
   }))
 }
 
+// What \`from M import X\` accepts for the Kedro modules settings.py imports from (dunder names left out), each
+// distinct list stored once.
+const moduleNames = []
+const moduleNamesIndex = new Map()
+const settingsImports = Object.fromEntries(versions.map((version) => [version, Object.fromEntries(
+  Object.entries(read(`${version}.json`).settingsImports).map(([module, names]) => {
+    if (names === null) return [module, null]
+    const key = JSON.stringify(names.filter((name) => !name.startsWith('__')))
+    if (!moduleNamesIndex.has(key)) {
+      moduleNamesIndex.set(key, moduleNames.length)
+      moduleNames.push(JSON.parse(key))
+    }
+
+    return [module, moduleNamesIndex.get(key)]
+  }),
+)]))
 // The pipeline API (node, Node, pipeline, Pipeline, find_pipelines and the names kedro.pipeline exports), each
 // distinct one stored once.
 const apis = []
@@ -149,6 +165,15 @@ export const KEDRO_PIPELINE_APIS: KedroPipelineApi[] = ${JSON.stringify(apis)}
 
 /** Kedro release -> its pipeline API, by index into KEDRO_PIPELINE_APIS. */
 export const KEDRO_RELEASE_PIPELINE_API: Record<string, number> = ${JSON.stringify(pipelineApis)}
+
+/** Every distinct list of the names \`from M import X\` accepts (a Kedro module's attributes and submodules), stored once. */
+export const KEDRO_MODULE_NAMES: string[][] = ${JSON.stringify(moduleNames)}
+
+/**
+ * Kedro release -> module a project's settings.py commonly imports from -> its names, by index into
+ * KEDRO_MODULE_NAMES (null: the release has no such module).
+ */
+export const KEDRO_SETTINGS_IMPORTS: Record<string, Record<string, null | number>> = ${JSON.stringify(settingsImports)}
 
 /** Every distinct command group a plugin release adds, stored once. */
 export const PLUGIN_GROUPS_DATA: CliStructure[] = ${JSON.stringify(pluginGroups)}

@@ -9,6 +9,7 @@ import {cpSync, mkdirSync} from 'node:fs'
 import path from 'node:path'
 
 import type {PreviewResult} from '../src/request/request.js'
+import {importSettings} from '../src/statistics/settings-import.js'
 import {runInProcess} from './helpers/in-process.js'
 import {EXAMPLE, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
 import {expectValid} from './helpers/schemas.js'
@@ -148,6 +149,18 @@ describe('what decides the outcome, release by release', () => {
       const unread = await preview(example({'src/spaceflights/hooks.py': 'import mlflow\n', 'src/spaceflights/settings.py': 'from spaceflights.hooks import *\n'}), ['--no-python', 'run'])
       expect(events(unread)).to.deep.equal(['Kedro Project Statistics'])
       expect(unread.origins.find((origin) => origin.field === 'event')?.estimated).to.match(/spaceflights\.hooks imports mlflow, which the environment \(not read\) may lack: then importing the settings raises ImportError/)
+    })
+
+    it('a name a release\'s Kedro module lacks is an ImportError, from that release\'s own module names', () => {
+      const root = example({'src/spaceflights/settings.py': 'from kedro.config import TemplatedConfigLoader\n\nCONFIG_LOADER_CLASS = TemplatedConfigLoader\n'})
+      const settings = (kedroVersion: string) => importSettings({kedroVersion, packageName: 'spaceflights', projectRoot: root, pythonVersion: null, sitePackages: null, sourceDir: 'src'})
+      // Removed in 0.19.0; a submodule imports too (`from kedro.config import templated_config`).
+      expect(settings('0.18.14')).to.deep.equal({kind: 'imports', unsure: []})
+      expect(settings('0.19.0')).to.deep.equal({error: "ImportError: cannot import name 'TemplatedConfigLoader' from 'kedro.config'", importError: true, kind: 'fails'})
+      expect(settings('1.5.0')).to.include({importError: true, kind: 'fails'})
+      writeFiles(root, {'src/spaceflights/settings.py': 'from kedro.config import templated_config\nfrom kedro.framework.session.store import ShelveStore\n'})
+      expect(settings('0.18.3')).to.deep.equal({kind: 'imports', unsure: []})
+      expect(settings('0.18.4')).to.include({error: "ImportError: cannot import name 'ShelveStore' from 'kedro.framework.session.store'"})
     })
 
     it('a project hook after_context_created runs before the catalog: the statistics are estimated; after_catalog_created runs after kedro-telemetry\'s', async () => {

@@ -4,7 +4,9 @@
  * TypeError Python raises for a call the signature does not take.
  */
 import {compareVersions} from '../python/pep440.js'
-import {KEDRO_PIPELINE_APIS, KEDRO_RELEASE_PIPELINE_API, type KedroPipelineApi, type PySignature} from '../masking/structures.js'
+import {
+  KEDRO_MODULE_NAMES, KEDRO_PIPELINE_APIS, KEDRO_RELEASE_PIPELINE_API, KEDRO_SETTINGS_IMPORTS, type KedroPipelineApi, type PySignature,
+} from '../masking/structures.js'
 
 const STORED = Object.keys(KEDRO_RELEASE_PIPELINE_API).sort(compareVersions)
 
@@ -17,6 +19,19 @@ export function pipelineApiFor(kedroVersion: string): {api: KedroPipelineApi; es
     api: KEDRO_PIPELINE_APIS[KEDRO_RELEASE_PIPELINE_API[nearest]],
     estimated: `the signatures of node() and Pipeline in Kedro ${kedroVersion} are not stored: ${nearest}'s are used`,
   }
+}
+
+/**
+ * The names `from <module> import X` accepts in a stored Kedro release (the module's attributes and submodules, from
+ * the release's own source), for the modules settings.py commonly imports from; null when the release has no such
+ * module; undefined when not known (another module, or a release not stored).
+ */
+export function kedroModuleNames(kedroVersion: string, module: string): null | string[] | undefined {
+  const release = /^\d+\.\d+\.\d+/.exec(kedroVersion)?.[0]
+  const modules = release === undefined || /(?:a|b|rc|dev)\d*$/i.test(kedroVersion) ? undefined : KEDRO_SETTINGS_IMPORTS[release]
+  if (!modules || !Object.hasOwn(modules, module)) return undefined
+  const index = modules[module]
+  return index === null ? null : KEDRO_MODULE_NAMES[index]
 }
 
 /**

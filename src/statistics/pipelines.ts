@@ -12,7 +12,7 @@ import type {SyntaxNode} from '@lezer/common'
 import {entryKindSync, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
 import {kedro, type KedroRelease, NEWEST_KNOWN} from '../releases/releases.js'
 import {kedroPipelineFunctions, pipelineNodes} from './kedro-pipeline.js'
-import {pipelineApiFor} from './pipeline-api.js'
+import {kedroModuleNames, pipelineApiFor} from './pipeline-api.js'
 import {STDLIB_MODULES} from '../python/stdlib.js'
 import {installedIn, KEDRO_DEPENDENCIES} from './importable.js'
 import type {KedroPipelineApi} from '../masking/structures.js'
@@ -43,6 +43,14 @@ export interface PipelineReading {
   selectedNodes: null | number
   /** Why kedro run's filters (--tags, --nodes, --from-nodes...) raise, or select no node: it fails before the catalog. */
   filterFails: null | string
+}
+
+/** What importing `name` from a Kedro module raises in this release (a name or module it lacks), or null. */
+function kedroImportFailure(kedroVersion: string, module: string, name: null | string): null | PyValue {
+  const names = kedroModuleNames(kedroVersion, module)
+  if (names === undefined) return null
+  if (names === null) return raises(`ModuleNotFoundError: No module named '${module}'`)
+  return name === null || name === '*' || names.includes(name) ? null : raises(`ImportError: cannot import name '${name}' from '${module}'`)
 }
 
 export interface ProjectLayout {
@@ -254,6 +262,8 @@ export class ProjectEvaluator {
       return null
     }
 
+    const missing = kedroImportFailure(this.kedro.version, module, name)
+    if (missing) return missing
     const members = kedroModules(this.kedroFunctions).get(module) ?? PYTHON_MODULES.get(module)
     if (members && name === null) scope.set(local, {kind: 'module', members, name: module})
     else if (members && name !== '*') scope.set(local, members.get(name!) ?? unknown(`${module}.${name} is not followed statically`))
