@@ -151,9 +151,20 @@ describe('what decides the outcome, release by release', () => {
       expect(unread.origins.find((origin) => origin.field === 'event')?.estimated).to.match(/spaceflights\.hooks imports mlflow, which the environment \(not read\) may lack: then importing the settings raises ImportError/)
     })
 
+    it('os.environ["NAME"] as settings.py runs raises KeyError when NAME is not set: nothing is sent', async () => {
+      const settings = 'import os\n\n\ndef later():\n    return os.environ["NEVER_READ"]\n\n\nCONF_SOURCE = os.environ.get("OTHER", "conf")\nSOURCE = os.environ["KC_CONF"]\n'
+      const unset = await preview(example({'src/spaceflights/settings.py': settings}), ['--no-python', 'run'])
+      expect(events(unset)).to.deep.equal([])
+      expect(unset.warnings.join(' ')).to.match(/src\/spaceflights\/settings\.py:9: KeyError: 'KC_CONF'.*kedro stops as it starts/)
+      const set = await preview(example({'src/spaceflights/settings.py': settings}), ['--no-python', 'run'], {KC_CONF: 'conf'})
+      expect(events(set)).to.deep.equal(['Kedro Project Statistics'])
+      const computed = await preview(example({'src/spaceflights/settings.py': 'import os\nNAME = "KC_" + "CONF"\nSOURCE = os.environ[NAME]\n'}), ['--no-python', 'run'])
+      expect(computed.origins.find((origin) => origin.field === 'event')?.estimated).to.match(/settings\.py:3 reads os\.environ\[NAME\], a key not followed here/)
+    })
+
     it('a name a release\'s Kedro module lacks is an ImportError, from that release\'s own module names', () => {
       const root = example({'src/spaceflights/settings.py': 'from kedro.config import TemplatedConfigLoader\n\nCONFIG_LOADER_CLASS = TemplatedConfigLoader\n'})
-      const settings = (kedroVersion: string) => importSettings({kedroVersion, packageName: 'spaceflights', projectRoot: root, pythonVersion: null, sitePackages: null, sourceDir: 'src'})
+      const settings = (kedroVersion: string) => importSettings({environment: {}, kedroVersion, packageName: 'spaceflights', projectRoot: root, pythonVersion: null, sitePackages: null, sourceDir: 'src'})
       // Removed in 0.19.0; a submodule imports too (`from kedro.config import templated_config`).
       expect(settings('0.18.14')).to.deep.equal({kind: 'imports', unsure: []})
       expect(settings('0.19.0')).to.deep.equal({error: "ImportError: cannot import name 'TemplatedConfigLoader' from 'kedro.config'", importError: true, kind: 'fails'})

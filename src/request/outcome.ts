@@ -67,7 +67,7 @@ export function settingsImportOf(context: PreviewContext): null | SettingsImport
   const {pyproject, root} = context.project
   if (!root || !pyproject?.packageName) return null
   return importSettings({
-    kedroVersion: context.kedro.version, packageName: pyproject.packageName, projectRoot: root, pythonVersion: context.python.facts?.version ?? null,
+    environment: context.env, kedroVersion: context.kedro.version, packageName: pyproject.packageName, projectRoot: root, pythonVersion: context.python.facts?.version ?? null,
     sitePackages: importFolders(context) ?? null, sourceDir: pyproject.sourceDir ?? 'src',
   })
 }

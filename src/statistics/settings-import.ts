@@ -6,6 +6,7 @@
  *   all is sent, whatever the command.
  * - `KedroSession.create` imports it again (`validate_settings`) and lets an ImportError through: a command that
  *   builds the catalog fails before it does, so only "CLI command" is sent.
+ * - `os.environ["NAME"]` as the modules run raises KeyError when NAME is not set: nothing is sent.
  * - A project hook `after_context_created` (in `HOOKS`) runs before the catalog is built: if it raises, only "CLI
  *   command" is sent. Its body is code this tool does not run, so the statistics are then estimated.
  *   (`after_catalog_created` hooks of the project run after kedro-telemetry's, which has sent by then.)
@@ -17,9 +18,11 @@ import path from 'node:path'
 import {entryKindSync, readTextSafeSync} from '../checkout/files.js'
 import {kedro} from '../releases/releases.js'
 import {ProjectEvaluator, projectLayout} from './pipelines.js'
-import {analysePython} from './python.js'
+import {analysePython, EvaluationGuard, evaluate} from './python.js'
 
 export interface SettingsImportOptions {
+  /** The environment kedro runs with: `os.environ["NAME"]` raises KeyError for a NAME it lacks. */
+  environment: NodeJS.ProcessEnv
   kedroVersion: string
   packageName: string
   projectRoot: string
@@ -57,6 +60,35 @@ function contextHooks(projectRoot: string, files: string[]): string[] {
   return found
 }
 
+/**
+ * `os.environ[KEY]` read as the modules run (not in a function or lambda body): the KeyError for the first KEY the
+ * environment lacks, and the reads whose key is not a literal.
+ */
+function environmentReads(projectRoot: string, files: string[], environment: NodeJS.ProcessEnv): {keyError: null | string; unsure: string[]} {
+  const unsure: string[] = []
+  for (const shown of files) {
+    const read = readTextSafeSync(path.join(projectRoot, shown), {within: projectRoot})
+    if (!read.ok) continue
+    const source = read.text
+    let keyError: null | string = null
+    analysePython(source).tree?.iterate({
+      enter(node) {
+        if (keyError !== null || node.name === 'FunctionDefinition' || node.name === 'LambdaExpression') return false
+        const [object, open, key] = [node.node.firstChild, node.node.firstChild?.nextSibling, node.node.firstChild?.nextSibling?.nextSibling]
+        if (node.name !== 'MemberExpression' || open?.name !== '[' || !object || source.slice(object.from, object.to) !== 'os.environ' || !key) return undefined
+        const where = `${shown}:${source.slice(0, node.from).split('\n').length}`
+        const value = evaluate(key, {guard: new EvaluationGuard(), scope: new Map(), source})
+        if (value.kind !== 'str') unsure.push(`${where} reads os.environ[${source.slice(key.from, key.to)}], a key not followed here: an unset one raises KeyError as kedro starts`)
+        else if (!Object.hasOwn(environment, value.value)) keyError = `${where}: KeyError: '${value.value}' (os.environ, the variable is not set)`
+        return undefined
+      },
+    })
+    if (keyError !== null) return {keyError, unsure}
+  }
+
+  return {keyError: null, unsure}
+}
+
 export function importSettings(options: SettingsImportOptions): SettingsImport {
   const layout = projectLayout(options.projectRoot, options.sourceDir, options.packageName)
   // No settings.py: Kedro's defaults, nothing to import.
@@ -64,9 +96,12 @@ export function importSettings(options: SettingsImportOptions): SettingsImport {
   const evaluator = new ProjectEvaluator(layout, kedro(options.kedroVersion), null, options.pythonVersion, options.sitePackages)
   const record = evaluator.importModule(`${options.packageName}.settings`)
   if (record.failure) return {error: record.failure, importError: IMPORT_ERROR.test(record.failure), kind: 'fails'}
+  const environment = environmentReads(options.projectRoot, evaluator.files, options.environment)
+  if (environment.keyError) return {error: environment.keyError, importError: false, kind: 'fails'}
   const unsure = evaluator.unsureImports.map(([module, packages]) => (
     `${module} imports ${packages.join(', ')}, which the environment (not read) may lack: then importing the settings raises ImportError and kedro fails before it builds the catalog`
   ))
+  unsure.push(...environment.unsure)
   if (!record.complete) unsure.push(`settings.py is not followed to its end here (${evaluator.estimated.join('; ')}), so whether it imports is not known`)
   // An empty HOOKS registers nothing.
   const registered = record.scope.get('HOOKS')
