@@ -127,3 +127,33 @@ describe('loading the configuration as OmegaConfigLoader does', () => {
     expect(names(bomb)).to.deep.equal(['cars'])
   })
 })
+
+describe('Kedro 0.18\'s ConfigLoader and other loader classes', () => {
+  after(removeTempDirs)
+
+  const files = {
+    'conf/base/catalog.yml': 'a:\n  type: pandas.CSVDataSet\n  filepath: ${base_path}/a.csv\n_template: {type: pandas.CSVDataSet}\n',
+    'conf/base/globals.yml': 'base_path: data\n',
+    'conf/base/parameters.yml': '_private: 1\nmodel:\n  depth: 3\n',
+    'conf/base/parameters_more.yml': 'other:\n  depth: 4\n',
+  }
+
+  it('the default ConfigLoader leaves ${...} as written and drops `_` keys from every file, parameters included', () => {
+    const literal = catalogOf(files, {interpolation: 'literal'})
+    expect(literal.failure).to.equal(null)
+    expect(literal.estimated).to.deep.equal([])
+    expect(names(literal)).to.deep.equal(['a'])
+    expect(literal.parameters).to.deep.equal({model: {depth: 3}, other: {depth: 4}})
+    // OmegaConfigLoader resolves the same interpolation from the root (no such key): InterpolationKeyError.
+    expect(catalogOf(files).failure).to.match(/InterpolationKeyError: Interpolation key 'base_path' not found/)
+    // It compares each file's top-level keys only: the same nested key in two files is not a duplicate.
+    expect(catalogOf({...files, 'conf/base/parameters_more.yml': 'other:\n  depth: 4\nmodel_b:\n  depth: 1\n'}, {interpolation: 'literal'}).failure).to.equal(null)
+  })
+
+  it('another loader class (TemplatedConfigLoader, a project\'s own) makes ${...} estimated, not a failure', () => {
+    const other = catalogOf(files, {interpolation: 'not-followed'})
+    expect(other.failure).to.equal(null)
+    expect(other.estimated.join(' ')).to.match(/CONFIG_LOADER_CLASS resolves \$\{\.\.\.\} its own way/)
+    expect(catalogOf({'conf/base/catalog.yml': 'a: {type: pandas.CSVDataSet}\n'}, {interpolation: 'not-followed'}).estimated).to.deep.equal([])
+  })
+})

@@ -5,7 +5,7 @@
  * recorded oracle (test/oracle.test.ts); these tests pin the rules on small projects of their own.
  */
 import {expect} from 'chai'
-import {cpSync, mkdirSync} from 'node:fs'
+import {cpSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import type {PreviewResult} from '../src/request/request.js'
@@ -160,6 +160,18 @@ describe('what decides the outcome, release by release', () => {
       expect(events(set)).to.deep.equal(['Kedro Project Statistics'])
       const computed = await preview(example({'src/spaceflights/settings.py': 'import os\nNAME = "KC_" + "CONF"\nSOURCE = os.environ[NAME]\n'}), ['--no-python', 'run'])
       expect(computed.origins.find((origin) => origin.field === 'event')?.estimated).to.match(/settings\.py:3 reads os\.environ\[NAME\], a key not followed here/)
+    })
+
+    it('Kedro 0.18 reads ${...} with its default ConfigLoader as written; CONFIG_LOADER_CLASS = OmegaConfigLoader resolves it', async () => {
+      const project = example({'conf/base/catalog.yml': 'a:\n  type: pandas.CSVDataSet\n  filepath: ${base_path}/a.csv\n'})
+      const pyproject = path.join(project, 'pyproject.toml')
+      writeFileSync(pyproject, readFileSync(pyproject, 'utf8').replace(/^(tools|example_pipeline) = .*\n/gm, '').replace(/^kedro_init_version = .*$/m, 'kedro_init_version = "0.18.14"'))
+      const plain = await preview(project, ['--no-python', '--kedro-version', '0.18.14', '--telemetry-version', '0.6.3', 'run'])
+      expect(events(plain)).to.deep.equal(['Kedro Project Statistics'])
+      writeFiles(project, {'src/spaceflights/settings.py': 'from kedro.config import OmegaConfigLoader\n\nCONFIG_LOADER_CLASS = OmegaConfigLoader\n'})
+      const omega = await preview(project, ['--no-python', '--kedro-version', '0.18.14', '--telemetry-version', '0.6.3', 'run'])
+      expect(events(omega)).to.deep.equal(['CLI command'])
+      expect(omega.warnings.join(' ')).to.match(/InterpolationKeyError/)
     })
 
     it('a name a release\'s Kedro module lacks is an ImportError, from that release\'s own module names', () => {

@@ -6,7 +6,7 @@
  */
 import {entryKindSync, isInside, realPathOr} from '../checkout/files.js'
 import {appendAll} from '../collections.js'
-import {type Config, ConfigLoader} from './config-loader.js'
+import {type Config, ConfigLoader, type Interpolation} from './config-loader.js'
 
 export interface CatalogEntry {
   name: string
@@ -155,6 +155,8 @@ export function isRemote(location: string): boolean {
 /** What settings.py's CONFIG_LOADER_ARGS and the command line change about how the configuration is loaded. */
 export interface CatalogOptions {
   customResolvers?: string[]
+  /** How `${...}` is read (default: as OmegaConfigLoader resolves it). */
+  interpolation?: Interpolation
   /** The dataset names `kedro run --load-versions` gives versions for: each must be in the catalog or match a pattern. */
   loadVersions?: string[]
   /** Kedro 1.6+: entries may declare `validator:`, which Kedro reads (and may refuse) when it creates the catalog. */
@@ -198,7 +200,8 @@ function loadVersionsFailure(config: Entries, loadVersions: string[]): null | st
 
 function configLoaderFor(where: {baseEnv: string; confRoot: string; runEnv: string; within: string}, options: CatalogOptions): ConfigLoader {
   return new ConfigLoader({
-    ...where, customResolvers: options.customResolvers ?? [], environment: options.environment ?? {}, mergeStrategy: options.mergeStrategy ?? {},
+    ...where, customResolvers: options.customResolvers ?? [], environment: options.environment ?? {}, interpolation: options.interpolation ?? 'omegaconf',
+    mergeStrategy: options.mergeStrategy ?? {},
     patterns: options.patterns ?? {}, runtimeParams: options.runtimeParams ?? {},
   })
 }

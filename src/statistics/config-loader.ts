@@ -25,8 +25,16 @@ const DEFAULT_CONFIG_PATTERNS: Readonly<Record<string, readonly string[]>> = {
 /** OmegaConf's own resolvers (oc.env aside, which Kedro clears and allows in credentials only). */
 const OMEGACONF_RESOLVERS = new Set(['oc.create', 'oc.decode', 'oc.deprecated', 'oc.dict.keys', 'oc.dict.values', 'oc.select'])
 
+/**
+ * How `${...}` in the configuration is read: as OmegaConfigLoader resolves it; left as written (Kedro 0.18's default
+ * ConfigLoader, which reads no globals either); or not followed (another loader class: TemplatedConfigLoader, a
+ * project's own), which makes a configuration holding `${` estimated.
+ */
+export type Interpolation = 'literal' | 'not-followed' | 'omegaconf'
+
 interface LoaderSettings {
   baseEnv: string
+  interpolation: Interpolation
   /** The configuration folder (CONF_SOURCE, or --conf-source), absolute. */
   confRoot: string
   /** Names of CONFIG_LOADER_ARGS["custom_resolvers"]: their values are not followed. */
@@ -301,6 +309,8 @@ export class ConfigLoader {
   }
 
   get(key: string): LoadedConfig {
+    // Kedro 0.18's ConfigLoader has no globals: nothing to read, nothing to fail.
+    if (key === 'globals' && this.settings.interpolation !== 'omegaconf') return {config: {}, estimated: [], failure: null, files: [], missing: null, warnings: []}
     let loaded = this.cache.get(key)
     if (!loaded) {
       loaded = this.load(key)
@@ -390,6 +400,8 @@ export class ConfigLoader {
     let merged: Config = {}
     for (const [, config] of perFile) merged = deepMerge(merged, config)
     if (key === 'parameters') merged = deepMerge(merged, this.settings.runtimeParams)
+    const unresolved = this.unresolvedInterpolation(folder, key, merged, loaded)
+    if (unresolved) return unresolved
     try {
       const resolved = new Resolver(merged, key, this.settings, () => this.globals()).resolveTree(merged, []) as Config
       return key === 'parameters' ? resolved : Object.fromEntries(Object.entries(resolved).filter(([name]) => !name.startsWith('_')))
@@ -401,10 +413,27 @@ export class ConfigLoader {
     }
   }
 
+  /**
+   * Without OmegaConfigLoader, the merged folder as it stands (`_` keys dropped), said estimated where another loader
+   * class would resolve a `${` this tool does not follow; null when OmegaConf's resolution applies.
+   */
+  private unresolvedInterpolation(folder: string, key: string, merged: Config, loaded: LoadedConfig): Config | null {
+    const {interpolation} = this.settings
+    if (interpolation === 'omegaconf') return null
+    if (interpolation === 'not-followed' && JSON.stringify(merged).includes('${')) {
+      loaded.estimated.push(`${folder}/ ${key}: the project's CONFIG_LOADER_CLASS resolves \${...} its own way, which is not followed here`)
+    }
+
+    // Kedro 0.18's ConfigLoader drops `_` keys from every file, parameters included.
+    return Object.fromEntries(Object.entries(merged).filter(([name]) => (key === 'parameters' && interpolation !== 'literal') || !name.startsWith('_')))
+  }
+
   /** _check_duplicates: a key (for parameters, a nested one) in two files of one folder raises ValueError. */
   private duplicateKeys(key: string, perFile: [string, Config][]): null | string {
     const budget = {left: MAX_WALKED_NODES}
-    const keysOf = perFile.map(([file, config]) => [file, new Set(key === 'parameters' ? allKeys(config, budget) : Object.keys(config))] as const)
+    // OmegaConfigLoader compares parameters' nested keys; Kedro 0.18's ConfigLoader each file's top-level keys.
+    const nested = key === 'parameters' && this.settings.interpolation !== 'literal'
+    const keysOf = perFile.map(([file, config]) => [file, new Set(nested ? allKeys(config, budget) : Object.keys(config))] as const)
     const found: string[] = []
     for (const [index, [first, keys]] of keysOf.entries()) {
       for (const [second, others] of keysOf.slice(index + 1)) {

@@ -11,6 +11,8 @@ import {analysePython, childrenOf, EvaluationGuard, type PyValue, runStatement, 
 export interface ProjectSettings {
   baseEnv: null | string
   confSource: null | string
+  /** CONFIG_LOADER_CLASS as written (its last dotted name: `OmegaConfigLoader`, `TemplatedConfigLoader`...), or null. */
+  configLoaderClass: null | string
   /** CONFIG_LOADER_ARGS["config_patterns"]: glob patterns per configuration key, over the defaults. */
   configPatterns: Record<string, string[]>
   /** The names of CONFIG_LOADER_ARGS["custom_resolvers"]. */
@@ -76,7 +78,7 @@ function readLoaderArgs(loaderArgs: PyValue | undefined, settings: ProjectSettin
 
 export function readSettings(projectRoot: string, sourceDir: string, packageName: string): ProjectSettings {
   const settings: ProjectSettings = {
-    baseEnv: null, confSource: null, configPatterns: {}, customResolvers: [], defaultRunEnv: null, disabledHookPlugins: [], estimated: [], mergeStrategy: {},
+    baseEnv: null, confSource: null, configLoaderClass: null, configPatterns: {}, customResolvers: [], defaultRunEnv: null, disabledHookPlugins: [], estimated: [], mergeStrategy: {},
   }
   const read = readTextSafeSync(path.join(projectRoot, sourceDir, ...packageName.split('.'), 'settings.py'), {within: projectRoot})
   if (!read.ok) {
@@ -100,7 +102,14 @@ export function readSettings(projectRoot: string, sourceDir: string, packageName
   }
 
   const context = {guard: new EvaluationGuard(), scope, source}
-  for (const statement of childrenOf(tree.topNode)) if (statement.name === 'AssignStatement') runStatement(statement, context)
+  for (const statement of childrenOf(tree.topNode)) {
+    if (statement.name !== 'AssignStatement') continue
+    runStatement(statement, context)
+    // The class is imported from Kedro or the project: what it is, is read from its name.
+    const [target, , value] = childrenOf(statement)
+    if (target && value && source.slice(target.from, target.to) === 'CONFIG_LOADER_CLASS') settings.configLoaderClass = source.slice(value.from, value.to).split('.').at(-1)!.trim()
+  }
+
   settings.confSource = stringOf(scope.get('CONF_SOURCE'), 'CONF_SOURCE', settings.estimated)
   const disabled = scope.get('DISABLE_HOOKS_FOR_PLUGINS')
   settings.disabledHookPlugins = disabled === undefined ? [] : (disabled.kind === 'str' ? [...disabled.value] : stringsOf(disabled))

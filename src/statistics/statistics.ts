@@ -3,9 +3,10 @@ import path from 'node:path'
 
 import {boundaryFor, readTextSafeSync} from '../checkout/files.js'
 import type {PyJson} from '../python/json-dumps.js'
+import {compareVersions} from '../python/pep440.js'
 import {kedro, type KedroRelease, telemetry, type TelemetryRelease} from '../releases/releases.js'
-import {type CatalogEntry, type CatalogReading, readCatalog} from './catalog.js'
-import {runtimeParamsOf} from './config-loader.js'
+import {type CatalogEntry, type CatalogOptions, type CatalogReading, readCatalog} from './catalog.js'
+import {type Interpolation, runtimeParamsOf} from './config-loader.js'
 import {DATASET_PACKAGES, type ModuleMap, readModuleMap, resolveDatasetType, typeCountKey} from './dataset-types.js'
 import {missingImport, thirdPartyImports} from './importable.js'
 import type {RunFilters} from './pipeline-filter.js'
@@ -193,18 +194,33 @@ function readProjectPipelines(options: StatisticsOptions): Omit<PipelineReading,
   })
 }
 
+/**
+ * How the release's configuration loader reads `${...}`: Kedro 0.18's default is ConfigLoader (no interpolation, no
+ * globals; kedro/framework/project/__init__.py), 0.19's OmegaConfigLoader; another CONFIG_LOADER_CLASS is not followed.
+ */
+function interpolationOf(kedroVersion: string, loaderClass: null | string): Interpolation {
+  const chosen = loaderClass ?? (compareVersions(kedroVersion, '0.19.0') < 0 ? 'ConfigLoader' : 'OmegaConfigLoader')
+  if (chosen === 'OmegaConfigLoader') return 'omegaconf'
+  return chosen === 'ConfigLoader' ? 'literal' : 'not-followed'
+}
+
 /** Reads what the statistics are made of, as Kedro would load it for this command. */
+/** What settings.py and the command line change about how the configuration is loaded. */
+function catalogOptions(options: StatisticsOptions, settings: null | ProjectSettings, kedroRelease: KedroRelease): CatalogOptions {
+  return {
+    customResolvers: settings?.customResolvers, environment: options.environment, interpolation: interpolationOf(options.kedroVersion, settings?.configLoaderClass ?? null),
+    loadVersions: options.loadVersions, mergeStrategy: settings?.mergeStrategy, patterns: settings?.configPatterns,
+    runtimeParams: runtimeParamsOf(options.runtimeParams ?? [], options.kedroVersion), validators: kedroRelease.validators,
+  }
+}
+
 function readProject(options: StatisticsOptions): ProjectReading {
   const kedroRelease = kedro(options.kedroVersion)
   const settings = options.packageName ? readSettings(options.projectRoot, options.sourceDir, options.packageName) : null
   const env = options.env ?? settings?.defaultRunEnv ?? 'local'
   const confRoot = options.confSource ?? path.resolve(options.projectRoot, settings?.confSource ?? 'conf')
   // A folder the user names with --conf-source is theirs to read; one the checkout names stays inside the project.
-  const catalog = readCatalog(confRoot, env, settings?.baseEnv ?? 'base', options.confSource ?? options.projectRoot, {
-    customResolvers: settings?.customResolvers, environment: options.environment, loadVersions: options.loadVersions, mergeStrategy: settings?.mergeStrategy,
-    patterns: settings?.configPatterns, validators: kedroRelease.validators,
-    runtimeParams: runtimeParamsOf(options.runtimeParams ?? [], options.kedroVersion),
-  })
+  const catalog = readCatalog(confRoot, env, settings?.baseEnv ?? 'base', options.confSource ?? options.projectRoot, catalogOptions(options, settings, kedroRelease))
   const pipelines = readProjectPipelines(options)
   const datasets = catalog.entries.filter((entry) => !entry.name.startsWith('parameters') && !entry.name.startsWith('params:'))
   return {catalog, confRoot, datasets, env, kedroRelease, pipelines, settings, telemetryRelease: telemetry(options.telemetryVersion)}
