@@ -181,6 +181,21 @@ def settings_imports():
     return found
 
 
+def kedro_modules():
+    """Every module of the release's kedro package, from its files (nothing is imported): `import kedro.x` of one that
+    is not here raises ModuleNotFoundError. The project templates are not modules."""
+    import kedro
+
+    root = Path(kedro.__file__).parent
+    found = set()
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root).with_suffix("").parts
+        if "templates" in parts or any(not part.isidentifier() for part in parts):
+            continue
+        found.add(".".join(("kedro",) + (parts[:-1] if parts[-1] == "__init__" else parts)))
+    return sorted(found)
+
+
 def project_metadata():
     """The [tool.kedro] keys the release accepts: ProjectMetadata's fields it reads from pyproject.toml, and the keys
     it drops before building it (any other key: "Found unexpected keys", and kedro refuses to start)."""
@@ -209,6 +224,7 @@ def main(target: str) -> None:
         "pipelineApi": signatures(),
         "projectMetadata": project_metadata(),
         "settingsImports": settings_imports(),
+        "modules": kedro_modules(),
     }
     out = Path(target) / f"{VERSION}.json"
     out.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")

@@ -82,6 +82,9 @@ const settingsImports = Object.fromEntries(versions.map((version) => [version, O
     return [module, moduleNamesIndex.get(key)]
   }),
 )]))
+// Every release's kedro modules: each name once, each release as the indices of its own.
+const allModules = [...new Set(versions.flatMap((version) => read(`${version}.json`).modules))].sort()
+const releaseModules = Object.fromEntries(versions.map((version) => [version, read(`${version}.json`).modules.map((name) => allModules.indexOf(name))]))
 // The pipeline API (node, Node, pipeline, Pipeline, find_pipelines and the names kedro.pipeline exports), each
 // distinct one stored once.
 const apis = []
@@ -168,6 +171,12 @@ export const KEDRO_RELEASE_PIPELINE_API: Record<string, number> = ${JSON.stringi
 
 /** Every distinct list of the names \`from M import X\` accepts (a Kedro module's attributes and submodules), stored once. */
 export const KEDRO_MODULE_NAMES: string[][] = ${JSON.stringify(moduleNames)}
+
+/** Every module any stored Kedro release's kedro package has (its project templates aside). */
+export const KEDRO_MODULES: string[] = ${JSON.stringify(allModules)}
+
+/** Kedro release -> its modules, by index into KEDRO_MODULES: \`import kedro.x\` of any other raises ModuleNotFoundError. */
+export const KEDRO_RELEASE_MODULES: Record<string, number[]> = ${JSON.stringify(releaseModules)}
 
 /**
  * Kedro release -> module a project's settings.py commonly imports from -> its names, by index into

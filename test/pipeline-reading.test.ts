@@ -125,6 +125,19 @@ describe('the static Python reader', () => {
     const FIND = 'from kedro.framework.project import find_pipelines\n\ndef register_pipelines():\n    pipelines = find_pipelines()\n    pipelines["__default__"] = sum(pipelines.values())\n    return pipelines\n'
     const read = (root: string, options: {kedroVersion?: string; pythonVersion?: string; requested?: string[]} = {}) => readPipelines({kedroVersion: '1.5.0', packageName: 'demo', projectRoot: root, ...options})
 
+    it('a Kedro module the release does not have fails the import, from each release\'s own files (modular_pipeline, gone in 1.0)', () => {
+      const root = project(FIND, {
+        old: 'from kedro.pipeline import node\nfrom kedro.pipeline.modular_pipeline import pipeline\n\ndef create_pipeline(**kwargs):\n    return pipeline([node(f, "a", "b")])\n',
+        kept: 'from kedro.pipeline import node, pipeline\n\ndef create_pipeline(**kwargs):\n    return pipeline([node(f, "b", "c")])\n',
+      })
+      expect(read(root, {kedroVersion: '0.19.14'})).to.include({numberOfNodes: 2, numberOfPipelines: 3})
+      const current = read(root, {kedroVersion: '1.0.0'})
+      expect(current).to.include({numberOfNodes: 1, numberOfPipelines: 2})
+      expect(current.warnings.join(' ')).to.match(/ModuleNotFoundError: No module named 'kedro\.pipeline\.modular_pipeline'.*leaves pipelines\/old out/)
+      // A release whose files are not stored is not said to lack it.
+      expect(read(root, {kedroVersion: '1.7.0'})).to.include({numberOfNodes: 2})
+    })
+
     it('counts Node()/Pipeline() classes (Kedro 1.x), namespaced copies, pipeline() and subtraction', () => {
       const root = project(FIND, {
         copies: [

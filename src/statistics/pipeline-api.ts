@@ -5,7 +5,8 @@
  */
 import {compareVersions} from '../python/pep440.js'
 import {
-  KEDRO_MODULE_NAMES, KEDRO_PIPELINE_APIS, KEDRO_RELEASE_PIPELINE_API, KEDRO_SETTINGS_IMPORTS, type KedroPipelineApi, type PySignature,
+  KEDRO_MODULE_NAMES, KEDRO_MODULES, KEDRO_PIPELINE_APIS, KEDRO_RELEASE_MODULES, KEDRO_RELEASE_PIPELINE_API, KEDRO_SETTINGS_IMPORTS, type KedroPipelineApi,
+  type PySignature,
 } from '../masking/structures.js'
 
 const STORED = Object.keys(KEDRO_RELEASE_PIPELINE_API).sort(compareVersions)
@@ -27,11 +28,24 @@ export function pipelineApiFor(kedroVersion: string): {api: KedroPipelineApi; es
  * module; undefined when not known (another module, or a release not stored).
  */
 export function kedroModuleNames(kedroVersion: string, module: string): null | string[] | undefined {
-  const release = /^\d+\.\d+\.\d+/.exec(kedroVersion)?.[0]
-  const modules = release === undefined || /(?:a|b|rc|dev)\d*$/i.test(kedroVersion) ? undefined : KEDRO_SETTINGS_IMPORTS[release]
+  const release = storedRelease(kedroVersion)
+  const modules = release === null ? undefined : KEDRO_SETTINGS_IMPORTS[release]
   if (!modules || !Object.hasOwn(modules, module)) return undefined
   const index = modules[module]
   return index === null ? null : KEDRO_MODULE_NAMES[index]
+}
+
+/** The stored release whose data a Kedro version uses as its own (a post release shares its release's), or null. */
+function storedRelease(kedroVersion: string): null | string {
+  const release = /^\d+\.\d+\.\d+/.exec(kedroVersion)?.[0]
+  return release !== undefined && !/(?:a|b|rc|dev)\d*$/i.test(kedroVersion) && Object.hasOwn(KEDRO_RELEASE_MODULES, release) ? release : null
+}
+
+/** Whether a stored Kedro release has the module `kedro.x.y` (from its own files); null when not known. */
+export function kedroHasModule(kedroVersion: string, module: string): boolean | null {
+  const release = storedRelease(kedroVersion)
+  if (release === null) return null
+  return KEDRO_RELEASE_MODULES[release].some((index) => KEDRO_MODULES[index] === module)
 }
 
 /**
