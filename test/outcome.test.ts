@@ -322,6 +322,31 @@ describe('what decides the outcome, release by release', () => {
     })
   })
 
+  describe('a dataset class of the project\'s own', () => {
+    it('whose module imports a package kedro\'s environment lacks fails the statistics; not read, it is estimated; defined, it is counted as custom', async () => {
+      const site = '.venv/lib/python3.11/site-packages'
+      const environment = {
+        '.venv/pyvenv.cfg': 'home = /usr/bin\n', [`${site}/kedro-1.5.0.dist-info/METADATA`]: 'Name: kedro\nVersion: 1.5.0\n',
+        [`${site}/kedro_telemetry-0.8.0.dist-info/METADATA`]: 'Name: kedro-telemetry\nVersion: 0.8.0\n', [`${site}/pandas/__init__.py`]: '',
+      }
+      const dataset = (preamble: string) => ({
+        'conf/base/catalog.yml': 'extra:\n  type: spaceflights.datasets.MyDataset\n',
+        'src/spaceflights/datasets.py': `${preamble}from kedro.io import AbstractDataset\n\n\nclass MyDataset(AbstractDataset):\n    pass\n`,
+      })
+      const lacking = await preview(example({...environment, ...dataset('import mlflow\n')}), ['--no-python', 'run'])
+      expect(events(lacking)).to.deep.equal(['CLI command'])
+      expect(lacking.warnings.join(' ')).to.match(/spaceflights\.datasets\.MyDataset \(catalog entry extra\): importing its module raises ModuleNotFoundError: No module named 'mlflow'/)
+      const unread = await preview(example(dataset('import mlflow\n')), ['--no-python', 'run'])
+      expect(events(unread)).to.deep.equal(['Kedro Project Statistics'])
+      expect(unread.origins.find((origin) => origin.field === 'event')?.estimated).to.match(/spaceflights\.datasets\.MyDataset \(entry extra\) needs mlflow/)
+      const defined = await preview(example({...environment, ...dataset('')}), ['--no-python', 'run'])
+      expect(events(defined)).to.deep.equal(['Kedro Project Statistics'])
+      expect(defined.requests[0].body.properties).to.include({'dataset_type_count.custom': 1})
+      const misnamed = await preview(example({...environment, ...dataset(''), 'conf/base/catalog.yml': 'extra:\n  type: spaceflights.datasets.Other\n'}), ['--no-python', 'run'])
+      expect(events(misnamed)).to.deep.equal(['CLI command'])
+    })
+  })
+
   describe('commands whose definitions are borrowed', () => {
     it('a Kedro release, or a plugin release, whose commands are not stored makes the masked command estimated', async () => {
       const project = example()

@@ -64,6 +64,8 @@ function shopProject(): string {
       '[tool.kedro_telemetry]', 'project_id = "0123456789abcdef0123456789abcdef"', '',
     ].join('\n'),
     'src/shop/__init__.py': '',
+    // The project's own dataset class, which kedro-telemetry imports as it counts the types.
+    'src/shop/datasets.py': 'from kedro.io import AbstractDataset\n\n\nclass ModelDataset(AbstractDataset):\n    pass\n',
     'src/shop/pipeline_registry.py': [
       'from kedro.framework.project import find_pipelines',
       'from kedro.pipeline import Pipeline',

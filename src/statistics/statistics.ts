@@ -10,7 +10,7 @@ import {type Interpolation, runtimeParamsOf} from './config-loader.js'
 import {DATASET_PACKAGES, type ModuleMap, readModuleMap, resolveDatasetType, typeCountKey} from './dataset-types.js'
 import {missingImport, thirdPartyImports} from './importable.js'
 import type {RunFilters} from './pipeline-filter.js'
-import {type PipelineReading, readPipelines} from './pipelines.js'
+import {type PipelineReading, ProjectEvaluator, projectLayout, readPipelines} from './pipelines.js'
 import {type ProjectSettings, readSettings} from './settings.js'
 
 /** Validator classes from these packages are counted by name; any other (a project's own) as `custom`. */
@@ -109,6 +109,26 @@ async function installedDatasetPackages(sitePackages: string[], projectRoot: str
 }
 
 /**
+ * A dataset class of the project's own package (`<package>.datasets.MyDataset`): its module imported as Python does
+ * (with the project modules it imports, third-party imports checked against kedro's environment), and the class
+ * bound there. What fails is a missing package (or the module's own exception); not followed, why; null otherwise.
+ */
+function projectClassImport(className: string, options: StatisticsOptions): null | {failure: string} | {unknown: string[]} {
+  const {packageName} = options
+  if (!packageName || !className.startsWith(`${packageName}.`)) return null
+  const parts = className.split('.')
+  const evaluator = new ProjectEvaluator(
+    projectLayout(options.projectRoot, options.sourceDir, packageName), kedro(options.kedroVersion), null, options.pythonVersion ?? null,
+    options.kedroSitePackages?.length ? options.kedroSitePackages : null,
+  )
+  const record = evaluator.importModule(parts.slice(0, -1).join('.'))
+  if (record.failure) return {failure: `importing its module raises ${record.failure}`}
+  const lacking = evaluator.unsureImports.flatMap(([, packages]) => packages)
+  if (lacking.length > 0) return {unknown: [...new Set(lacking)]}
+  return record.complete && !record.scope.has(parts.at(-1)!) ? {failure: `its module does not define ${parts.at(-1)}`} : null
+}
+
+/**
  * Whether the installed class's own module imports: the third-party packages it needs at import time (pyspark for
  * spark.SparkDataset) must be installed too, or Kedro raises DatasetError. `folders` are where kedro's interpreter
  * imports from, or null when they are not known: then which packages it needs is said, not whether they are there.
@@ -145,9 +165,18 @@ function importVerdict(
 
   const notInstalled = resolvedTypes.find(({resolved}) => resolved.notInstalled)
   if (notInstalled) return {failure: null, unsure: `${when}; whether ${notInstalled.entry.type} (entry ${notInstalled.entry.name}) imports depends on the installed kedro-datasets, not read here`}
+  return dependencyVerdict(resolvedTypes, packages, options, when)
+}
+
+/** Whether each class's own module imports (a project's module, an installed kedro-datasets one): the first that fails. */
+function dependencyVerdict(
+  resolvedTypes: ResolvedEntry[], packages: Map<string, string>, options: StatisticsOptions, when: string,
+): {failure: null | string; unsure: null | string} {
   let mayLack: null | string = null
   for (const {entry, resolved} of resolvedTypes) {
-    const needs = resolved.className ? classDependencies(resolved.className, packages, options.kedroSitePackages ?? null, options.projectRoot) : null
+    const own = resolved.className ? projectClassImport(resolved.className, options) : null
+    if (own && 'failure' in own) return {failure: `DatasetError: ${entry.type} (catalog entry ${entry.name}): ${own.failure}`, unsure: null}
+    const needs = own ?? (resolved.className ? classDependencies(resolved.className, packages, options.kedroSitePackages ?? null, options.projectRoot) : null)
     if (needs && 'missing' in needs) return {failure: `DatasetError: ${entry.type} (catalog entry ${entry.name}) needs ${needs.missing}, which is not installed`, unsure: null}
     if (needs && !mayLack) mayLack = `${when}; ${entry.type} (entry ${entry.name}) needs ${needs.unknown.join(', ')}, which kedro's environment (not read) may lack`
   }
