@@ -322,6 +322,17 @@ describe('what decides the outcome, release by release', () => {
     })
   })
 
+  describe('a bare dataset type, tried as kedro.io\'s', () => {
+    it('one the release\'s kedro.io lacks (MemoryDataSet from 0.19.0) is a DatasetError; one it has is counted', async () => {
+      const old = await preview(example({'conf/base/catalog.yml': 'kept:\n  type: MemoryDataSet\n'}), ['--no-python', 'run'])
+      expect(events(old)).to.deep.equal(['CLI command'])
+      expect(old.warnings.join(' ')).to.match(/DatasetError: MemoryDataSet \(catalog entry kept\): the release's kedro\.io has no MemoryDataSet/)
+      const current = await preview(example({'conf/base/catalog.yml': 'kept:\n  type: MemoryDataset\n'}), ['--no-python', 'run'])
+      expect(events(current)).to.deep.equal(['Kedro Project Statistics'])
+      expect(current.requests[0].body.properties).to.include({'dataset_type_count.kedro.io.memory_dataset.MemoryDataset': 1})
+    })
+  })
+
   describe('a dataset class of the project\'s own', () => {
     it('whose module imports a package kedro\'s environment lacks fails the statistics; not read, it is estimated; defined, it is counted as custom', async () => {
       const site = '.venv/lib/python3.11/site-packages'

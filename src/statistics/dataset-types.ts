@@ -83,6 +83,8 @@ interface ResolvedType {
   absent?: boolean
   /** No installed kedro-datasets was read, and no release of it up to the newest read has the class: why. */
   inNoRelease?: string
+  /** Why Kedro finds no class for the type at all (a bare name its kedro.io lacks): DatasetError. */
+  notFound?: string
   /** A kedro-datasets class, and no kedro-datasets is installed where this tool looked: whether it imports is not known. */
   notInstalled?: boolean
   /** The module path kedro-telemetry would report, or null when it cannot be known (a missing type). */
@@ -124,10 +126,20 @@ function fromPackage(packageName: string, type: string, relative: string, instal
   return fromReleases(packageName, type, relative)
 }
 
+/**
+ * A type without a dot: Kedro tries kedro.io.<name>, then kedro_datasets.<name> (no class there), then the name as a
+ * module path. Null when it is none of kedro.io's and the release's kedro.io names are not known.
+ */
+function bareName(type: string, kedroIo: null | string[]): null | ResolvedType {
+  if (kedroIo && !kedroIo.includes(type)) return {className: null, estimated: null, notFound: `the release's kedro.io has no ${type}, and a name without a dot is no module path`}
+  return KEDRO_IO[type] ? {className: KEDRO_IO[type], estimated: null} : null
+}
+
 /** The fully qualified class name for a catalog `type`, given the installed dataset packages' module maps. */
-export function resolveDatasetType(type: null | string, installed: Map<string, ModuleMap>): ResolvedType {
+export function resolveDatasetType(type: null | string, installed: Map<string, ModuleMap>, kedroIo: null | string[] = null): ResolvedType {
   if (!type) return {className: null, estimated: 'a dataset without a plain `type`'}
-  if (!type.includes('.') && KEDRO_IO[type]) return {className: KEDRO_IO[type], estimated: null}
+  const bare = type.includes('.') ? null : bareName(type, kedroIo)
+  if (bare) return bare
   for (const packageName of DATASET_PACKAGES) {
     const relative = type.startsWith(`${packageName}.`) ? type.slice(packageName.length + 1) : (packageName === 'kedro_datasets' ? type : null)
     if (relative?.split('.').length === 2) return fromPackage(packageName, type, relative, installed)

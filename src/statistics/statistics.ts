@@ -10,6 +10,7 @@ import {type Interpolation, runtimeParamsOf} from './config-loader.js'
 import {DATASET_PACKAGES, type ModuleMap, readModuleMap, resolveDatasetType, typeCountKey} from './dataset-types.js'
 import {missingImport, thirdPartyImports} from './importable.js'
 import type {RunFilters} from './pipeline-filter.js'
+import {kedroModuleNames} from './pipeline-api.js'
 import {type PipelineReading, ProjectEvaluator, projectLayout, readPipelines} from './pipelines.js'
 import {type ProjectSettings, readSettings} from './settings.js'
 
@@ -157,6 +158,8 @@ function importVerdict(
   resolvedTypes: ResolvedEntry[], packages: Map<string, string>, options: StatisticsOptions, kedroRelease: KedroRelease,
 ): {failure: null | string; unsure: null | string} {
   const when = kedroRelease.catalogApi === 'keys' ? 'kedro-telemetry imports each dataset class' : 'Kedro imports each dataset class as it builds the catalog'
+  const notFound = resolvedTypes.find(({resolved}) => resolved.notFound)
+  if (notFound) return {failure: `DatasetError: ${notFound.entry.type} (catalog entry ${notFound.entry.name}): ${notFound.resolved.notFound}`, unsure: null}
   const absent = resolvedTypes.find(({resolved}) => resolved.absent || resolved.inNoRelease)
   if (absent) {
     const where = absent.resolved.inNoRelease ? 'any kedro-datasets release' : 'the installed kedro-datasets'
@@ -237,7 +240,8 @@ function interpolationOf(kedroVersion: string, loaderClass: null | string): Inte
 /** What settings.py and the command line change about how the configuration is loaded. */
 function catalogOptions(options: StatisticsOptions, settings: null | ProjectSettings, kedroRelease: KedroRelease): CatalogOptions {
   return {
-    customResolvers: settings?.customResolvers, environment: options.environment, interpolation: interpolationOf(options.kedroVersion, settings?.configLoaderClass ?? null),
+    customResolvers: settings?.customResolvers, environment: options.environment,
+    interpolation: interpolationOf(options.kedroVersion, settings?.configLoaderClass ?? null),
     loadVersions: options.loadVersions, mergeStrategy: settings?.mergeStrategy, patterns: settings?.configPatterns,
     runtimeParams: runtimeParamsOf(options.runtimeParams ?? [], options.kedroVersion), validators: kedroRelease.validators,
   }
@@ -280,13 +284,19 @@ function collectCounts(project: ProjectReading, collected: Collected): void {
  * unsure. Counted only where the catalog has keys() and get_type() (Kedro 1.x): 0.7.0 sends a nested `dataset_types`
  * object (empty with Kedro 0.19), 0.8.0 one `dataset_type_count.<class>` property per class.
  */
+/** Each dataset's class as Kedro resolves its `type` in this release (kedro.io's names are the release's own). */
+function resolveTypes(datasets: CatalogEntry[], maps: Map<string, ModuleMap>, kedroVersion: string): ResolvedEntry[] {
+  const kedroIo = kedroModuleNames(kedroVersion, 'kedro.io') ?? null
+  return datasets.map((entry) => ({entry, resolved: resolveDatasetType(entry.type, maps, kedroIo)}))
+}
+
 async function collectDatasetTypes(
   project: ProjectReading, options: StatisticsOptions, collected: Collected,
 ): Promise<{failure: null | string; unsure: null | string}> {
   const {catalog, datasets, kedroRelease, telemetryRelease} = project
   if (telemetryRelease.datasetTypes === 'nested' && kedroRelease.catalogApi === 'list') collected.properties.dataset_types = {}
   const installed = await installedDatasetPackages(options.sitePackages, options.projectRoot)
-  const resolvedTypes = datasets.map((entry) => ({entry, resolved: resolveDatasetType(entry.type, installed.maps)}))
+  const resolvedTypes = resolveTypes(datasets, installed.maps, options.kedroVersion)
   // Kedro 1.x builds datasets lazily: only a kedro-telemetry that counts their types (get_type) imports them.
   const imports = kedroRelease.catalogApi === 'list' || telemetryRelease.datasetTypes !== 'none'
   const {failure, unsure: unsureWhy} = imports ? importVerdict(resolvedTypes, installed.folders, options, kedroRelease) : {failure: null, unsure: null}
