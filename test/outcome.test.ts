@@ -174,6 +174,16 @@ describe('what decides the outcome, release by release', () => {
       expect(omega.warnings.join(' ')).to.match(/InterpolationKeyError/)
     })
 
+    it('a context, catalog or loader class of the project\'s own makes the counts estimated; Kedro\'s own do not', async () => {
+      const own = await preview(example({
+        'src/spaceflights/context.py': 'from kedro.framework.context import KedroContext\n\n\nclass ShopContext(KedroContext):\n    pass\n',
+        'src/spaceflights/settings.py': 'from spaceflights.context import ShopContext\n\nCONTEXT_CLASS = ShopContext\n',
+      }), ['--no-python', 'run'])
+      expect(own.origins.find((origin) => origin.field === 'properties.number_of_datasets')?.estimated).to.match(/settings\.py sets CONTEXT_CLASS to ShopContext, a class of the project's own/)
+      const kedros = await preview(example({'src/spaceflights/settings.py': 'from kedro.config import OmegaConfigLoader\nfrom kedro.io import DataCatalog\n\nCONFIG_LOADER_CLASS = OmegaConfigLoader\nDATA_CATALOG_CLASS = DataCatalog\n'}), ['--no-python', 'run'])
+      expect(kedros.estimated).not.to.include('properties.number_of_datasets')
+    })
+
     it('a name a release\'s Kedro module lacks is an ImportError, from that release\'s own module names', () => {
       const root = example({'src/spaceflights/settings.py': 'from kedro.config import TemplatedConfigLoader\n\nCONFIG_LOADER_CLASS = TemplatedConfigLoader\n'})
       const settings = (kedroVersion: string) => importSettings({environment: {}, kedroVersion, packageName: 'spaceflights', projectRoot: root, pythonVersion: null, sitePackages: null, sourceDir: 'src'})

@@ -6,6 +6,8 @@
 import path from 'node:path'
 
 import {readTextSafeSync} from '../checkout/files.js'
+import type {SyntaxNode} from '@lezer/common'
+
 import {analysePython, childrenOf, EvaluationGuard, type PyValue, runStatement, type Scope} from './python.js'
 
 export interface ProjectSettings {
@@ -76,6 +78,25 @@ function readLoaderArgs(loaderArgs: PyValue | undefined, settings: ProjectSettin
   }
 }
 
+/** The classes settings.py may set, and Kedro's own for each: another is the project's, whose behaviour is not read. */
+const KEDRO_CLASSES: Record<string, string[]> = {
+  CONFIG_LOADER_CLASS: ['ConfigLoader', 'OmegaConfigLoader', 'TemplatedConfigLoader'],
+  CONTEXT_CLASS: ['KedroContext'],
+  DATA_CATALOG_CLASS: ['DataCatalog', 'KedroDataCatalog', 'SharedMemoryDataCatalog'],
+}
+
+/** CONFIG_LOADER_CLASS, CONTEXT_CLASS, DATA_CATALOG_CLASS: imported from Kedro or the project, read from the name. */
+function readClassSetting(statement: SyntaxNode, source: string, settings: ProjectSettings): void {
+  const [target, , value] = childrenOf(statement)
+  if (!target || !value) return
+  const name = source.slice(target.from, target.to)
+  const className = source.slice(value.from, value.to).split('.').at(-1)!.trim()
+  if (name === 'CONFIG_LOADER_CLASS') settings.configLoaderClass = className
+  if (Object.hasOwn(KEDRO_CLASSES, name) && !KEDRO_CLASSES[name].includes(className)) {
+    settings.estimated.push(`settings.py sets ${name} to ${className}, a class of the project's own, which may build the configuration or the catalog its own way`)
+  }
+}
+
 export function readSettings(projectRoot: string, sourceDir: string, packageName: string): ProjectSettings {
   const settings: ProjectSettings = {
     baseEnv: null, confSource: null, configLoaderClass: null, configPatterns: {}, customResolvers: [], defaultRunEnv: null, disabledHookPlugins: [], estimated: [], mergeStrategy: {},
@@ -105,9 +126,7 @@ export function readSettings(projectRoot: string, sourceDir: string, packageName
   for (const statement of childrenOf(tree.topNode)) {
     if (statement.name !== 'AssignStatement') continue
     runStatement(statement, context)
-    // The class is imported from Kedro or the project: what it is, is read from its name.
-    const [target, , value] = childrenOf(statement)
-    if (target && value && source.slice(target.from, target.to) === 'CONFIG_LOADER_CLASS') settings.configLoaderClass = source.slice(value.from, value.to).split('.').at(-1)!.trim()
+    readClassSetting(statement, source, settings)
   }
 
   settings.confSource = stringOf(scope.get('CONF_SOURCE'), 'CONF_SOURCE', settings.estimated)
