@@ -68,6 +68,14 @@ describe('the static Python reader', () => {
       expect(evaluate('result = mystery["x"]')).to.match(/^unknown: the name mystery is not bound/)
     })
 
+    it('range() over ints, as Python counts it; a zero step raises; other values are not followed', () => {
+      expect(plain(run('result = [f"step_{i}" for i in range(3)]'))).to.deep.equal(['step_0', 'step_1', 'step_2'])
+      expect(plain(run('result = list(range(5, 0, -2)) + list(range(2, 2))'))).to.deep.equal([5, 3, 1])
+      expect(plain(run('result = len(range(1, 10, 3))'))).to.equal(3)
+      expect(plain(run('result = range(1, 2, 0)'))).to.equal('raises: ValueError: range() arg 3 must not be zero')
+      expect(plain(run('result = range(1.5)'))).to.match(/^unknown: /)
+    })
+
     it('sum() with and without start, functools.reduce and operator.add, list and dict methods', () => {
       expect(evaluate('result = sum([1, 2, 3], start=10)')).to.equal(16)
       expect(evaluate('result = sum({}.values())')).to.equal(0)

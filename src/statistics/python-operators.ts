@@ -162,6 +162,23 @@ function reduce(args: PyValue[]): PyValue {
   return value
 }
 
+/** A range longer than this is not built: what pipeline code ranges over is a handful of items. */
+const MAX_RANGE_ITEMS = 10_000
+
+/** range(stop), range(start, stop[, step]) over ints, as the list of its items (pipeline code iterates it, or takes its length). */
+function range(args: PyValue[]): PyValue {
+  const stop = args.find((arg) => stops(arg))
+  if (stop) return stop
+  if (args.length === 0 || args.length > 3) return raises(`TypeError: range expected at most 3 arguments, got ${args.length}`)
+  if (args.some((arg) => arg.kind !== 'number' || arg.float)) return unknown('range() of values that are not ints')
+  const values = args.map((arg) => (arg as Extract<PyValue, {kind: 'number'}>).value)
+  const [start, end, step] = values.length === 1 ? [0, values[0], 1] : [values[0], values[1], values[2] ?? 1]
+  if (step === 0) return raises('ValueError: range() arg 3 must not be zero')
+  const count = Math.max(0, Math.ceil((end - start) / step))
+  if (count > MAX_RANGE_ITEMS) return unknown(`a range of ${count} items, more than this tool builds`)
+  return {items: Array.from({length: count}, (_, index): PyValue => ({kind: 'number', value: start + index * step})), kind: 'list'}
+}
+
 function collection(args: PyValue[]): PyValue {
   if (args.length === 0) return {items: [], kind: 'list'}
   const items = iterate(args[0])
@@ -198,6 +215,7 @@ export const PYTHON_BUILTINS = new Map<string, PyValue>([
     const shown = pythonStr(value)
     return shown === null ? unknown(`str() of a ${typeName(value)}`) : str(shown)
   })],
+  ['range', functionValue(range)],
   ['sum', functionValue(sum)],
   ['tuple', functionValue(collection)],
 ])
