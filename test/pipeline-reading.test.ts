@@ -72,6 +72,7 @@ describe('the static Python reader', () => {
       expect(plain(run('result = [f"step_{i}" for i in range(3)]'))).to.deep.equal(['step_0', 'step_1', 'step_2'])
       expect(plain(run('result = list(range(5, 0, -2)) + list(range(2, 2))'))).to.deep.equal([5, 3, 1])
       expect(plain(run('result = len(range(1, 10, 3))'))).to.equal(3)
+      expect(plain(run('result = [i * 2 for i in range(3)] + ["ab" * 2] + [1, "x"] * 2 + 3 * ["y"]'))).to.deep.equal([0, 2, 4, 'abab', 1, 'x', 1, 'x', 'y', 'y', 'y'])
       expect(plain(run('result = range(1, 2, 0)'))).to.equal('raises: ValueError: range() arg 3 must not be zero')
       expect(plain(run('result = range(1.5)'))).to.match(/^unknown: /)
     })

@@ -85,6 +85,20 @@ function subtract(left: PyValue, right: PyValue): PyValue | undefined {
   return left.kind === 'number' && right.kind === 'number' ? number(left.value - right.value, left, right) : undefined
 }
 
+/** A repetition longer than this is not built. */
+const MAX_REPEATED_ITEMS = 10_000
+
+/** `*` on numbers, and a str or list repeated an int number of times; any other pair is not followed. */
+function multiply(left: PyValue, right: PyValue): PyValue {
+  if (left.kind === 'number' && right.kind === 'number') return number(left.value * right.value, left, right)
+  const [sequence, times] = right.kind === 'number' ? [left, right] : [right, left]
+  if (times.kind !== 'number' || times.float || (sequence.kind !== 'str' && sequence.kind !== 'list')) return unknown(`the operator * on a ${typeName(left)} and a ${typeName(right)}`)
+  const count = Math.max(0, times.value)
+  const length = sequence.kind === 'str' ? sequence.value.length : sequence.items.length
+  if (length * count > MAX_REPEATED_ITEMS) return unknown(`a repetition of ${length * count} items, more than this tool builds`)
+  return sequence.kind === 'str' ? str(sequence.value.repeat(count)) : {items: Array.from({length: count}, () => sequence.items).flat(), kind: 'list'}
+}
+
 const equality: Operator = (left, right, operator) => {
   const same = pythonEqual(left, right)
   return same === null ? unknown(`comparing a ${typeName(left)} with a ${typeName(right)}`) : {kind: 'bool', value: operator === '==' ? same : !same}
@@ -117,7 +131,7 @@ const ordering: Operator = (left, right, operator) => {
 
 /** Each operator on known values; undefined where Python raises a TypeError for the operand types. */
 const OPERATORS: Record<string, Operator> = {
-  '!=': equality, '+': add, '-': subtract, '<': ordering, '<=': ordering, '==': equality, '>': ordering, '>=': ordering,
+  '!=': equality, '*': multiply, '+': add, '-': subtract, '<': ordering, '<=': ordering, '==': equality, '>': ordering, '>=': ordering,
   in: membership, is: identity, 'is not': identity, 'not in': membership,
 }
 
