@@ -62,14 +62,21 @@ function loggingFails(context: PreviewContext, sheet: PreviewSheet): null | stri
   return null
 }
 
+/** What settings.py did for each preview: kedro's start and its session both ask, and it is read once. */
+const settingsImports = new WeakMap<PreviewContext, null | SettingsImport>()
+
 /** settings.py as Kedro imports it (see statistics/settings-import.ts), or null outside a project with a package. */
 export function settingsImportOf(context: PreviewContext): null | SettingsImport {
+  if (settingsImports.has(context)) return settingsImports.get(context)!
   const {pyproject, root} = context.project
-  if (!root || !pyproject?.packageName) return null
-  return importSettings({
-    environment: context.env, kedroVersion: context.kedro.version, packageName: pyproject.packageName, projectRoot: root, pythonVersion: context.python.facts?.version ?? null,
-    sitePackages: importFolders(context) ?? null, sourceDir: pyproject.sourceDir ?? 'src',
-  })
+  const reading = root && pyproject?.packageName
+    ? importSettings({
+      environment: context.env, kedroVersion: context.kedro.version, packageName: pyproject.packageName, projectRoot: root,
+      pythonVersion: context.python.facts?.version ?? null, sitePackages: importFolders(context) ?? null, sourceDir: pyproject.sourceDir ?? 'src',
+    })
+    : null
+  settingsImports.set(context, reading)
+  return reading
 }
 
 /** Why kedro stops before any hook runs, so that nothing at all is sent, or null when it starts. */
