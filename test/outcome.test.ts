@@ -158,6 +158,14 @@ describe('what decides the outcome, release by release', () => {
       expect(unset.warnings.join(' ')).to.match(/src\/spaceflights\/settings\.py:9: KeyError: 'KC_CONF'.*kedro stops as it starts/)
       const set = await preview(example({'src/spaceflights/settings.py': settings}), ['--no-python', 'run'], {KC_CONF: 'conf'})
       expect(events(set)).to.deep.equal(['Kedro Project Statistics'])
+      // Part of an expression it still runs; under a branch, a `try` or a short-circuit it may not.
+      expect(events(await preview(example({'src/spaceflights/settings.py': 'import os\nSOURCE = "conf/" + os.environ["KC_CONF"]\n'}), ['--no-python', 'run']))).to.deep.equal([])
+      for (const guarded of ['if os.getenv("CI"):\n    SOURCE = os.environ["KC_CONF"]\n', 'try:\n    SOURCE = os.environ["KC_CONF"]\nexcept KeyError:\n    SOURCE = "conf"\n', 'SOURCE = "KC_CONF" in os.environ and os.environ["KC_CONF"]\n']) {
+        const maybe = await preview(example({'src/spaceflights/settings.py': `import os\n${guarded}`}), ['--no-python', 'run'])
+        expect(events(maybe), guarded).to.deep.equal(['Kedro Project Statistics'])
+        expect(maybe.origins.find((origin) => origin.field === 'event')?.estimated, guarded).to.match(/reads os\.environ\["KC_CONF"\], which is not set, on a condition not followed here/)
+      }
+
       const computed = await preview(example({'src/spaceflights/settings.py': 'import os\nNAME = "KC_" + "CONF"\nSOURCE = os.environ[NAME]\n'}), ['--no-python', 'run'])
       expect(computed.origins.find((origin) => origin.field === 'event')?.estimated).to.match(/settings\.py:3 reads os\.environ\[NAME\], a key not followed here/)
     })

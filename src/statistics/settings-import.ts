@@ -15,10 +15,12 @@
  */
 import path from 'node:path'
 
+import type {SyntaxNode} from '@lezer/common'
+
 import {entryKindSync, readTextSafeSync} from '../checkout/files.js'
 import {kedro} from '../releases/releases.js'
 import {ProjectEvaluator, projectLayout} from './pipelines.js'
-import {analysePython, EvaluationGuard, evaluate} from './python.js'
+import {analysePython, childrenOf, EvaluationGuard, evaluate} from './python.js'
 
 export interface SettingsImportOptions {
   /** The environment kedro runs with: `os.environ["NAME"]` raises KeyError for a NAME it lacks. */
@@ -41,52 +43,76 @@ export type SettingsImport =
 
 const IMPORT_ERROR = /(?:^|: )(?:ModuleNotFoundError|ImportError): /
 
-/** The project hook implementations named `after_context_created` in the files read, as `file:line`. */
-function contextHooks(projectRoot: string, files: string[]): string[] {
-  const found: string[] = []
-  for (const shown of files) {
-    const read = readTextSafeSync(path.join(projectRoot, shown), {within: projectRoot})
-    if (!read.ok) continue
-    const source = read.text
-    analysePython(source).tree?.iterate({
-      enter(node) {
-        if (node.name !== 'FunctionDefinition') return
-        const name = node.node.getChild('VariableName')
-        if (name && source.slice(name.from, name.to) === 'after_context_created') found.push(`${shown}:${source.slice(0, node.from).split('\n').length}`)
-      },
-    })
-  }
+/** Statements and expressions under which a read may not run: a branch, a loop, a `try`, a comprehension. */
+const CONDITIONAL = new Set([
+  'ArrayComprehensionExpression', 'ComprehensionExpression', 'ConditionalExpression', 'DictionaryComprehensionExpression', 'ForStatement', 'IfStatement',
+  'SetComprehensionExpression', 'TryStatement', 'WhileStatement', 'WithStatement',
+])
 
-  return found
+interface ModuleScan {
+  /** The project hook implementations named `after_context_created`, as `file:line`. */
+  contextHooks: string[]
+  /** The KeyError of the first `os.environ[KEY]` that surely runs with KEY unset, or null. */
+  keyError: null | string
+  /** Reads whose key is not a literal, or that run only on a condition. */
+  unsure: string[]
+}
+
+/** Whether a node makes what is below it conditional (`a and b`, `a or b` short-circuit; `a + b` does not). */
+function isConditional(node: SyntaxNode, source: string): boolean {
+  if (CONDITIONAL.has(node.name)) return true
+  return node.name === 'BinaryExpression' && childrenOf(node).some((child) => ['and', 'or'].includes(source.slice(child.from, child.to)))
+}
+
+/** One `os.environ[KEY]` read: what it adds to the scan (a KeyError when it surely runs with KEY unset). */
+function environRead(node: SyntaxNode, source: string, where: string, conditional: boolean, environment: NodeJS.ProcessEnv, scan: ModuleScan): void {
+  const [object, bracket, key] = childrenOf(node)
+  if (bracket?.name !== '[' || !object || !key || source.slice(object.from, object.to) !== 'os.environ') return
+  const value = evaluate(key, {guard: new EvaluationGuard(), scope: new Map(), source})
+  if (value.kind !== 'str') {
+    scan.unsure.push(`${where} reads os.environ[${source.slice(key.from, key.to)}], a key not followed here: an unset one raises KeyError as kedro starts`)
+  } else if (Object.hasOwn(environment, value.value)) {
+    // Set: the read succeeds.
+  } else if (conditional) {
+    scan.unsure.push(`${where} reads os.environ["${value.value}"], which is not set, on a condition not followed here: if it runs, kedro stops with KeyError as it starts`)
+  } else {
+    scan.keyError = `${where}: KeyError: '${value.value}' (os.environ, the variable is not set)`
+  }
 }
 
 /**
- * `os.environ[KEY]` read as the modules run (not in a function or lambda body): the KeyError for the first KEY the
- * environment lacks, and the reads whose key is not a literal.
+ * One pass over the modules that importing the settings ran: `os.environ[KEY]` read as they run (not in a function or
+ * lambda body), and the `after_context_created` hooks they define.
  */
-function environmentReads(projectRoot: string, files: string[], environment: NodeJS.ProcessEnv): {keyError: null | string; unsure: string[]} {
-  const unsure: string[] = []
+function scanModules(projectRoot: string, files: string[], environment: NodeJS.ProcessEnv): ModuleScan {
+  const scan: ModuleScan = {contextHooks: [], keyError: null, unsure: []}
   for (const shown of files) {
     const read = readTextSafeSync(path.join(projectRoot, shown), {within: projectRoot})
     if (!read.ok) continue
     const source = read.text
-    let keyError: null | string = null
+    const lineOf = (offset: number) => `${shown}:${source.slice(0, offset).split('\n').length}`
+    // How many enclosing nodes make the current one conditional.
+    const conditions: boolean[] = []
     analysePython(source).tree?.iterate({
       enter(node) {
-        if (keyError !== null || node.name === 'FunctionDefinition' || node.name === 'LambdaExpression') return false
-        const [object, open, key] = [node.node.firstChild, node.node.firstChild?.nextSibling, node.node.firstChild?.nextSibling?.nextSibling]
-        if (node.name !== 'MemberExpression' || open?.name !== '[' || !object || source.slice(object.from, object.to) !== 'os.environ' || !key) return undefined
-        const where = `${shown}:${source.slice(0, node.from).split('\n').length}`
-        const value = evaluate(key, {guard: new EvaluationGuard(), scope: new Map(), source})
-        if (value.kind !== 'str') unsure.push(`${where} reads os.environ[${source.slice(key.from, key.to)}], a key not followed here: an unset one raises KeyError as kedro starts`)
-        else if (!Object.hasOwn(environment, value.value)) keyError = `${where}: KeyError: '${value.value}' (os.environ, the variable is not set)`
+        if (node.name === 'FunctionDefinition') {
+          const name = node.node.getChild('VariableName')
+          if (name && source.slice(name.from, name.to) === 'after_context_created') scan.contextHooks.push(lineOf(node.from))
+          return false
+        }
+
+        if (node.name === 'LambdaExpression') return false
+        if (node.name === 'MemberExpression' && !scan.keyError) environRead(node.node, source, lineOf(node.from), conditions.includes(true), environment, scan)
+        conditions.push(isConditional(node.node, source))
         return undefined
       },
+      leave(node) {
+        if (node.name !== 'FunctionDefinition' && node.name !== 'LambdaExpression') conditions.pop()
+      },
     })
-    if (keyError !== null) return {keyError, unsure}
   }
 
-  return {keyError: null, unsure}
+  return scan
 }
 
 export function importSettings(options: SettingsImportOptions): SettingsImport {
@@ -96,16 +122,16 @@ export function importSettings(options: SettingsImportOptions): SettingsImport {
   const evaluator = new ProjectEvaluator(layout, kedro(options.kedroVersion), null, options.pythonVersion, options.sitePackages)
   const record = evaluator.importModule(`${options.packageName}.settings`)
   if (record.failure) return {error: record.failure, importError: IMPORT_ERROR.test(record.failure), kind: 'fails'}
-  const environment = environmentReads(options.projectRoot, evaluator.files, options.environment)
-  if (environment.keyError) return {error: environment.keyError, importError: false, kind: 'fails'}
+  const modules = scanModules(options.projectRoot, evaluator.files, options.environment)
+  if (modules.keyError) return {error: modules.keyError, importError: false, kind: 'fails'}
   const unsure = evaluator.unsureImports.map(([module, packages]) => (
     `${module} imports ${packages.join(', ')}, which the environment (not read) may lack: then importing the settings raises ImportError and kedro fails before it builds the catalog`
   ))
-  unsure.push(...environment.unsure)
+  unsure.push(...modules.unsure)
   if (!record.complete) unsure.push(`settings.py is not followed to its end here (${evaluator.estimated.join('; ')}), so whether it imports is not known`)
   // An empty HOOKS registers nothing.
   const registered = record.scope.get('HOOKS')
-  const hooks = registered && !(registered.kind === 'list' && registered.items.length === 0) ? contextHooks(options.projectRoot, evaluator.files) : []
+  const hooks = registered && !(registered.kind === 'list' && registered.items.length === 0) ? modules.contextHooks : []
   if (hooks.length > 0) {
     unsure.push(`a project hook after_context_created (${hooks.join(', ')}) runs before the catalog is built: if it raises, kedro stops there and only "CLI command" is sent`)
   }

@@ -3,11 +3,10 @@
  * the project root) and CONFIG_LOADER_ARGS' base_env and default_run_env. Read statically with the Python evaluator;
  * a value it cannot follow is reported rather than guessed.
  */
+import type {SyntaxNode} from '@lezer/common'
 import path from 'node:path'
 
 import {readTextSafeSync} from '../checkout/files.js'
-import type {SyntaxNode} from '@lezer/common'
-
 import {analysePython, childrenOf, EvaluationGuard, type PyValue, runStatement, type Scope} from './python.js'
 
 export interface ProjectSettings {
