@@ -6,7 +6,7 @@
  * asks the interpreter again. The cache is the user's own file, never the checkout's; one that cannot be read is
  * ignored and replaced. Delete it (`telemetry preview --help` names where it is) to forget every answer.
  */
-import {lstat, readFile, stat} from 'node:fs/promises'
+import {lstat, mkdir, readFile, stat} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import path from 'node:path'
 
@@ -93,7 +93,8 @@ export async function rememberFacts(file: string, entries: InterpreterCacheEntry
   const kept = entries.filter((entry) => entry.executable !== executable)
   const content: InterpreterCacheFile = {entries: [{executable, facts: rest, identity}, ...kept].slice(0, MAX_ENTRIES), version: CACHE_VERSION}
   try {
-    const [{mkdir}, {writeFileAtomic}] = await Promise.all([import('node:fs/promises'), import('../fs/transaction.js')])
+    // The writer loads only when there is something to remember.
+    const {writeFileAtomic} = await import('../fs/transaction.js')
     await mkdir(path.dirname(file), {mode: 0o700, recursive: true})
     await writeFileAtomic(file, `${JSON.stringify(content, null, 2)}\n`, {mode: 0o600})
   } catch {
