@@ -5,7 +5,8 @@
 import {expect} from 'chai'
 import {execFileSync} from 'node:child_process'
 import {XMLParser} from 'fast-xml-parser'
-import {appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import fs, {appendFileSync, cpSync, existsSync, mkdirSync, type PathLike, readFileSync, writeFileSync} from 'node:fs'
+import {syncBuiltinESMExports} from 'node:module'
 import path from 'node:path'
 
 import type {AuditReport} from '../src/audit/audit.js'
@@ -241,6 +242,35 @@ describe('no false all-clear', () => {
       const enforce = await runs(['enforce', '--dry-run', '.'])
       expect(enforce).to.be.at.most(Math.max(audit * 2, 12))
       expect(enforce).to.be.below(count)
+    })
+
+    it('reads each pyproject.toml at most three times (finding the project, its root, its contents), as the audit does', async () => {
+      const root = tempDir('kc-tree-')
+      gitInit(root)
+      writeFileSync(path.join(root, '.kedro-consent.yml'), 'version: 1\nconsent: opted-out\n')
+      const count = 10
+      for (let i = 0; i < count; i++) makeProject({}, path.join(root, `p${i}`))
+      const opened: string[] = []
+      const {openSync} = fs
+      const counting = (file: PathLike, ...rest: unknown[]) => {
+        opened.push(String(file))
+        return (openSync as (...args: unknown[]) => number)(file, ...rest)
+      }
+
+      fs.openSync = counting
+      syncBuiltinESMExports()
+      try {
+        for (const args of [['audit', '.'], ['enforce', '--dry-run', '.']]) {
+          opened.length = 0
+          const run = await runInProcess(args, {cwd: root, env: env()})
+          expect(run.stderr).not.to.match(/internal error/)
+          const reads = opened.filter((file) => file.endsWith(`${path.sep}pyproject.toml`)).length
+          expect(reads, args.join(' ')).to.be.within(count, 3 * count)
+        }
+      } finally {
+        fs.openSync = openSync
+        syncBuiltinESMExports()
+      }
     })
   })
 })

@@ -10,6 +10,7 @@ import {InputError, isSystemError} from '../errors.js'
 import {gitFactsOfTree, inspectRepository, type RepositoryInspection} from '../git/repository.js'
 import {historyFile, type HistoryReading, readHistory} from '../history/history.js'
 import {applyLevels} from '../policy/levels.js'
+import {loadProjectAt, type ProjectAt} from '../project/project.js'
 import {policyReader} from '../policy/load.js'
 import type {Policy, PolicyChoice} from '../policy/policy.js'
 import {inspectStatus, REPOSITORY_QUESTIONS} from '../status/status.js'
@@ -72,6 +73,8 @@ export interface ProjectAuditOptions {
   platform?: NodeJS.Platform
   /** The team policy of the project, read once for an audit (else found from the project). */
   policy?: null | Policy
+  /** The project as loaded at `root`, when the caller has loaded it (enforce); else loaded here, once for every check. */
+  project?: ProjectAt
 }
 
 export async function auditProject(root: string, options: ProjectAuditOptions = {}): Promise<ProjectAudit> {
@@ -91,14 +94,16 @@ async function checkProject(root: string, policy: null | Policy, env: NodeJS.Pro
   // One read of the history serves every project of an audit; a single project reads it here.
   const history = options.history ?? await readHistory(historyFile(env, options.platform ?? process.platform))
   const inspect = gitFailuresAsInput(options.inspectRepository ?? ((project) => inspectRepository(project, env, REPOSITORY_QUESTIONS)))
+  const project = options.project ?? await loadProjectAt(root, process.cwd(), env)
   const status = await inspectStatus({
-    env, inspectRepository: inspect, machineWide: options.machineWide, path: root, platform: options.platform, readPolicy: async () => policy,
+    env, inspectRepository: inspect, machineWide: options.machineWide, path: root, platform: options.platform, project: project.project,
+    readPolicy: async () => policy,
   })
   const policyFile = policy?.file ?? null
   if (!status.project.root) return {checks: [], error: 'not a Kedro project (no pyproject.toml with [tool.kedro])', policy: policyFile, root}
   const ci = await readCiFiles(status.project.root, status.git.root)
   const checks = await runChecks({
-    allowImplicitConsent: options.allowImplicitConsent ?? false, ci, commands: options.commands ?? [], env, history, root: status.project.root, status,
+    allowImplicitConsent: options.allowImplicitConsent ?? false, ci, commands: options.commands ?? [], env, history, project, root: status.project.root, status,
     telemetryFile: telemetryFileEvidence(status),
   })
   return {checks: policy ? applyLevels(checks, policy, path.relative(root, policy.file)) : checks, error: null, policy: policyFile, root}

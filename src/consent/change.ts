@@ -21,7 +21,7 @@ import {removeProjectIdTable, removeUserIdFromToml} from '../identity/revoke-edi
 import {kedroUserIdPath, readUserId} from '../identity/user-id.js'
 import {type ConsentAction, type ConsentHow, type DecisionRecord, decisionWrite, HISTORY_SCHEMA_VERSION, historyDirectory, historyFile} from '../history/history.js'
 import {buildNotice, type Notice} from '../notice/notice.js'
-import {loadProject} from '../project/project.js'
+import {type LoadedProject, loadProject} from '../project/project.js'
 import type {PyprojectInfo} from '../project/pyproject.js'
 import {findStackTools, stackCiVariables} from '../stack/stack.js'
 import {STACK_TOOLS} from '../stack/tools.js'
@@ -60,6 +60,8 @@ export interface ChangeOptions {
   overridePolicy?: string
   /** Git's answers about the project's .telemetry, already asked for many projects at once (`enforce --dry-run`). */
   repository?: RepositoryInspection
+  /** The project kedro would use at `path`, when the caller has loaded it (enforce). */
+  project?: LoadedProject
   path?: string
   platform?: NodeJS.Platform
   /** revoke: also remove [tool.kedro_telemetry] from pyproject.toml. */
@@ -154,7 +156,7 @@ async function stackVariablesFor(projectRoot: null | string, pyproject: null | P
 interface ChangeTarget {
   env: NodeJS.ProcessEnv
   platform: NodeJS.Platform
-  project: Awaited<ReturnType<typeof loadProject>>
+  project: LoadedProject
   workingDirectory: string
 }
 
@@ -165,7 +167,7 @@ async function changeTarget(options: ChangeOptions): Promise<ChangeTarget> {
 
   const env = options.env ?? process.env
   const workingDirectory = await resolveWorkingDirectory(options.path ?? '.', options.cwd ?? process.cwd())
-  const project = await loadProject(workingDirectory, env)
+  const project = options.project ?? await loadProject(workingDirectory, env)
   if (!project.root && !options.ci && !options.global) {
     throw new InputError(`${workingDirectory} is not in a Kedro project (no pyproject.toml with [tool.kedro] here or above)`, {code: 'NOT_A_PROJECT', hint: NOT_A_PROJECT_HINT})
   }

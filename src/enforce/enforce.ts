@@ -15,6 +15,7 @@ import {commitWrites} from '../fs/transaction.js'
 import {planGitignore, readGitignore} from '../git/gitignore.js'
 import {gitFactsOfTree, inspectRepository, type RepositoryInspection} from '../git/repository.js'
 import {historyFile, type HistoryReading, readHistory} from '../history/history.js'
+import {loadProjectAt, type ProjectAt} from '../project/project.js'
 import {inspectStatus, REPOSITORY_QUESTIONS, type StatusReport} from '../status/status.js'
 import {machineWideOptOut, type MachineWideReading} from '../consent/machine-wide.js'
 import type {Policy, PolicyChoice} from '../policy/policy.js'
@@ -101,13 +102,16 @@ async function sharedReadings(roots: string[], options: EnforceOptions): Promise
 
 /** The changes the policy asks of a project (consent written, .telemetry gitignored), made unless a dry run. */
 async function makeChanges(
-  root: string, policy: Policy, status: StatusReport, options: EnforceOptions, repository: RepositoryInspection | undefined,
+  root: string, policy: Policy, status: StatusReport, options: EnforceOptions, known: {project: ProjectAt; repository: RepositoryInspection | undefined},
 ): Promise<EnforceChange[]> {
   const env = options.env ?? process.env
   const changes: EnforceChange[] = []
   const optOut = consentNeeded(policy, status)
   if (optOut) {
-    const plan = await planConsentChange({action: 'opt-out', env, how: 'enforce', path: root, platform: options.platform, repository, toolVersion: options.toolVersion})
+    const plan = await planConsentChange({
+      action: 'opt-out', env, how: 'enforce', path: root, platform: options.platform, project: known.project.project, repository: known.repository,
+      toolVersion: options.toolVersion,
+    })
     if (plan.edit?.changed && plan.telemetryFile) changes.push({file: plan.telemetryFile, kind: 'consent', summary: optOut})
     if (plan.gitignore?.action === 'append') changes.push({file: plan.gitignore.file, kind: 'gitignore', summary: `${TELEMETRY_FILE_NAME} added to .gitignore`})
     if (!options.dryRun) await applyConsentChange(plan)
@@ -138,13 +142,15 @@ async function enforceProject(root: string, policy: null | Policy, options: Enfo
   if (!policy) return base
   try {
     const repository = shared.inspect && await shared.inspect(root)
+    // Read once for the status, the change and the audit: neither an opt-out nor the .gitignore guard touches it.
+    const project = await loadProjectAt(root, options.cwd ?? process.cwd(), env)
     const status = await inspectStatus({
-      env, inspectRepository: shared.inspect, machineWide: shared.machineWide, path: root, platform, readPolicy: async () => policy,
+      env, inspectRepository: shared.inspect, machineWide: shared.machineWide, path: root, platform, project: project.project, readPolicy: async () => policy,
     })
-    base.changes = await makeChanges(root, policy, status, {...options, env, platform}, repository || undefined)
+    base.changes = await makeChanges(root, policy, status, {...options, env, platform}, {project, repository: repository || undefined})
     // What is left is the audit's verdict under the policy, after the changes (or, in a dry run, less what they fix).
     const history = shared.history ?? await readHistory(historyFile(env, platform))
-    const audit = await auditProject(root, {env, history, inspectRepository: shared.inspect, machineWide: shared.machineWide, platform, policy})
+    const audit = await auditProject(root, {env, history, inspectRepository: shared.inspect, machineWide: shared.machineWide, platform, policy, project})
     if (audit.error) return {...base, error: audit.error}
     const planned = options.dryRun ? fixedByPlan(base.changes, status) : new Set<string>()
     const manual = audit.checks

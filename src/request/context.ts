@@ -3,9 +3,8 @@
  * pinned or assumed), what those releases do, which plugins add commands, and the command structure masking walks.
  */
 import {type ChosenStructure, structureFor} from '../masking/masking.js'
-import {type LoadedProject, loadProject} from '../project/project.js'
+import {type LoadedProject, loadProjectAt, type ProjectAt} from '../project/project.js'
 import {type DetectedVersion} from '../project/versions.js'
-import {resolveWorkingDirectory} from '../project/working-directory.js'
 import {kedro, type KedroRelease, NEWEST_KNOWN, telemetry, type TelemetryRelease} from '../releases/releases.js'
 import {isValidVersion} from '../python/pep440.js'
 import {probePython, type PythonProbe} from './python-probe.js'
@@ -20,7 +19,7 @@ export interface PreviewInputs {
   env: NodeJS.ProcessEnv
   kedroVersion?: string
   /** The project at `project`, when the caller has loaded it already (with its resolved directory). */
-  loaded?: {project: LoadedProject; workingDirectory: string}
+  loaded?: ProjectAt
   now?: Date
   platform?: NodeJS.Platform
   /** Where kedro would run (default: the current directory). */
@@ -76,10 +75,8 @@ function resolveVersion(
 }
 
 /** The project where kedro would run, as the caller loaded it or read now. */
-async function projectOf(inputs: PreviewInputs): Promise<{project: LoadedProject; workingDirectory: string}> {
-  if (inputs.loaded) return inputs.loaded
-  const workingDirectory = await resolveWorkingDirectory(inputs.project ?? '.', inputs.cwd ?? process.cwd())
-  return {project: await loadProject(workingDirectory, inputs.env), workingDirectory}
+function projectOf(inputs: PreviewInputs): Promise<ProjectAt> {
+  return inputs.loaded ? Promise.resolve(inputs.loaded) : loadProjectAt(inputs.project ?? '.', inputs.cwd ?? process.cwd(), inputs.env)
 }
 
 /** What the interpreter that runs kedro says: as the caller asked it, asked now, or not asked (--no-python). */

@@ -12,7 +12,7 @@ import {readTelemetryFile, TELEMETRY_FILE_NAME} from '../consent/telemetry-file.
 import {type GitContext, inspectRepository, type RepositoryInspection} from '../git/repository.js'
 import {hashedProjectId} from '../identity/hash.js'
 import {kedroUserIdPath, readUserId} from '../identity/user-id.js'
-import {loadProject} from '../project/project.js'
+import {type LoadedProject, loadProject, type ProjectAt} from '../project/project.js'
 import {type PyprojectInfo, pyprojectFields} from '../project/pyproject.js'
 import {PYPROJECT} from '../project/root.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
@@ -40,6 +40,8 @@ export interface StatusOptions {
   machineWide?: MachineWideReading
   /** Where a kedro command would run; relative paths resolve against `cwd`. */
   path?: string
+  /** The project kedro would use at `path`, when the caller has loaded it (enforce: once for status, change and audit). */
+  project?: LoadedProject
   cwd?: string
   platform?: NodeJS.Platform
   /** The team policy to check the project against (default: the one found from the project, if any). */
@@ -63,7 +65,7 @@ interface StatusFacts {
   /** The project's .telemetry as kedro-telemetry reads it, or null outside a project. */
   file: Awaited<ReturnType<typeof readTelemetryFile>> | null
   platform: NodeJS.Platform
-  project: Awaited<ReturnType<typeof loadProject>>
+  project: LoadedProject
   /** Why a project found above the working directory is not kedro's, or null. */
   projectNote: null | string
   repository: null | RepositoryInspection
@@ -87,11 +89,16 @@ function questionsFor(pyproject: null | PyprojectInfo): {file: string; headFile?
   return pyproject?.projectId == null ? {file: REPOSITORY_QUESTIONS.file} : REPOSITORY_QUESTIONS
 }
 
+/** Where kedro would run, and the project it would use there: as the caller loaded it, or read now. */
+async function locate(options: StatusOptions, env: NodeJS.ProcessEnv): Promise<ProjectAt> {
+  const workingDirectory = await resolveWorkingDirectory(options.path ?? '.', options.cwd ?? process.cwd())
+  return {project: options.project ?? await loadProject(workingDirectory, env), workingDirectory}
+}
+
 async function gatherStatus(options: StatusOptions): Promise<StatusFacts> {
   const env = options.env ?? process.env
-  const workingDirectory = await resolveWorkingDirectory(options.path ?? '.', options.cwd ?? process.cwd())
+  const {project, workingDirectory} = await locate(options, env)
   const warnings: string[] = []
-  const project = await loadProject(workingDirectory, env)
   const {pyproject, versions} = project
   // git runs in child processes: start it now so it overlaps the file reads below.
   const inspect = options.inspectRepository ?? ((directory: string) => inspectRepository(directory, env, questionsFor(pyproject)))

@@ -5,6 +5,7 @@
 import type {HistoryReading} from '../../history/history.js'
 import type {StatusReport} from '../../status/status.js'
 import type {CiFile} from '../ci-files.js'
+import type {ProjectAt} from '../../project/project.js'
 
 export type CheckStatus = 'fail' | 'pass' | 'skip' | 'warn'
 
@@ -54,6 +55,8 @@ export interface CheckContext {
   history: HistoryReading
   /** The project root. */
   root: string
+  /** The project as loaded at its root, once for every check (TEL006 builds its requests from it). */
+  project: ProjectAt
   status: StatusReport
   /** The project's .telemetry, at its `consent:` line: where TEL001, TEL002 and TEL004 point (read once). */
   telemetryFile: Evidence

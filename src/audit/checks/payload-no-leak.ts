@@ -12,7 +12,7 @@ const definition: CheckDefinition = {
 
 export const payloadNoLeak: Check = {
   definition,
-  async run({ci, commands, env, root}) {
+  async run({ci, commands, env, project, root}) {
     const documented = await readDocumentedInvocations(root)
     const seen = new Map<string, Evidence | undefined>()
     for (const command of commands) seen.set(command, undefined)
@@ -25,7 +25,7 @@ export const payloadNoLeak: Check = {
     const findings: Evidence[] = []
     for (const [command, origin] of seen) {
       const args = command ? command.split(/\s+/) : []
-      const preview = await buildTelemetryRequests({args, env, ignoreConsent: true, probePython: false, project: root})
+      const preview = await buildTelemetryRequests({args, env, ignoreConsent: true, loaded: project, probePython: false, project: root})
       const at = origin ? {file: origin.file, line: origin.line} : {}
       if (preview.leaked.length > 0) findings.push({...at, message: `${preview.leaked.length} token(s) after a leading ${args[0]} are sent unmasked`})
       for (const request of preview.requests) {
