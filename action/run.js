@@ -21,7 +21,7 @@ function fail(message) {
 
 /** The CLI: this checkout's own build when it has one, else the release of this checkout's version from npm. */
 function cli() {
-  if (existsSync(path.join(actionPath, 'dist', 'cli.js'))) return [process.execPath, path.join(actionPath, 'bin', 'run.js')]
+  if (existsSync(path.join(actionPath, 'dist', 'cli.cjs'))) return [process.execPath, path.join(actionPath, 'bin', 'run.js')]
   const {version} = JSON.parse(readFileSync(path.join(actionPath, 'package.json'), 'utf8'))
   return ['npx', '--yes', '--package', `kedro-consent@${version}`, 'telemetry']
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// dist/cli.js is the bundled CLI: oclif core and every command in one module (see scripts/bundle.js).
+// dist/cli.cjs is the bundled CLI: oclif core and every command in one file (scripts/bundle.js), compiled from the
+// code V8 made of it on an earlier run when there is one (src/code-cache.ts).
 import {fileURLToPath} from 'node:url'
 
-import {main} from '../dist/cli.js'
+import {runBundledCli} from '../dist/code-cache.js'
 
-await main(process.argv.slice(2), fileURLToPath(new URL('..', import.meta.url)))
+await runBundledCli(process.argv.slice(2), fileURLToPath(new URL('..', import.meta.url)))

@@ -3,8 +3,9 @@ import {chmodSync, readFileSync, utimesSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {
-  cacheDirectory, interpreterCacheFile, interpreterIdentity, readInterpreterCache, rememberedFacts, rememberFacts,
+  interpreterCacheFile, interpreterIdentity, readInterpreterCache, rememberedFacts, rememberFacts,
 } from '../src/request/interpreter-cache.js'
+import {cacheDirectory} from '../src/user-cache.js'
 import type {PreviewResult} from '../src/request/request.js'
 import {runInProcess} from './helpers/in-process.js'
 import {EXAMPLE, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'

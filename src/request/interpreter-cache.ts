@@ -7,9 +7,9 @@
  * ignored and replaced. Delete it (`telemetry preview --help` names where it is) to forget every answer.
  */
 import {lstat, mkdir, readFile, stat} from 'node:fs/promises'
-import {homedir} from 'node:os'
 import path from 'node:path'
 
+import {cacheDirectory} from '../user-cache.js'
 import type {RunFacts} from './python-probe.js'
 
 /** Bumped when the entries' meaning changes: a file of another version is ignored. */
@@ -29,16 +29,6 @@ export interface InterpreterCacheEntry {
 interface InterpreterCacheFile {
   entries: InterpreterCacheEntry[]
   version: number
-}
-
-/** The folder for files that may be deleted at any time: the platform's user cache folder. */
-export function cacheDirectory(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
-  const home = env.HOME || env.USERPROFILE || homedir()
-  if (platform === 'darwin') return path.posix.join(home, 'Library', 'Caches', 'kedro-consent')
-  if (platform === 'win32') return path.win32.join(env.LOCALAPPDATA || path.win32.join(home, 'AppData', 'Local'), 'kedro-consent', 'Cache')
-  // The XDG spec: an empty or relative XDG_CACHE_HOME is ignored.
-  const xdg = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.posix.join(home, '.cache')
-  return path.posix.join(xdg, 'kedro-consent')
 }
 
 export function interpreterCacheFile(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {

@@ -1,12 +1,14 @@
 import {Plugin} from '@oclif/core/config'
 import {expect} from 'chai'
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {createHash} from 'node:crypto'
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import * as library from 'kedro-consent'
 
 import {cleanEnv, EXAMPLE, REPO_ROOT, removeTempDirs, runCli, tempDir} from '../helpers/sandbox.js'
+import {expectValid} from '../helpers/schemas.js'
 
 describe('the package', () => {
   after(removeTempDirs)
@@ -63,31 +65,82 @@ describe('the package', () => {
   })
 })
 
+/** What NODE_V8_COVERAGE writes, as far as the start-up test reads it. */
+interface V8Coverage {
+  result: {functions: {functionName: string; ranges: {count: number}[]}[]; url: string}[]
+}
+
 describe('start-up', () => {
+  after(removeTempDirs)
+
   it('loads the plugins only when the command line may need them', async () => {
     const {packageJsonFor} = await import('../../src/cli.js')
     const packageJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {oclif: {plugins: string[]}}
     expect(packageJson.oclif.plugins).to.have.length.above(0)
     for (const own of [['status'], ['preview', '--', 'run'], ['opt-out', '--help']]) expect(packageJsonFor(own, packageJson).oclif.plugins).to.deep.equal([])
     for (const other of [[], ['help', 'status'], ['autocomplete'], ['statsu'], ['--version'], ['constructor'], ['toString']]) expect(packageJsonFor(other, packageJson)).to.equal(packageJson)
-    // The start-up module and what it imports statically hold oclif and the command declarations only: git, YAML and
-    // the Python parser load when a command needs them.
-    const loaded = new Set<string>()
-    const visit = (file: string) => {
-      if (loaded.has(file)) return
-      loaded.add(file)
-      const text = readFileSync(file, 'utf8')
-      for (const [, specifier] of text.matchAll(/^} from "(\.[^"]+)";$/gm)) visit(path.resolve(path.dirname(file), specifier))
-    }
-
-    visit(path.join(REPO_ROOT, 'dist', 'cli.js'))
-    const bundled = [...loaded].flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/^\/\/ node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((match) => match[1]))
-    expect(bundled).to.include('@oclif/core')
-    expect(bundled.filter((name) => ['simple-git', 'yaml', '@lezer/python', '@lezer/lr', 'smol-toml'].includes(name))).to.deep.equal([])
+    // Start-up evaluates oclif and the command declarations only: git, YAML and the Python parser load when a command
+    // needs them. The bundle names each module's initialiser after its path; V8's coverage says which ones ran.
+    const coverage = tempDir()
+    const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'run.js'), '--version'], {encoding: 'utf8', env: cleanEnv({NODE_V8_COVERAGE: coverage})})
+    expect(run.status, run.stderr).to.equal(0)
+    const ran = readdirSync(coverage).flatMap((file) => (JSON.parse(readFileSync(path.join(coverage, file), 'utf8')) as V8Coverage).result)
+      .filter((script) => script.url.endsWith('/dist/cli.cjs'))
+      .flatMap((script) => script.functions.filter((fn) => fn.ranges[0].count > 0).map((fn) => fn.functionName))
+    const modules = new Set(ran.flatMap((name) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(name)?.[1] ?? []))
+    expect([...modules]).to.include('@oclif/core')
+    expect([...modules].filter((name) => ['simple-git', 'yaml', '@lezer/python', '@lezer/lr', 'smol-toml'].includes(name))).to.deep.equal([])
     // Our own commands' help needs no plugin.
     const help = runCli(['opt-out', '--help'])
     expect(help.code).to.equal(0)
     expect(help.stdout).to.match(/USAGE[\s\S]*EXAMPLES/)
+  })
+})
+
+describe('the code cache', () => {
+  after(removeTempDirs)
+
+  it('a later run compiles from the cache the first wrote and answers the same; damaged, it is rewritten; turned off, none is written', () => {
+    const home = tempDir()
+    const folder = path.join(home, '.cache', 'kedro-consent', 'code')
+    const status = (env: Record<string, string> = {}) => {
+      // bin/run.js itself: the coverage build (KC_TEST_BIN) starts without the bundle.
+      const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'run.js'), 'status', EXAMPLE, '--json'], {encoding: 'utf8', env: cleanEnv({HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share'), ...env})})
+      expect(run.status, run.stderr).to.equal(0)
+      return run.stdout
+    }
+
+    const first = status()
+    const files = readdirSync(folder)
+    expect(files).to.have.length(1)
+    expect(files[0]).to.match(/-status\.v8$/)
+    const file = path.join(folder, files[0])
+    expectValid('code-cache-header.schema.json', JSON.parse(readFileSync(file, 'latin1').split('\n')[1]))
+    const written = readFileSync(file)
+    expect(status()).to.equal(first)
+    // Used as it was, not written again.
+    expect(readFileSync(file).equals(written)).to.equal(true)
+    // V8 would abort on damaged code: the cache's own hash turns it away, and the run writes a good one.
+    const damaged = Buffer.from(written)
+    damaged[damaged.length - 100] ^= 0xFF
+    writeFileSync(file, damaged)
+    expect(status()).to.equal(first)
+    expect(readFileSync(file).equals(damaged)).to.equal(false)
+    rmSync(folder, {recursive: true})
+    expect(status({KEDRO_CONSENT_CODE_CACHE: '0'})).to.equal(first)
+    expect(existsSync(folder)).to.equal(false)
+  })
+
+  it('the bundle is ASCII and ends with its hash and the command ids', async () => {
+    const {BUNDLE_INFO_PREFIX, bundleInfo} = await import('../../src/code-cache.js')
+    const {COMMANDS} = await import('../../src/cli.js')
+    const bundle = readFileSync(path.join(REPO_ROOT, 'dist', 'cli.cjs'))
+    expect(bundle.every((byte) => byte < 0x80)).to.equal(true)
+    const text = bundle.toString('latin1')
+    expect(text.slice(text.lastIndexOf('\n') + 1)).to.match(new RegExp(`^${BUNDLE_INFO_PREFIX.replaceAll('/', String.raw`\/`)}`))
+    const info = bundleInfo(text)
+    expect(info?.commands).to.deep.equal(Object.keys(COMMANDS).sort())
+    expect(info?.sha256).to.equal(createHash('sha256').update(bundle.subarray(0, text.lastIndexOf('\n'))).digest('hex'))
   })
 })
 

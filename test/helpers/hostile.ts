@@ -48,11 +48,14 @@ export function markers(sandbox: HostileSandbox): string[] {
   return readdirSync(sandbox.markers).sort()
 }
 
-/** Every file and link below `directory` (but those below `skip`) with a digest of its content or target. */
+/** Every file and link below `directory` (but those below `skip` and the tool's own cache) with a digest of its content or target. */
 export function fingerprint(directory: string, skip: string[] = []): Record<string, string> {
   const prints: Record<string, string> = {}
   const walk = (current: string) => {
     if (skip.some((skipped) => current === skipped || current.startsWith(`${skipped}${path.sep}`))) return
+    // The tool's own cache in the user's cache folder (compiled code, interpreter answers): any command may write it,
+    // at a place the environment names, never the checkout.
+    if (current.endsWith(`${path.sep}.cache${path.sep}kedro-consent`)) return
     const info = lstatSync(current)
     if (info.isSymbolicLink()) prints[current] = `link ${readlinkSync(current)}`
     else if (info.isDirectory()) for (const entry of readdirSync(current)) walk(path.join(current, entry))
