@@ -89,9 +89,14 @@ await build({
 // strings and identifiers but leaves regular expression literals as written: a \uXXXX escape means the same there.
 const text = await readFile(outfile, 'utf8')
 const ascii = text.replaceAll(/[^\0-\x7F]/gu, (char) => [...char.split('')].map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''))
-await writeFile(outfile, ascii, 'latin1')
+// The file is the very script the starter compiles (see wrapBundle in src/code-cache.ts); its first line comes before
+// every line the map describes.
+const {BUNDLE_INFO_PREFIX, wrapBundle} = await import('../dist/code-cache.js')
+await writeFile(outfile, wrapBundle(ascii), 'latin1')
+const mapFile = `${outfile}.map`
+const map = JSON.parse(await readFile(mapFile, 'utf8'))
+await writeFile(mapFile, JSON.stringify({...map, mappings: `;${map.mappings}`}))
 // The note the starter reads (src/code-cache.ts): the hash of the bundle and its command ids, from tsc's build.
-const {BUNDLE_INFO_PREFIX} = await import('../dist/code-cache.js')
 const {COMMANDS} = await import('../dist/cli.js')
 const info = {commands: Object.keys(COMMANDS).sort(), sha256: createHash('sha256').update(await readFile(outfile)).digest('hex')}
 await appendFile(outfile, `\n${BUNDLE_INFO_PREFIX}${JSON.stringify(info)}`)

@@ -67,6 +67,17 @@ export interface LoadOptions {
   platform: NodeJS.Platform
 }
 
+/**
+ * The bundle as the build writes it: the very script the starter compiles. Its value is a function of the module's
+ * variables (CommonJS's own wrapper, written out), which also runs at once when the file is required as a module
+ * (`oclif manifest` does). Compiling the file as it is on disk keeps V8's coverage offsets those of the file, so that
+ * the source map attributes them; with Module.wrap's prefix added here, every offset would be off by its length.
+ */
+export function wrapBundle(body: string): string {
+  const run = 'function (run) { if (typeof module !== \'undefined\') run(exports, require, module, __filename, __dirname); return run }'
+  return `(${run})(function (exports, require, module, __filename, __dirname) {\n${body}\n})`
+}
+
 /** The build's note on the bundle's last line, or null for a bundle without one (its code is never cached). */
 export function bundleInfo(source: string): BundleInfo | null {
   const line = source.slice(source.lastIndexOf('\n') + 1)
@@ -175,7 +186,8 @@ export function loadBundle<T>(file: string, options: LoadOptions): LoadedBundle<
   }
   const cacheFile = header ? codeCacheFile(options.env, options.platform, header) : ''
   const cachedData = header ? readCodeCache(cacheFile, header) ?? undefined : undefined
-  const script = new vm.Script(Module.wrap(source), {cachedData, filename: file})
+  // The bundle is a function of the module's variables, as CommonJS wraps a module (scripts/bundle.js writes it so).
+  const script = new vm.Script(source, {cachedData, filename: file})
   const cache: CodeCacheUse = header ? (cachedData ? (script.cachedDataRejected ? 'rejected' : 'used') : 'none') : 'off'
   const loaded = new Module(file)
   loaded.filename = file

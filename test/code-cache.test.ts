@@ -1,10 +1,11 @@
 import {expect} from 'chai'
 import {readdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import path from 'node:path'
 
 import {
   BUNDLE_INFO_PREFIX, bundleInfo, cacheCommand, codeCacheFile, type CodeCacheHeader, encodeCodeCache, loadBundle, nodeIdentity,
-  readCodeCache, writeCodeCache,
+  readCodeCache, wrapBundle, writeCodeCache,
 } from '../src/code-cache.js'
 import {removeTempDirs, tempDir} from './helpers/sandbox.js'
 import {expectValid} from './helpers/schemas.js'
@@ -15,7 +16,7 @@ const info = (commands: string[]) => `${BUNDLE_INFO_PREFIX}${JSON.stringify({com
 /** A CommonJS bundle as the build writes one: code, then the line the starter reads. */
 function writeBundle(folder: string, body = 'exports.answer = function answer(x) { return x * 2 }'): string {
   const file = path.join(folder, 'cli.cjs')
-  writeFileSync(file, `${body}\n${info(['status', 'preview'])}`)
+  writeFileSync(file, `${wrapBundle(body)}\n${info(['status', 'preview'])}`)
   return file
 }
 
@@ -123,6 +124,11 @@ describe('the code cache', () => {
     expect(loadBundle(bundle, {...options, argv: ['preview']}).cache).to.equal('none')
   })
 
+  it('the bundle as written is also a plain CommonJS module, as `oclif manifest` requires it', () => {
+    const required = createRequire(import.meta.url)(writeBundle(tempDir())) as {answer(x: number): number}
+    expect(required.answer(4)).to.equal(8)
+  })
+
   it('an edited bundle is another bundle, whatever its last line says', () => {
     const home = tempDir()
     const folder = tempDir()
@@ -142,7 +148,7 @@ describe('the code cache', () => {
     off.saveCache()
     expect(off.cache).to.equal('off')
     const plain = path.join(folder, 'plain.cjs')
-    writeFileSync(plain, 'exports.ok = true\n')
+    writeFileSync(plain, wrapBundle('exports.ok = true'))
     const unnoted = loadBundle<{ok: boolean}>(plain, {argv: ['status'], env: {HOME: home}, platform: 'linux'})
     unnoted.saveCache()
     expect(unnoted.cache).to.equal('off')
