@@ -51,6 +51,15 @@ describe('the module graph', () => {
     expect(circles(graph)).to.deep.equal([])
   })
 
+  it('src/python/ (Python\'s behaviour, the evaluator) imports nothing of this tool\'s domain', () => {
+    const python = path.join(SRC, 'python')
+    const shared = new Set([path.join(SRC, 'collections.ts')])
+    const outside = [...importGraph()].filter(([module]) => module.startsWith(`${python}${path.sep}`))
+      .flatMap(([module, imports]) => imports.filter((file) => !file.startsWith(`${python}${path.sep}`) && !shared.has(file))
+        .map((file) => `${path.relative(SRC, module)} -> ${path.relative(SRC, file)}`))
+    expect(outside).to.deep.equal([])
+  })
+
   it('finds a circle where there is one (the check itself)', () => {
     const a = path.join(SRC, 'a.ts')
     const b = path.join(SRC, 'b.ts')

@@ -224,12 +224,18 @@ describe('no false all-clear', () => {
       return {log, path: `${bin}:${process.env.PATH}`}
     }
 
-    it('asks git per repository, as the audit does, not per project', async () => {
+    /** A git repository of `count` projects under a policy that requires opting out. */
+    function governedTree(count: number): string {
       const root = tempDir('kc-tree-')
       gitInit(root)
       writeFileSync(path.join(root, '.kedro-consent.yml'), 'version: 1\nconsent: opted-out\n')
-      const count = 30
       for (let i = 0; i < count; i++) makeProject({}, path.join(root, `p${i}`))
+      return root
+    }
+
+    it('asks git per repository, as the audit does, not per project', async () => {
+      const count = 30
+      const root = governedTree(count)
       const git = countingGit()
       const runs = async (args: string[]) => {
         writeFileSync(git.log, '')
@@ -245,11 +251,8 @@ describe('no false all-clear', () => {
     })
 
     it('reads each pyproject.toml at most three times (finding the project, its root, its contents), as the audit does', async () => {
-      const root = tempDir('kc-tree-')
-      gitInit(root)
-      writeFileSync(path.join(root, '.kedro-consent.yml'), 'version: 1\nconsent: opted-out\n')
       const count = 10
-      for (let i = 0; i < count; i++) makeProject({}, path.join(root, `p${i}`))
+      const root = governedTree(count)
       const opened: string[] = []
       const {openSync} = fs
       const counting = (file: PathLike, ...rest: unknown[]) => {

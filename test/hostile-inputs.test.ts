@@ -11,7 +11,7 @@ import {interpretTelemetryBytes} from '../src/consent/interpret.js'
 import {PYYAML_CERTAIN_DEPTH, PYYAML_RECURSION_DEPTH, safeLoad} from '../src/python/pyyaml.js'
 import {readCatalog} from '../src/statistics/catalog.js'
 import {readPipelines} from '../src/statistics/pipelines.js'
-import {checkSyntax, parsePython} from '../src/statistics/python.js'
+import {checkSyntax, parsePython} from '../src/python/evaluator.js'
 import {makeProject, removeTempDirs} from './helpers/sandbox.js'
 
 /** Ten levels of nine aliases each: 9^10 leaves if expanded, a few hundred bytes of text. */

@@ -6,7 +6,7 @@
 import {expect} from 'chai'
 
 import {readPipelines} from '../src/statistics/pipelines.js'
-import {EvaluationGuard, parsePython, type PyValue, runBody, type Scope} from '../src/statistics/python.js'
+import {EvaluationGuard, parsePython, type PyValue, runBody, type Scope} from '../src/python/evaluator.js'
 import {makeProject, removeTempDirs} from './helpers/sandbox.js'
 
 /** Runs `source` as a module (no imports) and returns what `result` is bound to, or how the module stopped. */

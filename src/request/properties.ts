@@ -9,7 +9,7 @@ import {hashedProjectId, kedroHash} from '../identity/hash.js'
 import {kedroUserIdPath, readUserId} from '../identity/user-id.js'
 import {getuser} from '../python/getpass.js'
 import type {PyJson} from '../python/json-dumps.js'
-import {evaluate, EvaluationGuard, parsePython, type PyValue} from '../statistics/python.js'
+import {evaluate, EvaluationGuard, parsePython, type PyValue} from '../python/evaluator.js'
 import type {PreviewContext} from './context.js'
 import type {PreviewSheet} from './sheet.js'
 

@@ -8,7 +8,7 @@ import path from 'node:path'
 
 import {boundaryFor, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
 import {KEDRO_DATASETS_CLASSES, KEDRO_DATASETS_RELEASES} from '../releases/kedro-datasets.js'
-import {analysePython, childrenOf, evaluate, EvaluationGuard} from './python.js'
+import {analysePython, childrenOf, evaluate, EvaluationGuard} from '../python/evaluator.js'
 
 /** kedro.io's own datasets (Kedro 1.x). */
 const KEDRO_IO: Record<string, string> = {

@@ -6,7 +6,7 @@ import path from 'node:path'
 
 import {boundaryFor, entryKindSync, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
 import {STDLIB_MODULES} from '../python/stdlib.js'
-import {analysePython, childrenOf, importsOf} from './python.js'
+import {analysePython, childrenOf, importsOf} from '../python/evaluator.js'
 
 /**
  * Kedro itself and what it depends on (its pyproject's dependencies, from 0.18 to 1.5): installed wherever kedro runs,

@@ -5,10 +5,11 @@
  * names no dataset). What cannot be read statically is noted, and the figures become estimated.
  */
 import type {KedroPipelineApi, PySignature} from '../masking/structures.js'
+import {defineClassOperators} from '../python/operators.js'
 import {signatureError} from './pipeline-api.js'
 import {
   type ArgumentTexts, type FunctionValue, functionValue, type KedroNode, type PyValue, raises, reasonOf, stops, truth, typeName,
-} from './python-values.js'
+} from '../python/values.js'
 
 type Pipeline = Extract<PyValue, {kind: 'pipeline'}>
 type Note = (reason: string) => void
@@ -78,6 +79,9 @@ export function subtractPipelines(left: PyValue, right: PyValue): null | PyValue
   if (left.kind !== 'pipeline' || right.kind !== 'pipeline') return null
   return {kind: 'pipeline', nodes: new Map([...left.nodes].filter(([key]) => !right.nodes.has(key)))}
 }
+
+// Pipeline + Pipeline and Pipeline - Pipeline for the evaluator: defined as soon as pipeline values can exist.
+defineClassOperators({add: addPipelines, subtract: subtractPipelines})
 
 function datasetNames(value: PyValue | undefined, note: Note): null | string[] {
   if (!value || value.kind === 'none') return []

@@ -4,7 +4,7 @@
  * raises. A node name or dataset the pipeline lacks raises at once. What kedro refuses here sends only "CLI command".
  */
 import {qualifiedName} from './kedro-pipeline.js'
-import type {KedroNode} from './python-values.js'
+import type {KedroNode} from '../python/values.js'
 
 /** The filters of `kedro run`, as click gives them (already split at commas); absent ones are empty. */
 export interface RunFilters {

@@ -19,9 +19,9 @@ import type {KedroPipelineApi} from '../masking/structures.js'
 import {
   analysePython, callWithoutArguments, childrenOf, EvaluationGuard, functionValue, importsOf, locator, PYTHON_MODULES, type PyValue, raises, runStatement,
   type Scope, stops, unknown,
-} from './python.js'
-import {pythonRelease} from './python-syntax.js'
-import {type KedroNode, iterate, reasonOf, truth, typeName} from './python-values.js'
+} from '../python/evaluator.js'
+import {pythonRelease} from '../python/syntax.js'
+import {type KedroNode, iterate, reasonOf, truth, typeName} from '../python/values.js'
 import {filterPipeline, type RunFilters} from './pipeline-filter.js'
 
 export interface PipelineReading {

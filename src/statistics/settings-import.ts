@@ -20,7 +20,7 @@ import type {SyntaxNode} from '@lezer/common'
 import {entryKindSync, readTextSafeSync} from '../checkout/files.js'
 import {kedro} from '../releases/releases.js'
 import {ProjectEvaluator, projectLayout} from './pipelines.js'
-import {analysePython, childrenOf, EvaluationGuard, evaluate} from './python.js'
+import {analysePython, childrenOf, EvaluationGuard, evaluate} from '../python/evaluator.js'
 
 export interface SettingsImportOptions {
   /** The environment kedro runs with: `os.environ["NAME"]` raises KeyError for a NAME it lacks. */

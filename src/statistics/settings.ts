@@ -7,7 +7,7 @@ import type {SyntaxNode} from '@lezer/common'
 import path from 'node:path'
 
 import {readTextSafeSync} from '../checkout/files.js'
-import {analysePython, childrenOf, EvaluationGuard, type PyValue, runStatement, type Scope} from './python.js'
+import {analysePython, childrenOf, EvaluationGuard, type PyValue, runStatement, type Scope} from '../python/evaluator.js'
 
 export interface ProjectSettings {
   baseEnv: null | string

@@ -4,7 +4,7 @@
  */
 import type {SyntaxNode} from '@lezer/common'
 
-import {type PyValue, unknown} from './python-values.js'
+import {type PyValue, unknown} from './values.js'
 
 /** How a statement ends other than by going on to the next one. */
 export type Completion = {kind: 'break'} | {kind: 'continue'} | {kind: 'return'; value: PyValue}

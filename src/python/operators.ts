@@ -2,11 +2,10 @@
  * Python's operators, the dict and list methods pipeline registries use, and the builtins and standard-library
  * functions pipeline code calls, on values this tool knows; what raises in Python raises here.
  */
-import {addPipelines, subtractPipelines} from './kedro-pipeline.js'
 import {
   dictGet, dictSet, firstStop, type FunctionValue, functionValue, iterate, keyRepr, NONE, pythonEqual, pythonStr, type PyValue, raises, stops, str,
   typeName, unknown,
-} from './python-values.js'
+} from './values.js'
 
 /** A module's member, or one of Python's dict and list methods that pipeline registries use, bound to `object`. */
 export function methodOf(object: PyValue, method: string): PyValue | undefined {
@@ -70,9 +69,34 @@ type Operator = (left: PyValue, right: PyValue, operator: string) => PyValue | u
 
 const number = (value: number, ...from: Extract<PyValue, {kind: 'number'}>[]): PyValue => ({float: from.some((item) => item.float), kind: 'number', value})
 
+/**
+ * `+` and `-` as a library's classes define them (their __add__ and __sub__): Kedro's Pipeline. The module that makes
+ * such values (statistics/kedro-pipeline.ts) defines them when it loads, so they are there wherever the values are.
+ * Each answers null for operands that are not its own.
+ */
+export interface ClassOperators {
+  add(left: PyValue, right: PyValue): null | PyValue
+  subtract(left: PyValue, right: PyValue): null | PyValue
+}
+
+const classOperators: ClassOperators[] = []
+
+export function defineClassOperators(operators: ClassOperators): void {
+  if (!classOperators.includes(operators)) classOperators.push(operators)
+}
+
+function byClass(operation: keyof ClassOperators, left: PyValue, right: PyValue): null | PyValue {
+  for (const operators of classOperators) {
+    const result = operators[operation](left, right)
+    if (result) return result
+  }
+
+  return null
+}
+
 function add(left: PyValue, right: PyValue): PyValue | undefined {
-  const pipelines = addPipelines(left, right)
-  if (pipelines) return pipelines
+  const defined = byClass('add', left, right)
+  if (defined) return defined
   if (left.kind === 'number' && right.kind === 'number') return number(left.value + right.value, left, right)
   if (left.kind === 'str' && right.kind === 'str') return str(left.value + right.value)
   if (left.kind === 'list' && right.kind === 'list') return {items: [...left.items, ...right.items], kind: 'list'}
@@ -80,8 +104,8 @@ function add(left: PyValue, right: PyValue): PyValue | undefined {
 }
 
 function subtract(left: PyValue, right: PyValue): PyValue | undefined {
-  const pipelines = subtractPipelines(left, right)
-  if (pipelines) return pipelines
+  const defined = byClass('subtract', left, right)
+  if (defined) return defined
   return left.kind === 'number' && right.kind === 'number' ? number(left.value - right.value, left, right) : undefined
 }
 

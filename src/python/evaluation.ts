@@ -1,7 +1,7 @@
 /**
  * The expressions of a small static evaluator for the Python that Kedro projects use to build pipelines, over
- * @lezer/python syntax trees (the statements are in python-statements.ts, operators and builtins in
- * python-operators.ts): literals and f-strings, names, subscripts, comprehensions, calls with their parameters bound
+ * @lezer/python syntax trees (the statements are in statements.ts, operators and builtins in
+ * operators.ts): literals and f-strings, names, subscripts, comprehensions, calls with their parameters bound
  * (defaults, `*args`, `**kwargs`). Anything else evaluates to Unknown with the reason; where Python itself raises,
  * the value says so. Source is data: nothing here runs it.
  */
@@ -9,13 +9,13 @@ import type {SyntaxNode} from '@lezer/common'
 
 import {
   children, type Completion, type EvaluationContext, excerpt, located, PUNCTUATION, type Scope, textOf,
-} from './python-context.js'
-import {numberValue, stringValue, unescape} from './python-literals.js'
-import {binaryOperation, COMPARISONS, methodOf, PYTHON_BUILTINS} from './python-operators.js'
+} from './context.js'
+import {numberValue, stringValue, unescape} from './literals.js'
+import {binaryOperation, COMPARISONS, methodOf, PYTHON_BUILTINS} from './operators.js'
 import {
   type ArgumentTexts, dictGet, dictSet, firstStop, functionValue, isPlainKey, iterate, keyRepr, NONE,
   type PyValue, pythonStr, raises, reasonOf, type Stopping, stops, str, truth, typeName, unknown,
-} from './python-values.js'
+} from './values.js'
 
 /** f"...": literal parts and `{expression}` / `{expression!s}` replacements; a format spec is not reproduced. */
 function formatString(node: SyntaxNode, context: EvaluationContext): PyValue {

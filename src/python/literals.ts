@@ -1,5 +1,5 @@
 /** Python's literal forms, read from their source text: str literals (prefixes, escapes) and numbers. */
-import {type PyValue, unknown} from './python-values.js'
+import {type PyValue, unknown} from './values.js'
 
 const SIMPLE_ESCAPES: Record<string, string> = {
   '\n': '', '"': '"', "'": "'", '\\': '\\', a: '\u0007', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',

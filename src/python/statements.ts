@@ -4,10 +4,10 @@
  */
 import type {SyntaxNode} from '@lezer/common'
 
-import {children, type Completion, type EvaluationContext, excerpt, located, PUNCTUATION, stopWith, textOf} from './python-context.js'
-import {bindTarget, evaluate, makeCallable} from './python-evaluation.js'
-import {binaryOperation} from './python-operators.js'
-import {firstStop, iterate, NONE, type PyValue, raises, reasonOf, stops, truth, typeName, unknown} from './python-values.js'
+import {children, type Completion, type EvaluationContext, excerpt, located, PUNCTUATION, stopWith, textOf} from './context.js'
+import {bindTarget, evaluate, makeCallable} from './evaluation.js'
+import {binaryOperation} from './operators.js'
+import {firstStop, iterate, NONE, type PyValue, raises, reasonOf, stops, truth, typeName, unknown} from './values.js'
 
 /** `def name(...)`: its name and function value, defined in `context` (decorated ones are not followed). */
 function defineFunction(statement: SyntaxNode, context: EvaluationContext): null | {name: string; value: PyValue} {
