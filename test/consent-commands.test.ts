@@ -8,6 +8,7 @@ import type {ErrorReport} from '../src/errors.js'
 import type {DecisionRecord, HistoryReading} from '../src/history/history.js'
 import type {StatusReport} from '../src/status/status.js'
 import type {Notice} from '../src/notice/notice.js'
+import {withOpenedFiles} from './helpers/file-reads.js'
 import {runInProcess, runJsonInProcess} from './helpers/in-process.js'
 import {BIN, cleanEnv, EXAMPLE, git, gitCommitAll, gitInit, makeProject, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
 import {expectValid} from './helpers/schemas.js'
@@ -66,6 +67,17 @@ describe('opt-out, opt-in, revoke', () => {
       expect(readFileSync(path.join(root, '.telemetry'), 'utf8')).to.equal('consent: false\n')
       expect(change(await m.json(['enable', root, '--yes'])).after).to.include({decidedBy: 'telemetry-file', willSend: true})
       expect(m.history().map((record) => record.action)).to.deep.equal(['opt-out', 'opt-in'])
+    })
+
+    it('looks the project up once: planned again under the lock, it reads .telemetry and git afresh, not pyproject.toml', async () => {
+      const m = machine()
+      const root = gitProject()
+      for (const args of [['opt-out', root], ['opt-in', '--yes', root]]) {
+        const {opened, result} = await withOpenedFiles(() => m.run(args))
+        expect(result.code, result.stderr).to.equal(0)
+        // Once to find the project root, once to read it.
+        expect(opened.filter((file) => file === path.join(root, 'pyproject.toml')), args[0]).to.have.length(2)
+      }
     })
 
     it('writes consent: false, adds .gitignore, records the decision, and status agrees', async () => {

@@ -5,8 +5,7 @@
 import {expect} from 'chai'
 import {execFileSync} from 'node:child_process'
 import {XMLParser} from 'fast-xml-parser'
-import fs, {appendFileSync, cpSync, existsSync, mkdirSync, type PathLike, readFileSync, writeFileSync} from 'node:fs'
-import {syncBuiltinESMExports} from 'node:module'
+import {appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import type {AuditReport} from '../src/audit/audit.js'
@@ -14,6 +13,7 @@ import type {ChangeResult} from '../src/consent/change.js'
 import type {ErrorReport} from '../src/errors.js'
 import type {StatusReport} from '../src/status/status.js'
 import {listDirectorySync} from '../src/checkout/files.js'
+import {withOpenedFiles} from './helpers/file-reads.js'
 import {runInProcess, runJsonInProcess} from './helpers/in-process.js'
 import {EXAMPLE, gitInit, makeProject, removeTempDirs, tempDir} from './helpers/sandbox.js'
 
@@ -253,26 +253,11 @@ describe('no false all-clear', () => {
     it('reads each pyproject.toml at most three times (finding the project, its root, its contents), as the audit does', async () => {
       const count = 10
       const root = governedTree(count)
-      const opened: string[] = []
-      const {openSync} = fs
-      const counting = (file: PathLike, ...rest: unknown[]) => {
-        opened.push(String(file))
-        return (openSync as (...args: unknown[]) => number)(file, ...rest)
-      }
-
-      fs.openSync = counting
-      syncBuiltinESMExports()
-      try {
-        for (const args of [['audit', '.'], ['enforce', '--dry-run', '.']]) {
-          opened.length = 0
-          const run = await runInProcess(args, {cwd: root, env: env()})
-          expect(run.stderr).not.to.match(/internal error/)
-          const reads = opened.filter((file) => file.endsWith(`${path.sep}pyproject.toml`)).length
-          expect(reads, args.join(' ')).to.be.within(count, 3 * count)
-        }
-      } finally {
-        fs.openSync = openSync
-        syncBuiltinESMExports()
+      for (const args of [['audit', '.'], ['enforce', '--dry-run', '.']]) {
+        const {opened, result: run} = await withOpenedFiles(() => runInProcess(args, {cwd: root, env: env()}))
+        expect(run.stderr).not.to.match(/internal error/)
+        const reads = opened.filter((file) => file.endsWith(`${path.sep}pyproject.toml`)).length
+        expect(reads, args.join(' ')).to.be.within(count, 3 * count)
       }
     })
   })

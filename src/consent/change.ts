@@ -248,7 +248,9 @@ export async function planConsentChange(options: ChangeOptions): Promise<Consent
       userIdProblem: user.exists && user.userId === null ? user.problem : null,
     },
     notice: buildNotice(noticeFor),
-    options,
+    // The change is planned again under the project's lock (applyConsentChange): .telemetry, git and the files it
+    // writes are read afresh there, the project found here is not looked up again.
+    options: {...options, project: target.project},
     policyOverride,
     projectRoot,
     versions,
