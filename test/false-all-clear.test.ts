@@ -248,6 +248,9 @@ describe('no false all-clear', () => {
       const enforce = await runs(['enforce', '--dry-run', '.'])
       expect(enforce).to.be.at.most(Math.max(audit * 2, 12))
       expect(enforce).to.be.below(count)
+      // A real run asks again only where it changed something (here every project, once), then nowhere.
+      expect(await runs(['enforce', '.'])).to.be.at.most(8 * count)
+      expect(await runs(['enforce', '.'])).to.be.at.most(Math.max(audit * 2, 12))
     })
 
     it('reads each pyproject.toml at most three times (finding the project, its root, its contents), as the audit does', async () => {

@@ -5,7 +5,9 @@
  * needs a person (a CI configuration, a version, a committed file) is listed from the audit under the policy.
  * `dryRun` plans the same changes and writes nothing.
  */
-import {auditProject} from '../audit/audit.js'
+import path from 'node:path'
+
+import {auditProject, type ProjectAudit} from '../audit/audit.js'
 import {discoverGovernedProjects} from '../audit/discovery.js'
 import {CHECKS, type EnforcedChange} from '../audit/checks/index.js'
 import {applyConsentChange, planConsentChange} from '../consent/change.js'
@@ -79,25 +81,33 @@ function consentNeeded(policy: Policy, status: StatusReport): null | string {
 }
 
 /**
- * What a dry run reads once for the whole tree: git's answers, a few processes per repository, the history and the
- * startup files. A real run asks afresh for each project, since the changes before it alter the answers.
+ * What is read once for the whole tree: git's answers (a few processes per repository), the history and the startup
+ * files. A change alters some of them: a project that changed, or one below a folder whose .gitignore changed, is
+ * asked again (`stale`), and so is the history for a project that changed; enforce never touches the startup files.
  */
 interface SharedReadings {
-  history?: HistoryReading
-  inspect?: (root: string) => Promise<RepositoryInspection>
-  machineWide?: MachineWideReading
+  history: HistoryReading
+  inspect: (root: string) => Promise<RepositoryInspection>
+  machineWide: MachineWideReading
+  /** The project folders whose .telemetry or .gitignore this run has changed. */
+  changed: string[]
 }
 
 async function sharedReadings(roots: string[], options: EnforceOptions): Promise<SharedReadings> {
-  if (!options.dryRun) return {}
   const env = options.env ?? process.env
   const platform = options.platform ?? process.platform
   const answered = await gitFactsOfTree(roots, env, REPOSITORY_QUESTIONS)
   return {
+    changed: [],
     history: await readHistory(historyFile(env, platform)),
     inspect: async (root) => answered.get(root) ?? inspectRepository(root, env, REPOSITORY_QUESTIONS),
     machineWide: machineWideOptOut(env, platform),
   }
+}
+
+/** Whether a change made in this run may have altered git's answers about `root` (its folder, or one above it). */
+function stale(root: string, shared: SharedReadings): boolean {
+  return shared.changed.some((folder) => root === folder || root.startsWith(`${folder}${path.sep}`))
 }
 
 /** The changes the policy asks of a project (consent written, .telemetry gitignored), made unless a dry run. */
@@ -135,22 +145,37 @@ function fixedByPlan(changes: EnforceChange[], status: StatusReport): Set<string
   return planned
 }
 
+/**
+ * What is left: the audit's verdict under the policy, after the changes (or, in a dry run, before them). For a
+ * project just changed, git and the history are asked again, and the project is marked for those below it.
+ */
+async function auditAfterChanges(
+  root: string, policy: Policy, changes: EnforceChange[],
+  context: {env: NodeJS.ProcessEnv; inspect: SharedReadings['inspect'] | undefined; options: EnforceOptions; platform: NodeJS.Platform; project: ProjectAt},
+  shared: SharedReadings,
+): Promise<ProjectAudit> {
+  const {env, inspect, options, platform, project} = context
+  const changed = !options.dryRun && changes.length > 0
+  if (changed) shared.changed.push(root)
+  const history = changed ? await readHistory(historyFile(env, platform)) : shared.history
+  return auditProject(root, {env, history, inspectRepository: changed ? undefined : inspect, machineWide: shared.machineWide, platform, policy, project})
+}
+
 async function enforceProject(root: string, policy: null | Policy, options: EnforceOptions, shared: SharedReadings): Promise<ProjectEnforcement> {
   const env = options.env ?? process.env
   const platform = options.platform ?? process.platform
   const base = {changes: [] as EnforceChange[], error: null, manual: [] as ProjectEnforcement['manual'], policy: policy?.file ?? null, root}
   if (!policy) return base
   try {
-    const repository = shared.inspect && await shared.inspect(root)
+    const inspect = stale(root, shared) ? undefined : shared.inspect
+    const repository = inspect && await inspect(root)
     // Read once for the status, the change and the audit: neither an opt-out nor the .gitignore guard touches it.
     const project = await loadProjectAt(root, options.cwd ?? process.cwd(), env)
     const status = await inspectStatus({
-      env, inspectRepository: shared.inspect, machineWide: shared.machineWide, path: root, platform, project: project.project, readPolicy: async () => policy,
+      env, inspectRepository: inspect, machineWide: shared.machineWide, path: root, platform, project: project.project, readPolicy: async () => policy,
     })
-    base.changes = await makeChanges(root, policy, status, {...options, env, platform}, {project, repository: repository || undefined})
-    // What is left is the audit's verdict under the policy, after the changes (or, in a dry run, less what they fix).
-    const history = shared.history ?? await readHistory(historyFile(env, platform))
-    const audit = await auditProject(root, {env, history, inspectRepository: shared.inspect, machineWide: shared.machineWide, platform, policy, project})
+    base.changes = await makeChanges(root, policy, status, {...options, env, platform}, {project, repository})
+    const audit = await auditAfterChanges(root, policy, base.changes, {env, inspect, options, platform, project}, shared)
     if (audit.error) return {...base, error: audit.error}
     const planned = options.dryRun ? fixedByPlan(base.changes, status) : new Set<string>()
     const manual = audit.checks
