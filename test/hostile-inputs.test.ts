@@ -13,6 +13,7 @@ import {readCatalog} from '../src/statistics/catalog.js'
 import {readPipelines} from '../src/statistics/pipelines.js'
 import {checkSyntax, parsePython} from '../src/python/evaluator.js'
 import {makeProject, removeTempDirs} from './helpers/sandbox.js'
+import {kedro} from '../src/releases/releases.js'
 
 /** Ten levels of nine aliases each: 9^10 leaves if expanded, a few hundred bytes of text. */
 function aliasBomb(tail = 'consent: false\n'): string {
@@ -81,7 +82,7 @@ describe('the static Python reader is total', () => {
   const project = (pipelineSource: string) => makeProject({
     'src/demo/pipeline_registry.py': registry, 'src/demo/pipelines/p/__init__.py': pipelineSource,
   })
-  const read = (root: string) => readPipelines({kedroVersion: '1.5.0', packageName: 'demo', projectRoot: root})
+  const read = (root: string) => readPipelines({kedroRelease: kedro('1.5.0'), packageName: 'demo', projectRoot: root})
 
   it('self-recursion and mutual recursion end in an estimate with the reason', async () => {
     for (const source of [

@@ -13,6 +13,7 @@ import {importSettings} from '../src/statistics/settings-import.js'
 import {runInProcess} from './helpers/in-process.js'
 import {EXAMPLE, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
 import {expectValid} from './helpers/schemas.js'
+import {kedro} from '../src/releases/releases.js'
 
 async function preview(project: string, args: string[], env: Record<string, string> = {}): Promise<PreviewResult> {
   const result = await runInProcess(['preview', '--json', '--project', project, ...args], {cwd: project, env})
@@ -194,7 +195,7 @@ describe('what decides the outcome, release by release', () => {
 
     it('a name a release\'s Kedro module lacks is an ImportError, from that release\'s own module names', () => {
       const root = example({'src/spaceflights/settings.py': 'from kedro.config import TemplatedConfigLoader\n\nCONFIG_LOADER_CLASS = TemplatedConfigLoader\n'})
-      const settings = (kedroVersion: string) => importSettings({environment: {}, kedroVersion, packageName: 'spaceflights', projectRoot: root, pythonVersion: null, sitePackages: null, sourceDir: 'src'})
+      const settings = (kedroVersion: string) => importSettings({environment: {}, kedroRelease: kedro(kedroVersion), packageName: 'spaceflights', projectRoot: root, pythonVersion: null, sitePackages: null, sourceDir: 'src'})
       // Removed in 0.19.0; a submodule imports too (`from kedro.config import templated_config`).
       expect(settings('0.18.14')).to.deep.equal({kind: 'imports', unsure: []})
       expect(settings('0.19.0')).to.deep.equal({error: "ImportError: cannot import name 'TemplatedConfigLoader' from 'kedro.config'", importError: true, kind: 'fails'})

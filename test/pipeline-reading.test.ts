@@ -8,6 +8,7 @@ import {expect} from 'chai'
 import {readPipelines} from '../src/statistics/pipelines.js'
 import {EvaluationGuard, parsePython, type PyValue, runBody, type Scope} from '../src/python/evaluator.js'
 import {makeProject, removeTempDirs} from './helpers/sandbox.js'
+import {kedro} from '../src/releases/releases.js'
 
 /** Runs `source` as a module (no imports) and returns what `result` is bound to, or how the module stopped. */
 function run(source: string): PyValue {
@@ -132,7 +133,7 @@ describe('the static Python reader', () => {
     }
 
     const FIND = 'from kedro.framework.project import find_pipelines\n\ndef register_pipelines():\n    pipelines = find_pipelines()\n    pipelines["__default__"] = sum(pipelines.values())\n    return pipelines\n'
-    const read = (root: string, options: {kedroVersion?: string; pythonVersion?: string; requested?: string[]} = {}) => readPipelines({kedroVersion: '1.5.0', packageName: 'demo', projectRoot: root, ...options})
+    const read = (root: string, {kedroVersion = '1.5.0', ...options}: {kedroVersion?: string; pythonVersion?: string; requested?: string[]} = {}) => readPipelines({kedroRelease: kedro(kedroVersion), packageName: 'demo', projectRoot: root, ...options})
 
     it('a Kedro module the release does not have fails the import, from each release\'s own files (modular_pipeline, gone in 1.0)', () => {
       const root = project(FIND, {
@@ -244,8 +245,8 @@ describe('the static Python reader', () => {
         p: 'from kedro.pipeline import node, pipeline\ndef create_pipeline(**kwargs):\n    return pipeline([node(f, "a", "x")])\n',
       })
       // find_pipelines() without <pkg>/pipeline.py gives an empty __default__: kedro run has nothing to run.
-      expect(readPipelines({kedroVersion: '1.5.0', mustExist: true, packageName: 'demo', projectRoot: root})).to.include({numberOfNodes: 0, selectedNodes: 0})
-      expect(readPipelines({kedroVersion: '1.5.0', mustExist: true, packageName: 'demo', projectRoot: root, requested: ['p', 'q']}).missing).to.deep.equal(['q'])
+      expect(readPipelines({kedroRelease: kedro('1.5.0'), mustExist: true, packageName: 'demo', projectRoot: root})).to.include({numberOfNodes: 0, selectedNodes: 0})
+      expect(readPipelines({kedroRelease: kedro('1.5.0'), mustExist: true, packageName: 'demo', projectRoot: root, requested: ['p', 'q']}).missing).to.deep.equal(['q'])
       const empty = project('def register_pipelines():\n    pipelines = {}\n    pipelines["__default__"] = sum(pipelines.values())\n    return pipelines\n', {})
       expect(read(empty)).to.deep.include({estimated: [], numberOfNodes: null, numberOfPipelines: 1})
     })

@@ -11,6 +11,7 @@ import {readPipelines} from '../src/statistics/pipelines.js'
 import {runInProcess} from './helpers/in-process.js'
 import {preview} from './helpers/preview.js'
 import {cleanEnv, EXAMPLE, makeProject, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
+import {kedro} from '../src/releases/releases.js'
 
 
 /** A project with the catalog and pipeline features kedro-telemetry's statistics must handle. */
@@ -435,7 +436,7 @@ describe('telemetry preview', () => {
     })
 
     it('counts nodes as a set: namespaced copies count, reused nodes do not', async () => {
-      const reading = readPipelines({kedroVersion: '1.5.0', packageName: 'shop', projectRoot: shopProject()})
+      const reading = readPipelines({kedroRelease: kedro('1.5.0'), packageName: 'shop', projectRoot: shopProject()})
       expect(reading.estimated).to.deep.equal([])
       expect(reading.pipelines).to.deep.equal({__default__: 7, model: 7, prep: 2})
       expect(reading).to.include({numberOfNodes: 7, numberOfPipelines: 3})
@@ -455,7 +456,7 @@ describe('telemetry preview', () => {
           '',
         ].join('\n'),
       })
-      const reading = readPipelines({kedroVersion: '1.5.0', packageName: 'shop', projectRoot: root})
+      const reading = readPipelines({kedroRelease: kedro('1.5.0'), packageName: 'shop', projectRoot: root})
       expect(reading.estimated).to.deep.equal([])
       expect(reading.pipelines).to.deep.equal({__default__: 7, model: 7, prep: 2})
       expect(reading.files).to.include.members([
@@ -468,11 +469,11 @@ describe('telemetry preview', () => {
       expect(origins.find((origin) => origin.field === 'properties.number_of_datasets')?.source).to.equal('conf/base/catalog/reports.yml, conf/base/catalog.yml, conf/base/sub/catalog_extra.yml, conf/local/catalog.yml')
       // Python imports nodes.py with the pipeline: a syntax error or a missing module there leaves the pipeline out.
       writeFiles(root, {'src/shop/pipelines/prep/nodes.py': 'def clean(orders:\n    return orders\n'})
-      const broken = readPipelines({kedroVersion: '1.5.0', packageName: 'shop', projectRoot: root})
+      const broken = readPipelines({kedroRelease: kedro('1.5.0'), packageName: 'shop', projectRoot: root})
       expect(broken.warnings.join(' ')).to.match(/src\/shop\/pipelines\/prep\/nodes\.py has a syntax error .*leaves pipelines\/prep out/)
       expect(broken.pipelines).not.to.have.property('prep')
       rmSync(path.join(root, 'src/shop/pipelines/prep/nodes.py'))
-      const missing = readPipelines({kedroVersion: '1.5.0', packageName: 'shop', projectRoot: root})
+      const missing = readPipelines({kedroRelease: kedro('1.5.0'), packageName: 'shop', projectRoot: root})
       expect(missing.warnings.join(' ')).to.match(/No module named 'shop\.pipelines\.prep\.nodes'/)
     })
 
@@ -492,7 +493,7 @@ describe('telemetry preview', () => {
       })
       // Two different functions make two nodes; nodes.clean is clean again (Kedro uses the function's __name__), and
       // `+` joins pipelines as sets of nodes.
-      const reading = readPipelines({kedroVersion: '1.5.0', packageName: 'shop', projectRoot: root})
+      const reading = readPipelines({kedroRelease: kedro('1.5.0'), packageName: 'shop', projectRoot: root})
       expect(reading.estimated).to.deep.equal([])
       expect(reading.pipelines.prep).to.equal(2)
       // Within one Pipeline() the same node twice is a duplicate name, which Kedro refuses: the registry fails.
@@ -507,7 +508,7 @@ describe('telemetry preview', () => {
           '',
         ].join('\n'),
       })
-      const duplicate = readPipelines({kedroVersion: '1.5.0', packageName: 'shop', projectRoot: root})
+      const duplicate = readPipelines({kedroRelease: kedro('1.5.0'), packageName: 'shop', projectRoot: root})
       expect(duplicate.registryFails).to.match(/ValueError: Pipeline nodes must have unique names/)
     })
 
@@ -515,14 +516,14 @@ describe('telemetry preview', () => {
       const root = shopProject()
       const module = path.join(root, 'src/shop/pipelines/prep/pipeline.py')
       writeFileSync(module, `# ${'x'.repeat(5 * 1024 * 1024)}\n`)
-      const huge = readPipelines({kedroVersion: '1.5.0', packageName: 'shop', projectRoot: root})
+      const huge = readPipelines({kedroRelease: kedro('1.5.0'), packageName: 'shop', projectRoot: root})
       expect(huge.estimated.join(' ')).to.match(/src\/shop\/pipelines\/prep\/pipeline\.py: .*over the \d+-byte limit/)
       expect(huge.estimated.join(' ')).to.match(/create_pipeline is not bound in shop\.pipelines\.prep\.pipeline as far as it is followed/)
       expect(huge.numberOfNodes).to.equal(null)
       rmSync(module)
       symlinkSync(module, module)
       // Python's finder cannot stat the file, so there is no such module: the package fails to import.
-      const loop = readPipelines({kedroVersion: '1.5.0', packageName: 'shop', projectRoot: root})
+      const loop = readPipelines({kedroRelease: kedro('1.5.0'), packageName: 'shop', projectRoot: root})
       expect(loop.warnings.join(' ')).to.match(/No module named 'shop\.pipelines\.prep\.pipeline'.*leaves pipelines\/prep out/)
       expect(loop.pipelines).not.to.have.property('prep')
     })
@@ -530,7 +531,7 @@ describe('telemetry preview', () => {
     it('a pipeline package with a syntax error is left out, as find_pipelines() does, with a warning', async () => {
       const root = shopProject()
       writeFiles(root, {'src/shop/pipelines/prep/pipeline.py': 'from kedro.pipeline import node, pipeline\n\ndef create_pipeline(**kwargs:\n    return pipeline([])\n'})
-      const reading = readPipelines({kedroVersion: '1.5.0', packageName: 'shop', projectRoot: root})
+      const reading = readPipelines({kedroRelease: kedro('1.5.0'), packageName: 'shop', projectRoot: root})
       expect(reading.warnings.join(' ')).to.match(/src\/shop\/pipelines\/prep\/pipeline\.py has a syntax error \(invalid syntax, near line \d+\): kedro's find_pipelines\(\) warns and leaves pipelines\/prep out/)
       expect(reading.pipelines).not.to.have.property('prep')
       // model imports prep's create_pipeline itself, so its own import fails too.
@@ -541,7 +542,7 @@ describe('telemetry preview', () => {
     it('a registry with a syntax error stops kedro run before the catalog: only "CLI command"', async () => {
       const root = shopProject()
       writeFiles(root, {'src/shop/pipeline_registry.py': 'def register_pipelines(:\n    return {}\n'})
-      const reading = readPipelines({kedroVersion: '1.5.0', packageName: 'shop', projectRoot: root})
+      const reading = readPipelines({kedroRelease: kedro('1.5.0'), packageName: 'shop', projectRoot: root})
       expect(reading.registryFails).to.match(/^src\/shop\/pipeline_registry\.py has a syntax error/)
       const json = await preview(['run'], {project: root})
       expect(json.requests.map((request: {event: string}) => request.event)).to.deep.equal(['CLI command'])
@@ -557,7 +558,7 @@ describe('telemetry preview', () => {
       })
       // As in Python: b imports NAME from a while a is still being imported, which raises ImportError, so prep
       // fails to import and find_pipelines() leaves it out.
-      const reading = readPipelines({kedroVersion: '1.5.0', packageName: 'shop', projectRoot: root})
+      const reading = readPipelines({kedroRelease: kedro('1.5.0'), packageName: 'shop', projectRoot: root})
       expect(reading.warnings.join(' ')).to.match(/cannot import name 'NAME' from partially initialized module 'shop\.pipelines\.prep\.a' \(most likely due to a circular import\).*leaves pipelines\/prep out/)
       expect(reading.pipelines).not.to.have.property('prep')
     })
@@ -594,7 +595,7 @@ describe('telemetry preview', () => {
           '    return pipeline(nodes)',
         ].join('\n'),
       })
-      const reading = readPipelines({kedroVersion: '1.5.0', packageName: 'shop', projectRoot: root})
+      const reading = readPipelines({kedroRelease: kedro('1.5.0'), packageName: 'shop', projectRoot: root})
       expect(reading.estimated.join(' ')).to.match(/an if statement on .*: if os\.environ\.get\("FULL"\)/)
       const json = await preview(['run'], {project: root})
       expect(json.estimated).to.include.members(['properties.number_of_nodes', 'properties.number_of_pipelines'])

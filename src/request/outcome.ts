@@ -71,7 +71,7 @@ export function settingsImportOf(context: PreviewContext): null | SettingsImport
   const {pyproject, root} = context.project
   const reading = root && pyproject?.packageName
     ? importSettings({
-      environment: context.env, kedroVersion: context.kedro.version, packageName: pyproject.packageName, projectRoot: root,
+      environment: context.env, kedroRelease: context.kedroRelease, packageName: pyproject.packageName, projectRoot: root,
       pythonVersion: context.python.facts?.version ?? null, sitePackages: importFolders(context) ?? null, sourceDir: pyproject.sourceDir ?? 'src',
     })
     : null

@@ -130,13 +130,13 @@ function confSourceOf({args, workingDirectory}: PreviewContext): null | string {
 }
 
 export async function projectStatistics(context: PreviewContext, sheet: PreviewSheet, command: MaskedCommand): Promise<StatisticsOutcome> {
-  const {args, env, kedro, project: {pyproject, root}, python, telemetry} = context
+  const {args, env, kedroRelease, project: {pyproject, root}, python, telemetryRelease} = context
   const reading = await readStatistics({
     ...commandSelection(command, args),
     confSource: confSourceOf(context),
-    env: runEnvironment(context, command), environment: env, kedroSitePackages: importFolders(context), kedroVersion: kedro.version,
+    env: runEnvironment(context, command), environment: env, kedroRelease, kedroSitePackages: importFolders(context),
     packageName: pyproject?.packageName ?? null, projectRoot: root!, pythonVersion: python.facts?.version ?? null,
-    sitePackages: sitePackagesOf(context), sourceDir: pyproject?.sourceDir ?? 'src', telemetryVersion: telemetry.version,
+    sitePackages: sitePackagesOf(context), sourceDir: pyproject?.sourceDir ?? 'src', telemetryRelease,
   })
   appendAll(sheet.warnings, reading.warnings)
   // The registry is loaded when the catalog is created (kedro-telemetry's hook asks for __default__), if not before.

@@ -530,7 +530,7 @@ function isPipelinePackage(entry: {kind: string; name: string}, requested: null 
 
 export type ReadPipelinesOptions = {
   /** The Kedro release whose find_pipelines() and exports apply (default: the newest known). */
-  kedroVersion?: string; mustExist?: boolean; packageName: string; projectRoot: string
+  kedroRelease?: KedroRelease; mustExist?: boolean; packageName: string; projectRoot: string
   /** sys.version (or `3.12`) of the Python that runs kedro, when known: some syntax depends on it. */
   pythonVersion?: null | string
   requested?: null | string[]; sourceDir?: string
@@ -576,7 +576,7 @@ export function readPipelines(options: ReadPipelinesOptions): PipelineReading {
   }
 
   const sitePackages = options.sitePackages?.length ? options.sitePackages : null
-  const release = kedro(options.kedroVersion ?? NEWEST_KNOWN.kedro)
+  const release = options.kedroRelease ?? kedro(NEWEST_KNOWN.kedro)
   const evaluator = new ProjectEvaluator(layout, release, options.requested ?? null, options.pythonVersion ?? null, sitePackages)
   const registry = evaluator.registry()
   if (registry.kind === 'raises') return stoppedReading(evaluator, registry.error, registry.error)

@@ -18,14 +18,15 @@ import path from 'node:path'
 import type {SyntaxNode} from '@lezer/common'
 
 import {entryKindSync, readTextSafeSync} from '../checkout/files.js'
-import {kedro} from '../releases/releases.js'
+import type {KedroRelease} from '../releases/releases.js'
 import {ProjectEvaluator, projectLayout} from './pipelines.js'
 import {analysePython, childrenOf, EvaluationGuard, evaluate} from '../python/evaluator.js'
 
 export interface SettingsImportOptions {
   /** The environment kedro runs with: `os.environ["NAME"]` raises KeyError for a NAME it lacks. */
   environment: NodeJS.ProcessEnv
-  kedroVersion: string
+  /** The Kedro release that imports it. */
+  kedroRelease: KedroRelease
   packageName: string
   projectRoot: string
   /** sys.version of the interpreter that runs kedro, when known. */
@@ -119,7 +120,7 @@ export function importSettings(options: SettingsImportOptions): SettingsImport {
   const layout = projectLayout(options.projectRoot, options.sourceDir, options.packageName)
   // No settings.py: Kedro's defaults, nothing to import.
   if (entryKindSync(path.join(layout.packageDirectory, 'settings.py'), options.projectRoot) !== 'file') return {kind: 'imports', unsure: []}
-  const evaluator = new ProjectEvaluator(layout, kedro(options.kedroVersion), null, options.pythonVersion, options.sitePackages)
+  const evaluator = new ProjectEvaluator(layout, options.kedroRelease, null, options.pythonVersion, options.sitePackages)
   const record = evaluator.importModule(`${options.packageName}.settings`)
   if (record.failure) return {error: record.failure, importError: IMPORT_ERROR.test(record.failure), kind: 'fails'}
   const modules = scanModules(options.projectRoot, evaluator.files, options.environment)

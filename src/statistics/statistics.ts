@@ -4,7 +4,7 @@ import path from 'node:path'
 import {boundaryFor, readTextSafeSync} from '../checkout/files.js'
 import type {PyJson} from '../python/json-dumps.js'
 import {compareVersions} from '../python/pep440.js'
-import {kedro, type KedroRelease, telemetry, type TelemetryRelease} from '../releases/releases.js'
+import type {KedroRelease, TelemetryRelease} from '../releases/releases.js'
 import {type CatalogEntry, type CatalogOptions, type CatalogReading, readCatalog} from './catalog.js'
 import {type Interpolation, runtimeParamsOf} from './config-loader.js'
 import {DATASET_PACKAGES, type ModuleMap, readModuleMap, resolveDatasetType, typeCountKey} from './dataset-types.js'
@@ -22,7 +22,8 @@ export interface StatisticsOptions {
   confSource: null | string
   /** The run environment given (--env, else KEDRO_ENV); else settings.py's default_run_env, else local. */
   env: null | string
-  kedroVersion: string
+  /** The Kedro release that runs the command, as the preview settled it. */
+  kedroRelease: KedroRelease
   packageName: null | string
   projectRoot: string
   /** The pipelines the command asks for (`run --pipeline(s)`, `catalog ... -p`): Kedro 1.5.0 loads only those. */
@@ -44,7 +45,8 @@ export interface StatisticsOptions {
   /** site-packages folders of the project's environment, to read the installed kedro-datasets. */
   sitePackages: string[]
   sourceDir: string
-  telemetryVersion: string
+  /** The kedro-telemetry release that sends, as the preview settled it. */
+  telemetryRelease: TelemetryRelease
 }
 
 export interface StatisticsReading {
@@ -119,7 +121,7 @@ function projectClassImport(className: string, options: StatisticsOptions): null
   if (!packageName || !className.startsWith(`${packageName}.`)) return null
   const parts = className.split('.')
   const evaluator = new ProjectEvaluator(
-    projectLayout(options.projectRoot, options.sourceDir, packageName), kedro(options.kedroVersion), null, options.pythonVersion ?? null,
+    projectLayout(options.projectRoot, options.sourceDir, packageName), options.kedroRelease, null, options.pythonVersion ?? null,
     options.kedroSitePackages?.length ? options.kedroSitePackages : null,
   )
   const record = evaluator.importModule(parts.slice(0, -1).join('.'))
@@ -220,7 +222,7 @@ const NO_PACKAGE: Omit<PipelineReading, 'pipelines'> = {
 function readProjectPipelines(options: StatisticsOptions): Omit<PipelineReading, 'pipelines'> {
   if (!options.packageName) return NO_PACKAGE
   return readPipelines({
-    filters: options.filters, kedroVersion: options.kedroVersion, mustExist: options.runs, sitePackages: options.kedroSitePackages,
+    filters: options.filters, kedroRelease: options.kedroRelease, mustExist: options.runs, sitePackages: options.kedroSitePackages,
     packageName: options.packageName, projectRoot: options.projectRoot,
     pythonVersion: options.pythonVersion, requested: options.requested, sourceDir: options.sourceDir,
   })
@@ -241,14 +243,14 @@ function interpolationOf(kedroVersion: string, loaderClass: null | string): Inte
 function catalogOptions(options: StatisticsOptions, settings: null | ProjectSettings, kedroRelease: KedroRelease): CatalogOptions {
   return {
     customResolvers: settings?.customResolvers, environment: options.environment,
-    interpolation: interpolationOf(options.kedroVersion, settings?.configLoaderClass ?? null),
+    interpolation: interpolationOf(options.kedroRelease.version, settings?.configLoaderClass ?? null),
     loadVersions: options.loadVersions, mergeStrategy: settings?.mergeStrategy, patterns: settings?.configPatterns,
-    runtimeParams: runtimeParamsOf(options.runtimeParams ?? [], options.kedroVersion), validators: kedroRelease.validators,
+    runtimeParams: runtimeParamsOf(options.runtimeParams ?? [], options.kedroRelease.version), validators: kedroRelease.validators,
   }
 }
 
 function readProject(options: StatisticsOptions): ProjectReading {
-  const kedroRelease = kedro(options.kedroVersion)
+  const {kedroRelease} = options
   const settings = options.packageName ? readSettings(options.projectRoot, options.sourceDir, options.packageName) : null
   const env = options.env ?? settings?.defaultRunEnv ?? 'local'
   const confRoot = options.confSource ?? path.resolve(options.projectRoot, settings?.confSource ?? 'conf')
@@ -256,7 +258,7 @@ function readProject(options: StatisticsOptions): ProjectReading {
   const catalog = readCatalog(confRoot, env, settings?.baseEnv ?? 'base', options.confSource ?? options.projectRoot, catalogOptions(options, settings, kedroRelease))
   const pipelines = readProjectPipelines(options)
   const datasets = catalog.entries.filter((entry) => !entry.name.startsWith('parameters') && !entry.name.startsWith('params:'))
-  return {catalog, confRoot, datasets, env, kedroRelease, pipelines, settings, telemetryRelease: telemetry(options.telemetryVersion)}
+  return {catalog, confRoot, datasets, env, kedroRelease, pipelines, settings, telemetryRelease: options.telemetryRelease}
 }
 
 /** number_of_datasets, number_of_nodes and number_of_pipelines, with why each may be off. */
@@ -296,7 +298,7 @@ async function collectDatasetTypes(
   const {catalog, datasets, kedroRelease, telemetryRelease} = project
   if (telemetryRelease.datasetTypes === 'nested' && kedroRelease.catalogApi === 'list') collected.properties.dataset_types = {}
   const installed = await installedDatasetPackages(options.sitePackages, options.projectRoot)
-  const resolvedTypes = resolveTypes(datasets, installed.maps, options.kedroVersion)
+  const resolvedTypes = resolveTypes(datasets, installed.maps, options.kedroRelease.version)
   // Kedro 1.x builds datasets lazily: only a kedro-telemetry that counts their types (get_type) imports them.
   const imports = kedroRelease.catalogApi === 'list' || telemetryRelease.datasetTypes !== 'none'
   const {failure, unsure: unsureWhy} = imports ? importVerdict(resolvedTypes, installed.folders, options, kedroRelease) : {failure: null, unsure: null}
