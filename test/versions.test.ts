@@ -7,7 +7,7 @@ import {parseRequirement} from '../src/project/requirements.js'
 import {detectVersions} from '../src/project/versions.js'
 import {compareVersions} from '../src/python/pep440.js'
 import {makeProject, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
-import {NEWEST_KNOWN} from '../src/releases/releases.js'
+import {NEWEST_KNOWN, telemetryRulesFor} from '../src/releases/releases.js'
 
 function venv(prefix: string, packages: Record<string, string>, layout = 'lib/python3.11/site-packages'): void {
   writeFiles(prefix, Object.fromEntries(Object.entries(packages).map(([name, version]) => [
@@ -17,6 +17,15 @@ function venv(prefix: string, packages: Record<string, string>, layout = 'lib/py
 }
 
 describe('versions', () => {
+  it('one rule settles the kedro-telemetry release of a detected version: its own, the newest for a non-version (estimated), none', () => {
+    expect(telemetryRulesFor('0.3.2')).to.deep.include({estimated: null})
+    expect(telemetryRulesFor('0.3.2').release).to.include({consentModel: 'opt-in', version: '0.3.2'})
+    const odd = telemetryRulesFor('latest')
+    expect(odd.release?.version).to.equal(NEWEST_KNOWN.kedroTelemetry)
+    expect(odd.estimated).to.equal(`kedro-telemetry version "latest" is not a valid version; estimated with the rules of ${NEWEST_KNOWN.kedroTelemetry}`)
+    expect(telemetryRulesFor(null)).to.deep.equal({estimated: null, release: null})
+  })
+
   after(removeTempDirs)
 
   it('compares PEP 440 versions', () => {

@@ -28,7 +28,7 @@ import {STACK_TOOLS} from '../stack/tools.js'
 import {PYPROJECT} from '../project/root.js'
 import {LATEST_KNOWN_TELEMETRY_VERSION, type ProjectVersions} from '../project/versions.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
-import {isValidVersion} from '../python/pep440.js'
+import {telemetryRulesFor} from '../releases/releases.js'
 import {optInAgainstPolicy, type PolicyOverride} from '../policy/consent-gate.js'
 import {policyReader} from '../policy/load.js'
 import {type ConsentEdit, editConsent, MAX_EDITABLE_BYTES} from './edit.js'
@@ -226,7 +226,7 @@ export async function planConsentChange(options: ChangeOptions): Promise<Consent
   const consent = options.action === 'opt-in'
   // The team policy that governs the project decides whether opting in is allowed here, before anything else is read.
   const policyOverride = consent ? optInAgainstPolicy(await policyReader('find', workingDirectory, env)(projectRoot ?? workingDirectory), env, options.overridePolicy) : null
-  const noticeFor = versions.telemetry.version && isValidVersion(versions.telemetry.version) ? versions.telemetry.version : LATEST_KNOWN_TELEMETRY_VERSION
+  const noticeFor = telemetryRulesFor(versions.telemetry.version).release?.version ?? LATEST_KNOWN_TELEMETRY_VERSION
   const writes: Write[] = []
   const projectWrites = await planProjectWrites(options, target, writes)
   const userIdPath = kedroUserIdPath({env, platform, workingDirectory})

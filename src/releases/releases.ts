@@ -184,6 +184,18 @@ export function telemetry(version: string): TelemetryRelease {
   return {...release(TELEMETRY_TIMELINES, version), estimated: newer(version, NEWEST_KNOWN.kedroTelemetry, 'kedro-telemetry'), version}
 }
 
+/**
+ * The kedro-telemetry release whose rules apply to a version as detected: its own; the newest known for a text that
+ * is not a version (estimated, with the reason); none without a version. Status, the audit's checks, the notice and
+ * the consent change all settle "the" release here.
+ */
+export function telemetryRulesFor(version: null | string): {estimated: null | string; release: null | TelemetryRelease} {
+  if (version === null) return {estimated: null, release: null}
+  if (isValidVersion(version)) return {estimated: null, release: telemetry(version)}
+  const newest = NEWEST_KNOWN.kedroTelemetry
+  return {estimated: `kedro-telemetry version "${version}" is not a valid version; estimated with the rules of ${newest}`, release: telemetry(newest)}
+}
+
 /** What Kedro `version` does. */
 export function kedro(version: string): KedroRelease {
   return {...release(KEDRO_TIMELINES, version), estimated: newer(version, NEWEST_KNOWN.kedro, 'Kedro'), version}

@@ -16,8 +16,7 @@ import {type LoadedProject, loadProject, type ProjectAt} from '../project/projec
 import {type PyprojectInfo, pyprojectFields} from '../project/pyproject.js'
 import {PYPROJECT} from '../project/root.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
-import {LATEST_KNOWN_TELEMETRY_VERSION} from '../project/versions.js'
-import {kedro} from '../releases/releases.js'
+import {kedro, telemetryRulesFor} from '../releases/releases.js'
 import {isValidVersion} from '../python/pep440.js'
 import {findPolicyFile} from '../policy/find.js'
 import {policyReader} from '../policy/load.js'
@@ -77,16 +76,16 @@ interface StatusFacts {
   workingDirectory: string
 }
 
-/** The kedro-telemetry version whose rules apply: the latest known for one that is not a version (with a warning). */
-function rulesVersion(version: null | string, warnings: string[]): null | string {
-  if (version === null || isValidVersion(version)) return version
-  warnings.push(`kedro-telemetry version "${version}" is not a valid version; estimated with the rules of ${LATEST_KNOWN_TELEMETRY_VERSION}`)
-  return LATEST_KNOWN_TELEMETRY_VERSION
-}
-
 /** pyproject.toml at HEAD only tells whether a project id is committed: without one, git is not asked for it. */
 function questionsFor(pyproject: null | PyprojectInfo): {file: string; headFile?: string} {
   return pyproject?.projectId == null ? {file: REPOSITORY_QUESTIONS.file} : REPOSITORY_QUESTIONS
+}
+
+/** The kedro-telemetry version whose rules apply (see telemetryRulesFor), with its estimate among the warnings. */
+function rulesVersion(version: null | string, warnings: string[]): null | string {
+  const {estimated, release} = telemetryRulesFor(version)
+  if (estimated) warnings.push(estimated)
+  return release?.version ?? null
 }
 
 /** Where kedro would run, and the project it would use there: as the caller loaded it, or read now. */

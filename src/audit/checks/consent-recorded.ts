@@ -1,7 +1,7 @@
 /** TEL009: the decision is recorded. */
 import {buildNotice, isCurrentNotice} from '../../notice/notice.js'
 import {LATEST_KNOWN_TELEMETRY_VERSION} from '../../project/versions.js'
-import {isValidVersion} from '../../python/pep440.js'
+import {telemetryRulesFor} from '../../releases/releases.js'
 import {type Check, type CheckDefinition, failing, result} from './check.js'
 
 const definition: CheckDefinition = {
@@ -15,8 +15,7 @@ export const consentRecorded: Check = {
   definition,
   run({history, status}) {
     if (!status.file.valid) return result(definition, failing(definition), 'no explicit decision to have recorded')
-    const declared = status.project.telemetryVersion
-    const version = declared && isValidVersion(declared) ? declared : LATEST_KNOWN_TELEMETRY_VERSION
+    const version = telemetryRulesFor(status.project.telemetryVersion).release?.version ?? LATEST_KNOWN_TELEMETRY_VERSION
     const notice = buildNotice(version)
     const latest = history.records.filter((record) => record.projectRoot === status.project.root).at(-1)
     if (!latest) return result(definition, failing(definition), 'the decision in .telemetry has no record in this machine\'s history')

@@ -1,6 +1,5 @@
 /** TEL007: identifiers are pseudonymous. */
-import {telemetry} from '../../releases/releases.js'
-import {isValidVersion} from '../../python/pep440.js'
+import {telemetryRulesFor} from '../../releases/releases.js'
 import {type Check, type CheckDefinition, type Evidence, failing, result} from './check.js'
 
 const definition: CheckDefinition = {
@@ -15,8 +14,7 @@ export const identifiers: Check = {
     const {consent, identity} = status
     // Identifiers matter where they are sent: with nothing sent from here, they stay on this machine (0.2.2-0.2.3
     // sent their statistics, identity included, even without consent).
-    const version = status.project.telemetryVersion
-    const sendsAnyway = version !== null && isValidVersion(version) && telemetry(version).statisticsIgnoreConsent
+    const sendsAnyway = telemetryRulesFor(status.project.telemetryVersion).release?.statisticsIgnoreConsent ?? false
     if (!consent.willSend && !sendsAnyway) return result(definition, 'skip', `nothing is sent from here (${consent.decidedBy}), so no identifier leaves this machine`)
     const evidence: Evidence[] = []
     if (identity.projectId) evidence.push({file: identity.pyprojectPath ?? undefined, message: identity.projectIdNote})

@@ -1,6 +1,5 @@
 /** TEL008: kedro-telemetry has no known consent problem. */
-import {telemetry, telemetryReleasesWith} from '../../releases/releases.js'
-import {isValidVersion} from '../../python/pep440.js'
+import {telemetryReleasesWith, telemetryRulesFor} from '../../releases/releases.js'
 import {type Check, type CheckDefinition, result} from './check.js'
 
 const definition: CheckDefinition = {
@@ -14,9 +13,9 @@ export const telemetryVersion: Check = {
   run({status}) {
     const {telemetryVersion: version, telemetryVersionDetail: detail, telemetryVersionSource: source} = status.project
     if (source === 'not-installed') return result(definition, 'pass', 'kedro-telemetry is not installed: nothing is sent')
-    if (source === 'assumed' || !version || !isValidVersion(version)) return result(definition, 'skip', `the installed version is unknown (${detail})`)
+    const {estimated, release} = telemetryRulesFor(version)
+    if (source === 'assumed' || !release || estimated) return result(definition, 'skip', `the installed version is unknown (${detail})`)
     const evidence = [{message: `kedro-telemetry ${version} (${source}: ${detail})`}]
-    const release = telemetry(version)
     if (release.statisticsIgnoreConsent) return result(definition, 'fail', `${version} sends project statistics without consent`, evidence)
     if (release.consentModel === 'opt-in') return result(definition, 'warn', `${version} blocks non-interactive runs at its consent prompt`, evidence)
     if (release.datasetTypes === 'nested') return result(definition, 'warn', `${version} sends nested statistics that the collector rejects`, evidence)
