@@ -134,7 +134,7 @@ for (const envName of Object.keys(environments)) {
   )
 }
 
-console.log('targets (issue #20): status <= 2.3x and preview <= 2.8x node -e 0; the large preview under 1.5 s. --version is oclif\'s own start-up, the least any command costs.')
+console.log('targets (issue #20): status <= 2.3x and preview <= 2.8x node -e 0, as measured there in the inherited environment (where --version is about 2x); the large preview under 1.5 s. --version is oclif\'s own start-up, the least any command costs; the bare and no-cache rows show the same work against a faster floor and a first run.')
 const floor = median(samples['inherited/floor'])
 console.log(
   `audit of ${projects} projects in one git repository (one run, inherited environment): ${(auditMs / 1000).toFixed(2)} s wall ` +
