@@ -145,29 +145,39 @@ export function readCodeCache(file: string, expected: CodeCacheHeader): Buffer |
   }
 }
 
+/** A temporary file older than this was left by a writer that was killed: removed. */
+const STALE_TEMPORARY_MS = 60_000
+
 /**
  * Writes all or nothing (a temporary file renamed over), then keeps the files of the newest few bundles only
- * (a file's bundle and Node are the name up to the command).
+ * (a file's bundle and Node are the name up to the command). `content` is made here, inside the guard.
  */
-export function writeCodeCache(file: string, content: Buffer): void {
+export function writeCodeCache(file: string, content: () => Buffer): void {
   try {
     mkdirSync(path.dirname(file), {mode: 0o700, recursive: true})
     const temporary = `${file}.${process.pid}.tmp`
-    writeFileSync(temporary, content, {mode: 0o600})
+    writeFileSync(temporary, content(), {mode: 0o600})
     renameSync(temporary, file)
-    const folder = path.dirname(file)
-    const newest = new Map<string, number>()
-    const files = readdirSync(folder).filter((name) => name.endsWith('.v8')).map((name) => {
-      const time = statSync(path.join(folder, name)).mtimeMs
-      const group = name.slice(0, name.lastIndexOf('-'))
-      newest.set(group, Math.max(newest.get(group) ?? 0, time))
-      return {group, name}
-    })
-    const kept = new Set([...newest].sort((a, b) => b[1] - a[1]).slice(0, KEPT_BUNDLES).map(([group]) => group))
-    for (const old of files) if (!kept.has(old.group)) unlinkSync(path.join(folder, old.name))
+    pruneCodeCaches(path.dirname(file), Date.now())
   } catch {
     // The cache is an optimisation: a read-only home or a full disk must not fail a command.
   }
+}
+
+function pruneCodeCaches(folder: string, now: number): void {
+  const newest = new Map<string, number>()
+  const files: {group: string; name: string}[] = []
+  for (const name of readdirSync(folder)) {
+    const time = statSync(path.join(folder, name)).mtimeMs
+    if (name.endsWith('.tmp') && now - time > STALE_TEMPORARY_MS) unlinkSync(path.join(folder, name))
+    if (!name.endsWith('.v8')) continue
+    const group = name.slice(0, name.lastIndexOf('-'))
+    newest.set(group, Math.max(newest.get(group) ?? 0, time))
+    files.push({group, name})
+  }
+
+  const kept = new Set([...newest].sort((a, b) => b[1] - a[1]).slice(0, KEPT_BUNDLES).map(([group]) => group))
+  for (const old of files) if (!kept.has(old.group)) unlinkSync(path.join(folder, old.name))
 }
 
 /**
@@ -202,7 +212,7 @@ export function loadBundle<T>(file: string, options: LoadOptions): LoadedBundle<
     cache,
     exports: loaded.exports as T,
     saveCache() {
-      if (header && cache !== 'used') writeCodeCache(cacheFile, encodeCodeCache(header, script.createCachedData()))
+      if (header && cache !== 'used') writeCodeCache(cacheFile, () => encodeCodeCache(header, script.createCachedData()))
     },
   }
 }

@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {readdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import path from 'node:path'
 
@@ -59,7 +59,7 @@ describe('the code cache', () => {
     const file = path.join(folder, 'c.v8')
     const header: CodeCacheHeader = {bundle: `${SHA}:10:20`, command: 'status', node: 'v20.1.0-x64'}
     const data = Buffer.from([1, 2, 3, 4, 5, 6, 7, 8])
-    writeCodeCache(file, encodeCodeCache(header, data))
+    writeCodeCache(file, () => encodeCodeCache(header, data))
     expectValid('code-cache-header.schema.json', headerOf(file))
     expect(readCodeCache(file, header)).to.deep.equal(data)
     expect(readCodeCache(file, {...header, command: 'preview'})).to.equal(null)
@@ -75,7 +75,7 @@ describe('the code cache', () => {
     expect(readCodeCache(path.join(folder, 'missing.v8'), header)).to.equal(null)
   })
 
-  it('keeps the files of the three newest bundles', () => {
+  it('keeps the files of the three newest bundles, and no temporary file a killed writer left', () => {
     const folder = tempDir()
     const times = [100, 200, 300, 400]
     for (const [index, time] of times.entries()) {
@@ -86,18 +86,27 @@ describe('the code cache', () => {
       }
     }
 
-    writeCodeCache(path.join(folder, `4${'b'.repeat(15)}-v20.1.0-x64-status.v8`), Buffer.from('new'))
+    const stale = path.join(folder, 'x.v8.1.tmp')
+    const fresh = path.join(folder, 'x.v8.2.tmp')
+    writeFileSync(stale, 'half')
+    utimesSync(stale, 100, 100)
+    writeFileSync(fresh, 'being written')
+    writeCodeCache(path.join(folder, `4${'b'.repeat(15)}-v20.1.0-x64-status.v8`), () => Buffer.from('new'))
     expect(readdirSync(folder).sort()).to.deep.equal([
       `2${'b'.repeat(15)}-v20.1.0-x64-other.v8`, `2${'b'.repeat(15)}-v20.1.0-x64-status.v8`,
       `3${'b'.repeat(15)}-v20.1.0-x64-other.v8`, `3${'b'.repeat(15)}-v20.1.0-x64-status.v8`,
-      `4${'b'.repeat(15)}-v20.1.0-x64-status.v8`,
+      `4${'b'.repeat(15)}-v20.1.0-x64-status.v8`, 'x.v8.2.tmp',
     ])
   })
 
   it('a write that cannot happen is no error', () => {
     const folder = tempDir()
     writeFileSync(path.join(folder, 'file'), 'x')
-    expect(() => writeCodeCache(path.join(folder, 'file', 'code', 'c.v8'), Buffer.from('x'))).not.to.throw()
+    expect(() => writeCodeCache(path.join(folder, 'file', 'code', 'c.v8'), () => Buffer.from('x'))).not.to.throw()
+    expect(() => writeCodeCache(path.join(folder, 'c.v8'), () => {
+      throw new Error('V8 could not make it')
+    })).not.to.throw()
+    expect(existsSync(path.join(folder, 'c.v8'))).to.equal(false)
   })
 
   it('loads a bundle, writes its code after the run, and compiles from it the next time', () => {

@@ -15,7 +15,7 @@ import type {StatusReport} from '../src/status/status.js'
 import {listDirectorySync} from '../src/checkout/files.js'
 import {withOpenedFiles} from './helpers/file-reads.js'
 import {runInProcess, runJsonInProcess} from './helpers/in-process.js'
-import {EXAMPLE, gitInit, makeProject, removeTempDirs, tempDir} from './helpers/sandbox.js'
+import {EXAMPLE, gitCommitAll, gitInit, makeProject, removeTempDirs, tempDir} from './helpers/sandbox.js'
 
 const env = () => {
   const home = tempDir('kc-home-')
@@ -251,6 +251,17 @@ describe('no false all-clear', () => {
       // A real run asks again only where it changed something (here every project, once), then nowhere.
       expect(await runs(['enforce', '.'])).to.be.at.most(8 * count)
       expect(await runs(['enforce', '.'])).to.be.at.most(Math.max(audit * 2, 12))
+    })
+
+    it('a real run asks git again below a .gitignore it wrote: a project inside it needs none of its own', async () => {
+      const root = governedTree(1)
+      makeProject({}, path.join(root, 'p0', 'nested'))
+      gitCommitAll(root, 'projects')
+      const run = await runInProcess(['enforce', '.'], {cwd: root, env: env()})
+      expect(run.stderr).not.to.match(/internal error/)
+      expect(readFileSync(path.join(root, 'p0', '.gitignore'), 'utf8')).to.equal('.telemetry\n')
+      expect(readFileSync(path.join(root, 'p0', 'nested', '.telemetry'), 'utf8')).to.equal('consent: false\n')
+      expect(existsSync(path.join(root, 'p0', 'nested', '.gitignore'))).to.equal(false)
     })
 
     it('reads each pyproject.toml at most three times (finding the project, its root, its contents), as the audit does', async () => {
