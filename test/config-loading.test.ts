@@ -156,4 +156,22 @@ describe('Kedro 0.18\'s ConfigLoader and other loader classes', () => {
     expect(other.estimated.join(' ')).to.match(/CONFIG_LOADER_CLASS resolves \$\{\.\.\.\} its own way/)
     expect(catalogOf({'conf/base/catalog.yml': 'a: {type: pandas.CSVDataSet}\n'}, {interpolation: 'not-followed'}).estimated).to.deep.equal([])
   })
+
+  it('reads the formats anyconfig reads: strict JSON, other extensions estimated, none of them under OmegaConfigLoader', () => {
+    const catalog = 'a: {type: pandas.CSVDataSet}\n'
+    const withIni = {'conf/base/catalog.yml': catalog, 'conf/base/catalog_more.ini': '[b]\ntype = pandas.CSVDataSet\n'}
+    // OmegaConfigLoader never matches a .ini file; 0.18's anyconfig loaders read it with a backend not followed here.
+    expect(catalogOf(withIni).estimated).to.deep.equal([])
+    expect(catalogOf(withIni, {interpolation: 'literal'}).estimated).to.deep.equal(['base/catalog_more.ini: Kedro 0.18\'s config loaders read .ini files with anyconfig, which is not followed here'])
+    // JSON is read with Python's json module there: a JSON document is read exactly, YAML in a .json file is not JSON.
+    const json = catalogOf({'conf/base/catalog.yml': catalog, 'conf/base/catalog_b.json': '{"b": {"type": "pandas.CSVDataSet"}}'}, {interpolation: 'literal'})
+    expect([json.estimated, names(json)]).to.deep.equal([[], ['a', 'b']])
+    const yamlInJson = catalogOf({'conf/base/catalog.yml': catalog, 'conf/base/catalog_b.json': 'b: {type: pandas.CSVDataSet}\n'}, {interpolation: 'literal'})
+    expect(yamlInJson.estimated.join(' ')).to.match(/catalog_b\.json: .*Python's json module, which this file does not satisfy/)
+    expect(names(catalogOf({'conf/base/catalog.yml': catalog, 'conf/base/catalog_b.json': 'b: {type: pandas.CSVDataSet}\n'}))).to.deep.equal(['a', 'b'])
+    // An empty YAML file is an empty mapping for anyconfig as for OmegaConf; an empty or null .json is not.
+    expect(catalogOf({'conf/base/catalog.yml': catalog, 'conf/base/catalog_empty.yml': ''}, {interpolation: 'literal'}).estimated).to.deep.equal([])
+    expect(catalogOf({'conf/base/catalog.yml': catalog, 'conf/base/catalog_b.json': ''}, {interpolation: 'literal'}).estimated).to.have.length(1)
+    expect(catalogOf({'conf/base/catalog.yml': catalog, 'conf/base/catalog_b.json': 'null'}, {interpolation: 'literal'}).estimated.join(' ')).to.match(/null with Python's json module/)
+  })
 })

@@ -112,6 +112,37 @@ describe('what decides the outcome, release by release', () => {
       const other = example({'src/spaceflights/settings.py': 'DISABLE_HOOKS_FOR_PLUGINS = ("kedro-viz",)\n'})
       expect(events(await preview(other, ['run']))).to.deep.equal(['Kedro Project Statistics'])
     })
+
+    it('another plugin\'s hooks (kedro.hooks entry points) make the statistics estimated, unless settings.py disables them', async () => {
+      const site = '.venv/lib/python3.11/site-packages'
+      const installed = {
+        '.venv/pyvenv.cfg': 'home = /usr/bin\n', [`${site}/kedro-1.5.0.dist-info/METADATA`]: 'Name: kedro\nVersion: 1.5.0\n',
+        [`${site}/kedro_telemetry-0.8.0.dist-info/METADATA`]: 'Name: kedro-telemetry\nVersion: 0.8.0\n',
+        [`${site}/kedro_telemetry-0.8.0.dist-info/entry_points.txt`]: '[kedro.cli_hooks]\nkedro-telemetry = kedro_telemetry.plugin:telemetry_hook\n\n[kedro.hooks]\nkedro-telemetry = kedro_telemetry.plugin:telemetry_hook\n',
+        [`${site}/kedro_viz-12.4.0.dist-info/METADATA`]: 'Name: kedro-viz\nVersion: 12.4.0\n',
+        [`${site}/kedro_viz-12.4.0.dist-info/entry_points.txt`]: '[kedro.hooks]\nkedro-dataset-stats = kedro_viz.integrations.kedro.hooks:dataset_stats_hook\n',
+        [`${site}/pandas/__init__.py`]: '', [`${site}/sklearn/__init__.py`]: '',
+      }
+      const estimatedEvent = (json: PreviewResult) => json.origins.find((origin) => origin.field === 'event')?.estimated ?? ''
+      // kedro-telemetry's own hooks and kedro-viz's (it only keeps the catalog) change nothing.
+      const quiet = await preview(example(installed), ['--no-python', 'run'])
+      expect(estimatedEvent(quiet)).not.to.match(/registers Kedro hooks/)
+      const mlflow = {
+        ...installed,
+        [`${site}/kedro_mlflow-0.14.4.dist-info/METADATA`]: 'Name: kedro_mlflow\nVersion: 0.14.4\n',
+        [`${site}/kedro_mlflow-0.14.4.dist-info/entry_points.txt`]: '[kedro.project_commands]\nmlflow = kedro_mlflow.framework.cli.cli:commands\n\n[kedro.hooks]\nmlflow_hook = kedro_mlflow.framework.hooks:mlflow_hook\n',
+      }
+      const withPlugin = await preview(example(mlflow), ['--no-python', 'run'])
+      expect(events(withPlugin)).to.deep.equal(['Kedro Project Statistics'])
+      expect(estimatedEvent(withPlugin)).to.include('kedro_mlflow 0.14.4 registers Kedro hooks (mlflow_hook = kedro_mlflow.framework.hooks:mlflow_hook)')
+      // DISABLE_HOOKS_FOR_PLUGINS names the distribution as its metadata does.
+      const disabled = await preview(example({...mlflow, 'src/spaceflights/settings.py': 'DISABLE_HOOKS_FOR_PLUGINS = ("kedro_mlflow",)\n'}), ['--no-python', 'run'])
+      expect(estimatedEvent(disabled)).not.to.match(/registers Kedro hooks/)
+      // Without an environment, a kedro-* plugin the requirements ask for may register hooks; kedro-viz's do nothing.
+      const asked = await preview(example({'requirements.txt': 'kedro~=1.5.0\nkedro-viz>=6.7.0\nkedro-mlflow==0.14.4\n'}), ['run'])
+      expect(estimatedEvent(asked)).to.include('requirements.txt:3 asks for kedro-mlflow, which may register Kedro hooks (no environment was read to tell)')
+      expect(estimatedEvent(asked)).not.to.match(/kedro-viz/)
+    })
   })
 
   describe('the project\'s settings.py, imported as kedro starts and again as it creates the session', () => {

@@ -100,6 +100,59 @@ export function readDistributions(sitePackages: string[], projectRoot: null | st
   return distributions
 }
 
+/** An installed distribution that registers Kedro project hooks (entry point group `kedro.hooks`). */
+export interface HookPlugin {
+  /** The entry points as written, `name = module:attribute`. */
+  entryPoints: string[]
+  /** The distribution's `Name:` (what DISABLE_HOOKS_FOR_PLUGINS names), else its folder's name. */
+  name: string
+  version: null | string
+}
+
+/** The `[kedro.hooks]` entries of an entry_points.txt (an INI file: one section per group). */
+export function kedroHookEntryPoints(text: string): string[] {
+  const entries: string[] = []
+  let inGroup = false
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim()
+    if (line.startsWith('[')) inGroup = /^\[\s*kedro\.hooks\s*\]$/.test(line)
+    else if (inGroup && line && !line.startsWith('#') && !line.startsWith(';')) entries.push(line)
+  }
+
+  return entries
+}
+
+/**
+ * Every distribution in these folders that registers Kedro project hooks, as pluggy finds them
+ * (importlib.metadata's entry points): each metadata folder's entry_points.txt is read, and nothing else of it unless
+ * it names `kedro.hooks`.
+ */
+export function readHookPlugins(sitePackages: string[], projectRoot: null | string): HookPlugin[] {
+  const plugins: HookPlugin[] = []
+  const seen = new Set<string>()
+  for (const directory of sitePackages) {
+    const within = boundaryFor(directory, projectRoot)
+    const listing = listDirectorySync(directory, within)
+    for (const entry of listing.ok ? listing.entries.map((item) => item.name) : []) {
+      const metadataFile = entry.endsWith('.dist-info') ? 'METADATA' : (entry.endsWith('.egg-info') ? 'PKG-INFO' : null)
+      if (!metadataFile) continue
+      const location = path.join(directory, entry)
+      const read = readTextSafeSync(path.join(location, 'entry_points.txt'), {within})
+      const entryPoints = read.ok ? kedroHookEntryPoints(read.text) : []
+      if (entryPoints.length === 0) continue
+      const metadata = readTextSafeSync(path.join(location, metadataFile), {within})
+      const parsed = metadata.ok ? parseCoreMetadata(metadata.text) : null
+      const name = parsed?.name ?? entry.replace(/-[^-]*\.(?:dist|egg)-info$/, '')
+      // The first of two installs of one distribution is the one importlib.metadata finds.
+      if (seen.has(normaliseDistributionName(name))) continue
+      seen.add(normaliseDistributionName(name))
+      plugins.push({entryPoints, name, version: parsed?.version ?? null})
+    }
+  }
+
+  return plugins
+}
+
 /** Whether a virtualenv's pyvenv.cfg lets it import the base interpreter's packages too. */
 function includesSystemSitePackages(prefix: string, within: null | string): boolean {
   const read = readTextSafeSync(path.join(prefix, 'pyvenv.cfg'), {within})

@@ -36,6 +36,17 @@ function requirementFiles(projectRoot: string): string[] {
   return files
 }
 
+/** Calls `visit` with each requirement line of the project, in file order (requirements files, then pyproject). */
+function eachRequirementLine(projectRoot: string, pyprojectDependencies: string[], visit: (origin: string, line: string) => void): void {
+  for (const file of requirementFiles(projectRoot)) {
+    const read = readTextSafeSync(file, {within: projectRoot})
+    if (!read.ok) continue
+    for (const [index, line] of read.text.split(/\r?\n/).entries()) visit(`${path.relative(projectRoot, file)}:${index + 1}`, line)
+  }
+
+  for (const dependency of pyprojectDependencies) visit('pyproject.toml', dependency)
+}
+
 /** Every requirement naming `names`, keyed by normalised name, in file order (requirements files, then pyproject). */
 export async function findRequirements(
   projectRoot: string,
@@ -44,20 +55,22 @@ export async function findRequirements(
 ): Promise<Map<string, Requirement[]>> {
   const wanted = new Set(names.map((name) => normaliseDistributionName(name)))
   const found = new Map<string, Requirement[]>()
-  const add = (origin: string, line: string) => {
+  eachRequirementLine(projectRoot, pyprojectDependencies, (origin, line) => {
     const requirement = parseRequirement(line)
     if (!requirement || !wanted.has(requirement.name)) return
     const list = found.get(requirement.name) ?? []
     list.push({origin, pinned: requirement.pinned, specifier: requirement.specifier})
     found.set(requirement.name, list)
-  }
-
-  for (const file of requirementFiles(projectRoot)) {
-    const read = readTextSafeSync(file, {within: projectRoot})
-    if (!read.ok) continue
-    for (const [index, line] of read.text.split(/\r?\n/).entries()) add(`${path.relative(projectRoot, file)}:${index + 1}`, line)
-  }
-
-  for (const dependency of pyprojectDependencies) add('pyproject.toml', dependency)
+  })
   return found
+}
+
+/** The distributions the project requires (normalised names) with where each is first asked for. */
+export function requiredDistributions(projectRoot: string, pyprojectDependencies: string[]): Map<string, string> {
+  const required = new Map<string, string>()
+  eachRequirementLine(projectRoot, pyprojectDependencies, (origin, line) => {
+    const name = parseRequirement(line)?.name
+    if (name && !required.has(name)) required.set(name, origin)
+  })
+  return required
 }

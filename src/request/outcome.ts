@@ -7,6 +7,8 @@
 import path from 'node:path'
 
 import {entryKindSync, readTextSafeSync} from '../checkout/files.js'
+import {normaliseDistributionName, readHookPlugins} from '../project/environment.js'
+import {requiredDistributions} from '../project/requirements.js'
 import {safeLoad} from '../python/pyyaml.js'
 import {type KedroRelease, refusesProject} from '../releases/releases.js'
 import type {MaskedCommand} from './command.js'
@@ -129,6 +131,39 @@ export function statisticsHookDisabled(context: PreviewContext): boolean | strin
   const disabled = readSettings(root, pyproject.sourceDir ?? 'src', pyproject.packageName).disabledHookPlugins
   if (disabled === null) return 'settings.py cannot be followed here, so whether DISABLE_HOOKS_FOR_PLUGINS names kedro-telemetry is not known'
   return disabled.includes('kedro-telemetry')
+}
+
+/**
+ * Kedro distributions whose project hooks cannot change what kedro-telemetry sends: kedro-telemetry itself, kedro-viz
+ * (its DatasetStatsHook.after_catalog_created only keeps the catalog: kedro-viz,
+ * package/kedro_viz/integrations/kedro/hooks.py), and those that register none (kedro, kedro-datasets, and
+ * kedro-airflow and kedro-docker, which add commands only: their pyproject.toml in kedro-org/kedro-plugins).
+ */
+const HOOKS_WITHOUT_EFFECT = new Set(['kedro', 'kedro-airflow', 'kedro-datasets', 'kedro-docker', 'kedro-telemetry', 'kedro-viz'])
+
+const PLUGIN_HOOK_EFFECT = 'their code is not followed here: plugin hooks run before kedro-telemetry\'s statistics hook ' +
+  '(after_context_created always, after_catalog_created in the order pluggy registered them), so if one raises, only ' +
+  '"CLI command" is sent, and if one changes the catalog, the counts differ'
+
+/**
+ * Why other plugins' Kedro hooks may change the statistics (kedro/framework/session/session.py registers every
+ * `kedro.hooks` entry point not named in DISABLE_HOOKS_FOR_PLUGINS). Read from the environment when there is one,
+ * else from the project's requirements (a `kedro-*` plugin it asks for may register hooks); empty when none.
+ */
+export function pluginHookDoubts(context: PreviewContext): string[] {
+  const {pyproject, root} = context.project
+  const disabled = root && pyproject?.packageName ? readSettings(root, pyproject.sourceDir ?? 'src', pyproject.packageName).disabledHookPlugins ?? [] : []
+  const folders = importFolders(context)
+  if (folders) {
+    return readHookPlugins(folders, root)
+      .filter((plugin) => !HOOKS_WITHOUT_EFFECT.has(normaliseDistributionName(plugin.name)) && !disabled.includes(plugin.name))
+      .map((plugin) => `${plugin.name}${plugin.version ? ` ${plugin.version}` : ''} registers Kedro hooks (${plugin.entryPoints.join('; ')}): ${PLUGIN_HOOK_EFFECT}`)
+  }
+
+  if (!root) return []
+  return [...requiredDistributions(root, pyproject?.dependencies ?? [])]
+    .filter(([name]) => name.startsWith('kedro-') && !HOOKS_WITHOUT_EFFECT.has(name) && !disabled.some((entry) => normaliseDistributionName(entry) === name))
+    .map(([name, origin]) => `${origin} asks for ${name}, which may register Kedro hooks (no environment was read to tell): ${PLUGIN_HOOK_EFFECT}`)
 }
 
 /** Whether the command (in a project kedro starts for) builds the catalog. */

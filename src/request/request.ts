@@ -10,7 +10,7 @@ import {type PyJson, pythonJsonDumps, pythonStr} from '../python/json-dumps.js'
 import {telemetryReleasesWith} from '../releases/releases.js'
 import {type MaskedCommand, maskedCommand} from './command.js'
 import {type PreviewContext, previewContext, type PreviewInputs} from './context.js'
-import {catalogOutcome, kedroRefuses, settingsImportOf, statisticsHookDisabled} from './outcome.js'
+import {catalogOutcome, kedroRefuses, pluginHookDoubts, settingsImportOf, statisticsHookDisabled} from './outcome.js'
 import {NEW_PROJECT_ID, projectProperties, userIdentity} from './properties.js'
 import {type FieldOrigin, PreviewSheet} from './sheet.js'
 import {projectStatistics} from './statistics-step.js'
@@ -188,7 +188,7 @@ function settingsDoubtsOrStop(context: PreviewContext, sheet: PreviewSheet, comm
     return null
   }
 
-  return [...typeof hookDisabled === 'string' ? [hookDisabled] : [], ...settings?.unsure ?? []]
+  return [...typeof hookDisabled === 'string' ? [hookDisabled] : [], ...settings?.unsure ?? [], ...pluginHookDoubts(context)]
 }
 
 /** The statistics the command sends, or null (no catalog, or kedro fails before building it: said in a warning). */

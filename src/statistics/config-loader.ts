@@ -91,6 +91,12 @@ export function globPattern(pattern: string): RegExp {
 const EXTENSIONS = new Set(['.json', '.yaml', '.yml'])
 
 /**
+ * What Kedro 0.18's anyconfig-based loaders (ConfigLoader, TemplatedConfigLoader) also read (kedro/config/common.py,
+ * SUPPORTED_EXTENSIONS); OmegaConfigLoader skips them. Their anyconfig backends are not followed here.
+ */
+const ANYCONFIG_ONLY_EXTENSIONS = new Set(['.ini', '.pickle', '.properties', '.xml'])
+
+/**
  * How many nodes one key's configuration may take to walk. YAML aliases share one object under many keys, so a
  * few hundred bytes can stand for billions of nodes (an "alias bomb"): past this, the reading is estimated.
  */
@@ -300,7 +306,7 @@ export class ConfigLoader {
     let walk = this.walks.get(directory)
     if (!walk) {
       walk = walkFilesSync(directory, {
-        descend: (_relative, name) => !name.startsWith('.'), keep: (_relative, name) => !name.startsWith('.') && EXTENSIONS.has(path.extname(name)), within: this.settings.within,
+        descend: (_relative, name) => !name.startsWith('.'), keep: (_relative, name) => !name.startsWith('.') && (EXTENSIONS.has(path.extname(name)) || ANYCONFIG_ONLY_EXTENSIONS.has(path.extname(name))), within: this.settings.within,
       })
       this.walks.set(directory, walk)
     }
@@ -341,6 +347,37 @@ export class ConfigLoader {
     return loaded
   }
 
+  /**
+   * One configuration file as the loader class parses it. OmegaConf.load reads JSON with its YAML loader too (an empty
+   * file is an empty mapping), and skips the other extensions; anyconfig reads YAML with PyYAML (an empty file is an
+   * empty mapping too), `.json` with Python's json module, and the other extensions with backends not followed here.
+   */
+  private parseFile(shown: string, text: string, loaded: LoadedConfig): 'skipped' | ReturnType<typeof safeLoad> {
+    const extension = path.extname(shown)
+    const anyconfig = this.settings.interpolation !== 'omegaconf'
+    if (ANYCONFIG_ONLY_EXTENSIONS.has(extension)) {
+      if (anyconfig) loaded.estimated.push(`${shown}: Kedro 0.18's config loaders read ${extension} files with anyconfig, which is not followed here`)
+      return 'skipped'
+    }
+
+    if (anyconfig && extension === '.json') {
+      let value: unknown
+      try {
+        value = JSON.parse(text)
+      } catch (error) {
+        loaded.estimated.push(`${shown}: Kedro 0.18's config loaders read .json files with Python's json module, which this file does not satisfy (${(error as Error).message})`)
+        return 'skipped'
+      }
+
+      // json gives None for `null`, which anyconfig does not turn into a mapping as it does for an empty YAML file.
+      if (value !== null) return {document: null, error: null, ok: true, value}
+      loaded.estimated.push(`${shown}: Kedro 0.18's config loaders read its null with Python's json module, not as a mapping`)
+      return 'skipped'
+    }
+
+    return safeLoad(text.replaceAll(/\r\n?/g, '\n'))
+  }
+
   /** One environment folder for `key`: its files merged and resolved, `_` keys dropped (except for parameters). */
   private loadFolder(folder: string, key: string, loaded: LoadedConfig): Config {
     const {confRoot, within} = this.settings
@@ -364,8 +401,8 @@ export class ConfigLoader {
         continue
       }
 
-      // OmegaConf.load reads JSON with its YAML loader too; an empty file is an empty mapping.
-      const parsed = safeLoad(read.text.replaceAll(/\r\n?/g, '\n'))
+      const parsed = this.parseFile(shown, read.text, loaded)
+      if (parsed === 'skipped') continue
       if (!parsed.ok) {
         if (parsed.undecidable) loaded.estimated.push(`${shown}: ${parsed.error}`)
         else loaded.failure = `ParserError: Invalid YAML or JSON file ${shown} (${parsed.error})`
