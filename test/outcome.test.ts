@@ -202,6 +202,24 @@ describe('what decides the outcome, release by release', () => {
       expect(computed.origins.find((origin) => origin.field === 'event')?.estimated).to.match(/settings\.py:3 reads os\.environ\[NAME\], a key not followed here/)
     })
 
+    it('of a KeyError and an ImportError, whichever runs first decides: nothing sent, or only "CLI command"', () => {
+      const root = example()
+      const settings = (files: Record<string, string>) => {
+        writeFiles(root, files)
+        return importSettings({environment: {}, kedroRelease: kedro('1.5.0'), packageName: 'spaceflights', projectRoot: root, pythonVersion: null, sitePackages: null, sourceDir: 'src'})
+      }
+
+      const read = 'import os\nSOURCE = os.environ["KC_CONF"]\n'
+      const failingImport = 'from kedro.config import TemplatedConfigLoader\n'
+      expect(settings({'src/spaceflights/settings.py': read + failingImport})).to.include({importError: false, kind: 'fails'})
+      // Nothing after the failing import runs, so its os.environ read never does.
+      expect(settings({'src/spaceflights/settings.py': failingImport + read})).to.include({importError: true, kind: 'fails'})
+      // A module imported before the failing statement ran to its end, its read included.
+      expect(settings({
+        'src/spaceflights/early.py': read, 'src/spaceflights/settings.py': `from spaceflights import early\n${failingImport}`,
+      })).to.deep.equal({error: "src/spaceflights/early.py:2: KeyError: 'KC_CONF' (os.environ, the variable is not set)", importError: false, kind: 'fails'})
+    })
+
     it('Kedro 0.18 reads ${...} with its default ConfigLoader as written; CONFIG_LOADER_CLASS = OmegaConfigLoader resolves it', async () => {
       const project = example({'conf/base/catalog.yml': 'a:\n  type: pandas.CSVDataSet\n  filepath: ${base_path}/a.csv\n'})
       const pyproject = path.join(project, 'pyproject.toml')

@@ -105,6 +105,8 @@ export class ProjectEvaluator {
   /** Third-party packages each module imports, when no environment was read to say whether they are installed. */
   private readonly mayLack = new Map<string, string[]>()
   readonly files: string[] = []
+  /** Where each module read stopped with an exception (the offset of the statement that raised): nothing after it ran. */
+  readonly stoppedAt = new Map<string, number>()
   /** What Kedro itself warns about and works around (a pipeline package that fails to import). */
   readonly warnings: string[] = []
   private readonly guard = new EvaluationGuard()
@@ -220,6 +222,7 @@ export class ProjectEvaluator {
     if (syntax.kind === 'error') {
       // Python compiles the whole module before running any of it: nothing in it is bound.
       record.failure = `${shown} has a syntax error (${syntax.message}, near line ${lineAt(source, syntax.offset)})`
+      this.stoppedAt.set(shown, -1)
       return
     }
 
@@ -241,6 +244,7 @@ export class ProjectEvaluator {
       if (completion.value.kind === 'raises') {
         // An import that fails names the module where it failed; anything else is this module's own exception.
         record.failure = statement.name === 'ImportStatement' ? completion.value.error : `${shown}: ${completion.value.error}`
+        this.stoppedAt.set(shown, statement.from)
         return
       }
 

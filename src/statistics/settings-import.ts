@@ -85,7 +85,7 @@ function environRead(node: SyntaxNode, source: string, where: string, conditiona
  * One pass over the modules that importing the settings ran: `os.environ[KEY]` read as they run (not in a function or
  * lambda body), and the `after_context_created` hooks they define.
  */
-function scanModules(projectRoot: string, files: string[], environment: NodeJS.ProcessEnv): ModuleScan {
+function scanModules(projectRoot: string, files: string[], environment: NodeJS.ProcessEnv, stoppedAt: ReadonlyMap<string, number>): ModuleScan {
   const scan: ModuleScan = {contextHooks: [], keyError: null, unsure: []}
   for (const shown of files) {
     const read = readTextSafeSync(path.join(projectRoot, shown), {within: projectRoot})
@@ -94,8 +94,11 @@ function scanModules(projectRoot: string, files: string[], environment: NodeJS.P
     const lineOf = (offset: number) => `${shown}:${source.slice(0, offset).split('\n').length}`
     // How many enclosing nodes make the current one conditional.
     const conditions: boolean[] = []
+    // A module stopped by an exception ran nothing after the statement that raised.
+    const stop = stoppedAt.get(shown) ?? Number.POSITIVE_INFINITY
     analysePython(source).tree?.iterate({
       enter(node) {
+        if (node.from >= stop) return false
         if (node.name === 'FunctionDefinition') {
           const name = node.node.getChild('VariableName')
           if (name && source.slice(name.from, name.to) === 'after_context_created') scan.contextHooks.push(lineOf(node.from))
@@ -122,9 +125,10 @@ export function importSettings(options: SettingsImportOptions): SettingsImport {
   if (entryKindSync(path.join(layout.packageDirectory, 'settings.py'), options.projectRoot) !== 'file') return {kind: 'imports', unsure: []}
   const evaluator = new ProjectEvaluator(layout, options.kedroRelease, null, options.pythonVersion, options.sitePackages)
   const record = evaluator.importModule(`${options.packageName}.settings`)
-  if (record.failure) return {error: record.failure, importError: IMPORT_ERROR.test(record.failure), kind: 'fails'}
-  const modules = scanModules(options.projectRoot, evaluator.files, options.environment)
+  // Whichever raises first stops the import: an os.environ read before the failing statement, or that statement.
+  const modules = scanModules(options.projectRoot, evaluator.files, options.environment, evaluator.stoppedAt)
   if (modules.keyError) return {error: modules.keyError, importError: false, kind: 'fails'}
+  if (record.failure) return {error: record.failure, importError: IMPORT_ERROR.test(record.failure), kind: 'fails'}
   const unsure = evaluator.unsureImports.map(([module, packages]) => (
     `${module} imports ${packages.join(', ')}, which the environment (not read) may lack: then importing the settings raises ImportError and kedro fails before it builds the catalog`
   ))
