@@ -8,6 +8,7 @@ import {
   KEDRO_MODULE_NAMES, KEDRO_MODULES, KEDRO_PIPELINE_APIS, KEDRO_RELEASE_MODULES, KEDRO_RELEASE_PIPELINE_API, KEDRO_SETTINGS_IMPORTS, type KedroPipelineApi,
   type PySignature,
 } from '../masking/structures.js'
+import {type PyValue, raises} from '../python/values.js'
 
 const STORED = Object.keys(KEDRO_RELEASE_PIPELINE_API).sort(compareVersions)
 
@@ -70,4 +71,21 @@ export function signatureError(name: string, signature: PySignature, positional:
     return !(index !== -1 && index < positional) && !keywords.includes(parameter)
   })
   return missing.length > 0 ? `TypeError: ${name}() missing ${missing.length} required argument${missing.length === 1 ? '' : 's'}: ${missing.map((item) => `'${item}'`).join(', ')}` : null
+}
+
+/** What importing `name` from a Kedro module raises in this release (a name or module it lacks), or null. */
+export function kedroImportFailure(kedroVersion: string, module: string, name: null | string): null | PyValue {
+  // Python imports each parent first: the first one missing is the one named.
+  const parts = module.split('.')
+  if (parts[0] === 'kedro') {
+    for (let length = 2; length <= parts.length; length++) {
+      const parent = parts.slice(0, length).join('.')
+      if (kedroHasModule(kedroVersion, parent) === false) return raises(`ModuleNotFoundError: No module named '${parent}'`)
+    }
+  }
+
+  const names = kedroModuleNames(kedroVersion, module)
+  if (names === undefined) return null
+  if (names === null) return raises(`ModuleNotFoundError: No module named '${module}'`)
+  return name === null || name === '*' || names.includes(name) ? null : raises(`ImportError: cannot import name '${name}' from '${module}'`)
 }

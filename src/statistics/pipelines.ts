@@ -12,7 +12,7 @@ import type {SyntaxNode} from '@lezer/common'
 import {entryKindSync, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
 import {kedro, type KedroRelease, NEWEST_KNOWN} from '../releases/releases.js'
 import {kedroPipelineFunctions, pipelineNodes} from './kedro-pipeline.js'
-import {kedroHasModule, kedroModuleNames, pipelineApiFor} from './pipeline-api.js'
+import {kedroImportFailure, pipelineApiFor} from './pipeline-api.js'
 import {STDLIB_MODULES} from '../python/stdlib.js'
 import {installedIn, KEDRO_DEPENDENCIES} from './importable.js'
 import type {KedroPipelineApi} from '../masking/structures.js'
@@ -43,23 +43,6 @@ export interface PipelineReading {
   selectedNodes: null | number
   /** Why kedro run's filters (--tags, --nodes, --from-nodes...) raise, or select no node: it fails before the catalog. */
   filterFails: null | string
-}
-
-/** What importing `name` from a Kedro module raises in this release (a name or module it lacks), or null. */
-function kedroImportFailure(kedroVersion: string, module: string, name: null | string): null | PyValue {
-  // Python imports each parent first: the first one missing is the one named.
-  const parts = module.split('.')
-  if (parts[0] === 'kedro') {
-    for (let length = 2; length <= parts.length; length++) {
-      const parent = parts.slice(0, length).join('.')
-      if (kedroHasModule(kedroVersion, parent) === false) return raises(`ModuleNotFoundError: No module named '${parent}'`)
-    }
-  }
-
-  const names = kedroModuleNames(kedroVersion, module)
-  if (names === undefined) return null
-  if (names === null) return raises(`ModuleNotFoundError: No module named '${module}'`)
-  return name === null || name === '*' || names.includes(name) ? null : raises(`ImportError: cannot import name '${name}' from '${module}'`)
 }
 
 export interface ProjectLayout {
