@@ -204,6 +204,9 @@ describe('team policy', () => {
       const human = await runInProcess(['status', project], {env: machineEnv()})
       expect(human.code).to.equal(2)
       expect(human.stderr).to.match(/Error: .*\.kedro-consent\.yml is not a valid policy: 2 problems\n {2}line 2: consent: must be one of opted-out, explicit, any\n {2}line 3: checks\.TEL005: must be one of fail, warn, off\nHint: /)
+      // Named as the person sees it from where they run: relative inside the working directory, never the machine's path.
+      const fromRepository = await runInProcess(['status', 'project'], {cwd: repository, env: machineEnv()})
+      expect(fromRepository.stderr).to.match(/^Error: \.kedro-consent\.yml is not a valid policy/)
       const json = await runJsonInProcess<ErrorReport>(['status', project], {env: machineEnv()})
       expectValid('error.schema.json', json.json)
       expect(json.json.error.details).to.have.length(2)

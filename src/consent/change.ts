@@ -12,6 +12,7 @@ import {boundaryFor, readFileSafeSync} from '../checkout/files.js'
 import {kedroDetectsCi, wideDetectsCi} from '../ci/detect.js'
 import {type CiPersistence, OPT_OUT_VARIABLES, planOptOutPersistence} from '../ci/persist.js'
 import {InputError} from '../errors.js'
+import {displayPath} from '../fs/display-path.js'
 import {withLock} from '../fs/lock.js'
 import {type AccessCheck, checkWrite, commitWrites, removeStaleTempFiles, type Step, type Write} from '../fs/transaction.js'
 import {type GitignorePlan, ignoreRule, planGitignore, readGitignore, untrackStep} from '../git/gitignore.js'
@@ -141,7 +142,7 @@ function planTomlRemoval(file: string, within: null | string, edit: typeof remov
   if (!read.ok && read.kind === 'missing') return null
   if (!read.ok) throw new InputError(`${read.reason}: nothing was changed`, {code: 'UNREADABLE', hint})
   const result = edit(read.bytes)
-  if (!result.ok) throw new InputError(`${file}: cannot remove ${what}: ${result.reason}`, {code: 'UNEDITABLE', hint})
+  if (!result.ok) throw new InputError(`${displayPath(file)}: cannot remove ${what}: ${result.reason}`, {code: 'UNEDITABLE', hint})
   return result.changed ? {content: result.bytes, file, kind: 'replace'} : null
 }
 

@@ -4,6 +4,7 @@
  */
 import {kedroDetectsCi, wideDetectsCi} from '../ci/detect.js'
 import {InputError} from '../errors.js'
+import {displayPath} from '../fs/display-path.js'
 import type {Policy} from './policy.js'
 
 /** An opt-in made against the team policy, as the history records it. */
@@ -31,7 +32,7 @@ export function optInAgainstPolicy(policy: null | Policy, env: NodeJS.ProcessEnv
   if (!policy || !forbidding) return null
   const reason = override?.trim()
   if (reason) return {file: policy.file, line: forbidding.line, reason, rule: forbidding.rule}
-  throw new InputError(`the team policy ${policy.file}:${forbidding.line} requires ${forbidding.requirement}: opt-in is refused, nothing was written`, {
+  throw new InputError(`the team policy ${displayPath(policy.file)}:${forbidding.line} requires ${forbidding.requirement}: opt-in is refused, nothing was written`, {
     code: 'POLICY_FORBIDS_CONSENT', hint: 'ask the team that owns the policy; to opt in anyway, pass --override-policy "REASON" (the override and its reason are recorded in the history)',
   })
 }

@@ -12,6 +12,7 @@ import {type Document, isMap, isScalar, LineCounter, parseDocument} from 'yaml'
 import {CHECKS} from '../audit/checks/index.js'
 import {readTextSafeSync} from '../checkout/files.js'
 import {InputError} from '../errors.js'
+import {displayPath} from '../fs/display-path.js'
 import {isValidSpecifierSet} from '../python/specifiers.js'
 import type {CheckLevel, CiRequirement, ConsentRequirement, Policy, StackRequirement} from './policy.js'
 import {POLICY_SCHEMA} from './schema.js'
@@ -164,7 +165,7 @@ function toPolicy(data: PolicyData, file: string, positions: Positions): Policy 
 
 function invalid(file: string, problems: Problem[]): InputError {
   const details = problems.sort((a, b) => a.line - b.line).map((problem) => `line ${problem.line}: ${problem.where ? `${problem.where}: ` : ''}${problem.message}`)
-  return new InputError(`${file} is not a valid policy: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, {
+  return new InputError(`${displayPath(file)} is not a valid policy: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, {
     code: 'INVALID_POLICY', details, hint: 'fix each line named above (every setting: docs/policy.md, or schemas/policy.schema.json in the package), or pass --no-policy',
   })
 }
