@@ -91,7 +91,7 @@ describe('telemetry audit', () => {
       let json = (await m.audit([root])).json
       // Data sent although nobody said yes fails; --allow-implicit-consent makes it a warning; with nothing sent
       // (an environment opt-out) it only warns, and points at the project folder when there is no .telemetry.
-      expect(check(json, 'TEL001')).to.include({status: 'fail', summary: 'No consent decision exists, and kedro sends usage data by implicit consent.'})
+      expect(check(json, 'TEL001')).to.include({status: 'fail', summary: 'No consent decision exists, so kedro sends usage data by default (implicit consent: nobody said yes).'})
       expect(check((await m.audit([root, '--allow-implicit-consent'])).json, 'TEL001')).to.include({status: 'warn'})
       const bare = makeProject(PINNED('0.8.0'))
       const optedOutByEnvironment = check((await m.audit([bare], {env: {DO_NOT_TRACK: '1'}})).json, 'TEL001')
@@ -282,10 +282,10 @@ describe('telemetry audit', () => {
       const tree = tempDir()
       const root = makeProject({...PINNED('0.8.0')}, path.join(tree, 'p'))
       const inside = await m.run(['audit', '--only-failures'], root)
-      expect(inside.stdout).to.match(/implicit consent\. \(no decision anywhere/)
+      expect(inside.stdout).to.match(/nobody said yes\)\. \(no \.telemetry in the project\)/)
       expect(inside.stdout).not.to.match(/\(: /)
       const above = await m.run(['audit', '--only-failures', '.'], tree)
-      expect(above.stdout).to.match(/implicit consent\. \(p: no decision anywhere/)
+      expect(above.stdout).to.match(/nobody said yes\)\. \(p: no \.telemetry in the project\)/)
     })
 
     it('SARIF 2.1.0: valid against the official schema, with what GitHub code scanning requires', async () => {

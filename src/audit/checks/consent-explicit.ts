@@ -22,7 +22,8 @@ export const consentExplicit: Check = {
     const decisionWhere: Evidence = file.exists ? where : {file: status.project.root ?? undefined, message: 'no .telemetry in the project'}
     const summary = consent.promptPending
       ? 'No consent decision exists: kedro-telemetry would prompt; a run without a terminal aborts the question (leaving .telemetry empty) or waits at it.'
-      : (sendsImplicitly ? 'No consent decision exists, and kedro sends usage data by implicit consent.' : `No consent decision exists in the project; nothing is sent from here (${consent.decidedBy}).`)
-    return result(definition, undecided, summary, [{...decisionWhere, message: consent.reason}])
+      : (sendsImplicitly ? 'No consent decision exists, so kedro sends usage data by default (implicit consent: nobody said yes).' : `No consent decision exists in the project; nothing is sent from here (${consent.decidedBy}).`)
+    // Where data goes out by default for want of any .telemetry, the summary says why already: the evidence only says so.
+    return result(definition, undecided, summary, [sendsImplicitly && !file.exists ? decisionWhere : {...decisionWhere, message: consent.reason}])
   },
 }
