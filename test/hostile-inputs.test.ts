@@ -97,13 +97,13 @@ describe('the static Python reader is total', () => {
 
   it('brackets nested past CPython\'s limit of 200 are its SyntaxError; 200 are fine', async () => {
     // pipeline([node(...)]) adds three levels: 197 + 3 is the most CPython compiles.
-    const nested = (depth: number) => `from kedro.pipeline import node, pipeline\n\ndef create_pipeline(**kwargs):\n    return ${'('.repeat(depth)}pipeline([node(f, "a", "b")])${')'.repeat(depth)}\n`
+    const nested = (depth: number) => `from kedro.pipeline import node, pipeline\n\nf = len\n\ndef create_pipeline(**kwargs):\n    return ${'('.repeat(depth)}pipeline([node(f, "a", "b")])${')'.repeat(depth)}\n`
     const fine = read(project(nested(197)))
     expect(fine.numberOfNodes).to.equal(1)
     expect(fine.estimated).to.deep.equal([])
     for (const depth of [198, 50_000]) {
       const reading = read(project(nested(depth)))
-      expect(reading.warnings.join(' ')).to.match(/has a syntax error \(too many nested parentheses, near line 4\)/)
+      expect(reading.warnings.join(' ')).to.match(/has a syntax error \(too many nested parentheses, near line 6\)/)
       // find_pipelines() leaves the broken package out: __default__ is then empty.
       expect(reading.numberOfNodes).to.equal(0)
     }
@@ -123,12 +123,12 @@ describe('the static Python reader is total', () => {
   it('a huge literal and a deeply nested expression end in an answer or an estimate', async () => {
     const huge = read(project(`from kedro.pipeline import node, pipeline\n\nLIST = [${Array.from({length: 200_000}, () => '1').join(',')}]\n\ndef create_pipeline(**kwargs):\n    return pipeline([node(f, "a", "b")])\n`))
     expect(huge.numberOfNodes).to.equal(1)
-    const unary = (depth: number) => read(project(`from kedro.pipeline import node, pipeline\n\nX = ${'-'.repeat(depth)}1\n\ndef create_pipeline(**kwargs):\n    return pipeline([node(f, "a", "b")])\n`))
+    const unary = (depth: number) => read(project(`from kedro.pipeline import node, pipeline\nf = len\n\nX = ${'-'.repeat(depth)}1\n\ndef create_pipeline(**kwargs):\n    return pipeline([node(f, "a", "b")])\n`))
     expect(unary(500)).to.deep.include({estimated: [], numberOfNodes: 1})
     // Python compiles 1,000 nested minus signs but not 5,000; this tool's parser stops before either, and says so.
     const deep = unary(3000)
     expect(deep.numberOfNodes).to.equal(null)
-    expect(deep.estimated[0]).to.match(/holds an expression nested more than 1000 deep, beyond what this tool's Python parser reads \(near line 3\)/)
+    expect(deep.estimated[0]).to.match(/holds an expression nested more than 1000 deep, beyond what this tool's Python parser reads \(near line 4\)/)
   })
 
   it('checkSyntax tells a real syntax error from the parser giving up', () => {

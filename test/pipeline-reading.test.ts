@@ -152,6 +152,7 @@ describe('the static Python reader', () => {
       const root = project(FIND, {
         copies: [
           'from kedro.pipeline import Node, Pipeline, pipeline',
+          'from operator import add as fit, neg as score',
           'BASE = Pipeline([Node(fit, ["train", "params:alpha"], "model", name="fit"), Node(score, "model", "score", name="score")])',
           'def create_pipeline(**kwargs):',
           '    copies = [Pipeline(BASE, namespace=kind, inputs={"train"}) for kind in ("a", "b")]',
@@ -162,6 +163,19 @@ describe('the static Python reader', () => {
       const reading = read(root)
       expect(reading.estimated).to.deep.equal([])
       expect(reading.pipelines).to.deep.equal({__default__: 4, copies: 4})
+    })
+
+    it('a node\'s function that nothing binds (Python\'s NameError to come) makes the figures estimated, with the line', () => {
+      const source = (func: string) => `from kedro.pipeline import node, pipeline\nfrom .nodes import train\n\ndef create_pipeline(**kwargs):\n    return pipeline([node(${func}, "a", "b")])\n`
+      const files = {'src/demo/pipelines/p/nodes.py': 'def train(x):\n    return x\n'}
+      for (const func of ['train', 'func=train', 'len', 'lambda x: x']) {
+        expect(read(project(FIND, {p: source(func)}, files)).estimated, func).to.deep.equal([])
+      }
+
+      const misspelt = read(project(FIND, {p: source('trian')}, files))
+      expect(misspelt.estimated).to.deep.equal([
+        "a node's func: src/demo/pipelines/p/__init__.py:5: the name trian is not bound by an assignment, import or def followed here: unless something binds it as the module runs, Python raises NameError and loading the pipelines fails",
+      ])
     })
 
     it('each release\'s own signatures: pipeline(pipe=...) works up to 0.19, raises on 1.x; node(preview_fn=...) only from 1.2.0', () => {

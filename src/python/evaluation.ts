@@ -248,6 +248,13 @@ type CollectedArguments = {keywords: Map<string, PyValue>; positional: PyValue[]
 
 const NOT_EVALUATED = unknown('not evaluated: only its source text is used')
 
+/** A text-only argument is not evaluated; a bare name that nothing binds is kept, since Python raises NameError there. */
+function textOnlyArgument(node: SyntaxNode | undefined, context: EvaluationContext): PyValue {
+  if (node?.name !== 'VariableName') return NOT_EVALUATED
+  const value = evaluate(node, context)
+  return value.kind === 'unknown' && value.unbound ? value : NOT_EVALUATED
+}
+
 /** `*iterable` or `**mapping` in a call, added to the arguments; what it raises, or null. */
 function unpackedArguments(star: string, node: SyntaxNode, context: EvaluationContext, collected: CollectedArguments): null | Stopping {
   if (star === '**') return keywordArguments(node, context, collected.keywords)
@@ -263,7 +270,7 @@ function keywordArgument(
   name: SyntaxNode, valueNode: SyntaxNode | undefined, context: EvaluationContext, collected: CollectedArguments, textOnlyParameter?: string,
 ): null | Stopping {
   const keyword = textOf(name, context)
-  const value = keyword === textOnlyParameter ? NOT_EVALUATED : evaluate(valueNode, context)
+  const value = keyword === textOnlyParameter ? textOnlyArgument(valueNode, context) : evaluate(valueNode, context)
   if (value.kind === 'raises') return value
   if (collected.keywords.has(keyword)) return raises(`SyntaxError: keyword argument repeated: ${keyword}`)
   collected.keywords.set(keyword, value)
@@ -296,7 +303,7 @@ function callArguments(
       if (failure) return failure
       index += 2
     } else {
-      const value = textOnlyParameter !== undefined && positional.length === 0 ? NOT_EVALUATED : evaluate(part, context)
+      const value = textOnlyParameter !== undefined && positional.length === 0 ? textOnlyArgument(part, context) : evaluate(part, context)
       if (value.kind === 'raises') return value
       positional.push(value)
       texts.positional.push(textOf(part, context))
@@ -389,7 +396,7 @@ const EXPRESSIONS: Record<string, ExpressionHandler> = {
   TupleExpression: display,
   UnaryExpression: unaryOperation,
   VariableName: (_node, context, text) => context.scope.get(text) ?? PYTHON_BUILTINS.get(text)
-    ?? unknown(`the name ${excerpt(text)} is not bound by an assignment, import or def followed here`),
+    ?? {...unknown(`the name ${excerpt(text)} is not bound by an assignment, import or def followed here`), unbound: true},
 }
 
 function evaluateNode(node: SyntaxNode | null | undefined, context: EvaluationContext): PyValue {

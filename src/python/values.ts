@@ -37,8 +37,11 @@ export type PyValue =
   /** Python raises here (a KeyError, a TypeError): exact, and it propagates like Python's exception. */
   | {error: string; kind: 'raises'}
   | {kind: 'str'; value: string}
-  /** `at`: where it stopped being followed (`file:line`), when known. */
-  | {at?: string; kind: 'unknown'; reason: string}
+  /**
+   * `at`: where it stopped being followed (`file:line`), when known. `unbound`: a name nothing followed here binds
+   * (Python raises NameError if nothing does as the program runs).
+   */
+  | {at?: string; kind: 'unknown'; reason: string; unbound?: true}
   | {kind: 'bool'; value: boolean}
   | {
     kind: 'function'; call: (args: PyValue[], keywords: Map<string, PyValue>, texts: ArgumentTexts) => PyValue

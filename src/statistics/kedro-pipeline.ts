@@ -92,6 +92,16 @@ function datasetNames(value: PyValue | undefined, note: Note): null | string[] {
   return null
 }
 
+/** What a node() call leaves unsure: a function that nothing binds, a name or namespace that is not a string. */
+function noteNodeDoubts(func: PyValue | undefined, name: PyValue | undefined, namespace: PyValue | undefined, note: Note): void {
+  // A function named but bound nowhere: Python raises NameError there, and the registry with it (kedro then sends
+  // only "CLI command"), unless something this reading does not follow binds it.
+  if (func?.kind === 'unknown' && func.unbound) note(`a node's func: ${reasonOf(func)}: unless something binds it as the module runs, Python raises NameError and loading the pipelines fails`)
+  for (const [what, value] of [['name', name], ['namespace', namespace]] as const) {
+    if (value && value.kind !== 'str' && value.kind !== 'none') note(`a node's ${what}: ${value.kind === 'unknown' ? reasonOf(value) : 'not a string'}`)
+  }
+}
+
 /**
  * node(func, inputs, outputs, *, name, tags, ...) as the release declares it (its other parameters, such as 1.5.0's
  * preview_fn, change nothing counted here); the function is read as source text only.
@@ -107,10 +117,7 @@ function makeNode(call: string, signature: PySignature, args: PyValue[], keyword
 
   const name = keywords.get('name')
   const namespace = keywords.get('namespace')
-  for (const [what, value] of [['name', name], ['namespace', namespace]] as const) {
-    if (value && value.kind !== 'str' && value.kind !== 'none') note(`a node's ${what}: ${value.kind === 'unknown' ? reasonOf(value) : 'not a string'}`)
-  }
-
+  noteNodeDoubts(args[0] ?? keywords.get('func'), name, namespace, note)
   return {
     kind: 'node',
     node: {

@@ -288,8 +288,8 @@ describe('a hostile checkout', function () {
       kedroProject(sandbox, {
         'conf/base/catalog.yml': '', 'conf/local/.gitkeep': '', 'src/demo/__init__.py': '',
         'src/demo/pipeline_registry.py': 'from kedro.framework.project import find_pipelines\n\ndef register_pipelines():\n    pipelines = find_pipelines()\n    pipelines["__default__"] = sum(pipelines.values())\n    return pipelines\n',
-        'src/demo/pipelines/chain/__init__.py': `from kedro.pipeline import node, pipeline\n\nbase = pipeline([node(f, "a", "b")])\n\ndef create_pipeline(**kwargs):\n    return ${Array.from({length: 200}, () => 'base').join(' + ')}\n`,
-        'src/demo/pipelines/huge/__init__.py': `from kedro.pipeline import node, pipeline\n\nITEMS = [${Array.from({length: 200_000}, () => '1').join(',')}]\n\ndef create_pipeline(**kwargs):\n    return pipeline([node(g, "c", "d")])\n`,
+        'src/demo/pipelines/chain/__init__.py': `from kedro.pipeline import node, pipeline\n\nf = len\nbase = pipeline([node(f, "a", "b")])\n\ndef create_pipeline(**kwargs):\n    return ${Array.from({length: 200}, () => 'base').join(' + ')}\n`,
+        'src/demo/pipelines/huge/__init__.py': `from kedro.pipeline import node, pipeline\n\ng = len\nITEMS = [${Array.from({length: 200_000}, () => '1').join(',')}]\n\ndef create_pipeline(**kwargs):\n    return pipeline([node(g, "c", "d")])\n`,
         'src/demo/pipelines/nested/__init__.py': `from kedro.pipeline import pipeline\n\ndef create_pipeline(**kwargs):\n    return ${'('.repeat(50_000)}pipeline([])${')'.repeat(50_000)}\n`,
         'src/demo/pipelines/recursive/__init__.py': 'def create_pipeline(**kwargs):\n    return create_pipeline()\n',
       })
