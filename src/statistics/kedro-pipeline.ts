@@ -12,7 +12,8 @@ import {
 } from '../python/values.js'
 
 type Pipeline = Extract<PyValue, {kind: 'pipeline'}>
-type Note = (reason: string) => void
+/** Records why a figure is estimated; `mayRaise` when, if it holds, loading the pipelines fails. */
+type Note = (reason: string, mayRaise?: boolean) => void
 
 /** Kedro's node.name: the given name or one derived from the function and datasets, after the namespace. */
 export function qualifiedName(node: KedroNode): string {
@@ -96,7 +97,7 @@ function datasetNames(value: PyValue | undefined, note: Note): null | string[] {
 function noteNodeDoubts(func: PyValue | undefined, name: PyValue | undefined, namespace: PyValue | undefined, note: Note): void {
   // A function named but bound nowhere: Python raises NameError there, and the registry with it (kedro then sends
   // only "CLI command"), unless something this reading does not follow binds it.
-  if (func?.kind === 'unknown' && func.unbound) note(`a node's func: ${reasonOf(func)}: unless something binds it as the module runs, Python raises NameError and loading the pipelines fails`)
+  if (func?.kind === 'unknown' && func.unbound) note(`a node's func: ${reasonOf(func)}: unless something binds it as the module runs, Python raises NameError and loading the pipelines fails`, true)
   for (const [what, value] of [['name', name], ['namespace', namespace]] as const) {
     if (value && value.kind !== 'str' && value.kind !== 'none') note(`a node's ${what}: ${value.kind === 'unknown' ? reasonOf(value) : 'not a string'}`)
   }

@@ -31,6 +31,8 @@ export interface PipelineReading {
   files: string[]
   /** Why loading the registry raises (a syntax error, an exception), so that kedro stops before the catalog. */
   registryFails: null | string
+  /** Why loading the registry may raise (so that only "CLI command" is sent): each is also in `estimated`. */
+  mayRaise: string[]
   /** Requested pipelines that are not registered: kedro run fails before it builds the catalog. */
   missing: string[]
   /** What Kedro warns about while it loads the pipelines (a package that fails to import and is left out). */
@@ -85,6 +87,7 @@ type ModuleFile = null | string | typeof NAMESPACE_PACKAGE
  */
 export class ProjectEvaluator {
   private readonly notes: string[] = []
+  readonly mayRaise: string[] = []
   /** Third-party packages each module imports, when no environment was read to say whether they are installed. */
   private readonly mayLack = new Map<string, string[]>()
   readonly files: string[] = []
@@ -114,11 +117,13 @@ export class ProjectEvaluator {
     const {api, estimated} = pipelineApiFor(kedro.version)
     this.api = api
     this.apiEstimated = estimated
-    this.kedroFunctions = kedroPipelineFunctions((reason) => this.note(reason), api)
+    this.kedroFunctions = kedroPipelineFunctions((reason, mayRaise) => this.note(reason, mayRaise), api)
     this.python = pythonRelease(pythonVersion)
   }
 
-  note(reason: string): void {
+  /** `mayRaise`: if what is unsure holds, Python raises there and loading the registry fails. */
+  note(reason: string, mayRaise = false): void {
+    if (mayRaise && !this.mayRaise.includes(reason)) this.mayRaise.push(reason)
     if (!this.notes.includes(reason)) this.notes.push(reason)
   }
 
@@ -531,7 +536,7 @@ export type ReadPipelinesOptions = {
 function stoppedReading(evaluator: null | ProjectEvaluator, why: string, fails: null | string): PipelineReading {
   const estimated = evaluator?.estimated ?? []
   return {
-    estimated: fails ? estimated : [why, ...estimated], files: evaluator?.files ?? [], missing: [], numberOfNodes: null, numberOfPipelines: null,
+    estimated: fails ? estimated : [why, ...estimated], files: evaluator?.files ?? [], mayRaise: evaluator?.mayRaise ?? [], missing: [], numberOfNodes: null, numberOfPipelines: null,
     pipelines: {}, registryFails: fails, selectedNodes: null, warnings: evaluator?.warnings ?? [], filterFails: null,
   }
 }
@@ -579,6 +584,7 @@ export function readPipelines(options: ReadPipelinesOptions): PipelineReading {
     ...selection,
     estimated: evaluator.estimated,
     files: evaluator.files,
+    mayRaise: evaluator.mayRaise,
     registryFails: null,
     warnings: evaluator.warnings,
     numberOfNodes: defaultPipeline?.kind === 'pipeline' ? defaultPipeline.nodes.size : null,

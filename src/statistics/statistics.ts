@@ -214,7 +214,7 @@ interface ProjectReading {
 }
 
 const NO_PACKAGE: Omit<PipelineReading, 'pipelines'> = {
-  estimated: ['no package_name in [tool.kedro]'], files: [], filterFails: null, missing: [], numberOfNodes: null, numberOfPipelines: null,
+  estimated: ['no package_name in [tool.kedro]'], files: [], filterFails: null, mayRaise: [], missing: [], numberOfNodes: null, numberOfPipelines: null,
   registryFails: null, selectedNodes: null, warnings: [],
 }
 
@@ -352,7 +352,8 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
     catalogFails: settings?.estimated.length ? null : catalog.failure ?? (kedroRelease.catalogApi === 'list' ? types.failure : null),
     filterFails: pipelines.filterFails,
     hookFails: kedroRelease.catalogApi === 'keys' ? types.failure : null,
-    hookUnsure: types.unsure,
+    // Anything that may make loading the pipelines raise may leave only "CLI command" to be sent.
+    hookUnsure: [types.unsure, ...pipelines.mayRaise].filter(Boolean).join('; ') || null,
     missingPipelines: pipelines.missing, properties: collected.properties, registryFails: pipelines.registryFails,
     selectedNodes: pipelines.estimated.length === 0 ? pipelines.selectedNodes : null, warnings: collected.warnings,
   }
