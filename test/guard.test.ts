@@ -41,6 +41,9 @@ describe('telemetry guard', () => {
     const outside = await runJsonInProcess<GuardReport>(['guard'], {cwd: loose, env: env()})
     expect(outside.code).to.equal(0)
     expect(outside.json.projects[0]).to.deep.include({ignored: null})
+    // Not a failure, but not an "ok" either: nothing was checked.
+    const human = await runInProcess(['guard'], {cwd: loose, env: env()})
+    expect(human.stdout).to.match(/^unknown: \.: not in a git repository\nnot all checked: 0 \.telemetry staged; 0 of 1 project\(s\) ignore \.telemetry\n?$/)
   })
 
   it('with no file named, refuses a .telemetry that git\'s index holds for the next commit, even one forced past the ignore rule', async () => {

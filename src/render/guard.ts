@@ -22,7 +22,9 @@ export function renderGuard(report: GuardReport, style: Style): string {
 
   const guarded = report.projects.filter((project) => project.ignored).length
   const unread = report.indexes.some((index) => index.problem !== null)
-  const verdict = report.exitCode === 1 ? chalk.red('FAILED') : (unread ? chalk.yellow('not all checked') : chalk.green('ok'))
+  // "ok" only when every index and every project was checked: an unknown is not a pass.
+  const unchecked = unread || report.projects.some((project) => project.ignored === null)
+  const verdict = report.exitCode === 1 ? chalk.red('FAILED') : (unchecked ? chalk.yellow('not all checked') : chalk.green('ok'))
   lines.push(`${verdict}: ${report.staged.length} .telemetry staged${unread ? ' (in the indexes read)' : ''}; ${guarded} of ${report.projects.length} project(s) ignore .telemetry`)
   return lines.join('\n')
 }
