@@ -403,4 +403,17 @@ describe('the fix beside each failure', () => {
     expect(full.stdout).to.match(/\bskip\b/)
     expect(full.stdout.split('\n').at(-2)).to.equal(lines.at(-1))
   })
+
+  it('enforce names the fix of a .telemetry it may not overwrite: opt-out --force on that project, with a backup', async () => {
+    const repository = repositoryWith('version: 1\nconsent: opted-out\n', {'team/broken': {'.telemetry': 'consent: [\n'}})
+    const env = {...machineEnv(), CI: 'true', NO_COLOR: '1'}
+    const run = await runInProcess(['enforce', '.'], {cwd: repository, env})
+    expect(run.code).to.equal(1)
+    expect(run.stdout).to.match(/error: \.telemetry was not changed: it does not parse as YAML .*; to fix: look at the file, or run `telemetry opt-out --force team\/broken` to keep a backup of it and write consent: false\n/)
+    // The command it names does what it says.
+    const fixed = await runInProcess(['opt-out', '--force', 'team/broken'], {cwd: repository, env})
+    expect(fixed.code, fixed.stderr).to.equal(0)
+    expect(readFileSync(path.join(repository, 'team/broken/.telemetry.bak'), 'utf8')).to.equal('consent: [\n')
+    expect((await runInProcess(['enforce', '.'], {cwd: repository, env})).code).to.equal(0)
+  })
 })

@@ -13,6 +13,7 @@ import {CHECKS, type EnforcedChange} from '../audit/checks/index.js'
 import {applyConsentChange, planConsentChange} from '../consent/change.js'
 import {TELEMETRY_FILE_NAME} from '../consent/telemetry-file.js'
 import {InputError, isSystemError} from '../errors.js'
+import {displayPath} from '../fs/display-path.js'
 import {commitWrites} from '../fs/transaction.js'
 import {planGitignore, readGitignore} from '../git/gitignore.js'
 import {gitFactsOfTree, inspectRepository, type RepositoryInspection} from '../git/repository.js'
@@ -21,6 +22,7 @@ import {loadProjectAt, type ProjectAt} from '../project/project.js'
 import {inspectStatus, REPOSITORY_QUESTIONS, type StatusReport} from '../status/status.js'
 import {machineWideOptOut, type MachineWideReading} from '../consent/machine-wide.js'
 import type {Policy, PolicyChoice} from '../policy/policy.js'
+import {shellWord} from '../shell.js'
 
 export interface EnforceOptions {
   cwd?: string
@@ -161,6 +163,22 @@ async function auditAfterChanges(
   return auditProject(root, {env, history, inspectRepository: changed ? undefined : inspect, machineWide: shared.machineWide, platform, policy, project})
 }
 
+/** Refusals to edit a .telemetry (src/consent/edit.ts): opt-out's --force, not enforce, may replace such a file. */
+const EDIT_REFUSALS = new Set(['BINARY', 'NOT_MAPPING', 'TOO_LARGE', 'UNEDITABLE', 'UNPARSABLE'])
+
+/** Why a project could not be brought into line, and what fixes it, in one line. */
+function projectError(error: Error, root: string): string {
+  const message = error.message.split('\n')[0]
+  if (!(error instanceof InputError)) return message
+  if (EDIT_REFUSALS.has(error.code)) {
+    // A quoted `~` is not expanded: a path under the home folder is given whole.
+    const shown = displayPath(root)
+    return `${message}; to fix: look at the file, or run \`telemetry opt-out --force ${shellWord(shown.startsWith('~') ? root : shown)}\` to keep a backup of it and write consent: false`
+  }
+
+  return error.hint ? `${message}; to fix: ${error.hint}` : message
+}
+
 async function enforceProject(root: string, policy: null | Policy, options: EnforceOptions, shared: SharedReadings): Promise<ProjectEnforcement> {
   const env = options.env ?? process.env
   const platform = options.platform ?? process.platform
@@ -184,7 +202,7 @@ async function enforceProject(root: string, policy: null | Policy, options: Enfo
     return {...base, manual}
   } catch (error) {
     if (!(error instanceof InputError) && !isSystemError(error)) throw error
-    return {...base, error: (error as Error).message.split('\n')[0]}
+    return {...base, error: projectError(error as Error, root)}
   }
 }
 
