@@ -202,7 +202,7 @@ async function enforceProject(root: string, policy: null | Policy, options: Enfo
     return {...base, manual}
   } catch (error) {
     if (!(error instanceof InputError) && !isSystemError(error)) throw error
-    return {...base, error: projectError(error as Error, root)}
+    return {...base, error: projectError(error, root)}
   }
 }
 
