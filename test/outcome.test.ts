@@ -287,6 +287,34 @@ describe('what decides the outcome, release by release', () => {
       expect(unknownVersion.warnings.join(' ')).to.match(/'load_versions' keys \[nosuch\] are not found in the catalog/)
       expect(events(await preview(project, ['run', '--load-versions', 'companies:2024-01-01T00.00.00.000Z']))).to.deep.equal(['Kedro Project Statistics'])
     })
+
+    it('a dotted --runner imports its module first: from the project, the release\'s Kedro or the environment', async () => {
+      const site = '.venv/lib/python3.11/site-packages'
+      const project = example({
+        '.venv/pyvenv.cfg': 'home = /usr/bin\n', [`${site}/kedro-1.5.0.dist-info/METADATA`]: 'Name: kedro\nVersion: 1.5.0\n',
+        [`${site}/kedro_telemetry-0.8.0.dist-info/METADATA`]: 'Name: kedro-telemetry\nVersion: 0.8.0\n', [`${site}/pandas/__init__.py`]: '',
+        [`${site}/sklearn/__init__.py`]: '', 'src/spaceflights/runners.py': 'from kedro.runner import SequentialRunner\n\n\nclass Mine(SequentialRunner):\n    pass\n',
+      })
+      const outcome = async (runner: string) => {
+        const json = await preview(project, ['--no-python', 'run', '--runner', runner])
+        return {estimated: json.origins.find((origin) => origin.field === 'event')?.estimated ?? '', events: events(json), warnings: json.warnings.join(' ')}
+      }
+
+      for (const [runner, error] of [
+        ['mymod.Nope', "ModuleNotFoundError: No module named 'mymod'"], ['kedro.nope.X', "ModuleNotFoundError: No module named 'kedro.nope'"],
+        ['spaceflights.nope.X', "ModuleNotFoundError: No module named 'spaceflights.nope'"], ['spaceflights.runners.Other', "AttributeError: module 'spaceflights.runners' has no attribute 'Other'"],
+      ]) {
+        const refused = await outcome(runner)
+        expect(refused.events, runner).to.deep.equal(['CLI command'])
+        expect(refused.warnings, runner).to.include(`loading the runner ${runner} raises ${error} before the session starts`)
+      }
+
+      for (const runner of ['spaceflights.runners.Mine', 'kedro.runner.ThreadRunner']) expect((await outcome(runner)).events, runner).to.deep.equal(['Kedro Project Statistics'])
+      // A class of an installed package is not read: whether it is there is estimated.
+      const installed = await outcome('pandas.Runner')
+      expect(installed.events).to.deep.equal(['Kedro Project Statistics'])
+      expect(installed.estimated).to.include('--runner pandas.Runner: pandas.Runner would come from an installed package, which is not read here')
+    })
   })
 
   describe('kedro run\'s filters, applied before the catalog is built', () => {

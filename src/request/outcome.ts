@@ -17,6 +17,7 @@ import {checkLoggingConfig} from './logging-config.js'
 import type {PreviewSheet} from './sheet.js'
 import {readSettings} from '../statistics/settings.js'
 import {importSettings, type SettingsImport} from '../statistics/settings-import.js'
+import {loadRunner} from './runner.js'
 import {importFolders} from './statistics-step.js'
 
 type CatalogOutcome =
@@ -104,21 +105,19 @@ function projectRefusal({kedro, project: {pyproject}}: PreviewContext): null | s
   })
 }
 
-/** The runner classes kedro.runner holds, in every release: `--runner X` loads `kedro.runner.X`. */
-const KEDRO_RUNNERS = new Set(['ParallelRunner', 'SequentialRunner', 'ThreadRunner'])
-
 /**
  * What `kedro run` itself checks before it creates a session (kedro/framework/cli/project.py): `--pipeline` with
- * `--pipelines` (1.2.0 on), and the runner it loads. Null when it goes on.
+ * `--pipelines` (1.2.0 on), and the runner it loads. `refuses`: why it stops there; `unsure`: why it may.
  */
-function runRefuses(command: MaskedCommand): null | string {
+function runChecks(context: PreviewContext, command: MaskedCommand): {refuses: null | string; unsure: null | string} {
   if (command.values.get('--pipeline')?.length && command.values.get('--pipelines')?.length) {
-    return 'kedro run refuses --pipeline together with --pipelines (KedroCliError)'
+    return {refuses: 'kedro run refuses --pipeline together with --pipelines (KedroCliError)', unsure: null}
   }
 
   const runner = command.values.get('--runner')?.at(-1)
-  if (runner && !runner.includes('.') && !KEDRO_RUNNERS.has(runner)) return 'kedro.runner has no runner of that name: loading it raises AttributeError before the session starts'
-  return null
+  const load = runner ? loadRunner(runner, context) : null
+  if (load?.kind === 'raises') return {refuses: `loading the runner ${runner} raises ${load.error} before the session starts`, unsure: null}
+  return {refuses: null, unsure: load?.kind === 'unsure' ? `--runner ${runner}: ${load.reason}; if loading it raises, kedro stops before the session` : null}
 }
 
 /**
@@ -171,7 +170,7 @@ export function catalogOutcome(context: PreviewContext, command: MaskedCommand):
   const elsewhere = buildsCatalogElsewhere(command.commandPath)
   if (!context.project.root || !(buildsCatalog(command.commandPath, context.kedroRelease) || elsewhere)) return {kind: 'no-catalog', reason: null}
   if (!command.runs) return {kind: 'no-catalog', reason: command.rejected}
-  const refused = command.commandPath[0] === 'run' ? runRefuses(command) : null
-  if (refused) return {kind: 'no-catalog', reason: refused}
-  return {elsewhere, estimated: command.uncertain, kind: 'catalog'}
+  const run = command.commandPath[0] === 'run' ? runChecks(context, command) : {refuses: null, unsure: null}
+  if (run.refuses) return {kind: 'no-catalog', reason: run.refuses}
+  return {elsewhere, estimated: [command.uncertain, run.unsure].filter(Boolean).join('; ') || null, kind: 'catalog'}
 }

@@ -1,0 +1,58 @@
+/**
+ * `kedro run --runner X` loads its runner class before the session starts (kedro/framework/cli/project.py:
+ * `load_obj(runner or "SequentialRunner", "kedro.runner")`; kedro/utils.py, the same from 0.18 to 1.5): a bare name
+ * is taken from kedro.runner; a dotted path imports the module before the last dot and takes the name after it. What
+ * that raises stops kedro before the catalog, so only "CLI command" is sent.
+ */
+import {STDLIB_MODULES} from '../python/stdlib.js'
+import {installedIn, KEDRO_DEPENDENCIES} from '../statistics/importable.js'
+import {kedroHasModule} from '../statistics/pipeline-api.js'
+import {ProjectEvaluator, projectLayout} from '../statistics/pipelines.js'
+import type {PreviewContext} from './context.js'
+import {importFolders} from './statistics-step.js'
+
+/** The runner classes kedro.runner holds, in every release. */
+const KEDRO_RUNNERS = new Set(['ParallelRunner', 'SequentialRunner', 'ThreadRunner'])
+
+export type RunnerLoad =
+  | {kind: 'loads'}
+  /** Python's exception as load_obj raises it. */
+  | {error: string; kind: 'raises'}
+  /** Why whether it loads is not known here. */
+  | {kind: 'unsure'; reason: string}
+
+const LOADS: RunnerLoad = {kind: 'loads'}
+const raises = (error: string): RunnerLoad => ({error, kind: 'raises'})
+const unsure = (reason: string): RunnerLoad => ({kind: 'unsure', reason})
+
+/** A runner in the project's own package: imported as Python would, and the name looked up in the module. */
+function projectRunner(module: string, name: string, context: PreviewContext): RunnerLoad {
+  const {pyproject, root} = context.project
+  const layout = projectLayout(root!, pyproject!.sourceDir ?? 'src', pyproject!.packageName!)
+  const evaluator = new ProjectEvaluator(layout, context.kedroRelease, null, context.python.facts?.version ?? null, importFolders(context) ?? null)
+  const record = evaluator.importModule(module)
+  if (record.failure) return raises(record.failure)
+  if (record.scope.has(name)) return LOADS
+  return record.complete ? raises(`AttributeError: module '${module}' has no attribute '${name}'`) : unsure(`${module} is not followed completely here, so whether it defines ${name} is not known`)
+}
+
+/** What loading `--runner X` does, read from the release's modules, the project and the environment. */
+export function loadRunner(runner: string, context: PreviewContext): RunnerLoad {
+  const dot = runner.lastIndexOf('.')
+  const [module, name] = dot === -1 ? ['kedro.runner', runner] : [runner.slice(0, dot), runner.slice(dot + 1)]
+  if (module === 'kedro.runner') return KEDRO_RUNNERS.has(name) ? LOADS : raises(`AttributeError: module 'kedro.runner' has no attribute '${name}'`)
+  const top = module.split('.')[0]
+  if (top === 'kedro') {
+    return kedroHasModule(context.kedroRelease.version, module) === false
+      ? raises(`ModuleNotFoundError: No module named '${module}'`)
+      : unsure(`whether ${module} has ${name} is not read here`)
+  }
+
+  const packageName = context.project.pyproject?.packageName
+  if (context.project.root && packageName && top === packageName.split('.')[0]) return projectRunner(module, name, context)
+  if (KEDRO_DEPENDENCIES.has(top) || STDLIB_MODULES.has(top)) return unsure(`whether ${module} has ${name} is not read here`)
+  const folders = importFolders(context)
+  if (!folders) return unsure(`whether ${top} is installed is not known: no environment kedro runs in was read`)
+  if (!installedIn(top, folders)) return raises(`ModuleNotFoundError: No module named '${top}'`)
+  return unsure(`${runner} would come from an installed package, which is not read here`)
+}
