@@ -40,12 +40,16 @@ describe('loading the configuration as OmegaConfigLoader does', () => {
       'conf/base/datasets_extra.yml': 'c: {type: pandas.CSVDataset}\n',
       'conf/local/catalog.yml': 'b: {filepath: y}\n',
     }
-    expect(names(catalogOf(files))).to.deep.equal(['a', 'b'])
-    const extra = catalogOf(files, {patterns: {catalog: ['catalog*', 'datasets*']}})
+    const typed = {...files, 'conf/local/catalog.yml': 'b: {type: pickle.PickleDataset, filepath: y}\n'}
+    expect(names(catalogOf(typed))).to.deep.equal(['a', 'b'])
+    const extra = catalogOf(typed, {patterns: {catalog: ['catalog*', 'datasets*']}})
     expect(names(extra)).to.deep.equal(['a', 'b', 'c'])
-    // Destructive (the default): local's b replaces base's, type and all; soft merges the two.
-    expect(extra.entries.find((entry) => entry.name === 'b')?.type).to.equal(null)
-    expect(catalogOf(files, {mergeStrategy: {catalog: 'soft'}}).entries.find((entry) => entry.name === 'b')?.type).to.equal('pandas.CSVDataset')
+    expect(extra.entries.find((entry) => entry.name === 'b')?.type).to.equal('pickle.PickleDataset')
+    // Destructive (the default): local's b replaces base's, type and all, and a dataset without a type is Kedro's
+    // DatasetError as it builds the catalog (seen with the real 0.19.14, 1.3.1 and 1.5.0); soft merges the two.
+    expect(catalogOf(files).failure).to.equal("DatasetError: An exception occurred when parsing config for dataset 'b': 'type' is missing from dataset catalog configuration")
+    const soft = catalogOf(files, {mergeStrategy: {catalog: 'soft'}})
+    expect([soft.failure, soft.entries.find((entry) => entry.name === 'b')?.type]).to.deep.equal([null, 'pandas.CSVDataset'])
   })
 
   it('resolves ${...}, ${globals:...} and ${runtime_params:...} as OmegaConf does, defaults included', () => {

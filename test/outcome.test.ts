@@ -343,6 +343,64 @@ describe('what decides the outcome, release by release', () => {
     })
   })
 
+  describe('the configuration folders and the datasets, as each release builds the catalog (seen with the real 0.19.14, 1.0.0, 1.3.1, 1.5.0)', () => {
+    const site = '.venv/lib/python3.11/site-packages'
+    /** The example as a project of `release`, in an environment that has it, kedro-telemetry 0.6.3 and kedro-datasets 4.1.0. */
+    const ofRelease = (release: string, files: Record<string, string> = {}) => example({
+      '.venv/pyvenv.cfg': 'home = /usr/bin\n', [`${site}/kedro-${release}.dist-info/METADATA`]: `Name: kedro\nVersion: ${release}\n`,
+      [`${site}/kedro_telemetry-0.6.3.dist-info/METADATA`]: 'Name: kedro-telemetry\nVersion: 0.6.3\n',
+      [`${site}/kedro_datasets-4.1.0.dist-info/METADATA`]: 'Name: kedro-datasets\nVersion: 4.1.0\n',
+      [`${site}/kedro_datasets/__init__.py`]: '', [`${site}/kedro_datasets/pandas/__init__.py`]: '', [`${site}/kedro_datasets/pandas/csv_dataset.py`]: 'import pandas\n',
+      [`${site}/pandas/__init__.py`]: '', [`${site}/sklearn/__init__.py`]: '',
+      'pyproject.toml': readFileSync(path.join(EXAMPLE, 'pyproject.toml'), 'utf8').replace('kedro_init_version = "1.5.0"', `kedro_init_version = "${release}"`),
+      ...files,
+    })
+    const outcome = async (project: string, args = ['run']) => {
+      const json = await preview(project, ['--no-python', ...args])
+      return {estimated: json.origins.find((origin) => origin.field === 'event')?.estimated ?? '', events: events(json), warnings: json.warnings.join(' ')}
+    }
+
+    it('a CONF_SOURCE that is not there is MissingConfigException, not an estimate', async () => {
+      const missing = await outcome(example({'src/spaceflights/settings.py': 'CONF_SOURCE = "config"\n'}))
+      expect(missing.events).to.deep.equal(['CLI command'])
+      expect(missing.warnings).to.match(/MissingConfigException: Given configuration path either does not exist or is not a valid directory: .*config\/base/)
+    })
+
+    it('a CONFIG_LOADER_ARGS without base_env reads the whole folder from 0.19.0 (OmegaConfigLoader\'s own default ""): base and local clash', async () => {
+      const files = {'conf/local/catalog.yml': 'companies:\n  filepath: data/other.csv\n', 'src/spaceflights/settings.py': 'CONFIG_LOADER_ARGS = {"merge_strategy": {"catalog": "soft"}}\n'}
+      const clash = await outcome(example(files))
+      expect(clash.events).to.deep.equal(['CLI command'])
+      expect(clash.warnings).to.match(/Duplicate keys found in .*base\/catalog\.yml and .*local\/catalog\.yml/)
+      // With the environments named, soft merges local's filepath into base's entry; destructive leaves it no type.
+      const named = {...files, 'src/spaceflights/settings.py': 'CONFIG_LOADER_ARGS = {"base_env": "base", "default_run_env": "local", "merge_strategy": {"catalog": "soft"}}\n'}
+      expect((await outcome(example(named))).events).to.deep.equal(['Kedro Project Statistics'])
+      const destructive = await outcome(example({'conf/local/catalog.yml': files['conf/local/catalog.yml']}))
+      expect(destructive.warnings).to.include("'type' is missing from dataset catalog configuration")
+    })
+
+    it('before 1.0, every dataset is created with the catalog: a protocol whose fsspec package is absent fails it', async () => {
+      const s3 = {'conf/base/catalog_remote.yml': 'remote:\n  type: pandas.CSVDataset\n  filepath: s3://bucket/remote.csv\n'}
+      const absent = await outcome(ofRelease('0.19.14', s3))
+      expect(absent.events).to.deep.equal(['CLI command'])
+      expect(absent.warnings).to.include('DatasetError: pandas.CSVDataset (catalog entry remote): fsspec needs s3fs for s3:// paths, which is not installed')
+      expect((await outcome(ofRelease('0.19.14', {...s3, [`${site}/s3fs/__init__.py`]: ''}))).events).to.deep.equal(['Kedro Project Statistics'])
+      // Kedro 1.x creates datasets lazily; and a pattern nothing uses is never created.
+      expect((await outcome(ofRelease('1.5.0', s3))).events).to.deep.equal(['Kedro Project Statistics'])
+      const pattern = {'conf/base/catalog_remote.yml': '"{name}_remote":\n  type: pandas.CSVDataset\n  filepath: s3://bucket/{name}.csv\n'}
+      expect((await outcome(ofRelease('0.19.14', pattern))).events).to.deep.equal(['Kedro Project Statistics'])
+      // Without an environment, whether s3fs is there is not known.
+      const unread = await outcome(example({...s3, 'pyproject.toml': readFileSync(path.join(EXAMPLE, 'pyproject.toml'), 'utf8').replace('kedro_init_version = "1.5.0"', 'kedro_init_version = "0.19.14"')}), ['--kedro-version', '0.19.14', 'run'])
+      expect(unread.estimated).to.include('entry remote reads s3:// paths, which need s3fs')
+    })
+
+    it('catalog files of two environments merge in a fixed order: no warning that the order varies', async () => {
+      const json = await preview(example({'conf/local/catalog.yml': 'extra:\n  type: pickle.PickleDataset\n  filepath: data/extra.pkl\n'}), ['--no-python', 'run'])
+      expect(json.warnings.join(' ')).not.to.match(/order that varies between runs/)
+      const sameFolder = await preview(example({'conf/base/catalog_more.yml': 'extra:\n  type: pickle.PickleDataset\n  filepath: data/extra.pkl\n'}), ['--no-python', 'run'])
+      expect(sameFolder.warnings.join(' ')).to.match(/order that varies between runs/)
+    })
+  })
+
   describe('the oracle\'s honesty', () => {
     it('a dataset class no kedro-datasets release has fails the statistics, and says a newer release might have it', async () => {
       const json = await preview(example({'conf/base/catalog.yml': 'companies:\n  type: pandas.ExcelDatasett\n  filepath: data/companies.xlsx\n'}), ['run'])

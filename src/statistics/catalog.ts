@@ -4,11 +4,15 @@
  * DataCatalog.from_config check (credentials named by an entry, entries that are not mappings, factory patterns).
  * Factory patterns (names with `{`) are not datasets until resolved, so they are not counted.
  */
+import path from 'node:path'
+
 import {entryKindSync, isInside, realPathOr} from '../checkout/files.js'
 import {appendAll} from '../collections.js'
 import {type Config, ConfigLoader, type Interpolation} from './config-loader.js'
 
 export interface CatalogEntry {
+  /** The `filepath` as written, when it is a string. */
+  filepath: null | string
   name: string
   /** The `type` as written, or null when it is missing or not a plain string. */
   type: null | string
@@ -104,7 +108,11 @@ type Entries = Record<string, unknown>
 
 function shapeFailure(config: Entries): null | string {
   const bad = Object.entries(config).find(([, entry]) => !entry || typeof entry !== 'object' || Array.isArray(entry))
-  return bad ? `DatasetError: Catalog entry '${bad[0]}' is not a valid dataset configuration` : null
+  if (bad) return `DatasetError: Catalog entry '${bad[0]}' is not a valid dataset configuration`
+  // Every release checks each dataset's config for a `type` as it builds the catalog (kedro/io: parse_dataset_definition,
+  // 1.x DataCatalog._validate_dataset_config); a factory pattern's only when it is resolved.
+  const untyped = Object.entries(config).find(([name, entry]) => !isPattern(name) && !Object.hasOwn(entry as object, 'type'))
+  return untyped ? `DatasetError: An exception occurred when parsing config for dataset '${untyped[0]}': 'type' is missing from dataset catalog configuration` : null
 }
 
 function patternFailure(config: Entries): null | string {
@@ -167,13 +175,17 @@ export interface CatalogOptions {
   runtimeParams?: Config
 }
 
-/** Why the configuration folder is not read (remote, an archive, outside the boundary, missing), or null. */
-function unreadFolder(confRoot: string, within: string): null | string {
-  if (isRemote(confRoot) || /\.(zip|tar\.gz|tgz|tar)$/.test(confRoot)) return `the configuration is ${isRemote(confRoot) ? 'remote' : 'an archive'} (${confRoot}), which this tool does not read`
-  if (!isInside(within, confRoot)) return `the configuration folder ${confRoot} is outside the project: not read`
+/**
+ * Why the configuration folder is not read (remote, an archive, outside the boundary), or what Kedro raises for it
+ * (there is none: its base environment is the first folder the loader looks for); null when it is read.
+ */
+function unreadFolder(confRoot: string, within: string, baseEnv: string): null | {estimated: string} | {failure: string} {
+  if (isRemote(confRoot) || /\.(zip|tar\.gz|tgz|tar)$/.test(confRoot)) return {estimated: `the configuration is ${isRemote(confRoot) ? 'remote' : 'an archive'} (${confRoot}), which this tool does not read`}
+  if (!isInside(within, confRoot)) return {estimated: `the configuration folder ${confRoot} is outside the project: not read`}
   const kind = entryKindSync(confRoot, within)
   if (kind === 'directory') return null
-  return kind === 'outside' ? `the configuration folder ${confRoot} leads outside the project: not read` : `there is no configuration folder ${confRoot}: kedro would fail to load the project`
+  if (kind === 'missing' || kind === 'file') return {failure: `MissingConfigException: Given configuration path either does not exist or is not a valid directory: ${path.join(confRoot, baseEnv)}`}
+  return {estimated: `the configuration folder ${confRoot} ${kind === 'outside' ? 'leads outside the project' : 'cannot be read'}: not read`}
 }
 
 /** The catalog's entries (factory patterns left out), with their types and validators as written. */
@@ -185,6 +197,7 @@ function entriesOf(config: Record<string, unknown>, validators: boolean, estimat
     if (typeof type === 'string' && type.includes('${')) estimated.push(`${name}: its type ${type} uses an interpolation this tool does not resolve`)
     const declared = validators && Object.hasOwn(value as object, 'validator') ? validatorClass(name, (value as Record<string, unknown>).validator) : null
     entries.push({
+      filepath: typeof (value as Record<string, unknown>).filepath === 'string' ? (value as Record<string, string>).filepath : null,
       name, type: typeof type === 'string' && !type.includes('${') ? type : null, validator: declared && 'classPath' in declared ? declared.classPath : null,
     })
   }
@@ -222,8 +235,8 @@ function catalogCreationFailure(config: Entries, credentials: {config: Entries; 
 export function readCatalog(confRoot: string, env = 'local', baseEnv = 'base', boundary = confRoot, options: CatalogOptions = {}): CatalogReading {
   const reading: CatalogReading = {entries: [], estimated: [], failure: null, files: [], parameters: {}, warnings: []}
   const within = realPathOr(boundary)
-  const unread = unreadFolder(confRoot, within)
-  if (unread) return {...reading, estimated: [unread]}
+  const unread = unreadFolder(confRoot, within, baseEnv)
+  if (unread) return 'failure' in unread ? {...reading, failure: unread.failure} : {...reading, estimated: [unread.estimated]}
   const loader = configLoaderFor({baseEnv, confRoot, runEnv: env, within}, options)
   const fail = (why: string): CatalogReading => ({...reading, failure: why})
   const load = (key: string) => {

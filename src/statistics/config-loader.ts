@@ -394,7 +394,7 @@ export class ConfigLoader {
     for (const problem of walk.problems) loaded.estimated.push(`${folder}: ${problem}`)
     const perFile: [string, Config][] = []
     for (const relative of walk.files.filter((file) => patterns.some((pattern) => pattern.test(file)))) {
-      const shown = `${folder}/${relative}`
+      const shown = folder ? `${folder}/${relative}` : relative
       const read = readTextSafeSync(path.join(directory, relative), {within})
       if (!read.ok) {
         loaded.estimated.push(`${shown}: ${read.reason}`)

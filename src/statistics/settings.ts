@@ -23,6 +23,11 @@ export interface ProjectSettings {
   disabledHookPlugins: null | string[]
   /** CONFIG_LOADER_ARGS["merge_strategy"]: `soft` or `destructive` per key. */
   mergeStrategy: Record<string, string>
+  /**
+   * settings.py sets CONFIG_LOADER_ARGS: it replaces Kedro's default (`base_env` "base", `default_run_env` "local")
+   * whole, so an environment it leaves out is the loader's own default.
+   */
+  setsLoaderArgs: boolean
   /** Why the figures that depend on these settings may be off. */
   estimated: string[]
 }
@@ -59,6 +64,7 @@ function mappingOf<T>(value: PyValue | undefined, name: string, estimated: strin
 /** CONFIG_LOADER_ARGS: the environments, patterns, merge strategies and resolver names it sets. */
 function readLoaderArgs(loaderArgs: PyValue | undefined, settings: ProjectSettings): void {
   if (loaderArgs === undefined) return
+  settings.setsLoaderArgs = true
   if (loaderArgs.kind !== 'dict') {
     settings.estimated.push('settings.py sets CONFIG_LOADER_ARGS to something this tool does not follow')
     return
@@ -98,7 +104,7 @@ function readClassSetting(statement: SyntaxNode, source: string, settings: Proje
 
 export function readSettings(projectRoot: string, sourceDir: string, packageName: string): ProjectSettings {
   const settings: ProjectSettings = {
-    baseEnv: null, confSource: null, configLoaderClass: null, configPatterns: {}, customResolvers: [], defaultRunEnv: null, disabledHookPlugins: [], estimated: [], mergeStrategy: {},
+    baseEnv: null, confSource: null, configLoaderClass: null, configPatterns: {}, customResolvers: [], defaultRunEnv: null, disabledHookPlugins: [], estimated: [], mergeStrategy: {}, setsLoaderArgs: false,
   }
   const read = readTextSafeSync(path.join(projectRoot, sourceDir, ...packageName.split('.'), 'settings.py'), {within: projectRoot})
   if (!read.ok) {

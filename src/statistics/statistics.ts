@@ -8,7 +8,7 @@ import type {KedroRelease, TelemetryRelease} from '../releases/releases.js'
 import {type CatalogEntry, type CatalogOptions, type CatalogReading, readCatalog} from './catalog.js'
 import {type Interpolation, runtimeParamsOf} from './config-loader.js'
 import {DATASET_PACKAGES, type ModuleMap, readModuleMap, resolveDatasetType, typeCountKey} from './dataset-types.js'
-import {missingImport, thirdPartyImports} from './importable.js'
+import {installedIn, missingImport, thirdPartyImports} from './importable.js'
 import type {RunFilters} from './pipeline-filter.js'
 import {kedroModuleNames} from './pipeline-api.js'
 import {type PipelineReading, ProjectEvaluator, projectLayout, readPipelines} from './pipelines.js'
@@ -173,6 +173,33 @@ function importVerdict(
   return dependencyVerdict(resolvedTypes, packages, options, when)
 }
 
+/**
+ * The package fsspec needs for a protocol, where it is not fsspec itself (fsspec/registry.py, known_implementations):
+ * a kedro-datasets class builds its filesystem as it is created, and fsspec raises ImportError without it.
+ */
+const FSSPEC_PROTOCOL_PACKAGES: Readonly<Record<string, string>> = {
+  abfs: 'adlfs', adl: 'adlfs', az: 'adlfs', dropbox: 'dropboxdrivefs', gcs: 'gcsfs', gdrive: 'gdrivefs', gs: 'gcsfs', http: 'aiohttp', https: 'aiohttp',
+  oci: 'ocifs', oss: 'ossfs', s3: 's3fs', s3a: 's3fs', sftp: 'paramiko', ssh: 'paramiko', webdav: 'webdav4',
+}
+
+/**
+ * Kedro before 1.0 creates every dataset as it builds the catalog: a kedro-datasets class (Spark's aside, which
+ * reaches storage its own way) whose filepath names a protocol fsspec needs another package for fails without it.
+ */
+function protocolVerdict(resolvedTypes: ResolvedEntry[], options: StatisticsOptions, when: string): {failure: null | string; unsure: null | string} {
+  for (const {entry, resolved} of resolvedTypes) {
+    const protocol = /^([a-z][\d+.a-z-]*):\/\//i.exec(entry.filepath ?? '')?.[1].toLowerCase()
+    const needed = protocol && Object.hasOwn(FSSPEC_PROTOCOL_PACKAGES, protocol) ? FSSPEC_PROTOCOL_PACKAGES[protocol] : null
+    const fromDatasets = resolved.className?.startsWith('kedro_datasets.') && !resolved.className.startsWith('kedro_datasets.spark.')
+    if (!needed || !fromDatasets) continue
+    const folders = options.kedroSitePackages?.length ? options.kedroSitePackages : null
+    if (!folders) return {failure: null, unsure: `${when}; entry ${entry.name} reads ${protocol}:// paths, which need ${needed}, and kedro's environment (not read) may lack it`}
+    if (!installedIn(needed, folders)) return {failure: `DatasetError: ${entry.type} (catalog entry ${entry.name}): fsspec needs ${needed} for ${protocol}:// paths, which is not installed`, unsure: null}
+  }
+
+  return {failure: null, unsure: null}
+}
+
 /** Whether each class's own module imports (a project's module, an installed kedro-datasets one): the first that fails. */
 function dependencyVerdict(
   resolvedTypes: ResolvedEntry[], packages: Map<string, string>, options: StatisticsOptions, when: string,
@@ -249,13 +276,25 @@ function catalogOptions(options: StatisticsOptions, settings: null | ProjectSett
   }
 }
 
+/**
+ * The base and default run environments: settings.py's CONFIG_LOADER_ARGS, else Kedro's default for it ("base",
+ * "local"). A CONFIG_LOADER_ARGS that leaves one out gets the loader's own default: "" from 0.19.0's
+ * OmegaConfigLoader (`base_env or ""`: the whole configuration folder, every environment in it), "base"/"local"
+ * before (kedro/config/*.py of each release).
+ */
+function loaderEnvironments(settings: null | ProjectSettings, kedroRelease: KedroRelease): {baseEnv: string; defaultRunEnv: string} {
+  const emptyDefaults = Boolean(settings?.setsLoaderArgs) && compareVersions(kedroRelease.version, '0.19.0') >= 0
+  return {baseEnv: settings?.baseEnv ?? (emptyDefaults ? '' : 'base'), defaultRunEnv: settings?.defaultRunEnv ?? (emptyDefaults ? '' : 'local')}
+}
+
 function readProject(options: StatisticsOptions): ProjectReading {
   const {kedroRelease} = options
   const settings = options.packageName ? readSettings(options.projectRoot, options.sourceDir, options.packageName) : null
-  const env = options.env ?? settings?.defaultRunEnv ?? 'local'
+  const {baseEnv, defaultRunEnv} = loaderEnvironments(settings, kedroRelease)
+  const env = options.env ?? defaultRunEnv
   const confRoot = options.confSource ?? path.resolve(options.projectRoot, settings?.confSource ?? 'conf')
   // A folder the user names with --conf-source is theirs to read; one the checkout names stays inside the project.
-  const catalog = readCatalog(confRoot, env, settings?.baseEnv ?? 'base', options.confSource ?? options.projectRoot, catalogOptions(options, settings, kedroRelease))
+  const catalog = readCatalog(confRoot, env, baseEnv, options.confSource ?? options.projectRoot, catalogOptions(options, settings, kedroRelease))
   const pipelines = readProjectPipelines(options)
   const datasets = catalog.entries.filter((entry) => !entry.name.startsWith('parameters') && !entry.name.startsWith('params:'))
   return {catalog, confRoot, datasets, env, kedroRelease, pipelines, settings, telemetryRelease: options.telemetryRelease}
@@ -292,6 +331,17 @@ function resolveTypes(datasets: CatalogEntry[], maps: Map<string, ModuleMap>, ke
   return datasets.map((entry) => ({entry, resolved: resolveDatasetType(entry.type, maps, kedroIo)}))
 }
 
+/** What importing and (before 1.0) creating the datasets raises before the statistics go out, or why that is unsure. */
+function creationVerdict(
+  resolvedTypes: ResolvedEntry[], packages: Map<string, string>, options: StatisticsOptions, {kedroRelease, telemetryRelease}: ProjectReading,
+): {failure: null | string; unsure: null | string} {
+  // Kedro 1.x builds datasets lazily: only a kedro-telemetry that counts their types (get_type) imports them.
+  const imports = kedroRelease.catalogApi === 'list' || telemetryRelease.datasetTypes !== 'none'
+  const imported = imports ? importVerdict(resolvedTypes, packages, options, kedroRelease) : {failure: null, unsure: null}
+  const eager = kedroRelease.catalogApi === 'list' && !imported.failure ? protocolVerdict(resolvedTypes, options, 'Kedro creates each dataset as it builds the catalog') : null
+  return {failure: imported.failure ?? eager?.failure ?? null, unsure: [imported.unsure, eager?.unsure].filter(Boolean).join('; ') || null}
+}
+
 async function collectDatasetTypes(
   project: ProjectReading, options: StatisticsOptions, collected: Collected,
 ): Promise<{failure: null | string; unsure: null | string}> {
@@ -299,9 +349,7 @@ async function collectDatasetTypes(
   if (telemetryRelease.datasetTypes === 'nested' && kedroRelease.catalogApi === 'list') collected.properties.dataset_types = {}
   const installed = await installedDatasetPackages(options.sitePackages, options.projectRoot)
   const resolvedTypes = resolveTypes(datasets, installed.maps, options.kedroRelease.version)
-  // Kedro 1.x builds datasets lazily: only a kedro-telemetry that counts their types (get_type) imports them.
-  const imports = kedroRelease.catalogApi === 'list' || telemetryRelease.datasetTypes !== 'none'
-  const {failure, unsure: unsureWhy} = imports ? importVerdict(resolvedTypes, installed.folders, options, kedroRelease) : {failure: null, unsure: null}
+  const {failure, unsure: unsureWhy} = creationVerdict(resolvedTypes, installed.folders, options, project)
   if (telemetryRelease.datasetTypes === 'none' || kedroRelease.catalogApi !== 'keys') return {failure, unsure: unsureWhy}
   const counts: Record<string, number> = {}
   for (const {resolved} of resolvedTypes) {
@@ -310,7 +358,10 @@ async function collectDatasetTypes(
     counts[key] = (counts[key] ?? 0) + 1
   }
 
-  if (catalog.files.length > 1 && Object.keys(counts).length > 1) {
+  // Files of different environments merge in a fixed order (base, then the run environment); only within a folder
+  // does it vary.
+  const folders = catalog.files.map((file) => file.split('/')[0])
+  if (new Set(folders).size < folders.length && Object.keys(counts).length > 1) {
     // OmegaConfigLoader collects a folder's files in a Python set, so their merge order varies between runs.
     collected.warnings.push(`kedro merges ${catalog.files.length} catalog files in an order that varies between runs, so the dataset_type_count properties may come in another order`)
   }
