@@ -165,6 +165,24 @@ describe('the static Python reader', () => {
       expect(reading.pipelines).to.deep.equal({__default__: 4, copies: 4})
     })
 
+    it('what Node() and Pipeline() refuse, per release: a name or tag Kedro does not accept, a node reading its own output, a cycle, a transcoding mix', () => {
+      const one = (nodes: string) => project(FIND, {p: `from kedro.pipeline import node, pipeline\nf = len\n\ndef create_pipeline(**kwargs):\n    return pipeline([${nodes}])\n`})
+      const fails = (nodes: string, kedroVersion = '1.5.0') => read(one(nodes), {kedroVersion}).registryFails
+      expect(fails('node(f, "a", "b", name="a b")')).to.equal("ValueError: 'a b' is not a valid node name. It must contain only letters, digits, hyphens, underscores and/or fullstops.")
+      expect(fails('node(f, "a", "b", name="préparer.v2-x")')).to.equal(null)
+      // Tags are checked from 0.19.0 on.
+      expect(fails('node(f, "a", "b", tags="two words")')).to.match(/'two words' is not a valid node tag/)
+      expect(fails('node(f, "a", "b", tags="two words")', '0.18.14')).to.equal(null)
+      expect(fails('node(f, "a", "a")')).to.match(/A node cannot have the same inputs and outputs: a/)
+      // 0.19.4 on compares them without their transcoding.
+      expect(fails('node(f, "a@pandas", "a@spark")')).to.match(/same inputs and outputs: a/)
+      expect(fails('node(f, "a@pandas", "a@spark")', '0.19.3')).to.equal(null)
+      expect(fails('node(f, "a", ["b", "b"])')).to.match(/duplicate output/)
+      expect(fails('node(f, "a", "b", name="n1"), node(f, "b", "a", name="n2")')).to.match(/^CircularDependencyError/)
+      expect(fails('node(f, "a", "b@pandas", name="n1"), node(f, "b", "c", name="n2")')).to.match(/used with transcoding, but were referenced without the separator: b/)
+      expect(read(one('node(f, "a", "b@pandas", name="n1"), node(f, "b@spark", "c", name="n2")'))).to.include({numberOfNodes: 2, registryFails: null})
+    })
+
     it('a node\'s function that nothing binds (Python\'s NameError to come) makes the figures estimated, with the line', () => {
       const source = (func: string) => `from kedro.pipeline import node, pipeline\nfrom .nodes import train\n\ndef create_pipeline(**kwargs):\n    return pipeline([node(${func}, "a", "b")])\n`
       const files = {'src/demo/pipelines/p/nodes.py': 'def train(x):\n    return x\n'}

@@ -5,6 +5,7 @@
  * names no dataset). What cannot be read statically is noted, and the figures become estimated.
  */
 import type {KedroPipelineApi, PySignature} from '../masking/structures.js'
+import {compareVersions} from '../python/pep440.js'
 import {defineClassOperators} from '../python/operators.js'
 import {signatureError} from './pipeline-api.js'
 import {
@@ -32,6 +33,21 @@ function pipelineOf(nodes: Iterable<KedroNode>): Pipeline {
   return {kind: 'pipeline', nodes: map}
 }
 
+/** What Node() and Pipeline() check that changed between releases (kedro/pipeline/node.py of each release). */
+export interface NodeRules {
+  /** 0.19.0 on: every tag must be a valid name too. */
+  tagsChecked: boolean
+  /** 0.19.4 on: a node's inputs and outputs are compared without their transcoding (`x@pandas` is `x`). */
+  transcodedSelfLoops: boolean
+}
+
+export function nodeRulesFor(kedroVersion: string): NodeRules {
+  return {tagsChecked: compareVersions(kedroVersion, '0.19.0') >= 0, transcodedSelfLoops: compareVersions(kedroVersion, '0.19.4') >= 0}
+}
+
+/** Node's name and tag check, `re.match(r"[\w\.-]+$", name)`: Python's \w is any letter or digit in Unicode, and `$` lets a final newline through. */
+const VALID_NODE_NAME = /^[\p{L}\p{N}_.-]+\n?$/u
+
 /** transcoding.py's _strip_transcoding: `name@pandas` is `name`. */
 function stripTranscoding(name: string): string {
   return name.split('@')[0]
@@ -39,6 +55,33 @@ function stripTranscoding(name: string): string {
 
 function isKnown(node: KedroNode): node is KedroNode & {inputs: string[]; outputs: string[]} {
   return node.inputs !== null && node.outputs !== null
+}
+
+/** _validate_transcoded_inputs_outputs: a dataset used both with a transcoding (`x@pandas`) and without (`x`). */
+function transcodingMix(nodes: (KedroNode & {inputs: string[]; outputs: string[]})[]): null | PyValue {
+  const names = new Set(nodes.flatMap((node) => [...node.inputs, ...node.outputs]))
+  const invalid = [...new Set([...names].map((name) => stripTranscoding(name)).filter((base) => names.has(base) && [...names].some((name) => name !== base && stripTranscoding(name) === base)))]
+  return invalid.length > 0 ? raises(`ValueError: The following datasets are used with transcoding, but were referenced without the separator: ${invalid.sort().join(', ')}`) : null
+}
+
+/** Pipeline() sorts its nodes topologically as it is built: a node that depends on itself through others is CircularDependencyError. */
+function circularDependency(nodes: (KedroNode & {inputs: string[]; outputs: string[]})[]): null | PyValue {
+  const consumers = new Map<string, number[]>()
+  for (const [index, node] of nodes.entries()) for (const input of node.inputs) consumers.set(stripTranscoding(input), [...consumers.get(stripTranscoding(input)) ?? [], index])
+  const state = new Map<number, 'done' | 'open'>()
+  const visit = (index: number): boolean => {
+    if (state.get(index) === 'done') return false
+    if (state.get(index) === 'open') return true
+    state.set(index, 'open')
+    // A node reading its own output through a transcoding: toposort (before 0.19.4) drops such a self-dependency,
+    // and from 0.19.4 on Node() refuses the node first.
+    const children = nodes[index].outputs.flatMap((output) => consumers.get(stripTranscoding(output)) ?? []).filter((child) => child !== index)
+    if (children.some((child) => visit(child))) return true
+    state.set(index, 'done')
+    return false
+  }
+
+  return nodes.some((_, index) => visit(index)) ? raises('CircularDependencyError: Circular dependencies exist among the pipeline\'s nodes') : null
 }
 
 /**
@@ -59,6 +102,10 @@ function checkNodes(nodes: KedroNode[], checkNames: boolean): null | PyValue {
     if (repeated.size > 0) return raises(`ValueError: Pipeline nodes must have unique names (${[...repeated].sort().join(', ')} appear more than once)`)
   }
 
+  const mixed = transcodingMix(known)
+  if (mixed) return mixed
+  const cycle = circularDependency(known)
+  if (cycle) return cycle
   const produced = new Map<string, number>()
   for (const node of known) for (const output of node.outputs) produced.set(stripTranscoding(output), (produced.get(stripTranscoding(output)) ?? 0) + 1)
   const twice = [...produced].filter(([, count]) => count > 1).map(([name]) => name).sort()
@@ -93,6 +140,21 @@ function datasetNames(value: PyValue | undefined, note: Note): null | string[] {
   return null
 }
 
+/** What Node.__init__ raises for its name, tags and datasets (every release checks the name), or null. */
+function nodeFailure(node: KedroNode, rules: NodeRules): null | PyValue {
+  if (node.name !== null && !VALID_NODE_NAME.test(node.name)) {
+    return raises(`ValueError: '${node.name}' is not a valid node name. It must contain only letters, digits, hyphens, underscores and/or fullstops.`)
+  }
+
+  const badTag = rules.tagsChecked ? node.tags?.find((tag) => !VALID_NODE_NAME.test(tag)) : undefined
+  if (badTag !== undefined) return raises(`ValueError: '${badTag}' is not a valid node tag. It must contain only letters, digits, hyphens, underscores and/or fullstops.`)
+  if (node.outputs && new Set(node.outputs).size < node.outputs.length) return raises(`ValueError: Failed to create node ${qualifiedName(node)} due to duplicate output(s)`)
+  const plain = (name: string) => (rules.transcodedSelfLoops ? stripTranscoding(name) : name)
+  const outputs = new Set(node.outputs?.map((name) => plain(name)))
+  const common = node.inputs?.map((name) => plain(name)).filter((name) => outputs.has(name)) ?? []
+  return common.length > 0 ? raises(`ValueError: Failed to create node ${qualifiedName(node)}. A node cannot have the same inputs and outputs: ${common.join(', ')}`) : null
+}
+
 /** What a node() call leaves unsure: a function that nothing binds, a name or namespace that is not a string. */
 function noteNodeDoubts(func: PyValue | undefined, name: PyValue | undefined, namespace: PyValue | undefined, note: Note): void {
   // A function named but bound nowhere: Python raises NameError there, and the registry with it (kedro then sends
@@ -107,7 +169,7 @@ function noteNodeDoubts(func: PyValue | undefined, name: PyValue | undefined, na
  * node(func, inputs, outputs, *, name, tags, ...) as the release declares it (its other parameters, such as 1.5.0's
  * preview_fn, change nothing counted here); the function is read as source text only.
  */
-function makeNode(call: string, signature: PySignature, args: PyValue[], keywords: Map<string, PyValue>, texts: ArgumentTexts, note: Note): PyValue {
+function makeNode(call: string, signature: PySignature, args: PyValue[], keywords: Map<string, PyValue>, texts: ArgumentTexts, note: Note, rules: NodeRules): PyValue {
   const refused = signatureError(call, signature, args.length, [...keywords.keys()])
   if (refused) return raises(refused)
   const parameter = (index: number, keyword: string) => args[index] ?? keywords.get(keyword)
@@ -119,18 +181,16 @@ function makeNode(call: string, signature: PySignature, args: PyValue[], keyword
   const name = keywords.get('name')
   const namespace = keywords.get('namespace')
   noteNodeDoubts(args[0] ?? keywords.get('func'), name, namespace, note)
-  return {
-    kind: 'node',
-    node: {
-      // Kedro names an unnamed node after its function's __name__: `nodes.split` is `split`.
-      func: funcText.split('.').at(-1)!.trim(),
-      inputs: datasetNames(parameter(1, 'inputs'), note),
-      name: name?.kind === 'str' ? name.value : null,
-      namespace: namespace?.kind === 'str' ? namespace.value : null,
-      outputs: datasetNames(parameter(2, 'outputs'), note),
-      tags: tagsOf(keywords.get('tags')),
-    },
+  const node: KedroNode = {
+    // Kedro names an unnamed node after its function's __name__: `nodes.split` is `split`.
+    func: funcText.split('.').at(-1)!.trim(),
+    inputs: datasetNames(parameter(1, 'inputs'), note),
+    name: name?.kind === 'str' ? name.value : null,
+    namespace: namespace?.kind === 'str' ? namespace.value : null,
+    outputs: datasetNames(parameter(2, 'outputs'), note),
+    tags: tagsOf(keywords.get('tags')),
   }
+  return nodeFailure(node, rules) ?? {kind: 'node', node}
 }
 
 /** A `tags=` argument: a string or a list of strings; null when it cannot be read (filtering by tags is then unsure). */
@@ -264,11 +324,11 @@ function makePipeline(call: string, signature: PySignature, args: PyValue[], key
 }
 
 /** The callables kedro.pipeline exports in a release, by name, with its signatures; `note` receives why a figure becomes estimated. */
-export function kedroPipelineFunctions(note: Note, api: KedroPipelineApi): Map<string, FunctionValue> {
+export function kedroPipelineFunctions(note: Note, api: KedroPipelineApi, rules: NodeRules): Map<string, FunctionValue> {
   const functions = new Map<string, FunctionValue>()
   for (const name of ['node', 'Node'] as const) {
     const signature = api[name]
-    if (signature) functions.set(name, functionValue((args, keywords, texts) => makeNode(name, signature, args, keywords, texts, note), 'func'))
+    if (signature) functions.set(name, functionValue((args, keywords, texts) => makeNode(name, signature, args, keywords, texts, note, rules), 'func'))
   }
 
   for (const name of ['pipeline', 'Pipeline'] as const) {

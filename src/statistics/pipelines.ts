@@ -11,7 +11,7 @@ import type {SyntaxNode} from '@lezer/common'
 
 import {entryKindSync, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
 import {kedro, type KedroRelease, NEWEST_KNOWN} from '../releases/releases.js'
-import {kedroPipelineFunctions, pipelineNodes} from './kedro-pipeline.js'
+import {kedroPipelineFunctions, nodeRulesFor, pipelineNodes} from './kedro-pipeline.js'
 import {kedroImportFailure, pipelineApiFor} from './pipeline-api.js'
 import {STDLIB_MODULES} from '../python/stdlib.js'
 import {installedIn, KEDRO_DEPENDENCIES} from './importable.js'
@@ -117,7 +117,7 @@ export class ProjectEvaluator {
     const {api, estimated} = pipelineApiFor(kedro.version)
     this.api = api
     this.apiEstimated = estimated
-    this.kedroFunctions = kedroPipelineFunctions((reason, mayRaise) => this.note(reason, mayRaise), api)
+    this.kedroFunctions = kedroPipelineFunctions((reason, mayRaise) => this.note(reason, mayRaise), api, nodeRulesFor(kedro.version))
     this.python = pythonRelease(pythonVersion)
   }
 
