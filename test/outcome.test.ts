@@ -55,6 +55,21 @@ describe('what decides the outcome, release by release', () => {
       }
     })
 
+    it('from 0.19.0 to 1.0.x, a configuration without a loggers mapping stops kedro as it bootstraps the project (seen with the real 0.19.14)', async () => {
+      const noLoggers = PLAIN
+      const pyproject = (release: string) => readFileSync(path.join(EXAMPLE, 'pyproject.toml'), 'utf8').replace('kedro_init_version = "1.5.0"', `kedro_init_version = "${release}"`)
+      for (const release of ['0.19.14', '1.0.0']) {
+        const json = await preview(example({'conf/logging.yml': noLoggers, 'pyproject.toml': pyproject(release)}), ['--kedro-version', release, 'info'])
+        expect(events(json), release).to.deep.equal([])
+        expect(json.warnings.join(' '), release).to.include('has no loggers mapping, which Kedro')
+      }
+
+      // With one, or from 1.1.0 on (`.get("loggers", {})`), it goes on.
+      const withLoggers = `${noLoggers}loggers:\n  kedro:\n    level: INFO\n`
+      expect(events(await preview(example({'conf/logging.yml': withLoggers, 'pyproject.toml': pyproject('0.19.14')}), ['--kedro-version', '0.19.14', 'info']))).to.deep.equal(['CLI command'])
+      expect(events(await preview(example({'conf/logging.yml': noLoggers}), ['info']))).to.deep.equal(['CLI command'])
+    })
+
     it('a valid one changes nothing; one naming the project\'s own class, or another package\'s, makes the event estimated', async () => {
       expect(events(await preview(example({'conf/logging.yml': PLAIN}), ['info']))).to.deep.equal(['CLI command'])
       const own = await preview(example({

@@ -9,6 +9,7 @@ import path from 'node:path'
 import {entryKindSync, readTextSafeSync} from '../checkout/files.js'
 import {normaliseDistributionName, readHookPlugins} from '../project/environment.js'
 import {requiredDistributions} from '../project/requirements.js'
+import {compareVersions} from '../python/pep440.js'
 import {safeLoad} from '../python/pyyaml.js'
 import {type KedroRelease, refusesProject} from '../releases/releases.js'
 import type {MaskedCommand} from './command.js'
@@ -40,16 +41,33 @@ function buildsCatalogElsewhere(commandPath: string[]): boolean {
 }
 
 /**
+ * From 0.19.0 to 1.0.x, bootstrapping a project adds its package's logger with `self.data["loggers"]` (kedro/framework/
+ * project/__init__.py, set_project_logging); 1.1.0 reads `.get("loggers", {})`. A configuration without a `loggers`
+ * mapping then stops kedro before any hook.
+ */
+function loggersMissing(config: unknown, context: PreviewContext): boolean {
+  const {version} = context.kedroRelease
+  if (!context.project.root || !context.project.pyproject?.packageName) return false
+  if (compareVersions(version, '0.19.0') < 0 || compareVersions(version, '1.1.0') >= 0) return false
+  const loggers = (config as Record<string, unknown>).loggers
+  return !loggers || typeof loggers !== 'object' || Array.isArray(loggers)
+}
+
+/**
  * Kedro configures logging when it is imported, before anything else: from KEDRO_LOGGING_CONFIG, else (0.19.6 on) a
  * conf/logging.yml in the working directory, else its own default. One it cannot read, parse or apply stops every kedro
  * command. Returns why, or null; what it cannot tell is noted as estimated on the event.
  */
-function loggingFails(context: PreviewContext, sheet: PreviewSheet): null | string {
+/** The logging file kedro applies: KEDRO_LOGGING_CONFIG's, else the release's first conf/ file there is; null for its own. */
+function loggingFile(context: PreviewContext): null | string {
   const given = context.env.KEDRO_LOGGING_CONFIG
-  const candidates = given
-    ? [path.resolve(context.workingDirectory, given)]
-    : context.kedroRelease.loggingFiles.map((name) => path.join(context.workingDirectory, 'conf', name))
-  const file = given ? candidates[0] : candidates.find((candidate) => entryKindSync(candidate, null) !== 'missing')
+  if (given) return path.resolve(context.workingDirectory, given)
+  const candidates = context.kedroRelease.loggingFiles.map((name) => path.join(context.workingDirectory, 'conf', name))
+  return candidates.find((candidate) => entryKindSync(candidate, null) !== 'missing') ?? null
+}
+
+function loggingFails(context: PreviewContext, sheet: PreviewSheet): null | string {
+  const file = loggingFile(context)
   if (!file) return null
   const read = readTextSafeSync(file, {within: null})
   if (!read.ok) return read.kind === 'missing' ? `the logging configuration ${file} does not exist` : `the logging configuration: ${read.reason}`
@@ -61,6 +79,10 @@ function loggingFails(context: PreviewContext, sheet: PreviewSheet): null | stri
     release: context.kedroRelease, workingDirectory: context.workingDirectory,
   })
   if (verdict.kind === 'fails') return `logging.config.dictConfig refuses ${path.relative(context.workingDirectory, file) || file} (${verdict.reason})`
+  if (loggersMissing(loaded.value, context)) {
+    return `${path.relative(context.workingDirectory, file) || file} has no loggers mapping, which Kedro ${context.kedroRelease.version} looks up as it bootstraps the project (set_project_logging raises KeyError: 'loggers')`
+  }
+
   if (verdict.estimated) sheet.origin('event', 'derived', 'the logging configuration', 'Kedro applies it before anything else', `whether Kedro can apply the logging configuration is not known: ${verdict.estimated}`)
   return null
 }
