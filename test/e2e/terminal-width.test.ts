@@ -48,7 +48,7 @@ describe('on an 80-column terminal', function () {
   const commands: string[][] = [
     ['status'], ['status', '--verbose'], ['preview', 'run'], ['preview', 'run', '--pipelines', 'data_science'],
     ['preview', '--ignore-consent', 'run'], ['notice'], ['opt-out'], ['status', '--verbose'], ['history'], ['revoke'],
-    ['audit'], ['enforce', '--dry-run'], ['--help'], ['status', '--help'], ['preview', '--help'],
+    ['audit'], ['audit', '--only-failures'], ['enforce', '--dry-run'], ['--help'], ['status', '--help'], ['preview', '--help'],
     ['opt-in', '--help'], ['opt-out', '--help'], ['revoke', '--help'], ['audit', '--help'], ['history', '--help'],
     ['notice', '--help'], ['enforce', '--help'], ['guard', '--help'], ['capture', '--help'],
   ]
