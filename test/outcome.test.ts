@@ -413,6 +413,10 @@ describe('what decides the outcome, release by release', () => {
       expect(json.warnings.join(' ')).not.to.match(/order that varies between runs/)
       const sameFolder = await preview(example({'conf/base/catalog_more.yml': 'extra:\n  type: pickle.PickleDataset\n  filepath: data/extra.pkl\n'}), ['--no-python', 'run'])
       expect(sameFolder.warnings.join(' ')).to.match(/order that varies between runs/)
+      // Without base_env (0.19+), the whole configuration folder is one environment: base's and local's files too.
+      const local = {'conf/local/catalog.yml': 'extra:\n  type: pickle.PickleDataset\n  filepath: data/extra.pkl\n'}
+      const whole = await preview(example({...local, 'src/spaceflights/settings.py': 'CONFIG_LOADER_ARGS = {}\n'}), ['--no-python', 'run'])
+      expect(whole.warnings.join(' ')).to.match(/order that varies between runs/)
     })
   })
 

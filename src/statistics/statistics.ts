@@ -230,6 +230,8 @@ class Collected {
 
 /** What the collectors read: the project's settings, catalog and pipelines, and the two releases' behaviour. */
 interface ProjectReading {
+  /** The base environment's folder under the configuration folder; "" for the whole folder. */
+  baseEnv: string
   catalog: CatalogReading
   confRoot: string
   datasets: CatalogEntry[]
@@ -297,7 +299,7 @@ function readProject(options: StatisticsOptions): ProjectReading {
   const catalog = readCatalog(confRoot, env, baseEnv, options.confSource ?? options.projectRoot, catalogOptions(options, settings, kedroRelease))
   const pipelines = readProjectPipelines(options)
   const datasets = catalog.entries.filter((entry) => !entry.name.startsWith('parameters') && !entry.name.startsWith('params:'))
-  return {catalog, confRoot, datasets, env, kedroRelease, pipelines, settings, telemetryRelease: options.telemetryRelease}
+  return {baseEnv, catalog, confRoot, datasets, env, kedroRelease, pipelines, settings, telemetryRelease: options.telemetryRelease}
 }
 
 /** number_of_datasets, number_of_nodes and number_of_pipelines, with why each may be off. */
@@ -359,8 +361,8 @@ async function collectDatasetTypes(
   }
 
   // Files of different environments merge in a fixed order (base, then the run environment); only within a folder
-  // does it vary.
-  const folders = catalog.files.map((file) => file.split('/')[0])
+  // does it vary. A base environment of "" is the whole configuration folder, every file of it read in one pass.
+  const folders = catalog.files.map((file) => (project.baseEnv === '' ? '' : file.split('/')[0]))
   if (new Set(folders).size < folders.length && Object.keys(counts).length > 1) {
     // OmegaConfigLoader collects a folder's files in a Python set, so their merge order varies between runs.
     collected.warnings.push(`kedro merges ${catalog.files.length} catalog files in an order that varies between runs, so the dataset_type_count properties may come in another order`)
