@@ -366,6 +366,8 @@ async function collectDatasetTypes(
   if (new Set(folders).size < folders.length && Object.keys(counts).length > 1) {
     // OmegaConfigLoader collects a folder's files in a Python set, so their merge order varies between runs.
     collected.warnings.push(`kedro merges ${catalog.files.length} catalog files in an order that varies between runs, so the dataset_type_count properties may come in another order`)
+    // 0.7.0 sends them as one object: its bytes then depend on that order.
+    if (telemetryRelease.datasetTypes !== 'flat') collected.note('dataset_types', `its keys come in the order kedro merges ${catalog.files.length} catalog files, which varies between runs`)
   }
 
   if (telemetryRelease.datasetTypes === 'flat') {
