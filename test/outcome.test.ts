@@ -325,6 +325,10 @@ describe('what decides the outcome, release by release', () => {
       }
 
       for (const runner of ['spaceflights.runners.Mine', 'kedro.runner.ThreadRunner']) expect((await outcome(runner)).events, runner).to.deep.equal(['Kedro Project Statistics'])
+      // kedro.runner's other names load; what kedro does with one as a runner is not followed.
+      const abstract = await outcome('AbstractRunner')
+      expect(abstract.events).to.deep.equal(['Kedro Project Statistics'])
+      expect(abstract.estimated).to.include('--runner AbstractRunner: kedro.runner.AbstractRunner is not one of its runner classes, so kedro may stop before the session')
       // A class of an installed package is not read: whether it is there is estimated.
       const installed = await outcome('pandas.Runner')
       expect(installed.events).to.deep.equal(['Kedro Project Statistics'])

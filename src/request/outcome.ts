@@ -53,11 +53,6 @@ function loggersMissing(config: unknown, context: PreviewContext): boolean {
   return !loggers || typeof loggers !== 'object' || Array.isArray(loggers)
 }
 
-/**
- * Kedro configures logging when it is imported, before anything else: from KEDRO_LOGGING_CONFIG, else (0.19.6 on) a
- * conf/logging.yml in the working directory, else its own default. One it cannot read, parse or apply stops every kedro
- * command. Returns why, or null; what it cannot tell is noted as estimated on the event.
- */
 /** The logging file kedro applies: KEDRO_LOGGING_CONFIG's, else the release's first conf/ file there is; null for its own. */
 function loggingFile(context: PreviewContext): null | string {
   const given = context.env.KEDRO_LOGGING_CONFIG
@@ -66,6 +61,11 @@ function loggingFile(context: PreviewContext): null | string {
   return candidates.find((candidate) => entryKindSync(candidate, null) !== 'missing') ?? null
 }
 
+/**
+ * Kedro configures logging when it is imported, before anything else: from KEDRO_LOGGING_CONFIG, else (0.19.6 on) a
+ * conf/logging.yml in the working directory, else its own default. One it cannot read, parse or apply stops every kedro
+ * command. Returns why, or null; what it cannot tell is noted as estimated on the event.
+ */
 function loggingFails(context: PreviewContext, sheet: PreviewSheet): null | string {
   const file = loggingFile(context)
   if (!file) return null
@@ -139,7 +139,18 @@ function runChecks(context: PreviewContext, command: MaskedCommand): {refuses: n
   const runner = command.values.get('--runner')?.at(-1)
   const load = runner ? loadRunner(runner, context) : null
   if (load?.kind === 'raises') return {refuses: `loading the runner ${runner} raises ${load.error} before the session starts`, unsure: null}
-  return {refuses: null, unsure: load?.kind === 'unsure' ? `--runner ${runner}: ${load.reason}; if loading it raises, kedro stops before the session` : null}
+  return {refuses: null, unsure: load?.kind === 'unsure' ? `--runner ${runner}: ${load.reason}, so kedro may stop before the session` : null}
+}
+
+/** What settings.py's DISABLE_HOOKS_FOR_PLUGINS names, read once per preview; null when it cannot be followed. */
+const disabledHooks = new WeakMap<PreviewContext, null | string[]>()
+
+function disabledHookPlugins(context: PreviewContext): null | string[] {
+  if (disabledHooks.has(context)) return disabledHooks.get(context)!
+  const {pyproject, root} = context.project
+  const disabled = root && pyproject?.packageName ? readSettings(root, pyproject.sourceDir ?? 'src', pyproject.packageName).disabledHookPlugins : []
+  disabledHooks.set(context, disabled)
+  return disabled
 }
 
 /**
@@ -147,9 +158,7 @@ function runChecks(context: PreviewContext, command: MaskedCommand): {refuses: n
  * CLI hooks are not, so "CLI command" is still sent. True, false, or why it is not known.
  */
 export function statisticsHookDisabled(context: PreviewContext): boolean | string {
-  const {pyproject, root} = context.project
-  if (!root || !pyproject?.packageName) return false
-  const disabled = readSettings(root, pyproject.sourceDir ?? 'src', pyproject.packageName).disabledHookPlugins
+  const disabled = disabledHookPlugins(context)
   if (disabled === null) return 'settings.py cannot be followed here, so whether DISABLE_HOOKS_FOR_PLUGINS names kedro-telemetry is not known'
   return disabled.includes('kedro-telemetry')
 }
@@ -173,7 +182,7 @@ const PLUGIN_HOOK_EFFECT = 'their code is not followed here: plugin hooks run be
  */
 export function pluginHookDoubts(context: PreviewContext): string[] {
   const {pyproject, root} = context.project
-  const disabled = root && pyproject?.packageName ? readSettings(root, pyproject.sourceDir ?? 'src', pyproject.packageName).disabledHookPlugins ?? [] : []
+  const disabled = disabledHookPlugins(context) ?? []
   const folders = importFolders(context)
   if (folders) {
     return readHookPlugins(folders, root)

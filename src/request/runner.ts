@@ -14,6 +14,12 @@ import {importFolders} from './statistics-step.js'
 /** The runner classes kedro.runner holds, in every release. */
 const KEDRO_RUNNERS = new Set(['ParallelRunner', 'SequentialRunner', 'ThreadRunner'])
 
+/**
+ * What else kedro.runner holds (its `__all__` from 0.18.0 to 1.5.0, and its submodules): loading one works, and what
+ * using it as a runner does next is not followed here.
+ */
+const KEDRO_RUNNER_OTHERS = new Set(['AbstractRunner', 'Task', 'parallel_runner', 'run_node', 'runner', 'sequential_runner', 'task', 'thread_runner'])
+
 export type RunnerLoad =
   | {kind: 'loads'}
   /** Python's exception as load_obj raises it. */
@@ -40,7 +46,10 @@ function projectRunner(module: string, name: string, context: PreviewContext): R
 export function loadRunner(runner: string, context: PreviewContext): RunnerLoad {
   const dot = runner.lastIndexOf('.')
   const [module, name] = dot === -1 ? ['kedro.runner', runner] : [runner.slice(0, dot), runner.slice(dot + 1)]
-  if (module === 'kedro.runner') return KEDRO_RUNNERS.has(name) ? LOADS : raises(`AttributeError: module 'kedro.runner' has no attribute '${name}'`)
+  if (module === 'kedro.runner') {
+    if (KEDRO_RUNNERS.has(name)) return LOADS
+    return KEDRO_RUNNER_OTHERS.has(name) ? unsure(`kedro.runner.${name} is not one of its runner classes`) : raises(`AttributeError: module 'kedro.runner' has no attribute '${name}'`)
+  }
   const top = module.split('.')[0]
   if (top === 'kedro') {
     return kedroHasModule(context.kedroRelease.version, module) === false

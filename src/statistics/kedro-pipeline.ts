@@ -64,24 +64,33 @@ function transcodingMix(nodes: (KedroNode & {inputs: string[]; outputs: string[]
   return invalid.length > 0 ? raises(`ValueError: The following datasets are used with transcoding, but were referenced without the separator: ${invalid.sort().join(', ')}`) : null
 }
 
-/** Pipeline() sorts its nodes topologically as it is built: a node that depends on itself through others is CircularDependencyError. */
+/**
+ * Pipeline() sorts its nodes topologically as it is built: nodes that depend on each other in a circle are
+ * CircularDependencyError. Kahn's algorithm, without recursion, so that a long generated chain cannot exhaust the stack.
+ */
 function circularDependency(nodes: (KedroNode & {inputs: string[]; outputs: string[]})[]): null | PyValue {
   const consumers = new Map<string, number[]>()
-  for (const [index, node] of nodes.entries()) for (const input of node.inputs) consumers.set(stripTranscoding(input), [...consumers.get(stripTranscoding(input)) ?? [], index])
-  const state = new Map<number, 'done' | 'open'>()
-  const visit = (index: number): boolean => {
-    if (state.get(index) === 'done') return false
-    if (state.get(index) === 'open') return true
-    state.set(index, 'open')
-    // A node reading its own output through a transcoding: toposort (before 0.19.4) drops such a self-dependency,
-    // and from 0.19.4 on Node() refuses the node first.
-    const children = nodes[index].outputs.flatMap((output) => consumers.get(stripTranscoding(output)) ?? []).filter((child) => child !== index)
-    if (children.some((child) => visit(child))) return true
-    state.set(index, 'done')
-    return false
+  for (const [index, node] of nodes.entries()) {
+    for (const input of node.inputs) {
+      const list = consumers.get(stripTranscoding(input))
+      if (list) list.push(index)
+      else consumers.set(stripTranscoding(input), [index])
+    }
   }
 
-  return nodes.some((_, index) => visit(index)) ? raises('CircularDependencyError: Circular dependencies exist among the pipeline\'s nodes') : null
+  // A node reading its own output through a transcoding: toposort (before 0.19.4) drops such a self-dependency, and
+  // from 0.19.4 on Node() refuses the node first.
+  const children = nodes.map((node, index) => [...new Set(node.outputs.flatMap((output) => consumers.get(stripTranscoding(output)) ?? []))].filter((child) => child !== index))
+  const parents = new Array<number>(nodes.length).fill(0)
+  for (const list of children) for (const child of list) parents[child]++
+  const ready = parents.flatMap((count, index) => (count === 0 ? [index] : []))
+  let sorted = 0
+  while (ready.length > 0) {
+    sorted++
+    for (const child of children[ready.pop()!]) if (--parents[child] === 0) ready.push(child)
+  }
+
+  return sorted < nodes.length ? raises('CircularDependencyError: Circular dependencies exist among the pipeline\'s nodes') : null
 }
 
 /**
