@@ -61,13 +61,17 @@ describe('click, as each Kedro release parses a command line', () => {
     }
   })
 
-  it('the callbacks: --params key:value from 0.19.0 on, key=value before 0.18.5; --load-versions; --conf-source that does not exist', () => {
+  it('the callbacks: --params key:value from 0.19.0 on, key=value before 0.18.5; --load-version(s); --conf-source that does not exist', () => {
     expect(run('0.18.14', ['--params', 'lr:0.1']).kind).to.equal('runs')
     expect(run('0.19.0', ['--params', 'lr:0.1'])).to.deep.include({exit: 2, kind: 'rejected'})
     expect(run('0.18.4', ['--params', 'lr=0.1'])).to.deep.include({exit: 2, kind: 'rejected'})
     expect(run('1.5.0', ['--load-versions', 'bad'])).to.deep.include({exit: 1, kind: 'rejected'})
     expect(run('1.2.0', ['--load-versions', 'ds:']).kind).to.equal('runs')
     expect(run('1.3.0', ['--load-versions', 'ds:'])).to.deep.include({exit: 1, kind: 'rejected'})
+    // 0.18's --load-version (repeatable) checks each value whole: a comma does not split it, a colon must be there.
+    expect(run('0.18.14', ['--load-version', 'bad'])).to.deep.include({exit: 1, kind: 'rejected'})
+    expect(run('0.18.14', ['-lv', 'a:1', '-lv', 'bad'])).to.deep.include({exit: 1, kind: 'rejected'})
+    expect(run('0.18.14', ['--load-version', 'a:1,bad']).kind).to.equal('runs')
     expect(run('1.5.0', ['--conf-source', 'nowhere'])).to.deep.include({exit: 2, kind: 'rejected'})
     // Before 0.19.12 --conf-source was a click.Path that must exist: a remote URL was refused too.
     expect(run('0.19.11', ['--conf-source', 's3://bucket/conf'])).to.deep.include({exit: 2, kind: 'rejected'})

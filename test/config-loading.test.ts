@@ -161,7 +161,7 @@ describe('Kedro 0.18\'s ConfigLoader and other loader classes', () => {
     expect(catalogOf({'conf/base/catalog.yml': 'a: {type: pandas.CSVDataSet}\n'}, {interpolation: 'not-followed'}).estimated).to.deep.equal([])
   })
 
-  it('reads the formats anyconfig reads: strict JSON, other extensions estimated, none of them under OmegaConfigLoader', () => {
+  it('reads the formats anyconfig reads: strict JSON (else JSONDecodeError), no mapping a BadConfigException, other extensions estimated, none under OmegaConfigLoader', () => {
     const catalog = 'a: {type: pandas.CSVDataSet}\n'
     const withIni = {'conf/base/catalog.yml': catalog, 'conf/base/catalog_more.ini': '[b]\ntype = pandas.CSVDataSet\n'}
     // OmegaConfigLoader never matches a .ini file; 0.18's anyconfig loaders read it with a backend not followed here.
@@ -170,12 +170,24 @@ describe('Kedro 0.18\'s ConfigLoader and other loader classes', () => {
     // JSON is read with Python's json module there: a JSON document is read exactly, YAML in a .json file is not JSON.
     const json = catalogOf({'conf/base/catalog.yml': catalog, 'conf/base/catalog_b.json': '{"b": {"type": "pandas.CSVDataSet"}}'}, {interpolation: 'literal'})
     expect([json.estimated, names(json)]).to.deep.equal([[], ['a', 'b']])
+    // Python's json refuses what JSON.parse refuses, NaN and Infinity aside: kedro/config/common.py lets the
+    // JSONDecodeError through (checked with the real Kedro 0.18.14 and anyconfig 0.14).
     const yamlInJson = catalogOf({'conf/base/catalog.yml': catalog, 'conf/base/catalog_b.json': 'b: {type: pandas.CSVDataSet}\n'}, {interpolation: 'literal'})
-    expect(yamlInJson.estimated.join(' ')).to.match(/catalog_b\.json: .*Python's json module, which this file does not satisfy/)
+    expect(yamlInJson.failure).to.match(/^JSONDecodeError: base\/catalog_b\.json is not JSON/)
+    expect(catalogOf({'conf/base/catalog.yml': catalog, 'conf/base/catalog_b.json': '\uFEFF{"b": {"type": "x"}}'}, {interpolation: 'literal'}).failure).to.match(/^JSONDecodeError/)
+    expect(catalogOf({'conf/base/catalog.yml': catalog, 'conf/base/catalog_b.json': ''}, {interpolation: 'literal'}).failure).to.match(/^JSONDecodeError/)
+    const nan = catalogOf({'conf/base/catalog.yml': catalog, 'conf/base/catalog_b.json': '{"b": {"type": "x", "v": NaN}}'}, {interpolation: 'literal'})
+    expect(nan.failure).to.equal(null)
+    expect(nan.estimated.join(' ')).to.match(/reads NaN and Infinity too/)
+    // Under another loader class the same file is estimated: it may read files its own way.
+    expect(catalogOf({'conf/base/catalog.yml': catalog, 'conf/base/catalog_b.json': 'b: 1\n'}, {interpolation: 'not-followed'}).estimated.join(' ')).to.match(/JSONDecodeError.*if the loader class reads it as ConfigLoader does/)
+    // OmegaConfigLoader reads a .json file with its YAML loader.
     expect(names(catalogOf({'conf/base/catalog.yml': catalog, 'conf/base/catalog_b.json': 'b: {type: pandas.CSVDataSet}\n'}))).to.deep.equal(['a', 'b'])
-    // An empty YAML file is an empty mapping for anyconfig as for OmegaConf; an empty or null .json is not.
-    expect(catalogOf({'conf/base/catalog.yml': catalog, 'conf/base/catalog_empty.yml': ''}, {interpolation: 'literal'}).estimated).to.deep.equal([])
-    expect(catalogOf({'conf/base/catalog.yml': catalog, 'conf/base/catalog_b.json': ''}, {interpolation: 'literal'}).estimated).to.have.length(1)
-    expect(catalogOf({'conf/base/catalog.yml': catalog, 'conf/base/catalog_b.json': 'null'}, {interpolation: 'literal'}).estimated.join(' ')).to.match(/null with Python's json module/)
+    // An empty or null YAML file is an empty mapping for anyconfig; JSON's null, a list or a scalar is no mapping, and
+    // kedro's .items() on it fails as BadConfigException.
+    expect(catalogOf({'conf/base/catalog.yml': catalog, 'conf/base/catalog_empty.yml': '~\n'}, {interpolation: 'literal'})).to.deep.include({estimated: [], failure: null})
+    for (const [file, text] of [['catalog_b.json', 'null'], ['catalog_b.json', '[1]'], ['catalog_b.yml', '- 1\n'], ['catalog_b.yml', '5\n']]) {
+      expect(catalogOf({'conf/base/catalog.yml': catalog, [`conf/base/${file}`]: text}, {interpolation: 'literal'}).failure, text).to.match(/^BadConfigException: Couldn't load config file/)
+    }
   })
 })

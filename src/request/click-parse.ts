@@ -76,6 +76,11 @@ function validateConfSource(value: string, cwd: string): Verdict {
   return value.startsWith('file://') || entryKindSync(local, null) === 'missing' ? usage(`--conf-source: the path ${JSON.stringify(value)} does not exist`) : ok
 }
 
+/** `--load-version dataset:version` (0.18, one value per option, never split at commas): the value needs a colon. */
+function reformatLoadVersion(value: string): Verdict {
+  return value.trim().includes(':') ? ok : error(`--load-version: ${JSON.stringify(value.trim())} is not of the form dataset_name:version (KedroCliError)`)
+}
+
 /** The callbacks of kedro's commands, by name: what each does with a value. Unknown ones are estimated. */
 export function runCallback(name: string, value: string, kedroVersion: string, cwd: string): Verdict {
   switch (name) {
@@ -91,13 +96,16 @@ export function runCallback(name: string, value: string, kedroVersion: string, c
       return validateConfSource(value, cwd)
     }
 
+    case '_reformat_load_versions': {
+      return reformatLoadVersion(value)
+    }
+
     case '_config_file_callback': {
       return {estimated: '--config: the options it reads from the file are not read here', kind: 'ok'}
     }
 
     // Splitting, deprecation warnings and flags: they never fail.
     case '_deprecate_options':
-    case '_reformat_load_versions':
     case 'namespace_deprecation_warning':
     case 'split_node_names':
     case 'split_string': {

@@ -291,6 +291,20 @@ export class ConfigLoader {
 
   constructor(readonly settings: LoaderSettings) {}
 
+  /** Kedro 0.18's loaders (ConfigLoader, TemplatedConfigLoader, a project's own) read files with anyconfig. */
+  private get anyconfig(): boolean {
+    return this.settings.interpolation !== 'omegaconf'
+  }
+
+  /**
+   * A file kedro/config/common.py's _load_config_file refuses: certain with the default ConfigLoader; with another
+   * loader class, which may read files its own way, estimated.
+   */
+  private refuse(loaded: LoadedConfig, reason: string): void {
+    if (this.settings.interpolation === 'literal') loaded.failure = reason
+    else loaded.estimated.push(`${reason}, if the loader class reads it as ConfigLoader does`)
+  }
+
   private patterns(key: string): string[] {
     return [...this.settings.patterns[key] ?? DEFAULT_CONFIG_PATTERNS[key] ?? []]
   }
@@ -354,25 +368,25 @@ export class ConfigLoader {
    */
   private parseFile(shown: string, text: string, loaded: LoadedConfig): 'skipped' | ReturnType<typeof safeLoad> {
     const extension = path.extname(shown)
-    const anyconfig = this.settings.interpolation !== 'omegaconf'
+    const {anyconfig} = this
     if (ANYCONFIG_ONLY_EXTENSIONS.has(extension)) {
       if (anyconfig) loaded.estimated.push(`${shown}: Kedro 0.18's config loaders read ${extension} files with anyconfig, which is not followed here`)
       return 'skipped'
     }
 
     if (anyconfig && extension === '.json') {
-      let value: unknown
       try {
-        value = JSON.parse(text)
-      } catch (error) {
-        loaded.estimated.push(`${shown}: Kedro 0.18's config loaders read .json files with Python's json module, which this file does not satisfy (${(error as Error).message})`)
+        return {document: null, error: null, ok: true, value: JSON.parse(text) as unknown}
+      } catch {
+        // Python's json also reads NaN and Infinity, which JSON.parse refuses; otherwise both refuse the same text.
+        if (/NaN|Infinity/.test(text)) {
+          loaded.estimated.push(`${shown}: Kedro 0.18's config loaders read .json files with Python's json module, which reads NaN and Infinity too`)
+          return 'skipped'
+        }
+
+        this.refuse(loaded, `JSONDecodeError: ${shown} is not JSON that Python's json module reads`)
         return 'skipped'
       }
-
-      // json gives None for `null`, which anyconfig does not turn into a mapping as it does for an empty YAML file.
-      if (value !== null) return {document: null, error: null, ok: true, value}
-      loaded.estimated.push(`${shown}: Kedro 0.18's config loaders read its null with Python's json module, not as a mapping`)
-      return 'skipped'
     }
 
     return safeLoad(text.replaceAll(/\r\n?/g, '\n'))
@@ -402,10 +416,18 @@ export class ConfigLoader {
       }
 
       const parsed = this.parseFile(shown, read.text, loaded)
+      if (loaded.failure) return {}
       if (parsed === 'skipped') continue
       if (!parsed.ok) {
         if (parsed.undecidable) loaded.estimated.push(`${shown}: ${parsed.error}`)
         else loaded.failure = `ParserError: Invalid YAML or JSON file ${shown} (${parsed.error})`
+        if (loaded.failure) return {}
+        continue
+      }
+
+      // anyconfig turns an empty YAML document into {}, but not JSON's null; then kedro calls .items() on what it got.
+      if (this.anyconfig && !isMapping(parsed.value) && !(parsed.value == null && path.extname(shown) !== '.json')) {
+        this.refuse(loaded, `BadConfigException: Couldn't load config file: ${shown} (it holds no mapping)`)
         if (loaded.failure) return {}
         continue
       }
