@@ -5,7 +5,7 @@
  * recorded oracle (test/oracle.test.ts); these tests pin the rules on small projects of their own.
  */
 import {expect} from 'chai'
-import {cpSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import type {PreviewResult} from '../src/request/request.js'
@@ -247,6 +247,30 @@ describe('what decides the outcome, release by release', () => {
       expect(omega.warnings.join(' ')).to.match(/InterpolationKeyError/)
     })
 
+    it('Kedro 0.18\'s repeatable --tag and --node split at commas and keep empty and spaced items, which match no node', async () => {
+      const project = example()
+      const pyproject = path.join(project, 'pyproject.toml')
+      writeFileSync(pyproject, readFileSync(pyproject, 'utf8').replace(/^(tools|example_pipeline) = .*\n/gm, '').replace(/^kedro_init_version = .*$/m, 'kedro_init_version = "0.18.14"'))
+      const on018 = (args: string[]) => preview(project, ['--no-python', '--kedro-version', '0.18.14', '--telemetry-version', '0.6.3', 'run', ...args])
+      // Checked with the real Kedro 0.18.14: each of these stops kedro before the statistics.
+      for (const args of [['--tag', ''], ['--node', ''], ['--node', 'preprocess_companies_node, preprocess_shuttles_node']]) {
+        expect(events(await on018(args)), args.join(' ')).to.deep.equal(['CLI command'])
+      }
+
+      // --tags and --nodes (0.18.5 on) trim their items and drop empty ones, as from 0.19 on.
+      expect(events(await on018(['--tags', '']))).to.deep.equal(['Kedro Project Statistics'])
+      expect(events(await on018(['--nodes', 'preprocess_companies_node, preprocess_shuttles_node']))).to.deep.equal(['Kedro Project Statistics'])
+    })
+
+    it('a registry that returns no dict, or no package folder at all, makes the event estimated, not only the counts', async () => {
+      const eventDoubt = async (project: string) => (await preview(project, ['--no-python', 'run'])).origins.find((origin) => origin.field === 'event')?.estimated ?? ''
+      expect(await eventDoubt(example({'src/spaceflights/pipeline_registry.py': 'def register_pipelines():\n    return None\n'}))).to.match(/register_pipelines\(\) returns a NoneType, not a dict/)
+      const moved = example()
+      rmSync(path.join(moved, 'src/spaceflights'), {force: true, recursive: true})
+      expect(await eventDoubt(moved)).to.match(/there is no package folder src\/spaceflights/)
+      expect(await eventDoubt(example())).not.to.match(/register_pipelines\(\)|package folder/)
+    })
+
     it('a context, catalog or loader class of the project\'s own makes the counts estimated; Kedro\'s own do not', async () => {
       const own = await preview(example({
         'src/spaceflights/context.py': 'from kedro.framework.context import KedroContext\n\n\nclass ShopContext(KedroContext):\n    pass\n',
@@ -410,6 +434,29 @@ describe('what decides the outcome, release by release', () => {
       // Without an environment, whether s3fs is there is not known.
       const unread = await outcome(example({...s3, 'pyproject.toml': readFileSync(path.join(EXAMPLE, 'pyproject.toml'), 'utf8').replace('kedro_init_version = "1.5.0"', 'kedro_init_version = "0.19.14"')}), ['--kedro-version', '0.19.14', 'run'])
       expect(unread.estimated).to.include('entry remote reads s3:// paths, which need s3fs')
+    })
+
+    it('before 1.0, every dataset is created with the catalog: a keyword its constructor does not take fails it', async () => {
+      // The installed class's own __init__ (as kedro-datasets writes it), followed through a deprecated alias.
+      const constructor = {
+        [`${site}/kedro_datasets/pandas/__init__.py`]: [
+          'from .csv_dataset import CSVDataset, CSVDataSet', 'from .excel_dataset import ExcelDataset', 'from .parquet_dataset import ParquetDataset', '',
+        ].join('\n'),
+        [`${site}/kedro_datasets/pickle/__init__.py`]: 'from .pickle_dataset import PickleDataset\n',
+        [`${site}/kedro_datasets/pandas/csv_dataset.py`]: [
+          'import pandas', 'class CSVDataset(AbstractVersionedDataset):',
+          '    def __init__(self, filepath: str, load_args=None, save_args=None, version=None, credentials=None, fs_args=None, metadata=None) -> None:',
+          '        pass', '_DEPRECATED_CLASSES = {"CSVDataSet": CSVDataset}', '',
+        ].join('\n'),
+      }
+      const entry = (lines: string) => ({...constructor, 'conf/base/catalog_more.yml': `more:\n  type: pandas.CSVDataset\n${lines}`})
+      const unexpected = await outcome(ofRelease('0.19.14', entry('  filepath: data/more.csv\n  layer: raw\n')))
+      expect(unexpected.events).to.deep.equal(['CLI command'])
+      expect(unexpected.warnings).to.include("DatasetError: TypeError: CSVDataset.__init__() got an unexpected keyword argument 'layer' (catalog entry more")
+      expect((await outcome(ofRelease('0.19.14', entry('  load_args: {}\n')))).warnings).to.include("CSVDataset.__init__() missing 1 required argument: 'filepath'")
+      // versioned: true passes a version, which CSVDataset takes; Kedro 1.x creates datasets lazily.
+      expect((await outcome(ofRelease('0.19.14', entry('  filepath: data/more.csv\n  versioned: true\n  metadata: {}\n')))).events).to.deep.equal(['Kedro Project Statistics'])
+      expect((await outcome(ofRelease('1.5.0', entry('  filepath: data/more.csv\n  layer: raw\n')))).events).to.deep.equal(['Kedro Project Statistics'])
     })
 
     it('catalog files of two environments merge in a fixed order: no warning that the order varies', async () => {

@@ -93,7 +93,7 @@ describe('the static Python reader', () => {
       expect(evaluate('def f(kind="linear", *rest, sep=":", **extra):\n    return [kind, rest, sep, extra]\nresult = f("a", "b", x=1)')).to.deep.equal(['a', ['b'], ':', {x: 1}])
       expect(evaluate('def f(a, b):\n    return a\nresult = f(b=2, a=1)')).to.equal(1)
       expect(evaluate('def f(a):\n    return a\nresult = f()')).to.equal("raises: TypeError: f() missing 1 required argument: 'a'")
-      expect(evaluate('def f(a):\n    return a\nresult = f(1, 2)')).to.equal('raises: TypeError: f() takes 1 positional arguments but 2 were given')
+      expect(evaluate('def f(a):\n    return a\nresult = f(1, 2)')).to.equal('raises: TypeError: f() takes 1 positional argument but 2 were given')
       expect(evaluate('def f(a):\n    return a\nresult = f(1, z=2)')).to.equal("raises: TypeError: f() got an unexpected keyword argument 'z'")
       // A default is evaluated once, where the function is defined; a global is read when the function runs.
       expect(evaluate('x = "early"\ndef f(a=x):\n    return [a, y]\ny = "late"\nresult = f()')).to.deep.equal(['early', 'late'])
@@ -163,6 +163,17 @@ describe('the static Python reader', () => {
       const reading = read(root)
       expect(reading.estimated).to.deep.equal([])
       expect(reading.pipelines).to.deep.equal({__default__: 4, copies: 4})
+    })
+
+    it('a bare * makes the parameters after it keyword-only; *args takes the extra positional arguments', () => {
+      const source = (call: string) => project(FIND, {p: [
+        'from kedro.pipeline import node, pipeline', 'f = len', '',
+        'def make(source, *, target="b", name=None):', '    return node(f, source, target, name=name)', '',
+        'def many(*sources, name):', '    return node(f, list(sources), "m", name=name)', '',
+        `def create_pipeline(**kwargs):\n    return pipeline([${call}])`, '',
+      ].join('\n')})
+      expect(read(source('make("a", name="n1"), many("a", "b", name="n2")'))).to.include({numberOfNodes: 2, registryFails: null})
+      expect(read(source('make("a", "c")')).registryFails).to.equal('TypeError: make() takes 1 positional argument but 2 were given')
     })
 
     it('what Node() and Pipeline() refuse, per release: a name or tag Kedro does not accept, a node reading its own output, a cycle, a transcoding mix', () => {

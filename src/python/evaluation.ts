@@ -11,6 +11,7 @@ import {
   children, type Completion, type EvaluationContext, excerpt, located, PUNCTUATION, type Scope, textOf,
 } from './context.js'
 import {numberValue, stringValue, unescape} from './literals.js'
+import {writtenParameters} from './parameters.js'
 import {binaryOperation, COMPARISONS, methodOf, PYTHON_BUILTINS} from './operators.js'
 import {
   type ArgumentTexts, dictGet, dictSet, firstStop, functionValue, isPlainKey, iterate, keyRepr, NONE,
@@ -496,25 +497,14 @@ interface Parameter {
 /** A def's or lambda's parameters; defaults are evaluated once, where the function is defined, as in Python. */
 function parametersOf(parameterList: null | SyntaxNode, context: EvaluationContext): Parameter[] | Stopping {
   const parameters: Parameter[] = []
-  const parts = parameterList ? children(parameterList).filter((child) => !PUNCTUATION.has(child.name) && child.name !== 'TypeDef') : []
-  let keywordOnly = false
-  for (let index = 0; index < parts.length; index++) {
-    const part = parts[index]
-    if (part.name === '*' || part.name === '**') {
-      const name = parts[index + 1]?.name === 'VariableName' ? textOf(parts[++index], context) : null
-      if (part.name === '**' && name) parameters.push({kind: 'varkw', name})
-      else if (name) parameters.push({kind: 'varargs', name})
-      keywordOnly = true
-    } else if (part.name === 'VariableName') {
-      const parameter: Parameter = {kind: keywordOnly ? 'keyword-only' : 'positional', name: textOf(part, context)}
-      if (parts[index + 1]?.name === 'AssignOp') {
-        parameter.default = evaluate(parts[index + 2], context)
-        if (parameter.default.kind === 'raises') return parameter.default
-        index += 2
-      }
-
-      parameters.push(parameter)
+  for (const {defaultNode, kind, name} of writtenParameters(parameterList, context.source).parameters) {
+    const parameter: Parameter = {kind, name}
+    if (defaultNode) {
+      parameter.default = evaluate(defaultNode, context)
+      if (parameter.default.kind === 'raises') return parameter.default
     }
+
+    parameters.push(parameter)
   }
 
   return parameters
@@ -553,7 +543,7 @@ function bindArguments(name: string, parameters: Parameter[], args: PyValue[], k
   }
 
   const varargs = parameters.find((parameter) => parameter.kind === 'varargs')
-  if (args.length > positional.length && !varargs) return raises(`TypeError: ${name}() takes ${positional.length} positional arguments but ${args.length} were given`)
+  if (args.length > positional.length && !varargs) return raises(`TypeError: ${name}() takes ${positional.length} positional argument${positional.length === 1 ? '' : 's'} but ${args.length} ${args.length === 1 ? 'was' : 'were'} given`)
   if (varargs) scope.set(varargs.name, {items: args.slice(positional.length), kind: 'list'})
   const failure = bindKeywords(name, parameters, keywords, scope, bound)
   if (failure) return failure

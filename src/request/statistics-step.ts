@@ -27,13 +27,18 @@ type StatisticsOutcome =
   /** `unsure`: why the event itself may be another (the hook may not get as far as sending), or null. */
   | {kind: 'statistics'; properties: Record<string, PyJson>; unsure: null | string}
 
-/** kedro run's filters as click gives them: node names split at commas outside brackets, the others at commas. */
+/**
+ * kedro run's filters as click gives them: node names split at commas outside brackets, the others at commas, each
+ * item trimmed and empty ones dropped; 0.18's repeatable --tag and --node are split at every comma and kept as they
+ * are (kedro/framework/cli/project.py, _get_values_as_tuple), so `--tag ""` asks for a tag named "".
+ */
 function runFilters(values: Map<string, string[]>): RunFilters {
   const split = (opt: string) => (values.get(opt) ?? []).flatMap((value) => value.split(',')).map((item) => item.trim()).filter(Boolean)
   const names = (opt: string) => (values.get(opt) ?? []).flatMap((value) => value.split(/,(?![^[]*\])/)).map((item) => item.trim()).filter(Boolean)
+  const raw = (opt: string) => (values.get(opt) ?? []).flatMap((value) => value.split(','))
   return {
     fromInputs: split('--from-inputs'), fromNodes: names('--from-nodes'), namespaces: [...split('--namespace'), ...names('--namespaces')],
-    nodeNames: [...names('--nodes'), ...names('--node')], tags: [...split('--tags'), ...split('--tag')], toNodes: names('--to-nodes'), toOutputs: split('--to-outputs'),
+    nodeNames: [...raw('--node'), ...names('--nodes')], tags: [...raw('--tag'), ...split('--tags')], toNodes: names('--to-nodes'), toOutputs: split('--to-outputs'),
   }
 }
 

@@ -11,6 +11,8 @@ import {appendAll} from '../collections.js'
 import {type Config, ConfigLoader, type Interpolation} from './config-loader.js'
 
 export interface CatalogEntry {
+  /** The entry's keys, `type` aside: what Kedro passes its class's constructor, give or take versioning. */
+  arguments: string[]
   /** The `filepath` as written, when it is a string. */
   filepath: null | string
   name: string
@@ -18,6 +20,8 @@ export interface CatalogEntry {
   type: null | string
   /** The class path of the entry's `validator:` (Kedro 1.6+), or null without one. */
   validator: null | string
+  /** `versioned:` is true as Python reads it: Kedro then passes the constructor a `version`. */
+  versioned: boolean
 }
 
 export interface CatalogReading {
@@ -188,6 +192,13 @@ function unreadFolder(confRoot: string, within: string, baseEnv: string): null |
   return {estimated: `the configuration folder ${confRoot} ${kind === 'outside' ? 'leads outside the project' : 'cannot be read'}: not read`}
 }
 
+/** Python's truth of a YAML value: false, None, zero, and empty strings and containers are false. */
+function pythonTruthy(value: unknown): boolean {
+  if (value === null || value === undefined || value === false || value === 0 || value === '') return false
+  if (Array.isArray(value)) return value.length > 0
+  return typeof value === 'object' ? Object.keys(value).length > 0 : true
+}
+
 /** The catalog's entries (factory patterns left out), with their types and validators as written. */
 function entriesOf(config: Record<string, unknown>, validators: boolean, estimated: string[]): CatalogEntry[] {
   const entries: CatalogEntry[] = []
@@ -196,9 +207,12 @@ function entriesOf(config: Record<string, unknown>, validators: boolean, estimat
     const type = (value as Record<string, unknown>).type
     if (typeof type === 'string' && type.includes('${')) estimated.push(`${name}: its type ${type} uses an interpolation this tool does not resolve`)
     const declared = validators && Object.hasOwn(value as object, 'validator') ? validatorClass(name, (value as Record<string, unknown>).validator) : null
+    const entry = value as Record<string, unknown>
     entries.push({
-      filepath: typeof (value as Record<string, unknown>).filepath === 'string' ? (value as Record<string, string>).filepath : null,
+      arguments: Object.keys(entry).filter((key) => key !== 'type'),
+      filepath: typeof entry.filepath === 'string' ? entry.filepath : null,
       name, type: typeof type === 'string' && !type.includes('${') ? type : null, validator: declared && 'classPath' in declared ? declared.classPath : null,
+      versioned: pythonTruthy(entry.versioned),
     })
   }
 

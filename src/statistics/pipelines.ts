@@ -533,10 +533,13 @@ export type ReadPipelinesOptions = {
 }
 
 /** A reading that stops before the pipelines: `why` is an estimate, `fails` what kedro raises. */
-function stoppedReading(evaluator: null | ProjectEvaluator, why: string, fails: null | string): PipelineReading {
+function stoppedReading(evaluator: null | ProjectEvaluator, why: string, fails: null | string, {stopsKedro = false} = {}): PipelineReading {
   const estimated = evaluator?.estimated ?? []
+  // What certainly breaks kedro's own use of the pipelines (no package, a registry that is no dict) may stop it before
+  // the statistics: the event is unsure too (seen with the real 0.18.14: nothing but "CLI command" went out).
+  const mayRaise = [...stopsKedro ? [why] : [], ...evaluator?.mayRaise ?? []]
   return {
-    estimated: fails ? estimated : [why, ...estimated], files: evaluator?.files ?? [], mayRaise: evaluator?.mayRaise ?? [], missing: [], numberOfNodes: null, numberOfPipelines: null,
+    estimated: fails ? estimated : [why, ...estimated], files: evaluator?.files ?? [], mayRaise, missing: [], numberOfNodes: null, numberOfPipelines: null,
     pipelines: {}, registryFails: fails, selectedNodes: null, warnings: evaluator?.warnings ?? [], filterFails: null,
   }
 }
@@ -564,7 +567,7 @@ export function readPipelines(options: ReadPipelinesOptions): PipelineReading {
   if (entryKindSync(layout.packageDirectory, options.projectRoot) !== 'directory') {
     // Without its package the project cannot start at all; where kedro stops then is not modelled.
     const shown = path.relative(options.projectRoot, layout.packageDirectory).split(path.sep).join('/')
-    return stoppedReading(null, `there is no package folder ${shown}, so kedro cannot import the project's pipelines`, null)
+    return stoppedReading(null, `there is no package folder ${shown}, so kedro cannot import the project's pipelines`, null, {stopsKedro: true})
   }
 
   const sitePackages = options.sitePackages?.length ? options.sitePackages : null
@@ -572,7 +575,8 @@ export function readPipelines(options: ReadPipelinesOptions): PipelineReading {
   const evaluator = new ProjectEvaluator(layout, release, options.requested ?? null, options.pythonVersion ?? null, sitePackages)
   const registry = evaluator.registry()
   if (registry.kind === 'raises') return stoppedReading(evaluator, registry.error, registry.error)
-  if (registry.kind !== 'dict') return stoppedReading(evaluator, registry.kind === 'unknown' ? reasonOf(registry) : `register_pipelines() returns a ${typeName(registry)}`, null)
+  if (registry.kind === 'unknown') return stoppedReading(evaluator, reasonOf(registry), null)
+  if (registry.kind !== 'dict') return stoppedReading(evaluator, `register_pipelines() returns a ${typeName(registry)}, not a dict`, null, {stopsKedro: true})
 
   const entries = registry.entries.flatMap(([key, value]) => (key.kind === 'str' ? [[key.value, value] as const] : []))
   if (entries.length !== registry.entries.length) evaluator.note('a pipeline name that is not a string')

@@ -7,10 +7,11 @@ import {compareVersions} from '../python/pep440.js'
 import type {KedroRelease, TelemetryRelease} from '../releases/releases.js'
 import {type CatalogEntry, type CatalogOptions, type CatalogReading, readCatalog} from './catalog.js'
 import {type Interpolation, runtimeParamsOf} from './config-loader.js'
+import {datasetConstructor} from './dataset-constructor.js'
 import {DATASET_PACKAGES, type ModuleMap, readModuleMap, resolveDatasetType, typeCountKey} from './dataset-types.js'
 import {installedIn, missingImport, thirdPartyImports} from './importable.js'
 import type {RunFilters} from './pipeline-filter.js'
-import {kedroModuleNames} from './pipeline-api.js'
+import {kedroModuleNames, signatureError} from './pipeline-api.js'
 import {type PipelineReading, ProjectEvaluator, projectLayout, readPipelines} from './pipelines.js'
 import {type ProjectSettings, readSettings} from './settings.js'
 
@@ -200,6 +201,35 @@ function protocolVerdict(resolvedTypes: ResolvedEntry[], options: StatisticsOpti
   return {failure: null, unsure: null}
 }
 
+/**
+ * The keywords Kedro passes a dataset's constructor (kedro/io/core.py, parse_dataset_definition): the entry's keys but
+ * `type`, `version` (dropped) and `versioned` (a `version` instead when true); Kedro 0.18 also takes `layer` off.
+ */
+function constructorKeywords(entry: CatalogEntry, kedroVersion: string): string[] {
+  const dropped = new Set(['type', 'version', 'versioned', ...(compareVersions(kedroVersion, '0.19.0') < 0 ? ['layer'] : [])])
+  return [...entry.arguments.filter((key) => !dropped.has(key)), ...(entry.versioned ? ['version'] : [])]
+}
+
+/**
+ * Kedro before 1.0 creates every dataset as it builds the catalog: a keyword the installed class's constructor does
+ * not take (or a required one left out) raises TypeError, which Kedro gives as DatasetError. Classes whose
+ * constructor is not read here (not installed, defined elsewhere) are left to the other checks.
+ */
+function constructorVerdict(resolvedTypes: ResolvedEntry[], packages: Map<string, string>, options: StatisticsOptions): null | string {
+  for (const {entry, resolved} of resolvedTypes) {
+    const [packageName, subpackage, module, className] = resolved.className?.split('.') ?? []
+    const folder = packages.get(packageName)
+    if (!folder || !className) continue
+    const within = boundaryFor(folder, options.projectRoot)
+    const read = [`${module}.py`, `${module}/__init__.py`].map((file) => readTextSafeSync(path.join(folder, subpackage, file), {within})).find((result) => result.ok)
+    const signature = read?.ok ? datasetConstructor(read.text, className) : null
+    const error = signature && signatureError(`${className}.__init__`, signature, 0, constructorKeywords(entry, options.kedroRelease.version))
+    if (error) return `DatasetError: ${error} (catalog entry ${entry.name}; Kedro creates each dataset as it builds the catalog)`
+  }
+
+  return null
+}
+
 /** Whether each class's own module imports (a project's module, an installed kedro-datasets one): the first that fails. */
 function dependencyVerdict(
   resolvedTypes: ResolvedEntry[], packages: Map<string, string>, options: StatisticsOptions, when: string,
@@ -341,7 +371,8 @@ function creationVerdict(
   const imports = kedroRelease.catalogApi === 'list' || telemetryRelease.datasetTypes !== 'none'
   const imported = imports ? importVerdict(resolvedTypes, packages, options, kedroRelease) : {failure: null, unsure: null}
   const eager = kedroRelease.catalogApi === 'list' && !imported.failure ? protocolVerdict(resolvedTypes, options, 'Kedro creates each dataset as it builds the catalog') : null
-  return {failure: imported.failure ?? eager?.failure ?? null, unsure: [imported.unsure, eager?.unsure].filter(Boolean).join('; ') || null}
+  const constructed = kedroRelease.catalogApi === 'list' && !imported.failure && !eager?.failure ? constructorVerdict(resolvedTypes, packages, options) : null
+  return {failure: imported.failure ?? eager?.failure ?? constructed, unsure: [imported.unsure, eager?.unsure].filter(Boolean).join('; ') || null}
 }
 
 async function collectDatasetTypes(
