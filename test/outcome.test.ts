@@ -421,6 +421,18 @@ describe('what decides the outcome, release by release', () => {
       expect(destructive.warnings).to.include("'type' is missing from dataset catalog configuration")
     })
 
+    it('from 0.19.9, with the run environment the base one, a key no file matches is empty, not MissingConfigException', async () => {
+      // CONFIG_LOADER_ARGS without base_env or default_run_env: both are "" (seen with the real 0.19.14: 0 datasets sent).
+      const files = {'src/spaceflights/settings.py': 'CONFIG_LOADER_ARGS = {"config_patterns": {"catalog": ["catalog*"]}}\n'}
+      const early = await outcome(ofRelease('0.19.14', files))
+      expect(early.events).to.deep.equal(['Kedro Project Statistics'])
+      const json = await preview(ofRelease('0.19.14', files), ['--no-python', 'run'])
+      expect(json.requests[0].body.properties).to.include({number_of_datasets: 0})
+      expect((await outcome(ofRelease('0.19.8', files), ['--kedro-version', '0.19.8', 'run'])).warnings).to.match(/MissingConfigException: No files of YAML or JSON format found/)
+      // Another run environment is read after the base one, and the check follows it.
+      expect((await outcome(ofRelease('0.19.14', files), ['run', '--env', 'local'])).warnings).to.match(/MissingConfigException: No files of YAML or JSON format found/)
+    })
+
     it('before 1.0, every dataset is created with the catalog: a protocol whose fsspec package is absent fails it', async () => {
       const s3 = {'conf/base/catalog_remote.yml': 'remote:\n  type: pandas.CSVDataset\n  filepath: s3://bucket/remote.csv\n'}
       const absent = await outcome(ofRelease('0.19.14', s3))
@@ -457,6 +469,13 @@ describe('what decides the outcome, release by release', () => {
       // versioned: true passes a version, which CSVDataset takes; Kedro 1.x creates datasets lazily.
       expect((await outcome(ofRelease('0.19.14', entry('  filepath: data/more.csv\n  versioned: true\n  metadata: {}\n')))).events).to.deep.equal(['Kedro Project Statistics'])
       expect((await outcome(ofRelease('1.5.0', entry('  filepath: data/more.csv\n  layer: raw\n')))).events).to.deep.equal(['Kedro Project Statistics'])
+      // kedro.io's own classes are read from the installed kedro.
+      const memory = (lines: string) => ofRelease('0.19.14', {
+        ...constructor, [`${site}/kedro/io/memory_dataset.py`]: 'class MemoryDataset(AbstractDataset):\n    def __init__(self, data=_EMPTY, copy_mode=None, metadata=None):\n        pass\n',
+        'conf/base/catalog_more.yml': `kept:\n  type: MemoryDataset\n${lines}`,
+      })
+      expect((await outcome(memory('  versioned: true\n'))).warnings).to.include("MemoryDataset.__init__() got an unexpected keyword argument 'version'")
+      expect((await outcome(memory('  copy_mode: assign\n'))).events).to.deep.equal(['Kedro Project Statistics'])
     })
 
     it('catalog files of two environments merge in a fixed order: no warning that the order varies', async () => {

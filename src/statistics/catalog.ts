@@ -177,6 +177,8 @@ export interface CatalogOptions {
   mergeStrategy?: Record<string, string>
   patterns?: Record<string, string[]>
   runtimeParams?: Config
+  /** OmegaConfigLoader from 0.19.9 returns a key's config when the run environment is the base one before it checks that any file was read. */
+  sameEnvironmentReturnsEarly?: boolean
 }
 
 /**
@@ -229,7 +231,7 @@ function configLoaderFor(where: {baseEnv: string; confRoot: string; runEnv: stri
   return new ConfigLoader({
     ...where, customResolvers: options.customResolvers ?? [], environment: options.environment ?? {}, interpolation: options.interpolation ?? 'omegaconf',
     mergeStrategy: options.mergeStrategy ?? {},
-    patterns: options.patterns ?? {}, runtimeParams: options.runtimeParams ?? {},
+    patterns: options.patterns ?? {}, runtimeParams: options.runtimeParams ?? {}, sameEnvironmentReturnsEarly: options.sameEnvironmentReturnsEarly ?? false,
   })
 }
 

@@ -34,6 +34,8 @@ export type Interpolation = 'literal' | 'not-followed' | 'omegaconf'
 
 interface LoaderSettings {
   baseEnv: string
+  /** The run environment is the base one, and the loader returns its config before it checks any file was read. */
+  sameEnvironmentReturnsEarly: boolean
   interpolation: Interpolation
   /** The configuration folder (CONF_SOURCE, or --conf-source), absolute. */
   confRoot: string
@@ -353,7 +355,8 @@ export class ConfigLoader {
     }
 
     // With a folder or file this tool did not read, "no files" is not known.
-    if (loaded.files.length === 0 && key !== 'globals' && loaded.estimated.length === 0) {
+    const returnsEarly = runEnv === baseEnv && this.settings.sameEnvironmentReturnsEarly
+    if (loaded.files.length === 0 && key !== 'globals' && loaded.estimated.length === 0 && !returnsEarly) {
       loaded.missing = `MissingConfigException: No files of YAML or JSON format found in ${baseEnv} or ${runEnv} matching the glob pattern(s): ${JSON.stringify(this.patterns(key))}`
     }
 

@@ -1,7 +1,7 @@
 /** The properties of the "Kedro Project Statistics" event, read statically from the project's files. */
 import path from 'node:path'
 
-import {boundaryFor, readTextSafeSync} from '../checkout/files.js'
+import {boundaryFor, entryKindSync, readTextSafeSync} from '../checkout/files.js'
 import type {PyJson} from '../python/json-dumps.js'
 import {compareVersions} from '../python/pep440.js'
 import type {KedroRelease, TelemetryRelease} from '../releases/releases.js'
@@ -210,6 +210,11 @@ function constructorKeywords(entry: CatalogEntry, kedroVersion: string): string[
   return [...entry.arguments.filter((key) => !dropped.has(key)), ...(entry.versioned ? ['version'] : [])]
 }
 
+/** The installed kedro package's folder in kedro's environment (for kedro.io's own datasets), when it is read. */
+function installedKedro(options: StatisticsOptions): string | undefined {
+  return options.kedroSitePackages?.map((folder) => path.join(folder, 'kedro')).find((folder) => entryKindSync(path.join(folder, 'io'), boundaryFor(folder, options.projectRoot)) === 'directory')
+}
+
 /**
  * Kedro before 1.0 creates every dataset as it builds the catalog: a keyword the installed class's constructor does
  * not take (or a required one left out) raises TypeError, which Kedro gives as DatasetError. Classes whose
@@ -218,7 +223,7 @@ function constructorKeywords(entry: CatalogEntry, kedroVersion: string): string[
 function constructorVerdict(resolvedTypes: ResolvedEntry[], packages: Map<string, string>, options: StatisticsOptions): null | string {
   for (const {entry, resolved} of resolvedTypes) {
     const [packageName, subpackage, module, className] = resolved.className?.split('.') ?? []
-    const folder = packages.get(packageName)
+    const folder = packageName === 'kedro' ? installedKedro(options) : packages.get(packageName)
     if (!folder || !className) continue
     const within = boundaryFor(folder, options.projectRoot)
     const read = [`${module}.py`, `${module}/__init__.py`].map((file) => readTextSafeSync(path.join(folder, subpackage, file), {within})).find((result) => result.ok)
@@ -300,9 +305,11 @@ function interpolationOf(kedroVersion: string, loaderClass: null | string): Inte
 /** Reads what the statistics are made of, as Kedro would load it for this command. */
 /** What settings.py and the command line change about how the configuration is loaded. */
 function catalogOptions(options: StatisticsOptions, settings: null | ProjectSettings, kedroRelease: KedroRelease): CatalogOptions {
+  const interpolation = interpolationOf(options.kedroRelease.version, settings?.configLoaderClass ?? null)
   return {
-    customResolvers: settings?.customResolvers, environment: options.environment,
-    interpolation: interpolationOf(options.kedroRelease.version, settings?.configLoaderClass ?? null),
+    customResolvers: settings?.customResolvers, environment: options.environment, interpolation,
+    // kedro/config/omegaconf_config.py from 0.19.9: `if run_env == self.base_env: return config`, before the check.
+    sameEnvironmentReturnsEarly: interpolation === 'omegaconf' && compareVersions(kedroRelease.version, '0.19.9') >= 0,
     loadVersions: options.loadVersions, mergeStrategy: settings?.mergeStrategy, patterns: settings?.configPatterns,
     runtimeParams: runtimeParamsOf(options.runtimeParams ?? [], options.kedroRelease.version), validators: kedroRelease.validators,
   }
