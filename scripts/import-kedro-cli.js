@@ -16,6 +16,8 @@ const versions = readdirSync(source).map((name) => /^(\d+\.\d+\.\d+)\.json$/.exe
 // Each distinct command once: its parameters as the runtime needs them, its sub-commands by index.
 const table = []
 const index = new Map()
+/** click's name for a parameter declared without one: its first long option (else its first), as a Python name. */
+const derivedName = (param) => (param.opts.find((opt) => opt.startsWith('--')) ?? param.opts[0]).replace(/^-+/, '').replaceAll('-', '_').toLowerCase()
 function intern(command) {
   const entry = {
     params: command.params.map((param) => ({
@@ -25,6 +27,8 @@ function intern(command) {
       ...(param.flag ? {flag: true} : {}),
       ...(param.multiple ? {multiple: true} : {}),
       ...(param.nargs === undefined ? {} : {nargs: param.nargs}),
+      // The name kedro's --config file uses for the option, where click does not derive it from the options.
+      ...(param.kind !== 'Argument' && param.name !== derivedName(param) ? {name: param.name} : {}),
       opts: param.opts,
       ...(param.path ? {path: param.path} : {}),
       ...(param.required ? {required: true} : {}),
@@ -122,6 +126,8 @@ export interface CliParam {
   choices?: string[]
   flag?: true
   multiple?: true
+  /** The parameter's name where click does not derive it from the options (--node's node_names). */
+  name?: string
   nargs?: number
   opts: string[]
   path?: {dirOkay: boolean; exists: boolean; fileOkay: boolean}

@@ -4,7 +4,7 @@
  * did with probe values when its data file was written (scripts/dump-kedro-cli.py).
  */
 import {expect} from 'chai'
-import {readdirSync, readFileSync} from 'node:fs'
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {structureFor} from '../src/masking/masking.js'
@@ -76,6 +76,33 @@ describe('click, as each Kedro release parses a command line', () => {
     // Before 0.19.12 --conf-source was a click.Path that must exist: a remote URL was refused too.
     expect(run('0.19.11', ['--conf-source', 's3://bucket/conf'])).to.deep.include({exit: 2, kind: 'rejected'})
     expect(run('0.19.12', ['--conf-source', 's3://bucket/conf']).kind).to.equal('runs')
+  })
+
+  it('run --config FILE: its run section must be there, and from 0.19.0 name only run\'s own parameters; the values it sets are estimated', () => {
+    const cwd = tempDir()
+    const config = (name: string, text: string) => {
+      writeFileSync(path.join(cwd, name), text)
+      return name
+    }
+
+    const outcome = (version: string, file: string) => run(version, ['--config', file], cwd)
+    // Checked with the real Kedro 0.18.14, 0.19.14 and 1.0.0: each of these stops kedro run (exit 1).
+    expect(outcome('1.5.0', config('params.yml', 'model_options:\n  test_size: 0.2\n'))).to.deep.include({exit: 1, kind: 'rejected'})
+    expect(outcome('0.18.14', 'params.yml')).to.deep.include({exit: 1, kind: 'rejected'})
+    expect(outcome('1.5.0', config('empty.yml', ''))).to.deep.include({exit: 1, kind: 'rejected'})
+    expect(outcome('1.5.0', config('null.yml', 'run:\n'))).to.deep.include({exit: 1, kind: 'rejected'})
+    expect(outcome('1.5.0', config('broken.yml', 'run: [\n'))).to.deep.include({exit: 1, kind: 'rejected'})
+    const unknown = outcome('1.5.0', config('unknown.yml', 'run:\n  node: a\n'))
+    expect(unknown).to.deep.include({exit: 1, kind: 'rejected'})
+    // Names click gives the options: --nodes is node_names, --async is_async; --config itself is not one.
+    expect(outcome('1.5.0', config('self.yml', 'run:\n  config: other.yml\n'))).to.deep.include({exit: 1, kind: 'rejected'})
+    expect(outcome('1.5.0', config('none.yml', 'run: {}\n'))).to.include({estimated: null, kind: 'runs'})
+    const sets = outcome('1.5.0', config('sets.yml', 'run:\n  node_names: a\n  is_async: true\n  pipeline: ds\n'))
+    expect(sets).to.include({estimated: '--config: the options it sets (node_names, is_async, pipeline) are not applied here', kind: 'runs'})
+    // Kedro 0.18 reads the file with anyconfig and checks no key; a file it reads by another extension is estimated.
+    expect(outcome('0.18.14', config('old.yml', 'run:\n  node: a\n')).kind).to.equal('runs')
+    const json = outcome('0.18.14', config('old.json', '{"run": {}}'))
+    expect(json.kind === 'runs' && json.estimated).to.match(/read with anyconfig/)
   })
 
   it('--help acts wherever it stands, before anything is checked', () => {

@@ -7,9 +7,10 @@
  */
 import path from 'node:path'
 
-import {entryKindSync} from '../checkout/files.js'
+import {entryKindSync, readTextSafeSync} from '../checkout/files.js'
 import {compareVersions} from '../python/pep440.js'
 import type {CliCommand} from '../masking/masking.js'
+import {safeLoad} from '../python/pyyaml.js'
 import {paramsItem} from '../statistics/config-loader.js'
 import type {CliParam} from '../masking/structures.js'
 
@@ -81,8 +82,49 @@ function reformatLoadVersion(value: string): Verdict {
   return value.trim().includes(':') ? ok : error(`--load-version: ${JSON.stringify(value.trim())} is not of the form dataset_name:version (KedroCliError)`)
 }
 
+/** click's name for a parameter: the one it was declared with, else its first long option as a Python name. */
+function paramName(param: CliParam): string {
+  return param.name ?? (param.opts.find((opt) => opt.startsWith('--')) ?? param.opts[0]).replace(/^-+/, '').replaceAll('-', '_').toLowerCase()
+}
+
+const isMapping = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/**
+ * `run --config FILE` (kedro/framework/cli/utils.py, _config_file_callback) reads the file's `run` section: a file
+ * that does not parse, or has no such section, raises (exit 1); from 0.19.0 the section must be a mapping of run's
+ * own parameter names (KedroCliError otherwise). The values it sets become the options' defaults, which this tool
+ * does not apply: a section that sets any is estimated.
+ */
+function configFileCallback(value: string, kedroVersion: string, cwd: string, command: CliCommand | undefined): Verdict {
+  const validates = atLeast(kedroVersion, '0.19.0')
+  const section = configSection(value, validates, cwd)
+  if (!('keys' in section)) return section
+  const names = new Set((command?.params ?? []).filter((param) => !param.argument).map((param) => paramName(param)))
+  const unknown = validates && command ? section.keys.find((key) => key === 'config' || key === 'help' || !names.has(key)) : undefined
+  if (unknown !== undefined) return error(`--config: Key \`${unknown}\` in provided configuration is not valid (KedroCliError)`)
+  return section.keys.length === 0 ? ok : {estimated: `--config: the options it sets (${section.keys.join(', ')}) are not applied here`, kind: 'ok'}
+}
+
+/** The keys of a --config file's `run` section, or what reading it gives instead. */
+function configSection(value: string, validates: boolean, cwd: string): Verdict | {keys: string[]} {
+  const notApplied = (why: string): Verdict => ({estimated: `--config: ${why}`, kind: 'ok'})
+  // Kedro 0.18 reads it with anyconfig, by its extension: only YAML is read here.
+  if (!validates && !/\.ya?ml$/i.test(value)) return notApplied(`${value} is read with anyconfig, which is not followed here`)
+  // The file is the user's own, named on the command line, not the checkout's.
+  const read = readTextSafeSync(path.resolve(cwd, value), {within: null})
+  if (!read.ok) return notApplied(`${value} cannot be read here (${read.reason})`)
+  const parsed = safeLoad(read.text)
+  if (!parsed.ok) return parsed.undecidable ? notApplied(`${value}: ${parsed.error}`) : error(`--config: ${value} does not parse (${parsed.error})`)
+  const loaded: unknown = parsed.value ?? {}
+  if (!isMapping(loaded) || !Object.hasOwn(loaded, 'run')) return error(`--config: ${value} has no run section (KeyError: 'run')`)
+  const {run} = loaded
+  if (isMapping(run)) return {keys: Object.keys(run)}
+  // 0.18 updates click's default map with it: None raises, a list of pairs might not.
+  return validates || run === null ? error(`--config: the run section of ${value} is not a mapping`) : notApplied(`the run section of ${value} is not a mapping`)
+}
+
 /** The callbacks of kedro's commands, by name: what each does with a value. Unknown ones are estimated. */
-export function runCallback(name: string, value: string, kedroVersion: string, cwd: string): Verdict {
+export function runCallback(name: string, value: string, kedroVersion: string, cwd: string, command?: CliCommand): Verdict {
   switch (name) {
     case '_split_params': {
       return splitParams(value, kedroVersion)
@@ -101,7 +143,7 @@ export function runCallback(name: string, value: string, kedroVersion: string, c
     }
 
     case '_config_file_callback': {
-      return {estimated: '--config: the options it reads from the file are not read here', kind: 'ok'}
+      return configFileCallback(value, kedroVersion, cwd, command)
     }
 
     // Splitting, deprecation warnings and flags: they never fail.
@@ -261,7 +303,7 @@ function processValues(command: CliCommand, values: Map<CliParam, string[]>, ked
     for (const value of inputs) {
       const converted = param.flag ? ok : convert(param, value, cwd)
       if (converted.kind === 'rejected') return converted
-      const called = param.callback ? runCallback(param.callback, value, kedroVersion, cwd) : ok
+      const called = param.callback ? runCallback(param.callback, value, kedroVersion, cwd, command) : ok
       if (called.kind === 'rejected') return called
       if (called.estimated) estimates.push(called.estimated)
     }

@@ -101,11 +101,11 @@ function failureOf(reading: StatisticsReading): null | Extract<StatisticsOutcome
 
 /** Where each statistic is counted from, and why it may be off. */
 function recordOrigins(context: PreviewContext, sheet: PreviewSheet, command: MaskedCommand, reading: StatisticsReading): void {
-  const {args, telemetry} = context
+  const {telemetry} = context
   const {commandPath} = command
-  // `kedro run --config FILE` takes further options (env, pipelines, conf source) from a file not read here.
-  const fromConfigFile = commandPath[0] === 'run' && optionValues(args, ['--config', '-c']).length > 0
-    ? ['kedro run --config reads more options (the environment, the pipelines) from a file this preview does not read']
+  // `kedro run --config FILE` takes further options (env, pipelines, conf source) from the file, not applied here.
+  const fromConfigFile = commandPath[0] === 'run' && command.uncertain?.includes('--config: ')
+    ? ['kedro run --config sets more options (the environment, the pipelines) from a file, which this preview does not apply']
     : []
   for (const key of Object.keys(reading.properties)) {
     const reasons = [...reading.estimated[key] ?? [], ...fromConfigFile]
