@@ -192,6 +192,11 @@ describe('the static Python reader', () => {
       expect(fails('node(f, "a", "b", name="n1"), node(f, "b", "a", name="n2")')).to.match(/^CircularDependencyError/)
       expect(fails('node(f, "a", "b@pandas", name="n1"), node(f, "b", "c", name="n2")')).to.match(/used with transcoding, but were referenced without the separator: b/)
       expect(read(one('node(f, "a", "b@pandas", name="n1"), node(f, "b@spark", "c", name="n2")'))).to.include({numberOfNodes: 2, registryFails: null})
+      // pipeline() copies each node with its mapped names, and the copy is checked again (as the real 0.18.14, 0.19.14 and 1.5.0 do).
+      const mapped = (mapping: string) => read(project(FIND, {p: `from kedro.pipeline import node, pipeline\nf = len\n\ndef create_pipeline(**kwargs):\n    return pipeline([node(f, "a", ["b", "c"])], ${mapping})\n`})).registryFails
+      expect(mapped('inputs={"a": "b"}')).to.match(/A node cannot have the same inputs and outputs: b/)
+      expect(mapped('outputs={"b": "x", "c": "x"}')).to.match(/duplicate output/)
+      expect(mapped('inputs={"a": "z"}, namespace="ns"')).to.equal(null)
     })
 
     it('a node\'s function that nothing binds (Python\'s NameError to come) makes the figures estimated, with the line', () => {

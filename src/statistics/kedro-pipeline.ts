@@ -303,7 +303,7 @@ function namespaceOf(value: PyValue | undefined, note: Note): null | string {
  * Pipeline(nodes, *, inputs, outputs, parameters, tags, namespace, prefix_datasets_with_namespace), and pipeline()
  * (`pipe=`). Parts that cannot be read are left out with a note, so the count is a lower bound marked estimated.
  */
-function makePipeline(call: string, signature: PySignature, args: PyValue[], keywords: Map<string, PyValue>, note: Note): PyValue {
+function makePipeline(call: string, signature: PySignature, args: PyValue[], keywords: Map<string, PyValue>, {note, rules}: {note: Note; rules: NodeRules}): PyValue {
   const refused = signatureError(call, signature, args.length, [...keywords.keys()])
   if (refused) return raises(refused)
   const given = nodesGiven(call, signature, args, keywords, note)
@@ -329,6 +329,12 @@ function makePipeline(call: string, signature: PySignature, args: PyValue[], key
     namespace: namespace ? (node.namespace ? `${namespace}.${node.namespace}` : namespace) : node.namespace,
     outputs: rename(node.outputs),
   }))
+  // Kedro copies each node with its new names (Node._copy), and Node.__init__ checks the copy again.
+  for (const node of mapped) {
+    const failure = nodeFailure(node, rules)
+    if (failure) return failure
+  }
+
   return checkNodes(mapped, true) ?? pipelineOf(mapped)
 }
 
@@ -342,7 +348,7 @@ export function kedroPipelineFunctions(note: Note, api: KedroPipelineApi, rules:
 
   for (const name of ['pipeline', 'Pipeline'] as const) {
     const signature = api[name]
-    if (signature) functions.set(name, functionValue((args, keywords) => makePipeline(name, signature, args, keywords, note)))
+    if (signature) functions.set(name, functionValue((args, keywords) => makePipeline(name, signature, args, keywords, {note, rules})))
   }
 
   return functions
