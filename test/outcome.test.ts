@@ -262,9 +262,13 @@ describe('what decides the outcome, release by release', () => {
       expect(events(await on018(['--nodes', 'preprocess_companies_node, preprocess_shuttles_node']))).to.deep.equal(['Kedro Project Statistics'])
     })
 
-    it('a registry that returns no dict, or no package folder at all, makes the event estimated, not only the counts', async () => {
+    it('a registry that returns None fails; one that returns another non-dict, or no package folder, makes the event estimated', async () => {
       const eventDoubt = async (project: string) => (await preview(project, ['--no-python', 'run'])).origins.find((origin) => origin.field === 'event')?.estimated ?? ''
-      expect(await eventDoubt(example({'src/spaceflights/pipeline_registry.py': 'def register_pipelines():\n    return None\n'}))).to.match(/register_pipelines\(\) returns a NoneType, not a dict/)
+      expect(await eventDoubt(example({'src/spaceflights/pipeline_registry.py': 'def register_pipelines():\n    return []\n'}))).to.match(/register_pipelines\(\) returns a list, not a dict/)
+      // None is certain: the real 0.18.14 to 1.5.0 all sent only "CLI command".
+      const none = await preview(example({'src/spaceflights/pipeline_registry.py': 'def register_pipelines():\n    return None\n'}), ['--no-python', 'run'])
+      expect(events(none)).to.deep.equal(['CLI command'])
+      expect(none.warnings.join(' ')).to.match(/register_pipelines\(\) returned None/)
       const moved = example()
       rmSync(path.join(moved, 'src/spaceflights'), {force: true, recursive: true})
       expect(await eventDoubt(moved)).to.match(/there is no package folder src\/spaceflights/)

@@ -576,6 +576,8 @@ export function readPipelines(options: ReadPipelinesOptions): PipelineReading {
   const registry = evaluator.registry()
   if (registry.kind === 'raises') return stoppedReading(evaluator, registry.error, registry.error)
   if (registry.kind === 'unknown') return stoppedReading(evaluator, reasonOf(registry), null)
+  // kedro's pipelines mapping then holds None: counting or looking it up raises (seen with the real 0.18.14 to 1.5.0).
+  if (registry.kind === 'none') return stoppedReading(evaluator, '', "TypeError: register_pipelines() returned None, not a dict of pipelines")
   if (registry.kind !== 'dict') return stoppedReading(evaluator, `register_pipelines() returns a ${typeName(registry)}, not a dict`, null, {stopsKedro: true})
 
   const entries = registry.entries.flatMap(([key, value]) => (key.kind === 'str' ? [[key.value, value] as const] : []))
