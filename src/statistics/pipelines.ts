@@ -510,11 +510,6 @@ function filterFailure(selected: string[], nodeMaps: Map<string, Map<string, Ked
   return null
 }
 
-/**
- * Registered pipelines and the node count of __default__. `requested` are the pipelines a command asks for: Kedro
- * 1.5.0+ loads only those through find_pipelines(); `mustExist` (kedro run) lists those that are not registered in
- * `missing`, as kedro run fails on them before it builds the catalog.
- */
 /** A folder of pipelines/ that find_pipelines() imports (and, with a filter, one it asks for). */
 function isPipelinePackage(entry: {kind: string; name: string}, requested: null | Set<string>): boolean {
   return entry.kind === 'directory' && entry.name !== '__pycache__' && !entry.name.startsWith('.') && (!requested || requested.has(entry.name))
@@ -525,9 +520,8 @@ export type ReadPipelinesOptions = {
   kedroRelease?: KedroRelease; mustExist?: boolean; packageName: string; projectRoot: string
   /** sys.version (or `3.12`) of the Python that runs kedro, when known: some syntax depends on it. */
   pythonVersion?: null | string
-  requested?: null | string[]; sourceDir?: string
-  /** kedro run's filters, applied to the pipelines it runs. */
-  filters?: RunFilters
+  /** `filters`: kedro run's, applied to the pipelines it runs. */
+  filters?: RunFilters; requested?: null | string[]; sourceDir?: string
   /** The site-packages folders of the environment kedro runs in; absent or empty when none was read. */
   sitePackages?: string[]
 }
@@ -535,8 +529,7 @@ export type ReadPipelinesOptions = {
 /** A reading that stops before the pipelines: `why` is an estimate, `fails` what kedro raises. */
 function stoppedReading(evaluator: null | ProjectEvaluator, why: string, fails: null | string, {stopsKedro = false} = {}): PipelineReading {
   const estimated = evaluator?.estimated ?? []
-  // What certainly breaks kedro's own use of the pipelines (no package, a registry that is no dict) may stop it before
-  // the statistics: the event is unsure too (seen with the real 0.18.14: nothing but "CLI command" went out).
+  // What breaks kedro's use of the pipelines (no package, no dict) may stop it before the statistics: the event is unsure.
   const mayRaise = [...stopsKedro ? [why] : [], ...evaluator?.mayRaise ?? []]
   return {
     estimated: fails ? estimated : [why, ...estimated], files: evaluator?.files ?? [], mayRaise, missing: [], numberOfNodes: null, numberOfPipelines: null,
@@ -556,12 +549,26 @@ function runSelection(entries: (readonly [string, PyValue])[], options: ReadPipe
   return {filterFails, missing, pipelines, selectedNodes}
 }
 
+/** What reading stops at when register_pipelines() gives no dict: its exception, or why the figures are unsure. */
+function registryStopped(registry: PyValue, evaluator: ProjectEvaluator): PipelineReading {
+  // None: kedro's pipelines then hold None, and counting them raises (seen with the real 0.18.14 to 1.5.0).
+  const error = registry.kind === 'raises' ? registry.error : (registry.kind === 'none' ? 'TypeError: register_pipelines() returned None, not a dict of pipelines' : null)
+  if (error) return stoppedReading(evaluator, error, error)
+  const why = registry.kind === 'unknown' ? reasonOf(registry) : `register_pipelines() returns a ${typeName(registry)}, not a dict`
+  return stoppedReading(evaluator, why, null, {stopsKedro: registry.kind !== 'unknown'})
+}
+
 /** Where a project's package is: `<root>/<source_dir>/<package as folders>`. */
 export function projectLayout(projectRoot: string, sourceDir: string, packageName: string): ProjectLayout {
   const sourceDirectory = path.join(projectRoot, sourceDir)
   return {packageDirectory: path.join(sourceDirectory, ...packageName.split('.')), packageName, projectRoot, sourceDirectory}
 }
 
+/**
+ * Registered pipelines and the node count of __default__. `requested` are the pipelines a command asks for: Kedro
+ * 1.5.0+ loads only those through find_pipelines(); `mustExist` (kedro run) lists those that are not registered in
+ * `missing`, as kedro run fails on them before it builds the catalog.
+ */
 export function readPipelines(options: ReadPipelinesOptions): PipelineReading {
   const layout = projectLayout(options.projectRoot, options.sourceDir ?? 'src', options.packageName)
   if (entryKindSync(layout.packageDirectory, options.projectRoot) !== 'directory') {
@@ -574,11 +581,7 @@ export function readPipelines(options: ReadPipelinesOptions): PipelineReading {
   const release = options.kedroRelease ?? kedro(NEWEST_KNOWN.kedro)
   const evaluator = new ProjectEvaluator(layout, release, options.requested ?? null, options.pythonVersion ?? null, sitePackages)
   const registry = evaluator.registry()
-  if (registry.kind === 'raises') return stoppedReading(evaluator, registry.error, registry.error)
-  if (registry.kind === 'unknown') return stoppedReading(evaluator, reasonOf(registry), null)
-  // kedro's pipelines mapping then holds None: counting or looking it up raises (seen with the real 0.18.14 to 1.5.0).
-  if (registry.kind === 'none') return stoppedReading(evaluator, '', "TypeError: register_pipelines() returned None, not a dict of pipelines")
-  if (registry.kind !== 'dict') return stoppedReading(evaluator, `register_pipelines() returns a ${typeName(registry)}, not a dict`, null, {stopsKedro: true})
+  if (registry.kind !== 'dict') return registryStopped(registry, evaluator)
 
   const entries = registry.entries.flatMap(([key, value]) => (key.kind === 'str' ? [[key.value, value] as const] : []))
   if (entries.length !== registry.entries.length) evaluator.note('a pipeline name that is not a string')
@@ -587,13 +590,7 @@ export function readPipelines(options: ReadPipelinesOptions): PipelineReading {
   // Read before the notes: following the selected pipelines adds to them.
   const selection = runSelection(entries, options, evaluator)
   return {
-    ...selection,
-    estimated: evaluator.estimated,
-    files: evaluator.files,
-    mayRaise: evaluator.mayRaise,
-    registryFails: null,
-    warnings: evaluator.warnings,
-    numberOfNodes: defaultPipeline?.kind === 'pipeline' ? defaultPipeline.nodes.size : null,
-    numberOfPipelines: entries.length,
+    ...selection, estimated: evaluator.estimated, files: evaluator.files, mayRaise: evaluator.mayRaise, registryFails: null, warnings: evaluator.warnings,
+    numberOfNodes: defaultPipeline?.kind === 'pipeline' ? defaultPipeline.nodes.size : null, numberOfPipelines: entries.length,
   }
 }
