@@ -482,6 +482,18 @@ describe('what decides the outcome, release by release', () => {
       expect((await outcome(memory('  copy_mode: assign\n'))).events).to.deep.equal(['Kedro Project Statistics'])
     })
 
+    it('a remote configuration folder needs its fsspec package (ImportError without it), then the storage itself: estimated', async () => {
+      const args = ['run', '--conf-source', 's3://bucket/conf']
+      const absent = await outcome(ofRelease('1.5.0'), args)
+      expect(absent.events).to.deep.equal(['CLI command'])
+      expect(absent.warnings).to.include('ImportError: fsspec needs s3fs for the configuration at s3://bucket/conf, which is not installed')
+      const present = await outcome(ofRelease('1.5.0', {[`${site}/s3fs/__init__.py`]: ''}), args)
+      expect(present.estimated).to.include('the configuration is at s3://bucket/conf: whether kedro can read it there')
+      // CONF_SOURCE in settings.py is remote too, not a folder of the project.
+      const declared = await outcome(ofRelease('1.5.0', {'src/spaceflights/settings.py': 'CONF_SOURCE = "gs://bucket/conf"\n'}))
+      expect(declared.warnings).to.include('fsspec needs gcsfs for the configuration at gs://bucket/conf')
+    })
+
     it('catalog files of two environments merge in a fixed order: no warning that the order varies', async () => {
       const json = await preview(example({'conf/local/catalog.yml': 'extra:\n  type: pickle.PickleDataset\n  filepath: data/extra.pkl\n'}), ['--no-python', 'run'])
       expect(json.warnings.join(' ')).not.to.match(/order that varies between runs/)

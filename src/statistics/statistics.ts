@@ -5,7 +5,7 @@ import {boundaryFor, entryKindSync, readTextSafeSync} from '../checkout/files.js
 import type {PyJson} from '../python/json-dumps.js'
 import {compareVersions} from '../python/pep440.js'
 import type {KedroRelease, TelemetryRelease} from '../releases/releases.js'
-import {type CatalogEntry, type CatalogOptions, type CatalogReading, readCatalog} from './catalog.js'
+import {type CatalogEntry, type CatalogOptions, type CatalogReading, isRemote, readCatalog} from './catalog.js'
 import {type Interpolation, runtimeParamsOf} from './config-loader.js'
 import {datasetConstructor} from './dataset-constructor.js'
 import {DATASET_PACKAGES, type ModuleMap, readModuleMap, resolveDatasetType, typeCountKey} from './dataset-types.js'
@@ -235,6 +235,23 @@ function constructorVerdict(resolvedTypes: ResolvedEntry[], packages: Map<string
   return null
 }
 
+/**
+ * A configuration folder fsspec reaches over a protocol (`s3://bucket/conf`): OmegaConfigLoader builds that
+ * filesystem as it is created, which fails without the protocol's package; with it, whether kedro reaches the
+ * storage (network, credentials) is not known here.
+ */
+function remoteConfigurationVerdict(confRoot: string, options: StatisticsOptions, interpolation: Interpolation): {failure: null | string; unsure: null | string} {
+  const protocol = isRemote(confRoot) ? confRoot.slice(0, confRoot.indexOf(':')).toLowerCase() : null
+  if (!protocol) return {failure: null, unsure: null}
+  const needed = Object.hasOwn(FSSPEC_PROTOCOL_PACKAGES, protocol) ? FSSPEC_PROTOCOL_PACKAGES[protocol] : null
+  const folders = options.kedroSitePackages?.length ? options.kedroSitePackages : null
+  if (needed && folders && interpolation === 'omegaconf' && !installedIn(needed, folders)) {
+    return {failure: `ImportError: fsspec needs ${needed} for the configuration at ${confRoot}, which is not installed`, unsure: null}
+  }
+
+  return {failure: null, unsure: `the configuration is at ${confRoot}: whether kedro can read it there (its package, the network, credentials) is not known here`}
+}
+
 /** Whether each class's own module imports (a project's module, an installed kedro-datasets one): the first that fails. */
 function dependencyVerdict(
   resolvedTypes: ResolvedEntry[], packages: Map<string, string>, options: StatisticsOptions, when: string,
@@ -331,7 +348,8 @@ function readProject(options: StatisticsOptions): ProjectReading {
   const settings = options.packageName ? readSettings(options.projectRoot, options.sourceDir, options.packageName) : null
   const {baseEnv, defaultRunEnv} = loaderEnvironments(settings, kedroRelease)
   const env = options.env ?? defaultRunEnv
-  const confRoot = options.confSource ?? path.resolve(options.projectRoot, settings?.confSource ?? 'conf')
+  const declared = settings?.confSource ?? 'conf'
+  const confRoot = options.confSource ?? (isRemote(declared) ? declared : path.resolve(options.projectRoot, declared))
   // A folder the user names with --conf-source is theirs to read; one the checkout names stays inside the project.
   const catalog = readCatalog(confRoot, env, baseEnv, options.confSource ?? options.projectRoot, catalogOptions(options, settings, kedroRelease))
   const pipelines = readProjectPipelines(options)
@@ -438,15 +456,16 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
   const types = await collectDatasetTypes(project, options, collected)
   collectValidators(project, collected)
   const {catalog, confRoot, env, kedroRelease, pipelines, settings} = project
+  const remote = remoteConfigurationVerdict(confRoot, options, interpolationOf(kedroRelease.version, settings?.configLoaderClass ?? null))
   return {
     env, estimated: collected.estimated,
     files: {catalog: catalog.files.map((file) => path.relative(options.projectRoot, path.join(confRoot, file)).split(path.sep).join('/')), pipelines: pipelines.files},
     // Where settings.py cannot be read, the configuration may be elsewhere: a failure is then only an estimate.
-    catalogFails: settings?.estimated.length ? null : catalog.failure ?? (kedroRelease.catalogApi === 'list' ? types.failure : null),
+    catalogFails: settings?.estimated.length ? null : remote.failure ?? catalog.failure ?? (kedroRelease.catalogApi === 'list' ? types.failure : null),
     filterFails: pipelines.filterFails,
     hookFails: kedroRelease.catalogApi === 'keys' ? types.failure : null,
     // Anything that may make loading the pipelines raise may leave only "CLI command" to be sent.
-    hookUnsure: [types.unsure, ...pipelines.mayRaise].filter(Boolean).join('; ') || null,
+    hookUnsure: [remote.unsure, types.unsure, ...pipelines.mayRaise].filter(Boolean).join('; ') || null,
     missingPipelines: pipelines.missing, properties: collected.properties, registryFails: pipelines.registryFails,
     selectedNodes: pipelines.estimated.length === 0 ? pipelines.selectedNodes : null, warnings: collected.warnings,
   }
