@@ -319,7 +319,6 @@ function interpolationOf(kedroVersion: string, loaderClass: null | string): Inte
   return chosen === 'ConfigLoader' ? 'literal' : 'not-followed'
 }
 
-/** Reads what the statistics are made of, as Kedro would load it for this command. */
 /** What settings.py and the command line change about how the configuration is loaded. */
 function catalogOptions(options: StatisticsOptions, settings: null | ProjectSettings, kedroRelease: KedroRelease): CatalogOptions {
   const interpolation = interpolationOf(options.kedroRelease.version, settings?.configLoaderClass ?? null)
@@ -343,6 +342,7 @@ function loaderEnvironments(settings: null | ProjectSettings, kedroRelease: Kedr
   return {baseEnv: settings?.baseEnv ?? (emptyDefaults ? '' : 'base'), defaultRunEnv: settings?.defaultRunEnv ?? (emptyDefaults ? '' : 'local')}
 }
 
+/** Reads what the statistics are made of, as Kedro would load it for this command. */
 function readProject(options: StatisticsOptions): ProjectReading {
   const {kedroRelease} = options
   const settings = options.packageName ? readSettings(options.projectRoot, options.sourceDir, options.packageName) : null
