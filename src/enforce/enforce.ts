@@ -171,9 +171,7 @@ function projectError(error: Error, root: string): string {
   const message = error.message.split('\n')[0]
   if (!(error instanceof InputError)) return message
   if (EDIT_REFUSALS.has(error.code)) {
-    // A quoted `~` is not expanded: a path under the home folder is given whole.
-    const shown = displayPath(root)
-    return `${message}; to fix: look at the file, or run \`telemetry opt-out --force ${shellWord(shown.startsWith('~') ? root : shown)}\` to keep a backup of it and write consent: false`
+    return `${message}; to fix: look at the file, or run \`telemetry opt-out --force ${shellWord(displayPath(root))}\` to keep a backup of it and write consent: false`
   }
 
   return error.hint ? `${message}; to fix: ${error.hint}` : message
