@@ -157,6 +157,9 @@ describe('what decides the outcome, release by release', () => {
       const asked = await preview(example({'requirements.txt': 'kedro~=1.5.0\nkedro-viz>=6.7.0\nkedro-mlflow==0.14.4\n'}), ['run'])
       expect(estimatedEvent(asked)).to.include('requirements.txt:3 asks for kedro-mlflow, which may register Kedro hooks (no environment was read to tell)')
       expect(estimatedEvent(asked)).not.to.match(/kedro-viz/)
+      // A venv that also imports the base interpreter's packages: the plugins installed in it are read all the same.
+      const shared = await preview(example({...mlflow, '.venv/pyvenv.cfg': 'home = /usr/bin\ninclude-system-site-packages = true\n'}), ['--no-python', 'run'])
+      expect(estimatedEvent(shared)).to.include('kedro_mlflow 0.14.4 registers Kedro hooks')
     })
   })
 

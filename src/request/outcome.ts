@@ -181,19 +181,19 @@ const PLUGIN_HOOK_EFFECT = 'their code is not followed here: plugin hooks run be
  * else from the project's requirements (a `kedro-*` plugin it asks for may register hooks); empty when none.
  */
 export function pluginHookDoubts(context: PreviewContext): string[] {
-  const {pyproject, root} = context.project
+  const {pyproject, root, versions} = context.project
   const disabled = disabledHookPlugins(context) ?? []
   const folders = importFolders(context)
-  if (folders) {
-    return readHookPlugins(folders, root)
-      .filter((plugin) => !HOOKS_WITHOUT_EFFECT.has(normaliseDistributionName(plugin.name)) && !disabled.includes(plugin.name))
-      .map((plugin) => `${plugin.name}${plugin.version ? ` ${plugin.version}` : ''} registers Kedro hooks (${plugin.entryPoints.join('; ')}): ${PLUGIN_HOOK_EFFECT}`)
-  }
-
-  if (!root) return []
-  return [...requiredDistributions(root, pyproject?.dependencies ?? [])]
-    .filter(([name]) => name.startsWith('kedro-') && !HOOKS_WITHOUT_EFFECT.has(name) && !disabled.some((entry) => normaliseDistributionName(entry) === name))
-    .map(([name, origin]) => `${origin} asks for ${name}, which may register Kedro hooks (no environment was read to tell): ${PLUGIN_HOOK_EFFECT}`)
+  // A venv that also imports the base interpreter's packages: its own are read, and the requirements stand for the rest.
+  const ownFolders = folders ?? (versions.environment?.systemSitePackages ? versions.environment.sitePackages : undefined)
+  const found = (ownFolders ? readHookPlugins(ownFolders, root) : [])
+    .filter((plugin) => !HOOKS_WITHOUT_EFFECT.has(normaliseDistributionName(plugin.name)) && !disabled.includes(plugin.name))
+  const doubts = found.map((plugin) => `${plugin.name}${plugin.version ? ` ${plugin.version}` : ''} registers Kedro hooks (${plugin.entryPoints.join('; ')}): ${PLUGIN_HOOK_EFFECT}`)
+  if (folders || !root) return doubts
+  const named = new Set(found.map((plugin) => normaliseDistributionName(plugin.name)))
+  return [...doubts, ...[...requiredDistributions(root, pyproject?.dependencies ?? [])]
+    .filter(([name]) => name.startsWith('kedro-') && !HOOKS_WITHOUT_EFFECT.has(name) && !named.has(name) && !disabled.some((entry) => normaliseDistributionName(entry) === name))
+    .map(([name, origin]) => `${origin} asks for ${name}, which may register Kedro hooks (no environment was read to tell): ${PLUGIN_HOOK_EFFECT}`)]
 }
 
 /** Whether the command (in a project kedro starts for) builds the catalog. */
