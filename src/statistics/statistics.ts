@@ -221,13 +221,22 @@ function installedKedro(options: StatisticsOptions): string | undefined {
  * constructor is not read here (not installed, defined elsewhere) are left to the other checks.
  */
 function constructorVerdict(resolvedTypes: ResolvedEntry[], packages: Map<string, string>, options: StatisticsOptions): null | string {
-  for (const {entry, resolved} of resolvedTypes) {
-    const [packageName, subpackage, module, className] = resolved.className?.split('.') ?? []
+  // Each class is read once, however many entries use it.
+  const signatures = new Map<string, ReturnType<typeof datasetConstructor>>()
+  const signatureOf = (className: string) => {
+    const [packageName, subpackage, module, name] = className.split('.')
     const folder = packageName === 'kedro' ? installedKedro(options) : packages.get(packageName)
-    if (!folder || !className) continue
+    if (!folder || !name) return null
     const within = boundaryFor(folder, options.projectRoot)
     const read = [`${module}.py`, `${module}/__init__.py`].map((file) => readTextSafeSync(path.join(folder, subpackage, file), {within})).find((result) => result.ok)
-    const signature = read?.ok ? datasetConstructor(read.text, className) : null
+    return read?.ok ? datasetConstructor(read.text, name) : null
+  }
+
+  for (const {entry, resolved} of resolvedTypes) {
+    if (!resolved.className) continue
+    if (!signatures.has(resolved.className)) signatures.set(resolved.className, signatureOf(resolved.className))
+    const signature = signatures.get(resolved.className)
+    const className = resolved.className.split('.').at(-1)!
     const error = signature && signatureError(`${className}.__init__`, signature, 0, constructorKeywords(entry, options.kedroRelease.version))
     if (error) return `DatasetError: ${error} (catalog entry ${entry.name}; Kedro creates each dataset as it builds the catalog)`
   }
