@@ -15,8 +15,9 @@ import {importFolders} from './statistics-step.js'
 const KEDRO_RUNNERS = new Set(['ParallelRunner', 'SequentialRunner', 'ThreadRunner'])
 
 /**
- * What else kedro.runner holds (its `__all__` from 0.18.0 to 1.5.0, and its submodules): loading one works, and what
- * using it as a runner does next is not followed here.
+ * What else kedro.runner holds (its `__all__` from 0.18.0 to 1.5.0, and its submodules): loading one works, but
+ * kedro run then calls it with `is_async=` alone, before the session runs, and none of them takes that: an abstract
+ * class, a Task or run_node missing their other arguments, a module (seen with the real 0.19.5 to 1.5.0).
  */
 const KEDRO_RUNNER_OTHERS = new Set(['AbstractRunner', 'Task', 'parallel_runner', 'run_node', 'runner', 'sequential_runner', 'task', 'thread_runner'])
 
@@ -48,7 +49,9 @@ export function loadRunner(runner: string, context: PreviewContext): RunnerLoad 
   const [module, name] = dot === -1 ? ['kedro.runner', runner] : [runner.slice(0, dot), runner.slice(dot + 1)]
   if (module === 'kedro.runner') {
     if (KEDRO_RUNNERS.has(name)) return LOADS
-    return KEDRO_RUNNER_OTHERS.has(name) ? unsure(`kedro.runner.${name} is not one of its runner classes`) : raises(`AttributeError: module 'kedro.runner' has no attribute '${name}'`)
+    return KEDRO_RUNNER_OTHERS.has(name)
+      ? raises(`TypeError: kedro.runner.${name} is no runner class: kedro run calls it with is_async= alone, which raises (or, where the release lacks it, loading it raises AttributeError)`)
+      : raises(`AttributeError: module 'kedro.runner' has no attribute '${name}'`)
   }
   const top = module.split('.')[0]
   if (top === 'kedro') {
