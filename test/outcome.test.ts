@@ -275,6 +275,12 @@ describe('what decides the outcome, release by release', () => {
       const moved = example()
       rmSync(path.join(moved, 'src/spaceflights'), {force: true, recursive: true})
       expect(await eventDoubt(moved)).to.match(/there is no package folder src\/spaceflights/)
+      // With kedro's environment read, a package that is in neither place is a certain ModuleNotFoundError.
+      const nowhere = example(environment)
+      rmSync(path.join(nowhere, 'src/spaceflights'), {force: true, recursive: true})
+      const missing = await preview(nowhere, ['--no-python', 'run'])
+      expect(events(missing)).to.deep.equal(['CLI command'])
+      expect(missing.warnings.join(' ')).to.include("ModuleNotFoundError: No module named 'spaceflights' (there is no src/spaceflights, nor is it installed)")
       expect(await eventDoubt(example())).not.to.match(/register_pipelines\(\)|package folder/)
     })
 

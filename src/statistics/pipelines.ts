@@ -571,13 +571,15 @@ export function projectLayout(projectRoot: string, sourceDir: string, packageNam
  */
 export function readPipelines(options: ReadPipelinesOptions): PipelineReading {
   const layout = projectLayout(options.projectRoot, options.sourceDir ?? 'src', options.packageName)
+  const sitePackages = options.sitePackages?.length ? options.sitePackages : null
   if (entryKindSync(layout.packageDirectory, options.projectRoot) !== 'directory') {
-    // Without its package the project cannot start at all; where kedro stops then is not modelled.
+    // Without its package folder the project's modules come from kedro's environment, if anywhere.
     const shown = path.relative(options.projectRoot, layout.packageDirectory).split(path.sep).join('/')
+    const top = options.packageName.split('.')[0]
+    if (sitePackages && !installedIn(top, sitePackages)) return stoppedReading(null, '', `ModuleNotFoundError: No module named '${top}' (there is no ${shown}, nor is it installed)`)
     return stoppedReading(null, `there is no package folder ${shown}, so kedro cannot import the project's pipelines`, null, {stopsKedro: true})
   }
 
-  const sitePackages = options.sitePackages?.length ? options.sitePackages : null
   const release = options.kedroRelease ?? kedro(NEWEST_KNOWN.kedro)
   const evaluator = new ProjectEvaluator(layout, release, options.requested ?? null, options.pythonVersion ?? null, sitePackages)
   const registry = evaluator.registry()
