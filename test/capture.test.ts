@@ -55,8 +55,10 @@ function standInProject(): {project: string; userPath: string} {
     '.venv/lib/python3.11/site-packages/kedro-1.5.0.dist-info/METADATA': 'Name: kedro\nVersion: 1.5.0\n',
     '.venv/lib/python3.11/site-packages/kedro_telemetry-0.8.0.dist-info/METADATA': 'Name: kedro-telemetry\nVersion: 0.8.0\n',
     '.venv/bin/kedro': STAND_IN,
-    // A configuration kedro can load, so that the preview expects the statistics of `kedro run`.
+    // A configuration and a package kedro can load, so that the preview expects the statistics of `kedro run`.
     'conf/base/catalog.yml': 'companies: {type: pandas.CSVDataset, filepath: companies.csv}\n', 'conf/local/.gitkeep': '',
+    'src/demo/__init__.py': '',
+    'src/demo/pipeline_registry.py': 'from kedro.pipeline import Pipeline, node\n\n\ndef register_pipelines():\n    ds = Pipeline([node(len, "companies", "size", name="size")])\n    return {"__default__": ds, "ds": ds}\n',
   })
   chmodSync(path.join(project, '.venv', 'bin', 'kedro'), 0o755)
   const userPath = tempDir('kc-userpath-')
