@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {datasetConstructor} from '../src/statistics/dataset-constructor.js'
+import {datasetConstructor, submoduleExporting} from '../src/statistics/dataset-constructor.js'
 
 describe('a dataset class\'s constructor, read from its module', () => {
   const module = [
@@ -36,6 +36,15 @@ describe('a dataset class\'s constructor, read from its module', () => {
 
   it('is not known for a base from another module, several bases, positional-only parameters or an absent class', () => {
     for (const name of ['Foreign', 'Mixed', 'OnlyPositional', 'Nowhere']) expect(datasetConstructor(module, name), name).to.equal(null)
+  })
+
+  it('follows Kedro 0.18\'s renaming: a module __getattr__ gives XDataset for XDataSet; kedro.io imports the old name', () => {
+    const memory = 'class MemoryDataset(AbstractDataset):\n    def __init__(self, data=None, copy_mode=None, metadata=None):\n        pass\n\ndef __getattr__(name):\n    pass\n'
+    expect(datasetConstructor(memory, 'MemoryDataSet')).to.deep.include({positional: ['data', 'copy_mode', 'metadata'], varKeyword: false})
+    // Without a module __getattr__ the old name is not there.
+    expect(datasetConstructor(memory.replace('def __getattr__', 'def other'), 'MemoryDataSet')).to.equal(null)
+    const init = 'import warnings\nfrom .memory_dataset import MemoryDataset\nwith warnings.catch_warnings():\n    from .memory_dataset import MemoryDataSet\n    from .partitioned_dataset import (\n        IncrementalDataSet,\n        PartitionedDataSet,\n    )\n'
+    expect(['MemoryDataSet', 'PartitionedDataSet', 'Nowhere'].map((name) => submoduleExporting(init, name))).to.deep.equal(['memory_dataset', 'partitioned_dataset', null])
   })
 
   it('stops on a cycle of aliases and bases', () => {

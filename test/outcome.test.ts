@@ -491,6 +491,17 @@ describe('what decides the outcome, release by release', () => {
       })
       expect((await outcome(memory('  versioned: true\n'))).warnings).to.include("MemoryDataset.__init__() got an unexpected keyword argument 'version'")
       expect((await outcome(memory('  copy_mode: assign\n'))).events).to.deep.equal(['Kedro Project Statistics'])
+      // Kedro 0.18's old names come through kedro/io/__init__.py and the module's __getattr__ (seen with the real 0.18.14).
+      const pyproject = readFileSync(path.join(EXAMPLE, 'pyproject.toml'), 'utf8').replace(/^(tools|example_pipeline) = .*\n/gm, '').replace('kedro_init_version = "1.5.0"', 'kedro_init_version = "0.18.14"')
+      const old = ofRelease('0.18.14', {
+        ...constructor, 'pyproject.toml': pyproject,
+        [`${site}/kedro/io/__init__.py`]: 'import warnings\nwith warnings.catch_warnings():\n    from .memory_dataset import MemoryDataSet\n',
+        [`${site}/kedro/io/memory_dataset.py`]: 'class MemoryDataset(AbstractDataset):\n    def __init__(self, data=_EMPTY, copy_mode=None, metadata=None):\n        pass\n\ndef __getattr__(name):\n    pass\n',
+        'conf/base/catalog_more.yml': 'kept:\n  type: MemoryDataSet\n  versioned: true\n',
+      })
+      const refused = await outcome(old, ['--kedro-version', '0.18.14', 'run'])
+      expect(refused.events).to.deep.equal(['CLI command'])
+      expect(refused.warnings).to.include("MemoryDataSet.__init__() got an unexpected keyword argument 'version'")
     })
 
     it('a remote configuration folder needs its fsspec package (ImportError without it), then the storage itself: estimated', async () => {

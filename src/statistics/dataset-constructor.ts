@@ -8,6 +8,7 @@ import type {SyntaxNode} from '@lezer/common'
 import type {PySignature} from '../masking/structures.js'
 import {children} from '../python/context.js'
 import {writtenParameters} from '../python/parameters.js'
+import {importsOf} from '../python/statements.js'
 import {parsePython} from '../python/syntax.js'
 
 /** How far a class is followed through same-module bases and deprecated aliases. */
@@ -38,23 +39,54 @@ function ownInit(body: SyntaxNode | null, source: string): null | SyntaxNode {
   return null
 }
 
-/** A module's top-level classes, and the deprecated names kedro-datasets maps to them (`_DEPRECATED_CLASSES`). */
+/**
+ * The module of a package's `__init__.py` that a name comes from (`from .memory_dataset import MemoryDataSet`, also
+ * inside a `with` block, as Kedro 0.18's kedro.io imports its deprecated names), or null.
+ */
+export function submoduleExporting(initSource: string, name: string): null | string {
+  let found: null | string = null
+  parsePython(initSource).iterate({
+    enter(node) {
+      if (found !== null || node.name !== 'ImportStatement') return
+      const imported = importsOf(node.node, initSource).get(name)
+      if (imported?.name === name && /^\.\w+$/.test(imported.module)) found = imported.module.slice(1)
+    },
+  })
+  return found
+}
+
+/** kedro-datasets' `_DEPRECATED_CLASSES = {"CSVDataSet": CSVDataset}`: each old name and the class it gives. */
+function deprecatedClasses(statement: SyntaxNode, text: (node: SyntaxNode) => string, aliases: Map<string, string>): void {
+  const mapping = statement.getChild('DictionaryExpression')
+  const parts = mapping ? children(mapping).filter((child) => child.name === 'String' || child.name === 'VariableName') : []
+  for (let index = 0; index + 1 < parts.length; index += 2) {
+    if (parts[index].name === 'String' && parts[index + 1].name === 'VariableName') aliases.set(text(parts[index]).slice(1, -1), text(parts[index + 1]))
+  }
+}
+
+/**
+ * A module's top-level classes, and the deprecated names it maps to them: kedro-datasets' `_DEPRECATED_CLASSES`,
+ * and Kedro 0.18's module `__getattr__` that gives `XDataset` for `XDataSet`.
+ */
 function moduleClasses(source: string): {aliases: Map<string, string>; classes: Map<string, SyntaxNode>} {
   const classes = new Map<string, SyntaxNode>()
   const aliases = new Map<string, string>()
   const text = (node: SyntaxNode) => source.slice(node.from, node.to)
-  for (const statement of children(parsePython(source).topNode)) {
-    const definition = statement.name === 'DecoratedStatement' ? statement.getChild('ClassDefinition') : statement
-    if (definition?.name === 'ClassDefinition') {
-      const name = definition.getChild('VariableName')
-      if (name) classes.set(text(name), definition)
-    } else if (statement.name === 'AssignStatement' && text(statement.firstChild!) === '_DEPRECATED_CLASSES') {
-      const mapping = statement.getChild('DictionaryExpression')
-      const parts = mapping ? children(mapping).filter((child) => child.name === 'String' || child.name === 'VariableName') : []
-      for (let index = 0; index + 1 < parts.length; index += 2) {
-        if (parts[index].name === 'String' && parts[index + 1].name === 'VariableName') aliases.set(text(parts[index]).slice(1, -1), text(parts[index + 1]))
-      }
-    }
+  const statements = children(parsePython(source).topNode)
+  const defined = statements.map((statement) => (statement.name === 'DecoratedStatement' ? statement.getChild('ClassDefinition') ?? statement.getChild('FunctionDefinition') : statement))
+  for (const definition of defined) {
+    const name = definition?.getChild('VariableName')
+    if (definition?.name === 'ClassDefinition' && name) classes.set(text(name), definition)
+  }
+
+  for (const statement of statements) {
+    if (statement.name === 'AssignStatement' && text(statement.firstChild!) === '_DEPRECATED_CLASSES') deprecatedClasses(statement, text, aliases)
+  }
+
+  const moduleGetattr = defined.some((definition) => definition?.name === 'FunctionDefinition' && text(definition.getChild('VariableName') ?? definition) === '__getattr__')
+  for (const name of moduleGetattr ? [...classes.keys()].filter((name) => name.endsWith('Dataset')) : []) {
+    const old = `${name.slice(0, -'Dataset'.length)}DataSet`
+    if (!aliases.has(old)) aliases.set(old, name)
   }
 
   return {aliases, classes}

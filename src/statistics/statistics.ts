@@ -7,7 +7,7 @@ import {compareVersions} from '../python/pep440.js'
 import type {KedroRelease, TelemetryRelease} from '../releases/releases.js'
 import {type CatalogEntry, type CatalogOptions, type CatalogReading, isRemote, readCatalog} from './catalog.js'
 import {type Interpolation, runtimeParamsOf} from './config-loader.js'
-import {datasetConstructor} from './dataset-constructor.js'
+import {datasetConstructor, submoduleExporting} from './dataset-constructor.js'
 import {DATASET_PACKAGES, type ModuleMap, readModuleMap, resolveDatasetType, typeCountKey} from './dataset-types.js'
 import {installedIn, missingImport, thirdPartyImports} from './importable.js'
 import type {RunFilters} from './pipeline-filter.js'
@@ -215,6 +215,17 @@ function installedKedro(options: StatisticsOptions): string | undefined {
   return options.kedroSitePackages?.map((folder) => path.join(folder, 'kedro')).find((folder) => entryKindSync(path.join(folder, 'io'), boundaryFor(folder, options.projectRoot)) === 'directory')
 }
 
+/** A kedro.io name no module path was found for (Kedro 0.18's `MemoryDataSet`): its class, as kedro/io/__init__.py imports it. */
+function kedroIoConstructor(name: string, options: StatisticsOptions): ReturnType<typeof datasetConstructor> {
+  const folder = installedKedro(options)
+  if (!folder) return null
+  const within = boundaryFor(folder, options.projectRoot)
+  const init = readTextSafeSync(path.join(folder, 'io', '__init__.py'), {within})
+  const module = init.ok ? submoduleExporting(init.text, name) : null
+  const read = module ? readTextSafeSync(path.join(folder, 'io', `${module}.py`), {within}) : null
+  return read?.ok ? datasetConstructor(read.text, name) : null
+}
+
 /**
  * Kedro before 1.0 creates every dataset as it builds the catalog: a keyword the installed class's constructor does
  * not take (or a required one left out) raises TypeError, which Kedro gives as DatasetError. Classes whose
@@ -224,6 +235,8 @@ function constructorVerdict(resolvedTypes: ResolvedEntry[], packages: Map<string
   // Each class is read once, however many entries use it.
   const signatures = new Map<string, ReturnType<typeof datasetConstructor>>()
   const signatureOf = (className: string) => {
+    const ioName = /^(?:kedro\.io\.)?(\w+)$/.exec(className)?.[1]
+    if (ioName) return kedroIoConstructor(ioName, options)
     const [packageName, subpackage, module, name] = className.split('.')
     const folder = packageName === 'kedro' ? installedKedro(options) : packages.get(packageName)
     if (!folder || !name) return null
