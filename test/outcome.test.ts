@@ -484,6 +484,11 @@ describe('what decides the outcome, release by release', () => {
       // versioned: true passes a version, which CSVDataset takes; Kedro 1.x creates datasets lazily.
       expect((await outcome(ofRelease('0.19.14', entry('  filepath: data/more.csv\n  versioned: true\n  metadata: {}\n')))).events).to.deep.equal(['Kedro Project Statistics'])
       expect((await outcome(ofRelease('1.5.0', entry('  filepath: data/more.csv\n  layer: raw\n')))).events).to.deep.equal(['Kedro Project Statistics'])
+      // From 0.19.10 a KedroDataCatalog chosen in settings.py is lazy too (seen with the real 0.19.14); 0.19.9's is not.
+      const lazy = {'src/spaceflights/settings.py': 'from kedro.io import KedroDataCatalog\n\nDATA_CATALOG_CLASS = KedroDataCatalog\n'}
+      const layered = entry('  filepath: data/more.csv\n  layer: raw\n')
+      expect((await outcome(ofRelease('0.19.14', {...layered, ...lazy}))).events).to.deep.equal(['Kedro Project Statistics'])
+      expect((await outcome(ofRelease('0.19.9', {...layered, ...lazy}), ['--kedro-version', '0.19.9', 'run'])).events).to.deep.equal(['CLI command'])
       // kedro.io's own classes are read from the installed kedro.
       const memory = (lines: string) => ofRelease('0.19.14', {
         ...constructor, [`${site}/kedro/io/memory_dataset.py`]: 'class MemoryDataset(AbstractDataset):\n    def __init__(self, data=_EMPTY, copy_mode=None, metadata=None):\n        pass\n',

@@ -14,6 +14,8 @@ export interface ProjectSettings {
   confSource: null | string
   /** CONFIG_LOADER_CLASS as written (its last dotted name: `OmegaConfigLoader`, `TemplatedConfigLoader`...), or null. */
   configLoaderClass: null | string
+  /** DATA_CATALOG_CLASS's class name, when settings.py sets it. */
+  dataCatalogClass: null | string
   /** CONFIG_LOADER_ARGS["config_patterns"]: glob patterns per configuration key, over the defaults. */
   configPatterns: Record<string, string[]>
   /** The names of CONFIG_LOADER_ARGS["custom_resolvers"]. */
@@ -97,6 +99,7 @@ function readClassSetting(statement: SyntaxNode, source: string, settings: Proje
   const name = source.slice(target.from, target.to)
   const className = source.slice(value.from, value.to).split('.').at(-1)!.trim()
   if (name === 'CONFIG_LOADER_CLASS') settings.configLoaderClass = className
+  if (name === 'DATA_CATALOG_CLASS') settings.dataCatalogClass = className
   if (Object.hasOwn(KEDRO_CLASSES, name) && !KEDRO_CLASSES[name].includes(className)) {
     settings.estimated.push(`settings.py sets ${name} to ${className}, a class of the project's own, which may build the configuration or the catalog its own way`)
   }
@@ -104,7 +107,7 @@ function readClassSetting(statement: SyntaxNode, source: string, settings: Proje
 
 export function readSettings(projectRoot: string, sourceDir: string, packageName: string): ProjectSettings {
   const settings: ProjectSettings = {
-    baseEnv: null, confSource: null, configLoaderClass: null, configPatterns: {}, customResolvers: [], defaultRunEnv: null, disabledHookPlugins: [], estimated: [], mergeStrategy: {}, setsLoaderArgs: false,
+    baseEnv: null, confSource: null, configLoaderClass: null, configPatterns: {}, dataCatalogClass: null, customResolvers: [], defaultRunEnv: null, disabledHookPlugins: [], estimated: [], mergeStrategy: {}, setsLoaderArgs: false,
   }
   const read = readTextSafeSync(path.join(projectRoot, sourceDir, ...packageName.split('.'), 'settings.py'), {within: projectRoot})
   if (!read.ok) {

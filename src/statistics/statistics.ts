@@ -158,9 +158,9 @@ type ResolvedEntry = {entry: CatalogEntry; resolved: ReturnType<typeof resolveDa
 
 /** Whether importing every dataset class succeeds: the first that fails (DatasetError), or why that is not known. */
 function importVerdict(
-  resolvedTypes: ResolvedEntry[], packages: Map<string, string>, options: StatisticsOptions, kedroRelease: KedroRelease,
+  resolvedTypes: ResolvedEntry[], packages: Map<string, string>, options: StatisticsOptions, eagerCatalog: boolean,
 ): {failure: null | string; unsure: null | string} {
-  const when = kedroRelease.catalogApi === 'keys' ? 'kedro-telemetry imports each dataset class' : 'Kedro imports each dataset class as it builds the catalog'
+  const when = eagerCatalog ? 'Kedro imports each dataset class as it builds the catalog' : 'kedro-telemetry imports each dataset class'
   const notFound = resolvedTypes.find(({resolved}) => resolved.notFound)
   if (notFound) return {failure: `DatasetError: ${notFound.entry.type} (catalog entry ${notFound.entry.name}): ${notFound.resolved.notFound}`, unsure: null}
   const absent = resolvedTypes.find(({resolved}) => resolved.absent || resolved.inNoRelease)
@@ -309,6 +309,8 @@ interface ProjectReading {
   catalog: CatalogReading
   confRoot: string
   datasets: CatalogEntry[]
+  /** Kedro creates every dataset as it builds the catalog (before 1.0, unless settings.py chooses a lazy catalog). */
+  eagerCatalog: boolean
   env: string
   kedroRelease: KedroRelease
   pipelines: Omit<PipelineReading, 'pipelines'>
@@ -376,7 +378,10 @@ function readProject(options: StatisticsOptions): ProjectReading {
   const catalog = readCatalog(confRoot, env, baseEnv, options.confSource ?? options.projectRoot, catalogOptions(options, settings, kedroRelease))
   const pipelines = readProjectPipelines(options)
   const datasets = catalog.entries.filter((entry) => !entry.name.startsWith('parameters') && !entry.name.startsWith('params:'))
-  return {baseEnv, catalog, confRoot, datasets, env, kedroRelease, pipelines, settings, telemetryRelease: options.telemetryRelease}
+  // From 0.19.10, a KedroDataCatalog chosen in settings.py creates each dataset only as it is used (_LazyDataset).
+  const lazy = settings?.dataCatalogClass === 'KedroDataCatalog' && compareVersions(kedroRelease.version, '0.19.10') >= 0
+  const eagerCatalog = kedroRelease.catalogApi === 'list' && !lazy
+  return {baseEnv, catalog, confRoot, datasets, eagerCatalog, env, kedroRelease, pipelines, settings, telemetryRelease: options.telemetryRelease}
 }
 
 /** number_of_datasets, number_of_nodes and number_of_pipelines, with why each may be off. */
@@ -412,13 +417,13 @@ function resolveTypes(datasets: CatalogEntry[], maps: Map<string, ModuleMap>, ke
 
 /** What importing and (before 1.0) creating the datasets raises before the statistics go out, or why that is unsure. */
 function creationVerdict(
-  resolvedTypes: ResolvedEntry[], packages: Map<string, string>, options: StatisticsOptions, {kedroRelease, telemetryRelease}: ProjectReading,
+  resolvedTypes: ResolvedEntry[], packages: Map<string, string>, options: StatisticsOptions, {eagerCatalog, telemetryRelease}: ProjectReading,
 ): {failure: null | string; unsure: null | string} {
-  // Kedro 1.x builds datasets lazily: only a kedro-telemetry that counts their types (get_type) imports them.
-  const imports = kedroRelease.catalogApi === 'list' || telemetryRelease.datasetTypes !== 'none'
-  const imported = imports ? importVerdict(resolvedTypes, packages, options, kedroRelease) : {failure: null, unsure: null}
-  const eager = kedroRelease.catalogApi === 'list' && !imported.failure ? protocolVerdict(resolvedTypes, options, 'Kedro creates each dataset as it builds the catalog') : null
-  const constructed = kedroRelease.catalogApi === 'list' && !imported.failure && !eager?.failure ? constructorVerdict(resolvedTypes, packages, options) : null
+  // A lazy catalog (Kedro 1.x): only a kedro-telemetry that counts the types (get_type) imports the classes.
+  const imports = eagerCatalog || telemetryRelease.datasetTypes !== 'none'
+  const imported = imports ? importVerdict(resolvedTypes, packages, options, eagerCatalog) : {failure: null, unsure: null}
+  const eager = eagerCatalog && !imported.failure ? protocolVerdict(resolvedTypes, options, 'Kedro creates each dataset as it builds the catalog') : null
+  const constructed = eagerCatalog && !imported.failure && !eager?.failure ? constructorVerdict(resolvedTypes, packages, options) : null
   return {failure: imported.failure ?? eager?.failure ?? constructed, unsure: [imported.unsure, eager?.unsure].filter(Boolean).join('; ') || null}
 }
 
@@ -483,9 +488,9 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
     env, estimated: collected.estimated,
     files: {catalog: catalog.files.map((file) => path.relative(options.projectRoot, path.join(confRoot, file)).split(path.sep).join('/')), pipelines: pipelines.files},
     // Where settings.py cannot be read, the configuration may be elsewhere: a failure is then only an estimate.
-    catalogFails: settings?.estimated.length ? null : remote.failure ?? catalog.failure ?? (kedroRelease.catalogApi === 'list' ? types.failure : null),
+    catalogFails: settings?.estimated.length ? null : remote.failure ?? catalog.failure ?? (project.eagerCatalog ? types.failure : null),
     filterFails: pipelines.filterFails,
-    hookFails: kedroRelease.catalogApi === 'keys' ? types.failure : null,
+    hookFails: project.eagerCatalog ? null : types.failure,
     // Anything that may make loading the pipelines raise may leave only "CLI command" to be sent.
     hookUnsure: [remote.unsure, types.unsure, ...pipelines.mayRaise].filter(Boolean).join('; ') || null,
     missingPipelines: pipelines.missing, properties: collected.properties, registryFails: pipelines.registryFails,
