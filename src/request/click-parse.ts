@@ -11,7 +11,7 @@ import {entryKindSync, readTextSafeSync} from '../checkout/files.js'
 import {compareVersions} from '../python/pep440.js'
 import type {CliCommand} from '../masking/masking.js'
 import {safeLoad} from '../python/pyyaml.js'
-import {paramsItem} from '../statistics/config-loader.js'
+import {isMapping, paramsItem} from '../statistics/config-loader.js'
 import type {CliParam} from '../masking/structures.js'
 
 export type ClickOutcome =
@@ -86,8 +86,6 @@ function reformatLoadVersion(value: string): Verdict {
 function paramName(param: CliParam): string {
   return param.name ?? (param.opts.find((opt) => opt.startsWith('--')) ?? param.opts[0]).replace(/^-+/, '').replaceAll('-', '_').toLowerCase()
 }
-
-const isMapping = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /**
  * `run --config FILE` (kedro/framework/cli/utils.py, _config_file_callback) reads the file's `run` section: a file

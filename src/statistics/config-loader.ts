@@ -125,7 +125,7 @@ function hasInterpolation(value: unknown, memo: WeakMap<object, boolean>): boole
   return found
 }
 
-function isMapping(value: unknown): value is Config {
+export function isMapping(value: unknown): value is Config {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
