@@ -53,3 +53,17 @@ export function usageError(message: string, command: string, unknownFlags: reado
   const hint = suggestions.length > 0 ? `did you mean ${suggestions.map((name) => `--${name}`).join(', ')}? Or ${help}` : help
   return new InputError(oneLine(message), {code: 'USAGE', hint})
 }
+
+/**
+ * An unknown command (`telemetry statsu`) as one line and a hint naming the closest command, when one looks like a
+ * typo, and where the list of commands is. `known` holds command ids as oclif spells them (`a:b` for `a b`).
+ */
+export function unknownCommand(id: string, known: readonly string[]): {hint: string; message: string} {
+  const spoken = (commandId: string) => commandId.replaceAll(':', ' ')
+  const closest = closestName(id, known)
+  const help = 'see `telemetry --help` for the commands'
+  return {
+    hint: closest === undefined ? help : `did you mean \`telemetry ${spoken(closest)}\`? Or ${help}`,
+    message: `${spoken(id)} is not a telemetry command`,
+  }
+}

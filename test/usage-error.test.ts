@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {closestName, usageError} from '../src/usage-error.js'
+import {closestName, unknownCommand, usageError} from '../src/usage-error.js'
 import {runInProcess} from './helpers/in-process.js'
 
 describe('usage errors: one line and a hint, not the whole usage', () => {
@@ -44,5 +44,12 @@ describe('preview with a leading kedro', () => {
     const result = await runInProcess(['preview', 'kedro', 'run', '--pipeline', 'my ds'])
     expect(result.code).to.equal(2)
     expect(result.stderr).to.contain('leave out the leading "kedro"').and.to.contain("`telemetry preview run --pipeline 'my ds'`")
+  })
+
+  it('an unknown command names the closest command when it looks like a typo, spelt as typed', () => {
+    const known = ['status', 'opt-in', 'opt-out', 'autocomplete', 'autocomplete:script']
+    expect(unknownCommand('stauts', known)).to.deep.equal({hint: 'did you mean `telemetry status`? Or see `telemetry --help` for the commands', message: 'stauts is not a telemetry command'})
+    expect(unknownCommand('autocomplete:scrip', known).hint).to.contain('`telemetry autocomplete script`')
+    expect(unknownCommand('deploy', known)).to.deep.equal({hint: 'see `telemetry --help` for the commands', message: 'deploy is not a telemetry command'})
   })
 })

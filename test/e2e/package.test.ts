@@ -54,10 +54,19 @@ describe('the package', () => {
     const help = runCli(['--help'])
     expect(help.code).to.equal(0)
     expect(help.stdout).to.contain('status').and.to.contain('autocomplete')
-    // plugin-not-found suggests on an interactive terminal (it asks "Did you mean status?"); here the answer is EOF.
-    const typo = runCli(['statsu'], {env: {NO_COLOR: '1'}, tty: true})
-    expect(typo.stdout).to.match(/statsu is not a telemetry command/).and.to.match(/Did you mean status\?/)
-    expect(runCli(['statsu']).code).to.equal(127)
+    // An unknown command: the closest one and where help is, in two lines, on a terminal as in a pipe; no question
+    // that waits for an answer.
+    for (const tty of [true, false]) {
+      const typo = runCli(['statsu'], {env: {NO_COLOR: '1'}, tty})
+      expect(typo.code).to.equal(127)
+      expect((tty ? typo.stdout : typo.stderr).trimEnd().split(/\r?\n/)).to.deep.equal([
+        'Error: statsu is not a telemetry command', 'Hint: did you mean `telemetry status`? Or see `telemetry --help` for the commands',
+      ])
+    }
+
+    const json = runCli(['statsu', '--json'])
+    expectValid('error.schema.json', JSON.parse(json.stdout))
+    expect(JSON.parse(json.stdout)).to.deep.equal({error: {code: 'UNKNOWN_COMMAND', hint: 'did you mean `telemetry status`? Or see `telemetry --help` for the commands', message: 'statsu is not a telemetry command'}})
     const completion = runCli(['autocomplete', 'bash'])
     expect(completion.code).to.equal(0)
     expect(completion.stdout).to.contain('telemetry')
