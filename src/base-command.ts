@@ -79,20 +79,9 @@ export abstract class BaseCommand extends Command {
 
   /** An input error as JSON (with --json) or as one line, its details and a hint on stderr. */
   private async reportInputError(error: InputError): Promise<void> {
-    if (this.jsonEnabled()) {
-      const report: ErrorReport = {
-        error: {code: error.code, ...(error.details.length > 0 ? {details: error.details} : {}), hint: error.hint ?? null, message: error.message},
-      }
-      this.logJson(report)
-      return
-    }
-
-    const [{printable}, {fitToWidth, terminalStyle}] = await Promise.all([import('./render/escape.js'), import('./render/style.js')])
-    const lines = [`Error: ${printable(error.message)}`, ...error.details.map((detail) => `  ${printable(detail)}`)]
-    if (error.hint) lines.push(`Hint: ${printable(error.hint)}`)
-    // On a terminal, wrapped at words and never inside a command, so that a hint's command can be copied.
-    const style = terminalStyle(process.stderr, process.env)
-    this.logToStderr(style.tables ? fitToWidth(lines.join('\n'), style.width) : lines.join('\n'))
+    const {errorReport, errorText} = await import('./render/error.js')
+    if (this.jsonEnabled()) this.logJson(errorReport(error))
+    else this.logToStderr(errorText(error, process.stderr, process.env))
   }
 
   async catch(error: Error & {oclif?: {exit?: number}}): Promise<unknown> {

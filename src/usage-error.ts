@@ -61,7 +61,7 @@ export function usageError(message: string, command: string, unknownFlags: reado
 export function unknownCommand(id: string, known: readonly string[]): {hint: string; message: string} {
   const spoken = (commandId: string) => commandId.replaceAll(':', ' ')
   const closest = closestName(id, known)
-  const help = 'see `telemetry --help` for the commands'
+  const help = 'see `telemetry --help`'
   return {
     hint: closest === undefined ? help : `did you mean \`telemetry ${spoken(closest)}\`? Or ${help}`,
     message: `${spoken(id)} is not a telemetry command`,

@@ -48,8 +48,8 @@ describe('preview with a leading kedro', () => {
 
   it('an unknown command names the closest command when it looks like a typo, spelt as typed', () => {
     const known = ['status', 'opt-in', 'opt-out', 'autocomplete', 'autocomplete:script']
-    expect(unknownCommand('stauts', known)).to.deep.equal({hint: 'did you mean `telemetry status`? Or see `telemetry --help` for the commands', message: 'stauts is not a telemetry command'})
+    expect(unknownCommand('stauts', known)).to.deep.equal({hint: 'did you mean `telemetry status`? Or see `telemetry --help`', message: 'stauts is not a telemetry command'})
     expect(unknownCommand('autocomplete:scrip', known).hint).to.contain('`telemetry autocomplete script`')
-    expect(unknownCommand('deploy', known)).to.deep.equal({hint: 'see `telemetry --help` for the commands', message: 'deploy is not a telemetry command'})
+    expect(unknownCommand('deploy', known)).to.deep.equal({hint: 'see `telemetry --help`', message: 'deploy is not a telemetry command'})
   })
 })

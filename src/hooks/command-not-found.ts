@@ -5,21 +5,18 @@
  */
 import type {Hook} from '@oclif/core'
 
-import {printable} from '../render/escape.js'
+import {InputError} from '../errors.js'
+import {errorReport, errorText} from '../render/error.js'
 import {unknownCommand} from '../usage-error.js'
 
 const EXIT_NO_SUCH_COMMAND = 127
 
 const hook: Hook<'command_not_found'> = async function (options) {
   const known = options.config.commands.filter((command) => !command.hidden).flatMap((command) => [command.id, ...command.aliases])
-  // The id is whatever was typed, or passed by a script: printed, it is text, never a terminal sequence.
-  const {hint, message} = unknownCommand(printable(options.id), known)
-  if (options.argv?.includes('--json')) {
-    process.stdout.write(`${JSON.stringify({error: {code: 'UNKNOWN_COMMAND', hint, message}}, null, 2)}\n`)
-  } else {
-    process.stderr.write(`Error: ${message}\nHint: ${hint}\n`)
-  }
-
+  const {hint, message} = unknownCommand(options.id, known)
+  const error = new InputError(message, {code: 'UNKNOWN_COMMAND', hint})
+  if (options.argv?.includes('--json')) process.stdout.write(`${JSON.stringify(errorReport(error), null, 2)}\n`)
+  else process.stderr.write(`${errorText(error, process.stderr, process.env)}\n`)
   this.exit(EXIT_NO_SUCH_COMMAND)
 }
 

@@ -60,13 +60,13 @@ describe('the package', () => {
       const typo = runCli(['statsu'], {env: {NO_COLOR: '1'}, tty})
       expect(typo.code).to.equal(127)
       expect((tty ? typo.stdout : typo.stderr).trimEnd().split(/\r?\n/)).to.deep.equal([
-        'Error: statsu is not a telemetry command', 'Hint: did you mean `telemetry status`? Or see `telemetry --help` for the commands',
+        'Error: statsu is not a telemetry command', 'Hint: did you mean `telemetry status`? Or see `telemetry --help`',
       ])
     }
 
     const json = runCli(['statsu', '--json'])
     expectValid('error.schema.json', JSON.parse(json.stdout))
-    expect(JSON.parse(json.stdout)).to.deep.equal({error: {code: 'UNKNOWN_COMMAND', hint: 'did you mean `telemetry status`? Or see `telemetry --help` for the commands', message: 'statsu is not a telemetry command'}})
+    expect(JSON.parse(json.stdout)).to.deep.equal({error: {code: 'UNKNOWN_COMMAND', hint: 'did you mean `telemetry status`? Or see `telemetry --help`', message: 'statsu is not a telemetry command'}})
     const completion = runCli(['autocomplete', 'bash'])
     expect(completion.code).to.equal(0)
     expect(completion.stdout).to.contain('telemetry')
