@@ -12,6 +12,7 @@ import {requiredDistributions} from '../project/requirements.js'
 import {compareVersions} from '../python/pep440.js'
 import {safeLoad} from '../python/pyyaml.js'
 import {type KedroRelease, refusesProject} from '../releases/releases.js'
+import {type AirflowCreate, airflowCreate} from './airflow.js'
 import type {MaskedCommand} from './command.js'
 import type {PreviewContext} from './context.js'
 import {checkLoggingConfig} from './logging-config.js'
@@ -38,6 +39,17 @@ function buildsCatalog(commandPath: string[], kedro: KedroRelease): boolean {
  */
 function buildsCatalogElsewhere(commandPath: string[]): boolean {
   return commandPath[0] === 'ipython' || (commandPath[0] === 'jupyter' && ['lab', 'notebook'].includes(commandPath[1] ?? ''))
+}
+
+/** kedro-airflow's `create`, when it is installed: what it does with the line (see airflow.ts), or null for any other command. */
+function airflowOutcome(context: PreviewContext, command: MaskedCommand): AirflowCreate | null {
+  const [group, subcommand] = command.commandPath
+  const version = context.installed['kedro-airflow']
+  const options = (context.structure.structure.airflow as Record<string, Record<string, unknown> | undefined> | undefined)?.create
+  if (group !== 'airflow' || subcommand !== 'create' || !version || !options) return null
+  return airflowCreate(context.args.slice(2), {
+    kedroVersion: context.kedroRelease.version, options: new Set(Object.keys(options)), version, workingDirectory: context.workingDirectory,
+  })
 }
 
 /**
@@ -199,6 +211,12 @@ export function pluginHookDoubts(context: PreviewContext): string[] {
 /** Whether the command (in a project kedro starts for) builds the catalog. */
 export function catalogOutcome(context: PreviewContext, command: MaskedCommand): CatalogOutcome {
   const elsewhere = buildsCatalogElsewhere(command.commandPath)
+  const airflow = context.project.root ? airflowOutcome(context, command) : null
+  if (airflow) {
+    if (airflow.kind === 'catalog') return {elsewhere: false, estimated: airflow.estimated, kind: 'catalog'}
+    return {kind: 'no-catalog', reason: airflow.kind === 'rejected' ? `${airflow.reason}: click rejects it before the command runs` : null}
+  }
+
   if (!context.project.root || !(buildsCatalog(command.commandPath, context.kedroRelease) || elsewhere)) return {kind: 'no-catalog', reason: null}
   if (!command.runs) return {kind: 'no-catalog', reason: command.rejected}
   const run = command.commandPath[0] === 'run' ? runChecks(context, command) : {refuses: null, unsure: null}

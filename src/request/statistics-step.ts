@@ -74,11 +74,14 @@ function commandSelection(command: MaskedCommand, args: string[]): Pick<Statisti
   }
 }
 
-/** The run environment: --env, else (Kedro 0.19's `catalog create`: base) KEDRO_ENV, else settings.py's (null). */
+/**
+ * The run environment: --env, else the command's own default (Kedro 0.19's `catalog create`: base; kedro-airflow's
+ * `create`: local, its DEFAULT_RUN_ENV), else KEDRO_ENV, else settings.py's (null).
+ */
 function runEnvironment(context: PreviewContext, command: MaskedCommand): null | string {
   const [group, subcommand] = command.commandPath
-  const catalogDefault = group === 'catalog' ? context.kedroRelease.catalogCommands[subcommand] : null
-  return optionValues(context.args, ['--env', '-e']).at(-1) ?? catalogDefault ?? context.env.KEDRO_ENV ?? null
+  const commandDefault = group === 'catalog' ? context.kedroRelease.catalogCommands[subcommand] : (group === 'airflow' && subcommand === 'create' ? 'local' : null)
+  return optionValues(context.args, ['--env', '-e']).at(-1) ?? commandDefault ?? context.env.KEDRO_ENV ?? null
 }
 
 /** Why kedro stops before the statistics go out, from what the project reading found; null when it gets there. */
