@@ -311,6 +311,11 @@ describe('telemetry preview', () => {
     expect(json.context.plugins).to.deep.equal(['kedro-viz'])
     expect(json.requests[0].body.properties.command).to.equal('kedro viz run --autoreload --port *****')
     expect(json.warnings.join(' ')).to.match(/kedro viz can load the catalog later/)
+    // The statistics a later process may send are not followed: the event shown is estimated, never said to be exact.
+    expect(json.estimated).to.include('event')
+    expect(json.origins.find((origin: {field: string}) => origin.field === 'event')?.estimated).to.match(/kedro viz can load the catalog later/)
+    // Where kedro-viz is not installed, `kedro viz` is no command at all: exactly "CLI command".
+    expect((await preview(['viz', 'run'], {project: plain})).estimated).not.to.include('event')
   })
 
   it('kedro ipython and the notebook kernels send the statistics from a process of their own, then "CLI command"', async () => {

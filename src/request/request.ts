@@ -97,6 +97,8 @@ function consentOf(context: PreviewContext, sheet: PreviewSheet): Promise<Consen
 
 interface Parts {
   command: MaskedCommand
+  /** Why the event may not be the one shown, when the command builds no catalog itself (kedro viz, kedro server). */
+  eventDoubt: null | string
   identity: string
   properties: Record<string, PyJson>
   /** The statistics, with where they are sent from: kedro's own process, or one it starts (ipython, jupyter). */
@@ -133,13 +135,14 @@ function assemble(context: PreviewContext, sheet: PreviewSheet, parts: Parts): T
   const request = requestBuilder(context, sheet)
   const {command, mainCommand} = parts.command
   const {properties, statistics} = parts
+  const eventDoubt = statistics?.unreadCommand ?? parts.eventDoubt
   if (telemetryRelease.events === 'several') {
     // Before 0.6.0 (from their source): two events before the command runs, the statistics separately after the
     // catalog is built; identity left out when empty (from 0.2.2). Before 0.2.2 `command` follows `username`.
     const identity = telemetryRelease.bodyLayout === 'identity-second' ? parts.identity : parts.identity || null
     const {username, ...rest} = properties
     const cliProperties = telemetryRelease.bodyLayout === 'identity-second' ? {username, command, ...rest} : {...properties, command}
-    sheet.origin('event', 'derived', 'the command', `two events per command in kedro-telemetry ${telemetryReleasesWith('events', 'several')}, and the statistics separately`, statistics?.unreadCommand ?? null)
+    sheet.origin('event', 'derived', 'the command', `two events per command in kedro-telemetry ${telemetryReleasesWith('events', 'several')}, and the statistics separately`, eventDoubt)
     return [
       request(`Command run: ${mainCommand}`, cliProperties, identity),
       request('CLI command', {...cliProperties, main_command: mainCommand}, identity),
@@ -155,13 +158,22 @@ function assemble(context: PreviewContext, sheet: PreviewSheet, parts: Parts): T
     return [request(STATISTICS_EVENT, {...properties, ...statistics.properties}, identity), request('CLI command', cliProperties, identity)]
   }
 
-  sheet.origin('event', 'derived', 'the command', statistics ? 'the command builds the catalog' : 'the command builds no catalog', statistics?.unreadCommand ?? null)
+  sheet.origin('event', 'derived', 'the command', statistics ? 'the command builds the catalog' : 'the command builds no catalog', eventDoubt)
   return [statistics ? request(STATISTICS_EVENT, {...cliProperties, ...statistics.properties}, identity) : request('CLI command', cliProperties, identity)]
 }
 
 function warnNoCatalog(reason: null | string | undefined, first: string | undefined, sheet: PreviewSheet): void {
   if (reason) sheet.warn(`${reason}, so only "CLI command" is sent`)
-  if (first === 'server' || first === 'viz') sheet.warn(`kedro ${first} can load the catalog later in its own process, which then sends "${STATISTICS_EVENT}" separately`)
+  const later = laterCatalog(first)
+  if (later) sheet.warn(later)
+}
+
+/**
+ * `kedro viz` and `kedro server` build no catalog as they start, but may build one later, in a process of their own
+ * (kedro-viz's server, a run requested from the server), which then sends the statistics: not followed here.
+ */
+function laterCatalog(first: string | undefined): null | string {
+  return first === 'server' || first === 'viz' ? `kedro ${first} can load the catalog later in its own process, which then sends "${STATISTICS_EVENT}" separately` : null
 }
 
 /** kedro ipython and kedro jupyter build the catalog in processes of their own, which send the statistics. */
@@ -279,6 +291,7 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
   const {identity, username} = await userIdentity(context, sheet)
   const properties = projectProperties(context, sheet, username)
   const statistics = await statisticsOf(context, sheet, command)
-  const requests = assemble(context, sheet, {command, identity, properties, statistics})
+  const eventDoubt = command.runs && !statistics ? laterCatalog(command.commandPath[0]) : null
+  const requests = assemble(context, sheet, {command, eventDoubt, identity, properties, statistics})
   return {...result, estimated: [...sheet.estimated], leaked: command.leaked, requests}
 }
