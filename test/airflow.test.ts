@@ -51,6 +51,11 @@ describe('kedro-airflow create', () => {
     expect(create(['-g', 'memory', '-j', 'dag.j2'], '0.11.0')).to.equal('catalog')
     expect(create(['-g', 'memory', '--all', '-p', 'ds'], '0.11.0')).to.equal('rejected')
     expect(create(['-g', 'memory', '--all', '-p', '__default__'], '0.11.0')).to.equal('catalog')
+    // 0.11.0 splits -p at commas: `-p ""` converts nothing (so reads no catalog), and with --all it is refused.
+    expect(create(['-g', 'memory', '-p', ''], '0.11.0')).to.equal('no-catalog')
+    expect(create(['-g', 'memory', '-p', '', '--all'], '0.11.0')).to.equal('rejected')
+    expect(create(['-g', '-p', '', '--all'], '0.9.2')).to.equal('rejected')
+    expect(create(['-g', '-p', '__default__', '-p', '__default__', '--all'], '0.9.2')).to.equal('rejected')
     expect(create(['-g', 'memory', '--params', 'a'], '0.11.0')).to.equal('rejected')
     expect(create(['-g', 'memory', '--help'], '0.11.0')).to.equal('rejected')
     expect(create(['-g', 'memory', 'extra'], '0.11.0')).to.equal('rejected')

@@ -90,10 +90,15 @@ function parseOptions(tokens: string[], options: Options): Parsed | string {
 
 const lastOf = (parsed: Parsed, names: string[]) => names.flatMap((name) => parsed.values.get(name) ?? []).at(-1)
 
-/** The pipelines named with -p/--pipeline(s): 0.9.x repeats the option, 0.10.0 on also splits at commas. */
-function pipelinesNamed(parsed: Parsed, version: string): string[] {
-  return ['-p', '--pipeline', '--pipelines'].flatMap((name) => parsed.values.get(name) ?? [])
-    .flatMap((value) => (compareVersions(version, '0.10.0') < 0 ? [value] : value.split(',').map((name) => name.trim()).filter(Boolean)))
+/**
+ * The pipelines create converts without --all: those given with -p/--pipeline(s), else `__default__`. 0.11.0 takes
+ * one value and splits it at commas (split_string: `-p ""` names none); before, the option is repeated.
+ */
+function pipelineNames(parsed: Parsed, version: string): string[] {
+  const given = ['-p', '--pipeline', '--pipelines'].flatMap((name) => parsed.values.get(name) ?? [])
+  if (given.length === 0) return ['__default__']
+  if (compareVersions(version, '0.11.0') < 0) return given
+  return given.at(-1)!.split(',').map((name) => name.trim()).filter(Boolean)
 }
 
 interface Setting {
@@ -117,9 +122,8 @@ function refusal(parsed: Parsed, setting: Setting): null | string {
 
   const grouping = lastOf(parsed, ['-g', '--group-by'])
   if (grouping !== undefined && !['memory', 'namespace'].includes(grouping.toLowerCase())) return `-g/--group-by: ${JSON.stringify(grouping)} is not one of memory, namespace`
-  const pipelines = pipelinesNamed(parsed, setting.version)
   // --all with pipelines named (other than __default__ alone) is refused before the session is created.
-  if (parsed.flags.has('--all') && pipelines.length > 0 && pipelines.join(',') !== '__default__') return 'The `--all` and `--pipelines` option are mutually exclusive (click.BadParameter)'
+  if (parsed.flags.has('--all') && pipelineNames(parsed, setting.version).join('\n') !== '__default__') return 'The `--all` and `--pipelines` option are mutually exclusive (click.BadParameter)'
   return null
 }
 
@@ -134,8 +138,10 @@ export function airflowCreate(tokens: string[], setting: Setting): AirflowCreate
   const memory = compareVersions(version, '0.10.0') < 0
     ? parsed.flags.has('-g') || parsed.flags.has('--group-in-memory')
     : lastOf(parsed, ['-g', '--group-by'])?.toLowerCase() === 'memory'
-  if (!memory) return {kind: 'no-catalog'}
-  const several = parsed.flags.has('--all') || pipelinesNamed(parsed, version).length > 1
+  const converted = parsed.flags.has('--all') ? null : new Set(pipelineNames(parsed, version))
+  // Nothing to convert (`-p ""` on 0.11.0): the catalog is never read.
+  if (!memory || converted?.size === 0) return {kind: 'no-catalog'}
+  const several = converted === null || converted.size > 1
   return {
     estimated: `kedro-airflow ${version}'s create groups nodes by their memory datasets, which builds the catalog (kedro_airflow/plugin.py): what it does first (its airflow configuration, the pipelines it converts, each of which must be registered${several ? '; one statistics event is sent per pipeline converted' : ''}) is not followed here`,
     kind: 'catalog',
