@@ -52,6 +52,11 @@ describe('click, as each Kedro release parses a command line', () => {
     // -p=x gives the value "=x", as click's short options do.
     const equals = run('1.5.0', ['-p=ds'])
     expect(equals.kind === 'runs' && [...equals.values.values()]).to.deep.equal([['=ds']])
+    // A single-valued option given twice: the command receives the last value only; a repeatable one keeps them all.
+    const twice = run('1.5.0', ['--pipeline', 'a', '--pipeline', 'b', '--env', 'x', '-e', 'y'])
+    expect(twice.kind === 'runs' && [...twice.values].map(([param, values]) => [param.opts[0], values])).to.deep.equal([['--pipeline', ['b']], ['--env', ['y']]])
+    const repeated = run('0.18.14', ['-lv', 'a:1', '--load-version', 'b:2'])
+    expect(repeated.kind === 'runs' && [...repeated.values.values()]).to.deep.equal([['a:1', 'b:2']])
   })
 
   it('rejects what click rejects (exit 2): an unknown option, a missing value, an extra argument, a value for a flag', () => {

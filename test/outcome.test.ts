@@ -23,6 +23,8 @@ async function preview(project: string, args: string[], env: Record<string, stri
   return json
 }
 
+const pick = (object: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((key) => [key, object[key]]))
+
 const events = (json: PreviewResult) => json.requests.map((request) => request.body.event)
 
 /** The bundled example (Kedro 1.5.0), copied, with `files` added. */
@@ -338,6 +340,26 @@ describe('what decides the outcome, release by release', () => {
       expect(events(unknownVersion)).to.deep.equal(['CLI command'])
       expect(unknownVersion.warnings.join(' ')).to.match(/'load_versions' keys \[nosuch\] are not found in the catalog/)
       expect(events(await preview(project, ['run', '--load-versions', 'companies:2024-01-01T00.00.00.000Z']))).to.deep.equal(['Kedro Project Statistics'])
+      // As click gives them: `-e=local` names the environment "=local", which does not exist (seen with the real
+      // 0.18.14 to 1.5.0); a single-valued option given twice keeps the last (the real 1.5.0 loaded only that one).
+      expect(events(await preview(project, ['run', '-e=local']))).to.deep.equal(['CLI command'])
+      expect(events(await preview(project, ['run', '-elocal']))).to.deep.equal(['Kedro Project Statistics'])
+      const twice = await preview(project, ['run', '--pipeline', 'data_science', '--pipeline', 'data_processing'])
+      const last = await preview(project, ['run', '--pipeline', 'data_processing'])
+      expect(twice.requests[0].body.properties).to.deep.include(pick(last.requests[0].body.properties, ['number_of_nodes', 'number_of_pipelines']))
+      expect(events(await preview(project, ['run', '--load-versions', 'bad', '--load-versions', 'companies:1']))).to.deep.equal(['Kedro Project Statistics'])
+    })
+
+    it('Kedro 0.18\'s repeatable --load-version names datasets the catalog must have too', async () => {
+      const project = example({
+        '.telemetry': 'consent: true\n',
+        // Kedro 0.18 refuses [tool.kedro] keys it does not know (tools, example_pipeline).
+        'pyproject.toml': readFileSync(path.join(EXAMPLE, 'pyproject.toml'), 'utf8').replace('kedro_init_version = "1.5.0"', 'kedro_init_version = "0.18.14"')
+          .replaceAll(/^(?:tools|example_pipeline) = .*\n/gm, ''),
+      })
+      const old = (args: string[]) => preview(project, ['--kedro-version', '0.18.14', '--telemetry-version', '0.3.2', '--no-python', ...args])
+      expect(events(await old(['run', '--load-version', 'nosuch:1']))).to.deep.equal(['Command run: run', 'CLI command'])
+      expect(events(await old(['run', '-lv', 'companies:1,x']))).to.deep.equal(['Command run: run', 'CLI command', 'Kedro Project Statistics'])
     })
 
     it('a dotted --runner imports its module first: from the project, the release\'s Kedro or the environment', async () => {

@@ -324,5 +324,7 @@ export function clickParse(command: CliCommand, tokens: string[], kedroVersion: 
   if (extra?.kind === 'rejected') return extra
   const processed = processValues(command, parsed.values, kedroVersion, cwd)
   if (processed.kind === 'rejected') return processed
-  return {estimated: processed.estimates.length > 0 ? processed.estimates.join('; ') : null, kind: 'runs', values: parsed.values}
+  // What the command receives: a single-valued option's last value only (click drops the ones before it).
+  const values = new Map([...parsed.values].map(([param, given]) => [param, param.multiple || param.argument ? given : [given.at(-1)!]]))
+  return {estimated: processed.estimates.length > 0 ? processed.estimates.join('; ') : null, kind: 'runs', values}
 }

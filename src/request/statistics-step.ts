@@ -57,6 +57,14 @@ export function importFolders({project: {root, versions}, python}: PreviewContex
   return sitePackages && (importFoldersOf(sitePackages, root) ?? undefined)
 }
 
+/**
+ * The values of the options `names` as click gives them to the command (`-pds` is `-p ds`, `-e=x` is `=x`, a
+ * single-valued option given twice keeps the last); a plugin command's, whose options only the structure knows, as typed.
+ */
+function givenValues(command: MaskedCommand, args: string[], names: string[]): string[] {
+  return command.values.size > 0 ? names.flatMap((name) => command.values.get(name) ?? []) : optionValues(args, names)
+}
+
 /** What `kedro run`, `catalog describe-datasets` and `resolve-patterns` ask for: the pipelines, filters and versions. */
 function commandSelection(command: MaskedCommand, args: string[]): Pick<StatisticsOptions, 'filters' | 'loadVersions' | 'requested' | 'runs' | 'runtimeParams'> {
   const {commandPath} = command
@@ -64,12 +72,13 @@ function commandSelection(command: MaskedCommand, args: string[]): Pick<Statisti
   // The pipelines the command asks for (Kedro 1.5.0 loads only those): run's, and catalog describe-datasets' and
   // resolve-patterns' -p (kedro/framework/cli/catalog.py calls pipelines.set_requested).
   const filters = runs || (commandPath[0] === 'catalog' && ['describe-datasets', 'resolve-patterns'].includes(commandPath[1] ?? ''))
-  // As click gives them (`-pds` is `-p ds`); a plugin command's, whose options only the structure knows, as typed.
-  const given = (names: string[]) => (command.values.size > 0 ? names.flatMap((name) => command.values.get(name) ?? []) : optionValues(args, names))
+  const given = (names: string[]) => givenValues(command, args, names)
   const requested = filters ? given(runs ? ['--pipeline', '--pipelines'] : ['--pipeline']).flatMap((value) => value.split(',')).map((name) => name.trim()).filter(Boolean) : []
   if (!runs) return {requested: requested.length > 0 ? requested : null, runs, runtimeParams: []}
+  // 0.18's repeatable --load-version takes one dataset:version each (never split at commas); --load-versions a list.
+  const loadVersions = [...given(['--load-version']), ...given(['--load-versions']).flatMap((value) => value.split(','))]
   return {
-    filters: runFilters(command.values), loadVersions: given(['--load-versions']).flatMap((value) => value.split(',')).map((item) => item.trim().split(':')[0]).filter(Boolean),
+    filters: runFilters(command.values), loadVersions: loadVersions.map((item) => item.trim().split(':')[0]).filter(Boolean),
     requested: requested.length > 0 ? requested : null, runs, runtimeParams: optionValues(args, ['--params']),
   }
 }
@@ -81,7 +90,7 @@ function commandSelection(command: MaskedCommand, args: string[]): Pick<Statisti
 function runEnvironment(context: PreviewContext, command: MaskedCommand): null | string {
   const [group, subcommand] = command.commandPath
   const commandDefault = group === 'catalog' ? context.kedroRelease.catalogCommands[subcommand] : (group === 'airflow' && subcommand === 'create' ? 'local' : null)
-  return optionValues(context.args, ['--env', '-e']).at(-1) ?? commandDefault ?? context.env.KEDRO_ENV ?? null
+  return givenValues(command, context.args, ['--env', '-e']).at(-1) ?? commandDefault ?? context.env.KEDRO_ENV ?? null
 }
 
 /** Why kedro stops before the statistics go out, from what the project reading found; null when it gets there. */
