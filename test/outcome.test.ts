@@ -9,6 +9,7 @@ import {cpSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import type {PreviewResult} from '../src/request/request.js'
+import {splitNodeNames} from '../src/request/statistics-step.js'
 import {importSettings} from '../src/statistics/settings-import.js'
 import {runInProcess} from './helpers/in-process.js'
 import {EXAMPLE, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
@@ -348,6 +349,23 @@ describe('what decides the outcome, release by release', () => {
       const last = await preview(project, ['run', '--pipeline', 'data_processing'])
       expect(twice.requests[0].body.properties).to.deep.include(pick(last.requests[0].body.properties, ['number_of_nodes', 'number_of_pipelines']))
       expect(events(await preview(project, ['run', '--load-versions', 'bad', '--load-versions', 'companies:1']))).to.deep.equal(['Kedro Project Statistics'])
+      // run's --pipeline is one name as typed (no callback): spaces and commas are part of it. --pipelines is split and
+      // stripped; --nodes goes through split_node_names, where `,,` is the one name ",". Seen with the real 0.18.14 to 1.5.0.
+      for (const args of [['run', '--pipeline', 'data_science '], ['run', '-p', ' data_science'], ['run', '--pipeline', 'data_science,data_processing'], ['run', '--nodes', ',,']]) {
+        expect(events(await preview(project, args)), args.join(' ')).to.deep.equal(['CLI command'])
+      }
+
+      expect(events(await preview(project, ['run', '--pipelines', ' data_science , data_processing']))).to.deep.equal(['Kedro Project Statistics'])
+    })
+
+    it('split_node_names as kedro has it: commas inside brackets stay, a comma with nothing before it is text', () => {
+      expect(splitNodeNames('a,b')).to.deep.equal(['a', 'b'])
+      expect(splitNodeNames(' a , b ')).to.deep.equal(['a', 'b'])
+      expect(splitNodeNames('f([x,y]) -> [z],b')).to.deep.equal(['f([x,y]) -> [z]', 'b'])
+      expect(splitNodeNames(',,')).to.deep.equal([','])
+      expect(splitNodeNames('a,,b')).to.deep.equal(['a', ',b'])
+      expect(splitNodeNames('a, ,b')).to.deep.equal(['a', '', 'b'])
+      expect(splitNodeNames('')).to.deep.equal([])
     })
 
     it('Kedro 0.18\'s repeatable --load-version names datasets the catalog must have too', async () => {

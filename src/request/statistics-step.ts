@@ -32,9 +32,34 @@ type StatisticsOutcome =
  * item trimmed and empty ones dropped; 0.18's repeatable --tag and --node are split at every comma and kept as they
  * are (kedro/framework/cli/project.py, _get_values_as_tuple), so `--tag ""` asks for a tag named "".
  */
+/** kedro's split_string callback: items between commas, stripped, empty ones dropped. */
+const splitString = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean)
+
+/**
+ * kedro's split_node_names callback (kedro/framework/cli/utils.py, the same from 0.18 to 1.5): commas inside square
+ * brackets do not split, and a comma with nothing before it is kept as text (`,,` is the one name `,`).
+ */
+export function splitNodeNames(value: string): string[] {
+  const result: string[] = []
+  let argument = ''
+  let depth = 0
+  for (const char of `${value},`) {
+    if (char === '[') depth++
+    else if (char === ']') depth--
+    if (char === ',' && depth === 0 && argument) {
+      result.push(argument.trim())
+      argument = ''
+    } else {
+      argument += char
+    }
+  }
+
+  return result
+}
+
 function runFilters(values: Map<string, string[]>): RunFilters {
-  const split = (opt: string) => (values.get(opt) ?? []).flatMap((value) => value.split(',')).map((item) => item.trim()).filter(Boolean)
-  const names = (opt: string) => (values.get(opt) ?? []).flatMap((value) => value.split(/,(?![^[]*\])/)).map((item) => item.trim()).filter(Boolean)
+  const split = (opt: string) => (values.get(opt) ?? []).flatMap((value) => splitString(value))
+  const names = (opt: string) => (values.get(opt) ?? []).flatMap((value) => splitNodeNames(value))
   const raw = (opt: string) => (values.get(opt) ?? []).flatMap((value) => value.split(','))
   return {
     fromInputs: split('--from-inputs'), fromNodes: names('--from-nodes'), namespaces: [...split('--namespace'), ...names('--namespaces')],
@@ -73,7 +98,10 @@ function commandSelection(command: MaskedCommand, args: string[]): Pick<Statisti
   // resolve-patterns' -p (kedro/framework/cli/catalog.py calls pipelines.set_requested).
   const filters = runs || (commandPath[0] === 'catalog' && ['describe-datasets', 'resolve-patterns'].includes(commandPath[1] ?? ''))
   const given = (names: string[]) => givenValues(command, args, names)
-  const requested = filters ? given(runs ? ['--pipeline', '--pipelines'] : ['--pipeline']).flatMap((value) => value.split(',')).map((name) => name.trim()).filter(Boolean) : []
+  // run's --pipeline is one name, as typed (no callback); --pipelines and the catalog commands' -p go through split_string.
+  const requested = !filters ? [] : (runs
+    ? [...given(['--pipeline']).filter(Boolean), ...given(['--pipelines']).flatMap((value) => splitString(value))]
+    : given(['--pipeline']).flatMap((value) => splitString(value)))
   if (!runs) return {requested: requested.length > 0 ? requested : null, runs, runtimeParams: []}
   // 0.18's repeatable --load-version takes one dataset:version each (never split at commas); --load-versions a list.
   const loadVersions = [...given(['--load-version']), ...given(['--load-versions']).flatMap((value) => value.split(','))]
