@@ -18,7 +18,11 @@ const OPTIONS_0_11 = new Set(['-p', '--pipelines', '--all', '-e', '--env', '-t',
 
 describe('kedro-airflow create', () => {
   after(removeTempDirs)
-  const cwd = tempDir('kc-airflow-')
+  // Made before the tests run, not as the suite is declared: another file's cleanup may run in between.
+  let cwd = ''
+  before(() => {
+    cwd = tempDir('kc-airflow-')
+  })
   const create = (tokens: string[], version: string) => airflowCreate(tokens, {
     kedroVersion: version.startsWith('0.9') ? '0.19.14' : '1.5.0', options: version.startsWith('0.9') ? OPTIONS_0_9 : OPTIONS_0_11, version, workingDirectory: cwd,
   }).kind

@@ -8,7 +8,7 @@
 import type {CliCommand} from '../masking/masking.js'
 import type {CliParam} from '../masking/structures.js'
 import {compareVersions} from '../python/pep440.js'
-import {clickParse} from './click-parse.js'
+import {clickParse, splitString} from './click-parse.js'
 
 export type AirflowCreate =
   /** click (or the command's first check) stops the line: nothing is built. */
@@ -63,7 +63,7 @@ function createPlan(given: Given, version: string): {convert: null | string[]; m
   // Without --all: the pipelines named, else __default__ (split_string from 0.11.0: `-p ""` names none).
   const named = given('-p')
   const splits = compareVersions(version, '0.11.0') >= 0
-  const pipelines = named.length === 0 ? ['__default__'] : (splits ? named.at(-1)!.split(',').map((name) => name.trim()).filter(Boolean) : named)
+  const pipelines = named.length === 0 ? ['__default__'] : (splits ? splitString(named.at(-1)!) : named)
   const convertsAll = given('--all').length > 0
   if (convertsAll && pipelines.join('\n') !== '__default__') return 'The `--all` and `--pipelines` option are mutually exclusive (click.BadParameter)'
   return {convert: convertsAll ? null : pipelines, memory: byChoice ? grouping === 'memory' : given('-g').length > 0}

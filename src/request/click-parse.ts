@@ -31,7 +31,7 @@ const error = (reason: string): Rejection => ({exit: 1, kind: 'rejected', reason
 const atLeast = (version: string, since: string) => compareVersions(version, since) >= 0
 
 /** kedro.framework.cli.utils.split_string: comma-separated, stripped, empty items dropped. */
-function splitString(value: string): string[] {
+export function splitString(value: string): string[] {
   return value.split(',').map((item) => item.trim()).filter(Boolean)
 }
 

@@ -9,6 +9,7 @@ import {isRemote} from '../statistics/catalog.js'
 import {telemetryReleasesWith} from '../releases/releases.js'
 import {importFoldersOf} from '../statistics/importable.js'
 import {readStatistics, type StatisticsOptions, type StatisticsReading} from '../statistics/statistics.js'
+import {splitString} from './click-parse.js'
 import {type MaskedCommand, optionValues} from './command.js'
 import {bodyField} from './fields.js'
 import type {RunFilters} from '../statistics/pipeline-filter.js'
@@ -32,9 +33,6 @@ type StatisticsOutcome =
  * item trimmed and empty ones dropped; 0.18's repeatable --tag and --node are split at every comma and kept as they
  * are (kedro/framework/cli/project.py, _get_values_as_tuple), so `--tag ""` asks for a tag named "".
  */
-/** kedro's split_string callback: items between commas, stripped, empty ones dropped. */
-const splitString = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean)
-
 /**
  * kedro's split_node_names callback (kedro/framework/cli/utils.py, the same from 0.18 to 1.5): commas inside square
  * brackets do not split, and a comma with nothing before it is kept as text (`,,` is the one name `,`).
