@@ -10,6 +10,8 @@ import {buildTelemetryRequests, type PreviewResult} from '../../src/request/requ
 import {REPO_ROOT, tempDir} from './sandbox.js'
 
 export const ORACLE = path.join(REPO_ROOT, 'test', 'fixtures', 'oracle')
+/** A stand-in for the recording's site-packages: kedro-datasets' layout and what its modules import (see its README). */
+export const ORACLE_SITE_PACKAGES = path.join(REPO_ROOT, 'test', 'fixtures', 'oracle-environment', 'site-packages')
 /** sys.version of the interpreter that recorded the oracle (test/fixtures/oracle/README.md). */
 export const ORACLE_PYTHON = '3.11.2 (main, Apr 28 2025, 14:11:48) [GCC 12.2.0]'
 
@@ -18,6 +20,7 @@ export interface OracleCase {
   datasetTypeCountOrderVaries: boolean
   env: Record<string, string>
   file: string
+  kedroDatasetsVersion: string
   kedroVersion: string
   project: string
   projectIdAppended: null | string
@@ -56,7 +59,11 @@ export function comparable(bodyText: string, options: {ignoreProjectId: boolean;
   return body
 }
 
-export async function previewCase(oracleCase: OracleCase): Promise<PreviewResult> {
+/**
+ * The preview of one recorded case in a fresh copy of its project. With `environment`, the interpreter reports the
+ * recording's distributions and site-packages; without, it reports none, as when no environment can be read.
+ */
+export async function previewCase(oracleCase: OracleCase, {environment}: {environment: boolean}): Promise<PreviewResult> {
   const project = path.join(tempDir('kc-oracle-'), oracleCase.project)
   cpSync(path.join(ORACLE, 'projects', oracleCase.project), project, {recursive: true})
   if (oracleCase.telemetryFile !== null) writeFileSync(path.join(project, '.telemetry'), oracleCase.telemetryFile)
@@ -64,11 +71,13 @@ export async function previewCase(oracleCase: OracleCase): Promise<PreviewResult
   mkdirSync(path.join(home, '.config', 'kedro'), {recursive: true})
   writeFileSync(path.join(home, '.config', 'kedro', 'telemetry.toml'), `[telemetry]\nuuid = "${oracleCase.userUuid}"\n`)
   const env = {HOME: home, LANG: 'C.UTF-8', PATH: process.env.PATH, XDG_CONFIG_HOME: path.join(home, '.config'), ...oracleCase.env}
-  // The recording's interpreter, as a probe would report it: which syntax compiles depends on its version.
-  const python = Promise.resolve({
-    facts: {distributions: {}, executable: '/usr/bin/python3', kedro: null, kedroTelemetry: null, platform: 'linux', sitePackages: [], version: ORACLE_PYTHON},
-    missing: null,
-  })
+  // The recording's interpreter and environment, as a probe would report them: which syntax compiles depends on its
+  // version, and which dataset classes import on what its site-packages hold.
+  const installed = environment ? {
+    distributions: {kedro: oracleCase.kedroVersion, 'kedro-datasets': oracleCase.kedroDatasetsVersion, 'kedro-telemetry': oracleCase.telemetryVersion},
+    kedro: oracleCase.kedroVersion, kedroTelemetry: oracleCase.telemetryVersion, sitePackages: [ORACLE_SITE_PACKAGES],
+  } : {distributions: {}, kedro: null, kedroTelemetry: null, sitePackages: []}
+  const python = Promise.resolve({facts: {...installed, executable: '/usr/bin/python3', platform: 'linux', version: ORACLE_PYTHON}, missing: null})
   return buildTelemetryRequests({
     args: oracleCase.args, env, kedroVersion: oracleCase.kedroVersion, platform: 'linux', project, python,
     telemetryVersion: oracleCase.telemetryVersion,
