@@ -83,7 +83,7 @@ describe('click, as each Kedro release parses a command line', () => {
     expect(run('0.19.12', ['--conf-source', 's3://bucket/conf']).kind).to.equal('runs')
   })
 
-  it('run --config FILE: its run section must be there, and from 0.19.0 name only run\'s own parameters; the values it sets are estimated', () => {
+  it('run --config FILE: its run section must be there, and from 0.19.0 name only run\'s own parameters', () => {
     const cwd = tempDir()
     const config = (name: string, text: string) => {
       writeFileSync(path.join(cwd, name), text)
@@ -102,12 +102,58 @@ describe('click, as each Kedro release parses a command line', () => {
     // Names click gives the options: --nodes is node_names, --async is_async; --config itself is not one.
     expect(outcome('1.5.0', config('self.yml', 'run:\n  config: other.yml\n'))).to.deep.include({exit: 1, kind: 'rejected'})
     expect(outcome('1.5.0', config('none.yml', 'run: {}\n'))).to.include({estimated: null, kind: 'runs'})
-    const sets = outcome('1.5.0', config('sets.yml', 'run:\n  node_names: a\n  is_async: true\n  pipeline: ds\n'))
-    expect(sets).to.include({estimated: '--config: the options it sets (node_names, is_async, pipeline) are not applied here', kind: 'runs'})
     // Kedro 0.18 reads the file with anyconfig and checks no key; a file it reads by another extension is estimated.
     expect(outcome('0.18.14', config('old.yml', 'run:\n  node: a\n')).kind).to.equal('runs')
     const json = outcome('0.18.14', config('old.json', '{"run": {}}'))
     expect(json.kind === 'runs' && json.estimated).to.match(/read with anyconfig/)
+  })
+
+  describe('run --config FILE: the options left off the command line take the file\'s values', () => {
+    let cwd: string
+    before(() => {
+      cwd = tempDir()
+    })
+
+    const withConfig = (version: string, text: string, tokens: string[] = []) => {
+      writeFileSync(path.join(cwd, 'run.yml'), text)
+      return run(version, ['--config', 'run.yml', ...tokens], cwd)
+    }
+
+    const valuesOf = (outcome: ReturnType<typeof run>) => (outcome.kind === 'runs' ? Object.fromEntries([...outcome.values].map(([param, given]) => [param.opts[0], given])) : outcome)
+
+    it('as click gives them: str() of the value, flags as booleans, and the command line first', () => {
+      const sets = withConfig('1.5.0', 'run:\n  node_names: a,b\n  is_async: true\n  pipeline: ds\n  env: 12\n  tags: yes\n')
+      expect(sets).to.include({estimated: null, kind: 'runs'})
+      expect(valuesOf(sets)).to.deep.include({'--async': ['true'], '--env': ['12'], '--nodes': ['a,b'], '--pipeline': ['ds'], '--tags': ['True']})
+      // A value on the command line wins, wherever --config stands.
+      expect(valuesOf(withConfig('1.5.0', 'run:\n  pipeline: ds\n', ['-p', 'de']))).to.deep.include({'--pipeline': ['de']})
+      // None is no value: the option keeps its own default.
+      expect(valuesOf(withConfig('1.5.0', 'run:\n  pipeline:\n'))).not.to.have.property('--pipeline')
+      // Kedro 0.18's repeatable options take a list; a string is not one (click: "Value must be an iterable.").
+      expect(valuesOf(withConfig('0.18.14', 'run:\n  tag: [a, 2]\n'))).to.deep.include({'--tag': ['a', '2']})
+      expect(withConfig('0.18.14', 'run:\n  tag: a\n')).to.deep.include({exit: 2, kind: 'rejected'})
+      // Kedro 0.18 never looks up a key that names no option.
+      expect(valuesOf(withConfig('0.18.14', 'run:\n  nosuch: a\n  pipeline: ds\n'))).to.deep.include({'--pipeline': ['ds']})
+    })
+
+    it('each value goes through the option\'s type and callback, as a typed one does', () => {
+      expect(withConfig('1.5.0', 'run:\n  load_versions: bad\n')).to.deep.include({exit: 1, kind: 'rejected'})
+      expect(withConfig('1.5.0', 'run:\n  params: "lr:0.1"\n')).to.deep.include({exit: 2, kind: 'rejected'})
+      expect(valuesOf(withConfig('1.5.0', 'run:\n  params: "lr=0.1"\n'))).to.deep.include({'--params': ['lr=0.1']})
+      expect(withConfig('1.5.0', 'run:\n  is_async: maybe\n')).to.deep.include({exit: 2, kind: 'rejected'})
+    })
+
+    it('from 0.19.0 the file is read by OmegaConf, where a repeated key raises', () => {
+      expect(withConfig('1.5.0', 'run:\n  pipeline: a\n  pipeline: b\n')).to.deep.include({exit: 1, kind: 'rejected'})
+      expect(valuesOf(withConfig('0.18.14', 'run:\n  pipeline: a\n  pipeline: b\n'))).to.deep.include({'--pipeline': ['b']})
+    })
+
+    it('what this tool cannot be sure of is estimated, not applied', () => {
+      for (const text of ['run:\n  pipeline: 1e3\n', 'run:\n  pipeline: 1.5\n', 'run:\n  pipeline: [a]\n', 'run:\n  params: {lr: 0.1}\n', 'run:\n  is_async: ""\n', 'run:\n  pipeline: 2001-12-14\n']) {
+        const outcome = withConfig('1.5.0', text)
+        expect(outcome.kind === 'runs' && outcome.estimated, text).to.match(/^--config: /)
+      }
+    })
   })
 
   it('--help acts wherever it stands, before anything is checked', () => {

@@ -430,6 +430,12 @@ describe('telemetry preview', () => {
       writeFiles(root, {'conf.tar.gz': '', 'run.yml': 'run:\n  env: local\n'})
       const archive = await preview(['run', '--conf-source', 'conf.tar.gz'], {project: root})
       expect(archive.estimated).to.include('properties.number_of_datasets')
+      // run --config's values are the options left off the command line: the environment, the configuration folder.
+      expect(await count(['run', '--config', 'run.yml'])).to.deep.equal([3, 'settings_conf/base/catalog.yml, settings_conf/local/catalog.yml'])
+      expect(await count(['run', '--config', 'run.yml', '-e', 'prod'])).to.deep.equal([3, 'settings_conf/base/catalog.yml, settings_conf/prod/catalog.yml'])
+      writeFiles(root, {'run.yml': 'run:\n  conf_source: elsewhere\n'})
+      expect(await count(['run', '--config', 'run.yml'])).to.deep.equal([1, 'elsewhere/base/catalog.yml'])
+      writeFiles(root, {'run.yml': 'run:\n  pipeline: [ds]\n'})
       expect((await preview(['run', '--config', 'run.yml'], {project: root})).estimated).to.include('properties.number_of_nodes')
       // A CONF_SOURCE computed at run time is not guessed.
       writeFiles(root, {'src/shop/settings.py': 'from pathlib import Path\n\nCONF_SOURCE = str(Path(__file__).parents[2] / "conf")\n'})

@@ -11,6 +11,7 @@ import {entryKindSync, readTextSafeSync} from '../checkout/files.js'
 import {compareVersions} from '../python/pep440.js'
 import type {CliCommand} from '../masking/masking.js'
 import {safeLoad} from '../python/pyyaml.js'
+import {Document, isMap, isScalar, isSeq, visit, type YAMLMap} from 'yaml'
 import {isMapping, paramsItem} from '../statistics/config-loader.js'
 import type {CliParam} from '../masking/structures.js'
 
@@ -90,22 +91,42 @@ function paramName(param: CliParam): string {
 /**
  * `run --config FILE` (kedro/framework/cli/utils.py, _config_file_callback) reads the file's `run` section: a file
  * that does not parse, or has no such section, raises (exit 1); from 0.19.0 the section must be a mapping of run's
- * own parameter names (KedroCliError otherwise). The values it sets become the options' defaults, which this tool
- * does not apply: a section that sets any is estimated.
+ * own parameter names (KedroCliError otherwise). Its values become the options' defaults (configDefaults below).
  */
 function configFileCallback(value: string, kedroVersion: string, cwd: string, command: CliCommand | undefined): Verdict {
   const validates = atLeast(kedroVersion, '0.19.0')
-  const section = configSection(value, validates, cwd)
-  if (!('keys' in section)) return section
+  const read = configSection(value, validates, cwd)
+  if (!('section' in read)) return read
   const names = new Set((command?.params ?? []).filter((param) => !param.argument).map((param) => paramName(param)))
-  const unknown = validates && command ? section.keys.find((key) => key === 'config' || key === 'help' || !names.has(key)) : undefined
+  const unknown = validates && command ? Object.keys(read.section).find((key) => key === 'config' || key === 'help' || !names.has(key)) : undefined
   if (unknown !== undefined) return error(`--config: Key \`${unknown}\` in provided configuration is not valid (KedroCliError)`)
-  return section.keys.length === 0 ? ok : {estimated: `--config: the options it sets (${section.keys.join(', ')}) are not applied here`, kind: 'ok'}
+  return ok
 }
 
-/** The keys of a --config file's `run` section, or what reading it gives instead. */
-function configSection(value: string, validates: boolean, cwd: string): Verdict | {keys: string[]} {
-  const notApplied = (why: string): Verdict => ({estimated: `--config: ${why}`, kind: 'ok'})
+interface ConfigSection {
+  /** The `run` mapping's node, where each value's own text is read. */
+  node: YAMLMap
+  section: Record<string, unknown>
+  text: string
+}
+
+/** The first key repeated in any mapping of `document`, which OmegaConf's loader refuses; null when none is. */
+function duplicateKey(document: Document | null): null | string {
+  let found: null | string = null
+  visit(document ?? new Document(), {
+    Map(_, map) {
+      const keys = map.items.map((pair) => (isScalar(pair.key) ? String(pair.key.value) : null)).filter((key) => key !== null)
+      found = keys.find((key, index) => keys.indexOf(key) !== index) ?? null
+      return found === null ? undefined : visit.BREAK
+    },
+  })
+  return found
+}
+
+const notApplied = (why: string): Verdict => ({estimated: `--config: ${why}`, kind: 'ok'})
+
+/** A --config file as the release loads it: anyconfig (0.18, by extension) or OmegaConf.load (0.19.0 on). */
+function loadConfigFile(value: string, validates: boolean, cwd: string): Verdict | {document: Document | null; loaded: unknown; text: string} {
   // Kedro 0.18 reads it with anyconfig, by its extension: only YAML is read here.
   if (!validates && !/\.ya?ml$/i.test(value)) return notApplied(`${value} is read with anyconfig, which is not followed here`)
   // The file is the user's own, named on the command line, not the checkout's.
@@ -113,12 +134,102 @@ function configSection(value: string, validates: boolean, cwd: string): Verdict 
   if (!read.ok) return notApplied(`${value} cannot be read here (${read.reason})`)
   const parsed = safeLoad(read.text)
   if (!parsed.ok) return parsed.undecidable ? notApplied(`${value}: ${parsed.error}`) : error(`--config: ${value} does not parse (${parsed.error})`)
-  const loaded: unknown = parsed.value ?? {}
+  // OmegaConf's loader is PyYAML's SafeLoader, but a key repeated in a mapping raises.
+  const repeated = validates ? duplicateKey(parsed.document) : null
+  if (repeated !== null) return error(`--config: ${value} repeats the key ${JSON.stringify(repeated)} (OmegaConf: found duplicate key)`)
+  return {document: parsed.document, loaded: parsed.value ?? {}, text: read.text}
+}
+
+/** The `run` section of a --config file, or what reading it gives instead. */
+function configSection(value: string, validates: boolean, cwd: string): ConfigSection | Verdict {
+  const file = loadConfigFile(value, validates, cwd)
+  if ('kind' in file) return file
+  const {document, loaded, text} = file
   if (!isMapping(loaded) || !Object.hasOwn(loaded, 'run')) return error(`--config: ${value} has no run section (KeyError: 'run')`)
   const {run} = loaded
-  if (isMapping(run)) return {keys: Object.keys(run)}
+  const node = document?.get('run', true)
+  if (isMapping(run) && isMap(node)) return {node, section: run, text}
+  if (isMapping(run)) return notApplied(`the run section of ${value} is built from merged keys, which are not applied here`)
   // 0.18 updates click's default map with it: None raises, a list of pairs might not.
   return validates || run === null ? error(`--config: the run section of ${value} is not a mapping`) : notApplied(`the run section of ${value} is not a mapping`)
+}
+
+/** The value node of `key` in a mapping: the last one, as PyYAML keeps the last of a repeated key. */
+function valueNode(map: YAMLMap, key: string): unknown {
+  return map.items.findLast((pair) => isScalar(pair.key) && String(pair.key.value) === key)?.value
+}
+
+// OmegaConf's loader reads these plain scalars as floats where PyYAML keeps a string (omegaconf/_utils.py).
+const OMEGACONF_FLOAT = /^(?:[-+]?\d[\d_]*\.[\d_]*(?:[eE][-+]?\d+)?|[-+]?\d[\d_]*[eE][-+]?\d+|\.[\d_]+(?:[eE][-+]\d+)?|[-+]?\d[\d_]*(?::[0-5]?\d)+\.[\d_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/
+
+/**
+ * What click's STRING type makes of a value read from the file (`str(value)`), or null where this tool cannot be
+ * sure: a float (Python prints those its own way), a date, or a plain scalar OmegaConf reads as a float.
+ */
+function pythonText(node: unknown, value: unknown, source: string, omegaconf: boolean): null | string {
+  if (typeof value === 'boolean') return value ? 'True' : 'False'
+  if (!isScalar(node) || !node.range) return null
+  const text = source.slice(node.range[0], node.range[1])
+  if (typeof value === 'number') return /^[-+]?(?:0|[1-9]\d*)$/.test(text) ? String(value) : null
+  if (typeof value !== 'string') return null
+  return omegaconf && node.type === 'PLAIN' && OMEGACONF_FLOAT.test(text) ? null : value
+}
+
+// click's BOOL type: the words it takes, lower-cased and stripped.
+const CLICK_TRUE = new Set(['1', 'on', 't', 'true', 'y', 'yes'])
+const CLICK_FALSE = new Set(['0', 'f', 'false', 'n', 'no', 'off'])
+
+type DefaultInputs = Rejection | {inputs: string[]} | {unsure: string}
+
+/** A flag's value from the default map, as click's BOOL type reads it. */
+function flagInput(name: string, value: unknown): DefaultInputs {
+  const word = typeof value === 'string' ? value.trim().toLowerCase() : null
+  if (typeof value === 'boolean') return {inputs: [String(value)]}
+  if (word && (CLICK_TRUE.has(word) || CLICK_FALSE.has(word))) return {inputs: [String(CLICK_TRUE.has(word))]}
+  // Any other word is refused by every click release; an empty one, or another type, is read differently by some.
+  if (word) return usage(`--config: ${name}: ${JSON.stringify(value)} is not a valid boolean`)
+  return {unsure: `${name} is not a boolean click reads the same way in every release`}
+}
+
+/** The values click gives `param` from a default-map entry: its inputs, a rejection, or why this tool cannot tell. */
+function defaultInputs(param: CliParam, node: unknown, value: unknown, source: string, omegaconf: boolean): DefaultInputs {
+  const name = paramName(param)
+  if (param.flag) return flagInput(name, value)
+  if (param.multiple) {
+    if (typeof value === 'string') return usage(`--config: ${name}: Value must be an iterable.`)
+    if (!Array.isArray(value) || !isSeq(node)) return {unsure: `${name} is neither a list nor a string`}
+    const items = value.map((item, index) => pythonText(node.items[index], item, source, omegaconf))
+    return items.every((item) => item !== null) ? {inputs: items} : {unsure: `${name} holds values whose text is not known here`}
+  }
+
+  if (param.callback === '_split_params' && isMapping(value)) return {unsure: `${name} is given as a mapping, which kedro takes as it is`}
+  const text = pythonText(node, value, source, omegaconf)
+  return text === null ? {unsure: `the text click makes of ${name}'s value is not known here`} : {inputs: [text]}
+}
+
+/**
+ * The options `run --config FILE` sets: click looks each option not on the command line up in the default map the
+ * callback filled (kedro's options have no envvar), converts it and passes it to the option's callback, as it does a
+ * typed value. A key that names no option is never looked up (0.18; from 0.19 the callback refuses it).
+ */
+function configDefaults(command: CliCommand, given: Map<CliParam, string[]>, kedroVersion: string, cwd: string): Rejection | {estimates: string[]; values: Map<CliParam, string[]>} {
+  const values = new Map<CliParam, string[]>()
+  const estimates: string[] = []
+  const configParam = command.params.find((param) => param.callback === '_config_file_callback')
+  const file = configParam && given.get(configParam)?.at(-1)
+  const read = file ? configSection(file, atLeast(kedroVersion, '0.19.0'), cwd) : null
+  if (!read || !('section' in read)) return {estimates, values}
+  for (const [key, value] of Object.entries(read.section)) {
+    const param = command.params.find((candidate) => !candidate.argument && paramName(candidate) === key)
+    // click's lookup_default: None is no default.
+    if (!param || given.has(param) || value === null || value === undefined) continue
+    const found = defaultInputs(param, valueNode(read.node, key), value, read.text, atLeast(kedroVersion, '0.19.0'))
+    if ('kind' in found) return found
+    if ('unsure' in found) estimates.push(`--config: ${found.unsure}`)
+    else values.set(param, found.inputs)
+  }
+
+  return {estimates, values}
 }
 
 /** The callbacks of kedro's commands, by name: what each does with a value. Unknown ones are estimated. */
@@ -290,6 +401,19 @@ function assignArguments(command: CliCommand, positionals: string[], values: Map
   return next < positionals.length && !command.extraArgs ? usage(`got unexpected extra argument${positionals.length - next > 1 ? 's' : ''}`) : null
 }
 
+/** One parameter's values converted and handed to its callback, in order: the first refused stops the command. */
+function checkInputs(command: CliCommand, param: CliParam, inputs: string[], kedroVersion: string, cwd: string, estimates: string[]): null | Rejection {
+  for (const value of inputs) {
+    const converted = param.flag ? ok : convert(param, value, cwd)
+    if (converted.kind === 'rejected') return converted
+    const called = param.callback ? runCallback(param.callback, value, kedroVersion, cwd, command) : ok
+    if (called.kind === 'rejected') return called
+    if (called.estimated) estimates.push(called.estimated)
+  }
+
+  return null
+}
+
 /** Each parameter's values, converted and handed to its callback: a required one missing, or a value refused, stops it. */
 function processValues(command: CliCommand, values: Map<CliParam, string[]>, kedroVersion: string, cwd: string): {estimates: string[]; kind: 'ok'} | Rejection {
   const estimates: string[] = []
@@ -298,13 +422,8 @@ function processValues(command: CliCommand, values: Map<CliParam, string[]>, ked
     if (!given && param.required && !param.argument) return usage(`missing option ${param.opts[0]}`)
     // A single-valued option keeps the last value given; each value is converted, then the callback sees it.
     const inputs = !given ? [] : (param.multiple || param.argument ? given : [given.at(-1)!])
-    for (const value of inputs) {
-      const converted = param.flag ? ok : convert(param, value, cwd)
-      if (converted.kind === 'rejected') return converted
-      const called = param.callback ? runCallback(param.callback, value, kedroVersion, cwd, command) : ok
-      if (called.kind === 'rejected') return called
-      if (called.estimated) estimates.push(called.estimated)
-    }
+    const refused = checkInputs(command, param, inputs, kedroVersion, cwd, estimates)
+    if (refused) return refused
   }
 
   return {estimates, kind: 'ok'}
@@ -326,5 +445,15 @@ export function clickParse(command: CliCommand, tokens: string[], kedroVersion: 
   if (processed.kind === 'rejected') return processed
   // What the command receives: a single-valued option's last value only (click drops the ones before it).
   const values = new Map([...parsed.values].map(([param, given]) => [param, param.multiple || param.argument ? given : [given.at(-1)!]]))
-  return {estimated: processed.estimates.length > 0 ? processed.estimates.join('; ') : null, kind: 'runs', values}
+  // Then the options left out take the --config file's values, which go through the same checks.
+  const defaults = configDefaults(command, values, kedroVersion, cwd)
+  if ('kind' in defaults) return defaults
+  const estimates = [...processed.estimates, ...defaults.estimates]
+  for (const [param, inputs] of defaults.values) {
+    const refused = checkInputs(command, param, inputs, kedroVersion, cwd, estimates)
+    if (refused) return refused
+    values.set(param, inputs)
+  }
+
+  return {estimated: estimates.length > 0 ? estimates.join('; ') : null, kind: 'runs', values}
 }

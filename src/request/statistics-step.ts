@@ -105,7 +105,7 @@ function commandSelection(command: MaskedCommand, args: string[]): Pick<Statisti
   const loadVersions = [...given(['--load-version']), ...given(['--load-versions']).flatMap((value) => value.split(','))]
   return {
     filters: runFilters(command.values), loadVersions: loadVersions.map((item) => item.trim().split(':')[0]).filter(Boolean),
-    requested: requested.length > 0 ? requested : null, runs, runtimeParams: optionValues(args, ['--params']),
+    requested: requested.length > 0 ? requested : null, runs, runtimeParams: given(['--params']),
   }
 }
 
@@ -141,9 +141,10 @@ function failureOf(reading: StatisticsReading): null | Extract<StatisticsOutcome
 function recordOrigins(context: PreviewContext, sheet: PreviewSheet, command: MaskedCommand, reading: StatisticsReading): void {
   const {telemetry} = context
   const {commandPath} = command
-  // `kedro run --config FILE` takes further options (env, pipelines, conf source) from the file, not applied here.
+  // `kedro run --config FILE` takes further options (env, pipelines, conf source) from the file: one not applied here
+  // may change any statistic.
   const fromConfigFile = commandPath[0] === 'run' && command.uncertain?.includes('--config: ')
-    ? ['kedro run --config sets more options (the environment, the pipelines) from a file, which this preview does not apply']
+    ? ['kedro run --config sets an option from a file that this preview cannot apply exactly']
     : []
   for (const key of Object.keys(reading.properties)) {
     const reasons = [...reading.estimated[key] ?? [], ...fromConfigFile]
@@ -166,8 +167,8 @@ function sitePackagesOf({project, python}: PreviewContext): string[] {
 }
 
 /** --conf-source as kedro takes it; a remote source (s3://...) is passed as it is, for the catalog reader to report. */
-function confSourceOf({args, workingDirectory}: PreviewContext): null | string {
-  const confSource = optionValues(args, ['--conf-source']).at(-1)
+function confSourceOf({args, workingDirectory}: PreviewContext, command: MaskedCommand): null | string {
+  const confSource = givenValues(command, args, ['--conf-source']).at(-1)
   if (confSource === undefined) return null
   return isRemote(confSource) ? confSource : path.resolve(workingDirectory, confSource)
 }
@@ -176,7 +177,7 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
   const {args, env, kedroRelease, project: {pyproject, root}, python, telemetryRelease} = context
   const reading = await readStatistics({
     ...commandSelection(command, args),
-    confSource: confSourceOf(context),
+    confSource: confSourceOf(context, command),
     env: runEnvironment(context, command), environment: env, kedroRelease, kedroSitePackages: importFolders(context),
     packageName: pyproject?.packageName ?? null, projectRoot: root!, pythonVersion: python.facts?.version ?? null,
     sitePackages: sitePackagesOf(context), sourceDir: pyproject?.sourceDir ?? 'src', telemetryRelease,

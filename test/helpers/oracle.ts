@@ -6,6 +6,7 @@
 import {cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
+import type {PythonProbe} from '../../src/request/python-probe.js'
 import {buildTelemetryRequests, type PreviewResult} from '../../src/request/request.js'
 import {REPO_ROOT, tempDir} from './sandbox.js'
 
@@ -73,7 +74,7 @@ export async function previewCase(oracleCase: OracleCase, {environment}: {enviro
   const env = {HOME: home, LANG: 'C.UTF-8', PATH: process.env.PATH, XDG_CONFIG_HOME: path.join(home, '.config'), ...oracleCase.env}
   // The recording's interpreter and environment, as a probe would report them: which syntax compiles depends on its
   // version, and which dataset classes import on what its site-packages hold.
-  const installed = environment ? {
+  const installed: Pick<NonNullable<PythonProbe['facts']>, 'distributions' | 'kedro' | 'kedroTelemetry' | 'sitePackages'> = environment ? {
     distributions: {kedro: oracleCase.kedroVersion, 'kedro-datasets': oracleCase.kedroDatasetsVersion, 'kedro-telemetry': oracleCase.telemetryVersion},
     kedro: oracleCase.kedroVersion, kedroTelemetry: oracleCase.telemetryVersion, sitePackages: [ORACLE_SITE_PACKAGES],
   } : {distributions: {}, kedro: null, kedroTelemetry: null, sitePackages: []}
