@@ -395,6 +395,8 @@ describe('what decides the outcome, release by release', () => {
       for (const [runner, error] of [
         ['mymod.Nope', "ModuleNotFoundError: No module named 'mymod'"], ['kedro.nope.X', "ModuleNotFoundError: No module named 'kedro.nope'"],
         ['spaceflights.nope.X', "ModuleNotFoundError: No module named 'spaceflights.nope'"], ['spaceflights.runners.Other', "AttributeError: module 'spaceflights.runners' has no attribute 'Other'"],
+        // importlib.import_module refuses an empty or relative module name before it imports anything.
+        ['.SequentialRunner', 'ValueError: Empty module name'], ['..runner.X', "TypeError: the 'package' argument is required to perform a relative import for '..runner'"],
       ]) {
         const refused = await outcome(runner)
         expect(refused.events, runner).to.deep.equal(['CLI command'])

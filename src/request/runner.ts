@@ -53,6 +53,9 @@ export function loadRunner(runner: string, context: PreviewContext): RunnerLoad 
       ? raises(`TypeError: kedro.runner.${name} is no runner class: kedro run calls it with is_async= alone, which raises (or, where the release lacks it, loading it raises AttributeError)`)
       : raises(`AttributeError: module 'kedro.runner' has no attribute '${name}'`)
   }
+  // importlib.import_module with no package: an empty name, or a relative one, raises before any import.
+  if (module === '') return raises('ValueError: Empty module name')
+  if (module.startsWith('.')) return raises(`TypeError: the 'package' argument is required to perform a relative import for '${module}'`)
   const top = module.split('.')[0]
   if (top === 'kedro') {
     return kedroHasModule(context.kedroRelease.version, module) === false
