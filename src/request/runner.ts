@@ -43,16 +43,19 @@ function projectRunner(module: string, name: string, context: PreviewContext): R
   return record.complete ? raises(`AttributeError: module '${module}' has no attribute '${name}'`) : unsure(`${module} is not followed completely here, so whether it defines ${name} is not known`)
 }
 
+/** A name taken from kedro.runner: a runner class loads; its other names load but fail as kedro run calls them. */
+function kedroRunner(name: string): RunnerLoad {
+  if (KEDRO_RUNNERS.has(name)) return LOADS
+  return KEDRO_RUNNER_OTHERS.has(name)
+    ? raises(`TypeError: kedro.runner.${name} is no runner class: kedro run calls it with is_async= alone, which raises (or, where the release lacks it, loading it raises AttributeError)`)
+    : raises(`AttributeError: module 'kedro.runner' has no attribute '${name}'`)
+}
+
 /** What loading `--runner X` does, read from the release's modules, the project and the environment. */
 export function loadRunner(runner: string, context: PreviewContext): RunnerLoad {
   const dot = runner.lastIndexOf('.')
   const [module, name] = dot === -1 ? ['kedro.runner', runner] : [runner.slice(0, dot), runner.slice(dot + 1)]
-  if (module === 'kedro.runner') {
-    if (KEDRO_RUNNERS.has(name)) return LOADS
-    return KEDRO_RUNNER_OTHERS.has(name)
-      ? raises(`TypeError: kedro.runner.${name} is no runner class: kedro run calls it with is_async= alone, which raises (or, where the release lacks it, loading it raises AttributeError)`)
-      : raises(`AttributeError: module 'kedro.runner' has no attribute '${name}'`)
-  }
+  if (module === 'kedro.runner') return kedroRunner(name)
   // importlib.import_module with no package: an empty name, or a relative one, raises before any import.
   if (module === '') return raises('ValueError: Empty module name')
   if (module.startsWith('.')) return raises(`TypeError: the 'package' argument is required to perform a relative import for '${module}'`)
