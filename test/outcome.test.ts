@@ -85,6 +85,26 @@ describe('what decides the outcome, release by release', () => {
       expect(other.estimated).to.include('event')
     })
 
+    it('where kedro\'s environment is read, a class from a package it lacks stops kedro: nothing is sent (seen with the real 0.19.14)', async () => {
+      const site = '.venv/lib/python3.11/site-packages'
+      const environment = {
+        '.venv/pyvenv.cfg': 'home = /usr/bin\n', [`${site}/kedro-1.5.0.dist-info/METADATA`]: 'Name: kedro\nVersion: 1.5.0\n',
+        [`${site}/kedro_telemetry-0.8.0.dist-info/METADATA`]: 'Name: kedro-telemetry\nVersion: 0.8.0\n', [`${site}/pythonjsonlogger/__init__.py`]: '',
+        'src/spaceflights/handlers.py': 'import logging\n\n\nclass Ship(logging.Handler):\n    pass\n',
+      }
+      const withHandler = (handler: string) => example({...environment, 'conf/logging.yml': PLAIN.replace('logging.StreamHandler', handler)})
+      // The project's folder is not on sys.path as kedro configures logging: `src.` or the package, unless installed.
+      for (const handler of ['src.spaceflights.handlers.Ship', 'spaceflights.handlers.Ship', 'json_log_formatter.Handler']) {
+        const json = await preview(withHandler(handler), ['--no-python', 'info'])
+        expect(events(json), handler).to.deep.equal([])
+        expect(json.warnings.join(' '), handler).to.match(/No module named '\w+' where kedro runs/)
+      }
+
+      const installed = await preview(withHandler('pythonjsonlogger.Handler'), ['--no-python', 'info'])
+      expect(events(installed)).to.deep.equal(['CLI command'])
+      expect(installed.estimated).to.include('event')
+    })
+
     it('conf/logging.yml counts, conf/logging.yaml from Kedro 1.3.0 on; a `()` key is refused from 1.4.0', async () => {
       const project = example({'conf/logging.yml': 'version: 7\n'})
       expect(events(await preview(project, ['--kedro-version', '1.5.0', 'info']))).to.deep.equal([])

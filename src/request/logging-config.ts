@@ -8,7 +8,9 @@
 import path from 'node:path'
 
 import {entryKindSync, readTextSafeSync} from '../checkout/files.js'
+import {STDLIB_MODULES} from '../python/stdlib.js'
 import type {KedroRelease} from '../releases/releases.js'
+import {installedIn, KEDRO_DEPENDENCIES} from '../statistics/importable.js'
 
 /** What dictConfig does: accepts it, raises (with why), or cannot be told here (with why). */
 export type LoggingVerdict = {estimated: null | string; kind: 'accepted'} | {kind: 'fails'; reason: string}
@@ -27,6 +29,11 @@ const LEVELS = new Set(['CRITICAL', 'DEBUG', 'ERROR', 'FATAL', 'INFO', 'NOTSET',
 const PERCENT_FIELD = /%\(\w+\)[#0+ -]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxefgcrsa%]/i
 
 interface Checking {
+  /**
+   * The folders kedro's interpreter imports from (its site-packages and what their .pth files add), or null when they
+   * are not known. The working directory is not among them: the `kedro` script's own folder is sys.path[0].
+   */
+  importFolders: null | string[]
   /** The project's package and where its sources are, to resolve names in it. */
   project: null | {packageName: string; root: string; sourceDir: string}
   release: KedroRelease
@@ -63,13 +70,19 @@ function resolve(dotted: string, checking: Checking): Resolution {
       if (!read.ok) return {estimated: `${dotted}: ${read.reason}`, kind: 'unknown'}
       if (!definesName(read.text, parts[split])) return {kind: 'missing', reason: `${parts.slice(0, split).join('.')} defines no ${parts[split]}`}
       // Kedro configures logging before it puts the project's source folder on sys.path: it imports only if installed.
-      return {estimated: `${dotted} is the project's own: it imports only where the project is installed in the environment`, kind: 'unknown'}
+      return notInstalled(parts[0], checking) ?? {estimated: `${dotted} is the project's own: it imports only where the project is installed in the environment`, kind: 'unknown'}
     }
 
     return {kind: 'missing', reason: `the project has no module for ${dotted}`}
   }
 
-  return {estimated: `whether ${dotted} can be imported depends on the environment`, kind: 'unknown'}
+  if (STDLIB_MODULES.has(parts[0]) || KEDRO_DEPENDENCIES.has(parts[0])) return {estimated: `whether ${dotted} exists is not read here`, kind: 'unknown'}
+  return notInstalled(parts[0], checking) ?? {estimated: `whether ${dotted} can be imported depends on the environment`, kind: 'unknown'}
+}
+
+/** logging's importer finds no top-level module `top` where kedro's interpreter imports from; null when it may. */
+function notInstalled(top: string, checking: Checking): Resolution | null {
+  return checking.importFolders && !installedIn(top, checking.importFolders) ? {kind: 'missing', reason: `No module named '${top}' where kedro runs`} : null
 }
 
 /** A `%`, `{` or `$` style format that logging.Formatter refuses (Python 3.8 on validates it). */

@@ -87,6 +87,7 @@ function loggingFails(context: PreviewContext, sheet: PreviewSheet): null | stri
   if (!loaded.ok) return loaded.undecidable ? null : `the logging configuration ${file} does not parse (${loaded.error})`
   const {pyproject, root} = context.project
   const verdict = checkLoggingConfig(loaded.value, {
+    importFolders: importFolders(context) ?? null,
     project: root && pyproject?.packageName ? {packageName: pyproject.packageName, root, sourceDir: pyproject.sourceDir ?? 'src'} : null,
     release: context.kedroRelease, workingDirectory: context.workingDirectory,
   })
