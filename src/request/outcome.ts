@@ -73,6 +73,16 @@ function loggingFile(context: PreviewContext): null | string {
   return candidates.find((candidate) => entryKindSync(candidate, null) !== 'missing') ?? null
 }
 
+/** What checking a logging configuration needs to know of the project and kedro's environment. */
+function loggingChecking(context: PreviewContext): Parameters<typeof checkLoggingConfig>[1] {
+  const {pyproject, root} = context.project
+  return {
+    importFolders: importFolders(context) ?? null,
+    project: root && pyproject?.packageName ? {packageName: pyproject.packageName, root, sourceDir: pyproject.sourceDir ?? 'src'} : null,
+    release: context.kedroRelease, workingDirectory: context.workingDirectory,
+  }
+}
+
 /**
  * Kedro configures logging when it is imported, before anything else: from KEDRO_LOGGING_CONFIG, else (0.19.6 on) a
  * conf/logging.yml in the working directory, else its own default. One it cannot read, parse or apply stops every kedro
@@ -85,12 +95,7 @@ function loggingFails(context: PreviewContext, sheet: PreviewSheet): null | stri
   if (!read.ok) return read.kind === 'missing' ? `the logging configuration ${file} does not exist` : `the logging configuration: ${read.reason}`
   const loaded = safeLoad(read.text.replaceAll(/\r\n?/g, '\n'))
   if (!loaded.ok) return loaded.undecidable ? null : `the logging configuration ${file} does not parse (${loaded.error})`
-  const {pyproject, root} = context.project
-  const verdict = checkLoggingConfig(loaded.value, {
-    importFolders: importFolders(context) ?? null,
-    project: root && pyproject?.packageName ? {packageName: pyproject.packageName, root, sourceDir: pyproject.sourceDir ?? 'src'} : null,
-    release: context.kedroRelease, workingDirectory: context.workingDirectory,
-  })
+  const verdict = checkLoggingConfig(loaded.value, loggingChecking(context))
   if (verdict.kind === 'fails') return `logging.config.dictConfig refuses ${path.relative(context.workingDirectory, file) || file} (${verdict.reason})`
   if (loggersMissing(loaded.value, context)) {
     return `${path.relative(context.workingDirectory, file) || file} has no loggers mapping, which Kedro ${context.kedroRelease.version} looks up as it bootstraps the project (set_project_logging raises KeyError: 'loggers')`
