@@ -100,6 +100,17 @@ describe('what decides the outcome, release by release', () => {
         expect(json.warnings.join(' '), handler).to.match(/No module named '\w+' where kedro runs/)
       }
 
+      // Installed, the project's class is found however its module binds it (read with the Python parser).
+      for (const binding of ['from . ships import Ship\n', 'if True:\n    class Ship(logging.Handler):\n        pass\n', '@decorate\nclass Ship:\n    pass\n']) {
+        const own = example({
+          ...environment, 'conf/logging.yml': PLAIN.replace('logging.StreamHandler', 'spaceflights.handlers.Ship'),
+          [`${site}/spaceflights/__init__.py`]: '', 'src/spaceflights/handlers.py': `import logging\n${binding}`,
+        })
+        const json = await preview(own, ['--no-python', 'info'])
+        expect(events(json), binding).to.deep.equal(['CLI command'])
+        expect(json.estimated, binding).to.include('event')
+      }
+
       const installed = await preview(withHandler('pythonjsonlogger.Handler'), ['--no-python', 'info'])
       expect(events(installed)).to.deep.equal(['CLI command'])
       expect(installed.estimated).to.include('event')

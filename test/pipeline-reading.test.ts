@@ -148,6 +148,16 @@ describe('the static Python reader', () => {
       expect(read(root, {kedroVersion: '1.7.0'})).to.include({numberOfNodes: 2})
     })
 
+    it('imports as Python reads them, whatever the spaces between the dots and names, comments and parentheses', () => {
+      const root = project(FIND, {
+        spaced: 'from kedro . pipeline import node, pipeline\nfrom . nodes import fit\n\ndef create_pipeline(**kwargs):\n    return pipeline([node(fit, "a", "b")])\n',
+        wrapped: 'from kedro.pipeline import (  # the API\n    node,\n    pipeline as make,\n)\nimport operator . add\n\ndef create_pipeline(**kwargs):\n    return make([node(len, "b", "c")])\n',
+      }, {'src/demo/pipelines/spaced/nodes.py': 'def fit(a):\n    return a\n'})
+      const reading = read(root)
+      expect(reading.estimated).to.deep.equal([])
+      expect(reading.pipelines).to.deep.equal({__default__: 2, spaced: 1, wrapped: 1})
+    })
+
     it('counts Node()/Pipeline() classes (Kedro 1.x), namespaced copies, pipeline() and subtraction', () => {
       const root = project(FIND, {
         copies: [

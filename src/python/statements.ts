@@ -195,20 +195,39 @@ export function runBody(body: SyntaxNode, context: EvaluationContext): Completio
   return undefined
 }
 
-/** `from a.b import c as d` and `import a.b as c`: local name -> [module, imported name or null]. */
+/** An import statement's tokens (comments and parentheses left out), split at its commas. */
+function importItems(tokens: {name: string; text: string}[]): {name: string; text: string}[][] {
+  const items: {name: string; text: string}[][] = [[]]
+  for (const token of tokens) {
+    if (token.name === ',') items.push([])
+    else items.at(-1)!.push(token)
+  }
+
+  return items.filter((item) => item.length > 0)
+}
+
+/**
+ * `from a.b import c as d` and `import a.b as c`: local name -> [module, imported name or null]. Read from the parse
+ * tree, so that what Python allows between the parts (`from . nodes import f`, `import a . b`) reads the same.
+ */
 export function importsOf(statement: SyntaxNode, source: string): Map<string, {module: string; name: null | string}> {
   const imports = new Map<string, {module: string; name: null | string}>()
-  const text = source.slice(statement.from, statement.to).replaceAll(/[()\\\n]/g, ' ')
-  const from = /^from\s+(\S+)\s+import\s+(.+)$/.exec(text)
-  if (from) {
-    for (const item of from[2].split(',')) {
-      const [name, alias] = item.trim().split(/\s+as\s+/)
-      if (name) imports.set((alias ?? name).trim(), {module: from[1], name: name.trim()})
-    }
+  const tokens: {name: string; text: string}[] = []
+  for (let child = statement.firstChild; child; child = child.nextSibling) {
+    if (!['(', ')', 'Comment'].includes(child.name)) tokens.push({name: child.name, text: source.slice(child.from, child.to)})
+  }
+
+  const joined = (parts: {text: string}[]) => parts.map((part) => part.text).join('')
+  if (tokens[0]?.name === 'from') {
+    const at = tokens.findIndex((token) => token.name === 'import')
+    if (at === -1) return imports
+    const module = joined(tokens.slice(1, at))
+    for (const [name, as, alias] of importItems(tokens.slice(at + 1))) imports.set(as?.name === 'as' && alias ? alias.text : name.text, {module, name: name.text})
   } else {
-    for (const item of text.replace(/^import\s+/, '').split(',')) {
-      const [module, alias] = item.trim().split(/\s+as\s+/)
-      if (module) imports.set((alias ?? module).trim(), {module: module.trim(), name: null})
+    for (const item of importItems(tokens.slice(1))) {
+      const as = item.findIndex((token) => token.name === 'as')
+      const module = joined(as === -1 ? item : item.slice(0, as))
+      imports.set(as === -1 || !item[as + 1] ? module : item[as + 1].text, {module, name: null})
     }
   }
 

@@ -8,6 +8,10 @@
 import path from 'node:path'
 
 import {entryKindSync, readTextSafeSync} from '../checkout/files.js'
+import type {SyntaxNode} from '@lezer/common'
+
+import {analysePython, childrenOf} from '../python/evaluator.js'
+import {importsOf} from '../python/statements.js'
 import {STDLIB_MODULES} from '../python/stdlib.js'
 import type {KedroRelease} from '../releases/releases.js'
 import {installedIn, KEDRO_DEPENDENCIES} from '../statistics/importable.js'
@@ -43,10 +47,40 @@ interface Checking {
 
 type Resolution = {estimated: string; kind: 'unknown'} | {kind: 'found'} | {kind: 'missing'; reason: string}
 
-/** Whether `module.py` (or its package) in the project defines `name` at its top level: a def, class, assignment or import. */
-function definesName(text: string, name: string): boolean {
-  const escaped = name.replaceAll(/[$()*+.?[\\\]^{|}]/g, String.raw`\$&`)
-  return new RegExp(String.raw`^(?:(?:async\s+)?def|class)\s+${escaped}\b|^${escaped}\s*(?::[^=]*)?=|^(?:from\s+\S+\s+)?import\s+.*\b${escaped}\b`, 'm').test(text)
+/** The names a statement binds where it stands: a def, class, assignment target or import, and those of its bodies. */
+function boundNames(statement: SyntaxNode, source: string): string[] {
+  const text = (node: SyntaxNode) => source.slice(node.from, node.to)
+  const parts = childrenOf(statement)
+  switch (statement.name) {
+    case 'ClassDefinition':
+    case 'FunctionDefinition': {
+      return parts.filter((part) => part.name === 'VariableName').slice(0, 1).map((part) => text(part))
+    }
+
+    case 'AssignStatement': {
+      // The targets: every name before the last `=` (`y = z = 2`, `a, b = ...`), not those in a type annotation.
+      const last = parts.findLastIndex((part) => part.name === 'AssignOp')
+      return parts.slice(0, last).filter((part) => part.name === 'VariableName').map((part) => text(part))
+    }
+
+    case 'ImportStatement': {
+      return [...importsOf(statement, source).keys()].map((name) => name.split('.')[0])
+    }
+
+    default: {
+      // A decorated definition, or the bodies of an if, try, with or for: a name bound there may be bound.
+      return parts.flatMap((part) => (part.name === 'Body' ? childrenOf(part) : [part])).flatMap((part) => boundNames(part, source))
+    }
+  }
+}
+
+/**
+ * Whether a module of the project (its text) binds `name` at its top level, read with the Python parser. A module that
+ * does not parse is taken to define it: whether it imports is then for Python to say, not this check.
+ */
+function definesName(source: string, name: string): boolean {
+  const {tree} = analysePython(source)
+  return !tree || childrenOf(tree.topNode).some((statement) => boundNames(statement, source).includes(name))
 }
 
 /** logging.config's _resolve of a dotted name, as far as files and known names tell. */
