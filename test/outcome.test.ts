@@ -284,6 +284,42 @@ describe('what decides the outcome, release by release', () => {
       expect(omega.warnings.join(' ')).to.match(/InterpolationKeyError/)
     })
 
+    it('Kedro 0.18\'s session applies conf/<env>/logging*: one dictConfig refuses stops kedro before the catalog (seen with the real 0.18.14)', async () => {
+      const site = '.venv/lib/python3.11/site-packages'
+      const project = example({
+        '.venv/pyvenv.cfg': 'home = /usr/bin\n', [`${site}/kedro-0.18.14.dist-info/METADATA`]: 'Name: kedro\nVersion: 0.18.14\n',
+        [`${site}/kedro_telemetry-0.3.2.dist-info/METADATA`]: 'Name: kedro-telemetry\nVersion: 0.3.2\n', [`${site}/pandas/__init__.py`]: '',
+        [`${site}/sklearn/__init__.py`]: '',
+      })
+      const pyproject = path.join(project, 'pyproject.toml')
+      const old = readFileSync(pyproject, 'utf8').replace(/^(tools|example_pipeline) = .*\n/gm, '')
+      writeFileSync(pyproject, old.replace(/^kedro_init_version = .*$/m, 'kedro_init_version = "0.18.14"'))
+      const json = PLAIN.replace('format: "%(levelname)s %(message)s"', 'format: "%(message)s"\n    class: pythonjsonlogger.jsonlogger.JsonFormatter')
+      const run = async (release: string, files: Record<string, string>) => {
+        writeFiles(project, files)
+        const result = await preview(project, ['--no-python', '--kedro-version', release, '--telemetry-version', '0.6.3', 'run'])
+        return {estimated: result.estimated, events: events(result), warnings: result.warnings.join(' ')}
+      }
+
+      expect((await run('0.18.14', {'conf/base/logging.yml': PLAIN})).events).to.deep.equal(['Kedro Project Statistics'])
+      const refused = await run('0.18.14', {'conf/base/logging.yml': json})
+      expect(refused.events).to.deep.equal(['CLI command'])
+      expect(refused.warnings).to.match(/KedroSession\.create applies the project's logging configuration .*No module named 'pythonjsonlogger'/)
+      // The run environment's file replaces base's keys; one the loader cannot read fails as the catalog would.
+      expect((await run('0.18.14', {'conf/local/logging.yml': 'formatters:\n  short:\n    format: "%(message)s"\n'})).events).to.deep.equal(['Kedro Project Statistics'])
+      expect((await run('0.18.14', {'conf/local/logging.yml': 'formatters: {}\n'})).warnings).to.match(/Unable to configure handler 'console'/)
+      expect((await run('0.18.14', {'conf/local/logging.yml': 'version: 2\n'})).events).to.deep.equal(['CLI command'])
+      // Installed, the class may be there: the statistics go out, the event estimated.
+      writeFiles(project, {[`${site}/pythonjsonlogger/__init__.py`]: '', 'conf/local/logging.yml': ''})
+      const installed = await run('0.18.14', {})
+      expect(installed.events).to.deep.equal(['Kedro Project Statistics'])
+      expect(installed.estimated).to.include('event')
+      // From 0.19.0 the session no longer applies it.
+      rmSync(path.join(project, site, 'pythonjsonlogger'), {recursive: true})
+      writeFileSync(pyproject, old.replace(/^kedro_init_version = .*$/m, 'kedro_init_version = "0.19.14"'))
+      expect((await run('0.19.14', {})).events).to.deep.equal(['Kedro Project Statistics'])
+    })
+
     it('Kedro 0.18\'s repeatable --tag and --node split at commas and keep empty and spaced items, which match no node', async () => {
       const project = example()
       const pyproject = path.join(project, 'pyproject.toml')

@@ -92,6 +92,12 @@ const KEDRO_TIMELINES = {
    * only, then conf/logging.yml in the working directory (0.19.6), then conf/logging.yml or .yaml (1.3.0).
    */
   loggingFiles: [['0.0.0', []], ['0.19.6', ['logging.yml']], ['1.3.0', ['logging.yml', 'logging.yaml']]] as Timeline<readonly string[]>,
+  /**
+   * KedroSession.create loads the config loader's `logging` key (logging*, in the base and run environments) and
+   * applies it with dictConfig before the context exists (kedro/framework/session/session.py, _setup_logging); gone
+   * in 0.19.0.
+   */
+  sessionLogging: [['0.0.0', true], ['0.19.0', false]] as Timeline<boolean>,
   /** 1.4.0 refuses a `()` factory in the logging configuration and checks each `class` is a logging class. */
   loggingFactoriesRefused: [['0.0.0', false], ['1.4.0', true]] as Timeline<boolean>,
   /** kedro.logging.RichHandler exists (0.18.9). */

@@ -7,6 +7,7 @@ import {type LoadedProject, loadProjectAt, type ProjectAt} from '../project/proj
 import {type DetectedVersion} from '../project/versions.js'
 import {kedro, type KedroRelease, NEWEST_KNOWN, telemetry, type TelemetryRelease} from '../releases/releases.js'
 import {isValidVersion} from '../python/pep440.js'
+import {importFoldersOf} from '../statistics/importable.js'
 import {probePython, type PythonProbe} from './python-probe.js'
 import type {PreviewSheet} from './sheet.js'
 
@@ -110,4 +111,19 @@ export async function previewContext(inputs: PreviewInputs, sheet: PreviewSheet)
     project, python, structure, telemetry: telemetryVersion, telemetryNotInstalled: versions.telemetry.source === 'not-installed' && !inputs.telemetryVersion,
     telemetryRelease, workingDirectory,
   }
+}
+
+/**
+ * Every folder kedro's interpreter imports from, where that is known: the path a capture's kedro reported, else the
+ * site-packages of an environment kedro is installed in and the folders its .pth files add (unless it also imports
+ * the base interpreter's packages, or an editable install's finder provides modules: neither is read). Undefined
+ * when not known: whether a module imports is then estimated.
+ */
+export function importFolders({project: {root, versions}, python}: PreviewContext): string[] | undefined {
+  if (python.facts?.importPath) return python.facts.importPath
+  // Site-packages read from disk, with the folders their .pth files add (an editable install of the project, say).
+  let sitePackages: string[] | undefined
+  if (versions.installed.kedro) sitePackages = versions.environment?.systemSitePackages ? undefined : versions.environment?.sitePackages
+  else if (python.facts?.kedro) sitePackages = python.facts.sitePackages
+  return sitePackages && (importFoldersOf(sitePackages, root) ?? undefined)
 }

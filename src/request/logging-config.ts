@@ -14,6 +14,7 @@ import {analysePython, childrenOf} from '../python/evaluator.js'
 import {importsOf} from '../python/statements.js'
 import {STDLIB_MODULES} from '../python/stdlib.js'
 import type {KedroRelease} from '../releases/releases.js'
+import {importFolders, type PreviewContext} from './context.js'
 import {installedIn, KEDRO_DEPENDENCIES} from '../statistics/importable.js'
 
 /** What dictConfig does: accepts it, raises (with why), or cannot be told here (with why). */
@@ -221,4 +222,14 @@ export function checkLoggingConfig(config: unknown, checking: Checking): Logging
   const refused = building.formatters() ?? building.filters() ?? building.handlers() ?? building.loggers()
   if (refused) return {kind: 'fails', reason: refused}
   return {estimated: building.unsure.length > 0 ? [...new Set(building.unsure)].join('; ') : null, kind: 'accepted'}
+}
+
+/** What checking a logging configuration needs to know of the project and kedro's environment. */
+export function loggingChecking(context: PreviewContext): Checking {
+  const {pyproject, root} = context.project
+  return {
+    importFolders: importFolders(context) ?? null,
+    project: root && pyproject?.packageName ? {packageName: pyproject.packageName, root, sourceDir: pyproject.sourceDir ?? 'src'} : null,
+    release: context.kedroRelease, workingDirectory: context.workingDirectory,
+  }
 }

@@ -14,13 +14,12 @@ import {safeLoad} from '../python/pyyaml.js'
 import {type KedroRelease, refusesProject} from '../releases/releases.js'
 import {type AirflowCreate, airflowCreate} from './airflow.js'
 import type {MaskedCommand} from './command.js'
-import type {PreviewContext} from './context.js'
-import {checkLoggingConfig} from './logging-config.js'
+import {importFolders, type PreviewContext} from './context.js'
+import {checkLoggingConfig, loggingChecking} from './logging-config.js'
 import type {PreviewSheet} from './sheet.js'
 import {readSettings} from '../statistics/settings.js'
 import {importSettings, type SettingsImport} from '../statistics/settings-import.js'
 import {loadRunner} from './runner.js'
-import {importFolders} from './statistics-step.js'
 
 type CatalogOutcome =
   /** The command runs and builds no catalog, or does not run (help, an option click rejects): "CLI command". */
@@ -71,16 +70,6 @@ function loggingFile(context: PreviewContext): null | string {
   if (given) return path.resolve(context.workingDirectory, given)
   const candidates = context.kedroRelease.loggingFiles.map((name) => path.join(context.workingDirectory, 'conf', name))
   return candidates.find((candidate) => entryKindSync(candidate, null) !== 'missing') ?? null
-}
-
-/** What checking a logging configuration needs to know of the project and kedro's environment. */
-function loggingChecking(context: PreviewContext): Parameters<typeof checkLoggingConfig>[1] {
-  const {pyproject, root} = context.project
-  return {
-    importFolders: importFolders(context) ?? null,
-    project: root && pyproject?.packageName ? {packageName: pyproject.packageName, root, sourceDir: pyproject.sourceDir ?? 'src'} : null,
-    release: context.kedroRelease, workingDirectory: context.workingDirectory,
-  }
 }
 
 /**

@@ -8,8 +8,7 @@ import {STDLIB_MODULES} from '../python/stdlib.js'
 import {installedIn, KEDRO_DEPENDENCIES} from '../statistics/importable.js'
 import {kedroHasModule} from '../statistics/pipeline-api.js'
 import {ProjectEvaluator, projectLayout} from '../statistics/pipelines.js'
-import type {PreviewContext} from './context.js'
-import {importFolders} from './statistics-step.js'
+import {importFolders, type PreviewContext} from './context.js'
 
 /** The runner classes kedro.runner holds, in every release. */
 const KEDRO_RUNNERS = new Set(['ParallelRunner', 'SequentialRunner', 'ThreadRunner'])

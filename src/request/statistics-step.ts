@@ -7,13 +7,13 @@ import path from 'node:path'
 import {appendAll} from '../collections.js'
 import {isRemote} from '../statistics/catalog.js'
 import {telemetryReleasesWith} from '../releases/releases.js'
-import {importFoldersOf} from '../statistics/importable.js'
 import {readStatistics, type StatisticsOptions, type StatisticsReading} from '../statistics/statistics.js'
 import {splitString} from './click-parse.js'
 import {type MaskedCommand, optionValues} from './command.js'
 import {bodyField} from './fields.js'
 import type {RunFilters} from '../statistics/pipeline-filter.js'
-import type {PreviewContext} from './context.js'
+import {importFolders, type PreviewContext} from './context.js'
+import {checkLoggingConfig, loggingChecking} from './logging-config.js'
 import type {PyJson} from '../python/json-dumps.js'
 import type {PreviewSheet} from './sheet.js'
 
@@ -66,21 +66,6 @@ function runFilters(values: Map<string, string[]>): RunFilters {
 }
 
 /**
- * Every folder kedro's interpreter imports from, where that is known: the path a capture's kedro reported, else the
- * site-packages of an environment kedro is installed in and the folders its .pth files add (unless it also imports
- * the base interpreter's packages, or an editable install's finder provides modules: neither is read). Undefined
- * when not known: whether a module imports is then estimated.
- */
-export function importFolders({project: {root, versions}, python}: PreviewContext): string[] | undefined {
-  if (python.facts?.importPath) return python.facts.importPath
-  // Site-packages read from disk, with the folders their .pth files add (an editable install of the project, say).
-  let sitePackages: string[] | undefined
-  if (versions.installed.kedro) sitePackages = versions.environment?.systemSitePackages ? undefined : versions.environment?.sitePackages
-  else if (python.facts?.kedro) sitePackages = python.facts.sitePackages
-  return sitePackages && (importFoldersOf(sitePackages, root) ?? undefined)
-}
-
-/**
  * The values of the options `names` as click gives them to the command (`-pds` is `-p ds`, `-e=x` is `=x`, a
  * single-valued option given twice keeps the last); a plugin command's, whose options only the structure knows, as typed.
  */
@@ -117,6 +102,22 @@ function runEnvironment(context: PreviewContext, command: MaskedCommand): null |
   const [group, subcommand] = command.commandPath
   const commandDefault = group === 'catalog' ? context.kedroRelease.catalogCommands[subcommand] : (group === 'airflow' && subcommand === 'create' ? 'local' : null)
   return givenValues(command, context.args, ['--env', '-e']).at(-1) ?? commandDefault ?? context.env.KEDRO_ENV ?? null
+}
+
+/**
+ * Kedro 0.18's KedroSession.create applies the project's logging configuration (conf/<env>/logging*) before anything
+ * else of the session: one the loader or dictConfig refuses stops the command before the catalog. Returns that
+ * failure, or why whether dictConfig accepts it is not known, or null.
+ */
+function sessionLoggingVerdict(context: PreviewContext, reading: StatisticsReading): Extract<StatisticsOutcome, {kind: 'fails'}> | null | string {
+  const logging = reading.sessionLogging
+  if (!logging) return null
+  const where = `KedroSession.create applies the project's logging configuration (logging* in the ${reading.env} and base environments)`
+  const fails = (why: string) => ({failure: `${where}: ${why}`, kind: 'fails' as const, stage: 'before-catalog' as const})
+  if ('failure' in logging) return fails(`loading it raises ${logging.failure}`)
+  const verdict = checkLoggingConfig(logging.config, loggingChecking(context))
+  if (verdict.kind === 'fails') return fails(`logging.config.dictConfig refuses it (${verdict.reason})`)
+  return verdict.estimated ? `${where}: whether dictConfig accepts it is not known: ${verdict.estimated}` : null
 }
 
 /** Why kedro stops before the statistics go out, from what the project reading found; null when it gets there. */
@@ -184,9 +185,12 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
   })
   appendAll(sheet.warnings, reading.warnings)
   // The registry is loaded when the catalog is created (kedro-telemetry's hook asks for __default__), if not before.
+  const logging = sessionLoggingVerdict(context, reading)
+  if (logging && typeof logging !== 'string') return logging
   const failure = failureOf(reading)
   if (failure) return failure
 
   recordOrigins(context, sheet, command, reading)
-  return {kind: 'statistics', properties: reading.properties, unsure: reading.hookUnsure}
+  const unsure = [logging, reading.hookUnsure].filter(Boolean).join('; ') || null
+  return {kind: 'statistics', properties: reading.properties, unsure}
 }

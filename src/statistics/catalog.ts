@@ -33,6 +33,11 @@ export interface CatalogReading {
   files: string[]
   /** The parameters as KedroContext.params has them ({} when there are none), runtime parameters merged in. */
   parameters: Config
+  /**
+   * Kedro 0.18: the logging configuration KedroSession.create applies before the context exists: what the loader
+   * returns, or what it raises; null when the release does not (or there is none: MissingConfigException is caught).
+   */
+  sessionLogging: null | {config: Config} | {failure: string}
   warnings: string[]
 }
 
@@ -179,6 +184,8 @@ export interface CatalogOptions {
   runtimeParams?: Config
   /** OmegaConfigLoader from 0.19.9 returns a key's config when the run environment is the base one before it checks that any file was read. */
   sameEnvironmentReturnsEarly?: boolean
+  /** Kedro 0.18's KedroSession.create loads the `logging` key and applies it. */
+  sessionLogging?: boolean
 }
 
 /**
@@ -242,6 +249,12 @@ function catalogCreationFailure(config: Entries, credentials: {config: Entries; 
     ?? loadVersionsFailure(config, options.loadVersions ?? [])
 }
 
+/** The logging configuration Kedro 0.18's session applies: none where the loader finds no file (it catches that). */
+function sessionLoggingOf(loaded: ReturnType<ConfigLoader['get']>): CatalogReading['sessionLogging'] {
+  if (loaded.failure) return {failure: loaded.failure}
+  return loaded.missing ? null : {config: loaded.config}
+}
+
 /**
  * The catalog of the configuration folder `confRoot` for the run environment `env`, over `baseEnv`, as
  * KedroContext._get_catalog builds it: the catalog, the credentials, DataCatalog.from_config, then the parameters. Where
@@ -249,7 +262,7 @@ function catalogCreationFailure(config: Entries, credentials: {config: Entries; 
  * relative to `confRoot`. Nothing outside `boundary` (the project, or the folder the user named) is read.
  */
 export function readCatalog(confRoot: string, env = 'local', baseEnv = 'base', boundary = confRoot, options: CatalogOptions = {}): CatalogReading {
-  const reading: CatalogReading = {entries: [], estimated: [], failure: null, files: [], parameters: {}, warnings: []}
+  const reading: CatalogReading = {entries: [], estimated: [], failure: null, files: [], parameters: {}, sessionLogging: null, warnings: []}
   const within = realPathOr(boundary)
   const unread = unreadFolder(confRoot, within, baseEnv)
   if (unread) return 'failure' in unread ? {...reading, failure: unread.failure} : {...reading, estimated: [unread.estimated]}
@@ -261,6 +274,7 @@ export function readCatalog(confRoot: string, env = 'local', baseEnv = 'base', b
     return loaded
   }
 
+  if (options.sessionLogging) reading.sessionLogging = sessionLoggingOf(load('logging'))
   // The loader reads the globals when it is created; only their MissingConfigException is caught.
   const globals = load('globals')
   if (globals.failure) return fail(globals.failure)

@@ -19,6 +19,8 @@ const DEFAULT_CONFIG_PATTERNS: Readonly<Record<string, readonly string[]>> = {
   catalog: ['catalog*', 'catalog*/**', '**/catalog*'],
   credentials: ['credentials*', 'credentials*/**', '**/credentials*'],
   globals: ['globals.yml'],
+  // Kedro 0.18's loaders: KedroSession.create applies it (kedro/framework/session/session.py, _setup_logging).
+  logging: ['logging*', 'logging*/**', '**/logging*'],
   parameters: ['parameters*', 'parameters*/**', '**/parameters*'],
 }
 

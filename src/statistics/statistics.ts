@@ -63,6 +63,8 @@ export interface StatisticsReading {
   catalogFails: null | string
   /** Why kedro-telemetry's statistics hook raises (a dataset class it cannot import), or null. */
   hookFails: null | string
+  /** Kedro 0.18: the logging configuration the session applies as it is created (see CatalogReading), or null. */
+  sessionLogging: CatalogReading['sessionLogging']
   /** Why whether the hook gets as far as sending is not known here (a class whose import depends on the environment). */
   hookUnsure: null | string
   /** Reasons the figures may be off, per property name. */
@@ -351,7 +353,8 @@ function catalogOptions(options: StatisticsOptions, settings: null | ProjectSett
     // kedro/config/omegaconf_config.py from 0.19.9: `if run_env == self.base_env: return config`, before the check.
     sameEnvironmentReturnsEarly: interpolation === 'omegaconf' && compareVersions(kedroRelease.version, '0.19.9') >= 0,
     loadVersions: options.loadVersions, mergeStrategy: settings?.mergeStrategy, patterns: settings?.configPatterns,
-    runtimeParams: runtimeParamsOf(options.runtimeParams ?? [], options.kedroRelease.version), validators: kedroRelease.validators,
+    runtimeParams: runtimeParamsOf(options.runtimeParams ?? [], options.kedroRelease.version), sessionLogging: kedroRelease.sessionLogging,
+    validators: kedroRelease.validators,
   }
 }
 
@@ -494,6 +497,7 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
     // Anything that may make loading the pipelines raise may leave only "CLI command" to be sent.
     hookUnsure: [remote.unsure, types.unsure, ...pipelines.mayRaise].filter(Boolean).join('; ') || null,
     missingPipelines: pipelines.missing, properties: collected.properties, registryFails: pipelines.registryFails,
+    sessionLogging: settings?.estimated.length ? null : catalog.sessionLogging,
     selectedNodes: pipelines.estimated.length === 0 ? pipelines.selectedNodes : null, warnings: collected.warnings,
   }
 }
