@@ -13,6 +13,7 @@ import {splitNodeNames} from '../src/request/statistics-step.js'
 import {importSettings} from '../src/statistics/settings-import.js'
 import {runInProcess} from './helpers/in-process.js'
 import {EXAMPLE, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
+import {ORACLE_SITE_PACKAGES} from './helpers/oracle.js'
 import {expectValid} from './helpers/schemas.js'
 import {kedro} from '../src/releases/releases.js'
 
@@ -318,6 +319,43 @@ describe('what decides the outcome, release by release', () => {
       rmSync(path.join(project, site, 'pythonjsonlogger'), {recursive: true})
       writeFileSync(pyproject, old.replace(/^kedro_init_version = .*$/m, 'kedro_init_version = "0.19.14"'))
       expect((await run('0.19.14', {})).events).to.deep.equal(['Kedro Project Statistics'])
+    })
+
+    it('a dataset class of another package fails where kedro\'s environment lacks that package (seen with the real 0.18.14)', async () => {
+      const site = '.venv/lib/python3.11/site-packages'
+      const project = example({
+        '.venv/pyvenv.cfg': 'home = /usr/bin\n', [`${site}/kedro-1.5.0.dist-info/METADATA`]: 'Name: kedro\nVersion: 1.5.0\n',
+        [`${site}/kedro_telemetry-0.8.0.dist-info/METADATA`]: 'Name: kedro-telemetry\nVersion: 0.8.0\n', [`${site}/sklearn/__init__.py`]: '',
+      })
+      cpSync(ORACLE_SITE_PACKAGES, path.join(project, site), {recursive: true})
+      const catalog = readFileSync(path.join(project, 'conf/base/catalog.yml'), 'utf8')
+      const withEntry = async (type: string) => {
+        writeFiles(project, {'conf/base/catalog.yml': `${catalog}\ntracked:\n  type: ${type}\n  filepath: data/08_reporting/tracked.pkl\n`})
+        const json = await preview(project, ['--no-python', 'run'])
+        return {estimated: json.estimated, events: events(json), warnings: json.warnings.join(' ')}
+      }
+
+      expect((await withEntry('pickle.PickleDataset')).events).to.deep.equal(['Kedro Project Statistics'])
+      // Kedro tries kedro.io., kedro_datasets., then the type as a module path: none imports.
+      for (const [type, missing] of [['kedro_mlflow.io.artifacts.MlflowArtifactDataset', 'kedro_mlflow'], ['mylib.TrackedDataset', 'mylib']]) {
+        const absent = await withEntry(type)
+        expect(absent.events, type).to.deep.equal(['CLI command'])
+        expect(absent.warnings, type).to.include(`needs ${missing}, which is not installed`)
+      }
+
+      // Installed, the class may be there: the statistics, estimated.
+      writeFiles(project, {[`${site}/kedro_mlflow/__init__.py`]: ''})
+      const installed = await withEntry('kedro_mlflow.io.artifacts.MlflowArtifactDataset')
+      expect(installed.events).to.deep.equal(['Kedro Project Statistics'])
+      expect(installed.estimated).to.include('event')
+      // A kedro-datasets subpackage without the class: no module path of its own saves it.
+      expect((await withEntry('pandas.NoSuchDataset')).events).to.deep.equal(['CLI command'])
+      // Nothing in the standard library, or in what Kedro is built on, extends AbstractDataset.
+      for (const type of ['collections.OrderedDict', 'fsspec.AbstractFileSystem']) {
+        const invalid = await withEntry(type)
+        expect(invalid.events, type).to.deep.equal(['CLI command'])
+        expect(invalid.warnings, type).to.match(/holds no Kedro dataset class/)
+      }
     })
 
     it('Kedro 0.18\'s repeatable --tag and --node split at commas and keep empty and spaced items, which match no node', async () => {

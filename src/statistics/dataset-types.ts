@@ -121,7 +121,10 @@ function fromPackage(packageName: string, type: string, relative: string, instal
   const modules = installed.get(packageName)
   const module = modules?.get(subpackage)?.get(className)
   if (module) return {className: `${packageName}.${subpackage}.${module}.${className}`, estimated: null}
-  // Installed but without this class: importing it raises DatasetError.
+  // Installed, with the subpackage but without this class: importing it raises DatasetError. Without the subpackage,
+  // Kedro goes on to the type as a module path of its own (parse_dataset_definition's last prefix, "").
+  if (modules?.has(subpackage) && packageName === 'kedro_datasets') return {absent: true, className: null, estimated: `${type} is not in the installed kedro-datasets`}
+  if (modules && packageName === 'kedro_datasets' && type === relative) return {className: type, estimated: null}
   if (modules && packageName === 'kedro_datasets') return {absent: true, className: null, estimated: `${type} is not in the installed kedro-datasets`}
   return fromReleases(packageName, type, relative)
 }

@@ -4,12 +4,13 @@ import path from 'node:path'
 import {boundaryFor, entryKindSync, readTextSafeSync} from '../checkout/files.js'
 import type {PyJson} from '../python/json-dumps.js'
 import {compareVersions} from '../python/pep440.js'
+import {STDLIB_MODULES} from '../python/stdlib.js'
 import type {KedroRelease, TelemetryRelease} from '../releases/releases.js'
 import {type CatalogEntry, type CatalogOptions, type CatalogReading, isRemote, readCatalog} from './catalog.js'
 import {type Interpolation, runtimeParamsOf} from './config-loader.js'
 import {datasetConstructor, submoduleExporting} from './dataset-constructor.js'
 import {DATASET_PACKAGES, type ModuleMap, readModuleMap, resolveDatasetType, typeCountKey} from './dataset-types.js'
-import {installedIn, missingImport, thirdPartyImports} from './importable.js'
+import {installedIn, KEDRO_DEPENDENCIES, missingImport, thirdPartyImports} from './importable.js'
 import type {RunFilters} from './pipeline-filter.js'
 import {kedroModuleNames, signatureError} from './pipeline-api.js'
 import {type PipelineReading, ProjectEvaluator, projectLayout, readPipelines} from './pipelines.js'
@@ -276,17 +277,46 @@ function remoteConfigurationVerdict(confRoot: string, options: StatisticsOptions
   return {failure: null, unsure: `the configuration is at ${confRoot}: whether kedro can read it there (its package, the network, credentials) is not known here`}
 }
 
+/**
+ * A class of another package (a plugin's, `kedro_mlflow.io.artifacts.MlflowArtifactDataSet`): Kedro imports its
+ * module, which fails where kedro's environment lacks the package. Where it has it, or is not read, whether the class
+ * is there is not known. Null for Kedro's, the dataset packages', the project's and the standard library's names.
+ */
+function otherPackageClass(className: string, options: StatisticsOptions): null | {invalid: string} | {missing: string} | {unknown: string[]} | {unread: string} {
+  const top = className.split('.')[0]
+  const own = [...DATASET_PACKAGES, 'kedro', options.packageName?.split('.')[0]]
+  if (!className.includes('.') || own.includes(top)) return null
+  // Neither the standard library nor what Kedro is built on (nor kedro-telemetry) holds a subclass of Kedro's
+  // AbstractDataset, which parse_dataset_definition requires of whatever it loads.
+  if (STDLIB_MODULES.has(top) || KEDRO_DEPENDENCIES.has(top)) return {invalid: `${top} holds no Kedro dataset class (one must extend AbstractDataset)`}
+  const folders = options.kedroSitePackages?.length ? options.kedroSitePackages : null
+  if (!folders) return {unknown: [top]}
+  return installedIn(top, folders) ? {unread: `${className} comes from ${top}, installed where kedro runs but not read here`} : {missing: top}
+}
+
+/** Whether one dataset's class imports where kedro runs: why it fails, or why that is not known, or null. */
+function classVerdict({entry, resolved}: ResolvedEntry, packages: Map<string, string>, options: StatisticsOptions, when: string): null | {failure: string} | {unsure: string} {
+  if (!resolved.className) return null
+  const own = projectClassImport(resolved.className, options)
+  const subject = `${entry.type} (catalog entry ${entry.name})`
+  if (own && 'failure' in own) return {failure: `DatasetError: ${subject}: ${own.failure}`}
+  const needs = own ?? classDependencies(resolved.className, packages, options.kedroSitePackages ?? null, options.projectRoot) ?? otherPackageClass(resolved.className, options)
+  if (!needs) return null
+  if ('missing' in needs) return {failure: `DatasetError: ${subject} needs ${needs.missing}, which is not installed`}
+  if ('invalid' in needs) return {failure: `DatasetError: ${subject}: ${needs.invalid}`}
+  if ('unread' in needs) return {unsure: `${when}; ${needs.unread}`}
+  return {unsure: `${when}; ${entry.type} (entry ${entry.name}) needs ${needs.unknown.join(', ')}, which kedro's environment (not read) may lack`}
+}
+
 /** Whether each class's own module imports (a project's module, an installed kedro-datasets one): the first that fails. */
 function dependencyVerdict(
   resolvedTypes: ResolvedEntry[], packages: Map<string, string>, options: StatisticsOptions, when: string,
 ): {failure: null | string; unsure: null | string} {
   let mayLack: null | string = null
-  for (const {entry, resolved} of resolvedTypes) {
-    const own = resolved.className ? projectClassImport(resolved.className, options) : null
-    if (own && 'failure' in own) return {failure: `DatasetError: ${entry.type} (catalog entry ${entry.name}): ${own.failure}`, unsure: null}
-    const needs = own ?? (resolved.className ? classDependencies(resolved.className, packages, options.kedroSitePackages ?? null, options.projectRoot) : null)
-    if (needs && 'missing' in needs) return {failure: `DatasetError: ${entry.type} (catalog entry ${entry.name}) needs ${needs.missing}, which is not installed`, unsure: null}
-    if (needs && !mayLack) mayLack = `${when}; ${entry.type} (entry ${entry.name}) needs ${needs.unknown.join(', ')}, which kedro's environment (not read) may lack`
+  for (const resolvedEntry of resolvedTypes) {
+    const verdict = classVerdict(resolvedEntry, packages, options, when)
+    if (verdict && 'failure' in verdict) return {failure: verdict.failure, unsure: null}
+    if (verdict) mayLack ??= verdict.unsure
   }
 
   return {failure: null, unsure: mayLack}
