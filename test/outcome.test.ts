@@ -350,6 +350,13 @@ describe('what decides the outcome, release by release', () => {
       expect(installed.estimated).to.include('event')
       // A kedro-datasets subpackage without the class: no module path of its own saves it.
       expect((await withEntry('pandas.NoSuchDataset')).events).to.deep.equal(['CLI command'])
+      // A Kedro module or kedro.io name the release does not have (kedro.extras went in 0.19.0).
+      for (const type of ['kedro.io.NoSuchDataset', 'kedro.extras.datasets.pandas.CSVDataSet']) {
+        const invalid = await withEntry(type)
+        expect(invalid.events, type).to.deep.equal(['CLI command'])
+        expect(invalid.warnings, type).to.match(/Kedro 1\.5\.0('s kedro\.io)? has no/)
+      }
+
       // Nothing in the standard library, or in what Kedro is built on, extends AbstractDataset.
       for (const type of ['collections.OrderedDict', 'fsspec.AbstractFileSystem']) {
         const invalid = await withEntry(type)

@@ -12,7 +12,7 @@ import {datasetConstructor, submoduleExporting} from './dataset-constructor.js'
 import {DATASET_PACKAGES, type ModuleMap, readModuleMap, resolveDatasetType, typeCountKey} from './dataset-types.js'
 import {installedIn, KEDRO_DEPENDENCIES, missingImport, thirdPartyImports} from './importable.js'
 import type {RunFilters} from './pipeline-filter.js'
-import {kedroModuleNames, signatureError} from './pipeline-api.js'
+import {kedroHasModule, kedroModuleNames, signatureError} from './pipeline-api.js'
 import {type PipelineReading, ProjectEvaluator, projectLayout, readPipelines} from './pipelines.js'
 import {type ProjectSettings, readSettings} from './settings.js'
 
@@ -277,6 +277,15 @@ function remoteConfigurationVerdict(confRoot: string, options: StatisticsOptions
   return {failure: null, unsure: `the configuration is at ${confRoot}: whether kedro can read it there (its package, the network, credentials) is not known here`}
 }
 
+/** A `kedro.<module>.<Name>` type: a module the release does not have, or a kedro.io name it lacks, raises DatasetError. */
+function kedroClass(className: string, kedroVersion: string): null | {invalid: string} {
+  const module = className.slice(0, className.lastIndexOf('.'))
+  const name = className.slice(className.lastIndexOf('.') + 1)
+  if (kedroHasModule(kedroVersion, module) === false) return {invalid: `Kedro ${kedroVersion} has no module ${module}`}
+  const names = module === 'kedro.io' ? kedroModuleNames(kedroVersion, module) : null
+  return names && !names.includes(name) ? {invalid: `Kedro ${kedroVersion}'s kedro.io has no ${name}`} : null
+}
+
 /**
  * A class of another package (a plugin's, `kedro_mlflow.io.artifacts.MlflowArtifactDataSet`): Kedro imports its
  * module, which fails where kedro's environment lacks the package. Where it has it, or is not read, whether the class
@@ -284,7 +293,8 @@ function remoteConfigurationVerdict(confRoot: string, options: StatisticsOptions
  */
 function otherPackageClass(className: string, options: StatisticsOptions): null | {invalid: string} | {missing: string} | {unknown: string[]} | {unread: string} {
   const top = className.split('.')[0]
-  const own = [...DATASET_PACKAGES, 'kedro', options.packageName?.split('.')[0]]
+  if (top === 'kedro') return kedroClass(className, options.kedroRelease.version)
+  const own = [...DATASET_PACKAGES, options.packageName?.split('.')[0]]
   if (!className.includes('.') || own.includes(top)) return null
   // Neither the standard library nor what Kedro is built on (nor kedro-telemetry) holds a subclass of Kedro's
   // AbstractDataset, which parse_dataset_definition requires of whatever it loads.
