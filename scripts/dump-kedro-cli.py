@@ -176,6 +176,9 @@ def settings_imports():
             found[name] = None
             continue
         names = set(dir(module))
+        # A module-level __getattr__ (0.18.11 to 0.18.14's kedro.io: the deprecated DataSet names) serves names dir()
+        # does not list; they are in __all__.
+        names.update(getattr(module, "__all__", []))
         names.update(info.name for info in pkgutil.iter_modules(getattr(module, "__path__", [])))
         found[name] = sorted(names)
     return found

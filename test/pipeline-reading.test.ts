@@ -148,6 +148,16 @@ describe('the static Python reader', () => {
       expect(read(root, {kedroVersion: '1.7.0'})).to.include({numberOfNodes: 2})
     })
 
+    it('a name a Kedro module serves through its __getattr__ imports (0.18.11 to 0.18.14\'s deprecated DataSetError), and not once it is gone', () => {
+      const root = project(FIND, {p: 'from kedro.io import DataSetError\nfrom kedro.pipeline import node, pipeline\n\ndef create_pipeline(**kwargs):\n    return pipeline([node(len, "a", "b")])\n'})
+      expect(read(root, {kedroVersion: '0.18.14'})).to.include({numberOfNodes: 1, registryFails: null})
+      expect(read(root, {kedroVersion: '0.18.10'})).to.include({numberOfNodes: 1, registryFails: null})
+      // find_pipelines() warns and leaves the package out.
+      const gone = read(root, {kedroVersion: '0.19.0'})
+      expect(gone).to.include({numberOfNodes: 0})
+      expect(gone.warnings.join(' ')).to.match(/cannot import name 'DataSetError' from 'kedro\.io'/)
+    })
+
     it('imports as Python reads them, whatever the spaces between the dots and names, comments and parentheses', () => {
       const root = project(FIND, {
         spaced: 'from kedro . pipeline import node, pipeline\nfrom . nodes import fit\n\ndef create_pipeline(**kwargs):\n    return pipeline([node(fit, "a", "b")])\n',
