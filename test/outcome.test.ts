@@ -321,6 +321,22 @@ describe('what decides the outcome, release by release', () => {
       expect((await run('0.19.14', {})).events).to.deep.equal(['Kedro Project Statistics'])
     })
 
+    it('settings.py\'s own functions and imports are bound, so its custom resolvers are read; one not followed leaves a failing catalog estimated', async () => {
+      const settingsPy = (args: string) => [
+        'from datetime import datetime', 'from kedro.config import OmegaConfigLoader', '',
+        'def month(period):', '    return datetime.strptime(period, "%Y-%m-%d").strftime("%Y%m")', '',
+        'CONFIG_LOADER_CLASS = OmegaConfigLoader', `CONFIG_LOADER_ARGS = ${args}`, '',
+      ].join('\n')
+      const catalog = 'companies:\n  type: pandas.CSVDataset\n  filepath: data/${runtime_params:product}/${month:${runtime_params:day}}.csv\n'
+      // Seen with the real 0.19.14 (a public project): the runtime parameter without a default stops kedro.
+      const read = await preview(example({'conf/base/catalog.yml': catalog, 'src/spaceflights/settings.py': settingsPy('{"custom_resolvers": {"month": month}}')}), ['run'])
+      expect(events(read)).to.deep.equal(['CLI command'])
+      expect(read.warnings.join(' ')).to.match(/Runtime parameter 'product' not found/)
+      const unread = await preview(example({'conf/base/catalog.yml': catalog, 'src/spaceflights/settings.py': settingsPy('datetime.loader_args')}), ['run'])
+      expect(events(unread)).to.deep.equal(['Kedro Project Statistics'])
+      expect(unread.estimated).to.include('event')
+    })
+
     it('a dataset class of another package fails where kedro\'s environment lacks that package (seen with the real 0.18.14)', async () => {
       const site = '.venv/lib/python3.11/site-packages'
       const project = example({

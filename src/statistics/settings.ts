@@ -8,6 +8,8 @@ import path from 'node:path'
 
 import {readTextSafeSync} from '../checkout/files.js'
 import {analysePython, childrenOf, EvaluationGuard, type PyValue, runStatement, type Scope} from '../python/evaluator.js'
+import {importsOf} from '../python/statements.js'
+import {unknown} from '../python/values.js'
 
 export interface ProjectSettings {
   baseEnv: null | string
@@ -105,6 +107,9 @@ function readClassSetting(statement: SyntaxNode, source: string, settings: Proje
   }
 }
 
+/** The statements that bind a name without running anything: a def, a decorated def, a class. */
+const DEFINITIONS = new Set(['ClassDefinition', 'DecoratedStatement', 'FunctionDefinition'])
+
 export function readSettings(projectRoot: string, sourceDir: string, packageName: string): ProjectSettings {
   const settings: ProjectSettings = {
     baseEnv: null, confSource: null, configLoaderClass: null, configPatterns: {}, dataCatalogClass: null, customResolvers: [], defaultRunEnv: null, disabledHookPlugins: [], estimated: [], mergeStrategy: {}, setsLoaderArgs: false,
@@ -132,6 +137,12 @@ export function readSettings(projectRoot: string, sourceDir: string, packageName
 
   const context = {guard: new EvaluationGuard(), scope, source}
   for (const statement of childrenOf(tree.topNode)) {
+    // Functions and classes are bound (a custom resolver's function, say); what is imported is bound, not followed.
+    if (statement.name === 'ImportStatement') {
+      for (const name of importsOf(statement, source).keys()) scope.set(name.split('.')[0], unknown(`${name} is imported, not followed here`))
+    }
+
+    if (DEFINITIONS.has(statement.name)) runStatement(statement, context)
     if (statement.name !== 'AssignStatement') continue
     runStatement(statement, context)
     readClassSetting(statement, source, settings)

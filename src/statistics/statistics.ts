@@ -518,6 +518,11 @@ function collectValidators(project: ProjectReading, collected: Collected): void 
   }
 }
 
+/** Where settings.py is not followed, a catalog failure with the configuration read here makes the event a guess. */
+function unreadSettingsFailure(settings: null | ProjectSettings, failure: null | string): null | string {
+  return settings?.estimated.length && failure ? `${settings.estimated.join('; ')}: with the configuration where this tool looked, creating the catalog raises ${failure}` : null
+}
+
 /** The statistics the release sends for this project, in its order, read by each collector in turn. */
 export async function readStatistics(options: StatisticsOptions): Promise<StatisticsReading> {
   const project = readProject(options)
@@ -534,8 +539,9 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
     catalogFails: settings?.estimated.length ? null : remote.failure ?? catalog.failure ?? (project.eagerCatalog ? types.failure : null),
     filterFails: pipelines.filterFails,
     hookFails: project.eagerCatalog ? null : types.failure,
-    // Anything that may make loading the pipelines raise may leave only "CLI command" to be sent.
-    hookUnsure: [remote.unsure, types.unsure, ...pipelines.mayRaise].filter(Boolean).join('; ') || null,
+    // Anything that may make loading the pipelines raise may leave only "CLI command" to be sent; so may a catalog
+    // that fails with the configuration where this tool looked, when settings.py may put it elsewhere.
+    hookUnsure: [remote.unsure, types.unsure, ...pipelines.mayRaise, unreadSettingsFailure(settings, catalog.failure)].filter(Boolean).join('; ') || null,
     missingPipelines: pipelines.missing, properties: collected.properties, registryFails: pipelines.registryFails,
     sessionLogging: settings?.estimated.length ? null : catalog.sessionLogging,
     selectedNodes: pipelines.estimated.length === 0 ? pipelines.selectedNodes : null, warnings: collected.warnings,
