@@ -10,7 +10,7 @@ import path from 'node:path'
 import {airflowCreate} from '../src/request/airflow.js'
 import type {PreviewResult} from '../src/request/request.js'
 import {runInProcess} from './helpers/in-process.js'
-import {EXAMPLE, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
+import {EXAMPLE, removeTempDirs, sklearnStub, tempDir, writeFiles} from './helpers/sandbox.js'
 import {expectValid} from './helpers/schemas.js'
 
 const OPTIONS_0_9 = new Set(['-p', '--pipeline', '--pipelines', '--all', '-e', '--env', '-t', '--target-dir', '-j', '--jinja-file', '-g', '--group-in-memory', '--tags', '--params', '--conf-source', '--help'])
@@ -71,7 +71,7 @@ describe('kedro-airflow create', () => {
       '.venv/pyvenv.cfg': 'home = /usr/bin\n', [`${site}/kedro-${kedro}.dist-info/METADATA`]: `Name: kedro\nVersion: ${kedro}\n`,
       [`${site}/kedro_telemetry-${telemetry}.dist-info/METADATA`]: `Name: kedro-telemetry\nVersion: ${telemetry}\n`,
       [`${site}/kedro_airflow-${airflow}.dist-info/METADATA`]: `Name: kedro-airflow\nVersion: ${airflow}\n`,
-      [`${site}/pandas/__init__.py`]: '', [`${site}/sklearn/__init__.py`]: '',
+      [`${site}/pandas/__init__.py`]: '', ...sklearnStub(site),
     })
     const preview = async (files: Record<string, string>, args: string[]) => {
       const project = path.join(tempDir('kc-airflow-'), 'spaceflights')

@@ -12,7 +12,7 @@ import type {PreviewResult} from '../src/request/request.js'
 import {splitNodeNames} from '../src/request/statistics-step.js'
 import {importSettings} from '../src/statistics/settings-import.js'
 import {runInProcess} from './helpers/in-process.js'
-import {EXAMPLE, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
+import {EXAMPLE, removeTempDirs, sklearnStub, tempDir, writeFiles} from './helpers/sandbox.js'
 import {ORACLE_SITE_PACKAGES} from './helpers/oracle.js'
 import {expectValid} from './helpers/schemas.js'
 import {kedro} from '../src/releases/releases.js'
@@ -171,7 +171,7 @@ describe('what decides the outcome, release by release', () => {
         [`${site}/kedro_telemetry-0.8.0.dist-info/entry_points.txt`]: '[kedro.cli_hooks]\nkedro-telemetry = kedro_telemetry.plugin:telemetry_hook\n\n[kedro.hooks]\nkedro-telemetry = kedro_telemetry.plugin:telemetry_hook\n',
         [`${site}/kedro_viz-12.4.0.dist-info/METADATA`]: 'Name: kedro-viz\nVersion: 12.4.0\n',
         [`${site}/kedro_viz-12.4.0.dist-info/entry_points.txt`]: '[kedro.hooks]\nkedro-dataset-stats = kedro_viz.integrations.kedro.hooks:dataset_stats_hook\n',
-        [`${site}/pandas/__init__.py`]: '', [`${site}/sklearn/__init__.py`]: '',
+        [`${site}/pandas/__init__.py`]: '', ...sklearnStub(site),
       }
       const estimatedEvent = (json: PreviewResult) => json.origins.find((origin) => origin.field === 'event')?.estimated ?? ''
       // kedro-telemetry's own hooks and kedro-viz's (it only keeps the catalog) change nothing.
@@ -203,7 +203,7 @@ describe('what decides the outcome, release by release', () => {
     const environment = {
       '.venv/pyvenv.cfg': 'home = /usr/bin\n', [`${site}/kedro-1.5.0.dist-info/METADATA`]: 'Name: kedro\nVersion: 1.5.0\n',
       [`${site}/kedro_telemetry-0.8.0.dist-info/METADATA`]: 'Name: kedro-telemetry\nVersion: 0.8.0\n', [`${site}/pandas/__init__.py`]: '',
-      [`${site}/sklearn/__init__.py`]: '',
+      ...sklearnStub(site),
     }
     const hooks = (body: string, preamble = '') => ({
       'src/spaceflights/hooks.py': `${preamble}from kedro.framework.hooks import hook_impl\n\n\nclass ProjectHooks:\n    @hook_impl\n${body}`,
@@ -290,7 +290,7 @@ describe('what decides the outcome, release by release', () => {
       const project = example({
         '.venv/pyvenv.cfg': 'home = /usr/bin\n', [`${site}/kedro-0.18.14.dist-info/METADATA`]: 'Name: kedro\nVersion: 0.18.14\n',
         [`${site}/kedro_telemetry-0.3.2.dist-info/METADATA`]: 'Name: kedro-telemetry\nVersion: 0.3.2\n', [`${site}/pandas/__init__.py`]: '',
-        [`${site}/sklearn/__init__.py`]: '',
+        ...sklearnStub(site),
       })
       const pyproject = path.join(project, 'pyproject.toml')
       const old = readFileSync(pyproject, 'utf8').replace(/^(tools|example_pipeline) = .*\n/gm, '')
@@ -341,7 +341,7 @@ describe('what decides the outcome, release by release', () => {
       const site = '.venv/lib/python3.11/site-packages'
       const project = example({
         '.venv/pyvenv.cfg': 'home = /usr/bin\n', [`${site}/kedro-1.5.0.dist-info/METADATA`]: 'Name: kedro\nVersion: 1.5.0\n',
-        [`${site}/kedro_telemetry-0.8.0.dist-info/METADATA`]: 'Name: kedro-telemetry\nVersion: 0.8.0\n', [`${site}/sklearn/__init__.py`]: '',
+        [`${site}/kedro_telemetry-0.8.0.dist-info/METADATA`]: 'Name: kedro-telemetry\nVersion: 0.8.0\n', ...sklearnStub(site),
       })
       cpSync(ORACLE_SITE_PACKAGES, path.join(project, site), {recursive: true})
       const catalog = readFileSync(path.join(project, 'conf/base/catalog.yml'), 'utf8')
@@ -513,7 +513,7 @@ describe('what decides the outcome, release by release', () => {
       const project = example({
         '.venv/pyvenv.cfg': 'home = /usr/bin\n', [`${site}/kedro-1.5.0.dist-info/METADATA`]: 'Name: kedro\nVersion: 1.5.0\n',
         [`${site}/kedro_telemetry-0.8.0.dist-info/METADATA`]: 'Name: kedro-telemetry\nVersion: 0.8.0\n', [`${site}/pandas/__init__.py`]: '',
-        [`${site}/sklearn/__init__.py`]: '', 'src/spaceflights/runners.py': 'from kedro.runner import SequentialRunner\n\n\nclass Mine(SequentialRunner):\n    pass\n',
+        ...sklearnStub(site), 'src/spaceflights/runners.py': 'from kedro.runner import SequentialRunner\n\n\nclass Mine(SequentialRunner):\n    pass\n',
       })
       const outcome = async (runner: string) => {
         const json = await preview(project, ['--no-python', 'run', '--runner', runner])
@@ -579,7 +579,7 @@ describe('what decides the outcome, release by release', () => {
       [`${site}/kedro_telemetry-0.6.3.dist-info/METADATA`]: 'Name: kedro-telemetry\nVersion: 0.6.3\n',
       [`${site}/kedro_datasets-4.1.0.dist-info/METADATA`]: 'Name: kedro-datasets\nVersion: 4.1.0\n',
       [`${site}/kedro_datasets/__init__.py`]: '', [`${site}/kedro_datasets/pandas/__init__.py`]: '', [`${site}/kedro_datasets/pandas/csv_dataset.py`]: 'import pandas\n',
-      [`${site}/pandas/__init__.py`]: '', [`${site}/sklearn/__init__.py`]: '',
+      [`${site}/pandas/__init__.py`]: '', ...sklearnStub(site),
       'pyproject.toml': readFileSync(path.join(EXAMPLE, 'pyproject.toml'), 'utf8').replace('kedro_init_version = "1.5.0"', `kedro_init_version = "${release}"`),
       ...files,
     })
@@ -738,11 +738,29 @@ describe('what decides the outcome, release by release', () => {
       const lacking = await preview(example(installed), ['--no-python', 'run'])
       expect(lacking.estimated).not.to.include('properties.number_of_nodes')
       expect(lacking.requests[0].body.properties).to.include({number_of_nodes: 3, number_of_pipelines: 2})
-      const complete = await preview(example({...installed, [`${site}/sklearn/__init__.py`]: ''}), ['--no-python', 'run'])
+      const complete = await preview(example({...installed, ...sklearnStub(site)}), ['--no-python', 'run'])
       expect(complete.requests[0].body.properties).to.include({number_of_nodes: 6, number_of_pipelines: 3})
+      // An installed scikit-learn older than the nodes need (seen with Debian's 1.2 and a public project): a name its
+      // module does not bind, or a submodule its package does not have, fails the import as surely as no package.
+      for (const older of [
+        {[`${site}/sklearn/metrics.py`]: 'def mean_squared_error(y_true, y_pred):\n    pass\n'},
+        {[`${site}/sklearn/metrics.py`]: undefined},
+      ]) {
+        const files = Object.fromEntries(Object.entries({...installed, ...sklearnStub(site), ...older}).filter(([, text]) => text !== undefined)) as Record<string, string>
+        const old = await preview(example(files), ['--no-python', 'run'])
+        expect(old.requests[0].body.properties).to.include({number_of_nodes: 3, number_of_pipelines: 2})
+        expect(old.warnings.join(' ')).to.match(/cannot import name 'r2_score' from 'sklearn\.metrics'|No module named 'sklearn\.metrics'/)
+      }
+
+      // Names its files cannot tell about (a star import, a module __getattr__) are taken to be there.
+      for (const dynamic of ['from ._regression import *\n', 'def __getattr__(name):\n    return name\n']) {
+        const lazy = await preview(example({...installed, ...sklearnStub(site), [`${site}/sklearn/metrics.py`]: dynamic}), ['--no-python', 'run'])
+        expect(lazy.requests[0].body.properties, dynamic).to.include({number_of_nodes: 6, number_of_pipelines: 3})
+      }
+
       // A .pth file's folder is imported from too (an editable or develop install): sklearn there is installed.
       const elsewhere = tempDir('kc-develop-')
-      writeFiles(elsewhere, {'sklearn/__init__.py': ''})
+      writeFiles(elsewhere, sklearnStub('.'))
       const viaPth = await preview(example({...installed, [`${site}/local-sklearn.pth`]: `# a develop install\n${elsewhere}\n`}), ['--no-python', 'run'])
       expect(viaPth.estimated).not.to.include('properties.number_of_nodes')
       expect(viaPth.requests[0].body.properties).to.include({number_of_nodes: 6, number_of_pipelines: 3})

@@ -8,10 +8,7 @@
 import path from 'node:path'
 
 import {entryKindSync, readTextSafeSync} from '../checkout/files.js'
-import type {SyntaxNode} from '@lezer/common'
-
-import {analysePython, childrenOf} from '../python/evaluator.js'
-import {importsOf} from '../python/statements.js'
+import {moduleBinding} from '../python/bindings.js'
 import {STDLIB_MODULES} from '../python/stdlib.js'
 import type {KedroRelease} from '../releases/releases.js'
 import {importFolders, type PreviewContext} from './context.js'
@@ -48,42 +45,6 @@ interface Checking {
 
 type Resolution = {estimated: string; kind: 'unknown'} | {kind: 'found'} | {kind: 'missing'; reason: string}
 
-/** The names a statement binds where it stands: a def, class, assignment target or import, and those of its bodies. */
-function boundNames(statement: SyntaxNode, source: string): string[] {
-  const text = (node: SyntaxNode) => source.slice(node.from, node.to)
-  const parts = childrenOf(statement)
-  switch (statement.name) {
-    case 'ClassDefinition':
-    case 'FunctionDefinition': {
-      return parts.filter((part) => part.name === 'VariableName').slice(0, 1).map((part) => text(part))
-    }
-
-    case 'AssignStatement': {
-      // The targets: every name before the last `=` (`y = z = 2`, `a, b = ...`), not those in a type annotation.
-      const last = parts.findLastIndex((part) => part.name === 'AssignOp')
-      return parts.slice(0, last).filter((part) => part.name === 'VariableName').map((part) => text(part))
-    }
-
-    case 'ImportStatement': {
-      return [...importsOf(statement, source).keys()].map((name) => name.split('.')[0])
-    }
-
-    default: {
-      // A decorated definition, or the bodies of an if, try, with or for: a name bound there may be bound.
-      return parts.flatMap((part) => (part.name === 'Body' ? childrenOf(part) : [part])).flatMap((part) => boundNames(part, source))
-    }
-  }
-}
-
-/**
- * Whether a module of the project (its text) binds `name` at its top level, read with the Python parser. A module that
- * does not parse is taken to define it: whether it imports is then for Python to say, not this check.
- */
-function definesName(source: string, name: string): boolean {
-  const {tree} = analysePython(source)
-  return !tree || childrenOf(tree.topNode).some((statement) => boundNames(statement, source).includes(name))
-}
-
 /** logging.config's _resolve of a dotted name, as far as files and known names tell. */
 function resolve(dotted: string, checking: Checking): Resolution {
   if (LOGGING_CLASSES.has(dotted)) return {kind: 'found'}
@@ -103,7 +64,7 @@ function resolve(dotted: string, checking: Checking): Resolution {
       if (!file) continue
       const read = readTextSafeSync(file, {within: project.root})
       if (!read.ok) return {estimated: `${dotted}: ${read.reason}`, kind: 'unknown'}
-      if (!definesName(read.text, parts[split])) return {kind: 'missing', reason: `${parts.slice(0, split).join('.')} defines no ${parts[split]}`}
+      if (moduleBinding(read.text, parts[split]) === 'unbound') return {kind: 'missing', reason: `${parts.slice(0, split).join('.')} defines no ${parts[split]}`}
       // Kedro configures logging before it puts the project's source folder on sys.path: it imports only if installed.
       return notInstalled(parts[0], checking) ?? {estimated: `${dotted} is the project's own: it imports only where the project is installed in the environment`, kind: 'unknown'}
     }

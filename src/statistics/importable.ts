@@ -5,8 +5,11 @@
 import path from 'node:path'
 
 import {boundaryFor, entryKindSync, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
+import {moduleBinding} from '../python/bindings.js'
 import {STDLIB_MODULES} from '../python/stdlib.js'
 import {analysePython, childrenOf, importsOf} from '../python/evaluator.js'
+import {raises} from '../python/values.js'
+import type {PyValue} from '../python/evaluator.js'
 
 /**
  * Kedro itself and what it depends on (its pyproject's dependencies, from 0.18 to 1.5): installed wherever kedro runs,
@@ -79,4 +82,53 @@ export function importFoldersOf(sitePackages: string[], projectRoot: null | stri
   }
 
   return folders
+}
+
+/** What is at `base` (a module path's folder and name without extension): a package, a source module, compiled code. */
+function moduleAt(base: string, within: null | string): 'compiled' | 'missing' | 'namespace' | {source: string} | 'unreadable' {
+  const init = path.join(base, '__init__.py')
+  if (entryKindSync(init, within) === 'file') {
+    const read = readTextSafeSync(init, {within})
+    return read.ok ? {source: read.text} : 'unreadable'
+  }
+
+  if (entryKindSync(`${base}.py`, within) === 'file') {
+    const read = readTextSafeSync(`${base}.py`, {within})
+    return read.ok ? {source: read.text} : 'unreadable'
+  }
+
+  if (entryKindSync(base, within) === 'directory') return 'namespace'
+  // A module inside a module file (metrics.py has no metrics/r2_score): nothing is there.
+  if (entryKindSync(path.dirname(base), within) === 'missing') return 'missing'
+  const listing = listDirectorySync(path.dirname(base), within)
+  const stem = path.basename(base)
+  if (!listing.ok) return 'unreadable'
+  return listing.entries.some((entry) => entry.name.startsWith(`${stem}.`) && /\.(?:so|pyd|pyc)$/.test(entry.name)) ? 'compiled' : 'missing'
+}
+
+/**
+ * `import a.b.c` or `from a.b import c` of an installed package, read from its files: a submodule its regular
+ * package does not have raises ModuleNotFoundError, and a name the module certainly does not bind (nor is a submodule
+ * of it) ImportError. Null where it imports, or where its files cannot tell (compiled code, names bound at run time).
+ */
+export function installedImport(module: string, name: null | string, folders: string[], projectRoot: null | string): null | PyValue {
+  const parts = module.split('.')
+  const folder = folders.find((candidate) => installedIn(parts[0], [candidate]))
+  if (!folder) return null
+  const within = boundaryFor(folder, projectRoot)
+  let found = moduleAt(path.join(folder, parts[0]), within)
+  for (let depth = 1; depth < parts.length; depth++) {
+    // Only a package whose own code adds no modules at run time can be said to lack one.
+    const parent = found
+    found = moduleAt(path.join(folder, ...parts.slice(0, depth + 1)), within)
+    if (found !== 'missing') continue
+    if (typeof parent !== 'object' || moduleBinding(parent.source, parts[depth]) !== 'unbound') return null
+    return raises(`ModuleNotFoundError: No module named '${parts.slice(0, depth + 1).join('.')}'`)
+  }
+
+  if (name === null || name === '*' || typeof found !== 'object') return null
+  if (moduleBinding(found.source, name) !== 'unbound') return null
+  // `from a.b import c` falls back to the submodule a.b.c.
+  if (moduleAt(path.join(folder, ...parts, name), within) !== 'missing') return null
+  return raises(`ImportError: cannot import name '${name}' from '${module}'`)
 }

@@ -14,7 +14,7 @@ import {kedro, type KedroRelease, NEWEST_KNOWN} from '../releases/releases.js'
 import {kedroPipelineFunctions, nodeRulesFor, pipelineNodes} from './kedro-pipeline.js'
 import {kedroImportFailure, pipelineApiFor} from './pipeline-api.js'
 import {STDLIB_MODULES} from '../python/stdlib.js'
-import {installedIn, KEDRO_DEPENDENCIES} from './importable.js'
+import {installedImport, installedIn, KEDRO_DEPENDENCIES} from './importable.js'
 import type {KedroPipelineApi} from '../masking/structures.js'
 import {
   analysePython, callWithoutArguments, childrenOf, EvaluationGuard, functionValue, importsOf, locator, PYTHON_MODULES, type PyValue, raises, runStatement,
@@ -270,7 +270,7 @@ export class ProjectEvaluator {
     else if (members && name !== '*') scope.set(local, members.get(name!) ?? unknown(`${module}.${name} is not followed statically`))
     // Anything else (a third-party package, typing) binds nothing: a name used from it is Unknown. Whether it imports
     // at all depends on the environment: a pipeline module whose import fails is left out (or raises).
-    return this.thirdPartyImport(module)
+    return this.thirdPartyImport(module, name)
   }
 
   /** `kedro.pipeline`: what the release exports; a project whose Kedro's signatures are borrowed says so. */
@@ -285,7 +285,7 @@ export class ProjectEvaluator {
   }
 
   /** A module neither the standard library, Kedro (and what it depends on) nor the project provides. */
-  private thirdPartyImport(module: string): null | PyValue {
+  private thirdPartyImport(module: string, name: null | string): null | PyValue {
     const top = module.split('.')[0]
     if (STDLIB_MODULES.has(top) || KEDRO_DEPENDENCIES.has(top) || top === this.layout.packageName.split('.')[0]) return null
     if (this.sitePackages === null) {
@@ -295,7 +295,8 @@ export class ProjectEvaluator {
       return null
     }
 
-    return installedIn(top, this.sitePackages) ? null : raises(`ModuleNotFoundError: No module named '${top}'`)
+    if (!installedIn(top, this.sitePackages)) return raises(`ModuleNotFoundError: No module named '${top}'`)
+    return installedImport(module, name, this.sitePackages, this.layout.projectRoot)
   }
 
   /** `from pkg.x import y` (a name, else the submodule pkg.x.y), `import pkg.x as y`, `from pkg.x import *`. */

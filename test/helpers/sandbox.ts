@@ -143,3 +143,14 @@ export function jsonResult<T>(result: CliResult): {code: null | number; json: T;
   }
 }
 
+
+/**
+ * What the bundled example's nodes import from scikit-learn, as files in `site` (a site-packages folder of the
+ * project's): an empty `sklearn` package would lack the submodules they import.
+ */
+export function sklearnStub(site: string): Record<string, string> {
+  return {
+    [`${site}/sklearn/__init__.py`]: '', [`${site}/sklearn/linear_model.py`]: 'class LinearRegression:\n    pass\n',
+    [`${site}/sklearn/metrics.py`]: 'def r2_score(y_true, y_pred):\n    pass\n', [`${site}/sklearn/model_selection.py`]: 'def train_test_split(*arrays, **options):\n    pass\n',
+  }
+}
