@@ -9,6 +9,7 @@ import {structureFor} from '../src/masking/masking.js'
 import {buildNotice, isCurrentNotice, noticeContentHash, NOTICE_VERSIONS} from '../src/notice/notice.js'
 import {kedro, NEWEST_KNOWN, telemetry, TELEMETRY_RELEASES, telemetryEra} from '../src/releases/releases.js'
 import {buildTelemetryRequests, type PreviewOptions, type PreviewResult} from '../src/request/request.js'
+import {NEW_USER_ID} from '../src/request/properties.js'
 import {cleanEnv, makeProject, PYPROJECT, removeTempDirs, runCli} from './helpers/sandbox.js'
 
 const REGISTRY = 'from kedro.pipeline import node, pipeline\n\ndef register_pipelines():\n    return {"__default__": pipeline([node(f, "a", "b")])}\n'
@@ -135,20 +136,28 @@ describe('current releases', () => {
 
   it('lists what requests adds on the wire, from the installed requests and urllib3; estimated without them', async () => {
     const site = '.venv/lib/python3.11/site-packages'
-    const root = project('a: {type: x}\n', {
+    const root = project('a: {type: MemoryDataset}\n', {
       'pyproject.toml': `${PYPROJECT}\n[tool.kedro_telemetry]\nproject_id = "0123456789abcdef0123456789abcdef"\n`,
       [`${site}/brotli-1.1.0.dist-info/METADATA`]: 'Name: Brotli\nVersion: 1.1.0\n',
       [`${site}/requests-2.32.3.dist-info/METADATA`]: 'Name: requests\nVersion: 2.32.3\n',
       [`${site}/urllib3-2.2.3.dist-info/METADATA`]: 'Name: urllib3\nVersion: 2.2.3\n',
       [`${site}/zstandard-0.23.0.dist-info/METADATA`]: 'Name: zstandard\nVersion: 0.23.0\n',
     })
-    const [request] = (await preview(root)).requests
+    const python = Promise.resolve({
+      facts: {distributions: {}, executable: '/usr/bin/python3', kedro: null, kedroTelemetry: null, platform: 'linux', sitePackages: [], version: '3.11.2 (main) [GCC 12.2.0]'},
+      missing: null,
+    })
+    const [request] = (await preview(root, {args: ['info'], kedroVersion: '1.5.0', probePython: true, python, telemetryVersion: '0.8.0'})).requests
     expect(request.headers).to.deep.equal({'Content-Type': 'application/json'})
     expect(request.wireHeaders).to.deep.equal({
       'User-Agent': 'python-requests/2.32.3', 'Accept-Encoding': 'gzip, deflate, br, zstd', Accept: '*/*', Connection: 'keep-alive',
-      'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(request.bodyText)),
+      // The user id kedro would create is a placeholder here; its 32 hex digits are what Content-Length counts.
+      'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(request.bodyText.replaceAll(JSON.stringify(NEW_USER_ID), `"${'0'.repeat(32)}"`))),
     })
-    expect(request.wireHeadersEstimated).to.equal(null)
+    expect(request.wireHeadersEstimated, String(request.wireHeadersEstimated)).to.equal(null)
+    // A body field whose value is estimated makes the length it counts estimated too.
+    const unsure = (await preview(root, {args: ['info'], kedroVersion: '1.5.0', telemetryVersion: '0.8.0'})).requests[0]
+    expect(unsure.wireHeadersEstimated).to.match(/Content-Length counts the body, where properties\.python_version may differ/)
     const bare = (await preview(project('a: {type: x}\n'))).requests[0]
     expect(bare.wireHeaders['User-Agent']).to.equal('python-requests/<its version>')
     expect(bare.wireHeadersEstimated).to.match(/requests and urllib3 are not found/)

@@ -546,6 +546,13 @@ describe('what decides the outcome, release by release', () => {
   })
 
   describe('kedro run\'s filters, applied before the catalog is built', () => {
+    it('on pipelines not followed completely, whether a filter selects any node is not known: the event is estimated', async () => {
+      const project = example({'src/spaceflights/pipelines/data_science/pipeline.py': 'from kedro.pipeline import Pipeline\nfrom .factory import build\n\n\ndef create_pipeline(**kwargs) -> Pipeline:\n    return build()\n', 'src/spaceflights/pipelines/data_science/factory.py': 'import random\n\n\ndef build():\n    return random.choice([])\n'})
+      const filtered = await preview(project, ['--no-python', 'run', '--tags', 'nosuch'])
+      expect(filtered.estimated).to.include('event')
+      expect(filtered.origins.find((origin) => origin.field === 'event')?.estimated).to.match(/kedro run's filters \(tags\) apply to pipelines this tool does not follow completely/)
+    })
+
     it('a node or dataset the pipeline lacks, or filters that leave no node, send only CLI command; a match sends the statistics', async () => {
       const project = example()
       const statistics = ['Kedro Project Statistics']

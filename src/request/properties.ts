@@ -13,7 +13,7 @@ import {evaluate, EvaluationGuard, parsePython, type PyValue} from '../python/ev
 import type {PreviewContext} from './context.js'
 import type {PreviewSheet} from './sheet.js'
 
-const NEW_USER_ID = '<a new uuid4 hex, created on the first send>'
+export const NEW_USER_ID = '<a new uuid4 hex, created on the first send>'
 
 /** The `identity` and `username` of the release's era. */
 export async function userIdentity(context: PreviewContext, sheet: PreviewSheet): Promise<{identity: string; username: string}> {

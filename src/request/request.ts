@@ -11,7 +11,7 @@ import {telemetryReleasesWith} from '../releases/releases.js'
 import {type MaskedCommand, maskedCommand} from './command.js'
 import {type PreviewContext, previewContext, type PreviewInputs} from './context.js'
 import {catalogOutcome, kedroRefuses, pluginHookDoubts, settingsImportOf, statisticsHookDisabled} from './outcome.js'
-import {NEW_PROJECT_ID, projectProperties, userIdentity} from './properties.js'
+import {NEW_PROJECT_ID, NEW_USER_ID, projectProperties, userIdentity} from './properties.js'
 import {type FieldOrigin, PreviewSheet} from './sheet.js'
 import {projectStatistics} from './statistics-step.js'
 import {wireHeaders} from './wire.js'
@@ -122,8 +122,9 @@ function requestBuilder(context: PreviewContext, sheet: PreviewSheet): RequestBu
       : {app_id: appId, event, timestamp, properties: eventProperties, ...(identity === null ? {} : {identity})}
     const bodyText = pythonJsonDumps(body)
     const headers = {'Content-Type': 'application/json'}
-    // A project id created at run time is unknown, but its hash always has 128 hex digits: the length is known.
-    const sentText = bodyText.replace(pythonJsonDumps(NEW_PROJECT_ID), `"${'0'.repeat(128)}"`)
+    // A project id created at run time is unknown, but its hash always has 128 hex digits, and a new user id 32: the
+    // length is known.
+    const sentText = bodyText.replace(pythonJsonDumps(NEW_PROJECT_ID), `"${'0'.repeat(128)}"`).replaceAll(pythonJsonDumps(NEW_USER_ID), `"${'0'.repeat(32)}"`)
     const wire = wireHeaders(headers, sentText, context.installed)
     return {body, bodyText, event, headers, method: 'POST', url: HEAP_ENDPOINT, wireHeaders: wire.headers, wireHeadersEstimated: wire.estimated}
   }
@@ -293,5 +294,17 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
   const statistics = await statisticsOf(context, sheet, command)
   const eventDoubt = command.runs && !statistics ? laterCatalog(command.commandPath[0]) : null
   const requests = assemble(context, sheet, {command, eventDoubt, identity, properties, statistics})
-  return {...result, estimated: [...sheet.estimated], leaked: command.leaked, requests}
+  return {...result, estimated: [...sheet.estimated], leaked: command.leaked, requests: requests.map((request) => withLengthDoubt(request, sheet.estimated))}
+}
+
+/** Fields whose estimate never changes the body's length: a new project id's hash and a new user id. */
+const LENGTH_KNOWN = new Set(['identity', 'properties', 'properties.project_id', 'properties.username'])
+
+/** Content-Length counts the body's bytes: a field in it whose value is estimated makes the header estimated too. */
+function withLengthDoubt(request: TelemetryRequest, estimated: Iterable<string>): TelemetryRequest {
+  const inBody = (field: string) => field === 'event' || (field.startsWith('properties.') && Object.hasOwn(request.body.properties, field.slice('properties.'.length)))
+  const fields = [...estimated].filter((field) => !LENGTH_KNOWN.has(field) && inBody(field))
+  if (fields.length === 0) return request
+  const reason = `Content-Length counts the body, where ${fields.join(', ')} may differ`
+  return {...request, wireHeadersEstimated: request.wireHeadersEstimated ? `${request.wireHeadersEstimated}; ${reason}` : reason}
 }

@@ -518,6 +518,16 @@ function collectValidators(project: ProjectReading, collected: Collected): void 
   }
 }
 
+/**
+ * kedro run's filters on pipelines this tool does not follow completely: whether they select any node (Kedro refuses
+ * an empty selection before the catalog) is not known.
+ */
+function unfollowedFilters(filters: RunFilters | undefined, pipelines: Pick<PipelineReading, 'estimated' | 'filterFails' | 'selectedNodes'>): null | string {
+  const given = Object.entries(filters ?? {}).filter(([, values]) => (values as string[]).length > 0).map(([name]) => name)
+  if (given.length === 0 || pipelines.filterFails || (pipelines.selectedNodes !== null && pipelines.estimated.length === 0)) return null
+  return `kedro run's filters (${given.join(', ')}) apply to pipelines this tool does not follow completely: whether they select any node is not known`
+}
+
 /** Where settings.py is not followed, a catalog failure with the configuration read here makes the event a guess. */
 function unreadSettingsFailure(settings: null | ProjectSettings, failure: null | string): null | string {
   return settings?.estimated.length && failure ? `${settings.estimated.join('; ')}: with the configuration where this tool looked, creating the catalog raises ${failure}` : null
@@ -541,7 +551,9 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
     hookFails: project.eagerCatalog ? null : types.failure,
     // Anything that may make loading the pipelines raise may leave only "CLI command" to be sent; so may a catalog
     // that fails with the configuration where this tool looked, when settings.py may put it elsewhere.
-    hookUnsure: [remote.unsure, types.unsure, ...pipelines.mayRaise, unreadSettingsFailure(settings, catalog.failure)].filter(Boolean).join('; ') || null,
+    hookUnsure: [
+      remote.unsure, types.unsure, ...pipelines.mayRaise, unreadSettingsFailure(settings, catalog.failure), unfollowedFilters(options.filters, pipelines),
+    ].filter(Boolean).join('; ') || null,
     missingPipelines: pipelines.missing, properties: collected.properties, registryFails: pipelines.registryFails,
     sessionLogging: settings?.estimated.length ? null : catalog.sessionLogging,
     selectedNodes: pipelines.estimated.length === 0 ? pipelines.selectedNodes : null, warnings: collected.warnings,
