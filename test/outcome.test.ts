@@ -546,6 +546,23 @@ describe('what decides the outcome, release by release', () => {
   })
 
   describe('kedro run\'s filters, applied before the catalog is built', () => {
+    it('a registry not followed to its end leaves kedro run\'s outcome estimated: which pipelines it registers is not known', async () => {
+      const registry = 'import os\n\n\ndef register_pipelines():\n    if os.environ.get("FULL"):\n        return {}\n    return {"__default__": None}\n'
+      const site = '.venv/lib/python3.11/site-packages'
+      const environment = {
+        '.venv/pyvenv.cfg': 'home = /usr/bin\n', [`${site}/kedro-1.5.0.dist-info/METADATA`]: 'Name: kedro\nVersion: 1.5.0\n',
+        [`${site}/kedro_telemetry-0.8.0.dist-info/METADATA`]: 'Name: kedro-telemetry\nVersion: 0.8.0\n', [`${site}/pandas/__init__.py`]: '', ...sklearnStub(site),
+      }
+      const project = example(environment)
+      cpSync(ORACLE_SITE_PACKAGES, path.join(project, site), {recursive: true})
+      const followed = await preview(project, ['--no-python', 'run', '--pipeline', 'nosuch'])
+      expect(events(followed)).to.deep.equal(['CLI command'])
+      expect(followed.estimated).not.to.include('event')
+      writeFiles(project, {'src/spaceflights/pipeline_registry.py': registry})
+      const json = await preview(project, ['--no-python', 'run', '--pipeline', 'nosuch'])
+      expect(json.estimated).to.include('event')
+    })
+
     it('on pipelines not followed completely, whether a filter selects any node is not known: the event is estimated', async () => {
       const project = example({'src/spaceflights/pipelines/data_science/pipeline.py': 'from kedro.pipeline import Pipeline\nfrom .factory import build\n\n\ndef create_pipeline(**kwargs) -> Pipeline:\n    return build()\n', 'src/spaceflights/pipelines/data_science/factory.py': 'import random\n\n\ndef build():\n    return random.choice([])\n'})
       const filtered = await preview(project, ['--no-python', 'run', '--tags', 'nosuch'])

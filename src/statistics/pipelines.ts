@@ -555,8 +555,9 @@ function registryStopped(registry: PyValue, evaluator: ProjectEvaluator): Pipeli
   // None: kedro's pipelines then hold None, and counting them raises (seen with the real 0.18.14 to 1.5.0).
   const error = registry.kind === 'raises' ? registry.error : (registry.kind === 'none' ? 'TypeError: register_pipelines() returned None, not a dict of pipelines' : null)
   if (error) return stoppedReading(evaluator, error, error)
+  // Not followed: whether it raises, and which pipelines it registers (kedro run fails on one it lacks), is not known.
   const why = registry.kind === 'unknown' ? reasonOf(registry) : `register_pipelines() returns a ${typeName(registry)}, not a dict`
-  return stoppedReading(evaluator, why, null, {stopsKedro: registry.kind !== 'unknown'})
+  return stoppedReading(evaluator, why, null, {stopsKedro: true})
 }
 
 /** Where a project's package is: `<root>/<source_dir>/<package as folders>`. */
