@@ -112,6 +112,17 @@ function moduleAt(base: string, within: null | string): 'compiled' | 'missing' |
  * of it) ImportError. Null where it imports, or where its files cannot tell (compiled code, names bound at run time).
  */
 export function installedImport(module: string, name: null | string, folders: string[], projectRoot: null | string): null | PyValue {
+  // One reading's folders (the same array throughout it) read each installed module once, however many import it.
+  const cache = installedImports.get(folders) ?? new Map<string, null | PyValue>()
+  installedImports.set(folders, cache)
+  const key = `${module}\0${name ?? ''}`
+  if (!cache.has(key)) cache.set(key, readInstalledImport(module, name, folders, projectRoot))
+  return cache.get(key)!
+}
+
+const installedImports = new WeakMap<string[], Map<string, null | PyValue>>()
+
+function readInstalledImport(module: string, name: null | string, folders: string[], projectRoot: null | string): null | PyValue {
   const parts = module.split('.')
   const folder = folders.find((candidate) => installedIn(parts[0], [candidate]))
   if (!folder) return null
