@@ -156,6 +156,11 @@ describe('current releases', () => {
     })
     expect(request.wireHeadersEstimated, String(request.wireHeadersEstimated)).to.equal(null)
     // A body field whose value is estimated makes the length it counts estimated too.
+    // os.getlogin()'s user name (kedro-telemetry 0.1.x) may be "anonymous" or a 128-digit hash: the length is not known.
+    const old = project('a: {type: MemoryDataSet}\n', {'pyproject.toml': '[tool.kedro]\npackage_name = "demo"\nproject_name = "demo"\nkedro_init_version = "0.18.14"\n'})
+    const login = await preview(old, {args: ['info'], ignoreConsent: true, kedroVersion: '0.18.14', probePython: true, python, telemetryVersion: '0.1.4'})
+    expect(login.estimated).to.include('properties.username')
+    expect(login.requests[0].wireHeadersEstimated).to.match(/properties\.username may differ/)
     const unsure = (await preview(root, {args: ['info'], kedroVersion: '1.5.0', telemetryVersion: '0.8.0'})).requests[0]
     expect(unsure.wireHeadersEstimated).to.match(/Content-Length counts the body, where properties\.python_version may differ/)
     const bare = (await preview(project('a: {type: x}\n'))).requests[0]

@@ -297,13 +297,14 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
   return {...result, estimated: [...sheet.estimated], leaked: command.leaked, requests: requests.map((request) => withLengthDoubt(request, sheet.estimated))}
 }
 
-/** Fields whose estimate never changes the body's length: a new project id's hash and a new user id. */
-const LENGTH_KNOWN = new Set(['identity', 'properties', 'properties.project_id', 'properties.username'])
-
-/** Content-Length counts the body's bytes: a field in it whose value is estimated makes the header estimated too. */
+/**
+ * Content-Length counts the body's bytes: a field in it whose value is estimated makes the header estimated too,
+ * unless the value is a placeholder whose length is known (a new project id's hash, a new user id).
+ */
 function withLengthDoubt(request: TelemetryRequest, estimated: Iterable<string>): TelemetryRequest {
-  const inBody = (field: string) => field === 'event' || (field.startsWith('properties.') && Object.hasOwn(request.body.properties, field.slice('properties.'.length)))
-  const fields = [...estimated].filter((field) => !LENGTH_KNOWN.has(field) && inBody(field))
+  const valueOf = (field: string): unknown => (field.startsWith('properties.') ? request.body.properties[field.slice('properties.'.length)] : (request.body as unknown as Record<string, unknown>)[field])
+  const lengthUnknown = (field: string) => field === 'event' || (field !== 'properties' && valueOf(field) !== undefined && ![NEW_PROJECT_ID, NEW_USER_ID].includes(valueOf(field) as string))
+  const fields = [...estimated].filter((field) => lengthUnknown(field))
   if (fields.length === 0) return request
   const reason = `Content-Length counts the body, where ${fields.join(', ')} may differ`
   return {...request, wireHeadersEstimated: request.wireHeadersEstimated ? `${request.wireHeadersEstimated}; ${reason}` : reason}
