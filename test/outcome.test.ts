@@ -299,7 +299,8 @@ describe('what decides the outcome, release by release', () => {
       const run = async (release: string, files: Record<string, string>) => {
         writeFiles(project, files)
         const result = await preview(project, ['--no-python', '--kedro-version', release, '--telemetry-version', '0.6.3', 'run'])
-        return {estimated: result.estimated, events: events(result), warnings: result.warnings.join(' ')}
+        const eventDoubt = result.origins.find((origin) => origin.field === 'event')?.estimated ?? ''
+        return {estimated: result.estimated, eventDoubt, events: events(result), warnings: result.warnings.join(' ')}
       }
 
       expect((await run('0.18.14', {'conf/base/logging.yml': PLAIN})).events).to.deep.equal(['Kedro Project Statistics'])
@@ -310,6 +311,13 @@ describe('what decides the outcome, release by release', () => {
       expect((await run('0.18.14', {'conf/local/logging.yml': 'formatters:\n  short:\n    format: "%(message)s"\n'})).events).to.deep.equal(['Kedro Project Statistics'])
       expect((await run('0.18.14', {'conf/local/logging.yml': 'formatters: {}\n'})).warnings).to.match(/Unable to configure handler 'console'/)
       expect((await run('0.18.14', {'conf/local/logging.yml': 'version: 2\n'})).events).to.deep.equal(['CLI command'])
+      // Where settings.py is not followed, the configuration may be elsewhere: the refusal is then only likely.
+      const settingsPath = path.join(project, 'src/spaceflights/settings.py')
+      const settingsText = readFileSync(settingsPath, 'utf8')
+      const unread = await run('0.18.14', {'src/spaceflights/settings.py': 'from pathlib import Path\n\nCONF_SOURCE = str(Path(__file__).parents[2] / "conf")\n'})
+      expect(unread.events).to.deep.equal(['Kedro Project Statistics'])
+      expect(unread.eventDoubt).to.match(/KedroSession\.create applies the project's logging configuration .*, with the configuration where this tool looked/)
+      writeFileSync(settingsPath, settingsText)
       // Installed, the class may be there: the statistics go out, the event estimated.
       writeFiles(project, {[`${site}/pythonjsonlogger/__init__.py`]: '', 'conf/local/logging.yml': ''})
       const installed = await run('0.18.14', {})

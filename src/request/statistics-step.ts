@@ -114,10 +114,11 @@ function sessionLoggingVerdict(context: PreviewContext, reading: StatisticsReadi
   if (!logging) return null
   const where = `KedroSession.create applies the project's logging configuration (logging* in the ${reading.env} and base environments)`
   const fails = (why: string) => ({failure: `${where}: ${why}`, kind: 'fails' as const, stage: 'before-catalog' as const})
-  if ('failure' in logging) return fails(`loading it raises ${logging.failure}`)
-  const verdict = checkLoggingConfig(logging.config, loggingChecking(context))
-  if (verdict.kind === 'fails') return fails(`logging.config.dictConfig refuses it (${verdict.reason})`)
-  return verdict.estimated ? `${where}: whether dictConfig accepts it is not known: ${verdict.estimated}` : null
+  const verdict = 'failure' in logging ? null : checkLoggingConfig(logging.config, loggingChecking(context))
+  const refused = 'failure' in logging ? `loading it raises ${logging.failure}` : (verdict?.kind === 'fails' ? `logging.config.dictConfig refuses it (${verdict.reason})` : null)
+  // Where settings.py is not followed, the configuration may be elsewhere: a refusal is then only likely.
+  if (refused) return reading.settingsUnread ? `${where}: ${refused}, with the configuration where this tool looked (${reading.settingsUnread})` : fails(refused)
+  return verdict?.kind === 'accepted' && verdict.estimated ? `${where}: whether dictConfig accepts it is not known: ${verdict.estimated}` : null
 }
 
 /** Why kedro stops before the statistics go out, from what the project reading found; null when it gets there. */

@@ -66,6 +66,8 @@ export interface StatisticsReading {
   hookFails: null | string
   /** Kedro 0.18: the logging configuration the session applies as it is created (see CatalogReading), or null. */
   sessionLogging: CatalogReading['sessionLogging']
+  /** Why settings.py may put the configuration elsewhere than where it was read, or null. */
+  settingsUnread: null | string
   /** Why whether the hook gets as far as sending is not known here (a class whose import depends on the environment). */
   hookUnsure: null | string
   /** Reasons the figures may be off, per property name. */
@@ -555,7 +557,7 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
       remote.unsure, types.unsure, ...pipelines.mayRaise, unreadSettingsFailure(settings, catalog.failure), unfollowedFilters(options.filters, pipelines),
     ].filter(Boolean).join('; ') || null,
     missingPipelines: pipelines.missing, properties: collected.properties, registryFails: pipelines.registryFails,
-    sessionLogging: settings?.estimated.length ? null : catalog.sessionLogging,
+    sessionLogging: catalog.sessionLogging, settingsUnread: settings?.estimated.length ? settings.estimated.join('; ') : null,
     selectedNodes: pipelines.estimated.length === 0 ? pipelines.selectedNodes : null, warnings: collected.warnings,
   }
 }
