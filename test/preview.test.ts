@@ -10,7 +10,7 @@ import {readCatalog} from '../src/statistics/catalog.js'
 import {readPipelines} from '../src/statistics/pipelines.js'
 import {runInProcess} from './helpers/in-process.js'
 import {preview} from './helpers/preview.js'
-import {cleanEnv, EXAMPLE, makeProject, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
+import {cleanEnv, EXAMPLE, makeProject, PYPROJECT, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
 import {kedro} from '../src/releases/releases.js'
 
 
@@ -293,6 +293,23 @@ describe('telemetry preview', () => {
     const json = await preview(['run', '--pipeline', 'no_such_pipeline'])
     expect(json.requests[0].body.event).to.equal('CLI command')
     expect(json.warnings.join(' ')).to.match(/1 requested pipeline is not registered/).and.not.to.contain('no_such_pipeline')
+  })
+
+  it('Kedro 0.19\'s catalog create looks its pipeline up before the catalog: one not registered, no statistics; an empty one is fine', async () => {
+    const project = makeProject({
+      'conf/base/catalog.yml': 'cars:\n  type: pandas.CSVDataset\n  filepath: data/cars.csv\n', 'conf/local/.gitkeep': '',
+      'pyproject.toml': PYPROJECT.replaceAll('1.5.0', '0.19.14'),
+      'src/demo/pipeline_registry.py': 'from kedro.pipeline import Pipeline\n\n\ndef register_pipelines():\n    return {"__default__": Pipeline([]), "empty": Pipeline([])}\n',
+    })
+    const create = (name: string) => preview(['--kedro-version', '0.19.14', 'catalog', 'create', '--pipeline', name], {project})
+    const missing = await create('nosuch')
+    expect(missing.requests.map((request) => request.body.event)).to.deep.equal(['CLI command'])
+    expect(missing.warnings.join(' ')).to.match(/1 requested pipeline is not registered/)
+    // Pipeline has no __len__: an empty one is found, and the catalog is built.
+    expect((await create('empty')).requests.map((request) => request.body.event)).to.deep.equal(['Kedro Project Statistics'])
+    // catalog list builds the catalog before it looks its pipelines up: the statistics go out, then it fails.
+    const list = await preview(['--kedro-version', '0.19.14', 'catalog', 'list', '--pipeline', 'nosuch'], {project})
+    expect(list.requests.map((request) => request.body.event)).to.deep.equal(['Kedro Project Statistics'])
   })
 
   it('an option the command does not have: click rejects the line, so no statistics', async () => {

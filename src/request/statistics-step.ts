@@ -74,18 +74,22 @@ function givenValues(command: MaskedCommand, args: string[], names: string[]): s
 }
 
 /** What `kedro run`, `catalog describe-datasets` and `resolve-patterns` ask for: the pipelines, filters and versions. */
-function commandSelection(command: MaskedCommand, args: string[]): Pick<StatisticsOptions, 'filters' | 'loadVersions' | 'requested' | 'runs' | 'runtimeParams'> {
+function commandSelection(command: MaskedCommand, args: string[]): Pick<StatisticsOptions, 'filters' | 'loadVersions' | 'looksUp' | 'requested' | 'runs' | 'runtimeParams'> {
   const {commandPath} = command
   const runs = commandPath[0] === 'run'
   // The pipelines the command asks for (Kedro 1.5.0 loads only those): run's, and catalog describe-datasets' and
   // resolve-patterns' -p (kedro/framework/cli/catalog.py calls pipelines.set_requested).
   const filters = runs || (commandPath[0] === 'catalog' && ['describe-datasets', 'resolve-patterns'].includes(commandPath[1] ?? ''))
   const given = (names: string[]) => givenValues(command, args, names)
-  // run's --pipeline is one name, as typed (no callback); --pipelines and the catalog commands' -p go through split_string.
-  const requested = !filters ? [] : (runs
+  // Kedro 0.18/0.19's `catalog create` looks its --pipeline up (pipelines.get) before it touches the catalog, and
+  // stops with KedroCliError when it is not registered (kedro/framework/cli/catalog.py, create_catalog).
+  const creates = commandPath[0] === 'catalog' && commandPath[1] === 'create'
+  // run's --pipeline and create's are one name, as typed (no callback); --pipelines and the other catalog commands' -p
+  // go through split_string.
+  const requested = creates ? given(['--pipeline']) : !filters ? [] : (runs
     ? [...given(['--pipeline']).filter(Boolean), ...given(['--pipelines']).flatMap((value) => splitString(value))]
     : given(['--pipeline']).flatMap((value) => splitString(value)))
-  if (!runs) return {requested: requested.length > 0 ? requested : null, runs, runtimeParams: []}
+  if (!runs) return {looksUp: creates, requested: requested.length > 0 ? requested : null, runs, runtimeParams: []}
   // 0.18's repeatable --load-version takes one dataset:version each (never split at commas); --load-versions a list.
   const loadVersions = [...given(['--load-version']), ...given(['--load-versions']).flatMap((value) => value.split(','))]
   return {

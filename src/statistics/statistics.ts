@@ -34,6 +34,8 @@ export interface StatisticsOptions {
   pythonVersion?: null | string
   /** The command is `kedro run`: the pipelines it runs must be registered and hold nodes. */
   runs?: boolean
+  /** The command looks the requested pipelines up before the catalog (0.18/0.19's `catalog create`): they must be registered. */
+  looksUp?: boolean
   /** The dataset names `kedro run --load-versions` gives versions for. */
   loadVersions?: string[]
   /** kedro run's filters (--tags, --nodes, --from-nodes...), applied to the pipelines it runs. */
@@ -371,7 +373,7 @@ const NO_PACKAGE: Omit<PipelineReading, 'pipelines'> = {
 function readProjectPipelines(options: StatisticsOptions): Omit<PipelineReading, 'pipelines'> {
   if (!options.packageName) return NO_PACKAGE
   return readPipelines({
-    filters: options.filters, kedroRelease: options.kedroRelease, mustExist: options.runs, sitePackages: options.kedroSitePackages,
+    filters: options.filters, kedroRelease: options.kedroRelease, mustExist: options.runs || options.looksUp, sitePackages: options.kedroSitePackages,
     packageName: options.packageName, projectRoot: options.projectRoot,
     pythonVersion: options.pythonVersion, requested: options.requested, sourceDir: options.sourceDir,
   })
@@ -558,6 +560,6 @@ export async function readStatistics(options: StatisticsOptions): Promise<Statis
     ].filter(Boolean).join('; ') || null,
     missingPipelines: pipelines.missing, properties: collected.properties, registryFails: pipelines.registryFails,
     sessionLogging: catalog.sessionLogging, settingsUnread: settings?.estimated.length ? settings.estimated.join('; ') : null,
-    selectedNodes: pipelines.estimated.length === 0 ? pipelines.selectedNodes : null, warnings: collected.warnings,
+    selectedNodes: options.runs && pipelines.estimated.length === 0 ? pipelines.selectedNodes : null, warnings: collected.warnings,
   }
 }
