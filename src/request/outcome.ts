@@ -19,6 +19,7 @@ import {checkLoggingConfig, loggingChecking} from './logging-config.js'
 import type {PreviewSheet} from './sheet.js'
 import {readSettings} from '../statistics/settings.js'
 import {importSettings, type SettingsImport} from '../statistics/settings-import.js'
+import {projectCliOf} from './project-cli.js'
 import {loadRunner} from './runner.js'
 
 type CatalogOutcome =
@@ -120,9 +121,13 @@ export function kedroRefuses(context: PreviewContext, sheet: PreviewSheet): null
   if (refused) return refused
   // dynaconf swallows an ImportError here (KedroSession.create raises it later); anything else stops kedro.
   const settings = settingsImportOf(context)
-  return settings?.kind === 'fails' && !settings.importError
-    ? `importing the project's settings.py raises (${settings.error}): kedro stops as it starts (bootstrap_project), before any hook runs`
-    : null
+  if (settings?.kind === 'fails' && !settings.importError) {
+    return `importing the project's settings.py raises (${settings.error}): kedro stops as it starts (bootstrap_project), before any hook runs`
+  }
+
+  // Then KedroCLI imports the project's cli.py (project_groups).
+  const cli = projectCliOf(context)
+  return cli.kind === 'refuses' ? cli.reason : null
 }
 
 /** What the project's pyproject.toml makes kedro refuse (it does not parse, or its metadata), or null. */

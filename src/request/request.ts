@@ -11,6 +11,7 @@ import {telemetryReleasesWith} from '../releases/releases.js'
 import {type MaskedCommand, maskedCommand} from './command.js'
 import {type PreviewContext, previewContext, type PreviewInputs} from './context.js'
 import {catalogOutcome, kedroRefuses, pluginHookDoubts, settingsImportOf, statisticsHookDisabled} from './outcome.js'
+import {projectCliDoubts} from './project-cli.js'
 import {NEW_PROJECT_ID, NEW_USER_ID, projectProperties, userIdentity} from './properties.js'
 import {type FieldOrigin, PreviewSheet} from './sheet.js'
 import {projectStatistics} from './statistics-step.js'
@@ -254,6 +255,11 @@ async function pluginEventRequests(context: PreviewContext, sheet: PreviewSheet,
   return [requestBuilder(context, sheet)(event.name, {...plugin, ...project}, identity || 'missing_user_identity')]
 }
 
+/** Why the event itself may differ: the project's cli.py, or a catalog built later by a command that builds none now. */
+function eventDoubtOf(context: PreviewContext, command: MaskedCommand, statistics: boolean): null | string {
+  return projectCliDoubts(context).event ?? (command.runs && !statistics ? laterCatalog(command.commandPath[0]) : null)
+}
+
 export async function buildTelemetryRequests(options: PreviewOptions): Promise<PreviewResult> {
   const sheet = new PreviewSheet()
   const context = await previewContext(options, sheet)
@@ -292,7 +298,7 @@ export async function buildTelemetryRequests(options: PreviewOptions): Promise<P
   const {identity, username} = await userIdentity(context, sheet)
   const properties = projectProperties(context, sheet, username)
   const statistics = await statisticsOf(context, sheet, command)
-  const eventDoubt = command.runs && !statistics ? laterCatalog(command.commandPath[0]) : null
+  const eventDoubt = eventDoubtOf(context, command, Boolean(statistics))
   const requests = assemble(context, sheet, {command, eventDoubt, identity, properties, statistics})
   return {...result, estimated: [...sheet.estimated], leaked: command.leaked, requests: requests.map((request) => withLengthDoubt(request, sheet.estimated))}
 }

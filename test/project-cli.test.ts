@@ -1,0 +1,128 @@
+/**
+ * A project's own cli.py: kedro imports it as it starts, and its commands replace kedro's own of the same name
+ * (kedro/framework/cli/cli.py, KedroCLI.project_groups, 0.18 to 1.5). Seen with the real 0.19.5 on a public project
+ * whose cli.py replaces `run` without `--namespace`: click refused the option, which the preview had masked as kedro's.
+ */
+import {expect} from 'chai'
+import {cpSync} from 'node:fs'
+import path from 'node:path'
+
+import type {PreviewResult} from '../src/request/request.js'
+import {runInProcess} from './helpers/in-process.js'
+import {EXAMPLE, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
+import {expectValid} from './helpers/schemas.js'
+
+const SITE = '.venv/lib/python3.11/site-packages'
+
+/** An environment with kedro (the names cli.py imports) and click, as files. */
+const ENVIRONMENT = {
+  '.venv/pyvenv.cfg': 'home = /usr/bin\n', [`${SITE}/kedro-1.5.0.dist-info/METADATA`]: 'Name: kedro\nVersion: 1.5.0\n',
+  [`${SITE}/kedro_telemetry-0.8.0.dist-info/METADATA`]: 'Name: kedro-telemetry\nVersion: 0.8.0\n',
+  [`${SITE}/kedro/__init__.py`]: '', [`${SITE}/kedro/framework/__init__.py`]: '', [`${SITE}/kedro/framework/cli/__init__.py`]: '',
+  [`${SITE}/kedro/framework/cli/project.py`]: 'import click\nproject_group = click.group()\nASYNC_ARG_HELP = "x"\n',
+  [`${SITE}/click/__init__.py`]: 'def group(): pass\ndef command(): pass\ndef option(): pass\n',
+  [`${SITE}/pandas/__init__.py`]: '', [`${SITE}/sklearn/__init__.py`]: '', [`${SITE}/sklearn/model_selection.py`]: 'def train_test_split(): pass\n',
+  [`${SITE}/sklearn/linear_model.py`]: 'class LinearRegression: pass\n', [`${SITE}/sklearn/metrics.py`]: 'def r2_score(): pass\n',
+}
+
+const CLI = `"""Command line tools for manipulating a Kedro project."""
+import logging
+
+import click
+from kedro.framework.cli.project import ASYNC_ARG_HELP, project_group
+
+logger = logging.getLogger(__name__)
+HELP = ("Runs the project"
+        " our way.")
+
+
+@click.group(name=__file__)
+def cli():
+    """Command line tools."""
+
+
+@project_group.command()
+@click.option("--async", "is_async", is_flag=True, help=ASYNC_ARG_HELP)
+def run(is_async):
+    """Run the pipeline."""
+
+
+@cli.command()
+def tidy_up():
+    """Our own command."""
+`
+
+function project(files: Record<string, string>): string {
+  const root = path.join(tempDir('kc-project-cli-'), 'spaceflights')
+  cpSync(EXAMPLE, root, {recursive: true})
+  writeFiles(root, files)
+  return root
+}
+
+async function preview(root: string, args: string[]): Promise<PreviewResult> {
+  const result = await runInProcess(['preview', '--json', '--project', root, '--no-python', ...args], {cwd: root})
+  expect(result.code, result.stderr).to.equal(0)
+  const json = JSON.parse(result.stdout) as PreviewResult
+  expectValid('preview.schema.json', json)
+  return json
+}
+
+const doubtOf = (json: PreviewResult, field: string) => json.origins.find((origin) => origin.field === field)?.estimated ?? null
+
+describe('a project\'s own cli.py', () => {
+  after(removeTempDirs)
+
+  it('a command it defines replaces kedro\'s: its masking and its event are estimated, naming the file', async () => {
+    const root = project({...ENVIRONMENT, 'src/spaceflights/cli.py': CLI})
+    for (const args of [['run', '--namespace', 'x'], ['tidy-up']]) {
+      const json = await preview(root, args)
+      expect(doubtOf(json, 'event'), args.join(' ')).to.include('src/spaceflights/cli.py').and.to.include(`a \`${args[0]}\` command`)
+      expect(doubtOf(json, 'properties.command'), args.join(' ')).to.include('replacing kedro\'s own')
+    }
+
+    // Any other command is kedro's own, and cli.py imports where kedro runs: nothing is unsure.
+    const info = await preview(root, ['info'])
+    expect(doubtOf(info, 'event')).to.equal(null)
+    expect(doubtOf(info, 'properties.command')).to.equal(null)
+    expect(info.requests.map((request) => request.body.event)).to.deep.equal(['CLI command'])
+  })
+
+  it('without an environment, whether it imports is not known: every command\'s event is estimated', async () => {
+    const json = await preview(project({'src/spaceflights/cli.py': CLI}), ['info'])
+    expect(doubtOf(json, 'event')).to.include('no environment was read to tell whether its imports resolve (click, kedro.framework.cli.project)')
+    expect(doubtOf(json, 'properties.command')).to.equal(null)
+  })
+
+  it('code at its top level that may raise is not followed: the event is estimated', async () => {
+    const json = await preview(project({...ENVIRONMENT, 'src/spaceflights/cli.py': `${CLI}\nSETTINGS = load_settings()\n`}), ['info'])
+    expect(doubtOf(json, 'event')).to.match(/its top-level code \(line \d+\) is not followed/)
+  })
+
+  it('a name the installed module lacks, no `cli`, or a syntax error stops kedro as it starts: nothing is sent', async () => {
+    const cases = {
+      'has no `cli`': CLI.replace('def cli():', 'def main():'),
+      'ImportError: cannot import name \'NO_SUCH_HELP\'': CLI.replace('ASYNC_ARG_HELP, project_group', 'NO_SUCH_HELP, project_group'),
+      'SyntaxError': `${CLI}\ndef broken(:\n`,
+    }
+    for (const [reason, source] of Object.entries(cases)) {
+      const json = await preview(project({...ENVIRONMENT, 'src/spaceflights/cli.py': source}), ['run'])
+      expect(json.requests, reason).to.deep.equal([])
+      expect(json.wouldSend, reason).to.equal(false)
+      expect(json.warnings.join(' '), reason).to.include(reason)
+    }
+  })
+
+  it('one whose import finds no module is ignored by kedro (ModuleNotFoundError is caught): kedro\'s own run, exactly', async () => {
+    const json = await preview(project({...ENVIRONMENT, 'src/spaceflights/cli.py': `import not_installed_anywhere\n${CLI}`}), ['run'])
+    expect(doubtOf(json, 'properties.command')).to.equal(null)
+    expect(doubtOf(json, 'event') ?? '').not.to.include('cli.py')
+    expect(json.requests.map((request) => request.body.event)).to.deep.equal(['Kedro Project Statistics'])
+  })
+
+  it('commands it adds in ways its decorators do not show (add_command, a name not given literally) leave every command unsure', async () => {
+    for (const extra of ['\ncli.add_command(run)\n', '\n@cli.command(name=NAME)\ndef other():\n    pass\n']) {
+      const json = await preview(project({...ENVIRONMENT, 'src/spaceflights/cli.py': `${CLI}${extra}`}), ['info'])
+      expect(doubtOf(json, 'properties.command'), extra).to.include('commands it does not show plainly')
+    }
+  })
+})
