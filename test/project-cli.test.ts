@@ -100,9 +100,10 @@ describe('a project\'s own cli.py', () => {
 
   it('a name the installed module lacks, no `cli`, or a syntax error stops kedro as it starts: nothing is sent', async () => {
     const cases = {
-      'has no `cli`': CLI.replace('def cli():', 'def main():'),
+      'has no `cli`': 'import click\n\n\n@click.command()\ndef hello():\n    pass\n',
       'ImportError: cannot import name \'NO_SUCH_HELP\'': CLI.replace('ASYNC_ARG_HELP, project_group', 'NO_SUCH_HELP, project_group'),
       'SyntaxError': `${CLI}\ndef broken(:\n`,
+      'NameError (a decorator uses commands': `${CLI}\n@commands.command()\ndef more():\n    pass\n`,
     }
     for (const [reason, source] of Object.entries(cases)) {
       const json = await preview(project({...ENVIRONMENT, 'src/spaceflights/cli.py': source}), ['run'])

@@ -83,6 +83,8 @@ function readProjectCli(context: PreviewContext): ProjectCli {
   const imports = importVerdict(statements, read.text, context)
   if (imports.kind === 'not-found') return {kind: 'absent'}
   if (imports.kind === 'raises') return {kind: 'refuses', reason: `importing ${file} raises ${imports.error}: kedro stops as it starts, before any hook runs`}
+  const unbound = decoratorRoots(statements, read.text).find((name) => moduleBinding(read.text, name) === 'unbound')
+  if (unbound) return {kind: 'refuses', reason: `importing ${file} raises NameError (a decorator uses ${unbound}, which the module never binds): kedro stops as it starts, before any hook runs`}
   if (moduleBinding(read.text, 'cli') === 'unbound') {
     return {kind: 'refuses', reason: `${file} has no \`cli\`: kedro raises KedroCliError ("Cannot load commands from <package>.cli") as it starts, before any hook runs`}
   }
@@ -180,6 +182,14 @@ function definedCommands(statements: SyntaxNode[], source: string): null | Set<s
   }
 
   return names
+}
+
+/** The first name of each top-level decorator (`cli` of `@cli.command()`): Python looks each up as the module runs. */
+function decoratorRoots(statements: SyntaxNode[], source: string): string[] {
+  return statements.filter((statement) => statement.name === 'DecoratedStatement')
+    .flatMap((statement) => childrenOf(statement).filter((part) => part.name === 'Decorator'))
+    .flatMap((decorator) => childrenOf(decorator).filter((part) => part.name === 'VariableName').slice(0, 1))
+    .map((name) => source.slice(name.from, name.to))
 }
 
 /** A decorator's command name: its first positional string or `name=` string; null when it gives none; undefined when it is not a literal. */
