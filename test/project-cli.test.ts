@@ -127,3 +127,31 @@ describe('a project\'s own cli.py', () => {
     }
   })
 })
+
+describe('another plugin\'s commands (kedro.project_commands, kedro.global_commands)', () => {
+  after(removeTempDirs)
+
+  const MLFLOW = {
+    [`${SITE}/kedro_mlflow-0.14.4.dist-info/METADATA`]: 'Name: kedro_mlflow\nVersion: 0.14.4\n',
+    [`${SITE}/kedro_mlflow-0.14.4.dist-info/entry_points.txt`]: '[kedro.project_commands]\nmlflow = kedro_mlflow.framework.cli.cli:commands\n',
+  }
+
+  it('a word kedro does not know may be one of them: its masking and event are estimated, not "No such command"', async () => {
+    const root = project({...ENVIRONMENT, ...MLFLOW})
+    const json = await preview(root, ['mlflow', 'init', '--env', 'local'])
+    expect(doubtOf(json, 'properties.command')).to.include('kedro_mlflow 0.14.4 adds kedro commands (mlflow = kedro_mlflow.framework.cli.cli:commands)')
+    expect(doubtOf(json, 'event')).to.include('`mlflow` may be one of them')
+    expect(json.warnings.join(' ')).not.to.include('No such command')
+    // kedro's own commands stay kedro's: a plugin overriding one is named after it.
+    expect(doubtOf(await preview(root, ['info']), 'properties.command')).to.equal(null)
+    // Without the plugin, the word is no command: exact.
+    const plain = await preview(project(ENVIRONMENT), ['mlflow', 'init'])
+    expect(doubtOf(plain, 'properties.command')).to.equal(null)
+    expect(plain.warnings.join(' ')).to.include('No such command')
+  })
+
+  it('without an environment, a kedro-* plugin the requirements ask for may add it', async () => {
+    const json = await preview(project({'requirements.txt': 'kedro~=1.5.0\nkedro-mlflow==0.14.4\n'}), ['mlflow', 'ui'])
+    expect(doubtOf(json, 'properties.command')).to.include('requirements.txt:2 asks for kedro-mlflow, which may add kedro commands (no environment was read to tell)')
+  })
+})

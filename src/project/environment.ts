@@ -100,7 +100,7 @@ export function readDistributions(sitePackages: string[], projectRoot: null | st
   return distributions
 }
 
-/** An installed distribution that registers Kedro project hooks (entry point group `kedro.hooks`). */
+/** An installed distribution that registers Kedro entry points (project hooks, `kedro.hooks`, or commands). */
 export interface HookPlugin {
   /** The entry points as written, `name = module:attribute`. */
   entryPoints: string[]
@@ -109,13 +109,13 @@ export interface HookPlugin {
   version: null | string
 }
 
-/** The `[kedro.hooks]` entries of an entry_points.txt (an INI file: one section per group). */
-export function kedroHookEntryPoints(text: string): string[] {
+/** The entries of an entry_points.txt in `groups` (an INI file: one section per group), `[kedro.hooks]` by default. */
+export function kedroEntryPoints(text: string, groups: readonly string[] = ['kedro.hooks']): string[] {
   const entries: string[] = []
   let inGroup = false
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim()
-    if (line.startsWith('[')) inGroup = /^\[\s*kedro\.hooks\s*\]$/.test(line)
+    if (line.startsWith('[')) inGroup = groups.includes(line.slice(1, line.indexOf(']')).trim())
     else if (inGroup && line && !line.startsWith('#') && !line.startsWith(';')) entries.push(line)
   }
 
@@ -123,11 +123,11 @@ export function kedroHookEntryPoints(text: string): string[] {
 }
 
 /**
- * Every distribution in these folders that registers Kedro project hooks, as pluggy finds them
- * (importlib.metadata's entry points): each metadata folder's entry_points.txt is read, and nothing else of it unless
- * it names `kedro.hooks`.
+ * Every distribution in these folders that registers entry points in `groups` (`kedro.hooks`: project hooks), as
+ * importlib.metadata finds them: each metadata folder's entry_points.txt is read, and nothing else of it unless it
+ * names one of them.
  */
-export function readHookPlugins(sitePackages: string[], projectRoot: null | string): HookPlugin[] {
+export function readHookPlugins(sitePackages: string[], projectRoot: null | string, groups: readonly string[]): HookPlugin[] {
   const plugins: HookPlugin[] = []
   const seen = new Set<string>()
   for (const directory of sitePackages) {
@@ -138,7 +138,7 @@ export function readHookPlugins(sitePackages: string[], projectRoot: null | stri
       if (!metadataFile) continue
       const location = path.join(directory, entry)
       const read = readTextSafeSync(path.join(location, 'entry_points.txt'), {within})
-      const entryPoints = read.ok ? kedroHookEntryPoints(read.text) : []
+      const entryPoints = read.ok ? kedroEntryPoints(read.text, groups) : []
       if (entryPoints.length === 0) continue
       const metadata = readTextSafeSync(path.join(location, metadataFile), {within})
       const parsed = metadata.ok ? parseCoreMetadata(metadata.text) : null

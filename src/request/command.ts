@@ -4,6 +4,7 @@
  */
 import {type CliCommand, commandProperties, MASK, MaskingError, maskWithStructure, passesThrough, PLUGIN_GROUPS} from '../masking/masking.js'
 import {clickParse} from './click-parse.js'
+import {pluginCommandDoubt} from './plugins.js'
 import {projectCliDoubts} from './project-cli.js'
 import type {PreviewContext} from './context.js'
 import type {PreviewSheet} from './sheet.js'
@@ -62,12 +63,13 @@ export function maskedCommand(context: PreviewContext, sheet: PreviewSheet): Mas
   // Every era's masking is read from its release's masking.py, and every Kedro release's commands from its source: a
   // release newer than the newest known, a Kedro release whose commands are borrowed, or a plugin release whose are,
   // makes what the masking keeps a guess.
-  const unsure = telemetryRelease.estimated ?? structure.estimated ?? context.pluginEstimates[args[0] ?? ''] ?? projectCliDoubts(context).command
+  const otherPlugin = pluginCommandDoubt(context)
+  const unsure = telemetryRelease.estimated ?? structure.estimated ?? context.pluginEstimates[args[0] ?? ''] ?? projectCliDoubts(context).command ?? otherPlugin
   sheet.origin('properties.command', 'masked', 'the command line', `${masks} value${masks === 1 ? '' : 's'} replaced by *****`, unsure)
   sheet.origin('properties.main_command', 'masked', 'the command line', 'the first masked token', unsure)
 
   const commandPath = masked.filter((token, index) => token === args[index] && !token.startsWith('-'))
-  if (commandPath.length === 0 && leaked.length === 0) warnNoSuchCommand(args[0], sheet)
+  if (commandPath.length === 0 && leaked.length === 0 && !otherPlugin) warnNoSuchCommand(args[0], sheet)
   return {command, commandPath, leaked, mainCommand, ...clickVerdict(context, commandPath)}
 }
 

@@ -7,8 +7,6 @@
 import path from 'node:path'
 
 import {entryKindSync, readTextSafeSync} from '../checkout/files.js'
-import {normaliseDistributionName, readHookPlugins} from '../project/environment.js'
-import {requiredDistributions} from '../project/requirements.js'
 import {compareVersions} from '../python/pep440.js'
 import {safeLoad} from '../python/pyyaml.js'
 import {type KedroRelease, refusesProject} from '../releases/releases.js'
@@ -17,8 +15,8 @@ import type {MaskedCommand} from './command.js'
 import {importFolders, type PreviewContext} from './context.js'
 import {checkLoggingConfig, loggingChecking} from './logging-config.js'
 import type {PreviewSheet} from './sheet.js'
-import {readSettings} from '../statistics/settings.js'
 import {importSettings, type SettingsImport} from '../statistics/settings-import.js'
+import {disabledHookPlugins} from './plugins.js'
 import {projectCliOf} from './project-cli.js'
 import {loadRunner} from './runner.js'
 
@@ -154,17 +152,6 @@ function runChecks(context: PreviewContext, command: MaskedCommand): {refuses: n
   return {refuses: null, unsure: load?.kind === 'unsure' ? `--runner ${runner}: ${load.reason}, so kedro may stop before the session` : null}
 }
 
-/** What settings.py's DISABLE_HOOKS_FOR_PLUGINS names, read once per preview; null when it cannot be followed. */
-const disabledHooks = new WeakMap<PreviewContext, null | string[]>()
-
-function disabledHookPlugins(context: PreviewContext): null | string[] {
-  if (disabledHooks.has(context)) return disabledHooks.get(context)!
-  const {pyproject, root} = context.project
-  const disabled = root && pyproject?.packageName ? readSettings(root, pyproject.sourceDir ?? 'src', pyproject.packageName).disabledHookPlugins : []
-  disabledHooks.set(context, disabled)
-  return disabled
-}
-
 /**
  * kedro-telemetry's project hooks (the statistics) are switched off by DISABLE_HOOKS_FOR_PLUGINS in settings.py; its
  * CLI hooks are not, so "CLI command" is still sent. True, false, or why it is not known.
@@ -173,39 +160,6 @@ export function statisticsHookDisabled(context: PreviewContext): boolean | strin
   const disabled = disabledHookPlugins(context)
   if (disabled === null) return 'settings.py cannot be followed here, so whether DISABLE_HOOKS_FOR_PLUGINS names kedro-telemetry is not known'
   return disabled.includes('kedro-telemetry')
-}
-
-/**
- * Kedro distributions whose project hooks cannot change what kedro-telemetry sends: kedro-telemetry itself, kedro-viz
- * (its DatasetStatsHook.after_catalog_created only keeps the catalog: kedro-viz,
- * package/kedro_viz/integrations/kedro/hooks.py), and those that register none (kedro, kedro-datasets, and
- * kedro-airflow and kedro-docker, which add commands only: their pyproject.toml in kedro-org/kedro-plugins).
- */
-const HOOKS_WITHOUT_EFFECT = new Set(['kedro', 'kedro-airflow', 'kedro-datasets', 'kedro-docker', 'kedro-telemetry', 'kedro-viz'])
-
-const PLUGIN_HOOK_EFFECT = 'their code is not followed here: plugin hooks run before kedro-telemetry\'s statistics hook ' +
-  '(after_context_created always, after_catalog_created in the order pluggy registered them), so if one raises, only ' +
-  '"CLI command" is sent, and if one changes the catalog, the counts differ'
-
-/**
- * Why other plugins' Kedro hooks may change the statistics (kedro/framework/session/session.py registers every
- * `kedro.hooks` entry point not named in DISABLE_HOOKS_FOR_PLUGINS). Read from the environment when there is one,
- * else from the project's requirements (a `kedro-*` plugin it asks for may register hooks); empty when none.
- */
-export function pluginHookDoubts(context: PreviewContext): string[] {
-  const {pyproject, root, versions} = context.project
-  const disabled = disabledHookPlugins(context) ?? []
-  const folders = importFolders(context)
-  // A venv that also imports the base interpreter's packages: its own are read, and the requirements stand for the rest.
-  const ownFolders = folders ?? (versions.environment?.systemSitePackages ? versions.environment.sitePackages : undefined)
-  const found = (ownFolders ? readHookPlugins(ownFolders, root) : [])
-    .filter((plugin) => !HOOKS_WITHOUT_EFFECT.has(normaliseDistributionName(plugin.name)) && !disabled.includes(plugin.name))
-  const doubts = found.map((plugin) => `${plugin.name}${plugin.version ? ` ${plugin.version}` : ''} registers Kedro hooks (${plugin.entryPoints.join('; ')}): ${PLUGIN_HOOK_EFFECT}`)
-  if (folders || !root) return doubts
-  const named = new Set(found.map((plugin) => normaliseDistributionName(plugin.name)))
-  return [...doubts, ...[...requiredDistributions(root, pyproject?.dependencies ?? [])]
-    .filter(([name]) => name.startsWith('kedro-') && !HOOKS_WITHOUT_EFFECT.has(name) && !named.has(name) && !disabled.some((entry) => normaliseDistributionName(entry) === name))
-    .map(([name, origin]) => `${origin} asks for ${name}, which may register Kedro hooks (no environment was read to tell): ${PLUGIN_HOOK_EFFECT}`)]
 }
 
 /** Whether the command (in a project kedro starts for) builds the catalog. */

@@ -10,7 +10,8 @@ import {type PyJson, pythonJsonDumps, pythonStr} from '../python/json-dumps.js'
 import {telemetryReleasesWith} from '../releases/releases.js'
 import {type MaskedCommand, maskedCommand} from './command.js'
 import {type PreviewContext, previewContext, type PreviewInputs} from './context.js'
-import {catalogOutcome, kedroRefuses, pluginHookDoubts, settingsImportOf, statisticsHookDisabled} from './outcome.js'
+import {catalogOutcome, kedroRefuses, settingsImportOf, statisticsHookDisabled} from './outcome.js'
+import {pluginCommandDoubt, pluginHookDoubts} from './plugins.js'
 import {projectCliDoubts} from './project-cli.js'
 import {NEW_PROJECT_ID, NEW_USER_ID, projectProperties, userIdentity} from './properties.js'
 import {type FieldOrigin, PreviewSheet} from './sheet.js'
@@ -257,7 +258,7 @@ async function pluginEventRequests(context: PreviewContext, sheet: PreviewSheet,
 
 /** Why the event itself may differ: the project's cli.py, or a catalog built later by a command that builds none now. */
 function eventDoubtOf(context: PreviewContext, command: MaskedCommand, statistics: boolean): null | string {
-  return projectCliDoubts(context).event ?? (command.runs && !statistics ? laterCatalog(command.commandPath[0]) : null)
+  return projectCliDoubts(context).event ?? pluginCommandDoubt(context) ?? (command.runs && !statistics ? laterCatalog(command.commandPath[0]) : null)
 }
 
 export async function buildTelemetryRequests(options: PreviewOptions): Promise<PreviewResult> {
