@@ -36,13 +36,24 @@ const PLUGIN_HOOK_EFFECT = 'their code is not followed here: plugin hooks run be
  * interpreter's packages: its own are read, and the requirements stand for the rest.
  */
 function installedPlugins(context: PreviewContext, groups: readonly string[], known: ReadonlySet<string>): HookPlugin[] {
-  const {root, versions} = context.project
   const disabled = groups.includes('kedro.hooks') ? disabledHookPlugins(context) ?? [] : []
-  const folders = importFolders(context)
-  const ownFolders = folders ?? (versions.environment?.systemSitePackages ? versions.environment.sitePackages : undefined)
-  const found = (ownFolders ? readHookPlugins(ownFolders, root, groups) : [])
-    .filter((plugin) => !known.has(normaliseDistributionName(plugin.name)) && !disabled.includes(plugin.name))
-  return found
+  return entryPointPlugins(context, groups).filter((plugin) => !known.has(normaliseDistributionName(plugin.name)) && !disabled.includes(plugin.name))
+}
+
+/** Each preview reads the environment's entry points once per set of groups (its command line and its statistics both ask). */
+const entryPointReadings = new WeakMap<PreviewContext, Map<string, HookPlugin[]>>()
+
+function entryPointPlugins(context: PreviewContext, groups: readonly string[]): HookPlugin[] {
+  const readings = entryPointReadings.get(context) ?? new Map<string, HookPlugin[]>()
+  entryPointReadings.set(context, readings)
+  const key = groups.join(' ')
+  if (!readings.has(key)) {
+    const {root, versions} = context.project
+    const folders = importFolders(context) ?? (versions.environment?.systemSitePackages ? versions.environment.sitePackages : undefined)
+    readings.set(key, folders ? readHookPlugins(folders, root, groups) : [])
+  }
+
+  return readings.get(key)!
 }
 
 /** What the project's requirements ask for that may be a Kedro plugin, `known` and `named` aside: each with where it is asked. */
