@@ -220,6 +220,20 @@ describe('what decides the outcome, release by release', () => {
       }
     })
 
+    it('a module beside the package (src/utils.py) imports: bootstrap_project puts the source folder first on sys.path', async () => {
+      const nodes = 'import pandas as pd\nfrom utils import fix_columns\n\n\ndef preprocess_companies(companies):\n    return fix_columns(companies)\n'
+      const beside = example({...environment, 'src/spaceflights/pipelines/data_processing/nodes.py': nodes, 'src/utils.py': 'def fix_columns(df):\n    return df\n'})
+      const run = await preview(beside, ['--no-python', 'run'])
+      expect(events(run)).to.deep.equal(['Kedro Project Statistics'])
+      expect(run.warnings.join(' ')).not.to.include('No module named')
+      // Without it, the environment (read) has no `utils`: the pipeline fails to import.
+      const without = await preview(example({...environment, 'src/spaceflights/pipelines/data_processing/nodes.py': nodes}), ['--no-python', 'run'])
+      expect(without.warnings.join(' ')).to.include("No module named 'utils'")
+      // A name the module lacks is an ImportError, as for an installed one.
+      const lacking = await preview(example({...environment, 'src/spaceflights/pipelines/data_processing/nodes.py': nodes, 'src/utils.py': 'X = 1\n'}), ['--no-python', 'run'])
+      expect(lacking.warnings.join(' ')).to.include("cannot import name 'fix_columns' from 'utils'")
+    })
+
     it('an ImportError (a package its hooks need, missing from kedro\'s environment) stops the session: only "CLI command"', async () => {
       const project = example({...environment, ...hooks('    def after_catalog_created(self, catalog):\n        pass\n', 'import mlflow\n')})
       const run = await preview(project, ['--no-python', 'run'])

@@ -122,19 +122,17 @@ type ImportVerdict = {doubt: null | string; kind: 'imports'} | {error: string; k
  */
 function importVerdict(statements: SyntaxNode[], source: string, context: PreviewContext): ImportVerdict {
   const folders = importFolders(context)
-  const own = context.project.pyproject?.packageName?.split('.')[0]
+  const isProjectOwn = projectModuleTest(context)
   const unread = new Set<string>()
   const imported = statements.filter((statement) => statement.name === 'ImportStatement').flatMap((statement) => [...importsOf(statement, source).values()])
-  for (const {module, name} of imported) {
-    const top = module.split('.')[0]
-    // The standard library is taken to have what it is asked for.
-    if (STDLIB_MODULES.has(top)) continue
-    if (module.startsWith('.') || top === own || !folders) {
+  // The standard library is taken to have what it is asked for.
+  for (const {module, name} of imported.filter((entry) => !STDLIB_MODULES.has(entry.module.split('.')[0]))) {
+    if (!folders || isProjectOwn(module)) {
       unread.add(module)
       continue
     }
 
-    if (!installedIn(top, folders)) return {kind: 'not-found'}
+    if (!installedIn(module.split('.')[0], folders)) return {kind: 'not-found'}
     const verdict = installedImport(module, name === '*' ? null : name, folders, context.project.root)
     if (verdict?.kind === 'raises') return verdict.error.startsWith('ModuleNotFoundError') ? {kind: 'not-found'} : {error: verdict.error, kind: 'raises'}
   }
@@ -142,6 +140,16 @@ function importVerdict(statements: SyntaxNode[], source: string, context: Previe
   if (unread.size === 0) return {doubt: null, kind: 'imports'}
   const why = folders ? 'the project\'s own modules it imports are not followed' : 'no environment was read to tell whether its imports resolve'
   return {doubt: `${why} (${[...unread].sort().join(', ')})`, kind: 'imports'}
+}
+
+/**
+ * Whether a module is the project's own: relative, its package, or one beside it in the source folder, which
+ * bootstrap_project puts first on sys.path (src/utils.py).
+ */
+function projectModuleTest({project: {pyproject, root}}: PreviewContext): (module: string) => boolean {
+  const own = pyproject?.packageName?.split('.')[0]
+  const sourceFolder = [path.join(root ?? '', pyproject?.sourceDir ?? 'src')]
+  return (module) => module.startsWith('.') || module.split('.')[0] === own || installedIn(module.split('.')[0], sourceFolder)
 }
 
 /**

@@ -143,3 +143,12 @@ function readInstalledImport(module: string, name: null | string, folders: strin
   if (moduleAt(path.join(folder, ...parts, name), within) !== 'missing') return null
   return raises(`ImportError: cannot import name '${name}' from '${module}'`)
 }
+
+/** The absolute module a relative import names (`from ..x import y` in `current`, a package or a module). */
+export function resolveRelativeImport(current: string, relative: string, isPackage: boolean): string {
+  const dots = /^\.+/.exec(relative)![0].length
+  const base = current.split('.')
+  const parent = base.slice(0, base.length - (isPackage ? dots - 1 : dots))
+  const rest = relative.slice(dots)
+  return rest ? [...parent, rest].join('.') : parent.join('.')
+}

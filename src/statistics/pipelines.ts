@@ -14,7 +14,7 @@ import {kedro, type KedroRelease, NEWEST_KNOWN} from '../releases/releases.js'
 import {kedroPipelineFunctions, nodeRulesFor, pipelineNodes} from './kedro-pipeline.js'
 import {kedroImportFailure, pipelineApiFor} from './pipeline-api.js'
 import {STDLIB_MODULES} from '../python/stdlib.js'
-import {installedImport, installedIn, KEDRO_DEPENDENCIES} from './importable.js'
+import {installedImport, installedIn, KEDRO_DEPENDENCIES, resolveRelativeImport} from './importable.js'
 import type {KedroPipelineApi} from '../masking/structures.js'
 import {
   analysePython, callWithoutArguments, childrenOf, EvaluationGuard, functionValue, importsOf, locator, PYTHON_MODULES, type PyValue, raises, runStatement,
@@ -105,6 +105,9 @@ export class ProjectEvaluator {
   private readonly modules = new Map<string, ModuleRecord>()
   private readonly python: [number, number] | null
 
+  /** The project's source folder, which kedro puts first on sys.path (one array, so that its reads are cached). */
+  private readonly sourceFolders: string[]
+
   constructor(
     private readonly layout: ProjectLayout,
     private readonly kedro: KedroRelease,
@@ -119,6 +122,7 @@ export class ProjectEvaluator {
     this.apiEstimated = estimated
     this.kedroFunctions = kedroPipelineFunctions((reason, mayRaise) => this.note(reason, mayRaise), api, nodeRulesFor(kedro.version))
     this.python = pythonRelease(pythonVersion)
+    this.sourceFolders = [layout.sourceDirectory]
   }
 
   /** `mayRaise`: if what is unsure holds, Python raises there and loading the registry fails. */
@@ -245,7 +249,7 @@ export class ProjectEvaluator {
   private bindImports(statement: SyntaxNode, scope: Scope, current: string, isPackage: boolean, source: string): null | PyValue {
     this.importing = current
     for (const [local, {module, name}] of importsOf(statement, source)) {
-      const absolute = module.startsWith('.') ? resolveRelative(current, module, isPackage) : module
+      const absolute = module.startsWith('.') ? resolveRelativeImport(current, module, isPackage) : module
       const failure = this.bindImport(scope, local, absolute, name)
       if (failure) return failure
     }
@@ -288,6 +292,8 @@ export class ProjectEvaluator {
   private thirdPartyImport(module: string, name: null | string): null | PyValue {
     const top = module.split('.')[0]
     if (STDLIB_MODULES.has(top) || KEDRO_DEPENDENCIES.has(top) || top === this.layout.packageName.split('.')[0]) return null
+    // bootstrap_project puts the source folder first on sys.path: a module beside the package (src/utils.py) wins.
+    if (installedIn(top, this.sourceFolders)) return installedImport(module, name, this.sourceFolders, this.layout.projectRoot)
     if (this.sitePackages === null) {
       const importing = this.importing ?? 'a module'
       const packages = this.mayLack.get(importing) ?? []
@@ -465,14 +471,6 @@ export class ProjectEvaluator {
     if (register.kind !== 'function') return stops(register) ? register : raises(`TypeError: '${typeName(register)}' object is not callable`)
     return callWithoutArguments(register)
   }
-}
-
-function resolveRelative(current: string, relative: string, isPackage: boolean): string {
-  const dots = /^\.+/.exec(relative)![0].length
-  const base = current.split('.')
-  const parent = base.slice(0, base.length - (isPackage ? dots - 1 : dots))
-  const rest = relative.slice(dots)
-  return rest ? [...parent, rest].join('.') : parent.join('.')
 }
 
 function lineAt(source: string, offset: number): number {
