@@ -113,6 +113,13 @@ describe('a project\'s own cli.py', () => {
     }
   })
 
+  it('a project module it imports first is not followed: what a later import raises is then not certain', async () => {
+    const source = CLI.replace('import click\n', 'import click\nfrom .helpers import tidy\n').replace('ASYNC_ARG_HELP, project_group', 'NO_SUCH_HELP, project_group')
+    const json = await preview(project({...ENVIRONMENT, 'src/spaceflights/cli.py': source}), ['info'])
+    expect(json.requests.map((request) => request.body.event)).to.deep.equal(['CLI command'])
+    expect(doubtOf(json, 'event')).to.include('the project\'s own modules it imports are not followed (.helpers)')
+  })
+
   it('one whose import finds no module is ignored by kedro (ModuleNotFoundError is caught): kedro\'s own run, exactly', async () => {
     const json = await preview(project({...ENVIRONMENT, 'src/spaceflights/cli.py': `import not_installed_anywhere\n${CLI}`}), ['run'])
     expect(doubtOf(json, 'properties.command')).to.equal(null)

@@ -18,6 +18,7 @@ import {analysePython, childrenOf, importsOf} from '../python/evaluator.js'
 import {stringValue} from '../python/literals.js'
 import {pythonRelease} from '../python/syntax.js'
 import {STDLIB_MODULES} from '../python/stdlib.js'
+import {raises} from '../python/values.js'
 import {installedIn, installedImport} from '../statistics/importable.js'
 import {importFolders, type PreviewContext} from './context.js'
 
@@ -83,7 +84,7 @@ function readProjectCli(context: PreviewContext): ProjectCli {
   const imports = importVerdict(statements, read.text, context)
   if (imports.kind === 'not-found') return {kind: 'absent'}
   if (imports.kind === 'raises') return {kind: 'refuses', reason: `importing ${file} raises ${imports.error}: kedro stops as it starts, before any hook runs`}
-  const unbound = decoratorRoots(statements, read.text).find((name) => moduleBinding(read.text, name) === 'unbound')
+  const unbound = [...new Set(decoratorRoots(statements, read.text))].find((name) => moduleBinding(read.text, name) === 'unbound')
   if (unbound) return {kind: 'refuses', reason: `importing ${file} raises NameError (a decorator uses ${unbound}, which the module never binds): kedro stops as it starts, before any hook runs`}
   if (moduleBinding(read.text, 'cli') === 'unbound') {
     return {kind: 'refuses', reason: `${file} has no \`cli\`: kedro raises KedroCliError ("Cannot load commands from <package>.cli") as it starts, before any hook runs`}
@@ -132,8 +133,9 @@ function importVerdict(statements: SyntaxNode[], source: string, context: Previe
       continue
     }
 
-    if (!installedIn(module.split('.')[0], folders)) return {kind: 'not-found'}
-    const verdict = installedImport(module, name === '*' ? null : name, folders, context.project.root)
+    const verdict = installedIn(module.split('.')[0], folders) ? installedImport(module, name === '*' ? null : name, folders, context.project.root) : raises('ModuleNotFoundError')
+    // An import not followed before it may have raised first: then which exception stops the module is not known.
+    if (verdict?.kind === 'raises' && unread.size > 0) break
     if (verdict?.kind === 'raises') return verdict.error.startsWith('ModuleNotFoundError') ? {kind: 'not-found'} : {error: verdict.error, kind: 'raises'}
   }
 
