@@ -44,6 +44,9 @@ import sitecustomize
 print("user sitecustomize", getattr(sitecustomize, "USERS", "missing"))
 from kedro.runner.runner import AbstractRunner
 print("runner returned", AbstractRunner().run())
+if os.environ.get("STANDIN_WRITE"):
+    with open(os.path.join("conf", "base", "catalog_new.yml"), "w") as written:
+        written.write("x: {type: MemoryDataset}\n")
 print("stand-in done")
 sys.exit(3)
 `
@@ -149,6 +152,25 @@ describe('telemetry capture (a stand-in for kedro, the real requests library)', 
     expect(result.comparison.differences.map((difference) => difference.field)).to.deep.equal(['events'])
     expect(snapshot(project)).to.deep.equal(before)
     expect(readdirSync(temporary)).to.deep.equal([])
+    expect(result.warnings).to.deep.equal([])
+    expect(result.changed).to.deep.equal([])
+  })
+
+  it('says which files kedro changed as it ran: the preview, made after, reads them as they are now', async () => {
+    const {project, userPath} = standInProject()
+    const run = await runInProcess(['capture', '--json', 'run'], {
+      cwd: project, env: {OTHER_URL: otherUrl, PYTHONPATH: userPath, STANDIN_SENT: path.join(tempDir(), 'sent.json'), STANDIN_WRITE: '1'},
+    })
+    const result = JSON.parse(run.stdout) as CaptureResult
+    expectValid('capture.schema.json', result)
+    expect(result.changed).to.deep.equal(['conf/base/catalog_new.yml'])
+    expect(result.warnings).to.deep.equal([])
+    const text = await runInProcess(['capture', 'run'], {
+      cwd: project, env: {NO_COLOR: '1', OTHER_URL: otherUrl, PYTHONPATH: userPath, STANDIN_SENT: path.join(tempDir(), 'sent.json'), STANDIN_WRITE: '1'},
+    })
+    // Written again with the same bytes: changed all the same, as its time says.
+    expect(text.stdout).to.match(/kedro changed conf\/base\/catalog_new\.yml as it ran: the preview reads the project as it is now/)
+    expect(text.stdout).to.include('NOTHING WAS SENT')
   })
 
   it('--run-nodes lets the runner run; --check exits 1 when the preview differed; --output keeps the JSON', async () => {

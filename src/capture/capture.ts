@@ -9,6 +9,7 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
+import {lstatOrNullSync, walkFilesSync} from '../checkout/files.js'
 import {InputError} from '../errors.js'
 import {loadProject} from '../project/project.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
@@ -38,6 +39,11 @@ export interface CaptureOptions {
 export interface CaptureResult {
   /** Connections to the collector by a transport other than requests: refused before they started, not captured. */
   blocked: {host: string; pid: number}[]
+  /**
+   * Files of the project's conf/ and source folder that kedro added, changed or removed as it ran (`catalog create`):
+   * the preview, made after the run, reads them as they are now, where kedro-telemetry read them before.
+   */
+  changed: string[]
   command: {args: string[]; executable: string; found: KedroExecutable['source']; runNodes: boolean; workingDirectory: string}
   comparison: Comparison
   kedro: {exitCode: null | number; lastLine: null | string; signal: null | string}
@@ -122,6 +128,29 @@ function readCapture(captureFile: string): {blocked: CaptureResult['blocked']; i
   return {blocked, interpreter, requests}
 }
 
+/**
+ * The project's configuration and source files, each with its size and time: what a kedro command may change as it
+ * runs (`catalog create` writes a catalog file), after kedro-telemetry has read them.
+ */
+function projectFilesState(root: null | string, sourceDir: string): Map<string, string> {
+  const state = new Map<string, string>()
+  for (const folder of root ? ['conf', sourceDir] : []) {
+    const walk = walkFilesSync(path.join(root!, folder), {descend: (_, name) => name !== '__pycache__', keep: () => true, within: root!})
+    for (const file of walk.files) {
+      const info = lstatOrNullSync(path.join(root!, folder, file))
+      state.set(`${folder}/${file}`, info ? `${info.size}:${info.mtimeMs}` : 'unreadable')
+    }
+  }
+
+  return state
+}
+
+/** The files kedro added, changed or removed as it ran, from two states. */
+function changedFiles(before: Map<string, string>, after: Map<string, string>): string[] {
+  const names = new Set([...before.keys(), ...after.keys()])
+  return [...names].filter((name) => before.get(name) !== after.get(name)).sort()
+}
+
 /** Runs kedro; resolves with how it ended, or rejects when it could not be started. */
 function runKedro(
   executable: string, args: string[], options: {cwd: string; env: NodeJS.ProcessEnv; onOutput?: (chunk: Buffer) => void; onStart?: (stop: () => void) => void},
@@ -155,6 +184,8 @@ export async function captureKedro(options: CaptureOptions): Promise<CaptureResu
   }
 
   const runNodes = Boolean(options.runNodes)
+  const sourceDir = project.pyproject?.sourceDir ?? 'src'
+  const filesBefore = projectFilesState(project.root, sourceDir)
   // The interceptor and what it records live in a folder of the system's temporary directory, never in the project
   // or the environment, and are removed however the capture ends.
   const folder = mkdtempSync(path.join(tmpdir(), 'kedro-consent-capture-'))
@@ -181,12 +212,14 @@ export async function captureKedro(options: CaptureOptions): Promise<CaptureResu
     // The interceptor says so first thing when Python loads it: without that, nothing was caught, and kedro's
     // interpreter (started with -S or -I, or not Python) may have sent what it would.
     const warnings = captured.interpreter ? [] : [`the interceptor did not load in the Python that ran ${kedro.path} (started with -I or -S?): kedro-telemetry's requests were not caught, and may have been sent`]
+    // The preview reads the files as they are after the run; kedro-telemetry read them before kedro changed them.
+    const changed = changedFiles(filesBefore, projectFilesState(project.root, sourceDir))
     return {
       blocked: captured.blocked,
       command: {args: options.args, executable: kedro.path, found: kedro.source, runNodes, workingDirectory},
       comparison,
       kedro: {exitCode: ran.exitCode, lastLine: lastLineOf(ran.output), signal: ran.signal},
-      requests: captured.requests, warnings,
+      changed, requests: captured.requests, warnings,
     }
   } finally {
     rmSync(folder, {force: true, recursive: true})

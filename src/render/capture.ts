@@ -35,6 +35,10 @@ export function renderCapture(result: CaptureResult, style: Style): Rendered {
   }
 
   for (const blocked of result.blocked) parts.push(chalk.yellow(`A connection to ${blocked.host} by another transport was refused before it started (not captured).`))
+  if (result.changed.length > 0) {
+    const files = result.changed.length > 3 ? `${result.changed.slice(0, 3).join(', ')} and ${result.changed.length - 3} more` : result.changed.join(', ')
+    parts.push(chalk.yellow(`kedro changed ${files} as it ran: the preview reads the project as it is now, and kedro-telemetry read it before, so they may differ for that reason alone.`))
+  }
   if (comparison.verdict === 'exact') {
     parts.push(chalk.green(`telemetry preview was exact: the same ${comparison.previewRequests === 1 ? 'request' : 'requests'}, byte for byte, but the timestamp.`))
   } else if (comparison.verdict === 'unavailable') {
