@@ -4,7 +4,7 @@
  * whose cli.py replaces `run` without `--namespace`: click refused the option, which the preview had masked as kedro's.
  */
 import {expect} from 'chai'
-import {cpSync} from 'node:fs'
+import {cpSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 
 import type {PreviewResult} from '../src/request/request.js'
@@ -74,9 +74,16 @@ describe('a project\'s own cli.py', () => {
 
   it('a command it defines replaces kedro\'s: its masking and its event are estimated, naming the file', async () => {
     const root = project({...ENVIRONMENT, 'src/spaceflights/cli.py': CLI})
-    for (const args of [['run', '--namespace', 'x'], ['tidy-up']]) {
-      const json = await preview(root, args)
-      expect(doubtOf(json, 'event'), args.join(' ')).to.include('src/spaceflights/cli.py').and.to.include(`a \`${args[0]}\` command`)
+    // Up to 0.19.6, a command added to Kedro's own project_group replaces Kedro's `run`; from 0.19.7 kedro loads
+    // `run` from its module, and that group is not read.
+    const older = project({
+      ...ENVIRONMENT, 'pyproject.toml': readFileSync(path.join(EXAMPLE, 'pyproject.toml'), 'utf8').replaceAll('1.5.0', '0.19.5'), 'src/spaceflights/cli.py': CLI,
+    })
+    expect(doubtOf(await preview(root, ['run', '--namespaces', 'x']), 'properties.command')).to.equal(null)
+    for (const [args, where] of [[['--kedro-version', '0.19.5', 'run', '--namespace', 'x'], older], [['tidy-up'], root]] as const) {
+      const json = await preview(where, [...args])
+      const first = args.find((arg) => !arg.startsWith('-') && !/^\d/.test(arg))!
+      expect(doubtOf(json, 'event'), args.join(' ')).to.include('src/spaceflights/cli.py').and.to.include(`a \`${first}\` command`)
       expect(doubtOf(json, 'properties.command'), args.join(' ')).to.include('replacing kedro\'s own')
     }
 

@@ -16,6 +16,7 @@ import {readTextSafeSync} from '../checkout/files.js'
 import {moduleBinding} from '../python/bindings.js'
 import {analysePython, childrenOf, importsOf} from '../python/evaluator.js'
 import {stringValue} from '../python/literals.js'
+import {compareVersions} from '../python/pep440.js'
 import {pythonRelease} from '../python/syntax.js'
 import {STDLIB_MODULES} from '../python/stdlib.js'
 import {raises} from '../python/values.js'
@@ -97,7 +98,7 @@ function readProjectCli(context: PreviewContext): ProjectCli {
     ...loud ? [`its top-level code (line ${lineOf(read.text, loud.from)}) is not followed`] : [],
   ]
   return {
-    defines: isPackage ? null : definedCommands(statements, read.text),
+    defines: isPackage ? null : definedCommands(statements, read.text, lazyKedroGroups(statements, read.text, context)),
     doubt: doubts.length > 0 ? `kedro imports ${file} as it starts, and stops before any hook if that raises (anything but ModuleNotFoundError): ${doubts.join('; ')}` : null,
     file, kind: 'loaded',
   }
@@ -161,7 +162,7 @@ function projectModuleTest({project: {pyproject, root}}: PreviewContext): (modul
  * `cli` group is not a command. Null when one is named by something other than a string, or when `add_command`
  * adds commands the decorators do not show.
  */
-function definedCommands(statements: SyntaxNode[], source: string): null | Set<string> {
+function definedCommands(statements: SyntaxNode[], source: string, ignoredGroups: ReadonlySet<string>): null | Set<string> {
   if (/\badd_command\s*\(/.test(source)) return null
   const names = new Set<string>()
   for (const statement of statements) {
@@ -171,7 +172,7 @@ function definedCommands(statements: SyntaxNode[], source: string): null | Set<s
     const functionName = definition ? childrenOf(definition).find((part) => part.name === 'VariableName') : undefined
     for (const decorator of parts.filter((part) => part.name === 'Decorator')) {
       const callee = childrenOf(decorator).filter((part) => part.name === 'VariableName').map((part) => source.slice(part.from, part.to))
-      if (!['command', 'group'].includes(callee.at(-1) ?? '')) continue
+      if (!['command', 'group'].includes(callee.at(-1) ?? '') || ignoredGroups.has(callee[0])) continue
       const given = decoratorName(decorator, source)
       if (given === undefined) {
         // `@click.group(name=__file__) def cli()`: the group whose commands kedro merges, not a command of its own.
@@ -192,6 +193,17 @@ function definedCommands(statements: SyntaxNode[], source: string): null | Set<s
   }
 
   return names
+}
+
+/**
+ * The names cli.py imports from Kedro (`project_group`), when the release no longer reads its own groups: from 0.19.7
+ * kedro loads its commands lazily from their modules (kedro/framework/cli/cli.py, project_commands), so a command a
+ * project adds to one of Kedro's groups is not seen. Empty for earlier releases, where it replaces Kedro's own.
+ */
+function lazyKedroGroups(statements: SyntaxNode[], source: string, context: PreviewContext): ReadonlySet<string> {
+  if (compareVersions(context.kedroRelease.version, '0.19.7') < 0) return new Set()
+  const imports = statements.filter((statement) => statement.name === 'ImportStatement').flatMap((statement) => [...importsOf(statement, source)])
+  return new Set(imports.filter(([, {module}]) => module === 'kedro' || module.startsWith('kedro.')).map(([local]) => local))
 }
 
 /** The first name of each top-level decorator (`cli` of `@cli.command()`): Python looks each up as the module runs. */
