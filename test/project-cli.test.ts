@@ -4,6 +4,7 @@
  * whose cli.py replaces `run` without `--namespace`: click refused the option, which the preview had masked as kedro's.
  */
 import {expect} from 'chai'
+import {execFileSync} from 'node:child_process'
 import {cpSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 
@@ -132,6 +133,15 @@ describe('a project\'s own cli.py', () => {
     expect(doubtOf(json, 'properties.command')).to.equal(null)
     expect(doubtOf(json, 'event') ?? '').not.to.include('cli.py')
     expect(json.requests.map((request) => request.body.event)).to.deep.equal(['Kedro Project Statistics'])
+  })
+
+  it('a cli package, or a cli.py that cannot be read (a FIFO), leaves every command unsure, and nothing is read through it', async () => {
+    const asPackage = await preview(project({...ENVIRONMENT, 'src/spaceflights/cli/__init__.py': CLI}), ['info'])
+    expect(doubtOf(asPackage, 'properties.command')).to.include('src/spaceflights/cli/__init__.py').and.to.include('commands it does not show plainly')
+    const root = project(ENVIRONMENT)
+    execFileSync('mkfifo', [path.join(root, 'src', 'spaceflights', 'cli.py')])
+    const fifo = await preview(root, ['info'])
+    expect(doubtOf(fifo, 'event')).to.include('src/spaceflights/cli.py').and.to.include('not a regular file')
   })
 
   it('commands it adds in ways its decorators do not show (add_command, a name not given literally) leave every command unsure', async () => {

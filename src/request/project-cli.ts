@@ -55,7 +55,8 @@ export function projectCliDoubts(context: PreviewContext): {command: null | stri
   const first = context.args[0] ?? ''
   if (cli.defines === null || cli.defines.has(first)) {
     const which = cli.defines === null ? 'commands it does not show plainly' : `a \`${first}\` command`
-    const why = `${cli.file} (which kedro imports as it starts) defines ${which}, replacing kedro's own: its options and what it does are not followed here`
+    const defined = `${cli.file} (which kedro imports as it starts) defines ${which}, replacing kedro's own: its options and what it does are not followed here`
+    const why = cli.defines === null && cli.doubt ? `${defined} (${cli.doubt})` : defined
     return {command: why, event: why}
   }
 
