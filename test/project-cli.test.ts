@@ -89,6 +89,9 @@ describe('a project\'s own cli.py', () => {
     }
 
     // Any other command is kedro's own, and cli.py imports where kedro runs: nothing is unsure.
+    // A builtin used as a decorator is bound without the module binding it: no NameError.
+    const builtin = await preview(project({...ENVIRONMENT, 'src/spaceflights/cli.py': `${CLI}\n@staticmethod\ndef helper():\n    pass\n`}), ['info'])
+    expect(builtin.requests.map((request) => request.body.event)).to.deep.equal(['CLI command'])
     const info = await preview(root, ['info'])
     expect(doubtOf(info, 'event')).to.equal(null)
     expect(doubtOf(info, 'properties.command')).to.equal(null)

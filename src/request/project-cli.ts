@@ -18,7 +18,7 @@ import {analysePython, childrenOf, importsOf} from '../python/evaluator.js'
 import {stringValue} from '../python/literals.js'
 import {compareVersions} from '../python/pep440.js'
 import {pythonRelease} from '../python/syntax.js'
-import {STDLIB_MODULES} from '../python/stdlib.js'
+import {BUILTIN_NAMES, STDLIB_MODULES} from '../python/stdlib.js'
 import {raises} from '../python/values.js'
 import {installedIn, installedImport} from '../statistics/importable.js'
 import {importFolders, type PreviewContext} from './context.js'
@@ -86,7 +86,7 @@ function readProjectCli(context: PreviewContext): ProjectCli {
   const imports = importVerdict(statements, read.text, context)
   if (imports.kind === 'not-found') return {kind: 'absent'}
   if (imports.kind === 'raises') return {kind: 'refuses', reason: `importing ${file} raises ${imports.error}: kedro stops as it starts, before any hook runs`}
-  const unbound = [...new Set(decoratorRoots(statements, read.text))].find((name) => moduleBinding(read.text, name) === 'unbound')
+  const unbound = [...new Set(decoratorRoots(statements, read.text))].find((name) => !BUILTIN_NAMES.has(name) && moduleBinding(read.text, name) === 'unbound')
   if (unbound) return {kind: 'refuses', reason: `importing ${file} raises NameError (a decorator uses ${unbound}, which the module never binds): kedro stops as it starts, before any hook runs`}
   if (moduleBinding(read.text, 'cli') === 'unbound') {
     return {kind: 'refuses', reason: `${file} has no \`cli\`: kedro raises KedroCliError ("Cannot load commands from <package>.cli") as it starts, before any hook runs`}
