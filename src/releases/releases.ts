@@ -128,6 +128,13 @@ const KEDRO_TIMELINES = {
   bundlesTelemetry: [['0.0.0', false], ['0.19.7', true]] as Timeline<boolean>,
   /** Catalog entries may declare `validator:` (1.6.0). */
   validators: [['0.0.0', false], ['1.6.0', true]] as Timeline<boolean>,
+  /**
+   * The first Python version `import kedro` refuses (kedro/__init__.py): a KedroPythonVersionWarning, made an error
+   * when no warning option is set, so kedro dies before any hook. None before 0.18.12.
+   */
+  refusedPython: [['0.0.0', null], ['0.18.12', '3.11'], ['0.18.13', '3.12'], ['0.19.4', '3.13'], ['0.19.10', '3.14'], ['1.4.0', '3.15']] as Timeline<null | string>,
+  /** The release's source is public (kedro-org/kedro tags); 1.6.0 and 1.7.0 are not, so their facts are carried over. */
+  sourcePublic: [['0.0.0', true], ['1.6.0', false]] as Timeline<boolean>,
 } as const
 
 /** kedro-telemetry's releases (its tags in kedro-org/kedro-plugins), oldest first. */

@@ -8,6 +8,7 @@ import path from 'node:path'
 
 import {entryKindSync, readTextSafeSync} from '../checkout/files.js'
 import {compareVersions} from '../python/pep440.js'
+import {errorOptions, type IssuedWarning, warningAction, warnOptionsOf} from '../python/warnings.js'
 import {safeLoad} from '../python/pyyaml.js'
 import {type KedroRelease, refusesProject} from '../releases/releases.js'
 import {type AirflowCreate, airflowCreate} from './airflow.js'
@@ -110,8 +111,67 @@ export function settingsImportOf(context: PreviewContext): null | SettingsImport
   return reading
 }
 
+/**
+ * The Python (major.minor) that runs kedro: what the interpreter said, else what its environment's site-packages
+ * folder is named after (lib/python3.12/site-packages), or null when neither tells.
+ */
+function pythonMinorOf({project, python}: PreviewContext): null | string {
+  const said = /^(\d+)\.(\d+)/.exec(python.facts?.version ?? '')
+  if (said) return `${said[1]}.${said[2]}`
+  const named = new Set((project.versions.environment?.sitePackages ?? []).map((folder) => /[/\\]python(\d+\.\d+)t?[/\\]site-packages$/.exec(folder)?.[1]))
+  const [only] = named
+  return named.size === 1 && only ? only : null
+}
+
+const PYTHON_VERSION_WARNING: IssuedWarning = {
+  categories: ['KedroPythonVersionWarning', 'UserWarning', 'Warning'],
+  message: 'Kedro is not yet fully compatible with this Python version.\nTo proceed at your own risk and ignore this warning,\n'
+    + 'run Kedro with `python -W "default:Kedro is not yet fully compatible" -m kedro ...`\nor set the PYTHONWARNINGS environment variable accordingly.',
+  module: 'kedro',
+}
+
+/**
+ * Whether `import kedro` refuses the Python that runs it (kedro/__init__.py, 0.18.12 on): with no warning option
+ * (PYTHONWARNINGS, PYTHONDEVMODE) it makes its KedroPythonVersionWarning an error; with options, Python's own filters
+ * decide. `refuses`: why nothing is sent; `unsure`: why that is not known.
+ */
+export function pythonRefusal(context: PreviewContext): {refuses: null | string; unsure: null | string} {
+  const {env, kedroRelease, python} = context
+  const refused = kedroRelease.refusedPython
+  const starts = {refuses: null, unsure: null}
+  if (!refused) return starts
+  const running = pythonMinorOf(context)
+  const rule = `Kedro ${kedroRelease.version} refuses Python ${refused} and later as it is imported (kedro/__init__.py)`
+  if (!running) return {refuses: null, unsure: `${rule}, and which Python runs kedro is not known (${python.missing ?? 'no version'})`}
+  if (compareVersions(running, refused) < 0) return starts
+  const unread = kedroRelease.sourcePublic ? null : `Kedro ${kedroRelease.version}'s kedro/__init__.py is not public, and the releases before it refuse Python ${refused} and later`
+  const options = warnOptionsOf(env)
+  if (options.length === 0) {
+    const refuses = `Kedro ${kedroRelease.version} refuses Python ${running} as it is imported (kedro/__init__.py: KedroPythonVersionWarning, an error unless PYTHONWARNINGS is set): kedro stops before any hook runs`
+    return unread ? {refuses: null, unsure: unread} : {refuses, unsure: null}
+  }
+
+  const decided = warningAction(options, PYTHON_VERSION_WARNING, Number(running.split('.')[1]))
+  if ('unknown' in decided) return {refuses: null, unsure: `${rule} unless a warning option lets it: ${decided.unknown}, which is not followed here`}
+  if (decided.action !== 'error') return starts
+  const refuses = `PYTHONWARNINGS makes Kedro ${kedroRelease.version}'s KedroPythonVersionWarning for Python ${running} an error (kedro/__init__.py): kedro stops before any hook runs`
+  return unread ? {refuses: null, unsure: unread} : {refuses, unsure: null}
+}
+
+/**
+ * Why warnings may stop kedro as it runs: an option that makes warnings errors (`PYTHONWARNINGS=error::DeprecationWarning`)
+ * turns any warning kedro, a plugin or the project's code raises into an exception, which this tool cannot foresee.
+ */
+export function warningErrorsDoubt(context: PreviewContext): null | string {
+  const errors = errorOptions(warnOptionsOf(context.env), Number(pythonMinorOf(context)?.split('.')[1] ?? 0))
+  if (errors.length === 0) return null
+  return `PYTHONWARNINGS makes warnings errors (${errors.join(', ')}): a warning raised as kedro runs (a deprecation in kedro, a plugin or the project's code) would stop it`
+}
+
 /** Why kedro stops before any hook runs, so that nothing at all is sent, or null when it starts. */
 export function kedroRefuses(context: PreviewContext, sheet: PreviewSheet): null | string {
+  const python = pythonRefusal(context).refuses
+  if (python) return python
   const logging = loggingFails(context, sheet)
   if (logging) return `${logging}: kedro stops when it configures logging, before any hook runs`
   if (!context.project.root) return null
