@@ -737,6 +737,16 @@ describe('what decides the outcome, release by release', () => {
       expect(declared.warnings).to.include('fsspec needs gcsfs for the configuration at gs://bucket/conf')
     })
 
+    it('an archive as the configuration (--conf-source conf.tar.gz) is not read: the counts and the event are estimated', async () => {
+      // The real 1.5.0 failed on such archives before the catalog (fsspec's tar filesystem, the folders inside).
+      for (const archive of ['conf.tar.gz', 'conf.zip']) {
+        const project = ofRelease('1.5.0', {[archive]: 'not read'})
+        const read = await outcome(project, ['run', '--conf-source', archive])
+        expect(read.events, archive).to.deep.equal(['Kedro Project Statistics'])
+        expect(read.estimated, archive).to.match(new RegExp(`the configuration is an archive \\(.*${archive.replaceAll('.', '\\.')}\\): whether kedro can read it`))
+      }
+    })
+
     it('catalog files of two environments merge in a fixed order: no warning that the order varies', async () => {
       const json = await preview(example({'conf/local/catalog.yml': 'extra:\n  type: pickle.PickleDataset\n  filepath: data/extra.pkl\n'}), ['--no-python', 'run'])
       expect(json.warnings.join(' ')).not.to.match(/order that varies between runs/)

@@ -164,6 +164,11 @@ function catalogFailure(config: Entries, credentials: Entries, validators: boole
   return shapeFailure(config) ?? patternFailure(config) ?? credentialFailure(config, credentials) ?? (validators ? validatorFailure(config) : null)
 }
 
+/** A configuration archive, which OmegaConfigLoader reads through fsspec's tar or zip filesystem (by mimetypes.guess_type). */
+export function isArchive(location: string): boolean {
+  return /\.(?:zip|tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz)$/i.test(location)
+}
+
 /** A URL such as s3://bucket/conf, which Kedro reads through fsspec and this tool does not. */
 export function isRemote(location: string): boolean {
   return /^[a-z][\d+.a-z-]*:\/\//i.test(location)
@@ -193,7 +198,7 @@ export interface CatalogOptions {
  * (there is none: its base environment is the first folder the loader looks for); null when it is read.
  */
 function unreadFolder(confRoot: string, within: string, baseEnv: string): null | {estimated: string} | {failure: string} {
-  if (isRemote(confRoot) || /\.(zip|tar\.gz|tgz|tar)$/.test(confRoot)) return {estimated: `the configuration is ${isRemote(confRoot) ? 'remote' : 'an archive'} (${confRoot}), which this tool does not read`}
+  if (isRemote(confRoot) || isArchive(confRoot)) return {estimated: `the configuration is ${isRemote(confRoot) ? 'remote' : 'an archive'} (${confRoot}), which this tool does not read`}
   if (!isInside(within, confRoot)) return {estimated: `the configuration folder ${confRoot} is outside the project: not read`}
   const kind = entryKindSync(confRoot, within)
   if (kind === 'directory') return null

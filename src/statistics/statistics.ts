@@ -6,7 +6,7 @@ import type {PyJson} from '../python/json-dumps.js'
 import {compareVersions} from '../python/pep440.js'
 import {STDLIB_MODULES} from '../python/stdlib.js'
 import type {KedroRelease, TelemetryRelease} from '../releases/releases.js'
-import {type CatalogEntry, type CatalogOptions, type CatalogReading, isRemote, readCatalog} from './catalog.js'
+import {type CatalogEntry, type CatalogOptions, type CatalogReading, isArchive, isRemote, readCatalog} from './catalog.js'
 import {type Interpolation, runtimeParamsOf} from './config-loader.js'
 import {datasetConstructor, submoduleExporting} from './dataset-constructor.js'
 import {DATASET_PACKAGES, type ModuleMap, readModuleMap, resolveDatasetType, typeCountKey} from './dataset-types.js'
@@ -271,6 +271,10 @@ function constructorVerdict(resolvedTypes: ResolvedEntry[], packages: Map<string
  */
 function remoteConfigurationVerdict(confRoot: string, options: StatisticsOptions, interpolation: Interpolation): {failure: null | string; unsure: null | string} {
   const protocol = isRemote(confRoot) ? confRoot.slice(0, confRoot.indexOf(':')).toLowerCase() : null
+  if (!protocol && isArchive(confRoot)) {
+    return {failure: null, unsure: `the configuration is an archive (${confRoot}): whether kedro can read it (fsspec's archive filesystems, the folders inside) is not followed here`}
+  }
+
   if (!protocol) return {failure: null, unsure: null}
   const needed = Object.hasOwn(FSSPEC_PROTOCOL_PACKAGES, protocol) ? FSSPEC_PROTOCOL_PACKAGES[protocol] : null
   const folders = options.kedroSitePackages?.length ? options.kedroSitePackages : null
