@@ -128,6 +128,8 @@ describe('Kedro refusing the Python that runs it', () => {
     for (const env of [{PYTHONWARNINGS: 'default:Kedro is not yet fully compatible'}, {PYTHONWARNINGS: 'ignore'}, {PYTHONDEVMODE: '1'}]) {
       const allowed = await preview(root, '3.14.2', {env: cleanEnv(env), kedroVersion: '1.3.1', telemetryVersion: '0.7.0'})
       expect(allowed.requests.map((request) => request.event), JSON.stringify(env)).to.deep.equal(['Kedro Project Statistics'])
+      // Kedro says it is not made for that Python: what then fails is not followed.
+      expect(eventDoubt(allowed), JSON.stringify(env)).to.match(/Kedro 1\.3\.1 is not made for Python 3\.14 \(kedro\/__init__\.py warns, and PYTHONWARNINGS lets it go on\)/)
     }
 
     // An option that makes the warning an error refuses as surely; one this tool does not follow leaves it unsure.

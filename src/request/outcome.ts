@@ -153,7 +153,10 @@ export function pythonRefusal(context: PreviewContext): {refuses: null | string;
 
   const decided = warningAction(options, PYTHON_VERSION_WARNING, Number(running.split('.')[1]))
   if ('unknown' in decided) return {refuses: null, unsure: `${rule} unless a warning option lets it: ${decided.unknown}, which is not followed here`}
-  if (decided.action !== 'error') return starts
+  if (decided.action !== 'error') {
+    return {refuses: null, unsure: `Kedro ${kedroRelease.version} is not made for Python ${running} (kedro/__init__.py warns, and PYTHONWARNINGS lets it go on): what may fail on that Python is not followed here`}
+  }
+
   const refuses = `PYTHONWARNINGS makes Kedro ${kedroRelease.version}'s KedroPythonVersionWarning for Python ${running} an error (kedro/__init__.py): kedro stops before any hook runs`
   return unread ? {refuses: null, unsure: unread} : {refuses, unsure: null}
 }
