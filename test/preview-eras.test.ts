@@ -72,6 +72,18 @@ describe('telemetry preview: the opt-in era (before 0.6.0)', () => {
     expect(json.warnings.join(' ')).to.match(/outside a Kedro project/)
   })
 
+  it('run from a folder inside the project, Kedro before 0.19 does not see it (the working directory only): outside a project', async () => {
+    const project = makeProject({
+      '.telemetry': 'consent: true\n', 'pyproject.toml': '[tool.kedro]\npackage_name = "demo"\nproject_name = "demo"\nkedro_init_version = "0.19.5"\n', 'src/.gitkeep': '',
+    })
+    const before = await preview(['--kedro-version', '0.18.14', '--telemetry-version', '0.3.2', 'info'], {project: `${project}/src`})
+    expect(before.requests).to.deep.equal([])
+    expect(before.warnings.join(' ')).to.match(/Kedro 0\.18\.14 looks for the project in the working directory only, so it does not see .*: kedro runs outside a project/)
+    // From 0.19 kedro walks up to the project, and its .telemetry says yes.
+    const after = await preview(['--kedro-version', '0.19.5', '--telemetry-version', '0.5.0', 'info'], {project: `${project}/src`})
+    expect(after.requests.map((request) => request.event)).to.deep.equal(['Command run: info', 'CLI command'])
+  })
+
   it('before 0.5.0: a hashed package name and, before 0.4.0, the hashed login name as both user ids', async () => {
     const json = await preview(['--telemetry-version', '0.3.0', '--ignore-consent', 'info'], {env: {LOGNAME: 'alice'}})
     const [request] = json.requests

@@ -215,6 +215,16 @@ export function kedro(version: string): KedroRelease {
 }
 
 /**
+ * The project Kedro `kedroVersion` sees from `workingDirectory`, given the one found walking up: before 0.19 it
+ * looks in the working directory only (an unknown version is taken to walk up). `note` says why it sees none.
+ */
+export function projectKedroSees(kedroVersion: null | string, found: null | string, workingDirectory: string): {note: null | string; root: null | string} {
+  const walksUp = !kedroVersion || !isValidVersion(kedroVersion) || kedro(kedroVersion).projectDiscovery === 'walk-up'
+  if (!found || found === workingDirectory || walksUp) return {note: null, root: found}
+  return {note: `Kedro ${kedroVersion} looks for the project in the working directory only, so it does not see ${found}`, root: null}
+}
+
+/**
  * Why Kedro `kedroVersion` refuses the project (its startup check, kedro/framework/startup.py), or null when it runs
  * it: a missing mandatory key, or a kedro_init_version of another release line. Nothing is sent then: kedro stops
  * before any hook.

@@ -5,7 +5,7 @@
 import {type ChosenStructure, structureFor} from '../masking/masking.js'
 import {type LoadedProject, loadProjectAt, type ProjectAt} from '../project/project.js'
 import {type DetectedVersion} from '../project/versions.js'
-import {kedro, type KedroRelease, NEWEST_KNOWN, telemetry, type TelemetryRelease} from '../releases/releases.js'
+import {kedro, type KedroRelease, NEWEST_KNOWN, projectKedroSees, telemetry, type TelemetryRelease} from '../releases/releases.js'
 import {isValidVersion} from '../python/pep440.js'
 import {importFoldersOf} from '../statistics/importable.js'
 import {probePython, type PythonProbe} from './python-probe.js'
@@ -91,11 +91,16 @@ function pythonOf(inputs: PreviewInputs, project: LoadedProject, workingDirector
 
 export async function previewContext(inputs: PreviewInputs, sheet: PreviewSheet): Promise<PreviewContext> {
   const {env} = inputs
-  const {project, workingDirectory} = await projectOf(inputs)
-  const {root, versions} = project
-  const python = await pythonOf(inputs, project, workingDirectory)
+  const {project: found, workingDirectory} = await projectOf(inputs)
+  const {versions} = found
+  const python = await pythonOf(inputs, found, workingDirectory)
   const kedroVersion = resolveVersion(inputs.kedroVersion, python.facts?.kedro, python, versions.kedro, NEWEST_KNOWN.kedro)
   const telemetryVersion = resolveVersion(inputs.telemetryVersion, python.facts?.kedroTelemetry, python, versions.telemetry, NEWEST_KNOWN.kedroTelemetry)
+  // Kedro before 0.19 does not see a project above the working directory: it runs outside one.
+  const seen = projectKedroSees(kedroVersion.version, found.root, workingDirectory)
+  if (seen.note) sheet.warn(`${seen.note}: kedro runs outside a project`)
+  const {root} = seen
+  const project = seen.note ? {...found, pyproject: null, root} : found
   // Distributions installed in the project's environment, or for the interpreter that runs kedro (which wins).
   const installed = {...versions.installed, ...python.facts?.distributions}
   const plugins = ['kedro-airflow', 'kedro-docker', 'kedro-viz'].filter((name) => Object.hasOwn(installed, name))

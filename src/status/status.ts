@@ -16,8 +16,7 @@ import {type LoadedProject, loadProject, type ProjectAt} from '../project/projec
 import {type PyprojectInfo, pyprojectFields} from '../project/pyproject.js'
 import {PYPROJECT} from '../project/root.js'
 import {resolveWorkingDirectory} from '../project/working-directory.js'
-import {kedro, telemetryRulesFor} from '../releases/releases.js'
-import {isValidVersion} from '../python/pep440.js'
+import {projectKedroSees, telemetryRulesFor} from '../releases/releases.js'
 import {findPolicyFile} from '../policy/find.js'
 import {policyReader} from '../policy/load.js'
 import type {Policy, PolicyChoice} from '../policy/policy.js'
@@ -53,10 +52,6 @@ export type {StatusReport} from './report.js'
 
 /** What status asks git about a project: its .telemetry, and pyproject.toml as committed. */
 export const REPOSITORY_QUESTIONS = {file: TELEMETRY_FILE_NAME, headFile: PYPROJECT}
-
-function walksUp(kedroVersion: null | string): boolean {
-  return !kedroVersion || !isValidVersion(kedroVersion) || kedro(kedroVersion).projectDiscovery === 'walk-up'
-}
 
 /** Where kedro would look, what it would find there, and the git answers for it: what the report is made from. */
 interface StatusFacts {
@@ -103,9 +98,7 @@ async function gatherStatus(options: StatusOptions): Promise<StatusFacts> {
   const inspect = options.inspectRepository ?? ((directory: string) => inspectRepository(directory, env, questionsFor(pyproject)))
   const repositoryPending = project.root ? inspect(project.root) : null
   if (pyproject?.error) warnings.push(`${pyproject.path} is not valid TOML (${pyproject.error}): kedro would fail to start`)
-  const unseen = project.root && project.root !== workingDirectory && !walksUp(versions.kedro.version)
-  const projectNote = unseen ? `Kedro ${versions.kedro.version} looks for the project in the working directory only, so it does not see ${project.root}` : null
-  const root = unseen ? null : project.root
+  const {note: projectNote, root} = projectKedroSees(versions.kedro.version, project.root, workingDirectory)
   const telemetryVersion = rulesVersion(versions.telemetry.version, warnings)
   const file = root ? await readTelemetryFile(root) : null
   const repository = root ? await repositoryPending : null
