@@ -248,6 +248,10 @@ describe('what decides the outcome, release by release', () => {
       const unread = await preview(example({'src/spaceflights/hooks.py': 'import mlflow\n', 'src/spaceflights/settings.py': 'from spaceflights.hooks import *\n'}), ['--no-python', 'run'])
       expect(events(unread)).to.deep.equal(['Kedro Project Statistics'])
       expect(unread.origins.find((origin) => origin.field === 'event')?.estimated).to.match(/spaceflights\.hooks imports mlflow, which the environment \(not read\) may lack: then importing the settings raises ImportError/)
+      // PYTHONPATH adds folders only the interpreter reads: the missing package may be there.
+      const pythonPath = await preview(project, ['--no-python', 'run'], {PYTHONPATH: '/opt/shared-packages'})
+      expect(events(pythonPath)).to.deep.equal(['Kedro Project Statistics'])
+      expect(pythonPath.origins.find((origin) => origin.field === 'event')?.estimated).to.match(/imports mlflow, which the environment \(not read\) may lack/)
     })
 
     it('os.environ["NAME"] as settings.py runs raises KeyError when NAME is not set: nothing is sent', async () => {

@@ -124,8 +124,10 @@ export async function previewContext(inputs: PreviewInputs, sheet: PreviewSheet)
  * the base interpreter's packages, or an editable install's finder provides modules: neither is read). Undefined
  * when not known: whether a module imports is then estimated.
  */
-export function importFolders({project: {root, versions}, python}: PreviewContext): string[] | undefined {
+export function importFolders({env, project: {root, versions}, python}: PreviewContext): string[] | undefined {
   if (python.facts?.importPath) return python.facts.importPath
+  // PYTHONPATH puts folders before site-packages that only the interpreter reads: without it, what imports is not known.
+  if (env.PYTHONPATH) return undefined
   // Site-packages read from disk, with the folders their .pth files add (an editable install of the project, say).
   let sitePackages: string[] | undefined
   if (versions.installed.kedro) sitePackages = versions.environment?.systemSitePackages ? undefined : versions.environment?.sitePackages
