@@ -202,6 +202,14 @@ describe('telemetry preview', () => {
     expect(text.stdout).to.contain('NOTHING WOULD BE SENT').and.to.contain('NOT sent')
   })
 
+  it('consent given but kedro stops first: one headline, nothing would be sent, and why below', async () => {
+    // Kedro 0.19.5 refuses the example, made with Kedro 1.5.0.
+    const text = await runInProcess(['preview', '--project', EXAMPLE, '--kedro-version', '0.19.5', 'run'])
+    expect(text.stdout).to.match(/^NOTHING WOULD BE SENT, though consent allows it \(.+\): see the warnings below$/m)
+    expect(text.stdout).not.to.match(/^WOULD BE SENT/m)
+    expect(text.stdout + text.stderr).to.match(/runs only projects created with Kedro 0\.19\.x/)
+  })
+
   it('a leading --help leaks what follows, and the preview says so', async () => {
     const json = await preview(['--', '--help', 'run', '--params', 'password=hunter2'])
     expect(json.requests[0].body.properties.command).to.equal('kedro --help run --params password=hunter2')

@@ -44,12 +44,14 @@ function renderVerdict(result: PreviewResult, style: Style, explain: boolean): s
     if (!result.ignoredConsent && result.requests.length === 0) {
       parts.push('Use --ignore-consent to see the request anyway.')
     }
-  } else {
+  } else if (result.wouldSend) {
     parts.push((result.consent.implicit ? chalk.red.bold : chalk.yellow.bold)(`WOULD BE SENT: ${why}`))
+  } else {
+    // Consent allows it, but nothing goes out (kedro stops first, say): the warnings below say why.
+    parts.push(chalk.green.bold(`NOTHING WOULD BE SENT, though consent allows it (${why}): see the warnings below`))
   }
 
   if (result.ignoredConsent) parts.push(chalk.yellow.bold('--ignore-consent: what would be sent with consent; NOT sent'))
-  if (!result.wouldSend && result.consent.willSend) parts.push(chalk.red.bold('NOTHING WOULD BE SENT (see the warnings for why)'))
   return parts
 }
 
