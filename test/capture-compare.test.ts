@@ -13,9 +13,16 @@ import {cleanEnv, EXAMPLE, removeTempDirs} from './helpers/sandbox.js'
 async function setUp(args: string[]) {
   const env = cleanEnv()
   const loaded = await loadProject(EXAMPLE, env)
-  const options = {args, env, project: {loaded, workingDirectory: EXAMPLE}}
+  // The interpreter that ran kedro, as a capture's interceptor reports it (the example installs no kedro-telemetry).
+  const python = Promise.resolve({
+    facts: {distributions: {}, executable: '/usr/bin/python3', kedro: '1.5.0', kedroTelemetry: null, platform: 'linux', sitePackages: [], version: '3.11.2 (main) [GCC 12.2.0]'},
+    missing: null,
+  })
+  const options = {args, env, project: {loaded, workingDirectory: EXAMPLE}, python}
   // What the preview builds is what a faithful capture would hold: its request, sent a moment later.
-  const preview = await buildTelemetryRequests({args, env, loaded: {project: loaded, workingDirectory: EXAMPLE}, probePython: true, trustProjectPython: true})
+  const preview = await buildTelemetryRequests({
+    args, env, loaded: {project: loaded, workingDirectory: EXAMPLE}, probePython: true, python, trustProjectPython: true,
+  })
   const captured = (change: (body: Record<string, unknown> & {properties: Record<string, unknown>}) => void = () => {}): CapturedRequest[] => preview.requests.map((request) => {
     const body = JSON.parse(request.bodyText) as Record<string, unknown> & {properties: Record<string, unknown>}
     body.timestamp = '2030-01-01T00:00:00.000000Z'

@@ -4,7 +4,7 @@ import {hostname} from 'node:os'
 
 import {runInProcess} from './helpers/in-process.js'
 import {preview} from './helpers/preview.js'
-import {makeProject, PYPROJECT, removeTempDirs, tempDir} from './helpers/sandbox.js'
+import {makeProject, PYPROJECT, pythonEnvironment, removeTempDirs, tempDir} from './helpers/sandbox.js'
 
 describe('telemetry preview: the opt-in era (before 0.6.0)', () => {
   after(removeTempDirs)
@@ -98,7 +98,9 @@ describe('telemetry preview: the opt-in era (before 0.6.0)', () => {
     // hashed project name and the project's own version too. Only os.getlogin(), which needs a terminal, is unknown.
     const project18 = makeProject({'pyproject.toml': '[tool.kedro]\npackage_name = "demo"\nproject_name = "Demo Project"\nproject_version = "0.18.14"\n'})
     const oldArgs = ['--kedro-version', '0.18.14', '--telemetry-version', '0.2.1', '--ignore-consent', 'info']
-    const old = await preview(oldArgs, {env: {LOGNAME: 'alice'}, project: project18})
+    // Run by a Python that has Kedro 0.18.14 (which refuses Python 3.12 and later): whether kedro starts is known.
+    const python = pythonEnvironment({kedro: '0.18.14'})
+    const old = await preview(oldArgs, {env: {LOGNAME: 'alice', VIRTUAL_ENV: python}, project: project18})
     expect(Object.keys(old.requests[0].body)).to.deep.equal(['app_id', 'identity', 'event', 'timestamp', 'properties'])
     expect(old.requests[0].body.identity).to.equal(sha512(hostname()))
     expect(Object.keys(old.requests[0].body.properties)).to.deep.equal(['username', 'command', 'package_name', 'project_name', 'project_version', 'telemetry_version', 'python_version', 'os'])

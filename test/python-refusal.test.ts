@@ -102,7 +102,7 @@ function eventDoubt(result: PreviewResult): null | string {
 
 function preview(root: string, pythonVersion: null | string, options: Partial<PreviewOptions> = {}) {
   const python = Promise.resolve(pythonVersion === null ? {facts: null, missing: 'no interpreter was run (--no-python)'} : {
-    facts: {distributions: {}, executable: '/usr/bin/python3', kedro: null, kedroTelemetry: null, platform: 'linux', sitePackages: [], version: `${pythonVersion} (main) [GCC 14.2.0]`},
+    facts: {distributions: {}, executable: '/usr/bin/python3', kedro: options.kedroVersion ?? null, kedroTelemetry: null, platform: 'linux', sitePackages: [], version: `${pythonVersion} (main) [GCC 14.2.0]`},
     missing: null,
   })
   return buildTelemetryRequests({args: ['run'], env: cleanEnv(), platform: 'linux', probePython: true, project: root, python, ...options})
@@ -144,7 +144,13 @@ describe('Kedro refusing the Python that runs it', () => {
   it('marks the event estimated where the Python or the release\'s source is not known, or warnings are made errors', async () => {
     const root = project('1.3.1')
     const noPython = await preview(root, null, {kedroVersion: '1.3.1', telemetryVersion: '0.7.0'})
-    expect(eventDoubt(noPython)).to.match(/Kedro 1\.3\.1 refuses Python 3\.14 and later .*which Python runs kedro is not known \(no interpreter was run/)
+    expect(eventDoubt(noPython)).to.match(/Kedro 1\.3\.1 refuses Python 3\.14\+ \(kedro\/__init__\.py\); Python not known/)
+    expect(noPython.origins.find((origin) => origin.field === 'properties.python_version')?.estimated).to.match(/no interpreter was run/)
+    // An interpreter without kedro may not be the one that runs it: its version decides nothing.
+    const other = await preview(root, '3.14.2', {kedroVersion: undefined})
+    expect(other.requests.map((request) => request.event)).to.not.deep.equal([])
+    expect(eventDoubt(other)).to.match(/refuses Python 3\.14\+ \(kedro\/__init__\.py\); Python not known/)
+    expect(other.origins.find((origin) => origin.field === 'properties.python_version')?.estimated).to.equal('the Python found has no kedro; kedro may run under another')
     // A release before the check refuses no Python.
     const old = await preview(project('0.18.11'), null, {kedroVersion: '0.18.11', telemetryVersion: '0.6.0'})
     expect(old.estimated).to.not.include('event')

@@ -104,7 +104,7 @@ export function settingsImportOf(context: PreviewContext): null | SettingsImport
   const reading = root && pyproject?.packageName
     ? importSettings({
       environment: context.env, kedroRelease: context.kedroRelease, packageName: pyproject.packageName, projectRoot: root,
-      pythonVersion: context.python.facts?.version ?? null, sitePackages: importFolders(context) ?? null, sourceDir: pyproject.sourceDir ?? 'src',
+      pythonVersion: context.kedroPython.version, sitePackages: importFolders(context) ?? null, sourceDir: pyproject.sourceDir ?? 'src',
     })
     : null
   settingsImports.set(context, reading)
@@ -115,8 +115,8 @@ export function settingsImportOf(context: PreviewContext): null | SettingsImport
  * The Python (major.minor) that runs kedro: what the interpreter said, else what its environment's site-packages
  * folder is named after (lib/python3.12/site-packages), or null when neither tells.
  */
-function pythonMinorOf({project, python}: PreviewContext): null | string {
-  const said = /^(\d+)\.(\d+)/.exec(python.facts?.version ?? '')
+function pythonMinorOf({kedroPython, project}: PreviewContext): null | string {
+  const said = /^(\d+)\.(\d+)/.exec(kedroPython.version ?? '')
   if (said) return `${said[1]}.${said[2]}`
   const named = new Set((project.versions.environment?.sitePackages ?? []).map((folder) => /[/\\]python(\d+\.\d+)t?[/\\]site-packages$/.exec(folder)?.[1]))
   const [only] = named
@@ -136,13 +136,13 @@ const PYTHON_VERSION_WARNING: IssuedWarning = {
  * decide. `refuses`: why nothing is sent; `unsure`: why that is not known.
  */
 export function pythonRefusal(context: PreviewContext): {refuses: null | string; unsure: null | string} {
-  const {env, kedroRelease, python} = context
+  const {env, kedroRelease} = context
   const refused = kedroRelease.refusedPython
   const starts = {refuses: null, unsure: null}
   if (!refused) return starts
   const running = pythonMinorOf(context)
   const rule = `Kedro ${kedroRelease.version} refuses Python ${refused} and later as it is imported (kedro/__init__.py)`
-  if (!running) return {refuses: null, unsure: `${rule}, and which Python runs kedro is not known (${python.missing ?? 'no version'})`}
+  if (!running) return {refuses: null, unsure: `Kedro ${kedroRelease.version} refuses Python ${refused}+ (kedro/__init__.py); Python not known`}
   if (compareVersions(running, refused) < 0) return starts
   const unread = kedroRelease.sourcePublic ? null : `Kedro ${kedroRelease.version}'s kedro/__init__.py is not public, and the releases before it refuse Python ${refused} and later`
   const options = warnOptionsOf(env)

@@ -107,7 +107,7 @@ function readProjectCli(context: PreviewContext): ProjectCli {
 
 /** The module's top-level statements, or what kedro makes of a module that does not parse (or is not read here). */
 function statementsOf(source: string, file: string, context: PreviewContext): ProjectCli | SyntaxNode[] {
-  const {syntax, tree} = analysePython(source, pythonRelease(context.python.facts?.version))
+  const {syntax, tree} = analysePython(source, pythonRelease(context.kedroPython.version ?? undefined))
   if (syntax.kind === 'error') {
     return {kind: 'refuses', reason: `${file} does not parse (line ${lineOf(source, syntax.offset)}): importing it raises SyntaxError, and kedro stops as it starts, before any hook runs`}
   }

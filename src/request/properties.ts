@@ -203,7 +203,7 @@ function platformProperties(context: PreviewContext, sheet: PreviewSheet): Recor
     python_version: python.facts?.version ?? '<sys.version of the project\'s Python: none found>',
     os: python.facts?.platform ?? (platform === 'win32' ? 'win32' : platform),
   }
-  sheet.origin('properties.python_version', 'raw', python.facts?.executable ?? 'no Python run', 'sys.version', python.missing)
+  sheet.origin('properties.python_version', 'raw', python.facts?.executable ?? 'no Python run', 'sys.version', context.kedroPython.doubt)
   sheet.origin('properties.os', 'raw', python.facts?.executable ?? 'this machine', 'sys.platform')
   if (telemetryRelease.sendsCiAndExample) {
     const ci = kedroDetectsCi(env)

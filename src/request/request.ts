@@ -138,7 +138,7 @@ function assemble(context: PreviewContext, sheet: PreviewSheet, parts: Parts): T
   const request = requestBuilder(context, sheet)
   const {command, mainCommand} = parts.command
   const {properties, statistics} = parts
-  const eventDoubt = statistics?.unreadCommand ?? parts.eventDoubt
+  const eventDoubt = [statistics?.unreadCommand, parts.eventDoubt].filter(Boolean).join('; ') || null
   if (telemetryRelease.events === 'several') {
     // Before 0.6.0 (from their source): two events before the command runs, the statistics separately after the
     // catalog is built; identity left out when empty (from 0.2.2). Before 0.2.2 `command` follows `username`.
@@ -157,7 +157,7 @@ function assemble(context: PreviewContext, sheet: PreviewSheet, parts: Parts): T
   const cliProperties = {...properties, command, main_command: mainCommand}
   if (statistics?.elsewhere) {
     // The other process's hook never saw the command line; kedro's own "CLI command" follows when it exits.
-    sheet.origin('event', 'derived', 'the command', 'the catalog is built in another process, which sends the statistics; then "CLI command"')
+    sheet.origin('event', 'derived', 'the command', 'the catalog is built in another process, which sends the statistics; then "CLI command"', eventDoubt)
     return [request(STATISTICS_EVENT, {...properties, ...statistics.properties}, identity), request('CLI command', cliProperties, identity)]
   }
 

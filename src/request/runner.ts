@@ -35,7 +35,7 @@ const unsure = (reason: string): RunnerLoad => ({kind: 'unsure', reason})
 function projectRunner(module: string, name: string, context: PreviewContext): RunnerLoad {
   const {pyproject, root} = context.project
   const layout = projectLayout(root!, pyproject!.sourceDir ?? 'src', pyproject!.packageName!)
-  const evaluator = new ProjectEvaluator(layout, context.kedroRelease, null, context.python.facts?.version ?? null, importFolders(context) ?? null)
+  const evaluator = new ProjectEvaluator(layout, context.kedroRelease, null, context.kedroPython.version, importFolders(context) ?? null)
   const record = evaluator.importModule(module)
   if (record.failure) return raises(record.failure)
   if (record.scope.has(name)) return LOADS

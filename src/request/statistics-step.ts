@@ -180,12 +180,12 @@ function confSourceOf({args, workingDirectory}: PreviewContext, command: MaskedC
 }
 
 export async function projectStatistics(context: PreviewContext, sheet: PreviewSheet, command: MaskedCommand): Promise<StatisticsOutcome> {
-  const {args, env, kedroRelease, project: {pyproject, root}, python, telemetryRelease} = context
+  const {args, env, kedroRelease, kedroPython, project: {pyproject, root}, telemetryRelease} = context
   const reading = await readStatistics({
     ...commandSelection(command, args),
     confSource: confSourceOf(context, command),
     env: runEnvironment(context, command), environment: env, kedroRelease, kedroSitePackages: importFolders(context),
-    packageName: pyproject?.packageName ?? null, projectRoot: root!, pythonVersion: python.facts?.version ?? null,
+    packageName: pyproject?.packageName ?? null, projectRoot: root!, pythonVersion: kedroPython.version,
     sitePackages: sitePackagesOf(context), sourceDir: pyproject?.sourceDir ?? 'src', telemetryRelease,
   })
   appendAll(sheet.warnings, reading.warnings)

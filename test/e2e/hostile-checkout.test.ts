@@ -4,7 +4,7 @@
  */
 import {expect} from 'chai'
 import {execFileSync, spawnSync} from 'node:child_process'
-import {chmodSync, chownSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
+import {chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {XMLValidator} from 'fast-xml-parser'
@@ -351,6 +351,9 @@ describe('a hostile checkout', function () {
       const sandbox = hostileSandbox()
       kedroProject(sandbox)
       execFileSync(realPython(), ['-m', 'venv', '--without-pip', path.join(sandbox.project, '.venv')])
+      // Kedro installed in it (its metadata is what this tool reads): the interpreter asked is kedro's.
+      const lib = readdirSync(path.join(sandbox.project, '.venv', 'lib')).find((name) => name.startsWith('python'))!
+      writeFiles(sandbox.project, {[`.venv/lib/${lib}/site-packages/kedro-1.5.0.dist-info/METADATA`]: 'Name: kedro\nVersion: 1.5.0\n'})
       const preview = json<PreviewResult>(runWatched(sandbox, ['preview', '--json', 'info']))
       expect(preview.estimated).not.to.include('properties.python_version')
       expect(preview.context.python).to.equal(path.join(sandbox.project, '.venv', 'bin', 'python'))

@@ -4,7 +4,7 @@
  * XDG_CONFIG_HOME) leaks into a result.
  */
 import {execFileSync, spawnSync} from 'node:child_process'
-import {cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -35,6 +35,23 @@ export function writeFiles(root: string, files: Record<string, string | Uint8Arr
     mkdirSync(path.dirname(file), {recursive: true})
     writeFileSync(file, content)
   }
+}
+
+/**
+ * A real virtualenv outside any project (`python3 -m venv --without-pip`) whose site-packages holds `distributions`
+ * (name -> version) as metadata only: an interpreter kedro is installed for, as far as this tool reads it. Its path
+ * is what VIRTUAL_ENV would say.
+ */
+export function pythonEnvironment(distributions: Record<string, string>): string {
+  const prefix = tempDir('kc-venv-')
+  execFileSync('python3', ['-m', 'venv', '--without-pip', prefix])
+  const lib = readdirSync(path.join(prefix, 'lib')).find((name) => name.startsWith('python'))!
+  const site = path.join(prefix, 'lib', lib, 'site-packages')
+  for (const [name, version] of Object.entries(distributions)) {
+    writeFiles(site, {[`${name.replaceAll('-', '_')}-${version}.dist-info/METADATA`]: `Name: ${name}\nVersion: ${version}\n`})
+  }
+
+  return prefix
 }
 
 export const PYPROJECT = `[project]
