@@ -10,7 +10,7 @@ import {buildNotice, isCurrentNotice, noticeContentHash, NOTICE_VERSIONS} from '
 import {kedro, NEWEST_KNOWN, telemetry, TELEMETRY_RELEASES, telemetryEra} from '../src/releases/releases.js'
 import {buildTelemetryRequests, type PreviewOptions, type PreviewResult} from '../src/request/request.js'
 import {NEW_USER_ID} from '../src/request/properties.js'
-import {cleanEnv, makeProject, PYPROJECT, removeTempDirs, runCli} from './helpers/sandbox.js'
+import {cleanEnv, EXAMPLE, makeProject, PYPROJECT, pythonEnvironment, removeTempDirs, runCli} from './helpers/sandbox.js'
 
 const REGISTRY = 'from kedro.pipeline import node, pipeline\n\ndef register_pipelines():\n    return {"__default__": pipeline([node(f, "a", "b")])}\n'
 
@@ -166,6 +166,18 @@ describe('current releases', () => {
     const bare = (await preview(project('a: {type: x}\n'))).requests[0]
     expect(bare.wireHeaders['User-Agent']).to.equal('python-requests/<its version>')
     expect(bare.wireHeadersEstimated).to.match(/requests and urllib3 are not found/)
+  })
+})
+
+describe('a virtualenv\'s own packages', () => {
+  after(removeTempDirs)
+
+  it('are what kedro imports, not its base interpreter\'s (which the interpreter reports when run with -S): the requests version on the wire', async () => {
+    const python = pythonEnvironment({'kedro': '1.5.0', 'kedro-telemetry': '0.8.0', 'requests': '2.99.0', 'urllib3': '2.9.0'})
+    const result = await buildTelemetryRequests({args: ['info'], env: cleanEnv({VIRTUAL_ENV: python}), platform: 'linux', probePython: true, project: EXAMPLE})
+    expect(result.context.kedroVersionSource).to.equal(`reported by ${python}/bin/python`)
+    expect(result.requests[0].wireHeaders['User-Agent']).to.equal('python-requests/2.99.0')
+    expect(result.requests[0].wireHeadersEstimated).to.equal(null)
   })
 })
 

@@ -139,7 +139,8 @@ know here (a user id not created yet, a module path without kedro-datasets insta
     const python = flags.python
       ? launchPythonProbe({
         // What an unchanged interpreter said last time is remembered in the user's cache.
-        cacheFile: interpreterCacheFile(env, process.platform), env, environmentPrefix: project.versions.environment?.prefix ?? null, projectRoot: project.root,
+        cacheFile: interpreterCacheFile(env, process.platform), env, environment: project.versions.environment ?? null,
+        environmentPrefix: project.versions.environment?.prefix ?? null, projectRoot: project.root,
         trustProjectPython: flags['trust-project-python'], workingDirectory,
       }).result
       : undefined

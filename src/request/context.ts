@@ -2,10 +2,9 @@
  * The first step of a preview: which Kedro and kedro-telemetry run (given, reported by the interpreter, installed,
  * pinned or assumed), what those releases do, which plugins add commands, and the command structure masking walks.
  */
-import {isInside} from '../checkout/files.js'
 import {type ChosenStructure, structureFor} from '../masking/masking.js'
 import {type LoadedProject, loadProjectAt, type ProjectAt} from '../project/project.js'
-import {type DetectedVersion, type ProjectVersions} from '../project/versions.js'
+import {type DetectedVersion} from '../project/versions.js'
 import {kedro, type KedroRelease, NEWEST_KNOWN, projectKedroSees, telemetry, type TelemetryRelease} from '../releases/releases.js'
 import {isValidVersion} from '../python/pep440.js'
 import {importFoldersOf} from '../statistics/importable.js'
@@ -90,8 +89,8 @@ function projectOf(inputs: PreviewInputs): Promise<ProjectAt> {
 function pythonOf(inputs: PreviewInputs, project: LoadedProject, workingDirectory: string): Promise<PythonProbe> {
   if (inputs.probePython === false) return Promise.resolve({facts: null, missing: 'no interpreter was run (--no-python)'})
   return inputs.python ?? probePython({
-    env: inputs.env, environmentPrefix: project.versions.environment?.prefix ?? null, projectRoot: project.root, trustProjectPython: inputs.trustProjectPython,
-    workingDirectory,
+    env: inputs.env, environment: project.versions.environment ?? null, environmentPrefix: project.versions.environment?.prefix ?? null,
+    projectRoot: project.root, trustProjectPython: inputs.trustProjectPython, workingDirectory,
   })
 }
 
@@ -119,19 +118,15 @@ export async function previewContext(inputs: PreviewInputs, sheet: PreviewSheet)
   return {
     args: inputs.args, env, installed, kedro: kedroVersion, kedroRelease, now: inputs.now ?? new Date(), platform: inputs.platform ?? process.platform,
     pluginEstimates, plugins,
-    kedroPython: kedroPythonOf(python, versions), project, python, structure, telemetry: telemetryVersion, telemetryNotInstalled: versions.telemetry.source === 'not-installed' && !inputs.telemetryVersion,
+    kedroPython: kedroPythonOf(python), project, python, structure, telemetry: telemetryVersion, telemetryNotInstalled: versions.telemetry.source === 'not-installed' && !inputs.telemetryVersion,
     telemetryRelease, workingDirectory,
   }
 }
 
-/**
- * The Python that runs kedro, as far as it is known: the interpreter asked, when kedro is installed for it, either in
- * its own site-packages or in the environment it belongs to (run with -S, a venv's interpreter reports its base's).
- */
-function kedroPythonOf({facts, missing}: PythonProbe, {environment, installed}: ProjectVersions): PreviewContext['kedroPython'] {
+/** The Python that runs kedro, as far as it is known: the interpreter asked, when kedro is installed for it. */
+function kedroPythonOf({facts, missing}: PythonProbe): PreviewContext['kedroPython'] {
   if (!facts) return {doubt: missing ?? 'no Python interpreter was found', version: null}
-  const inEnvironment = Boolean(installed.kedro && environment && isInside(environment.prefix, facts.executable))
-  if (!facts.kedro && !inEnvironment) return {doubt: 'the Python found has no kedro; kedro may run under another', version: null}
+  if (!facts.kedro) return {doubt: 'the Python found has no kedro; kedro may run under another', version: null}
   return {doubt: null, version: facts.version}
 }
 

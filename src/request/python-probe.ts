@@ -11,6 +11,7 @@ import path from 'node:path'
 
 import {chooseInterpreter, type InterpreterOptions} from '../checkout/interpreter.js'
 import {readDistributions} from '../project/environment.js'
+import {isInside} from '../checkout/files.js'
 
 interface PythonFacts {
   /** The distributions this tool reads (KEDRO_DISTRIBUTIONS) installed for this interpreter: normalised name -> version. */
@@ -57,9 +58,27 @@ function run(executable: string, env: NodeJS.ProcessEnv): Promise<RunFacts | str
   })
 }
 
-async function complete(pending: Promise<RunFacts | string>, projectRoot: null | string): Promise<PythonProbe> {
-  const facts = await pending
-  if (typeof facts === 'string') return {facts: null, missing: facts}
+/** The environment the interpreter belongs to, as read from disk: its site-packages, and whether it sees its base's. */
+export interface OwnEnvironment {
+  prefix: string
+  sitePackages: string[]
+  systemSitePackages: boolean
+}
+
+/**
+ * Run with -S, a virtualenv's interpreter reports its base interpreter's site-packages, not the environment's (site.py
+ * is what switches them): kedro, run through site, imports the environment's first, and the base's only when
+ * pyvenv.cfg says include-system-site-packages.
+ */
+function sitePackagesSeen(facts: RunFacts, environment: null | OwnEnvironment | undefined): string[] {
+  if (!environment || !isInside(environment.prefix, facts.executable)) return facts.sitePackages
+  return [...environment.sitePackages, ...(environment.systemSitePackages ? facts.sitePackages : [])]
+}
+
+async function complete(pending: Promise<RunFacts | string>, projectRoot: null | string, environment?: null | OwnEnvironment): Promise<PythonProbe> {
+  const reported = await pending
+  if (typeof reported === 'string') return {facts: null, missing: reported}
+  const facts = {...reported, sitePackages: sitePackagesSeen(reported, environment)}
   const installed = readDistributions(facts.sitePackages, projectRoot)
   return {
     facts: {
@@ -82,12 +101,14 @@ export function launchPythonProbe(options: ProbeOptions): {result: Promise<Pytho
 
   const {executable} = choice
   const facts = options.cacheFile ? runRemembered(executable, options.env, options.cacheFile) : run(executable, options.env)
-  return {result: complete(facts, options.projectRoot)}
+  return {result: complete(facts, options.projectRoot, options.environment)}
 }
 
 export type ProbeOptions = InterpreterOptions & {
   /** The user's cache of interpreter answers (see interpreter-cache.ts), or none: the interpreter runs every time. */
   cacheFile?: null | string
+  /** The environment found for the project (its prefix is environmentPrefix), read from disk. */
+  environment?: null | OwnEnvironment
 }
 
 /** What the interpreter reported when it was the same file before, else its answer now (then remembered). */
