@@ -151,6 +151,17 @@ describe('Kedro refusing the Python that runs it', () => {
     expect(other.requests.map((request) => request.event)).to.not.deep.equal([])
     expect(eventDoubt(other)).to.match(/refuses Python 3\.14\+ \(kedro\/__init__\.py\); Python not known/)
     expect(other.origins.find((origin) => origin.field === 'properties.python_version')?.estimated).to.equal('the Python found has no kedro; kedro may run under another')
+    // Without an interpreter's answer, the environment's folder (which a checkout controls) names the Python: a refusal
+    // resting on it is estimated, never "nothing is sent"; a Python it names below the limit starts.
+    const named = makeProject({
+      '.telemetry': 'consent: true\n', '.venv/lib/python3.14/site-packages/kedro-1.3.1.dist-info/METADATA': 'Name: kedro\nVersion: 1.3.1\n',
+      'conf/base/catalog.yml': 'a: {type: MemoryDataset}\n', 'conf/local/.gitkeep': '',
+      'pyproject.toml': '[tool.kedro]\npackage_name = "demo"\nproject_name = "demo"\nkedro_init_version = "1.3.1"\n',
+      'src/demo/__init__.py': '', 'src/demo/pipeline_registry.py': REGISTRY,
+    })
+    const folder = await preview(named, null, {telemetryVersion: '0.7.0'})
+    expect(folder.requests.map((request) => request.event)).to.deep.equal(['Kedro Project Statistics'])
+    expect(eventDoubt(folder)).to.match(/Kedro 1\.3\.1 refuses Python 3\.14 as it is imported .*, if its environment's lib\/python3\.14 folder names the Python that runs it/)
     // A release before the check refuses no Python.
     const old = await preview(project('0.18.11'), null, {kedroVersion: '0.18.11', telemetryVersion: '0.6.0'})
     expect(old.estimated).to.not.include('event')

@@ -115,12 +115,12 @@ export function settingsImportOf(context: PreviewContext): null | SettingsImport
  * The Python (major.minor) that runs kedro: what the interpreter said, else what its environment's site-packages
  * folder is named after (lib/python3.12/site-packages), or null when neither tells.
  */
-function pythonMinorOf({kedroPython, project}: PreviewContext): null | string {
+function pythonMinorOf({kedroPython, project}: PreviewContext): null | {minor: string; said: boolean} {
   const said = /^(\d+)\.(\d+)/.exec(kedroPython.version ?? '')
-  if (said) return `${said[1]}.${said[2]}`
+  if (said) return {minor: `${said[1]}.${said[2]}`, said: true}
   const named = new Set((project.versions.environment?.sitePackages ?? []).map((folder) => /[/\\]python(\d+\.\d+)t?[/\\]site-packages$/.exec(folder)?.[1]))
   const [only] = named
-  return named.size === 1 && only ? only : null
+  return named.size === 1 && only ? {minor: only, said: false} : null
 }
 
 const PYTHON_VERSION_WARNING: IssuedWarning = {
@@ -140,15 +140,21 @@ export function pythonRefusal(context: PreviewContext): {refuses: null | string;
   const refused = kedroRelease.refusedPython
   const starts = {refuses: null, unsure: null}
   if (!refused) return starts
-  const running = pythonMinorOf(context)
+  const found = pythonMinorOf(context)
+  const running = found?.minor
+  // "Nothing is sent" rests on the interpreter's own answer: a folder's name (which a checkout controls) only hints.
+  const certain = (refuses: string) => {
+    if (!kedroRelease.sourcePublic) return {refuses: null, unsure: `Kedro ${kedroRelease.version}'s kedro/__init__.py is not public, and the releases before it refuse Python ${refused} and later`}
+    if (!found?.said) return {refuses: null, unsure: `${refuses}, if its environment's lib/python${running} folder names the Python that runs it (no interpreter answered)`}
+    return {refuses, unsure: null}
+  }
+
   const rule = `Kedro ${kedroRelease.version} refuses Python ${refused} and later as it is imported (kedro/__init__.py)`
   if (!running) return {refuses: null, unsure: `Kedro ${kedroRelease.version} refuses Python ${refused}+ (kedro/__init__.py); Python not known`}
   if (compareVersions(running, refused) < 0) return starts
-  const unread = kedroRelease.sourcePublic ? null : `Kedro ${kedroRelease.version}'s kedro/__init__.py is not public, and the releases before it refuse Python ${refused} and later`
   const options = warnOptionsOf(env)
   if (options.length === 0) {
-    const refuses = `Kedro ${kedroRelease.version} refuses Python ${running} as it is imported (kedro/__init__.py: KedroPythonVersionWarning, an error unless PYTHONWARNINGS is set): kedro stops before any hook runs`
-    return unread ? {refuses: null, unsure: unread} : {refuses, unsure: null}
+    return certain(`Kedro ${kedroRelease.version} refuses Python ${running} as it is imported (kedro/__init__.py: KedroPythonVersionWarning, an error unless PYTHONWARNINGS is set): kedro stops before any hook runs`)
   }
 
   const decided = warningAction(options, PYTHON_VERSION_WARNING, Number(running.split('.')[1]))
@@ -157,8 +163,7 @@ export function pythonRefusal(context: PreviewContext): {refuses: null | string;
     return {refuses: null, unsure: `Kedro ${kedroRelease.version} is not made for Python ${running} (kedro/__init__.py warns, and PYTHONWARNINGS lets it go on): what may fail on that Python is not followed here`}
   }
 
-  const refuses = `PYTHONWARNINGS makes Kedro ${kedroRelease.version}'s KedroPythonVersionWarning for Python ${running} an error (kedro/__init__.py): kedro stops before any hook runs`
-  return unread ? {refuses: null, unsure: unread} : {refuses, unsure: null}
+  return certain(`PYTHONWARNINGS makes Kedro ${kedroRelease.version}'s KedroPythonVersionWarning for Python ${running} an error (kedro/__init__.py): kedro stops before any hook runs`)
 }
 
 /**
@@ -166,7 +171,7 @@ export function pythonRefusal(context: PreviewContext): {refuses: null | string;
  * turns any warning kedro, a plugin or the project's code raises into an exception, which this tool cannot foresee.
  */
 export function warningErrorsDoubt(context: PreviewContext): null | string {
-  const errors = errorOptions(warnOptionsOf(context.env), Number(pythonMinorOf(context)?.split('.')[1] ?? 0))
+  const errors = errorOptions(warnOptionsOf(context.env), Number(pythonMinorOf(context)?.minor.split('.')[1] ?? 0))
   if (errors.length === 0) return null
   return `PYTHONWARNINGS makes warnings errors (${errors.join(', ')}): a warning raised as kedro runs (a deprecation in kedro, a plugin or the project's code) would stop it`
 }
