@@ -13,9 +13,9 @@ import {cleanEnv, EXAMPLE, removeTempDirs} from './helpers/sandbox.js'
 async function setUp(args: string[]) {
   const env = cleanEnv()
   const loaded = await loadProject(EXAMPLE, env)
-  // The interpreter that ran kedro, as a capture's interceptor reports it (the example installs no kedro-telemetry).
+  // The interpreter that ran kedro, as a capture's interceptor reports it.
   const python = Promise.resolve({
-    facts: {distributions: {}, executable: '/usr/bin/python3', kedro: '1.5.0', kedroTelemetry: null, platform: 'linux', sitePackages: [], version: '3.11.2 (main) [GCC 12.2.0]'},
+    facts: {distributions: {}, executable: '/usr/bin/python3', kedro: '1.5.0', kedroTelemetry: '0.8.0', platform: 'linux', sitePackages: [], version: '3.11.2 (main) [GCC 12.2.0]'},
     missing: null,
   })
   const options = {args, env, project: {loaded, workingDirectory: EXAMPLE}, python}
@@ -45,16 +45,16 @@ describe('a capture beside the preview', () => {
 
     const changed = await compareWithPreview(captured((body) => {
       body.properties.os = 'darwin'
-      body.properties.telemetry_version = '0.8.0'
+      body.properties.username = 'a5ae7cfcc2dd4a1a9c59e83ae1a2e4a8'
     }), options)
     expect(changed.verdict).to.equal('differs')
     const byField = Object.fromEntries(changed.differences.map((difference) => [difference.field, difference]))
     // The platform the preview presented as exact: a preview bug, if a capture ever shows it.
     expect(byField['properties.os']).to.deep.include({captured: 'darwin', previewEstimated: null})
-    // The example installs no kedro-telemetry: the preview took the latest known, and said so.
-    expect(preview.estimated).to.include('properties.telemetry_version')
-    expect(byField['properties.telemetry_version']).to.deep.include({captured: '0.8.0'})
-    expect(byField['properties.telemetry_version'].previewEstimated).to.match(/latest known/)
+    // No user id yet: the preview could not know the one kedro-telemetry makes, and said so.
+    expect(preview.estimated).to.include('properties.username')
+    expect(byField['properties.username']).to.deep.include({captured: 'a5ae7cfcc2dd4a1a9c59e83ae1a2e4a8'})
+    expect(byField['properties.username'].previewEstimated).to.match(/not created yet/)
   })
 
   it('another event than the preview expects, or none, is one difference: the events', async () => {

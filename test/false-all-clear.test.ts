@@ -275,4 +275,35 @@ describe('no false all-clear', () => {
       }
     })
   })
+
+  describe('kedro-telemetry outside a virtualenv\'s own site-packages', () => {
+    /** A project whose .venv has kedro but not kedro-telemetry, and imports its base's packages and the user site. */
+    function projectWithOpenVenv(): string {
+      return makeProject({
+        '.venv/lib/python3.12/site-packages/kedro-1.5.0.dist-info/METADATA': 'Name: kedro\nVersion: 1.5.0\n',
+        '.venv/pyvenv.cfg': 'home = /usr/bin\ninclude-system-site-packages = true\nversion = 3.12.3\n',
+      })
+    }
+
+    for (const command of ['status', 'audit']) {
+      it(`is not "not installed" to \`${command}\` (kedro loads it from the base's packages or the user site, where it is not read)`, async () => {
+        const run = await runJsonInProcess<StatusReport & {checks?: {id: string; status: string}[]}>([command, '--json'], {cwd: projectWithOpenVenv(), env: env()})
+        const text = JSON.stringify(run.json)
+        expect(text).not.to.match(/kedro-telemetry is not installed/)
+        if (command === 'status') {
+          expect(run.json.consent.decidedBy).not.to.equal('not-installed')
+          expect(run.json.consent.willSend).to.equal(true)
+          expect(run.json.project.telemetryVersionSource).to.equal('assumed')
+          expect(run.json.project.telemetryVersionDetail).to.match(/include-system-site-packages/)
+        }
+      })
+    }
+
+    it('is still "not installed" when the environment imports nothing else', async () => {
+      const root = projectWithOpenVenv()
+      writeFileSync(path.join(root, '.venv', 'pyvenv.cfg'), 'home = /usr/bin\ninclude-system-site-packages = false\n')
+      const run = await runJsonInProcess<StatusReport>(['status', '--json'], {cwd: root, env: env()})
+      expect(run.json.consent.decidedBy).to.equal('not-installed')
+    })
+  })
 })

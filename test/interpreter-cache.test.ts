@@ -15,7 +15,7 @@ import {expectValid} from './helpers/schemas.js'
 function countingInterpreter(folder: string, log: string, version = '3.12.1 (main) [GCC]'): string {
   const executable = path.join(folder, 'bin', 'python')
   writeFiles(folder, {
-    'bin/python': `#!/bin/sh\necho ran >> '${log}'\nprintf '${version}\\0linux\\0${folder}/lib/python3.12/site-packages'\n`,
+    'bin/python': `#!/bin/sh\necho ran >> '${log}'\nprintf '%s\\0%s\\0%s\\0%s\\0%s\\0%s\\0%s' '${version}' linux 3.12 '' '' '' '${folder}/lib/python3.12/site-packages'\n`,
     'lib/python3.12/site-packages/x.dist-info/METADATA': 'Name: x\nVersion: 1\n',
   })
   chmodSync(executable, 0o755)
@@ -71,7 +71,7 @@ describe('the interpreter cache', () => {
     // Another identity (the file changed) or an answer pushed out is not an answer.
     expect(rememberedFacts(entries, '/py/39', 'id38')).to.equal(null)
     expect(rememberedFacts(entries, '/py/0', 'id0')).to.equal(null)
-    for (const text of ['not json', '{"version": 2, "entries": []}', '{"version": 1, "entries": [{"executable": 1}]}']) {
+    for (const text of ['not json', '{"version": 1, "entries": [{"executable": "/py/1", "identity": "id1", "facts": {"version": "3.1", "platform": "linux", "sitePackages": []}}]}', '{"version": 2, "entries": [{"executable": 1}]}']) {
       writeFileSync(file, text)
       expect(await readInterpreterCache(file)).to.deep.equal([])
     }

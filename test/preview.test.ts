@@ -395,7 +395,7 @@ describe('telemetry preview', () => {
       '.venv/lib/python3.8/site-packages/kedro_telemetry-0.8.0.dist-info/METADATA': 'Name: kedro-telemetry\nVersion: 0.8.0\n',
     })
     // An interpreter whose sys.version has a line break, as some builds' do.
-    writeFiles(root, {'.venv/bin/python': `#!/bin/sh\nprintf '3.8.5 (default, Sep  4 2020)\\n[GCC 7.3.0]\\0linux\\0${root}/.venv/lib/python3.8/site-packages'\n`})
+    writeFiles(root, {'.venv/bin/python': `#!/bin/sh\nprintf '3.8.5 (default, Sep  4 2020)\\n[GCC 7.3.0]\\0%s\\0%s\\0%s\\0%s\\0%s\\0%s' linux 3.8 '' '' '' '${root}/.venv/lib/python3.8/site-packages'\n`})
     chmodSync(path.join(root, '.venv', 'bin', 'python'), 0o755)
     const json = await preview(['--trust-project-python', 'info'], {project: root})
     expect(json.requests[0].body.properties).to.include({os: 'linux', python_version: '3.8.5 (default, Sep  4 2020)\n[GCC 7.3.0]'})

@@ -55,7 +55,20 @@ function installedVersions(environment: PythonEnvironment, installed: Record<str
     kedro: {detail: where, source: 'installed', version: installed.kedro},
     telemetry: telemetry
       ? {detail: `${where}: ${path.basename(telemetry.location)}`, source: 'installed', version: telemetry.version}
-      : {detail: `kedro-telemetry is not installed in ${where}`, source: 'not-installed', version: null},
+      : telemetryElsewhere(environment, where),
+  }
+}
+
+/**
+ * kedro-telemetry is not in the environment's own site-packages. Not installed, unless pyvenv.cfg lets the environment
+ * import the base interpreter's packages and the user site too: those are not read without running Python, so it
+ * may be there (kedro then loads it and sends), and the latest known release is assumed.
+ */
+function telemetryElsewhere(environment: PythonEnvironment, where: string): DetectedVersion {
+  if (!environment.systemSitePackages) return {detail: `kedro-telemetry is not installed in ${where}`, source: 'not-installed', version: null}
+  return {
+    detail: `the latest known kedro-telemetry: it is not in ${where}, but that environment also imports the base interpreter's packages and the user site (include-system-site-packages), which are not read without running Python`,
+    source: 'assumed', version: LATEST_KNOWN_TELEMETRY_VERSION,
   }
 }
 

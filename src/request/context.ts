@@ -8,6 +8,7 @@ import {type DetectedVersion} from '../project/versions.js'
 import {kedro, type KedroRelease, NEWEST_KNOWN, projectKedroSees, telemetry, type TelemetryRelease} from '../releases/releases.js'
 import {isValidVersion} from '../python/pep440.js'
 import {importFoldersOf} from '../statistics/importable.js'
+import {isInside} from '../checkout/files.js'
 import {probePython, type PythonProbe} from './python-probe.js'
 import type {PreviewSheet} from './sheet.js'
 
@@ -118,9 +119,18 @@ export async function previewContext(inputs: PreviewInputs, sheet: PreviewSheet)
   return {
     args: inputs.args, env, installed, kedro: kedroVersion, kedroRelease, now: inputs.now ?? new Date(), platform: inputs.platform ?? process.platform,
     pluginEstimates, plugins,
-    kedroPython: kedroPythonOf(python), project, python, structure, telemetry: telemetryVersion, telemetryNotInstalled: versions.telemetry.source === 'not-installed' && !inputs.telemetryVersion,
+    kedroPython: kedroPythonOf(python), project, python, structure, telemetry: telemetryVersion, telemetryNotInstalled: !inputs.telemetryVersion && telemetryAbsent(python, versions),
     telemetryRelease, workingDirectory,
   }
+}
+
+/**
+ * kedro-telemetry is not installed where kedro runs: as kedro's interpreter finds its packages (its own, the user
+ * site, its base's), else as the environment read from disk shows it.
+ */
+function telemetryAbsent(python: PythonProbe, versions: LoadedProject['versions']): boolean {
+  if (python.facts?.kedro) return python.facts.kedroTelemetry === null
+  return versions.telemetry.source === 'not-installed'
 }
 
 /** The Python that runs kedro, as far as it is known: the interpreter asked, when kedro is installed for it. */
@@ -132,17 +142,20 @@ function kedroPythonOf({facts, missing}: PythonProbe): PreviewContext['kedroPyth
 
 /**
  * Every folder kedro's interpreter imports from, where that is known: the path a capture's kedro reported, else the
- * site-packages of an environment kedro is installed in and the folders its .pth files add (unless it also imports
- * the base interpreter's packages, or an editable install's finder provides modules: neither is read). Undefined
- * when not known: whether a module imports is then estimated.
+ * site-packages of an environment kedro is installed in (when it also imports the base interpreter's packages and the
+ * user site, as its interpreter reported them) and the folders their .pth files add (unless an editable install's
+ * finder provides modules, which is not read). Undefined when not known: whether a module imports is then estimated.
  */
 export function importFolders({env, project: {root, versions}, python}: PreviewContext): string[] | undefined {
   if (python.facts?.importPath) return python.facts.importPath
   // PYTHONPATH puts folders before site-packages that only the interpreter reads: without it, what imports is not known.
   if (env.PYTHONPATH) return undefined
   // Site-packages read from disk, with the folders their .pth files add (an editable install of the project, say).
+  // An environment that also imports its base's packages and the user site is read through its interpreter's answer.
+  const environment = versions.environment
+  const interpreterSees = python.facts?.kedro && (!versions.installed.kedro || !environment || isInside(environment.prefix, python.facts.executable))
   let sitePackages: string[] | undefined
-  if (versions.installed.kedro) sitePackages = versions.environment?.systemSitePackages ? undefined : versions.environment?.sitePackages
-  else if (python.facts?.kedro) sitePackages = python.facts.sitePackages
+  if (versions.installed.kedro && !environment?.systemSitePackages) sitePackages = environment?.sitePackages
+  else if (interpreterSees) sitePackages = python.facts!.sitePackages
   return sitePackages && (importFoldersOf(sitePackages, root) ?? undefined)
 }

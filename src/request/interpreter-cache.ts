@@ -12,8 +12,8 @@ import path from 'node:path'
 import {cacheDirectory} from '../user-cache.js'
 import type {RunFacts} from './python-probe.js'
 
-/** Bumped when the entries' meaning changes: a file of another version is ignored. */
-const CACHE_VERSION = 1
+/** Bumped when the entries' meaning changes: a file of another version is ignored (2: site.py's folders, the user site's layout). */
+const CACHE_VERSION = 2
 /** Interpreters remembered at most (the most recently asked are kept). */
 const MAX_ENTRIES = 32
 /** A cache larger than this is not ours (an entry is a few hundred bytes): ignored. */

@@ -2,7 +2,8 @@
  * One short run of the project's Python for what only the interpreter knows: sys.version, sys.platform, and where
  * its site-packages are (the installed kedro and kedro-telemetry versions are then read from the dist-info folders
  * there). Which interpreter may run is decided by the checkout's interpreter rule (src/checkout/interpreter.ts); it
- * runs with `-I -S` (no PYTHON* variables, no user site, no site module, so no .pth file runs), an empty environment
+ * runs with `-I -S` (no PYTHON* variables, no user site, no site module, so no .pth file runs; the user site is added
+ * here, as site.py would add it), an empty environment
  * (no secret of the user's reaches it) and a working directory outside the project. Without one, the caller
  * estimates, and says why.
  */
@@ -12,6 +13,7 @@ import path from 'node:path'
 import {chooseInterpreter, type InterpreterOptions} from '../checkout/interpreter.js'
 import {readDistributions} from '../project/environment.js'
 import {isInside} from '../checkout/files.js'
+import {type UserSiteLayout, userSiteEnabled, userSitePackages} from '../python/user-site.js'
 
 interface PythonFacts {
   /** The distributions this tool reads (KEDRO_DISTRIBUTIONS) installed for this interpreter: normalised name -> version. */
@@ -22,8 +24,10 @@ interface PythonFacts {
   platform: string
   /** Every folder the interpreter imports from (sys.path), when it reported them (a capture's kedro); else unknown. */
   importPath?: string[]
-  /** The interpreter's site-packages folders. */
+  /** The interpreter's site-packages folders, in the order kedro imports from them. */
   sitePackages: string[]
+  /** What the user site-packages folder's name depends on; absent in an answer that did not report it (a capture's). */
+  userSiteLayout?: UserSiteLayout
   version: string
 }
 
@@ -34,11 +38,15 @@ export interface PythonProbe {
 }
 
 // NUL-separated rather than JSON: importing json (re, enum) is a third of the interpreter's run. No field can hold a
-// NUL; sys.version can hold a newline.
+// NUL; sys.version can hold a newline. The site-packages are the ones site.py would add (a distribution's own, such as
+// Debian's dist-packages, included) in its order, then sysconfig's where they differ; site is only imported, so with
+// -S nothing of it runs. The user site is computed from the user's environment (user-site.ts): -I leaves it out.
 const SCRIPT = [
-  'import sys, sysconfig',
+  'import sys, sysconfig, site',
   'paths = sysconfig.get_paths()',
-  'sys.stdout.write("\\0".join([sys.version, sys.platform, *sorted({paths["purelib"], paths["platlib"]})]))',
+  'folders = [*getattr(site, "getsitepackages", list)(), paths["purelib"], paths["platlib"]]',
+  'layout = ["%d.%d" % sys.version_info[:2], getattr(sys, "abiflags", ""), getattr(sys, "_framework", "") or "", getattr(sys, "winver", "")]',
+  'sys.stdout.write("\\0".join([sys.version, sys.platform, *layout, *dict.fromkeys(folders)]))',
 ].join('\n')
 
 export type RunFacts = Omit<PythonFacts, 'distributions' | 'kedro' | 'kedroTelemetry'>
@@ -52,8 +60,10 @@ function run(executable: string, env: NodeJS.ProcessEnv): Promise<RunFacts | str
   return new Promise((resolve) => {
     // The file system root as working directory: nothing of the project's is near it.
     execFile(executable, ['-I', '-S', '-c', SCRIPT], {cwd: path.parse(executable).root, env: isolatedEnvironment(env), maxBuffer: 1024 * 1024, timeout: 5000}, (error, stdout) => {
-      const [version, platform, ...sitePackages] = stdout.split('\0')
-      resolve(error || !platform ? `${executable} did not answer (${error?.message.split('\n')[0] ?? 'no output'})` : {executable, platform, sitePackages, version})
+      const [version, platform, minor, abiflags, framework, winver, ...sitePackages] = stdout.split('\0')
+      resolve(error || winver === undefined
+        ? `${executable} did not answer (${error?.message.split('\n')[0] ?? 'no output'})`
+        : {executable, platform, sitePackages, userSiteLayout: {abiflags, framework, minor, winver}, version})
     })
   })
 }
@@ -66,19 +76,24 @@ export interface OwnEnvironment {
 }
 
 /**
- * Run with -S, a virtualenv's interpreter reports its base interpreter's site-packages, not the environment's (site.py
- * is what switches them): kedro, run through site, imports the environment's first, and the base's only when
- * pyvenv.cfg says include-system-site-packages.
+ * The folders kedro, run through site, imports distributions from, in order. Run with -S, a virtualenv's interpreter
+ * reports its base interpreter's site-packages, not the environment's (site.py is what switches them): the
+ * environment's own come first, then the user site and the base's, both only when pyvenv.cfg says
+ * include-system-site-packages. Outside a virtualenv the user site comes before the interpreter's own.
  */
-function sitePackagesSeen(facts: RunFacts, environment: null | OwnEnvironment | undefined): string[] {
-  if (!environment || !isInside(environment.prefix, facts.executable)) return facts.sitePackages
-  return [...environment.sitePackages, ...(environment.systemSitePackages ? facts.sitePackages : [])]
+function sitePackagesSeen(facts: RunFacts, environment: null | OwnEnvironment | undefined, env: NodeJS.ProcessEnv | undefined): string[] {
+  const venv = environment && isInside(environment.prefix, facts.executable) ? environment : null
+  const user = env && facts.userSiteLayout && userSiteEnabled(env, venv)
+    ? [userSitePackages(facts.userSiteLayout, env, facts.platform as NodeJS.Platform)]
+    : []
+  if (!venv) return [...user, ...facts.sitePackages]
+  return [...venv.sitePackages, ...(venv.systemSitePackages ? [...user, ...facts.sitePackages] : [])]
 }
 
-async function complete(pending: Promise<RunFacts | string>, projectRoot: null | string, environment?: null | OwnEnvironment): Promise<PythonProbe> {
+async function complete(pending: Promise<RunFacts | string>, projectRoot: null | string, environment?: null | OwnEnvironment, env?: NodeJS.ProcessEnv): Promise<PythonProbe> {
   const reported = await pending
   if (typeof reported === 'string') return {facts: null, missing: reported}
-  const facts = {...reported, sitePackages: sitePackagesSeen(reported, environment)}
+  const facts = {...reported, sitePackages: sitePackagesSeen(reported, environment, env)}
   const installed = readDistributions(facts.sitePackages, projectRoot)
   return {
     facts: {
@@ -101,7 +116,7 @@ export function launchPythonProbe(options: ProbeOptions): {result: Promise<Pytho
 
   const {executable} = choice
   const facts = options.cacheFile ? runRemembered(executable, options.env, options.cacheFile) : run(executable, options.env)
-  return {result: complete(facts, options.projectRoot, options.environment)}
+  return {result: complete(facts, options.projectRoot, options.environment, options.env)}
 }
 
 export type ProbeOptions = InterpreterOptions & {

@@ -42,9 +42,9 @@ export function writeFiles(root: string, files: Record<string, string | Uint8Arr
  * (name -> version) as metadata only: an interpreter kedro is installed for, as far as this tool reads it. Its path
  * is what VIRTUAL_ENV would say.
  */
-export function pythonEnvironment(distributions: Record<string, string>): string {
+export function pythonEnvironment(distributions: Record<string, string>, options: {systemSitePackages?: boolean} = {}): string {
   const prefix = tempDir('kc-venv-')
-  execFileSync('python3', ['-m', 'venv', '--without-pip', prefix])
+  execFileSync('python3', ['-m', 'venv', '--without-pip', ...(options.systemSitePackages ? ['--system-site-packages'] : []), prefix])
   const lib = readdirSync(path.join(prefix, 'lib')).find((name) => name.startsWith('python'))!
   const site = path.join(prefix, 'lib', lib, 'site-packages')
   for (const [name, version] of Object.entries(distributions)) {
