@@ -198,6 +198,38 @@ describe('what decides the outcome, release by release', () => {
     })
   })
 
+  describe('what kedro-telemetry imports as kedro loads it (kedro_telemetry/plugin.py, each release\'s own)', () => {
+    const site = '.venv/lib/python3.11/site-packages'
+    /** A virtualenv of its own (no base packages) with kedro and kedro-telemetry `release`, and `modules` beside them. */
+    const environment = (release: string, modules: string[]) => ({
+      '.venv/pyvenv.cfg': 'home = /usr/bin\n', [`${site}/kedro/__init__.py`]: '', [`${site}/kedro-1.5.0.dist-info/METADATA`]: 'Name: kedro\nVersion: 1.5.0\n',
+      [`${site}/kedro_telemetry/__init__.py`]: '', [`${site}/kedro_telemetry-${release}.dist-info/METADATA`]: `Name: kedro-telemetry\nVersion: ${release}\n`,
+      ...Object.fromEntries(modules.map((module) => [`${site}/${module}`, ''])),
+    })
+
+    it('a module it imports that is not installed stops kedro as it starts: nothing is sent, and the preview says why', async () => {
+      const missing = await preview(example(environment('0.8.0', ['appdirs.py', 'requests/__init__.py'])), ['--no-python', 'info'])
+      expect(missing.wouldSend).to.equal(false)
+      expect(missing.warnings.join(' ')).to.include('kedro-telemetry 0.8.0 imports tomli_w, which is not installed where kedro runs')
+      const complete = await preview(example(environment('0.8.0', ['appdirs.py', 'requests/__init__.py', 'tomli_w/__init__.py'])), ['--no-python', 'info'])
+      expect(events(complete)).to.deep.equal(['CLI command'])
+      // 0.3.2 imports toml, and neither appdirs nor tomli_w.
+      const old = await preview(example(environment('0.3.2', ['requests/__init__.py', 'toml/__init__.py'])), ['--no-python', '--kedro-version', '0.18.14', 'info'])
+      expect(old.warnings.join(' ')).not.to.match(/imports \w+, which (is|are) not installed/)
+    })
+
+    it('is not judged where the folders kedro imports from are not all known (PYTHONPATH, base packages), nor for a release whose source is not public', async () => {
+      const bare = environment('0.8.0', [])
+      const unread = await preview(example(bare), ['--no-python', 'info'], {PYTHONPATH: '/elsewhere'})
+      expect(events(unread)).to.deep.equal(['CLI command'])
+      const shared = await preview(example({...bare, '.venv/pyvenv.cfg': 'home = /usr/bin\ninclude-system-site-packages = true\n'}), ['--no-python', 'info'])
+      expect(events(shared)).to.deep.equal(['CLI command'])
+      const unpublished = await preview(example(environment('0.9.0', ['requests/__init__.py'])), ['--no-python', 'info'])
+      expect(events(unpublished)).to.deep.equal(['CLI command'])
+      expect(unpublished.origins.find((origin) => origin.field === 'event')?.estimated).to.match(/imports appdirs, tomli_w, which are not installed.*its source is not public/)
+    })
+  })
+
   describe('the project\'s settings.py, imported as kedro starts and again as it creates the session', () => {
     const site = '.venv/lib/python3.11/site-packages'
     const environment = {

@@ -137,6 +137,26 @@ const KEDRO_TIMELINES = {
   sourcePublic: [['0.0.0', true], ['1.6.0', false]] as Timeline<boolean>,
 } as const
 
+/**
+ * What kedro_telemetry/plugin.py imports at module level beyond the standard library and what kedro itself needs
+ * (click, PyYAML), read from each release's source. Kedro loads the plugin with its CLI hooks as it starts
+ * (pluggy's load_setuptools_entrypoints, uncaught), so a module missing there stops kedro before any command.
+ * `before311`: imported only on Python before 3.11 (`import tomli as tomllib`). 0.9.0's source is not public.
+ */
+const PLUGIN_IMPORTS: Timeline<{before311: readonly string[]; modules: readonly string[]}> = [
+  ['0.0.0', {before311: [], modules: ['requests']}],
+  ['0.3.1', {before311: [], modules: ['requests', 'toml']}],
+  ['0.4.0', {before311: [], modules: ['appdirs', 'requests', 'toml']}],
+  ['0.6.4', {before311: ['tomli'], modules: ['appdirs', 'requests', 'tomli_w']}],
+]
+
+/** The third-party modules kedro-telemetry `version` imports as kedro loads it, on Python `minor` (X.Y) when known. */
+export function telemetryPluginImports(version: string, minor: null | string): {modules: string[]; sourcePublic: boolean} {
+  const {before311, modules} = valueAt(PLUGIN_IMPORTS, version)
+  const old = minor !== null && compareVersions(minor, '3.11') < 0
+  return {modules: [...modules, ...(old ? before311 : [])], sourcePublic: compareVersions(version, '0.8.0') <= 0}
+}
+
 /** kedro-telemetry's releases (its tags in kedro-org/kedro-plugins), oldest first. */
 export const TELEMETRY_RELEASES = [
   '0.1.4', '0.2.0', '0.2.1', '0.2.2', '0.2.3', '0.2.4', '0.2.5', '0.3.0', '0.3.1', '0.3.2', '0.4.0', '0.5.0', '0.6.0', '0.6.1',

@@ -10,13 +10,14 @@ import {entryKindSync, readTextSafeSync} from '../checkout/files.js'
 import {compareVersions} from '../python/pep440.js'
 import {errorOptions, type IssuedWarning, warningAction, warnOptionsOf} from '../python/warnings.js'
 import {safeLoad} from '../python/pyyaml.js'
-import {type KedroRelease, refusesProject} from '../releases/releases.js'
+import {type KedroRelease, refusesProject, telemetryPluginImports} from '../releases/releases.js'
 import {type AirflowCreate, airflowCreate} from './airflow.js'
 import type {MaskedCommand} from './command.js'
 import {importFolders, type PreviewContext} from './context.js'
 import {checkLoggingConfig, loggingChecking} from './logging-config.js'
 import type {PreviewSheet} from './sheet.js'
 import {importSettings, type SettingsImport} from '../statistics/settings-import.js'
+import {installedIn} from '../statistics/importable.js'
 import {disabledHookPlugins} from './plugins.js'
 import {projectCliOf} from './project-cli.js'
 import {loadRunner} from './runner.js'
@@ -176,12 +177,36 @@ export function warningErrorsDoubt(context: PreviewContext): null | string {
   return `PYTHONWARNINGS makes warnings errors (${errors.join(', ')}): a warning raised as kedro runs (a deprecation in kedro, a plugin or the project's code) would stop it`
 }
 
+/**
+ * The modules kedro-telemetry imports as kedro loads its CLI hooks that are not installed where kedro runs (read only
+ * where every folder kedro imports from is known, and they hold kedro and kedro_telemetry): kedro then stops as it
+ * starts. `refuses`: why nothing is sent;
+ * `unsure`: the same, for a release whose source is not public.
+ */
+export function telemetryImportFailure(context: PreviewContext): {refuses: null | string; unsure: null | string} {
+  const none = {refuses: null, unsure: null}
+  const folders = context.telemetryNotInstalled ? undefined : importFolders(context)
+  // Folders that do not show kedro and kedro-telemetry themselves (only their metadata) are not all Python imports from.
+  if (!folders || !installedIn('kedro', folders) || !installedIn('kedro_telemetry', folders)) return none
+  const {version} = context.telemetryRelease
+  // tomli (before Python 3.11) is looked for only when the interpreter said its version, not from a folder's name.
+  const python = pythonMinorOf(context)
+  const needed = telemetryPluginImports(version, python?.said ? python.minor : null)
+  const missing = needed.modules.filter((module) => !installedIn(module, folders))
+  if (missing.length === 0) return none
+  const reason = `kedro-telemetry ${version} imports ${missing.join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not installed where kedro runs: `
+    + `loading its plugins fails (ModuleNotFoundError: No module named '${missing[0]}'), and kedro stops before any command`
+  return needed.sourcePublic ? {refuses: reason, unsure: null} : {refuses: null, unsure: `${reason}, if ${version} imports what 0.8.0 does (its source is not public)`}
+}
+
 /** Why kedro stops before any hook runs, so that nothing at all is sent, or null when it starts. */
 export function kedroRefuses(context: PreviewContext, sheet: PreviewSheet): null | string {
   const python = pythonRefusal(context).refuses
   if (python) return python
   const logging = loggingFails(context, sheet)
   if (logging) return `${logging}: kedro stops when it configures logging, before any hook runs`
+  const plugin = telemetryImportFailure(context).refuses
+  if (plugin) return plugin
   if (!context.project.root) return null
   const refused = projectRefusal(context)
   if (refused) return refused

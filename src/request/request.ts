@@ -10,7 +10,7 @@ import {type PyJson, pythonJsonDumps, pythonStr} from '../python/json-dumps.js'
 import {telemetryReleasesWith} from '../releases/releases.js'
 import {type MaskedCommand, maskedCommand} from './command.js'
 import {type PreviewContext, previewContext, type PreviewInputs} from './context.js'
-import {catalogOutcome, kedroRefuses, pythonRefusal, settingsImportOf, statisticsHookDisabled, warningErrorsDoubt} from './outcome.js'
+import {catalogOutcome, kedroRefuses, pythonRefusal, settingsImportOf, statisticsHookDisabled, telemetryImportFailure, warningErrorsDoubt} from './outcome.js'
 import {pluginCommandDoubt, pluginHookDoubts} from './plugins.js'
 import {projectCliDoubts} from './project-cli.js'
 import {NEW_PROJECT_ID, NEW_USER_ID, projectProperties, userIdentity} from './properties.js'
@@ -256,10 +256,13 @@ async function pluginEventRequests(context: PreviewContext, sheet: PreviewSheet,
   return [requestBuilder(context, sheet)(event.name, {...plugin, ...project}, identity || 'missing_user_identity')]
 }
 
-/** Why the event itself may differ: a Python kedro may refuse, warnings made errors, the project's cli.py, or a catalog built later. */
+/**
+ * Why the event itself may differ: a Python kedro may refuse, a module kedro-telemetry may lack, warnings made
+ * errors, the project's cli.py, or a catalog built later.
+ */
 function eventDoubtOf(context: PreviewContext, command: MaskedCommand, statistics: boolean): null | string {
   const doubts = [
-    pythonRefusal(context).unsure, warningErrorsDoubt(context),
+    pythonRefusal(context).unsure, telemetryImportFailure(context).unsure, warningErrorsDoubt(context),
     projectCliDoubts(context).event ?? pluginCommandDoubt(context) ?? (command.runs && !statistics ? laterCatalog(command.commandPath[0]) : null),
   ]
   return doubts.filter(Boolean).join('; ') || null
