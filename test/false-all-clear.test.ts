@@ -276,7 +276,9 @@ describe('no false all-clear', () => {
     })
   })
 
-  describe('kedro-telemetry outside a virtualenv\'s own site-packages', () => {
+  describe('kedro-telemetry outside an environment\'s own site-packages', () => {
+    const pickVersion = (report: StatusReport) => ({source: report.project.telemetryVersionSource, version: report.project.telemetryVersion})
+
     /** A project whose .venv has kedro but not kedro-telemetry, and imports its base's packages and the user site. */
     function projectWithOpenVenv(): string {
       return makeProject({
@@ -298,6 +300,23 @@ describe('no false all-clear', () => {
         }
       })
     }
+
+    it('is read in the user site, which a conda environment imports before its own site-packages (PYTHONNOUSERSITE aside)', async () => {
+      const prefix = tempDir('kc-conda-')
+      const site = path.join(prefix, 'lib', 'python3.11', 'site-packages')
+      mkdirSync(path.join(site, 'kedro-1.5.0.dist-info'), {recursive: true})
+      writeFileSync(path.join(site, 'kedro-1.5.0.dist-info', 'METADATA'), 'Name: kedro\nVersion: 1.5.0\n')
+      const home = env()
+      const user = path.join(home.HOME, '.local', 'lib', 'python3.11', 'site-packages', 'kedro_telemetry-0.7.0.dist-info')
+      mkdirSync(user, {recursive: true})
+      writeFileSync(path.join(user, 'METADATA'), 'Name: kedro-telemetry\nVersion: 0.7.0\n')
+      const root = makeProject()
+      const seen = await runJsonInProcess<StatusReport>(['status', '--json'], {cwd: root, env: {...home, CONDA_PREFIX: prefix}})
+      expect(seen.json.consent.willSend).to.equal(true)
+      expect(pickVersion(seen.json)).to.deep.equal({source: 'installed', version: '0.7.0'})
+      const unseen = await runJsonInProcess<StatusReport>(['status', '--json'], {cwd: root, env: {...home, CONDA_PREFIX: prefix, PYTHONNOUSERSITE: '1'}})
+      expect(unseen.json.consent.decidedBy).to.equal('not-installed')
+    })
 
     it('is still "not installed" when the environment imports nothing else', async () => {
       const root = projectWithOpenVenv()

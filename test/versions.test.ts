@@ -9,11 +9,15 @@ import {compareVersions} from '../src/python/pep440.js'
 import {makeProject, removeTempDirs, tempDir, writeFiles} from './helpers/sandbox.js'
 import {NEWEST_KNOWN, telemetryRulesFor} from '../src/releases/releases.js'
 
+/** A virtualenv (its pyvenv.cfg too: without one, site.py adds the user site) with these distributions. */
 function venv(prefix: string, packages: Record<string, string>, layout = 'lib/python3.11/site-packages'): void {
-  writeFiles(prefix, Object.fromEntries(Object.entries(packages).map(([name, version]) => [
-    `${layout}/${name.replaceAll('-', '_')}-${version}.dist-info/METADATA`,
-    `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\nSummary: x\n\nName: not-this\n`,
-  ])))
+  writeFiles(prefix, {
+    'pyvenv.cfg': 'home = /usr/bin\ninclude-system-site-packages = false\n',
+    ...Object.fromEntries(Object.entries(packages).map(([name, version]) => [
+      `${layout}/${name.replaceAll('-', '_')}-${version}.dist-info/METADATA`,
+      `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\nSummary: x\n\nName: not-this\n`,
+    ])),
+  })
 }
 
 describe('versions', () => {

@@ -5,6 +5,7 @@
 import {boundaryFor, entryKindSync, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
 import path from 'node:path'
 import {STACK_PACKAGES} from '../stack/tools.js'
+import {userSiteEnabled, userSitePackages} from '../python/user-site.js'
 
 export type EnvironmentSource = '.venv' | 'CONDA_PREFIX' | 'venv' | 'VIRTUAL_ENV'
 
@@ -12,6 +13,7 @@ export interface PythonEnvironment {
   /** The installed distributions this tool reads (KEDRO_DISTRIBUTIONS) by normalised name (PEP 503: lower case, `-_.` as `-`). */
   distributions: Map<string, {location: string; name: string; version: string}>
   prefix: string
+  /** The folders its interpreter imports distributions from, in order: its own, and the user site where site.py adds it. */
   sitePackages: string[]
   source: EnvironmentSource
   /** pyvenv.cfg says include-system-site-packages = true: the base interpreter's packages import too (not read here). */
@@ -153,10 +155,25 @@ export function readHookPlugins(sitePackages: string[], projectRoot: null | stri
   return plugins
 }
 
-/** Whether a virtualenv's pyvenv.cfg lets it import the base interpreter's packages too. */
-function includesSystemSitePackages(prefix: string, within: null | string): boolean {
+/** A virtualenv's pyvenv.cfg, when `prefix` is one: whether it imports its base's packages, and its base's home. */
+function virtualenvConfig(prefix: string, within: null | string): null | {home: string; systemSitePackages: boolean; version: null | string} {
   const read = readTextSafeSync(path.join(prefix, 'pyvenv.cfg'), {within})
-  return read.ok && /^\s*include-system-site-packages\s*=\s*true\s*$/im.test(read.text)
+  if (!read.ok) return null
+  const value = (key: string) => new RegExp(`^\\s*${key}\\s*=\\s*(.*?)\\s*$`, 'im').exec(read.text)?.[1] ?? null
+  return {home: value('home') ?? '', systemSitePackages: value('include-system-site-packages')?.toLowerCase() === 'true', version: value('version')}
+}
+
+/**
+ * The user site-packages folder site.py adds for the interpreter of an environment (see python/user-site.ts), from
+ * what its folders say: lib/python3.12(t)/site-packages, else pyvenv.cfg's version; null when neither tells.
+ */
+function userSiteOf(own: string[], venv: ReturnType<typeof virtualenvConfig>, env: NodeJS.ProcessEnv): null | string {
+  const named = own.map((folder) => /[/\\]lib[/\\]python(\d+\.\d+)(t?)[/\\]site-packages$/.exec(folder)).find(Boolean)
+  const minor = named?.[1] ?? /^(\d+\.\d+)/.exec(venv?.version ?? '')?.[1]
+  if (!minor) return null
+  // A macOS framework build's venv names it in home (/Library/Frameworks/Python.framework/Versions/3.12/bin).
+  const framework = /[/\\]([^/\\]+)\.framework[/\\]/.exec(venv?.home ?? '')?.[1] ?? ''
+  return userSitePackages({abiflags: named?.[2] ?? '', framework, minor, winver: minor}, env, process.platform)
 }
 
 /** The first candidate environment that exists and has site-packages, or null. */
@@ -165,12 +182,14 @@ export async function findPythonEnvironment(
   env: NodeJS.ProcessEnv,
 ): Promise<null | PythonEnvironment> {
   for (const [source, prefix] of candidatePrefixes(projectRoot, env)) {
-    const sitePackages = findSitePackages(prefix, boundaryFor(prefix, projectRoot))
-    if (sitePackages.length === 0) continue
-    return {
-      distributions: readDistributions(sitePackages, projectRoot), prefix, sitePackages, source,
-      systemSitePackages: includesSystemSitePackages(prefix, boundaryFor(prefix, projectRoot)),
-    }
+    const own = findSitePackages(prefix, boundaryFor(prefix, projectRoot))
+    if (own.length === 0) continue
+    const venv = virtualenvConfig(prefix, boundaryFor(prefix, projectRoot))
+    const systemSitePackages = venv?.systemSitePackages ?? false
+    // site.py puts the user site before an interpreter's own site-packages, and after a virtualenv's own.
+    const user = userSiteEnabled(env, venv && {systemSitePackages}) ? userSiteOf(own, venv, env) : null
+    const sitePackages = user ? (venv ? [...own, user] : [user, ...own]) : own
+    return {distributions: readDistributions(sitePackages, projectRoot), prefix, sitePackages, source, systemSitePackages}
   }
 
   return null

@@ -86,8 +86,9 @@ function sitePackagesSeen(facts: RunFacts, environment: null | OwnEnvironment | 
   const user = env && facts.userSiteLayout && userSiteEnabled(env, venv)
     ? [userSitePackages(facts.userSiteLayout, env, facts.platform as NodeJS.Platform)]
     : []
-  if (!venv) return [...user, ...facts.sitePackages]
-  return [...venv.sitePackages, ...(venv.systemSitePackages ? [...user, ...facts.sitePackages] : [])]
+  // The environment's folders, read from disk, already hold the user site where site.py adds it.
+  const folders = venv ? [...venv.sitePackages, ...(venv.systemSitePackages ? [...user, ...facts.sitePackages] : [])] : [...user, ...facts.sitePackages]
+  return [...new Set(folders)]
 }
 
 async function complete(pending: Promise<RunFacts | string>, projectRoot: null | string, environment?: null | OwnEnvironment, env?: NodeJS.ProcessEnv): Promise<PythonProbe> {
