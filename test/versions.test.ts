@@ -49,6 +49,20 @@ describe('versions', () => {
     expect(parseRequirement('-r other.txt')).to.equal(null)
   })
 
+  it('reads the user site where site.py adds it: after a virtualenv\'s own when it includes the system site-packages, never under PYTHONNOUSERSITE', async () => {
+    const root = makeProject()
+    const home = tempDir('kc-home-')
+    venv(`${root}/.venv`, {kedro: '1.5.0'})
+    writeFiles(`${home}/.local/lib/python3.11/site-packages`, {'kedro_telemetry-0.7.0.dist-info/METADATA': 'Name: kedro-telemetry\nVersion: 0.7.0\n'})
+    const detect = (env: Record<string, string>) => detectVersions({env, kedroInitVersion: null, projectRoot: root, pyprojectDependencies: []})
+    expect((await detect({HOME: home})).telemetry).to.include({source: 'not-installed'})
+    writeFileSync(`${root}/.venv/pyvenv.cfg`, 'home = /usr/bin\ninclude-system-site-packages = true\n')
+    const open = await detect({HOME: home})
+    expect(open.environment?.sitePackages).to.deep.equal([`${root}/.venv/lib/python3.11/site-packages`, `${home}/.local/lib/python3.11/site-packages`])
+    expect(open.telemetry).to.include({source: 'installed', version: '0.7.0'})
+    expect((await detect({HOME: home, PYTHONNOUSERSITE: 'x'})).telemetry).to.include({source: 'assumed'})
+  })
+
   it('reads Name and Version from the metadata headers only', () => {
     expect(parseCoreMetadata('Metadata-Version: 2.1\nName: kedro\nVersion: 1.5.0\n\nVersion: 9')).to.deep.equal({name: 'kedro', version: '1.5.0'})
   })

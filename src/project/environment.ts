@@ -171,8 +171,9 @@ function userSiteOf(own: string[], venv: ReturnType<typeof virtualenvConfig>, en
   const named = own.map((folder) => /[/\\]lib[/\\]python(\d+\.\d+)(t?)[/\\]site-packages$/.exec(folder)).find(Boolean)
   const minor = named?.[1] ?? /^(\d+\.\d+)/.exec(venv?.version ?? '')?.[1]
   if (!minor) return null
-  // A macOS framework build's venv names it in home (/Library/Frameworks/Python.framework/Versions/3.12/bin).
-  const framework = /[/\\]([^/\\]+)\.framework[/\\]/.exec(venv?.home ?? '')?.[1] ?? ''
+  // A macOS framework build's venv names it in home (/Library/Frameworks/Python.framework/Versions/3.12/bin); the
+  // name is a path segment under ~/Library, so a checkout's pyvenv.cfg may give only a plain word.
+  const framework = /[/\\](\w+)\.framework[/\\]/.exec(venv?.home ?? '')?.[1] ?? ''
   return userSitePackages({abiflags: named?.[2] ?? '', framework, minor, winver: minor}, env, process.platform)
 }
 
