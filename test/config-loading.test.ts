@@ -18,6 +18,21 @@ function catalogOf(files: Record<string, string>, options: Parameters<typeof rea
 const names = (reading: ReturnType<typeof readCatalog>) => reading.entries.map((entry) => entry.name).sort()
 
 describe('loading the configuration as OmegaConfigLoader does', () => {
+  it('resolves a resolver\'s default as OmegaConf types it, and a nested interpolation as a whole default, first (recorded from the real 1.5.0)', () => {
+    const parameters = [
+      'a: "${runtime_params:polis_id, ${globals:build_polis_id}}"', 'b: "${runtime_params:x, 5}"', 'c: "pre-${runtime_params:polis_id, ${globals:num}}-post"',
+      'd: "${runtime_params:q, ${e.f}}"', 'e:\n  f: 12', "h: \"${runtime_params:z, '5'}\"", 'i: "${runtime_params:z, 1.5}"', 'j: "${runtime_params:z, TRUE}"',
+      'k: "${runtime_params:z, null}"', 'l: "${runtime_params:z, hello world}"', 'm: "${runtime_params:z, 1_000}"',
+    ].join('\n')
+    const files = {'conf/base/catalog.yml': 'ds:\n  type: pandas.CSVDataset\n  filepath: a.csv\n', 'conf/base/globals.yml': 'build_polis_id: abc\nnum: 7\n', 'conf/base/parameters.yml': `${parameters}\n`}
+    const expected = {a: 'abc', b: 5, c: 'pre-7-post', d: 12, e: {f: 12}, h: '5', i: 1.5, j: true, k: null, l: 'hello world', m: 1000}
+    expect(catalogOf(files).parameters).to.deep.equal(expected)
+    expect(catalogOf(files, {runtimeParams: {polis_id: 'x'}}).parameters).to.deep.equal({...expected, a: 'x', c: 'pre-x-post', polis_id: 'x'})
+    // Resolved first: a default naming a global that is not there fails even where the runtime parameter is given.
+    const missing = {...files, 'conf/base/parameters.yml': 'g: "${runtime_params:polis_id, ${globals:nope}}"\n'}
+    expect(catalogOf(missing, {runtimeParams: {polis_id: 'x'}}).failure).to.match(/Globals key 'nope' not found/)
+  })
+
   after(removeTempDirs)
 
   it('matches config_patterns as fsspec globs: * within a folder, ** across any number', () => {

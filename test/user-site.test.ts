@@ -64,7 +64,6 @@ describe('the user site-packages', () => {
     for (const extra of [{}, {PYTHONNOUSERSITE: '1'}] as Record<string, string>[]) {
       const env = cleanEnv({HOME: home, ...extra})
       const real = python('import importlib.metadata as m; print(m.version("requests"))', {HOME: home, ...extra})
-      // eslint-disable-next-line no-await-in-loop
       const result = await buildTelemetryRequests({args: ['info'], env, platform: 'linux', probePython: true, project: EXAMPLE})
       expect(result.requests[0]?.wireHeaders['User-Agent'], JSON.stringify(extra)).to.equal(`python-requests/${real}`)
       expect(result.context.kedroVersionSource.startsWith('reported by'), JSON.stringify(extra)).to.equal(real === '2.99.0')
@@ -78,7 +77,6 @@ describe('the user site-packages', () => {
     const venv = pythonEnvironment({kedro: '1.5.0'}, {systemSitePackages: true})
     for (const extra of [{}, {PYTHONNOUSERSITE: '1'}] as Record<string, string>[]) {
       const real = execFileSync(path.join(venv, 'bin', 'python'), ['-c', 'import importlib.metadata as m\ntry: print(m.version("kedro-telemetry"))\nexcept m.PackageNotFoundError: print("none")'], {encoding: 'utf8', env: {HOME: home, PATH: process.env.PATH, ...extra}}).trim()
-      // eslint-disable-next-line no-await-in-loop
       const result = await buildTelemetryRequests({args: ['info'], env: cleanEnv({HOME: home, VIRTUAL_ENV: venv, ...extra}), platform: 'linux', probePython: true, project: EXAMPLE})
       expect(result.wouldSend, JSON.stringify(extra)).to.equal(real !== 'none')
       if (real !== 'none') expect(result.context.telemetryVersion).to.equal(real)

@@ -415,6 +415,7 @@ function subscript(parts: SyntaxNode[], context: EvaluationContext, text: string
   const stop = firstStop([container, key])
   if (stop) return stop
   if (container.kind === 'dict') return dictItem(container, key, text)
+  if (container.kind === 'object') return container.getItem(key)
   if ((container.kind !== 'list' && container.kind !== 'str') || key.kind !== 'number' || key.float) return unknown(`a subscript of a ${typeName(container)}: ${excerpt(text)}`)
   const items = container.kind === 'list' ? container.items : [...container.value].map((char) => str(char))
   const index = key.value < 0 ? items.length + key.value : key.value

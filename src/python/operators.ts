@@ -9,7 +9,7 @@ import {
 
 /** A module's member, or one of Python's dict and list methods that pipeline registries use, bound to `object`. */
 export function methodOf(object: PyValue, method: string): PyValue | undefined {
-  if (object.kind === 'module') return object.members.get(method)
+  if (object.kind === 'module' || object.kind === 'object') return object.members.get(method)
   if (object.kind === 'dict') {
     const methods: Record<string, FunctionValue['call']> = {
       copy: () => ({entries: [...object.entries], kind: 'dict'}),

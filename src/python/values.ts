@@ -43,6 +43,11 @@ export type PyValue =
    */
   | {at?: string; kind: 'unknown'; reason: string; unbound?: true}
   | {kind: 'bool'; value: boolean}
+  /**
+   * An instance of a library class modelled here (Kedro's OmegaConfigLoader): its attributes and methods, and what
+   * `instance[key]` gives. Its truth, equality and iteration are not followed.
+   */
+  | {className: string; getItem: (key: PyValue) => PyValue; kind: 'object'; members: Map<string, PyValue>}
   | {
     kind: 'function'; call: (args: PyValue[], keywords: Map<string, PyValue>, texts: ArgumentTexts) => PyValue
     /**
@@ -99,6 +104,7 @@ export function typeName(value: PyValue): string {
     case 'str': { return 'str' }
     case 'bool': { return 'bool' }
     case 'function': { return 'function' }
+    case 'object': { return value.className }
     default: { return value.kind }
   }
 }
@@ -150,6 +156,7 @@ export function iterate(value: PyValue): PyValue[] | Stopping {
     case 'str': { return [...value.value].map((char) => str(char)) }
     case 'unknown':
     case 'raises': { return value }
+    case 'object': { return unknown(`iterating a ${value.className} is not followed statically`) }
     default: { return raises(`TypeError: '${typeName(value)}' object is not iterable`) }
   }
 }

@@ -186,7 +186,7 @@ export async function projectStatistics(context: PreviewContext, sheet: PreviewS
     confSource: confSourceOf(context, command),
     env: runEnvironment(context, command), environment: env, kedroRelease, kedroSitePackages: importFolders(context),
     packageName: pyproject?.packageName ?? null, projectRoot: root!, pythonVersion: kedroPython.version,
-    sitePackages: sitePackagesOf(context), sourceDir: pyproject?.sourceDir ?? 'src', telemetryRelease,
+    sitePackages: sitePackagesOf(context), sourceDir: pyproject?.sourceDir ?? 'src', telemetryRelease, workingDirectory: context.workingDirectory,
   })
   appendAll(sheet.warnings, reading.warnings)
   // The registry is loaded when the catalog is created (kedro-telemetry's hook asks for __default__), if not before.

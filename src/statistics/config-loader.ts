@@ -156,27 +156,62 @@ function select(root: unknown, dotted: string): unknown {
   return current
 }
 
-/** A resolver's arguments: split on top-level commas, quotes removed. */
-function resolverArguments(text: string): string[] {
-  const args: string[] = []
+/** A resolver's arguments: split on top-level commas (not those inside a nested `${...}`), quotes removed. */
+function resolverArguments(text: string): {quoted: boolean; text: string}[] {
+  const args: {quoted: boolean; text: string}[] = []
   let current = ''
+  let quoted = false
   let quote: null | string = null
-  for (const char of text) {
-    if (quote) {
+  let depth = 0
+  const push = () => args.push({quoted, text: current.trim()})
+  for (const [index, char] of [...text].entries()) {
+    if (depth > 0 || (char === '$' && text[index + 1] === '{')) {
+      // A nested interpolation is kept whole, as written.
+      if (char === '{') depth++
+      else if (char === '}') depth--
+      current += char
+    } else if (quote) {
       if (char === quote) quote = null
       else current += char
     } else if (char === '"' || char === "'") {
       quote = char
+      quoted = true
     } else if (char === ',') {
-      args.push(current.trim())
+      push()
       current = ''
+      quoted = false
     } else {
       current += char
     }
   }
 
-  args.push(current.trim())
+  push()
   return args
+}
+
+/** An unquoted resolver argument as OmegaConf's grammar types it: int, float, bool, null, else str. */
+function typedArgument(text: string): unknown {
+  if (/^[+-]?(?:0|[1-9](?:_?\d)*)$/.test(text)) return Number(text.replaceAll('_', ''))
+  if (/^[+-]?(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(text)) return Number(text)
+  if (/^(?:true|false)$/i.test(text)) return text.toLowerCase() === 'true'
+  if (/^null$/i.test(text)) return null
+  return text
+}
+
+/** Where the `${` at `start` closes, counting nested `${...}`; -1 when it does not. */
+function closingBrace(text: string, start: number): number {
+  let depth = 0
+  for (let index = start; index < text.length; index++) {
+    if (text[index] === '{') depth++
+    else if (text[index] === '}' && --depth === 0) return index
+  }
+
+  return -1
+}
+
+/** `${...}` as a whole argument: its inside; null for an argument that is not one interpolation. */
+function wholeInterpolation(argument: string): null | string {
+  return argument.startsWith('${') && closingBrace(argument, 1) === argument.length - 1 ? argument.slice(2, -1) : null
 }
 
 /** Python's str() of a YAML scalar, for string interpolation. */
@@ -230,9 +265,10 @@ class Resolver {
         continue
       }
 
-      const close = text.indexOf('}', index)
+      const close = closingBrace(text, index + 1)
       const inner = close === -1 ? null : text.slice(index + 2, close)
-      if (inner === null || inner.includes('${') || inner.includes('{')) throw new Unresolvable(`a nested interpolation in "${text}"`, false)
+      // Nested only as a resolver's whole argument (`${runtime_params:x, ${globals:y}}`), where OmegaConf resolves it first.
+      if (inner === null || (inner.includes('{') && !/^[A-Za-z_][\w.]*:/.test(inner))) throw new Unresolvable(`a nested interpolation in "${text}"`, false)
       if (literal) parts.push(literal)
       literal = ''
       parts.push(this.interpolation(inner.trim(), at, depth))
@@ -247,8 +283,21 @@ class Resolver {
     const call = /^([A-Za-z_][\w.]*):(.*)$/s.exec(inner)
     if (!call) return this.reference(inner, at, depth)
     const [, name, rawArguments] = call
-    const [variable, ...defaults] = resolverArguments(rawArguments)
+    const [{text: variable}, ...written] = resolverArguments(rawArguments)
+    const defaults = written.map((argument) => argument.text)
+    if (variable.includes('${') || defaults.some((argument) => argument.includes('${') && wholeInterpolation(argument) === null)) {
+      throw new Unresolvable(`a nested interpolation in "\${${inner}}"`, false)
+    }
+
+    // OmegaConf resolves a nested interpolation among the arguments before it calls the resolver, used or not.
+    const resolved = defaults.map((argument) => {
+      const nested = wholeInterpolation(argument)
+      return nested === null ? undefined : this.interpolation(nested.trim(), at, depth + 1)
+    })
     const fallback = (missing: string): unknown => {
+      if (defaults.length === 1 && resolved[0] !== undefined) return resolved[0]
+      if (defaults.length === 1 && !written[0].quoted) return typedArgument(defaults[0])
+      if (resolved.some((value) => value !== undefined)) throw new Unresolvable(`a resolver default of several arguments, one of them an interpolation, in "\${${inner}}"`, false)
       if (defaults.length > 0) return defaults.join(',')
       throw new Unresolvable(missing, true)
     }

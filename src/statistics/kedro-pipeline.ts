@@ -361,3 +361,12 @@ export function pipelineNodes(value: PyValue): Map<string, KedroNode> | string {
   return `not a pipeline (${typeName(value)})`
 }
 
+/** The modules of kedro.pipeline this tool models, by module: name -> value. */
+export function kedroModules(functions: Map<string, PyValue>): Map<string, Map<string, PyValue>> {
+  const pick = (...names: string[]) => new Map(names.map((name) => [name, functions.get(name)!]))
+  return new Map([
+    ['kedro.pipeline.node', pick('node', 'Node')],
+    ['kedro.pipeline.pipeline', pick('pipeline', 'Pipeline')],
+    ['kedro.pipeline.modular_pipeline', pick('pipeline')],
+  ])
+}

@@ -9,9 +9,10 @@ import path from 'node:path'
 
 import type {SyntaxNode} from '@lezer/common'
 
+import {kedroConfigMembers, type LoaderScene} from './user-config-loader.js'
 import {entryKindSync, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
 import {kedro, type KedroRelease, NEWEST_KNOWN} from '../releases/releases.js'
-import {kedroPipelineFunctions, nodeRulesFor, pipelineNodes} from './kedro-pipeline.js'
+import {kedroModules, kedroPipelineFunctions, nodeRulesFor, pipelineNodes} from './kedro-pipeline.js'
 import {kedroImportFailure, pipelineApiFor} from './pipeline-api.js'
 import {STDLIB_MODULES} from '../python/stdlib.js'
 import {installedImport, installedIn, KEDRO_DEPENDENCIES, resolveRelativeImport} from './importable.js'
@@ -66,16 +67,6 @@ interface ModuleRecord {
   scope: Scope
 }
 
-/** The modules of kedro.pipeline this tool models, by module: name -> value. */
-function kedroModules(functions: Map<string, PyValue>): Map<string, Map<string, PyValue>> {
-  const pick = (...names: string[]) => new Map(names.map((name) => [name, functions.get(name)!]))
-  return new Map([
-    ['kedro.pipeline.node', pick('node', 'Node')],
-    ['kedro.pipeline.pipeline', pick('pipeline', 'Pipeline')],
-    ['kedro.pipeline.modular_pipeline', pick('pipeline')],
-  ])
-}
-
 /** A folder without `__init__.py`: Python imports it as a namespace package, with no code to read. */
 const NAMESPACE_PACKAGE = Symbol('namespace package')
 /** The file Python imports for a module, a namespace package, or null when there is none. */
@@ -116,6 +107,8 @@ export class ProjectEvaluator {
     pythonVersion: null | string,
     /** The site-packages folders of the environment kedro runs in, or null when none was read. */
     private readonly sitePackages: null | string[] = null,
+    /** Where kedro runs and with what environment: what a loader the project's code creates reads; null when not known. */
+    private readonly scene: LoaderScene | null = null,
   ) {
     const {api, estimated} = pipelineApiFor(kedro.version)
     this.api = api
@@ -269,7 +262,7 @@ export class ProjectEvaluator {
 
     const missing = kedroImportFailure(this.kedro.version, module, name)
     if (missing) return missing
-    const members = kedroModules(this.kedroFunctions).get(module) ?? PYTHON_MODULES.get(module)
+    const members = (module === 'kedro.config' ? kedroConfigMembers(this.kedro, this.scene) : kedroModules(this.kedroFunctions).get(module)) ?? PYTHON_MODULES.get(module)
     if (members && name === null) scope.set(local, {kind: 'module', members, name: module})
     else if (members && name !== '*') scope.set(local, members.get(name!) ?? unknown(`${module}.${name} is not followed statically`))
     // Anything else (a third-party package, typing) binds nothing: a name used from it is Unknown. Whether it imports
@@ -523,6 +516,8 @@ export type ReadPipelinesOptions = {
   filters?: RunFilters; requested?: null | string[]; sourceDir?: string
   /** The site-packages folders of the environment kedro runs in; absent or empty when none was read. */
   sitePackages?: string[]
+  /** The working directory kedro runs in and its environment, for a configuration loader the project's code creates. */
+  scene?: Omit<LoaderScene, 'projectRoot'>
 }
 
 /** A reading that stops before the pipelines: `why` is an estimate, `fails` what kedro raises. */
@@ -564,6 +559,12 @@ export function projectLayout(projectRoot: string, sourceDir: string, packageNam
   return {packageDirectory: path.join(sourceDirectory, ...packageName.split('.')), packageName, projectRoot, sourceDirectory}
 }
 
+/** The evaluator of the project's modules as kedro runs them for this command. */
+function evaluatorFor(layout: ProjectLayout, options: ReadPipelinesOptions, sitePackages: null | string[]): ProjectEvaluator {
+  const scene = options.scene ? {...options.scene, projectRoot: options.projectRoot} : null
+  return new ProjectEvaluator(layout, options.kedroRelease ?? kedro(NEWEST_KNOWN.kedro), options.requested ?? null, options.pythonVersion ?? null, sitePackages, scene)
+}
+
 /**
  * Registered pipelines and the node count of __default__. `requested` are the pipelines a command asks for: Kedro
  * 1.5.0+ loads only those through find_pipelines(); `mustExist` (kedro run) lists those that are not registered in
@@ -580,8 +581,7 @@ export function readPipelines(options: ReadPipelinesOptions): PipelineReading {
     return stoppedReading(null, `there is no package folder ${shown}, so kedro cannot import the project's pipelines`, null, {stopsKedro: true})
   }
 
-  const release = options.kedroRelease ?? kedro(NEWEST_KNOWN.kedro)
-  const evaluator = new ProjectEvaluator(layout, release, options.requested ?? null, options.pythonVersion ?? null, sitePackages)
+  const evaluator = evaluatorFor(layout, options, sitePackages)
   const registry = evaluator.registry()
   if (registry.kind !== 'dict') return registryStopped(registry, evaluator)
 

@@ -44,6 +44,8 @@ export interface StatisticsOptions {
   runtimeParams?: string[]
   /** The environment kedro runs in (for `${oc.env:...}` in credentials). */
   environment?: NodeJS.ProcessEnv
+  /** The working directory kedro runs in: what a relative conf_source in the project's own code means. */
+  workingDirectory?: string
   /** site-packages folders of the environment kedro itself is installed in (what pipeline modules import), if read. */
   kedroSitePackages?: string[]
   /** site-packages folders of the project's environment, to read the installed kedro-datasets. */
@@ -380,6 +382,7 @@ function readProjectPipelines(options: StatisticsOptions): Omit<PipelineReading,
     filters: options.filters, kedroRelease: options.kedroRelease, mustExist: options.runs || options.looksUp, sitePackages: options.kedroSitePackages,
     packageName: options.packageName, projectRoot: options.projectRoot,
     pythonVersion: options.pythonVersion, requested: options.requested, sourceDir: options.sourceDir,
+    scene: options.workingDirectory ? {environment: options.environment ?? {}, workingDirectory: options.workingDirectory} : undefined,
   })
 }
 
