@@ -97,6 +97,9 @@ function bindArguments(loader: LoaderClass, args: PyValue[], keywords: Map<strin
   return firstStop(given.values()) ?? given
 }
 
+/** The readers made for each scene (one evaluation of a project), by their settings. */
+const READERS = new WeakMap<LoaderScene, Map<string, ConfigLoader>>()
+
 interface LoaderArguments {
   baseEnv: string
   confSource: string
@@ -159,11 +162,17 @@ function construct(loader: LoaderClass, release: KedroRelease, scene: LoaderScen
   const confRoot = path.resolve(scene.workingDirectory, confSource)
   const within = realPathOr(scene.projectRoot)
   if (!isInside(within, realPathOr(confRoot))) return unknown(`${loader.name}(conf_source=${JSON.stringify(confSource)}) is outside the project: not read`)
-  const reader = new ConfigLoader({
+  const settings = {
     baseEnv: given.baseEnv, confRoot, customResolvers: given.customResolvers, environment: scene.environment, interpolation: loader.interpolation,
     mergeStrategy: given.mergeStrategy, patterns: given.patterns, runEnv: given.runEnv, runtimeParams: {},
     sameEnvironmentReturnsEarly: loader.interpolation === 'omegaconf' && compareVersions(release.version, '0.19.9') >= 0, within,
-  })
+  }
+  // One reader per set of arguments: a loop that makes the same loader again reads the folder once.
+  const readers = READERS.get(scene) ?? new Map<string, ConfigLoader>()
+  READERS.set(scene, readers)
+  const identity = JSON.stringify({...settings, environment: null})
+  const reader = readers.get(identity) ?? new ConfigLoader(settings)
+  readers.set(identity, reader)
   // OmegaConfigLoader reads its globals as it is made; only their MissingConfigException is caught.
   if (loader.interpolation === 'omegaconf') {
     const globals = reader.get('globals')
