@@ -33,7 +33,7 @@ const toJs = (value: PyValue): unknown => {
 
 /** `Loader(**arguments)[key]` as the evaluator follows it: ['ok', value], ['raises', exception name], or why it is unknown. */
 function load(version: string, root: string, arguments_: Record<string, unknown>, key: string): [string, unknown] {
-  const members = kedroConfigMembers(kedro(version), {environment: {}, projectRoot: root, workingDirectory: root})
+  const members = kedroConfigMembers(kedro(version), {confSource: 'conf', environment: {}, projectRoot: root, workingDirectory: root})
   const loader = members.get('OmegaConfigLoader') ?? members.get('ConfigLoader')
   if (loader?.kind !== 'function') return ['absent', null]
   const instance = loader.call([], new Map(Object.entries(arguments_).map(([name, value]) => [name, toPy(value)])), {keywords: new Map(), positional: []})
@@ -113,13 +113,13 @@ def register_pipelines():
     pipelines["__default__"] = sum(pipelines.values())
     return pipelines
 `
-    async function previewRun(keepScience: string, arguments_ = ', base_env="base", default_run_env="local"', local = ''): Promise<Awaited<ReturnType<typeof buildTelemetryRequests>>> {
+    async function previewRun(keepScience: string, arguments_ = ', base_env="base", default_run_env="local"', local = '', {source = '"conf"', imports = '', folder = ''} = {}): Promise<Awaited<ReturnType<typeof buildTelemetryRequests>>> {
       const project = path.join(tempDir('kc-registry-'), 'spaceflights')
       cpSync(EXAMPLE, project, {recursive: true})
-      writeFileSync(path.join(project, 'src', 'spaceflights', 'pipeline_registry.py'), REGISTRY.replace('ARGUMENTS', arguments_))
+      writeFileSync(path.join(project, 'src', 'spaceflights', 'pipeline_registry.py'), imports + REGISTRY.replace('ARGUMENTS', arguments_).replace('"conf"', source))
       writeFileSync(path.join(project, 'conf', 'base', 'parameters.yml'), `keep_science: ${keepScience}\n`)
       if (local) writeFileSync(path.join(project, 'conf', 'local', 'parameters.yml'), local)
-      return buildTelemetryRequests({args: ['run'], cwd: project, env: cleanEnv(), platform: 'linux', probePython: false, project: '.'})
+      return buildTelemetryRequests({args: ['run'], cwd: path.join(project, folder), env: cleanEnv(), platform: 'linux', probePython: false, project: '.'})
     }
 
     const pipelinesOf = (result: Awaited<ReturnType<typeof previewRun>>) => (JSON.parse(result.requests[0].bodyText) as {properties: Record<string, unknown>}).properties.number_of_pipelines
@@ -131,6 +131,23 @@ def register_pipelines():
       const reason = without.origins.find((origin) => origin.field === 'properties.number_of_pipelines')?.estimated ?? ''
       expect(reason).not.to.match(/OmegaConfigLoader|params\.get|not followed/)
       expect(pipelinesOf(await previewRun('true'))).to.equal(3)
+    })
+
+    it('finds the folder as the code names it: Kedro\'s settings.CONF_SOURCE, pathlib (cwd, __file__, parents, /) and os.path, from where kedro runs', async () => {
+      const settings = 'from kedro.framework.project import settings\nfrom pathlib import Path\nimport os\n'
+      const sources = ['str(Path.cwd() / settings.CONF_SOURCE)', 'str(Path("") / settings.CONF_SOURCE)', 'str(Path(__file__).resolve().parents[2] / "conf")', 'os.path.join(os.getcwd(), "conf")']
+      for (const source of sources) {
+        // eslint-disable-next-line no-await-in-loop
+        const result = await previewRun('false', undefined, '', {imports: settings, source})
+        expect(pipelinesOf(result), source).to.equal(2)
+        const reason = result.origins.find((origin) => origin.field === 'properties.number_of_pipelines')?.estimated ?? ''
+        expect(reason, source).not.to.match(/not followed|not bound/)
+      }
+
+      // From src/ (Kedro 1.x finds the project above): the working directory has no conf, the module's own folder does.
+      const fromSource = await previewRun('false', undefined, '', {folder: 'src', imports: settings, source: sources[0]})
+      expect(fromSource.requests.map((request) => request.body.event)).to.deep.equal(['CLI command'])
+      expect(pipelinesOf(await previewRun('false', undefined, '', {folder: 'src', imports: settings, source: sources[2]}))).to.equal(2)
     })
 
     it('a loader that raises (the same key in two files of the whole folder; a folder that is not there) fails the registry: only "CLI command"', async () => {

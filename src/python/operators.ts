@@ -10,6 +10,7 @@ import {
 /** A module's member, or one of Python's dict and list methods that pipeline registries use, bound to `object`. */
 export function methodOf(object: PyValue, method: string): PyValue | undefined {
   if (object.kind === 'module' || object.kind === 'object') return object.members.get(method)
+  if (object.kind === 'function') return object.members?.get(method)
   if (object.kind === 'dict') {
     const methods: Record<string, FunctionValue['call']> = {
       copy: () => ({entries: [...object.entries], kind: 'dict'}),
@@ -153,9 +154,19 @@ const ordering: Operator = (left, right, operator) => {
   return {kind: 'bool', value}
 }
 
+/** `/`: a path's (pathlib's __truediv__ and __rtruediv__), and true division of numbers. */
+const trueDivide: Operator = (left, right) => {
+  if (left.kind === 'object' && left.trueDivide) return left.trueDivide(right, false)
+  if (right.kind === 'object' && right.trueDivide) return right.trueDivide(left, true)
+  const numeric = (value: PyValue) => (value.kind === 'number' ? value.value : (value.kind === 'bool' ? Number(value.value) : null))
+  const [dividend, divisor] = [numeric(left), numeric(right)]
+  if (dividend === null || divisor === null) return undefined
+  return divisor === 0 ? raises('ZeroDivisionError: division by zero') : {float: true, kind: 'number', value: dividend / divisor}
+}
+
 /** Each operator on known values; undefined where Python raises a TypeError for the operand types. */
 const OPERATORS: Record<string, Operator> = {
-  '!=': equality, '*': multiply, '+': add, '-': subtract, '<': ordering, '<=': ordering, '==': equality, '>': ordering, '>=': ordering,
+  '!=': equality, '*': multiply, '+': add, '-': subtract, '/': trueDivide, '<': ordering, '<=': ordering, '==': equality, '>': ordering, '>=': ordering,
   in: membership, is: identity, 'is not': identity, 'not in': membership,
 }
 

@@ -47,9 +47,17 @@ export type PyValue =
    * An instance of a library class modelled here (Kedro's OmegaConfigLoader): its attributes and methods, and what
    * `instance[key]` gives. Its truth, equality and iteration are not followed.
    */
-  | {className: string; getItem: (key: PyValue) => PyValue; kind: 'object'; members: Map<string, PyValue>}
+  | {
+    className: string; getItem: (key: PyValue) => PyValue; kind: 'object'; members: Map<string, PyValue>
+    /** Its str(), where it has one this tool knows (a path). */
+    text?: string
+    /** `self / other`, or `other / self` when reflected (a path); undefined where Python raises a TypeError. */
+    trueDivide?: (other: PyValue, reflected: boolean) => PyValue
+  }
   | {
     kind: 'function'; call: (args: PyValue[], keywords: Map<string, PyValue>, texts: ArgumentTexts) => PyValue
+    /** A class's own attributes (`Path.cwd`), where a class is modelled as the function that makes its instances. */
+    members?: Map<string, PyValue>
     /**
      * The keyword name of its first parameter when the function reads that argument only as source text (Kedro's
      * node() and its func): it is then not evaluated, so the module that defines a node's function is never read.
@@ -168,6 +176,7 @@ export function pythonStr(value: PyValue): null | string {
     case 'number': { return value.float || !Number.isSafeInteger(value.value) ? null : String(value.value) }
     case 'bool': { return value.value ? 'True' : 'False' }
     case 'none': { return 'None' }
+    case 'object': { return value.text ?? null }
     default: { return null }
   }
 }

@@ -9,8 +9,9 @@ import path from 'node:path'
 
 import type {SyntaxNode} from '@lezer/common'
 
-import {kedroConfigMembers, type LoaderScene} from './user-config-loader.js'
-import {entryKindSync, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
+import {kedroConfigMembers, kedroSettingsValue, type LoaderScene} from './user-config-loader.js'
+import {type PathScene, pathModules} from '../python/paths.js'
+import {entryKindSync, isInside, listDirectorySync, readTextSafeSync, realPathOr} from '../checkout/files.js'
 import {kedro, type KedroRelease, NEWEST_KNOWN} from '../releases/releases.js'
 import {kedroModules, kedroPipelineFunctions, nodeRulesFor, pipelineNodes} from './kedro-pipeline.js'
 import {kedroImportFailure, pipelineApiFor} from './pipeline-api.js'
@@ -22,38 +23,11 @@ import {
   type Scope, stops, unknown,
 } from '../python/evaluator.js'
 import {pythonRelease} from '../python/syntax.js'
-import {type KedroNode, iterate, reasonOf, truth, typeName} from '../python/values.js'
+import {type KedroNode, iterate, reasonOf, str, truth, typeName} from '../python/values.js'
 import {filterPipeline, type RunFilters} from './pipeline-filter.js'
+import {type PipelineReading, type ProjectLayout, projectLayout} from './pipeline-reading.js'
 
-export interface PipelineReading {
-  /** Why the figures may differ from what kedro computes; empty when they are exact. */
-  estimated: string[]
-  /** The Python files read, relative to the project root, in the order they were read. */
-  files: string[]
-  /** Why loading the registry raises (a syntax error, an exception), so that kedro stops before the catalog. */
-  registryFails: null | string
-  /** Why loading the registry may raise (so that only "CLI command" is sent): each is also in `estimated`. */
-  mayRaise: string[]
-  /** Requested pipelines that are not registered: kedro run fails before it builds the catalog. */
-  missing: string[]
-  /** What Kedro warns about while it loads the pipelines (a package that fails to import and is left out). */
-  warnings: string[]
-  numberOfNodes: null | number
-  numberOfPipelines: null | number
-  /** Node count per registered pipeline. */
-  pipelines: Record<string, number>
-  /** With `mustExist` (kedro run): how many nodes the pipelines it runs hold together, when known. */
-  selectedNodes: null | number
-  /** Why kedro run's filters (--tags, --nodes, --from-nodes...) raise, or select no node: it fails before the catalog. */
-  filterFails: null | string
-}
-
-export interface ProjectLayout {
-  packageDirectory: string
-  packageName: string
-  projectRoot: string
-  sourceDirectory: string
-}
+export {type PipelineReading, type ProjectLayout, projectLayout} from './pipeline-reading.js'
 
 /** A project module as far as importing it got. */
 interface ModuleRecord {
@@ -94,6 +68,8 @@ export class ProjectEvaluator {
   private readonly kedroFunctions: Map<string, PyValue>
   private readonly moduleFiles = new Map<string, ModuleFile>()
   private readonly modules = new Map<string, ModuleRecord>()
+  /** pathlib and os, where kedro's working directory is known. */
+  private readonly pathModules: Map<string, Map<string, PyValue>>
   private readonly python: [number, number] | null
 
   /** The project's source folder, which kedro puts first on sys.path (one array, so that its reads are cached). */
@@ -116,6 +92,7 @@ export class ProjectEvaluator {
     this.kedroFunctions = kedroPipelineFunctions((reason, mayRaise) => this.note(reason, mayRaise), api, nodeRulesFor(kedro.version))
     this.python = pythonRelease(pythonVersion)
     this.sourceFolders = [layout.sourceDirectory]
+    this.pathModules = pathModules(scene && pathScene(scene), process.platform)
   }
 
   /** `mayRaise`: if what is unsure holds, Python raises there and loading the registry fails. */
@@ -219,6 +196,9 @@ export class ProjectEvaluator {
 
     if (syntax.kind === 'version-dependent') this.note(`${shown} holds ${syntax.reason} (near line ${lineAt(source, syntax.offset)}): it is read as compiling`)
     const isPackage = file.endsWith('__init__.py')
+    // What Python binds in every module before it runs: its name and, imported from the source folder, its file.
+    record.scope.set('__name__', str(record.name))
+    record.scope.set('__file__', str(file))
     const context = {
       bindImports: (statement: SyntaxNode, scope: Scope) => this.bindImports(statement, scope, record.name, isPackage, source),
       guard: this.guard, locate: locator(shown, source), scope: record.scope, source, where: shown,
@@ -255,19 +235,32 @@ export class ProjectEvaluator {
     if (module === packageName || module.startsWith(`${packageName}.`)) return this.bindProjectImport(scope, local, module, name)
     if (module === 'kedro.pipeline') return this.bindKedroPipelineImport(scope, local, name)
 
-    if (module === 'kedro.framework.project' && name === 'find_pipelines') {
-      scope.set(local, functionValue((args, keywords) => this.findPipelines(args, keywords)))
+    const project = module === 'kedro.framework.project' ? this.kedroProjectMember(name) : undefined
+    if (project) {
+      scope.set(local, project)
       return null
     }
 
     const missing = kedroImportFailure(this.kedro.version, module, name)
     if (missing) return missing
-    const members = (module === 'kedro.config' ? kedroConfigMembers(this.kedro, this.scene) : kedroModules(this.kedroFunctions).get(module)) ?? PYTHON_MODULES.get(module)
+    const members = this.libraryMembers(module)
     if (members && name === null) scope.set(local, {kind: 'module', members, name: module})
     else if (members && name !== '*') scope.set(local, members.get(name!) ?? unknown(`${module}.${name} is not followed statically`))
     // Anything else (a third-party package, typing) binds nothing: a name used from it is Unknown. Whether it imports
     // at all depends on the environment: a pipeline module whose import fails is left out (or raises).
     return this.thirdPartyImport(module, name)
+  }
+
+  /** `from kedro.framework.project import find_pipelines` (or `settings`), as modelled here; undefined for another name. */
+  private kedroProjectMember(name: null | string): PyValue | undefined {
+    if (name === 'find_pipelines') return functionValue((args, keywords) => this.findPipelines(args, keywords))
+    return name === 'settings' ? kedroSettingsValue(this.scene) : undefined
+  }
+
+  /** The members of a module of Kedro's or the standard library's that are modelled here, by name. */
+  private libraryMembers(module: string): Map<string, PyValue> | undefined {
+    if (module === 'kedro.config') return kedroConfigMembers(this.kedro, this.scene)
+    return kedroModules(this.kedroFunctions).get(module) ?? this.pathModules.get(module) ?? PYTHON_MODULES.get(module)
   }
 
   /** `kedro.pipeline`: what the release exports; a project whose Kedro's signatures are borrowed says so. */
@@ -553,10 +546,17 @@ function registryStopped(registry: PyValue, evaluator: ProjectEvaluator): Pipeli
   return stoppedReading(evaluator, why, null, {stopsKedro: true})
 }
 
-/** Where a project's package is: `<root>/<source_dir>/<package as folders>`. */
-export function projectLayout(projectRoot: string, sourceDir: string, packageName: string): ProjectLayout {
-  const sourceDirectory = path.join(projectRoot, sourceDir)
-  return {packageDirectory: path.join(sourceDirectory, ...packageName.split('.')), packageName, projectRoot, sourceDirectory}
+/** The look at files that pathlib's and os.path's functions get: inside the project only. */
+function pathScene({projectRoot, workingDirectory}: LoaderScene): PathScene {
+  return {
+    kindOf(file) {
+      if (!isInside(projectRoot, realPathOr(file))) return null
+      const kind = entryKindSync(file, projectRoot)
+      if (kind === 'outside' || kind === 'unreadable') return null
+      return kind === 'directory' || kind === 'file' || kind === 'missing' ? kind : 'other'
+    },
+    realPath: realPathOr, workingDirectory,
+  }
 }
 
 /** The evaluator of the project's modules as kedro runs them for this command. */

@@ -375,14 +375,20 @@ const NO_PACKAGE: Omit<PipelineReading, 'pipelines'> = {
   registryFails: null, selectedNodes: null, warnings: [],
 }
 
+/** settings.py's CONF_SOURCE as Kedro's settings give it: "conf" unless set; null when it is set to what is not followed. */
+function confSourceSetting(settings: null | ProjectSettings): null | string {
+  if (settings?.confSource) return settings.confSource
+  return settings?.estimated.some((reason) => reason.includes('CONF_SOURCE')) ? null : 'conf'
+}
+
 /** The project's pipelines as this command selects them (none without a package name). */
-function readProjectPipelines(options: StatisticsOptions): Omit<PipelineReading, 'pipelines'> {
+function readProjectPipelines(options: StatisticsOptions, settings: null | ProjectSettings): Omit<PipelineReading, 'pipelines'> {
   if (!options.packageName) return NO_PACKAGE
   return readPipelines({
     filters: options.filters, kedroRelease: options.kedroRelease, mustExist: options.runs || options.looksUp, sitePackages: options.kedroSitePackages,
     packageName: options.packageName, projectRoot: options.projectRoot,
     pythonVersion: options.pythonVersion, requested: options.requested, sourceDir: options.sourceDir,
-    scene: options.workingDirectory ? {environment: options.environment ?? {}, workingDirectory: options.workingDirectory} : undefined,
+    scene: options.workingDirectory ? {confSource: confSourceSetting(settings), environment: options.environment ?? {}, workingDirectory: options.workingDirectory} : undefined,
   })
 }
 
@@ -430,7 +436,7 @@ function readProject(options: StatisticsOptions): ProjectReading {
   const confRoot = options.confSource ?? (isRemote(declared) ? declared : path.resolve(options.projectRoot, declared))
   // A folder the user names with --conf-source is theirs to read; one the checkout names stays inside the project.
   const catalog = readCatalog(confRoot, env, baseEnv, options.confSource ?? options.projectRoot, catalogOptions(options, settings, kedroRelease))
-  const pipelines = readProjectPipelines(options)
+  const pipelines = readProjectPipelines(options, settings)
   const datasets = catalog.entries.filter((entry) => !entry.name.startsWith('parameters') && !entry.name.startsWith('params:'))
   // From 0.19.10, a KedroDataCatalog chosen in settings.py creates each dataset only as it is used (_LazyDataset).
   const lazy = settings?.dataCatalogClass === 'KedroDataCatalog' && compareVersions(kedroRelease.version, '0.19.10') >= 0

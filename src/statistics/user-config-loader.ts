@@ -17,9 +17,20 @@ import {isArchive, isRemote} from './catalog.js'
 
 /** Where kedro runs: what a relative conf_source means, the project that bounds what is read, and kedro's environment. */
 export interface LoaderScene {
+  /** settings.py's CONF_SOURCE as kedro's `settings.CONF_SOURCE` gives it ("conf" by default), or null when not followed. */
+  confSource: null | string
   environment: NodeJS.ProcessEnv
   projectRoot: string
   workingDirectory: string
+}
+
+/** `from kedro.framework.project import settings`: the project's settings as Kedro gives them (CONF_SOURCE only here). */
+export function kedroSettingsValue(scene: LoaderScene | null): PyValue {
+  const confSource = scene?.confSource
+  return {
+    className: '_ProjectSettings', getItem: () => raises("TypeError: '_ProjectSettings' object is not subscriptable"), kind: 'object',
+    members: new Map([['CONF_SOURCE', typeof confSource === 'string' ? str(confSource) : unknown('settings.CONF_SOURCE: settings.py sets it to something this tool does not follow')]]),
+  }
 }
 
 interface LoaderClass {
