@@ -89,6 +89,26 @@ describe('a configuration loader the project\'s code creates', () => {
     expect(load('0.18.3', root, {conf_source: 'conf'}, 'parameters')[0]).to.equal('absent')
   })
 
+  it('.get() is Mapping.get before Python 3.12 and UserDict.get from 3.12, which gives the default: the loader holds no data (seen with CPython 3.10 to 3.13)', () => {
+    const root = tempDir('kc-loader-')
+    writeFiles(root, CONF)
+    const scene = {confSource: 'conf', environment: {}, projectRoot: root, workingDirectory: root}
+    const get = (python: [number, number] | null, ...args: PyValue[]) => {
+      const loader = kedroConfigMembers(kedro('1.5.0'), scene, python).get('OmegaConfigLoader')
+      const instance = loader?.kind === 'function' ? loader.call([], new Map(Object.entries(ENVIRONMENTS).map(([name, value]) => [name, toPy(value)])), {keywords: new Map(), positional: []}) : null
+      const method = instance?.kind === 'object' ? instance.members.get('get') : undefined
+      return method?.kind === 'function' ? method.call(args, new Map(), {keywords: new Map(), positional: []}) : null
+    }
+
+    const key = (value: string): PyValue => ({kind: 'str', value})
+    expect(toJs(get([3, 11], key('parameters'))!)).to.deep.equal({nested: {y: 2}, x: 3})
+    expect(get([3, 11], key('nosuchkey'), key('fallback'))).to.deep.equal(key('fallback'))
+    expect(get([3, 11], key('credentials'))?.kind).to.equal('raises')
+    expect(get([3, 12], key('parameters'))).to.deep.equal({kind: 'none'})
+    expect(get([3, 13], key('credentials'), key('fallback'))).to.deep.equal(key('fallback'))
+    expect(get(null, key('parameters'))?.kind).to.equal('unknown')
+  })
+
   it('is not followed outside the project, nor with arguments it does not model', () => {
     const root = tempDir('kc-loader-')
     writeFiles(root, CONF)

@@ -259,7 +259,7 @@ export class ProjectEvaluator {
 
   /** The members of a module of Kedro's or the standard library's that are modelled here, by name. */
   private libraryMembers(module: string): Map<string, PyValue> | undefined {
-    if (module === 'kedro.config') return kedroConfigMembers(this.kedro, this.scene)
+    if (module === 'kedro.config') return kedroConfigMembers(this.kedro, this.scene, this.python)
     return kedroModules(this.kedroFunctions).get(module) ?? this.pathModules.get(module) ?? PYTHON_MODULES.get(module)
   }
 

@@ -163,7 +163,8 @@ function itemOf(loader: LoaderClass, reader: ConfigLoader, keys: Set<string>, ke
 }
 
 /** `loader = LoaderClass(...)`: the instance, or why it is not followed. */
-function construct(loader: LoaderClass, release: KedroRelease, scene: LoaderScene, args: PyValue[], keywords: Map<string, PyValue>): PyValue {
+function construct(loader: LoaderClass, release: KedroRelease, scene: LoaderScene, call: {args: PyValue[]; keywords: Map<string, PyValue>; python: [number, number] | null}): PyValue {
+  const {args, keywords, python} = call
   const bound = bindArguments(loader, args, keywords)
   if (!(bound instanceof Map)) return bound
   const given = readArguments(loader, bound)
@@ -192,14 +193,32 @@ function construct(loader: LoaderClass, release: KedroRelease, scene: LoaderScen
   }
 
   const keys = new Set([...loader.keys, ...Object.keys(given.patterns)])
-  return {className: loader.name, getItem: (key) => itemOf(loader, reader, keys, key), kind: 'object', members: new Map()}
+  const getItem = (key: PyValue) => itemOf(loader, reader, keys, key)
+  const members = new Map<string, PyValue>(loader.interpolation === 'omegaconf' ? [['get', userDictGet(loader.name, getItem, python)]] : [])
+  return {className: loader.name, getItem, kind: 'object', members}
+}
+
+/**
+ * `loader.get(key, default=None)` of a UserDict whose __getitem__ loads: Mapping.get before Python 3.12 (the item, or
+ * the default on a KeyError); from 3.12 UserDict's own get, which asks `key in self.data` first, so a loader (whose
+ * data is empty) gives the default. Unknown when the Python is not known.
+ */
+function userDictGet(name: string, getItem: (key: PyValue) => PyValue, python: [number, number] | null): PyValue {
+  return functionValue(([key, fallback], keywords) => {
+    const otherwise = fallback ?? keywords.get('default') ?? NONE
+    if (!key || keywords.size > (keywords.has('default') ? 1 : 0)) return unknown(`${name}.get() with these arguments is not followed`)
+    if (!python) return unknown(`${name}.get(): a UserDict's get differs from Python 3.12 on, and the Python that runs kedro is not known`)
+    if (python[0] > 3 || (python[0] === 3 && python[1] >= 12)) return otherwise
+    const item = getItem(key)
+    return item.kind === 'raises' && item.error.startsWith('KeyError') ? otherwise : item
+  })
 }
 
 /** What `kedro.config` gives a project's code in this release: its loader classes, where they are modelled. */
-export function kedroConfigMembers(release: KedroRelease, scene: LoaderScene | null): Map<string, PyValue> {
+export function kedroConfigMembers(release: KedroRelease, scene: LoaderScene | null, python: [number, number] | null = null): Map<string, PyValue> {
   const members = new Map<string, PyValue>()
   const classOf = (loader: LoaderClass): PyValue => (scene
-    ? functionValue((args, keywords) => construct(loader, release, scene, args, keywords))
+    ? functionValue((args, keywords) => construct(loader, release, scene, {args, keywords, python}))
     : unknown(`${loader.name}: where kedro runs is not known here`))
   const version = release.version
   if (compareVersions(version, '0.19.0') >= 0) {
