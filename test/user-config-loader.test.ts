@@ -4,7 +4,7 @@
  * loading the same folder with the same arguments.
  */
 import {expect} from 'chai'
-import {cpSync, writeFileSync} from 'node:fs'
+import {appendFileSync, cpSync, renameSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import type {PyValue} from '../src/python/values.js'
@@ -175,6 +175,28 @@ def register_pipelines():
       expect(duplicate.requests.map((request) => request.body.event)).to.deep.equal(['CLI command'])
       const missing = await previewRun('false', ', base_env="base", default_run_env="local"'.replace('"base"', '"nosuch"'))
       expect(missing.requests.map((request) => request.body.event)).to.deep.equal(['CLI command'])
+    })
+  })
+
+  describe('settings.py\'s CONF_SOURCE computed with pathlib or os.path (seen with the real 1.5.0)', () => {
+    async function run(setting: string, folder: string) {
+      const project = path.join(tempDir('kc-settings-'), 'spaceflights')
+      cpSync(EXAMPLE, project, {recursive: true})
+      renameSync(path.join(project, 'conf'), path.join(project, 'configuration'))
+      appendFileSync(path.join(project, 'src', 'spaceflights', 'settings.py'), setting)
+      return buildTelemetryRequests({args: ['run'], cwd: path.join(project, folder), env: cleanEnv(), platform: 'linux', probePython: false, project: '.'})
+    }
+
+    it('moves the configuration as kedro moves it, from the folder kedro runs in', async () => {
+      const fromFile = 'from pathlib import Path\nCONF_SOURCE = str(Path(__file__).resolve().parents[2] / "configuration")\n'
+      const fromCwd = 'import os\nCONF_SOURCE = os.path.join(os.getcwd(), "configuration")\n'
+      for (const [setting, folder, event] of [[fromFile, '.', 'Kedro Project Statistics'], [fromFile, 'src', 'Kedro Project Statistics'], [fromCwd, '.', 'Kedro Project Statistics'], [fromCwd, 'src', 'CLI command']]) {
+        // eslint-disable-next-line no-await-in-loop
+        const result = await run(setting, folder)
+        expect(result.requests.map((request) => request.body.event), `${setting} from ${folder}`).to.deep.equal([event])
+        if (event !== 'CLI command') expect((JSON.parse(result.requests[0].bodyText) as {properties: {number_of_datasets: number}}).properties.number_of_datasets).to.equal(7)
+        expect(JSON.stringify([result.origins, result.warnings])).not.to.match(/CONF_SOURCE/)
+      }
     })
   })
 })

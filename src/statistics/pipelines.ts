@@ -10,8 +10,9 @@ import path from 'node:path'
 import type {SyntaxNode} from '@lezer/common'
 
 import {kedroConfigMembers, kedroSettingsValue, type LoaderScene} from './user-config-loader.js'
-import {type PathScene, pathModules} from '../python/paths.js'
-import {entryKindSync, isInside, listDirectorySync, readTextSafeSync, realPathOr} from '../checkout/files.js'
+import {pathModules} from '../python/paths.js'
+import {projectPathScene} from './project-paths.js'
+import {entryKindSync, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
 import {kedro, type KedroRelease, NEWEST_KNOWN} from '../releases/releases.js'
 import {kedroModules, kedroPipelineFunctions, nodeRulesFor, pipelineNodes} from './kedro-pipeline.js'
 import {kedroImportFailure, pipelineApiFor} from './pipeline-api.js'
@@ -92,7 +93,7 @@ export class ProjectEvaluator {
     this.kedroFunctions = kedroPipelineFunctions((reason, mayRaise) => this.note(reason, mayRaise), api, nodeRulesFor(kedro.version))
     this.python = pythonRelease(pythonVersion)
     this.sourceFolders = [layout.sourceDirectory]
-    this.pathModules = pathModules(scene && pathScene(scene), process.platform)
+    this.pathModules = pathModules(scene && projectPathScene(scene.projectRoot, scene.workingDirectory), process.platform)
   }
 
   /** `mayRaise`: if what is unsure holds, Python raises there and loading the registry fails. */
@@ -544,19 +545,6 @@ function registryStopped(registry: PyValue, evaluator: ProjectEvaluator): Pipeli
   // Not followed: whether it raises, and which pipelines it registers (kedro run fails on one it lacks), is not known.
   const why = registry.kind === 'unknown' ? reasonOf(registry) : `register_pipelines() returns a ${typeName(registry)}, not a dict`
   return stoppedReading(evaluator, why, null, {stopsKedro: true})
-}
-
-/** The look at files that pathlib's and os.path's functions get: inside the project only. */
-function pathScene({projectRoot, workingDirectory}: LoaderScene): PathScene {
-  return {
-    kindOf(file) {
-      if (!isInside(projectRoot, realPathOr(file))) return null
-      const kind = entryKindSync(file, projectRoot)
-      if (kind === 'outside' || kind === 'unreadable') return null
-      return kind === 'directory' || kind === 'file' || kind === 'missing' ? kind : 'other'
-    },
-    realPath: realPathOr, workingDirectory,
-  }
 }
 
 /** The evaluator of the project's modules as kedro runs them for this command. */

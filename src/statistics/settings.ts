@@ -9,7 +9,9 @@ import path from 'node:path'
 import {readTextSafeSync} from '../checkout/files.js'
 import {analysePython, childrenOf, EvaluationGuard, type PyValue, runStatement, type Scope} from '../python/evaluator.js'
 import {importsOf} from '../python/statements.js'
-import {unknown} from '../python/values.js'
+import {str, unknown} from '../python/values.js'
+import {pathModules} from '../python/paths.js'
+import {projectPathScene} from './project-paths.js'
 
 export interface ProjectSettings {
   baseEnv: null | string
@@ -110,7 +112,27 @@ function readClassSetting(statement: SyntaxNode, source: string, settings: Proje
 /** The statements that bind a name without running anything: a def, a decorated def, a class. */
 const DEFINITIONS = new Set(['ClassDefinition', 'DecoratedStatement', 'FunctionDefinition'])
 
-export function readSettings(projectRoot: string, sourceDir: string, packageName: string): ProjectSettings {
+/**
+ * What an import statement in settings.py binds: pathlib's and os's modelled members where the folder kedro runs in is
+ * known (settings.py may compute CONF_SOURCE with them), else Unknown.
+ */
+function bindSettingsImport(statement: SyntaxNode, source: string, scope: Scope, modules: Map<string, Map<string, PyValue>>): void {
+  for (const [local, {module, name}] of importsOf(statement, source)) {
+    const members = modules.get(module)
+    const top = local.split('.')[0]
+    if (!members || name === '*') {
+      scope.set(top, unknown(`${local} is imported, not followed here`))
+      continue
+    }
+
+    // `import os.path` binds os too.
+    const topMembers = modules.get(top)
+    if (top !== local && topMembers) scope.set(top, {kind: 'module', members: topMembers, name: top})
+    scope.set(local, name === null ? {kind: 'module', members, name: module} : (members.get(name) ?? unknown(`${module}.${name} is not followed here`)))
+  }
+}
+
+export function readSettings(projectRoot: string, sourceDir: string, packageName: string, workingDirectory?: string): ProjectSettings {
   const settings: ProjectSettings = {
     baseEnv: null, confSource: null, configLoaderClass: null, configPatterns: {}, dataCatalogClass: null, customResolvers: [], defaultRunEnv: null, disabledHookPlugins: [], estimated: [], mergeStrategy: {}, setsLoaderArgs: false,
   }
@@ -136,11 +158,13 @@ export function readSettings(projectRoot: string, sourceDir: string, packageName
   }
 
   const context = {guard: new EvaluationGuard(), scope, source}
+  const file = path.join(projectRoot, sourceDir, ...packageName.split('.'), 'settings.py')
+  scope.set('__file__', str(file))
+  scope.set('__name__', str(`${packageName}.settings`))
+  const modules = workingDirectory ? pathModules(projectPathScene(projectRoot, workingDirectory), process.platform) : new Map<string, Map<string, PyValue>>()
   for (const statement of childrenOf(tree.topNode)) {
     // Functions and classes are bound (a custom resolver's function, say); what is imported is bound, not followed.
-    if (statement.name === 'ImportStatement') {
-      for (const name of importsOf(statement, source).keys()) scope.set(name.split('.')[0], unknown(`${name} is imported, not followed here`))
-    }
+    if (statement.name === 'ImportStatement') bindSettingsImport(statement, source, scope, modules)
 
     if (DEFINITIONS.has(statement.name)) runStatement(statement, context)
     if (statement.name !== 'AssignStatement') continue

@@ -429,7 +429,7 @@ function loaderEnvironments(settings: null | ProjectSettings, kedroRelease: Kedr
 /** Reads what the statistics are made of, as Kedro would load it for this command. */
 function readProject(options: StatisticsOptions): ProjectReading {
   const {kedroRelease} = options
-  const settings = options.packageName ? readSettings(options.projectRoot, options.sourceDir, options.packageName) : null
+  const settings = options.packageName ? readSettings(options.projectRoot, options.sourceDir, options.packageName, options.workingDirectory) : null
   const {baseEnv, defaultRunEnv} = loaderEnvironments(settings, kedroRelease)
   const env = options.env ?? defaultRunEnv
   const declared = settings?.confSource ?? 'conf'
