@@ -364,7 +364,7 @@ describe('what decides the outcome, release by release', () => {
       // Where settings.py is not followed, the configuration may be elsewhere: the refusal is then only likely.
       const settingsPath = path.join(project, 'src/spaceflights/settings.py')
       const settingsText = readFileSync(settingsPath, 'utf8')
-      const unread = await run('0.18.14', {'src/spaceflights/settings.py': 'from pathlib import Path\n\nCONF_SOURCE = str(Path(__file__).parents[2] / "conf")\n'})
+      const unread = await run('0.18.14', {'src/spaceflights/settings.py': 'import os\n\nCONF_SOURCE = os.environ.get("KEDRO_CONF", "conf")\n'})
       expect(unread.events).to.deep.equal(['Kedro Project Statistics'])
       expect(unread.eventDoubt).to.match(/KedroSession\.create applies the project's logging configuration .*, with the configuration where this tool looked/)
       writeFileSync(settingsPath, settingsText)

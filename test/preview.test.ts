@@ -465,8 +465,10 @@ describe('telemetry preview', () => {
       expect(await count(['run', '--config', 'run.yml'])).to.deep.equal([1, 'elsewhere/base/catalog.yml'])
       writeFiles(root, {'run.yml': 'run:\n  pipeline: [ds]\n'})
       expect((await preview(['run', '--config', 'run.yml'], {project: root})).estimated).to.include('properties.number_of_nodes')
-      // A CONF_SOURCE computed at run time is not guessed.
-      writeFiles(root, {'src/shop/settings.py': 'from pathlib import Path\n\nCONF_SOURCE = str(Path(__file__).parents[2] / "conf")\n'})
+      // A CONF_SOURCE computed with pathlib is followed; one that depends on what this tool does not read is not guessed.
+      writeFiles(root, {'src/shop/settings.py': 'from pathlib import Path\n\nCONF_SOURCE = str(Path(__file__).parents[2] / "settings_conf")\n'})
+      expect(await count(['run'])).to.deep.equal([3, 'settings_conf/base/catalog.yml, settings_conf/local/catalog.yml'])
+      writeFiles(root, {'src/shop/settings.py': 'import os\n\nCONF_SOURCE = os.environ.get("SHOP_CONF", "conf")\n'})
       const computed = (await preview(['run'], {project: root})).origins as {estimated: null | string; field: string}[]
       expect(computed.find((item) => item.field === 'properties.number_of_datasets')?.estimated).to.match(/settings\.py sets CONF_SOURCE to something this tool does not follow/)
       const remote = (await preview(['run', '--conf-source', 's3://bucket/conf'], {project: root})).origins as {estimated: null | string; field: string}[]
