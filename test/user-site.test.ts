@@ -1,5 +1,6 @@
 import {expect} from 'chai'
 import {execFileSync} from 'node:child_process'
+import {chmodSync} from 'node:fs'
 import path from 'node:path'
 
 import {type UserSiteLayout, userSiteEnabled, userSitePackages} from '../src/python/user-site.js'
@@ -80,6 +81,20 @@ describe('the user site-packages', () => {
       const result = await buildTelemetryRequests({args: ['info'], env: cleanEnv({HOME: home, VIRTUAL_ENV: venv, ...extra}), platform: 'linux', probePython: true, project: EXAMPLE})
       expect(result.wouldSend, JSON.stringify(extra)).to.equal(real !== 'none')
       if (real !== 'none') expect(result.context.telemetryVersion).to.equal(real)
+    }
+  })
+
+  it('is read for the interpreter the kedro on PATH names (pipx, uv tool, pip --user), not python3\'s: its first line, or pip\'s sh form for a long path', async () => {
+    const venv = pythonEnvironment({'kedro': '1.4.0', 'kedro-telemetry': '0.7.0'})
+    const python = path.join(venv, 'bin', 'python')
+    for (const script of [`#!${python}\nimport sys\n`, `#!/bin/sh\n'''exec' "${python}" "$0" "$@"\n' '''\nimport sys\n`]) {
+      const bin = tempDir('kc-bin-')
+      writeFiles(bin, {kedro: script})
+      chmodSync(path.join(bin, 'kedro'), 0o755)
+      // eslint-disable-next-line no-await-in-loop
+      const result = await buildTelemetryRequests({args: ['info'], env: cleanEnv({PATH: `${bin}${path.delimiter}${process.env.PATH}`}), platform: 'linux', probePython: true, project: EXAMPLE})
+      expect(result.context.kedroVersionSource, script).to.equal(`reported by ${python}`)
+      expect(result.context.telemetryVersion).to.equal('0.7.0')
     }
   })
 })

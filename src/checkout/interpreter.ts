@@ -163,9 +163,30 @@ function isPyenvShim(file: string): boolean {
   return path.basename(path.dirname(file)) === 'shims' && entryKindSync(path.join(path.dirname(path.dirname(file)), 'libexec', 'pyenv'), null) === 'file'
 }
 
+/** The largest `kedro` script read for the interpreter it names (pip's are a few hundred bytes). */
+const MAX_SCRIPT_BYTES = 64 * 1024
+
 /**
- * The interpreter kedro would run under (the project environment's, else python3 from PATH with a pyenv shim
- * resolved), and whether it may run.
+ * The interpreter named by the `kedro` a shell would run (the first on PATH, outside the project): pip's console
+ * script starts `#!/path/to/python`, or, for a path too long for a shebang, `#!/bin/sh` and `'''exec' "/path/python"
+ * "$0" "$@"`. Kedro installed with pipx or `uv tool`, or with `pip install --user`, runs under that interpreter,
+ * whatever python3 is. Null when there is none, or it names none (`#!/usr/bin/env python3` is python3 from PATH).
+ */
+function kedroScriptInterpreter(options: InterpreterOptions): null | string {
+  const script = onPath('kedro', options)
+  const read = script ? readTextSafeSync(script, {maxBytes: MAX_SCRIPT_BYTES, within: null}) : null
+  if (!read?.ok) return null
+  const [first = '', ...rest] = read.text.split(/\r?\n/, 4)
+  const direct = /^#!\s*(\/\S+)\s*$/.exec(first)?.[1]
+  const named = direct && !/\/(?:env|sh|bash)$/.test(direct)
+    ? direct
+    : rest.map((line) => /^'''exec' (["']?)(\/.+?)\1 "\$0" "\$@"$/.exec(line)?.[2]).find(Boolean)
+  return named && PYTHON_NAME.test(path.basename(named)) && entryKindSync(named, null) === 'file' ? named : null
+}
+
+/**
+ * The interpreter kedro would run under (the project environment's, else the one the `kedro` on PATH names, else
+ * python3 from PATH with a pyenv shim resolved), and whether it may run.
  */
 export function chooseInterpreter(options: InterpreterOptions): InterpreterChoice {
   let executable: null | string = null
@@ -174,6 +195,7 @@ export function chooseInterpreter(options: InterpreterOptions): InterpreterChoic
       .find((candidate) => entryKindSync(candidate, null) === 'file') ?? null
   }
 
+  executable ??= kedroScriptInterpreter(options)
   if (!executable) {
     const found = onPath('python3', options)
     if (found && isPyenvShim(found)) {

@@ -183,15 +183,24 @@ export async function findPythonEnvironment(
   env: NodeJS.ProcessEnv,
 ): Promise<null | PythonEnvironment> {
   for (const [source, prefix] of candidatePrefixes(projectRoot, env)) {
-    const own = findSitePackages(prefix, boundaryFor(prefix, projectRoot))
-    if (own.length === 0) continue
-    const venv = virtualenvConfig(prefix, boundaryFor(prefix, projectRoot))
-    const systemSitePackages = venv?.systemSitePackages ?? false
-    // site.py puts the user site before an interpreter's own site-packages, and after a virtualenv's own.
-    const user = userSiteEnabled(env, venv && {systemSitePackages}) ? userSiteOf(own, venv, env) : null
-    const sitePackages = user ? (venv ? [...own, user] : [user, ...own]) : own
-    return {distributions: readDistributions(sitePackages, projectRoot), prefix, sitePackages, source, systemSitePackages}
+    const folders = importedFolders(prefix, projectRoot, env)
+    if (folders) return {...folders, distributions: readDistributions(folders.sitePackages, projectRoot), source}
   }
 
   return null
+}
+
+/**
+ * The site-packages an environment's interpreter imports distributions from, in site.py's order (its own, and the
+ * user site where site.py adds it), and whether it also imports its base's; null when it has none. `virtualenvOnly`:
+ * null unless a pyvenv.cfg makes the prefix a virtualenv.
+ */
+export function importedFolders(prefix: string, projectRoot: null | string, env: NodeJS.ProcessEnv, {virtualenvOnly = false} = {}): null | {prefix: string; sitePackages: string[]; systemSitePackages: boolean} {
+  const own = findSitePackages(prefix, boundaryFor(prefix, projectRoot))
+  const venv = virtualenvConfig(prefix, boundaryFor(prefix, projectRoot))
+  if (own.length === 0 || (virtualenvOnly && !venv)) return null
+  const systemSitePackages = venv?.systemSitePackages ?? false
+  // site.py puts the user site before an interpreter's own site-packages, and after a virtualenv's own.
+  const user = userSiteEnabled(env, venv && {systemSitePackages}) ? userSiteOf(own, venv, env) : null
+  return {prefix, sitePackages: user ? (venv ? [...own, user] : [user, ...own]) : own, systemSitePackages}
 }

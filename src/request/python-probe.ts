@@ -11,7 +11,7 @@ import {execFile} from 'node:child_process'
 import path from 'node:path'
 
 import {chooseInterpreter, type InterpreterOptions} from '../checkout/interpreter.js'
-import {readDistributions} from '../project/environment.js'
+import {importedFolders, readDistributions} from '../project/environment.js'
 import {isInside} from '../checkout/files.js'
 import {type UserSiteLayout, userSiteEnabled, userSitePackages} from '../python/user-site.js'
 
@@ -81,8 +81,13 @@ export interface OwnEnvironment {
  * environment's own come first, then the user site and the base's, both only when pyvenv.cfg says
  * include-system-site-packages. Outside a virtualenv the user site comes before the interpreter's own.
  */
-function sitePackagesSeen(facts: RunFacts, environment: null | OwnEnvironment | undefined, env: NodeJS.ProcessEnv | undefined): string[] {
-  const venv = environment && isInside(environment.prefix, facts.executable) ? environment : null
+function sitePackagesSeen(facts: RunFacts, environment: null | OwnEnvironment | undefined, env: NodeJS.ProcessEnv | undefined, projectRoot: null | string): string[] {
+  // A capture's interpreter reported its whole sys.path.
+  if (facts.importPath) return facts.sitePackages
+  // The project's environment, else the virtualenv the interpreter belongs to (one a `kedro` script on PATH names).
+  const venv = environment && isInside(environment.prefix, facts.executable)
+    ? environment
+    : importedFolders(path.dirname(path.dirname(facts.executable)), projectRoot, env ?? {}, {virtualenvOnly: true})
   const user = env && facts.userSiteLayout && userSiteEnabled(env, venv)
     ? [userSitePackages(facts.userSiteLayout, env, facts.platform as NodeJS.Platform)]
     : []
@@ -94,7 +99,7 @@ function sitePackagesSeen(facts: RunFacts, environment: null | OwnEnvironment | 
 async function complete(pending: Promise<RunFacts | string>, projectRoot: null | string, environment?: null | OwnEnvironment, env?: NodeJS.ProcessEnv): Promise<PythonProbe> {
   const reported = await pending
   if (typeof reported === 'string') return {facts: null, missing: reported}
-  const facts = {...reported, sitePackages: sitePackagesSeen(reported, environment, env)}
+  const facts = {...reported, sitePackages: sitePackagesSeen(reported, environment, env, projectRoot)}
   const installed = readDistributions(facts.sitePackages, projectRoot)
   return {
     facts: {
