@@ -859,6 +859,10 @@ describe('what decides the outcome, release by release', () => {
       // An editable install's finder provides modules no folder shows: whether sklearn imports is not known.
       const editable = await preview(example({...installed, [`${site}/__editable__.ml-1.0.pth`]: 'import __editable___ml_1_0_finder; __editable___ml_1_0_finder.install()\n'}), ['--no-python', 'run'])
       expect(editable.estimated).to.include('properties.number_of_nodes')
+      // So does a zip a .pth file names (a zipped egg): Python imports from it.
+      writeFiles(elsewhere, {'eggs/sklearn-1.0-py3.11.egg': 'PK'})
+      const zipped = await preview(example({...installed, [`${site}/easy-install.pth`]: `${elsewhere}/eggs/sklearn-1.0-py3.11.egg\n`}), ['--no-python', 'run'])
+      expect(zipped.estimated).to.include('properties.number_of_nodes')
       // A venv that also imports the base interpreter's packages (--system-site-packages) may find sklearn there.
       const system = await preview(example({...installed, '.venv/pyvenv.cfg': 'home = /usr/bin\ninclude-system-site-packages = true\n'}), ['--no-python', 'run'])
       expect(system.estimated).to.include('properties.number_of_nodes')

@@ -57,8 +57,8 @@ export function missingImport(source: string, folders: string[], provided: Reado
 /**
  * The folders an interpreter imports from, given its site-packages read from disk: each, then the folders its `.pth`
  * files add (site.addpackage: a line that names an existing folder), in the order Python reads them. Null when an
- * editable install's finder (an `import` line of an `__editable__` file) provides modules no folder shows: whether
- * a module imports is then not known. Other `import` lines (virtualenv's, setuptools' distutils shim) add no package.
+ * editable install's finder (an `import` line of an `__editable__` file), or a zip a line names (a zipped egg),
+ * provides modules no folder shows: whether a module imports is then not known. Other `import` lines (virtualenv's, setuptools' distutils shim) add no package.
  */
 export function importFoldersOf(sitePackages: string[], projectRoot: null | string): null | string[] {
   const folders = [...sitePackages]
@@ -76,7 +76,10 @@ export function importFoldersOf(sitePackages: string[], projectRoot: null | stri
         }
 
         const added = path.resolve(folder, line.trimEnd())
-        if (!folders.includes(added) && entryKindSync(added, null) === 'directory') folders.push(added)
+        const kind = entryKindSync(added, null)
+        // A zip (a zipped egg) is imported from too: what it holds is not read here.
+        if (kind === 'file') return null
+        if (!folders.includes(added) && kind === 'directory') folders.push(added)
       }
     }
   }
