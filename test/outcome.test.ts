@@ -305,6 +305,27 @@ describe('what decides the outcome, release by release', () => {
       expect(computed.origins.find((origin) => origin.field === 'event')?.estimated).to.match(/settings\.py:3 reads os\.environ\[NAME\], a key not followed here/)
     })
 
+    it('os.environ["NAME"] = ... sets NAME (it is not a read); a read after something that may set it is unsure', async () => {
+      const settings = (text: string) => preview(example({'src/spaceflights/settings.py': `import os\n${text}`}), ['--no-python', 'run'])
+      const doubt = (result: PreviewResult) => result.origins.find((origin) => origin.field === 'event')?.estimated ?? ''
+      const set = await settings('os.environ["KC_CONF"] = "conf"\nSOURCE = os.environ["KC_CONF"]\n')
+      expect(events(set)).to.deep.equal(['Kedro Project Statistics'])
+      expect(doubt(set)).not.to.match(/KC_CONF/)
+      // Python evaluates the value first: reading the name it sets still raises.
+      expect(events(await settings('os.environ["KC_CONF"] = os.environ["KC_CONF"]\n'))).to.deep.equal([])
+      for (const change of ['from dotenv import load_dotenv\nload_dotenv()\n', 'os.environ.update({"A": "b"})\n', 'if os.getenv("CI"):\n    os.environ["KC_CONF"] = "conf"\n']) {
+        // eslint-disable-next-line no-await-in-loop
+        const maybe = await settings(`${change}SOURCE = os.environ["KC_CONF"]\n`)
+        expect(events(maybe), change).to.deep.equal(['Kedro Project Statistics'])
+        expect(doubt(maybe), change).to.match(/reads os\.environ\["KC_CONF"\], which is not set in kedro's environment but may be by then/)
+      }
+
+      // A package the environment (not read) may lack is imported first: its ImportError, which kedro survives, may come first.
+      const importFirst = await settings('import somepackage\nSOURCE = os.environ["KC_CONF"]\n')
+      expect(events(importFirst)).to.deep.equal(['Kedro Project Statistics'])
+      expect(doubt(importFirst)).to.match(/KeyError: 'KC_CONF'.*unless an import before it fails first/)
+    })
+
     it('of a KeyError and an ImportError, whichever runs first decides: nothing sent, or only "CLI command"', () => {
       const root = example()
       const settings = (files: Record<string, string>) => {

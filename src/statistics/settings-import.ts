@@ -55,8 +55,37 @@ interface ModuleScan {
   contextHooks: string[]
   /** The KeyError of the first `os.environ[KEY]` that surely runs with KEY unset, or null. */
   keyError: null | string
+  /** Keys set as the modules run before the read (`os.environ["KEY"] = ...`): surely, or on a condition (false). */
+  set: Map<string, boolean>
+  /** Assignments seen but not yet done: Python evaluates the value first, so a key is set once its statement ends. */
+  pending: {conditional: boolean; end: number; key: string}[]
+  /** Where the environment was changed in a way not followed (`load_dotenv()`, `os.environ.update(...)`), or null. */
+  changed: null | string
   /** Reads whose key is not a literal, or that run only on a condition. */
   unsure: string[]
+}
+
+/** Calls that change os.environ in ways not followed here: after one, an unset variable may be set. */
+const ENVIRON_CHANGES = /^(?:os\.environ\.(?:update|setdefault|__setitem__)|os\.putenv|(?:dotenv\.)?load_dotenv|(?:dotenv\.)?find_dotenv)$/
+
+/** `os.environ[KEY] = ...` (a target of an assignment, not a read): the key it sets, recorded in the scan. */
+function environWrite(node: SyntaxNode, source: string, conditional: boolean, scan: ModuleScan): boolean {
+  const parent = node.parent
+  if (parent?.name !== 'AssignStatement') return false
+  const parts = childrenOf(parent)
+  const last = parts.findLastIndex((part) => part.name === 'AssignOp' || source.slice(part.from, part.to) === '=')
+  if (last === -1 || !parts.slice(0, last).some((part) => part.from === node.from && part.to === node.to)) return false
+  const [, , key] = childrenOf(node)
+  const value = key && evaluate(key, {guard: new EvaluationGuard(), scope: new Map(), source})
+  if (value?.kind === 'str') scan.pending.push({conditional, end: parent.to, key: value.value})
+  else scan.changed ??= `os.environ[${key ? source.slice(key.from, key.to) : ''}] = ...`
+  return true
+}
+
+/** The assignments whose statements have ended before `offset` are done. */
+function settle(scan: ModuleScan, offset: number): void {
+  for (const write of scan.pending.filter((item) => item.end <= offset)) scan.set.set(write.key, scan.set.get(write.key) === true || !write.conditional)
+  scan.pending = scan.pending.filter((item) => item.end > offset)
 }
 
 /** Whether a node makes what is below it conditional (`a and b`, `a or b` short-circuit; `a + b` does not). */
@@ -69,11 +98,14 @@ function isConditional(node: SyntaxNode, source: string): boolean {
 function environRead(node: SyntaxNode, source: string, where: string, conditional: boolean, environment: NodeJS.ProcessEnv, scan: ModuleScan): void {
   const [object, bracket, key] = childrenOf(node)
   if (bracket?.name !== '[' || !object || !key || source.slice(object.from, object.to) !== 'os.environ') return
+  if (environWrite(node, source, conditional, scan)) return
   const value = evaluate(key, {guard: new EvaluationGuard(), scope: new Map(), source})
   if (value.kind !== 'str') {
     scan.unsure.push(`${where} reads os.environ[${source.slice(key.from, key.to)}], a key not followed here: an unset one raises KeyError as kedro starts`)
-  } else if (Object.hasOwn(environment, value.value)) {
+  } else if (Object.hasOwn(environment, value.value) || scan.set.get(value.value) === true) {
     // Set: the read succeeds.
+  } else if (scan.set.has(value.value) || scan.changed) {
+    scan.unsure.push(`${where} reads os.environ["${value.value}"], which is not set in kedro's environment but may be by then (${scan.changed ?? 'an assignment on a condition'}): if not, kedro stops with KeyError as it starts`)
   } else if (conditional) {
     scan.unsure.push(`${where} reads os.environ["${value.value}"], which is not set, on a condition not followed here: if it runs, kedro stops with KeyError as it starts`)
   } else {
@@ -86,7 +118,7 @@ function environRead(node: SyntaxNode, source: string, where: string, conditiona
  * lambda body), and the `after_context_created` hooks they define.
  */
 function scanModules(projectRoot: string, files: string[], environment: NodeJS.ProcessEnv, stoppedAt: ReadonlyMap<string, number>): ModuleScan {
-  const scan: ModuleScan = {contextHooks: [], keyError: null, unsure: []}
+  const scan: ModuleScan = {changed: null, contextHooks: [], keyError: null, pending: [], set: new Map(), unsure: []}
   for (const shown of files) {
     const read = readTextSafeSync(path.join(projectRoot, shown), {within: projectRoot})
     if (!read.ok) continue
@@ -99,6 +131,7 @@ function scanModules(projectRoot: string, files: string[], environment: NodeJS.P
     analysePython(source).tree?.iterate({
       enter(node) {
         if (node.from >= stop) return false
+        settle(scan, node.from)
         if (node.name === 'FunctionDefinition') {
           const name = node.node.getChild('VariableName')
           if (name && source.slice(name.from, name.to) === 'after_context_created') scan.contextHooks.push(lineOf(node.from))
@@ -106,6 +139,12 @@ function scanModules(projectRoot: string, files: string[], environment: NodeJS.P
         }
 
         if (node.name === 'LambdaExpression') return false
+        if (node.name === 'CallExpression') {
+          const callee = node.node.firstChild
+          const name = callee ? source.slice(callee.from, callee.to) : ''
+          if (ENVIRON_CHANGES.test(name)) scan.changed ??= `${lineOf(node.from)}: ${name}()`
+        }
+
         if (node.name === 'MemberExpression' && !scan.keyError) environRead(node.node, source, lineOf(node.from), conditions.includes(true), environment, scan)
         conditions.push(isConditional(node.node, source))
         return undefined
@@ -114,6 +153,7 @@ function scanModules(projectRoot: string, files: string[], environment: NodeJS.P
         if (node.name !== 'FunctionDefinition' && node.name !== 'LambdaExpression') conditions.pop()
       },
     })
+    settle(scan, Number.POSITIVE_INFINITY)
   }
 
   return scan
@@ -127,7 +167,13 @@ export function importSettings(options: SettingsImportOptions): SettingsImport {
   const record = evaluator.importModule(`${options.packageName}.settings`)
   // Whichever raises first stops the import: an os.environ read before the failing statement, or that statement.
   const modules = scanModules(options.projectRoot, evaluator.files, options.environment, evaluator.stoppedAt)
-  if (modules.keyError) return {error: modules.keyError, importError: false, kind: 'fails'}
+  // A package the environment (not read) may lack may fail an import before that read: an ImportError, which kedro survives.
+  if (modules.keyError && evaluator.unsureImports.length > 0) {
+    modules.unsure.push(`${modules.keyError} stops kedro as it starts, unless an import before it fails first`)
+  } else if (modules.keyError) {
+    return {error: modules.keyError, importError: false, kind: 'fails'}
+  }
+
   if (record.failure) return {error: record.failure, importError: IMPORT_ERROR.test(record.failure), kind: 'fails'}
   const unsure = evaluator.unsureImports.map(([module, packages]) => (
     `${module} imports ${packages.join(', ')}, which the environment (not read) may lack: then importing the settings raises ImportError and kedro fails before it builds the catalog`
