@@ -63,6 +63,21 @@ describe('versions', () => {
     expect((await detect({HOME: home, PYTHONNOUSERSITE: 'x'})).telemetry).to.include({source: 'assumed'})
   })
 
+  it('reads the virtualenv of the interpreter the kedro on PATH names (pipx, uv tool) when the project has none', async () => {
+    const root = makeProject()
+    const tool = tempDir('kc-pipx-')
+    venv(tool, {'kedro': '1.5.0', 'kedro-telemetry': '0.7.0'})
+    writeFiles(tool, {'bin/python': ''})
+    const bin = tempDir('kc-bin-')
+    writeFiles(bin, {kedro: `#!${tool}/bin/python\nimport sys\n`})
+    const versions = await detectVersions({env: {HOME: tempDir('kc-home-'), PATH: bin}, kedroInitVersion: null, projectRoot: root, pyprojectDependencies: []})
+    expect(versions.environment).to.include({prefix: tool, source: 'kedro on PATH'})
+    expect(versions.telemetry).to.include({source: 'installed', version: '0.7.0'})
+    // A kedro script naming no interpreter (env python3) leaves the versions to the pins.
+    writeFiles(bin, {kedro: '#!/usr/bin/env python3\nimport sys\n'})
+    expect((await detectVersions({env: {HOME: tempDir('kc-home-'), PATH: bin}, kedroInitVersion: null, projectRoot: root, pyprojectDependencies: []})).environment).to.equal(null)
+  })
+
   it('reads Name and Version from the metadata headers only', () => {
     expect(parseCoreMetadata('Metadata-Version: 2.1\nName: kedro\nVersion: 1.5.0\n\nVersion: 9')).to.deep.equal({name: 'kedro', version: '1.5.0'})
   })

@@ -85,7 +85,7 @@ function interpreterRefusal(executable: string, projectRoot: null | string): Int
 }
 
 /** An executable file named `command` in the absolute PATH entries outside the project (and not in `skip`). */
-function onPath(command: string, options: InterpreterOptions, skip: null | string = null): null | string {
+function onPath(command: string, options: Pick<InterpreterOptions, 'env' | 'projectRoot'>, skip: null | string = null): null | string {
   for (const directory of (options.env.PATH ?? '').split(path.delimiter)) {
     // A relative entry (".", "bin") would resolve against a directory that may be the checkout.
     if (!directory || !path.isAbsolute(directory) || directory === skip || inProject(directory, options.projectRoot)) continue
@@ -172,7 +172,7 @@ const MAX_SCRIPT_BYTES = 64 * 1024
  * "$0" "$@"`. Kedro installed with pipx or `uv tool`, or with `pip install --user`, runs under that interpreter,
  * whatever python3 is. Null when there is none, or it names none (`#!/usr/bin/env python3` is python3 from PATH).
  */
-function kedroScriptInterpreter(options: InterpreterOptions): null | string {
+export function kedroScriptInterpreter(options: Pick<InterpreterOptions, 'env' | 'projectRoot'>): null | string {
   const script = onPath('kedro', options)
   const read = script ? readTextSafeSync(script, {maxBytes: MAX_SCRIPT_BYTES, within: null}) : null
   if (!read?.ok) return null

@@ -5,9 +5,10 @@
 import {boundaryFor, entryKindSync, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
 import path from 'node:path'
 import {STACK_PACKAGES} from '../stack/tools.js'
+import {kedroScriptInterpreter} from '../checkout/interpreter.js'
 import {userSiteEnabled, userSitePackages} from '../python/user-site.js'
 
-export type EnvironmentSource = '.venv' | 'CONDA_PREFIX' | 'venv' | 'VIRTUAL_ENV'
+export type EnvironmentSource = '.venv' | 'CONDA_PREFIX' | 'kedro on PATH' | 'venv' | 'VIRTUAL_ENV'
 
 export interface PythonEnvironment {
   /** The installed distributions this tool reads (KEDRO_DISTRIBUTIONS) by normalised name (PEP 503: lower case, `-_.` as `-`). */
@@ -28,7 +29,7 @@ function isDirectory(candidate: string, within: null | string): boolean {
   return entryKindSync(candidate, within) === 'directory'
 }
 
-/** Candidate environments, most specific first: the active one, then the project's own. */
+/** Candidate environments, most specific first: the active one, then the project's own, then the kedro command's. */
 function candidatePrefixes(projectRoot: null | string, env: NodeJS.ProcessEnv): [EnvironmentSource, string][] {
   const candidates: [EnvironmentSource, string][] = []
   if (env.VIRTUAL_ENV) candidates.push(['VIRTUAL_ENV', env.VIRTUAL_ENV])
@@ -37,6 +38,10 @@ function candidatePrefixes(projectRoot: null | string, env: NodeJS.ProcessEnv): 
   }
 
   if (env.CONDA_PREFIX) candidates.push(['CONDA_PREFIX', env.CONDA_PREFIX])
+  // Kedro installed with pipx or `uv tool`: the virtualenv of the interpreter its script names.
+  const interpreter = kedroScriptInterpreter({env, projectRoot})
+  const prefix = interpreter && path.dirname(path.dirname(interpreter))
+  if (prefix && entryKindSync(path.join(prefix, 'pyvenv.cfg'), null) === 'file') candidates.push(['kedro on PATH', prefix])
   return candidates
 }
 
