@@ -4,8 +4,8 @@
  */
 import {expect} from 'chai'
 
-import type {CapturedRequest} from '../src/capture/capture.js'
-import {compareWithPreview} from '../src/capture/compare.js'
+import type {CapturedRequest, CaptureResult} from '../src/capture/capture.js'
+import {type Comparison, compareWithPreview} from '../src/capture/compare.js'
 import {loadProject} from '../src/project/project.js'
 import {buildTelemetryRequests} from '../src/request/request.js'
 import {cleanEnv, EXAMPLE, removeTempDirs} from './helpers/sandbox.js'
@@ -77,5 +77,26 @@ describe('a capture beside the preview', () => {
     const compact = captured()
     compact[0].body = JSON.stringify(JSON.parse(compact[0].body))
     expect((await compareWithPreview(compact, options)).differences.map((difference) => difference.field)).to.deep.equal(['body'])
+  })
+})
+
+describe('a capture\'s text', () => {
+  it('adds the preview as telemetry preview builds it only where that differs from the capture interpreter\'s', async () => {
+    const {renderCapture} = await import('../src/render/capture.js')
+    const {terminalStyle} = await import('../src/render/style.js')
+    const exact: Comparison = {differences: [], note: null, previewRequests: 1, verdict: 'exact'}
+    const result: CaptureResult = {
+      blocked: [], changed: [], command: {args: ['run'], executable: '/venv/bin/kedro', found: 'environment', runNodes: false, workingDirectory: '/project'},
+      comparison: exact, kedro: {exitCode: 0, lastLine: null, signal: null}, requests: [], standalone: exact, warnings: [],
+    }
+    const text = (capture: CaptureResult) => [renderCapture(capture, terminalStyle({isTTY: false}, {NO_COLOR: '1'}))].flat().map((part) => (typeof part === 'string' ? part : part.verbatim)).join('\n')
+    expect(text(result)).not.to.include('As telemetry preview builds it here')
+    const differs: Comparison = {
+      differences: [{captured: '0.8.0', field: 'properties.telemetry_version', preview: '0.9.0', previewEstimated: 'the latest known kedro-telemetry'}],
+      note: null, previewRequests: 1, verdict: 'differs',
+    }
+    const shown = text({...result, standalone: differs})
+    expect(shown).to.include('As telemetry preview builds it here (it asks the interpreter itself, and runs none the project controls):')
+    expect(shown).to.match(/properties\.telemetry_version\n {4}preview: {2}0\.9\.0\n {4}captured: 0\.8\.0\n {4}the preview said estimated: the latest known kedro-telemetry/)
   })
 })

@@ -150,6 +150,10 @@ describe('telemetry capture (a stand-in for kedro, the real requests library)', 
     // The preview expects what kedro-telemetry 0.8.0 sends for `kedro run`, not the stand-in's event: said, field by field.
     expect(result.comparison.verdict).to.equal('differs')
     expect(result.comparison.differences.map((difference) => difference.field)).to.deep.equal(['events'])
+    // And as telemetry preview builds it: the stand-in's interpreter lies in the project, so it is not run, and the
+    // events differ all the same.
+    expect(result.standalone.verdict).to.equal('differs')
+    expect(result.standalone.differences.map((difference) => difference.field)).to.include('events')
     expect(snapshot(project)).to.deep.equal(before)
     expect(readdirSync(temporary)).to.deep.equal([])
     expect(result.warnings).to.deep.equal([])

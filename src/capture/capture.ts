@@ -45,9 +45,15 @@ export interface CaptureResult {
    */
   changed: string[]
   command: {args: string[]; executable: string; found: KedroExecutable['source']; runNodes: boolean; workingDirectory: string}
+  /** The requests beside the preview built from what the interpreter that ran kedro reported (its sys.path, its versions). */
   comparison: Comparison
   kedro: {exitCode: null | number; lastLine: null | string; signal: null | string}
   requests: CapturedRequest[]
+  /**
+   * The requests beside the preview exactly as `telemetry preview` builds it here: it finds and asks the interpreter
+   * itself, and does not run one the project controls. Where it differs from `comparison`, a user's preview differs.
+   */
+  standalone: Comparison
   /** What the capture could not vouch for (the interceptor not loaded in kedro's Python). */
   warnings: string[]
 }
@@ -209,6 +215,8 @@ export async function captureKedro(options: CaptureOptions): Promise<CaptureResu
     // Read again: kedro-telemetry may have created the user id or appended a project id as it ran.
     const after = await loadProject(workingDirectory, env)
     const comparison = await compareWithPreview(captured.requests, {args: options.args, env, project: {loaded: after, workingDirectory}, python})
+    // And as `telemetry preview` builds it: its own look at the interpreter, the project's own not run.
+    const standalone = await compareWithPreview(captured.requests, {args: options.args, env, project: {loaded: after, workingDirectory}, trustProjectPython: false})
     // The interceptor says so first thing when Python loads it: without that, nothing was caught, and kedro's
     // interpreter (started with -S or -I, or not Python) may have sent what it would.
     const warnings = captured.interpreter ? [] : [`the interceptor did not load in the Python that ran ${kedro.path} (started with -I or -S?): kedro-telemetry's requests were not caught, and may have been sent`]
@@ -219,7 +227,7 @@ export async function captureKedro(options: CaptureOptions): Promise<CaptureResu
       command: {args: options.args, executable: kedro.path, found: kedro.source, runNodes, workingDirectory},
       comparison,
       kedro: {exitCode: ran.exitCode, lastLine: lastLineOf(ran.output), signal: ran.signal},
-      changed, requests: captured.requests, warnings,
+      changed, requests: captured.requests, standalone, warnings,
     }
   } finally {
     rmSync(folder, {force: true, recursive: true})

@@ -100,14 +100,17 @@ function bodyDifferences(captured: CapturedRequest, expected: PreviewResult['req
 
 export async function compareWithPreview(
   requests: CapturedRequest[],
-  options: {args: string[]; env: NodeJS.ProcessEnv; project: {loaded: LoadedProject; workingDirectory: string}; python?: Promise<PythonProbe>},
+  options: {
+    args: string[]; env: NodeJS.ProcessEnv; project: {loaded: LoadedProject; workingDirectory: string}; python?: Promise<PythonProbe>
+    /** Run the project's own interpreter (default): the capture has run the project's code already. */
+    trustProjectPython?: boolean
+  },
 ): Promise<Comparison> {
   let preview: PreviewResult
   try {
-    // The capture has run the project's code already: asking its interpreter for sys.version is no further trust.
     preview = await buildTelemetryRequests({
       args: options.args, env: options.env, loaded: {project: options.project.loaded, workingDirectory: options.project.workingDirectory},
-      probePython: true, python: options.python, trustProjectPython: true,
+      probePython: true, python: options.python, trustProjectPython: options.trustProjectPython ?? true,
     })
   } catch (error) {
     if (!(error instanceof InputError)) throw error

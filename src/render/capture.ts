@@ -22,6 +22,17 @@ function caughtLine({requests, warnings}: CaptureResult, {chalk}: Style): string
   return chalk.bold(`kedro-telemetry made ${requests.length} request${requests.length === 1 ? '' : 's'}, caught and answered here: NOTHING WAS SENT.`)
 }
 
+/** One comparison for people: exact, not available (why), or each difference with the preview's own mark. */
+function comparisonLines(comparison: CaptureResult['comparison'], style: Style): Rendered {
+  const {chalk} = style
+  if (comparison.verdict === 'exact') return [chalk.green(`telemetry preview was exact: the same ${comparison.previewRequests === 1 ? 'request' : 'requests'}, byte for byte, but the timestamp.`)]
+  if (comparison.verdict === 'unavailable') return [chalk.yellow(`No comparison with telemetry preview: ${comparison.note}`)]
+  return [
+    chalk.yellow.bold(`telemetry preview differed in ${comparison.differences.length} place${comparison.differences.length === 1 ? '' : 's'}:`),
+    comparison.differences.map((item) => difference(item, style)).join('\n'),
+  ]
+}
+
 export function renderCapture(result: CaptureResult, style: Style): Rendered {
   const {chalk} = style
   const {command, comparison, kedro, requests} = result
@@ -39,13 +50,11 @@ export function renderCapture(result: CaptureResult, style: Style): Rendered {
     const files = result.changed.length > 3 ? `${result.changed.slice(0, 3).join(', ')} and ${result.changed.length - 3} more` : result.changed.join(', ')
     parts.push(chalk.yellow(`kedro changed ${files} as it ran: the preview reads the project as it is now, and kedro-telemetry read it before, so they may differ for that reason alone.`))
   }
-  if (comparison.verdict === 'exact') {
-    parts.push(chalk.green(`telemetry preview was exact: the same ${comparison.previewRequests === 1 ? 'request' : 'requests'}, byte for byte, but the timestamp.`))
-  } else if (comparison.verdict === 'unavailable') {
-    parts.push(chalk.yellow(`No comparison with telemetry preview: ${comparison.note}`))
-  } else {
-    parts.push(chalk.yellow.bold(`telemetry preview differed in ${comparison.differences.length} place${comparison.differences.length === 1 ? '' : 's'}:`),
-      comparison.differences.map((item) => difference(item, style)).join('\n'))
+  parts.push(...comparisonLines(comparison, style))
+  // Where `telemetry preview` (its own look at the interpreter) would say otherwise than the capture's interpreter did.
+  const {standalone} = result
+  if (JSON.stringify(standalone) !== JSON.stringify(comparison)) {
+    parts.push(chalk.yellow('As telemetry preview builds it here (it asks the interpreter itself, and runs none the project controls):'), ...comparisonLines(standalone, style))
   }
 
   const how = kedro.signal ? `was stopped by ${kedro.signal}` : `exited ${kedro.exitCode}`
