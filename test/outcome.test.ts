@@ -314,7 +314,7 @@ describe('what decides the outcome, release by release', () => {
       // Python evaluates the value first: reading the name it sets still raises.
       expect(events(await settings('os.environ["KC_CONF"] = os.environ["KC_CONF"]\n'))).to.deep.equal([])
       for (const change of ['from dotenv import load_dotenv\nload_dotenv()\n', 'os.environ.update({"A": "b"})\n', 'if os.getenv("CI"):\n    os.environ["KC_CONF"] = "conf"\n']) {
-        // eslint-disable-next-line no-await-in-loop
+
         const maybe = await settings(`${change}SOURCE = os.environ["KC_CONF"]\n`)
         expect(events(maybe), change).to.deep.equal(['Kedro Project Statistics'])
         expect(doubt(maybe), change).to.match(/reads os\.environ\["KC_CONF"\], which is not set in kedro's environment but may be by then/)

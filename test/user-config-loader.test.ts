@@ -66,7 +66,9 @@ describe('a configuration loader the project\'s code creates', () => {
         [{conf_source: 'conf', env: 'base'}, 'parameters', ['raises', 'ValueError']],
         [{base_env: 'base', conf_source: 'conf'}, 'parameters', ['raises', 'ValueError']],
       ]
-      for (const [arguments_, key, expected] of recorded) expect(load(version, root, arguments_, key), JSON.stringify([arguments_, key])).to.deep.equal(expected)
+      for (const [arguments_, key, expected] of recorded) {
+        expect(load(version, root, arguments_, key), JSON.stringify([arguments_, key])).to.deep.equal(expected)
+      }
     })
   }
 
@@ -142,7 +144,9 @@ def register_pipelines():
       return buildTelemetryRequests({args: ['run'], cwd: path.join(project, folder), env: cleanEnv(), platform: 'linux', probePython: false, project: '.'})
     }
 
-    const pipelinesOf = (result: Awaited<ReturnType<typeof previewRun>>) => (JSON.parse(result.requests[0].bodyText) as {properties: Record<string, unknown>}).properties.number_of_pipelines
+    const pipelinesOf = (result: Awaited<ReturnType<typeof previewRun>>) => (
+      JSON.parse(result.requests[0].bodyText) as {properties: Record<string, unknown>}
+    ).properties.number_of_pipelines
 
     it('the parameters it reads decide the pipelines, exactly', async () => {
       const without = await previewRun('false')
@@ -157,7 +161,7 @@ def register_pipelines():
       const settings = 'from kedro.framework.project import settings\nfrom pathlib import Path\nimport os\n'
       const sources = ['str(Path.cwd() / settings.CONF_SOURCE)', 'str(Path("") / settings.CONF_SOURCE)', 'str(Path(__file__).resolve().parents[2] / "conf")', 'os.path.join(os.getcwd(), "conf")']
       for (const source of sources) {
-        // eslint-disable-next-line no-await-in-loop
+
         const result = await previewRun('false', undefined, '', {imports: settings, source})
         expect(pipelinesOf(result), source).to.equal(2)
         const reason = result.origins.find((origin) => origin.field === 'properties.number_of_pipelines')?.estimated ?? ''
@@ -191,7 +195,7 @@ def register_pipelines():
       const fromFile = 'from pathlib import Path\nCONF_SOURCE = str(Path(__file__).resolve().parents[2] / "configuration")\n'
       const fromCwd = 'import os\nCONF_SOURCE = os.path.join(os.getcwd(), "configuration")\n'
       for (const [setting, folder, event] of [[fromFile, '.', 'Kedro Project Statistics'], [fromFile, 'src', 'Kedro Project Statistics'], [fromCwd, '.', 'Kedro Project Statistics'], [fromCwd, 'src', 'CLI command']]) {
-        // eslint-disable-next-line no-await-in-loop
+
         const result = await run(setting, folder)
         expect(result.requests.map((request) => request.body.event), `${setting} from ${folder}`).to.deep.equal([event])
         if (event !== 'CLI command') expect((JSON.parse(result.requests[0].bodyText) as {properties: {number_of_datasets: number}}).properties.number_of_datasets).to.equal(7)

@@ -91,7 +91,7 @@ describe('the user site-packages', () => {
       const bin = tempDir('kc-bin-')
       writeFiles(bin, {kedro: script})
       chmodSync(path.join(bin, 'kedro'), 0o755)
-      // eslint-disable-next-line no-await-in-loop
+
       const result = await buildTelemetryRequests({args: ['info'], env: cleanEnv({PATH: `${bin}${path.delimiter}${process.env.PATH}`}), platform: 'linux', probePython: true, project: EXAMPLE})
       expect(result.context.kedroVersionSource, script).to.equal(`reported by ${python}`)
       expect(result.context.telemetryVersion).to.equal('0.7.0')

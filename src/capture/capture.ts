@@ -216,7 +216,9 @@ export async function captureKedro(options: CaptureOptions): Promise<CaptureResu
     const after = await loadProject(workingDirectory, env)
     const comparison = await compareWithPreview(captured.requests, {args: options.args, env, project: {loaded: after, workingDirectory}, python})
     // And as `telemetry preview` builds it: its own look at the interpreter, the project's own not run.
-    const standalone = await compareWithPreview(captured.requests, {args: options.args, env, project: {loaded: after, workingDirectory}, trustProjectPython: false})
+    const standalone = await compareWithPreview(captured.requests, {
+      args: options.args, env, project: {loaded: after, workingDirectory}, trustProjectPython: false,
+    })
     // The interceptor says so first thing when Python loads it: without that, nothing was caught, and kedro's
     // interpreter (started with -S or -I, or not Python) may have sent what it would.
     const warnings = captured.interpreter ? [] : [`the interceptor did not load in the Python that ran ${kedro.path} (started with -I or -S?): kedro-telemetry's requests were not caught, and may have been sent`]

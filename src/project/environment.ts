@@ -200,7 +200,9 @@ export async function findPythonEnvironment(
  * user site where site.py adds it), and whether it also imports its base's; null when it has none. `virtualenvOnly`:
  * null unless a pyvenv.cfg makes the prefix a virtualenv.
  */
-export function importedFolders(prefix: string, projectRoot: null | string, env: NodeJS.ProcessEnv, {virtualenvOnly = false} = {}): null | {prefix: string; sitePackages: string[]; systemSitePackages: boolean} {
+export function importedFolders(
+  prefix: string, projectRoot: null | string, env: NodeJS.ProcessEnv, {virtualenvOnly = false} = {},
+): null | {prefix: string; sitePackages: string[]; systemSitePackages: boolean} {
   const own = findSitePackages(prefix, boundaryFor(prefix, projectRoot))
   const venv = virtualenvConfig(prefix, boundaryFor(prefix, projectRoot))
   if (own.length === 0 || (virtualenvOnly && !venv)) return null

@@ -119,7 +119,8 @@ export async function previewContext(inputs: PreviewInputs, sheet: PreviewSheet)
   return {
     args: inputs.args, env, installed, kedro: kedroVersion, kedroRelease, now: inputs.now ?? new Date(), platform: inputs.platform ?? process.platform,
     pluginEstimates, plugins,
-    kedroPython: kedroPythonOf(python), project, python, structure, telemetry: telemetryVersion, telemetryNotInstalled: !inputs.telemetryVersion && telemetryAbsent(python, versions),
+    kedroPython: kedroPythonOf(python), project, python, structure, telemetry: telemetryVersion,
+    telemetryNotInstalled: !inputs.telemetryVersion && telemetryAbsent(python, versions),
     telemetryRelease, workingDirectory,
   }
 }

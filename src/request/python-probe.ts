@@ -81,7 +81,9 @@ export interface OwnEnvironment {
  * environment's own come first, then the user site and the base's, both only when pyvenv.cfg says
  * include-system-site-packages. Outside a virtualenv the user site comes before the interpreter's own.
  */
-function sitePackagesSeen(facts: RunFacts, environment: null | OwnEnvironment | undefined, env: NodeJS.ProcessEnv | undefined, projectRoot: null | string): string[] {
+function sitePackagesSeen(
+  facts: RunFacts, environment: null | OwnEnvironment | undefined, env: NodeJS.ProcessEnv | undefined, projectRoot: null | string,
+): string[] {
   // A capture's interpreter reported its whole sys.path.
   if (facts.importPath) return facts.sitePackages
   // The project's environment, else the virtualenv the interpreter belongs to (one a `kedro` script on PATH names).
@@ -96,7 +98,9 @@ function sitePackagesSeen(facts: RunFacts, environment: null | OwnEnvironment | 
   return [...new Set(folders)]
 }
 
-async function complete(pending: Promise<RunFacts | string>, projectRoot: null | string, environment?: null | OwnEnvironment, env?: NodeJS.ProcessEnv): Promise<PythonProbe> {
+async function complete(
+  pending: Promise<RunFacts | string>, projectRoot: null | string, environment?: null | OwnEnvironment, env?: NodeJS.ProcessEnv,
+): Promise<PythonProbe> {
   const reported = await pending
   if (typeof reported === 'string') return {facts: null, missing: reported}
   const facts = {...reported, sitePackages: sitePackagesSeen(reported, environment, env, projectRoot)}

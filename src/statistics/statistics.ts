@@ -388,7 +388,9 @@ function readProjectPipelines(options: StatisticsOptions, settings: null | Proje
     filters: options.filters, kedroRelease: options.kedroRelease, mustExist: options.runs || options.looksUp, sitePackages: options.kedroSitePackages,
     packageName: options.packageName, projectRoot: options.projectRoot,
     pythonVersion: options.pythonVersion, requested: options.requested, sourceDir: options.sourceDir,
-    scene: options.workingDirectory ? {confSource: confSourceSetting(settings), environment: options.environment ?? {}, workingDirectory: options.workingDirectory} : undefined,
+    scene: options.workingDirectory
+      ? {confSource: confSourceSetting(settings), environment: options.environment ?? {}, workingDirectory: options.workingDirectory}
+      : undefined,
   })
 }
 

@@ -163,7 +163,9 @@ function itemOf(loader: LoaderClass, reader: ConfigLoader, keys: Set<string>, ke
 }
 
 /** `loader = LoaderClass(...)`: the instance, or why it is not followed. */
-function construct(loader: LoaderClass, release: KedroRelease, scene: LoaderScene, call: {args: PyValue[]; keywords: Map<string, PyValue>; python: [number, number] | null}): PyValue {
+function construct(
+  loader: LoaderClass, release: KedroRelease, scene: LoaderScene, call: {args: PyValue[]; keywords: Map<string, PyValue>; python: [number, number] | null},
+): PyValue {
   const {args, keywords, python} = call
   const bound = bindArguments(loader, args, keywords)
   if (!(bound instanceof Map)) return bound
