@@ -78,6 +78,16 @@ describe('versions', () => {
     expect((await detectVersions({env: {HOME: tempDir('kc-home-'), PATH: bin}, kedroInitVersion: null, projectRoot: root, pyprojectDependencies: []})).environment).to.equal(null)
   })
 
+  it('reads the metadata a .pth file\'s folder holds (a setup.py develop install), as importlib.metadata does', async () => {
+    const root = makeProject()
+    const checkout = tempDir('kc-develop-')
+    writeFiles(checkout, {'kedro_telemetry.egg-info/PKG-INFO': 'Metadata-Version: 1.1\nName: kedro-telemetry\nVersion: 0.7.0\n'})
+    venv(`${root}/.venv`, {kedro: '1.5.0'})
+    writeFiles(`${root}/.venv/lib/python3.11/site-packages`, {'easy-install.pth': `${checkout}\n`})
+    const versions = await detectVersions({env: {HOME: tempDir('kc-home-')}, kedroInitVersion: null, projectRoot: root, pyprojectDependencies: []})
+    expect(versions.telemetry).to.include({source: 'installed', version: '0.7.0'})
+  })
+
   it('reads Name and Version from the metadata headers only', () => {
     expect(parseCoreMetadata('Metadata-Version: 2.1\nName: kedro\nVersion: 1.5.0\n\nVersion: 9')).to.deep.equal({name: 'kedro', version: '1.5.0'})
   })

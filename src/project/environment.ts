@@ -29,7 +29,7 @@ function isDirectory(candidate: string, within: null | string): boolean {
   return entryKindSync(candidate, within) === 'directory'
 }
 
-/** Candidate environments, most specific first: the active one, then the project's own, then the kedro command's. */
+/** Candidate environments, most specific first: the active one, then the project's own. */
 function candidatePrefixes(projectRoot: null | string, env: NodeJS.ProcessEnv): [EnvironmentSource, string][] {
   const candidates: [EnvironmentSource, string][] = []
   if (env.VIRTUAL_ENV) candidates.push(['VIRTUAL_ENV', env.VIRTUAL_ENV])
@@ -38,10 +38,6 @@ function candidatePrefixes(projectRoot: null | string, env: NodeJS.ProcessEnv): 
   }
 
   if (env.CONDA_PREFIX) candidates.push(['CONDA_PREFIX', env.CONDA_PREFIX])
-  // Kedro installed with pipx or `uv tool`: the virtualenv of the interpreter its script names.
-  const interpreter = kedroScriptInterpreter({env, projectRoot})
-  const prefix = interpreter && path.dirname(path.dirname(interpreter))
-  if (prefix && entryKindSync(path.join(prefix, 'pyvenv.cfg'), null) === 'file') candidates.push(['kedro on PATH', prefix])
   return candidates
 }
 
@@ -91,7 +87,8 @@ export function readDistributions(sitePackages: string[], projectRoot: null | st
     const entries = listing.ok ? listing.entries.map((entry) => entry.name) : []
     // A metadata folder is named <name>-<version>.dist-info (or .egg-info): skip the ones not named like ours
     // without opening them (an environment can hold hundreds).
-    for (const entry of entries.filter((name) => isReadDistribution(normaliseDistributionName(name.split('-')[0])))) {
+    // (A develop install's `<name>.egg-info` has no version in its name.)
+    for (const entry of entries.filter((name) => isReadDistribution(normaliseDistributionName(name.replace(/\.(?:dist|egg)-info$/, '').split('-')[0])))) {
       const metadataFile = entry.endsWith('.dist-info')
         ? 'METADATA'
         : (entry.endsWith('.egg-info') ? 'PKG-INFO' : null)
@@ -189,10 +186,21 @@ export async function findPythonEnvironment(
 ): Promise<null | PythonEnvironment> {
   for (const [source, prefix] of candidatePrefixes(projectRoot, env)) {
     const folders = importedFolders(prefix, projectRoot, env)
-    if (folders) return {...folders, distributions: readDistributions(folders.sitePackages, projectRoot), source}
+    if (folders) return {...folders, distributions: readDistributions(distributionFolders(folders.sitePackages, projectRoot), projectRoot), source}
   }
 
-  return null
+  // Kedro installed with pipx or `uv tool`: the virtualenv of the interpreter its script names (looked for last).
+  const interpreter = kedroScriptInterpreter({env, projectRoot})
+  const folders = interpreter && importedFolders(path.dirname(path.dirname(interpreter)), projectRoot, env, {virtualenvOnly: true})
+  return folders ? {...folders, distributions: readDistributions(distributionFolders(folders.sitePackages, projectRoot), projectRoot), source: 'kedro on PATH'} : null
+}
+
+/**
+ * Where importlib.metadata finds distributions: the site-packages, then the folders their `.pth` files add (a
+ * `setup.py develop` install keeps its metadata there); the site-packages alone where those are not known.
+ */
+export function distributionFolders(sitePackages: string[], projectRoot: null | string): string[] {
+  return importFoldersOf(sitePackages, projectRoot) ?? sitePackages
 }
 
 /**
@@ -210,4 +218,38 @@ export function importedFolders(
   // site.py puts the user site before an interpreter's own site-packages, and after a virtualenv's own.
   const user = userSiteEnabled(env, venv && {systemSitePackages}) ? userSiteOf(own, venv, env) : null
   return {prefix, sitePackages: user ? (venv ? [...own, user] : [user, ...own]) : own, systemSitePackages}
+}
+
+/**
+ * The folders an interpreter imports from, given its site-packages read from disk: each, then the folders its `.pth`
+ * files add (site.addpackage: a line that names an existing folder), in the order Python reads them. Null when an
+ * editable install's finder (an `import` line of an `__editable__` file), or a zip a line names (a zipped egg),
+ * provides modules no folder shows: whether a module imports is then not known. Other `import` lines (virtualenv's,
+ * setuptools' distutils shim) add no package.
+ */
+export function importFoldersOf(sitePackages: string[], projectRoot: null | string): null | string[] {
+  const folders = [...sitePackages]
+  for (const folder of sitePackages) {
+    const within = boundaryFor(folder, projectRoot)
+    const listing = listDirectorySync(folder, within)
+    const pthFiles = (listing.ok ? listing.entries : []).filter((entry) => entry.kind === 'file' && entry.name.endsWith('.pth')).map((entry) => entry.name).sort()
+    for (const name of pthFiles) {
+      const read = readTextSafeSync(path.join(folder, name), {within})
+      for (const line of (read.ok ? read.text : '').split(/\r?\n/)) {
+        if (line.startsWith('#') || line.trim() === '') continue
+        if (/^import[\t ]/.test(line)) {
+          if (name.startsWith('__editable__')) return null
+          continue
+        }
+
+        const added = path.resolve(folder, line.trimEnd())
+        const kind = entryKindSync(added, null)
+        // A zip (a zipped egg) is imported from too: what it holds is not read here.
+        if (kind === 'file') return null
+        if (!folders.includes(added) && kind === 'directory') folders.push(added)
+      }
+    }
+  }
+
+  return folders
 }

@@ -11,7 +11,7 @@ import {execFile} from 'node:child_process'
 import path from 'node:path'
 
 import {chooseInterpreter, type InterpreterOptions} from '../checkout/interpreter.js'
-import {importedFolders, readDistributions} from '../project/environment.js'
+import {distributionFolders, importedFolders, readDistributions} from '../project/environment.js'
 import {isInside} from '../checkout/files.js'
 import {type UserSiteLayout, userSiteEnabled, userSitePackages} from '../python/user-site.js'
 
@@ -104,7 +104,7 @@ async function complete(
   const reported = await pending
   if (typeof reported === 'string') return {facts: null, missing: reported}
   const facts = {...reported, sitePackages: sitePackagesSeen(reported, environment, env, projectRoot)}
-  const installed = readDistributions(facts.sitePackages, projectRoot)
+  const installed = readDistributions(distributionFolders(facts.sitePackages, projectRoot), projectRoot)
   return {
     facts: {
       ...facts, distributions: Object.fromEntries([...installed].map(([name, found]) => [name, found.version])), kedro: installed.get('kedro')?.version ?? null,

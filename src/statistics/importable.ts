@@ -54,38 +54,7 @@ export function missingImport(source: string, folders: string[], provided: Reado
   return thirdPartyImports(source, provided).find((top) => !installedIn(top, folders)) ?? null
 }
 
-/**
- * The folders an interpreter imports from, given its site-packages read from disk: each, then the folders its `.pth`
- * files add (site.addpackage: a line that names an existing folder), in the order Python reads them. Null when an
- * editable install's finder (an `import` line of an `__editable__` file), or a zip a line names (a zipped egg),
- * provides modules no folder shows: whether a module imports is then not known. Other `import` lines (virtualenv's, setuptools' distutils shim) add no package.
- */
-export function importFoldersOf(sitePackages: string[], projectRoot: null | string): null | string[] {
-  const folders = [...sitePackages]
-  for (const folder of sitePackages) {
-    const within = boundaryFor(folder, projectRoot)
-    const listing = listDirectorySync(folder, within)
-    const pthFiles = (listing.ok ? listing.entries : []).filter((entry) => entry.kind === 'file' && entry.name.endsWith('.pth')).map((entry) => entry.name).sort()
-    for (const name of pthFiles) {
-      const read = readTextSafeSync(path.join(folder, name), {within})
-      for (const line of (read.ok ? read.text : '').split(/\r?\n/)) {
-        if (line.startsWith('#') || line.trim() === '') continue
-        if (/^import[\t ]/.test(line)) {
-          if (name.startsWith('__editable__')) return null
-          continue
-        }
-
-        const added = path.resolve(folder, line.trimEnd())
-        const kind = entryKindSync(added, null)
-        // A zip (a zipped egg) is imported from too: what it holds is not read here.
-        if (kind === 'file') return null
-        if (!folders.includes(added) && kind === 'directory') folders.push(added)
-      }
-    }
-  }
-
-  return folders
-}
+export {importFoldersOf} from '../project/environment.js'
 
 /** What is at `base` (a module path's folder and name without extension): a package, a source module, compiled code. */
 function moduleAt(base: string, within: null | string): 'compiled' | 'missing' | 'namespace' | {source: string} | 'unreadable' {
