@@ -872,11 +872,15 @@ describe('what decides the outcome, release by release', () => {
       }
 
       // A .pth file's folder is imported from too (an editable or develop install): sklearn there is installed.
-      const elsewhere = tempDir('kc-develop-')
-      writeFiles(elsewhere, sklearnStub('.'))
-      const viaPth = await preview(example({...installed, [`${site}/local-sklearn.pth`]: `# a develop install\n${elsewhere}\n`}), ['--no-python', 'run'])
+      const develop = example({...installed, ...sklearnStub('vendor/ml'), [`${site}/local-sklearn.pth`]: '# a develop install\n../../../../vendor/ml\n'})
+      const viaPth = await preview(develop, ['--no-python', 'run'])
       expect(viaPth.estimated).not.to.include('properties.number_of_nodes')
       expect(viaPth.requests[0].body.properties).to.include({number_of_nodes: 6, number_of_pipelines: 3})
+      // One the checkout's own environment names outside the project is not read: whether sklearn imports is not known.
+      const elsewhere = tempDir('kc-develop-')
+      writeFiles(elsewhere, sklearnStub('.'))
+      const outside = await preview(example({...installed, [`${site}/local-sklearn.pth`]: `# a develop install\n${elsewhere}\n`}), ['--no-python', 'run'])
+      expect(outside.estimated).to.include('properties.number_of_nodes')
       // An editable install's finder provides modules no folder shows: whether sklearn imports is not known.
       const editable = await preview(example({...installed, [`${site}/__editable__.ml-1.0.pth`]: 'import __editable___ml_1_0_finder; __editable___ml_1_0_finder.install()\n'}), ['--no-python', 'run'])
       expect(editable.estimated).to.include('properties.number_of_nodes')

@@ -80,7 +80,7 @@ describe('versions', () => {
 
   it('reads the metadata a .pth file\'s folder holds (a setup.py develop install), as importlib.metadata does', async () => {
     const root = makeProject()
-    const checkout = tempDir('kc-develop-')
+    const checkout = `${root}/vendor/kedro-telemetry`
     writeFiles(checkout, {'kedro_telemetry.egg-info/PKG-INFO': 'Metadata-Version: 1.1\nName: kedro-telemetry\nVersion: 0.7.0\n'})
     venv(`${root}/.venv`, {kedro: '1.5.0'})
     writeFiles(`${root}/.venv/lib/python3.11/site-packages`, {'easy-install.pth': `${checkout}\n`})

@@ -2,7 +2,7 @@
  * The project's Python environment, read from disk without running Python: every distribution's name and version
  * from `site-packages/*.dist-info/METADATA` (or `*.egg-info/PKG-INFO`).
  */
-import {boundaryFor, entryKindSync, listDirectorySync, readTextSafeSync} from '../checkout/files.js'
+import {boundaryFor, entryKindSync, isInside, listDirectorySync, readTextSafeSync, realPathOr} from '../checkout/files.js'
 import path from 'node:path'
 import {STACK_PACKAGES} from '../stack/tools.js'
 import {kedroScriptInterpreter} from '../checkout/interpreter.js'
@@ -243,6 +243,8 @@ export function importFoldersOf(sitePackages: string[], projectRoot: null | stri
         }
 
         const added = path.resolve(folder, line.trimEnd())
+        // A checkout's own environment does not send this tool to read elsewhere: such a folder is not known.
+        if (within !== null && !isInside(within, realPathOr(added))) return null
         const kind = entryKindSync(added, null)
         // A zip (a zipped egg) is imported from too: what it holds is not read here.
         if (kind === 'file') return null
