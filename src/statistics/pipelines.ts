@@ -550,7 +550,8 @@ function registryStopped(registry: PyValue, evaluator: ProjectEvaluator): Pipeli
 /** The evaluator of the project's modules as kedro runs them for this command. */
 function evaluatorFor(layout: ProjectLayout, options: ReadPipelinesOptions, sitePackages: null | string[]): ProjectEvaluator {
   const scene = options.scene ? {...options.scene, projectRoot: options.projectRoot} : null
-  return new ProjectEvaluator(layout, options.kedroRelease ?? kedro(NEWEST_KNOWN.kedro), options.requested ?? null, options.pythonVersion ?? null, sitePackages, scene)
+  const release = options.kedroRelease ?? kedro(NEWEST_KNOWN.kedro)
+  return new ProjectEvaluator(layout, release, options.requested ?? null, options.pythonVersion ?? null, sitePackages, scene)
 }
 
 /**
