@@ -15,7 +15,7 @@ async function setUp(args: string[]) {
   const loaded = await loadProject(EXAMPLE, env)
   // The interpreter that ran kedro, as a capture's interceptor reports it.
   const python = Promise.resolve({
-    facts: {distributions: {}, executable: '/usr/bin/python3', kedro: '1.5.0', kedroTelemetry: '0.8.0', platform: 'linux', sitePackages: [], version: '3.11.2 (main) [GCC 12.2.0]'},
+    facts: {distributions: {}, distributionsComplete: true, executable: '/usr/bin/python3', kedro: '1.5.0', kedroTelemetry: '0.8.0', platform: 'linux', sitePackages: [], version: '3.11.2 (main) [GCC 12.2.0]'},
     missing: null,
   })
   const options = {args, env, project: {loaded, workingDirectory: EXAMPLE}, python}

@@ -144,7 +144,7 @@ describe('current releases', () => {
       [`${site}/zstandard-0.23.0.dist-info/METADATA`]: 'Name: zstandard\nVersion: 0.23.0\n',
     })
     const python = Promise.resolve({
-      facts: {distributions: {}, executable: '/usr/bin/python3', kedro: '1.5.0', kedroTelemetry: '0.8.0', platform: 'linux', sitePackages: [], version: '3.11.2 (main) [GCC 12.2.0]'},
+      facts: {distributions: {}, distributionsComplete: true, executable: '/usr/bin/python3', kedro: '1.5.0', kedroTelemetry: '0.8.0', platform: 'linux', sitePackages: [], version: '3.11.2 (main) [GCC 12.2.0]'},
       missing: null,
     })
     const [request] = (await preview(root, {args: ['info'], kedroVersion: '1.5.0', probePython: true, python, telemetryVersion: '0.8.0'})).requests

@@ -102,7 +102,7 @@ function eventDoubt(result: PreviewResult): null | string {
 
 function preview(root: string, pythonVersion: null | string, options: Partial<PreviewOptions> = {}) {
   const python = Promise.resolve(pythonVersion === null ? {facts: null, missing: 'no interpreter was run (--no-python)'} : {
-    facts: {distributions: {}, executable: '/usr/bin/python3', kedro: options.kedroVersion ?? null, kedroTelemetry: null, platform: 'linux', sitePackages: [], version: `${pythonVersion} (main) [GCC 14.2.0]`},
+    facts: {distributions: {}, distributionsComplete: true, executable: '/usr/bin/python3', kedro: options.kedroVersion ?? null, kedroTelemetry: null, platform: 'linux', sitePackages: [], version: `${pythonVersion} (main) [GCC 14.2.0]`},
     missing: null,
   })
   return buildTelemetryRequests({args: ['run'], env: cleanEnv(), platform: 'linux', probePython: true, project: root, python, ...options})

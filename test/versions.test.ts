@@ -88,6 +88,22 @@ describe('versions', () => {
     expect(versions.telemetry).to.include({source: 'installed', version: '0.7.0'})
   })
 
+  it('does not call kedro-telemetry "not installed" where a .pth file names what is not read (a zip, a folder outside the project)', async () => {
+    for (const named of ['zip', 'outside']) {
+      const root = makeProject()
+      venv(`${root}/.venv`, {kedro: '1.5.0'})
+      const elsewhere = tempDir('kc-develop-')
+      writeFiles(elsewhere, {'kedro_telemetry-0.7.0-py3.11.egg': 'PK', 'kedro_telemetry.egg-info/PKG-INFO': 'Name: kedro-telemetry\nVersion: 0.7.0\n'})
+      const line = named === 'zip' ? `${root}/vendor/kedro_telemetry-0.7.0-py3.11.egg` : elsewhere
+      if (named === 'zip') writeFiles(root, {'vendor/kedro_telemetry-0.7.0-py3.11.egg': 'PK'})
+      writeFiles(`${root}/.venv/lib/python3.11/site-packages`, {'easy-install.pth': `${line}\n`})
+
+      const versions = await detectVersions({env: {HOME: tempDir('kc-home-')}, kedroInitVersion: null, projectRoot: root, pyprojectDependencies: []})
+      expect(versions.telemetry.source, named).to.equal('assumed')
+      expect(versions.telemetry.detail, named).to.match(/a \.pth file there names a zip or a folder outside the project/)
+    }
+  })
+
   it('reads Name and Version from the metadata headers only', () => {
     expect(parseCoreMetadata('Metadata-Version: 2.1\nName: kedro\nVersion: 1.5.0\n\nVersion: 9')).to.deep.equal({name: 'kedro', version: '1.5.0'})
   })

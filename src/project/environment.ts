@@ -13,6 +13,8 @@ export type EnvironmentSource = '.venv' | 'CONDA_PREFIX' | 'kedro on PATH' | 've
 export interface PythonEnvironment {
   /** The installed distributions this tool reads (KEDRO_DISTRIBUTIONS) by normalised name (PEP 503: lower case, `-_.` as `-`). */
   distributions: Map<string, {location: string; name: string; version: string}>
+  /** Every folder a distribution may be in was read (none that a `.pth` file names was left out). */
+  distributionsComplete: boolean
   prefix: string
   /** The folders its interpreter imports distributions from, in order: its own, and the user site where site.py adds it. */
   sitePackages: string[]
@@ -186,21 +188,29 @@ export async function findPythonEnvironment(
 ): Promise<null | PythonEnvironment> {
   for (const [source, prefix] of candidatePrefixes(projectRoot, env)) {
     const folders = importedFolders(prefix, projectRoot, env)
-    if (folders) return {...folders, distributions: readDistributions(distributionFolders(folders.sitePackages, projectRoot), projectRoot), source}
+    if (folders) return {...folders, ...environmentDistributions(folders.sitePackages, projectRoot), source}
   }
 
   // Kedro installed with pipx or `uv tool`: the virtualenv of the interpreter its script names (looked for last).
   const interpreter = kedroScriptInterpreter({env, projectRoot})
   const folders = interpreter && importedFolders(path.dirname(path.dirname(interpreter)), projectRoot, env, {virtualenvOnly: true})
-  return folders ? {...folders, distributions: readDistributions(distributionFolders(folders.sitePackages, projectRoot), projectRoot), source: 'kedro on PATH'} : null
+  return folders ? {...folders, ...environmentDistributions(folders.sitePackages, projectRoot), source: 'kedro on PATH'} : null
 }
 
 /**
  * Where importlib.metadata finds distributions: the site-packages, then the folders their `.pth` files add (a
- * `setup.py develop` install keeps its metadata there); the site-packages alone where those are not known.
+ * `setup.py develop` install keeps its metadata there). `complete` is false where a `.pth` file names what is not
+ * read (a zip, a folder outside the project): a distribution not found may be there.
  */
-export function distributionFolders(sitePackages: string[], projectRoot: null | string): string[] {
-  return importFoldersOf(sitePackages, projectRoot) ?? sitePackages
+export function distributionFolders(sitePackages: string[], projectRoot: null | string): {complete: boolean; folders: string[]} {
+  const {folders, unread} = pthFolders(sitePackages, projectRoot)
+  return {complete: !unread, folders}
+}
+
+/** The distributions this tool reads in an environment's folders, and whether every folder they may be in was read. */
+function environmentDistributions(sitePackages: string[], projectRoot: null | string): Pick<PythonEnvironment, 'distributions' | 'distributionsComplete'> {
+  const {complete, folders} = distributionFolders(sitePackages, projectRoot)
+  return {distributions: readDistributions(folders, projectRoot), distributionsComplete: complete}
 }
 
 /**
@@ -222,36 +232,36 @@ export function importedFolders(
 
 /**
  * The folders an interpreter imports from, given its site-packages read from disk: each, then the folders its `.pth`
- * files add (site.addpackage: a line that names an existing folder), in the order Python reads them. Null when an
- * editable install's finder (an `import` line of an `__editable__` file), or a zip a line names (a zipped egg),
- * provides modules no folder shows: whether a module imports is then not known. Other `import` lines (virtualenv's,
- * setuptools' distutils shim) add no package.
+ * files add (site.addpackage: a line that names an existing folder), in the order Python reads them. `finder`: an
+ * editable install's finder (an `import` line of an `__editable__` file) provides modules no folder shows (its
+ * metadata stays in site-packages). `unread`: a line names a zip (a zipped egg, modules and metadata inside), or, for
+ * an environment in the project, a folder outside it, which the checkout may not send this tool to read. Other
+ * `import` lines (virtualenv's, setuptools' distutils shim) add no package.
  */
-export function importFoldersOf(sitePackages: string[], projectRoot: null | string): null | string[] {
-  const folders = [...sitePackages]
+function pthFolders(sitePackages: string[], projectRoot: null | string): {finder: boolean; folders: string[]; unread: boolean} {
+  const found = {finder: false, folders: [...sitePackages], unread: false}
   for (const folder of sitePackages) {
     const within = boundaryFor(folder, projectRoot)
     const listing = listDirectorySync(folder, within)
     const pthFiles = (listing.ok ? listing.entries : []).filter((entry) => entry.kind === 'file' && entry.name.endsWith('.pth')).map((entry) => entry.name).sort()
     for (const name of pthFiles) {
       const read = readTextSafeSync(path.join(folder, name), {within})
-      for (const line of (read.ok ? read.text : '').split(/\r?\n/)) {
-        if (line.startsWith('#') || line.trim() === '') continue
-        if (/^import[\t ]/.test(line)) {
-          if (name.startsWith('__editable__')) return null
-          continue
-        }
-
+      const lines = (read.ok ? read.text : '').split(/\r?\n/).filter((line) => !line.startsWith('#') && line.trim() !== '')
+      found.finder ||= name.startsWith('__editable__') && lines.some((line) => /^import[\t ]/.test(line))
+      for (const line of lines.filter((item) => !/^import[\t ]/.test(item))) {
         const added = path.resolve(folder, line.trimEnd())
-        // A checkout's own environment does not send this tool to read elsewhere: such a folder is not known.
-        if (within !== null && !isInside(within, realPathOr(added))) return null
-        const kind = entryKindSync(added, null)
-        // A zip (a zipped egg) is imported from too: what it holds is not read here.
-        if (kind === 'file') return null
-        if (!folders.includes(added) && kind === 'directory') folders.push(added)
+        const kind = within !== null && !isInside(within, realPathOr(added)) ? 'outside' : entryKindSync(added, null)
+        if (kind === 'file' || kind === 'outside') found.unread = true
+        else if (!found.folders.includes(added) && kind === 'directory') found.folders.push(added)
       }
     }
   }
 
-  return folders
+  return found
+}
+
+/** The folders an interpreter imports modules from (see pthFolders), or null when some of them are not known. */
+export function importFoldersOf(sitePackages: string[], projectRoot: null | string): null | string[] {
+  const {finder, folders, unread} = pthFolders(sitePackages, projectRoot)
+  return finder || unread ? null : folders
 }

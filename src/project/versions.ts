@@ -65,6 +65,13 @@ function installedVersions(environment: PythonEnvironment, installed: Record<str
  * may be there (kedro then loads it and sends), and the latest known release is assumed.
  */
 function telemetryElsewhere(environment: PythonEnvironment, where: string): DetectedVersion {
+  if (!environment.distributionsComplete) {
+    return {
+      detail: `the latest known kedro-telemetry: it is not in ${where}, but a .pth file there names a zip or a folder outside the project, which is not read`,
+      source: 'assumed', version: LATEST_KNOWN_TELEMETRY_VERSION,
+    }
+  }
+
   if (!environment.systemSitePackages) return {detail: `kedro-telemetry is not installed in ${where}`, source: 'not-installed', version: null}
   return {
     detail: `the latest known kedro-telemetry: it is not in ${where}, but that environment also imports the base interpreter's packages and the user site (include-system-site-packages), which are not read without running Python`,

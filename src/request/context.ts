@@ -130,7 +130,7 @@ export async function previewContext(inputs: PreviewInputs, sheet: PreviewSheet)
  * site, its base's), else as the environment read from disk shows it.
  */
 function telemetryAbsent(python: PythonProbe, versions: LoadedProject['versions']): boolean {
-  if (python.facts?.kedro) return python.facts.kedroTelemetry === null
+  if (python.facts?.kedro) return python.facts.kedroTelemetry === null && python.facts.distributionsComplete
   return versions.telemetry.source === 'not-installed'
 }
 

@@ -18,6 +18,8 @@ import {type UserSiteLayout, userSiteEnabled, userSitePackages} from '../python/
 interface PythonFacts {
   /** The distributions this tool reads (KEDRO_DISTRIBUTIONS) installed for this interpreter: normalised name -> version. */
   distributions: Record<string, string>
+  /** Every folder a distribution may be in was read: one not found is not installed. */
+  distributionsComplete: boolean
   executable: string
   kedro: null | string
   kedroTelemetry: null | string
@@ -49,7 +51,7 @@ const SCRIPT = [
   'sys.stdout.write("\\0".join([sys.version, sys.platform, *layout, *dict.fromkeys(folders)]))',
 ].join('\n')
 
-export type RunFacts = Omit<PythonFacts, 'distributions' | 'kedro' | 'kedroTelemetry'>
+export type RunFacts = Omit<PythonFacts, 'distributions' | 'distributionsComplete' | 'kedro' | 'kedroTelemetry'>
 
 /** The environment the interpreter gets: nothing of the user's (tokens, credentials), only what Windows needs. */
 function isolatedEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -104,10 +106,12 @@ async function complete(
   const reported = await pending
   if (typeof reported === 'string') return {facts: null, missing: reported}
   const facts = {...reported, sitePackages: sitePackagesSeen(reported, environment, env, projectRoot)}
-  const installed = readDistributions(distributionFolders(facts.sitePackages, projectRoot), projectRoot)
+  const {complete, folders} = distributionFolders(facts.sitePackages, projectRoot)
+  const installed = readDistributions(folders, projectRoot)
   return {
     facts: {
-      ...facts, distributions: Object.fromEntries([...installed].map(([name, found]) => [name, found.version])), kedro: installed.get('kedro')?.version ?? null,
+      ...facts, distributions: Object.fromEntries([...installed].map(([name, found]) => [name, found.version])), distributionsComplete: complete,
+      kedro: installed.get('kedro')?.version ?? null,
       kedroTelemetry: installed.get('kedro-telemetry')?.version ?? null,
     },
     missing: null,

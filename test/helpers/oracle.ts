@@ -78,7 +78,7 @@ export async function previewCase(oracleCase: OracleCase, {environment}: {enviro
     distributions: {kedro: oracleCase.kedroVersion, 'kedro-datasets': oracleCase.kedroDatasetsVersion, 'kedro-telemetry': oracleCase.telemetryVersion},
     kedro: oracleCase.kedroVersion, kedroTelemetry: oracleCase.telemetryVersion, sitePackages: [ORACLE_SITE_PACKAGES],
   } : {distributions: {}, kedro: null, kedroTelemetry: null, sitePackages: []}
-  const python = Promise.resolve({facts: {...installed, executable: '/usr/bin/python3', platform: 'linux', version: ORACLE_PYTHON}, missing: null})
+  const python = Promise.resolve({facts: {...installed, distributionsComplete: true, executable: '/usr/bin/python3', platform: 'linux', version: ORACLE_PYTHON}, missing: null})
   return buildTelemetryRequests({
     args: oracleCase.args, env, kedroVersion: oracleCase.kedroVersion, platform: 'linux', project, python,
     telemetryVersion: oracleCase.telemetryVersion,
